@@ -1,0 +1,20 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "coverage/", "bench/corpus/", "test/fixtures/"] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    rules: {
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-non-null-assertion": "off",
+      "no-console": ["error", { allow: [] }],
+    },
+  },
+  {
+    files: ["src/cli.ts", "src/cli/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts", "bin/**/*.js"],
+    rules: { "no-console": "off" },
+  },
+);

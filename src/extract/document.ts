@@ -1,0 +1,167 @@
+/**
+ * Builds `PolicyDocument`s from positioned nodes, and the small policy-shape helpers every stage shares.
+ */
+import type { JsonObject, JsonValue, PolicyDocument, PolicyKind, Range, SourceFormat, Unresolved } from "../types.ts";
+import { member, type PNode } from "./positioned.ts";
+import { placeholderToken } from "./placeholder.ts";
+
+/** Appends one reference token to a JSON Pointer (RFC 6901 escaping). */
+export function pointerOf(parent: string, key: string | number): string {
+  return `${parent}/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`;
+}
+
+/** Splits a JSON Pointer into its reference tokens. */
+export function pointerTokens(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
+}
+
+/** `/Statement/0/Condition/Bool/aws:MultiFactorAuthPresent` → `Statement[0].Condition.Bool["aws:MultiFactorAuthPresent"]`. */
+export function displayPath(pointer: string): string {
+  let out = "";
+  for (const token of pointerTokens(pointer)) {
+    if (/^\d+$/.test(token)) out += `[${token}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(token)) out += out === "" ? token : `.${token}`;
+    else out += `[${JSON.stringify(token)}]`;
+  }
+  return out;
+}
+
+export interface DocumentMeta {
+  file: string;
+  format: SourceFormat;
+  origin: string;
+  /** The kind implied by where the document is used; when absent it is inferred from the document. */
+  kind?: PolicyKind;
+  resourceType?: string;
+  attachedTo?: string[];
+  /** Range of the whole document; defaults to the node's range. */
+  range?: Range;
+}
+
+/** Builds the document, its positions, key positions and unresolved values from a positioned node. */
+export function buildPolicyDocument(node: PNode, meta: DocumentMeta): PolicyDocument {
+  const positions: Record<string, Range> = {};
+  const keys: Record<string, Range> = {};
+  const unresolved: Unresolved[] = [];
+
+  const walk = (current: PNode, pointer: string): JsonValue => {
+    positions[pointer] = current.range;
+    switch (current.type) {
+      case "string":
+        for (const part of current.unresolved ?? []) {
+          unresolved.push({ pointer, token: part.token, expression: part.expression, hint: part.hint });
+        }
+        return current.value;
+      case "number":
+      case "boolean":
+        return current.value;
+      case "null":
+        return null;
+      case "array":
+        return current.items.map((item, index) => walk(item, pointerOf(pointer, index)));
+      case "object": {
+        const out: JsonObject = {};
+        for (const entry of current.entries) {
+          const child = pointerOf(pointer, entry.key);
+          keys[child] = entry.keyRange;
+          out[entry.key] = walk(entry.value, child);
+        }
+        return out;
+      }
+      case "unresolved": {
+        const token = placeholderToken(current.expression);
+        unresolved.push({ pointer, token, expression: current.expression, hint: current.hint });
+        return token;
+      }
+    }
+  };
+
+  const json = walk(node, "");
+  const document: PolicyDocument = {
+    file: meta.file,
+    format: meta.format,
+    range: meta.range ?? node.range,
+    kind: meta.kind ?? classifyPolicy(json),
+    origin: meta.origin,
+    json,
+    positions,
+    keys,
+    unresolved,
+  };
+  if (meta.resourceType !== undefined) document.resourceType = meta.resourceType;
+  if (meta.attachedTo !== undefined && meta.attachedTo.length > 0) document.attachedTo = [...meta.attachedTo];
+  return document;
+}
+
+export function isJsonObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A value that IAM accepts as "one or a list" (Action, Resource, principal ids, condition values) as a list. */
+export function asList(value: JsonValue | undefined): JsonValue[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+export interface StatementRef {
+  statement: JsonObject;
+  /** JSON Pointer of the statement: `/Statement/0`, or `/Statement` when the policy has a single statement object. */
+  pointer: string;
+  index: number;
+}
+
+/** The statements of a policy, whether `Statement` is a list or a single object. Non-objects are skipped. */
+export function statementsOf(policy: JsonValue): StatementRef[] {
+  if (!isJsonObject(policy)) return [];
+  const raw = policy.Statement;
+  if (isJsonObject(raw)) return [{ statement: raw, pointer: "/Statement", index: 0 }];
+  if (!Array.isArray(raw)) return [];
+  const out: StatementRef[] = [];
+  raw.forEach((statement, index) => {
+    if (isJsonObject(statement)) out.push({ statement, pointer: `/Statement/${index}`, index });
+  });
+  return out;
+}
+
+const TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
+
+/**
+ * Infers the kind of a standalone document: a statement with `Principal`/`NotPrincipal` makes it a resource
+ * policy, and a trust policy when every such statement only grants `sts:AssumeRole*` (and session tagging).
+ * SCPs, RCPs and boundaries cannot be told from the text; callers pass those kinds explicitly.
+ */
+export function classifyPolicy(policy: JsonValue): PolicyKind {
+  const withPrincipal = statementsOf(policy).filter(
+    ({ statement }) => statement.Principal !== undefined || statement.NotPrincipal !== undefined,
+  );
+  if (withPrincipal.length === 0) return "identity";
+  const trust = withPrincipal.every(({ statement }) => {
+    const actions = asList(statement.Action);
+    return actions.length > 0 && actions.every((action) => typeof action === "string" && TRUST_ACTION.test(action));
+  });
+  return trust ? "trust" : "resource";
+}
+
+const STATEMENT_KEYS = new Set(["Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition", "Sid"]);
+
+/**
+ * Whether a node has the shape of an IAM policy: a `Statement` that is an object or a list of objects using
+ * statement keys, or an empty statement list next to a policy `Version`.
+ */
+export function looksLikePolicy(node: PNode): boolean {
+  const statement = member(node, "Statement")?.value;
+  if (statement === undefined) return false;
+  const isStatement = (item: PNode): boolean =>
+    item.type === "object" && item.entries.some((entry) => STATEMENT_KEYS.has(entry.key));
+  if (statement.type === "object") return isStatement(statement);
+  if (statement.type === "array") {
+    if (statement.items.some(isStatement)) return true;
+    const version = member(node, "Version")?.value;
+    return statement.items.length === 0 && version?.type === "string" && /^20(12-10-17|08-10-17)$/.test(version.value);
+  }
+  return false;
+}

@@ -1,0 +1,87 @@
+/**
+ * Extraction entry point: decides each file's format, runs the right extractor, and turns input problems into
+ * `unparsed-input` findings. Pure apart from `readFile`, which the caller provides (and may refuse).
+ */
+import { posix } from "node:path";
+import type { ExtractResult, PolicyKind, SourceFile } from "../types.ts";
+import { inputFinding } from "../findings.ts";
+import { extractCloudFormation, isCloudFormationTemplate, parseYaml } from "./cloudformation.ts";
+import { extractJsonPolicies, parseJson } from "./json.ts";
+import { extractTerraform } from "./terraform.ts";
+
+export type InputFormat = "json" | "yaml" | "terraform";
+
+/** The format a path is read as, or undefined when the engine does not read such files. */
+export function inputFormatOf(path: string): InputFormat | undefined {
+  const name = posix.basename(path).toLowerCase();
+  if (name.endsWith(".tf")) return "terraform";
+  if (name.endsWith(".json")) return "json";
+  if (/\.(ya?ml|template|cfn)$/.test(name)) return "yaml";
+  return undefined;
+}
+
+export interface ExtractOptions {
+  /** The policy kind configured for a path (config `kinds`, e.g. an SCP folder). */
+  kindFor?: (path: string) => PolicyKind | undefined;
+  /** Reads another file of the tree for Terraform `file("...")`; the caller decides what may be read. */
+  readFile?: (path: string) => string | undefined;
+}
+
+export function emptyResult(): ExtractResult {
+  return { policies: [], facts: [], findings: [] };
+}
+
+export function mergeInto(target: ExtractResult, source: ExtractResult): void {
+  target.policies.push(...source.policies);
+  target.facts.push(...source.facts);
+  target.findings.push(...source.findings);
+}
+
+const CFN_HINT = /AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::/;
+
+/** Extracts one JSON or YAML file. */
+function extractDataFile(file: SourceFile, format: "json" | "yaml", options: ExtractOptions): ExtractResult {
+  const kind = options.kindFor?.(file.path);
+  const parsed = format === "json" ? parseJson(file.text) : parseYaml(file.text);
+  if (!parsed.ok) {
+    const looksRelevant = format === "json" ? /"Statement"|AWSTemplateFormatVersion/.test(file.text) : CFN_HINT.test(file.text);
+    const what = format === "json" ? "JSON" : "YAML";
+    const result = emptyResult();
+    result.findings.push(
+      inputFinding(
+        file.path,
+        parsed.range,
+        looksRelevant ? "warning" : "note",
+        `This file is not valid ${what} (${parsed.message}), so no policy in it was analysed.`,
+        "parse-error",
+      ),
+    );
+    return result;
+  }
+  if (isCloudFormationTemplate(parsed.node)) return extractCloudFormation(file, parsed.node, kind ? { kind } : {});
+  if (format === "json") return extractJsonPolicies(file, parsed.node, kind ? { kind } : {});
+  return emptyResult();
+}
+
+/**
+ * Extracts every policy and IaC fact from the files. Terraform files are grouped by directory, because a
+ * Terraform module spans all `.tf` files of its directory (a policy document in one file is used in another).
+ * Files in formats the engine does not read are ignored.
+ */
+export async function extractFiles(files: readonly SourceFile[], options: ExtractOptions = {}): Promise<ExtractResult> {
+  const result = emptyResult();
+  const modules = new Map<string, SourceFile[]>();
+  for (const file of files) {
+    const format = inputFormatOf(file.path);
+    if (format === "terraform") {
+      const dir = posix.dirname(file.path);
+      modules.set(dir, [...(modules.get(dir) ?? []), file]);
+    } else if (format) {
+      mergeInto(result, extractDataFile(file, format, options));
+    }
+  }
+  for (const moduleFiles of modules.values()) {
+    mergeInto(result, await extractTerraform(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
+  }
+  return result;
+}
