@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// Entry point for the published CLI: runs the compiled output (built by `npm run build`, which `npm ci` runs).
-import { main } from "../dist/cli.js";
+// The CLI entry: runs the compiled output (`npm ci` builds it through `prepare`), or the TypeScript sources
+// directly when there is no build (Node >= 22.18 strips types), e.g. in a checkout before `npm run build`.
+import { existsSync } from "node:fs";
 
+const compiled = new URL("../dist/cli.js", import.meta.url);
+const { main } = await import(existsSync(compiled) ? compiled.href : new URL("../src/cli.ts", import.meta.url).href);
 process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });

@@ -64,7 +64,7 @@ export function parseJson(text: string, at: (range: Range) => Range = (r) => r):
     const e = error as { line?: number; column?: number; message?: string };
     const line = e.line ?? 1;
     const column = e.column ?? 1;
-    const message = (e.message ?? "invalid JSON").replace(/\s*\(\d+:\d+\)\s*$/, "");
+    const message = (e.message ?? "invalid JSON").replace(/\s*\(\d+:\d+\)\s*$/, "").replace(/\.$/, "");
     return { ok: false, range: at({ line, column, endLine: line, endColumn: column + 1 }), message };
   }
   try {

@@ -1,0 +1,113 @@
+/**
+ * Project configuration (`.github/iam-policy-review.yml`): validated against a JSON schema, so a mistake is a
+ * clear error naming the key rather than a setting that silently does nothing.
+ */
+import { parse as parseYamlText } from "yaml";
+import ignore from "ignore";
+import type { PolicyKind, Severity } from "./types.ts";
+import { POLICY_KINDS } from "./types.ts";
+
+export const FAIL_ON = ["error", "warning", "note", "never"] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+export interface Config {
+  failOn: FailOn;
+  /** Gitignore-style patterns of paths never scanned. */
+  ignorePaths: string[];
+  /** Gitignore-style patterns mapping paths to the kind of the policies in them (SCP/RCP/boundary folders). */
+  kinds: Partial<Record<PolicyKind, string[]>>;
+}
+
+export const DEFAULT_CONFIG: Config = { failOn: "error", ignorePaths: [], kinds: {} };
+
+/** Where the App and the CLI look for the config, relative to the repository root. */
+export const CONFIG_PATHS = [".github/iam-policy-review.yml", ".github/iam-policy-review.yaml"] as const;
+
+const patternList = { type: "array", items: { type: "string", minLength: 1 } } as const;
+
+/** The JSON schema of the config file (exported for docs and editor support). */
+export const CONFIG_SCHEMA = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  title: "IAM Policy Review configuration",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    failOn: { enum: [...FAIL_ON], description: "Lowest severity that fails the check (default error)." },
+    ignorePaths: { ...patternList, description: "Gitignore-style patterns of paths that are never scanned." },
+    kinds: {
+      type: "object",
+      additionalProperties: false,
+      description: "Gitignore-style path patterns per policy kind, e.g. `scp: [org/scps/]`.",
+      properties: Object.fromEntries(POLICY_KINDS.map((kind) => [kind, patternList])),
+    },
+  },
+} as const;
+
+export class ConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ConfigError";
+  }
+}
+
+/** `/kinds/scp/0` → `kinds.scp[0]`. */
+function keyName(instancePath: string, extra?: string): string {
+  const parts = instancePath.split("/").filter(Boolean);
+  if (extra) parts.push(extra);
+  return parts.reduce((out, part) => (/^\d+$/.test(part) ? `${out}[${part}]` : out ? `${out}.${part}` : part), "");
+}
+
+/**
+ * Parses and validates config text. `source` names the file in error messages. Throws `ConfigError` with one
+ * sentence per problem, each naming the key.
+ */
+export async function parseConfig(text: string, source: string): Promise<Config> {
+  let raw: unknown;
+  try {
+    raw = parseYamlText(text, { maxAliasCount: 50, prettyErrors: true });
+  } catch (error) {
+    throw new ConfigError(`${source}: not valid YAML: ${(error as Error).message.split("\n")[0]}`, { cause: error });
+  }
+  if (raw === null || raw === undefined) return structuredClone(DEFAULT_CONFIG);
+  // Loaded lazily: a scan without a config file does not pay for compiling the schema.
+  const { Ajv } = await import("ajv");
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(CONFIG_SCHEMA);
+  if (!validate(raw)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      if (e.keyword === "additionalProperties") {
+        const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+        return `unknown key \`${keyName(e.instancePath, extra)}\``;
+      }
+      const where = keyName(e.instancePath) || "the top level";
+      if (e.keyword === "enum") {
+        return `\`${where}\` must be one of ${(e.params as { allowedValues: string[] }).allowedValues.join(", ")}`;
+      }
+      return `\`${where}\` ${e.message ?? "is invalid"}`;
+    });
+    throw new ConfigError(`${source}: ${problems.join("; ")}.`);
+  }
+  const config = raw as Partial<Config>;
+  return {
+    failOn: config.failOn ?? DEFAULT_CONFIG.failOn,
+    ignorePaths: config.ignorePaths ?? [],
+    kinds: config.kinds ?? {},
+  };
+}
+
+/** The policy kind the config assigns to a path (relative, forward slashes), if any. */
+export function kindResolver(config: Config): (path: string) => PolicyKind | undefined {
+  const matchers = POLICY_KINDS.flatMap((kind) => {
+    const patterns = config.kinds[kind];
+    return patterns?.length ? [{ kind, rules: ignore().add(patterns) }] : [];
+  });
+  if (matchers.length === 0) return () => undefined;
+  return (path) => matchers.find((m) => m.rules.ignores(path))?.kind;
+}
+
+/** Whether a finding of this severity fails the run under `failOn`. */
+export function failsAt(severity: Severity, failOn: FailOn): boolean {
+  if (failOn === "never") return false;
+  const rank = { error: 0, warning: 1, note: 2 } as const;
+  return rank[severity] <= rank[failOn];
+}

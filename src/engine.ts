@@ -1,0 +1,45 @@
+/**
+ * The engine: source files in, policies and findings out. Pure: the callers (CLI, App) do the I/O.
+ */
+import type { Finding, IacFact, PolicyDocument, SourceFile } from "./types.ts";
+import { extractFiles, type ExtractOptions } from "./extract/index.ts";
+
+export type AnalyzeOptions = ExtractOptions;
+
+export interface Analysis {
+  policies: PolicyDocument[];
+  facts: IacFact[];
+  /** Sorted by file, line, column and rule. */
+  findings: Finding[];
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, note: 2 } as const;
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.file.localeCompare(b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
+}
+
+/** Finds every policy and IaC fact in the files and reports what is wrong with them. */
+export async function analyze(files: readonly SourceFile[], options: AnalyzeOptions = {}): Promise<Analysis> {
+  const extracted = await extractFiles(files, options);
+  const policies = dropDuplicateDocuments(extracted.policies).sort(
+    (a, b) => a.file.localeCompare(b.file) || a.range.line - b.range.line || a.origin.localeCompare(b.origin),
+  );
+  return { policies, facts: extracted.facts, findings: [...extracted.findings].sort(compareFindings) };
+}
+
+/**
+ * A JSON file read by Terraform's `file("...")` is also found on its own; keep the copy that knows where the
+ * policy is used (its kind and attachments come from the Terraform), not the bare JSON one.
+ */
+function dropDuplicateDocuments(policies: readonly PolicyDocument[]): PolicyDocument[] {
+  const key = (p: PolicyDocument) => `${p.file}\u0000${p.range.line}:${p.range.column}`;
+  const fromIac = new Set(policies.filter((p) => p.format !== "json").map(key));
+  return policies.filter((p) => p.format !== "json" || !fromIac.has(key(p)));
+}

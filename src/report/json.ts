@@ -1,0 +1,41 @@
+/**
+ * JSON output, the contract in DESIGN.md: `{ version, files, policies, findings }`.
+ */
+import type { Finding, PolicyKind } from "../types.ts";
+import type { ScanReport } from "./types.ts";
+
+export interface JsonPolicy {
+  file: string;
+  line: number;
+  endLine: number;
+  kind: PolicyKind;
+  origin: string;
+  resourceType?: string;
+}
+
+export interface JsonReport {
+  version: string;
+  files: number;
+  policies: JsonPolicy[];
+  findings: readonly Finding[];
+}
+
+export function toJsonReport(report: ScanReport): JsonReport {
+  return {
+    version: report.version,
+    files: report.files,
+    policies: report.policies.map((p) => ({
+      file: p.file,
+      line: p.range.line,
+      endLine: p.range.endLine,
+      kind: p.kind,
+      origin: p.origin,
+      ...(p.resourceType ? { resourceType: p.resourceType } : {}),
+    })),
+    findings: report.findings,
+  };
+}
+
+export function renderJson(report: ScanReport): string {
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+}

@@ -1,0 +1,48 @@
+/**
+ * Text output for a person: grouped by file, the policies found (kind, line, origin) and then the findings
+ * (line:column, severity, message, rule). Colour only when asked (the CLI asks on a TTY without NO_COLOR).
+ */
+import { styleText } from "node:util";
+import type { Finding, PolicyDocument, Severity } from "../types.ts";
+import { countBySeverity, plural } from "./summary.ts";
+import type { ScanReport } from "./types.ts";
+
+type Style = Parameters<typeof styleText>[0];
+
+const SEVERITY_STYLE: Record<Severity, Style> = { error: "red", warning: "yellow", note: "blue" };
+
+export interface TextOptions {
+  color: boolean;
+}
+
+export function renderText(report: ScanReport, options: TextOptions): string {
+  const paint = (style: Style, text: string): string => (options.color ? styleText(style, text, { validateStream: false }) : text);
+  const byFile = new Map<string, { policies: PolicyDocument[]; findings: Finding[] }>();
+  const entry = (file: string) => {
+    let e = byFile.get(file);
+    if (!e) byFile.set(file, (e = { policies: [], findings: [] }));
+    return e;
+  };
+  for (const policy of report.policies) entry(policy.file).policies.push(policy);
+  for (const finding of report.findings) entry(finding.file).findings.push(finding);
+
+  const lines: string[] = [];
+  for (const file of [...byFile.keys()].sort()) {
+    const { policies, findings } = byFile.get(file)!;
+    lines.push(paint("bold", file));
+    for (const p of policies) {
+      lines.push(`  ${paint("dim", `line ${String(p.range.line).padEnd(6)}`)}${p.kind.padEnd(10)}${p.origin}`);
+    }
+    for (const f of findings) {
+      const where = `${f.line}:${f.column}`.padEnd(11);
+      lines.push(`  ${where}${paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(9))}${f.message}  ${paint("dim", f.ruleId)}`);
+    }
+    lines.push("");
+  }
+  const counts = countBySeverity(report.findings);
+  const summary =
+    `Scanned ${plural(report.files, "file")}: ${plural(report.policies.length, "policy", "policies")}, ` +
+    `${plural(report.findings.length, "finding")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")}).`;
+  lines.push(counts.error > 0 ? paint("red", summary) : summary);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,10 @@
+import type { Finding, PolicyDocument } from "../types.ts";
+
+/** Everything a renderer needs about one scan. */
+export interface ScanReport {
+  version: string;
+  /** How many files were scanned. */
+  files: number;
+  policies: readonly PolicyDocument[];
+  findings: readonly Finding[];
+}

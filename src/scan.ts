@@ -1,0 +1,84 @@
+/**
+ * The CLI's scan: collect files, read them (edge), analyse (pure), hand the report to a renderer.
+ */
+import { readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import type { Finding, SourceFile } from "./types.ts";
+import { analyze } from "./engine.ts";
+import { inputFormatOf } from "./extract/index.ts";
+import { MAX_FILE_BYTES } from "./extract/limits.ts";
+import { kindResolver, type Config } from "./config.ts";
+import { collectFiles, decodeSource, readSource } from "./sources/fs.ts";
+import type { ScanReport } from "./report/types.ts";
+import { compareFindings } from "./engine.ts";
+import { VERSION } from "./version.ts";
+
+export interface ScanOptions {
+  /** Files and directories to scan, relative to `cwd`. */
+  paths: readonly string[];
+  cwd: string;
+  config: Config;
+}
+
+const READ_CONCURRENCY = 16;
+
+/** Maps over items with at most `limit` promises in flight, keeping the order of results. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function toRelative(cwd: string, abs: string): string {
+  return path.relative(cwd, abs).split(path.sep).join("/");
+}
+
+/**
+ * Reads a file that a Terraform `file("...")` call names, only inside `cwd` (a template must not make the scan
+ * read files elsewhere on the machine), within the size limit and as valid UTF-8 text.
+ */
+function treeReader(cwd: string): (relPath: string) => string | undefined {
+  return (relPath) => {
+    const abs = path.resolve(cwd, relPath);
+    const rel = path.relative(cwd, abs);
+    if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
+    try {
+      const stats = statSync(abs);
+      if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return undefined;
+      const outcome = decodeSource(relPath, readFileSync(abs));
+      return outcome.ok ? outcome.file.text : undefined;
+    } catch {
+      return undefined; // missing or unreadable: the extractor reports the policy as not analysed
+    }
+  };
+}
+
+export async function runScan(options: ScanOptions): Promise<ScanReport> {
+  const { cwd, config } = options;
+  const paths = options.paths.length > 0 ? options.paths : ["."];
+  const files = await collectFiles(paths, cwd, {
+    accept: (file) => inputFormatOf(file) !== undefined,
+    ignorePatterns: config.ignorePaths,
+  });
+  const outcomes = await mapLimit(files, READ_CONCURRENCY, (abs) => readSource(abs, toRelative(cwd, abs)));
+  const sources: SourceFile[] = [];
+  const readFindings: Finding[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.ok) sources.push(outcome.file);
+    else readFindings.push(outcome.finding);
+  }
+  const analysis = await analyze(sources, { kindFor: kindResolver(config), readFile: treeReader(cwd) });
+  return {
+    version: VERSION,
+    files: files.length,
+    policies: analysis.policies,
+    findings: [...readFindings, ...analysis.findings].sort(compareFindings),
+  };
+}
