@@ -11,6 +11,7 @@ import { renderSarif } from "./report/sarif.ts";
 import { renderText } from "./report/text.ts";
 import { runScan } from "./scan.ts";
 import { UsageError } from "./sources/fs.ts";
+import { RULES } from "./analyzers/rules/index.ts";
 import { TOOL_NAME, VERSION } from "./version.ts";
 
 export interface Io {
@@ -47,6 +48,10 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   return value as T;
 }
 
+function knownRuleIds(): Set<string> {
+  return new Set(["unparsed-input", ...RULES.map((r) => r.id)]);
+}
+
 /** Finds the config: the given file, else `.github/iam-policy-review.yml` in `cwd` or the nearest git root. */
 async function loadConfig(cwd: string, explicit: string | undefined): Promise<Config> {
   if (explicit !== undefined) {
@@ -57,12 +62,12 @@ async function loadConfig(cwd: string, explicit: string | undefined): Promise<Co
     } catch {
       throw new UsageError(`--config ${explicit}: cannot read the file`);
     }
-    return parseConfig(text, explicit);
+    return parseConfig(text, explicit, knownRuleIds());
   }
   for (let dir = cwd; ; dir = path.dirname(dir)) {
     for (const candidate of CONFIG_PATHS) {
       const file = path.join(dir, candidate);
-      if (existsSync(file)) return parseConfig(await readFile(file, "utf8"), path.relative(cwd, file) || candidate);
+      if (existsSync(file)) return parseConfig(await readFile(file, "utf8"), path.relative(cwd, file) || candidate, knownRuleIds());
     }
     if (existsSync(path.join(dir, ".git")) || path.dirname(dir) === dir) break;
   }

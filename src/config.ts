@@ -5,7 +5,9 @@
 import { parse as parseYamlText } from "yaml";
 import ignore from "ignore";
 import type { PolicyKind, Severity } from "./types.ts";
-import { POLICY_KINDS } from "./types.ts";
+import { POLICY_KINDS, SEVERITIES } from "./types.ts";
+import type { SuppressionEntry } from "./analyzers/suppressions.ts";
+import { DEFAULT_SENSITIVE_ACTIONS } from "./analyzers/sensitive-actions.ts";
 
 export const FAIL_ON = ["error", "warning", "note", "never"] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -16,9 +18,21 @@ export interface Config {
   ignorePaths: string[];
   /** Gitignore-style patterns mapping paths to the kind of the policies in them (SCP/RCP/boundary folders). */
   kinds: Partial<Record<PolicyKind, string[]>>;
+  /** Per rule: "off" or a severity replacing the rule's default. */
+  rules: Record<string, Severity | "off">;
+  /** Actions that must not be granted broadly (sensitive-data rules, Access Analyzer CheckAccessNotGranted). */
+  sensitiveActions: string[];
+  suppressions: SuppressionEntry[];
 }
 
-export const DEFAULT_CONFIG: Config = { failOn: "error", ignorePaths: [], kinds: {} };
+export const DEFAULT_CONFIG: Config = {
+  failOn: "error",
+  ignorePaths: [],
+  kinds: {},
+  rules: {},
+  sensitiveActions: [...DEFAULT_SENSITIVE_ACTIONS],
+  suppressions: [],
+};
 
 /** Where the App and the CLI look for the config, relative to the repository root. */
 export const CONFIG_PATHS = [".github/iam-policy-review.yml", ".github/iam-policy-review.yaml"] as const;
@@ -39,6 +53,33 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       description: "Gitignore-style path patterns per policy kind, e.g. `scp: [org/scps/]`.",
       properties: Object.fromEntries(POLICY_KINDS.map((kind) => [kind, patternList])),
+    },
+    rules: {
+      type: "object",
+      description: "Per rule id: off, or the severity to report it at.",
+      additionalProperties: { enum: ["off", ...SEVERITIES] },
+    },
+    sensitiveActions: {
+      type: "array",
+      maxItems: 100,
+      description: "Actions (wildcards allowed) that must not be granted broadly; replaces the default list.",
+      items: { type: "string", pattern: "^[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+$" },
+    },
+    suppressions: {
+      type: "array",
+      description: "Findings to suppress, each with a reason and optionally an expiry date.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["rule", "path", "reason"],
+        properties: {
+          rule: { type: "string", minLength: 1 },
+          path: { type: "string", minLength: 1 },
+          sid: { type: "string", minLength: 1 },
+          reason: { type: "string", minLength: 3 },
+          expires: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
+        },
+      },
     },
   },
 } as const;
@@ -61,7 +102,7 @@ function keyName(instancePath: string, extra?: string): string {
  * Parses and validates config text. `source` names the file in error messages. Throws `ConfigError` with one
  * sentence per problem, each naming the key.
  */
-export async function parseConfig(text: string, source: string): Promise<Config> {
+export async function parseConfig(text: string, source: string, knownRules?: ReadonlySet<string>): Promise<Config> {
   let raw: unknown;
   try {
     raw = parseYamlText(text, { maxAliasCount: 50, prettyErrors: true });
@@ -80,6 +121,9 @@ export async function parseConfig(text: string, source: string): Promise<Config>
         return `unknown key \`${keyName(e.instancePath, extra)}\``;
       }
       const where = keyName(e.instancePath) || "the top level";
+      if (e.keyword === "required") {
+        return `\`${keyName(e.instancePath, String((e.params as { missingProperty: string }).missingProperty))}\` is required`;
+      }
       if (e.keyword === "enum") {
         return `\`${where}\` must be one of ${(e.params as { allowedValues: string[] }).allowedValues.join(", ")}`;
       }
@@ -88,10 +132,21 @@ export async function parseConfig(text: string, source: string): Promise<Config>
     throw new ConfigError(`${source}: ${problems.join("; ")}.`);
   }
   const config = raw as Partial<Config>;
+  if (knownRules) {
+    const unknown = [...Object.keys(config.rules ?? {}), ...(config.suppressions ?? []).map((s) => s.rule)].filter(
+      (id) => id !== "*" && !knownRules.has(id) && !id.startsWith("access-analyzer/"),
+    );
+    if (unknown.length > 0) {
+      throw new ConfigError(`${source}: unknown rule ${[...new Set(unknown)].map((id) => `\`${id}\``).join(", ")}.`);
+    }
+  }
   return {
     failOn: config.failOn ?? DEFAULT_CONFIG.failOn,
     ignorePaths: config.ignorePaths ?? [],
     kinds: config.kinds ?? {},
+    rules: config.rules ?? {},
+    sensitiveActions: config.sensitiveActions ?? [...DEFAULT_SENSITIVE_ACTIONS],
+    suppressions: config.suppressions ?? [],
   };
 }
 

@@ -1,16 +1,32 @@
 /**
  * The engine: source files in, policies and findings out. Pure: the callers (CLI, App) do the I/O.
  */
-import type { Finding, IacFact, PolicyDocument, SourceFile } from "./types.ts";
+import type { Finding, IacFact, PolicyDocument, Severity, SourceFile } from "./types.ts";
 import { extractFiles, type ExtractOptions } from "./extract/index.ts";
+import { runRules } from "./analyzers/run-rules.ts";
+import { RULES } from "./analyzers/rules/index.ts";
+import type { Rule } from "./analyzers/rules/define-rule.ts";
+import { applySuppressions, type SuppressedFinding, type SuppressionEntry } from "./analyzers/suppressions.ts";
+import { DEFAULT_SENSITIVE_ACTIONS } from "./analyzers/sensitive-actions.ts";
 
-export type AnalyzeOptions = ExtractOptions;
+export interface AnalyzeOptions extends ExtractOptions {
+  /** The rules to run (default: all local rules). */
+  rules?: readonly Rule[];
+  /** Per rule id: "off" or a severity replacing the default. */
+  ruleSeverities?: Readonly<Record<string, Severity | "off">>;
+  sensitiveActions?: readonly string[];
+  suppressions?: readonly SuppressionEntry[];
+  /** Today as YYYY-MM-DD (UTC), for suppression expiry; defaults to the clock. */
+  today?: string;
+}
 
 export interface Analysis {
   policies: PolicyDocument[];
   facts: IacFact[];
   /** Sorted by file, line, column and rule. */
   findings: Finding[];
+  /** Findings a suppression covers, with its reason: counted and listed, never dropped. */
+  suppressed: SuppressedFinding[];
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, note: 2 } as const;
@@ -31,7 +47,22 @@ export async function analyze(files: readonly SourceFile[], options: AnalyzeOpti
   const policies = dropDuplicateDocuments(extracted.policies).sort(
     (a, b) => a.file.localeCompare(b.file) || a.range.line - b.range.line || a.origin.localeCompare(b.origin),
   );
-  return { policies, facts: extracted.facts, findings: [...extracted.findings].sort(compareFindings) };
+  const severities = options.ruleSeverities ?? {};
+  const ruleFindings = runRules(
+    options.rules ?? RULES,
+    { policies, facts: extracted.facts, files },
+    {
+      severityOf: (rule) => severities[rule.id] ?? rule.severity,
+      sensitiveActions: options.sensitiveActions ?? DEFAULT_SENSITIVE_ACTIONS,
+    },
+  );
+  const { findings, suppressed } = applySuppressions([...extracted.findings, ...ruleFindings], {
+    files,
+    policies,
+    entries: options.suppressions ?? [],
+    today: options.today ?? new Date().toISOString().slice(0, 10),
+  });
+  return { policies, facts: extracted.facts, findings: findings.sort(compareFindings), suppressed: suppressed.sort(compareFindings) };
 }
 
 /**

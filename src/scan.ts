@@ -4,13 +4,12 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Finding, SourceFile } from "./types.ts";
-import { analyze } from "./engine.ts";
+import { analyze, compareFindings } from "./engine.ts";
 import { inputFormatOf } from "./extract/index.ts";
 import { MAX_FILE_BYTES } from "./extract/limits.ts";
 import { kindResolver, type Config } from "./config.ts";
 import { collectFiles, decodeSource, readSource } from "./sources/fs.ts";
 import type { ScanReport } from "./report/types.ts";
-import { compareFindings } from "./engine.ts";
 import { VERSION } from "./version.ts";
 
 export interface ScanOptions {
@@ -74,11 +73,18 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
     if (outcome.ok) sources.push(outcome.file);
     else readFindings.push(outcome.finding);
   }
-  const analysis = await analyze(sources, { kindFor: kindResolver(config), readFile: treeReader(cwd) });
+  const analysis = await analyze(sources, {
+    kindFor: kindResolver(config),
+    readFile: treeReader(cwd),
+    ruleSeverities: config.rules,
+    sensitiveActions: config.sensitiveActions,
+    suppressions: config.suppressions,
+  });
   return {
     version: VERSION,
     files: files.length,
     policies: analysis.policies,
     findings: [...readFindings, ...analysis.findings].sort(compareFindings),
+    suppressed: analysis.suppressed,
   };
 }

@@ -154,6 +154,8 @@ export interface Finding {
   column: number;
   endColumn: number;
   ruleId: string;
+  /** Which of the rule's messages this is (rules with several checks have several). */
+  messageId?: string;
   category: Category;
   severity: Severity;
   /** One sentence: what and why. */

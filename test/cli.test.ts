@@ -55,12 +55,13 @@ describe("iam-policy-review scan", () => {
   it("lists every policy with its kind and line, and findings grouped by file, in text", async () => {
     const { code, stdout, stderr } = await run(root, "scan", ".");
     assert.equal(stderr, "");
-    assert.equal(code, 0, "an unparsed file is a warning, below the default fail-on level");
+    assert.equal(code, 1, "full admin access is an error, at the default fail-on level");
     assert.equal(
       stdout,
       [
         "iam/admin.json",
         "  line 1     identity  iam/admin.json",
+        '  3:48       error    This statement allows "*" on every resource: full administrator access; grant only the actions and resources needed.  no-admin-access',
         "",
         "iam/broken.json",
         "  3:25       warning  This file is not valid JSON (Unexpected token Comma found), so no policy in it was analysed.  unparsed-input",
@@ -68,7 +69,7 @@ describe("iam-policy-review scan", () => {
         "iam/trust.json",
         "  line 1     trust     iam/trust.json",
         "",
-        "Scanned 3 files: 2 policies, 1 finding (0 errors, 1 warning, 0 notes).",
+        "Scanned 3 files: 2 policies, 2 findings (1 error, 1 warning, 0 notes).",
         "",
       ].join("\n"),
     );
@@ -76,24 +77,29 @@ describe("iam-policy-review scan", () => {
 
   it("follows the JSON contract: version, files, policies and findings with paths relative to the working directory", async () => {
     const { code, stdout } = await run(path.join(root, "iam"), "scan", "--format", "json");
-    assert.equal(code, 0);
+    assert.equal(code, 1);
     const report = JSON.parse(stdout);
-    assert.deepEqual(Object.keys(report), ["version", "files", "policies", "findings"]);
+    assert.deepEqual(Object.keys(report), ["version", "files", "policies", "findings", "suppressed"]);
     assert.equal(report.files, 3);
     assert.deepEqual(report.policies, [
       { file: "admin.json", line: 1, endLine: 4, kind: "identity", origin: "admin.json" },
       { file: "trust.json", line: 1, endLine: 1, kind: "trust", origin: "trust.json", resourceType: undefined },
     ].map((p) => JSON.parse(JSON.stringify(p))));
-    assert.equal(report.findings.length, 1);
     assert.deepEqual(
-      { file: report.findings[0].file, line: report.findings[0].line, ruleId: report.findings[0].ruleId, severity: report.findings[0].severity },
-      { file: "broken.json", line: 3, ruleId: "unparsed-input", severity: "warning" },
+      report.findings.map((f: { file: string; line: number; ruleId: string; severity: string }) => [f.file, f.line, f.ruleId, f.severity]),
+      [
+        ["admin.json", 3, "no-admin-access", "error"],
+        ["broken.json", 3, "unparsed-input", "warning"],
+      ],
     );
   });
 
   it("exits 1 when a finding is at or above --fail-on", async () => {
-    assert.equal((await run(root, "scan", "--fail-on", "warning")).code, 1);
-    assert.equal((await run(root, "scan", "--fail-on", "note")).code, 1);
+    const broken = tree({ "p.json": BROKEN });
+    roots.push(broken);
+    assert.equal((await run(broken, "scan")).code, 0, "a warning is below the default fail-on level");
+    assert.equal((await run(broken, "scan", "--fail-on", "warning")).code, 1);
+    assert.equal((await run(broken, "scan", "--fail-on", "note")).code, 1);
     assert.equal((await run(root, "scan", "--fail-on", "never")).code, 0);
   });
 
@@ -108,14 +114,16 @@ describe("iam-policy-review scan", () => {
     assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
     const run0 = sarif.runs[0];
     assert.equal(run0.tool.driver.name, "iam-policy-review");
-    assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ["unparsed-input"]);
-    assert.deepEqual(run0.tool.driver.rules[0].properties.tags, ["security", "unparsed-input"]);
-    assert.deepEqual(run0.results[0].locations[0].physicalLocation, {
+    assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ["no-admin-access", "unparsed-input"]);
+    assert.deepEqual(run0.tool.driver.rules[1].properties.tags, ["security", "unparsed-input"]);
+    assert.equal(run0.tool.driver.rules[0].properties["security-severity"], "8.0");
+    assert.deepEqual(run0.results[1].locations[0].physicalLocation, {
       artifactLocation: { uri: "iam/broken.json", uriBaseId: "%SRCROOT%" },
       region: { startLine: 3, startColumn: 25, endLine: 3, endColumn: 26 },
     });
-    assert.equal(run0.results[0].level, "warning");
-    assert.match(run0.results[0].partialFingerprints["iamPolicyReview/v1"], /^[0-9a-f]{32}$/);
+    assert.equal(run0.results[1].level, "warning");
+    assert.equal(run0.results[1].ruleIndex, 1);
+    assert.match(run0.results[1].partialFingerprints["iamPolicyReview/v1"], /^[0-9a-f]{32}$/);
   });
 
   it("an empty folder scans zero files and succeeds", async () => {

@@ -18,6 +18,7 @@ export interface JsonReport {
   files: number;
   policies: JsonPolicy[];
   findings: readonly Finding[];
+  suppressed: ScanReport["suppressed"];
 }
 
 export function toJsonReport(report: ScanReport): JsonReport {
@@ -33,6 +34,7 @@ export function toJsonReport(report: ScanReport): JsonReport {
       ...(p.resourceType ? { resourceType: p.resourceType } : {}),
     })),
     findings: report.findings,
+    suppressed: report.suppressed,
   };
 }
 

@@ -28,7 +28,7 @@ export function toSarif(report: ScanReport): Log {
         id: d.id,
         name: d.id.replace(/(^|[-/])([a-z])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, ""),
         shortDescription: { text: d.description },
-        ...(finding.docsUrl ? { helpUri: finding.docsUrl } : {}),
+        ...(finding.docsUrl && /^https:/.test(finding.docsUrl) ? { helpUri: finding.docsUrl } : {}),
         defaultConfiguration: { level: d.severity },
         properties: { tags: ["security", d.category], "security-severity": SECURITY_SEVERITY[d.severity], precision: "high" },
       });
@@ -36,7 +36,7 @@ export function toSarif(report: ScanReport): Log {
     return index;
   };
 
-  const results: Result[] = report.findings.map((f) => ({
+  const toResult = (f: Finding): Result => ({
     ruleId: f.ruleId,
     ruleIndex: indexOf(f),
     level: f.severity,
@@ -51,7 +51,19 @@ export function toSarif(report: ScanReport): Log {
     ],
     partialFingerprints: { "iamPolicyReview/v1": f.fingerprint },
     properties: { category: f.category, source: f.source, ...(f.origin ? { policy: f.origin } : {}) },
-  }));
+  });
+  const results: Result[] = [
+    ...report.findings.map(toResult),
+    ...report.suppressed.map((f) => ({
+      ...toResult(f),
+      suppressions: [
+        {
+          kind: f.suppression.source === "config" ? ("external" as const) : ("inSource" as const),
+          justification: f.suppression.expires ? `${f.suppression.reason} (until ${f.suppression.expires})` : f.suppression.reason,
+        },
+      ],
+    })),
+  ];
 
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",

@@ -39,10 +39,19 @@ export function renderText(report: ScanReport, options: TextOptions): string {
     }
     lines.push("");
   }
+  if (report.suppressed.length > 0) {
+    lines.push(paint("bold", `Suppressed (${report.suppressed.length})`));
+    for (const f of report.suppressed) {
+      const until = f.suppression.expires ? `, until ${f.suppression.expires}` : "";
+      lines.push(`  ${f.file}:${f.line}:${f.column}  ${f.ruleId}  ${paint("dim", `${f.suppression.reason} (${f.suppression.source}${until})`)}`);
+    }
+    lines.push("");
+  }
   const counts = countBySeverity(report.findings);
   const summary =
     `Scanned ${plural(report.files, "file")}: ${plural(report.policies.length, "policy", "policies")}, ` +
-    `${plural(report.findings.length, "finding")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")}).`;
+    `${plural(report.findings.length, "finding")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})` +
+    (report.suppressed.length > 0 ? `, ${report.suppressed.length} suppressed.` : ".");
   lines.push(counts.error > 0 ? paint("red", summary) : summary);
   return `${lines.join("\n")}\n`;
 }

@@ -1,4 +1,5 @@
 import type { Finding, PolicyDocument } from "../types.ts";
+import type { SuppressedFinding } from "../analyzers/suppressions.ts";
 
 /** Everything a renderer needs about one scan. */
 export interface ScanReport {
@@ -7,4 +8,6 @@ export interface ScanReport {
   files: number;
   policies: readonly PolicyDocument[];
   findings: readonly Finding[];
+  /** Suppressed findings with their reasons (listed, never dropped). */
+  suppressed: readonly SuppressedFinding[];
 }

@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { generatedDocs } from "../scripts/generate-docs.ts";
+import { RULES } from "../src/analyzers/rules/index.ts";
+import type { RuleExample } from "../src/analyzers/rules/define-rule.ts";
+import { render, runRule } from "./analyzers/rule-tester.ts";
+import { CATEGORIES } from "../src/types.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+describe("rule files", () => {
+  const files = readdirSync(path.join(ROOT, "src/analyzers/rules"))
+    .filter((f) => f.endsWith(".ts") && f !== "index.ts" && f !== "define-rule.ts" && !f.startsWith("_"))
+    .map((f) => f.replace(/\.ts$/, ""));
+
+  it("every rule module is listed in rules/index.ts, once, under the id that is its file name", () => {
+    assert.deepEqual([...RULES.map((r) => r.id)].sort(), files.sort());
+  });
+
+  for (const rule of RULES) {
+    it(`${rule.id}: has a test table and valid metadata`, () => {
+      assert.ok(existsSync(path.join(ROOT, `test/analyzers/rules/${rule.id}.test.ts`)), "test file exists");
+      assert.ok((CATEGORIES as readonly string[]).includes(rule.category));
+      assert.match(rule.docs.description, /^(Disallow|Require|Report|Flag|Enforce|Warn)\b.*\.$/);
+      assert.ok(rule.docs.rationale.length > 80, "the rationale explains why");
+      assert.ok(rule.docs.examples.noncompliant.length > 0 && rule.docs.examples.compliant.length > 0);
+      for (const id of Object.keys(rule.messages)) assert.match(id, /^[a-z][a-zA-Z0-9]*$/, "message ids are camelCase");
+    });
+  }
+});
+
+describe("generated docs", () => {
+  it("docs/rules and the README rule table are up to date (run `npm run docs`)", () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    for (const [rel, content] of generatedDocs(readme)) {
+      const file = path.join(ROOT, rel);
+      assert.ok(existsSync(file), `${rel} exists`);
+      assert.equal(readFileSync(file, "utf8"), content, `${rel} is stale: run npm run docs`);
+    }
+  });
+});
+
+async function findingsFor(ruleId: string, example: RuleExample) {
+  const rule = RULES.find((r) => r.id === ruleId)!;
+  if ("policy" in example) {
+    return runRule(rule, [render(example.policy, example.kind, "json")], example.kind, { name: example.title, policy: example.policy, kind: example.kind });
+  }
+  return runRule(rule, [{ path: example.file, text: example.text }], undefined, { name: example.title });
+}
+
+describe("doc examples are executed", () => {
+  for (const rule of RULES) {
+    for (const example of rule.docs.examples.noncompliant) {
+      it(`${rule.id}: noncompliant "${example.title}" triggers the rule`, async () => {
+        assert.ok((await findingsFor(rule.id, example)).length > 0);
+      });
+    }
+    for (const example of rule.docs.examples.compliant) {
+      it(`${rule.id}: compliant "${example.title}" does not trigger the rule`, async () => {
+        assert.deepEqual((await findingsFor(rule.id, example)).map((f) => f.message), []);
+      });
+    }
+  }
+});
