@@ -21,6 +21,10 @@ export interface ScanOptions {
 
 const READ_CONCURRENCY = 16;
 
+/** Files never read while walking a directory: images, archives, binaries, fonts, media. */
+const BINARY_EXTENSION =
+  /\.(png|jpe?g|gif|bmp|ico|webp|svgz|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|ear|class|exe|dll|so|dylib|a|o|obj|bin|wasm|woff2?|ttf|otf|eot|mp[34]|mov|avi|mkv|wav|flac|ogg|pyc|node|sqlite|db|parquet|avro|pkl|pt|onnx)$/i;
+
 /** Maps over items with at most `limit` promises in flight, keeping the order of results. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -62,17 +66,18 @@ function treeReader(cwd: string): (relPath: string) => string | undefined {
 export async function runScan(options: ScanOptions): Promise<ScanReport> {
   const { cwd, config } = options;
   const paths = options.paths.length > 0 ? options.paths : ["."];
-  const files = await collectFiles(paths, cwd, {
-    accept: (file) => inputFormatOf(file) !== undefined,
-    ignorePatterns: config.ignorePaths,
-  });
+  // Every text file is read: IaC formats are extracted, and any file can hold a hard-coded key.
+  const files = await collectFiles(paths, cwd, { accept: (file) => !BINARY_EXTENSION.test(file), ignorePatterns: config.ignorePaths });
   const outcomes = await mapLimit(files, READ_CONCURRENCY, (abs) => readSource(abs, toRelative(cwd, abs)));
   const sources: SourceFile[] = [];
   const readFindings: Finding[] = [];
-  for (const outcome of outcomes) {
+  outcomes.forEach((outcome, index) => {
     if (outcome.ok) sources.push(outcome.file);
-    else readFindings.push(outcome.finding);
-  }
+    // A skipped image or archive is not news; a skipped template or policy is.
+    else if (inputFormatOf(files[index]!) !== undefined || options.paths.includes(toRelative(cwd, files[index]!))) {
+      readFindings.push(outcome.finding);
+    }
+  });
   const analysis = await analyze(sources, {
     kindFor: kindResolver(config),
     readFile: treeReader(cwd),

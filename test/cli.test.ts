@@ -69,7 +69,7 @@ describe("iam-policy-review scan", () => {
         "iam/trust.json",
         "  line 1     trust     iam/trust.json",
         "",
-        "Scanned 3 files: 2 policies, 2 findings (1 error, 1 warning, 0 notes).",
+        "Scanned 4 files: 2 policies, 2 findings (1 error, 1 warning, 0 notes).",
         "",
       ].join("\n"),
     );

@@ -1,30 +1,687 @@
 /**
- * CloudFormation templates (YAML and JSON). SKELETON — being written; replaced by the real extractor.
+ * CloudFormation and SAM templates (YAML and JSON): the policies in IAM, resource-policy, Lambda permission,
+ * Organizations and SAM resources, and the IaC facts rules need (users, access keys, login profiles, managed
+ * policy attachments, secrets in outputs). Intrinsic functions are resolved where static (see cfn-intrinsics.ts).
  */
-import type { ExtractResult, PolicyKind, SourceFile } from "../types.ts";
-import type { ParseResult } from "./json.ts";
-import type { PNode } from "./positioned.ts";
+import type { ExtractResult, IacFact, PolicyKind, Range, SourceFile } from "../types.ts";
+import { inputFinding } from "../findings.ts";
+import { buildPolicyDocument } from "./document.ts";
+import { parseJson } from "./json.ts";
+import { placeholderToken } from "./placeholder.ts";
+import { member, type PEntry, type PNode, type PUnresolvedPart } from "./positioned.ts";
+import { describe, intrinsicOf, listItems, resolveValue, shallow, type TemplateContext } from "./cfn-intrinsics.ts";
+
+export { parseYaml } from "./cfn-yaml.ts";
 
 export interface CloudFormationOptions {
-  /** The kind configured for this path, if any (config `kinds`). */
+  /** The kind configured for this path, if any (config `kinds`); overrides the kind of identity documents only. */
   kind?: PolicyKind;
 }
 
-/** Parses YAML into positioned nodes; short-form tags become their long form (`!Ref X` → `{ "Ref": "X" }`). */
-export function parseYaml(text: string): ParseResult {
-  void text;
-  return { ok: false, range: { line: 1, column: 1, endLine: 1, endColumn: 1 }, message: "not implemented" };
+function staticString(node: PNode | undefined): string | undefined {
+  if (node?.type === "string" && !node.unresolved) return node.value;
+  return undefined;
 }
 
-/** Whether the parsed file is a CloudFormation (or SAM) template. */
+/**
+ * Whether the parsed file is a CloudFormation (or SAM) template: it has `AWSTemplateFormatVersion`, a SAM
+ * `Transform`, or a `Resources` object with at least one `AWS::` resource type.
+ */
 export function isCloudFormationTemplate(root: PNode): boolean {
-  void root;
-  return false;
+  if (root.type !== "object") return false;
+  if (member(root, "AWSTemplateFormatVersion")) return true;
+  const transform = member(root, "Transform")?.value;
+  const transforms = transform?.type === "array" ? transform.items : transform ? [transform] : [];
+  if (transforms.some((item) => staticString(item)?.startsWith("AWS::Serverless"))) return true;
+  const resources = member(root, "Resources")?.value;
+  if (resources?.type !== "object") return false;
+  return resources.entries.some((entry) => staticString(member(entry.value, "Type")?.value)?.startsWith("AWS::"));
 }
 
+/** Resource policies: the property that holds the document and the type of the resource it protects. */
+const RESOURCE_POLICIES: Readonly<Record<string, { property: string; resourceType: string }>> = {
+  "AWS::S3::BucketPolicy": { property: "PolicyDocument", resourceType: "AWS::S3::Bucket" },
+  "AWS::S3::AccessPoint": { property: "Policy", resourceType: "AWS::S3::AccessPoint" },
+  "AWS::SNS::TopicPolicy": { property: "PolicyDocument", resourceType: "AWS::SNS::Topic" },
+  "AWS::SQS::QueuePolicy": { property: "PolicyDocument", resourceType: "AWS::SQS::Queue" },
+  "AWS::KMS::Key": { property: "KeyPolicy", resourceType: "AWS::KMS::Key" },
+  "AWS::KMS::ReplicaKey": { property: "KeyPolicy", resourceType: "AWS::KMS::ReplicaKey" },
+  "AWS::SecretsManager::ResourcePolicy": { property: "ResourcePolicy", resourceType: "AWS::SecretsManager::Secret" },
+  "AWS::ECR::Repository": { property: "RepositoryPolicyText", resourceType: "AWS::ECR::Repository" },
+  "AWS::EFS::FileSystem": { property: "FileSystemPolicy", resourceType: "AWS::EFS::FileSystem" },
+  "AWS::OpenSearchService::Domain": { property: "AccessPolicies", resourceType: "AWS::OpenSearchService::Domain" },
+  "AWS::Backup::BackupVault": { property: "AccessPolicy", resourceType: "AWS::Backup::BackupVault" },
+  "AWS::ApiGateway::RestApi": { property: "Policy", resourceType: "AWS::ApiGateway::RestApi" },
+  "AWS::Logs::ResourcePolicy": { property: "PolicyDocument", resourceType: "AWS::Logs::ResourcePolicy" },
+};
+
+/** Where an IAM principal's name property is, to match `RoleName: build-role` as well as `!Ref BuildRole`. */
+const NAME_PROPERTIES: Readonly<Record<string, string>> = {
+  "AWS::IAM::Role": "RoleName",
+  "AWS::IAM::User": "UserName",
+  "AWS::IAM::Group": "GroupName",
+};
+
+const ORGANIZATION_KINDS: Readonly<Record<string, PolicyKind>> = {
+  SERVICE_CONTROL_POLICY: "scp",
+  RESOURCE_CONTROL_POLICY: "rcp",
+};
+
+const SAM_WITH_POLICIES = new Set(["AWS::Serverless::Function", "AWS::Serverless::StateMachine"]);
+
+/** How the kind of a document is decided: fixed, identity (config may override), or resource (trust if it grants only sts:AssumeRole*). */
+type KindRule = PolicyKind | "resource-policy";
+
+interface Resource {
+  id: string;
+  type: string;
+  /** `AWS::IAM::Role BuildRole`: how documents, facts and `attachedTo` name it. */
+  label: string;
+  entry: PEntry;
+  /** The `Properties` object (one alternative when `Properties` is an `Fn::If`). */
+  properties: PNode & { type: "object" };
+}
+
+/** Range of a whole resource or output: from its logical id to the end of its value. */
+function spanOf(entry: PEntry): Range {
+  return { line: entry.keyRange.line, column: entry.keyRange.column, endLine: entry.value.range.endLine, endColumn: entry.value.range.endColumn };
+}
+
+/** Text of a resolved string-like value, placeholders as tokens. */
+function textOf(node: PNode | undefined): string | undefined {
+  if (node?.type === "string") return node.value;
+  if (node?.type === "number" || node?.type === "boolean") return String(node.value);
+  if (node?.type === "unresolved") return placeholderToken(node.expression);
+  return undefined;
+}
+
+/** Attaches the placeholders of an embedded JSON string to the parsed string nodes that contain their tokens. */
+function withParts(node: PNode, parts: readonly PUnresolvedPart[], depth = 0): PNode {
+  if (parts.length === 0 || depth > 200) return node;
+  switch (node.type) {
+    case "string": {
+      const found = parts.filter((part) => node.value.includes(part.token));
+      return found.length > 0 ? { ...node, unresolved: found } : node;
+    }
+    case "array":
+      return { ...node, items: node.items.map((item) => withParts(item, parts, depth + 1)) };
+    case "object":
+      return { ...node, entries: node.entries.map((entry) => ({ ...entry, value: withParts(entry.value, parts, depth + 1) })) };
+    default:
+      return node;
+  }
+}
+
+class Extraction {
+  readonly result: ExtractResult = { policies: [], facts: [], findings: [] };
+  private readonly file: SourceFile;
+  private readonly options: CloudFormationOptions;
+  private readonly context: TemplateContext;
+  private readonly resources = new Map<string, Resource[]>();
+  private readonly types: ReadonlyMap<string, string>;
+  /** Policy logical id → ids of the roles, users and groups it is attached to. */
+  private readonly attachments = new Map<string, Set<string>>();
+  /** Group logical id → user logical ids. */
+  private readonly members = new Map<string, Set<string>>();
+  /** Managed policies used as a permissions boundary. */
+  private readonly boundaries = new Set<string>();
+
+  constructor(file: SourceFile, root: PNode & { type: "object" }, options: CloudFormationOptions) {
+    this.file = file;
+    this.options = options;
+    const parameters = new Map<string, PNode>();
+    for (const entry of objectEntries(member(root, "Parameters")?.value)) parameters.set(entry.key, entry.value);
+    const types = new Map<string, string>();
+    for (const entry of objectEntries(member(root, "Resources")?.value)) {
+      const type = staticString(member(entry.value, "Type")?.value);
+      if (type !== undefined) types.set(entry.key, type);
+    }
+    this.types = types;
+    this.context = { parameters, resources: types, mappings: member(root, "Mappings")?.value };
+  }
+
+  private finding(range: Range, severity: "warning" | "note", message: string, subject: string): void {
+    this.result.findings.push(inputFinding(this.file.path, range, severity, message, subject));
+  }
+
+  run(root: PNode & { type: "object" }): ExtractResult {
+    const resourcesEntry = member(root, "Resources");
+    if (resourcesEntry && resourcesEntry.value.type !== "object") {
+      this.finding(resourcesEntry.keyRange, "warning", "Resources is not an object, so no resource in this template was analysed.", "resources-shape");
+    }
+    const all: Resource[] = [];
+    const entries = objectEntries(resourcesEntry?.value);
+    // A logical id written twice (possible in JSON): the last one wins, as in `member()` and JSON.parse.
+    const last = new Map(entries.map((entry) => [entry.key, entry]));
+    for (const entry of entries) {
+      if (last.get(entry.key) !== entry) continue;
+      if (entry.key.startsWith("Fn::ForEach")) {
+        this.finding(entry.keyRange, "note", `Resources generated by ${entry.key} were not analysed.`, `${entry.key}:foreach`);
+        continue;
+      }
+      const type = this.types.get(entry.key);
+      if (type === undefined || !handles(type)) continue;
+      const label = `${type} ${entry.key}`;
+      const properties = member(entry.value, "Properties")?.value;
+      const alternatives =
+        properties && properties.type !== "null" ? shallow(properties, 0) : [{ type: "object" as const, entries: [], range: entry.value.range }];
+      const objects: Resource[] = [];
+      for (const alternative of alternatives) {
+        if (alternative.type === "object") objects.push({ id: entry.key, type, label, entry, properties: alternative });
+        else this.finding(alternative.range, "warning", `Properties of ${label} is not an object, so its policies were not analysed.`, `${label}:properties`);
+      }
+      this.resources.set(entry.key, objects);
+      all.push(...objects);
+    }
+    for (const resource of all) this.guard(resource, () => this.index(resource));
+    for (const resource of all) this.guard(resource, () => this.extract(resource));
+    this.guard(undefined, () => this.outputs(root));
+    return this.result;
+  }
+
+  /** One malformed resource must not stop the others: its problem becomes a finding. */
+  private guard(resource: Resource | undefined, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      const problem = error instanceof Error ? error.message : String(error);
+      const where = resource ? resource.label : "Outputs";
+      const range = resource ? resource.entry.keyRange : { line: 1, column: 1, endLine: 1, endColumn: 1 };
+      this.finding(range, "warning", `${where} could not be read (${problem}), so it was not fully analysed.`, `${where}:error`);
+    }
+  }
+
+  private property(resource: Resource, key: string): PNode | undefined {
+    return member(resource.properties, key)?.value;
+  }
+
+  /** Logical ids of the template's resources of the given types that a value names (`!Ref X`, or X's static name). */
+  private targets(node: PNode | undefined, types: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const item of listItems(node)) {
+      const intrinsic = intrinsicOf(item);
+      let id: string | undefined;
+      if (intrinsic?.name === "Ref" && intrinsic.argument.type === "string") id = intrinsic.argument.value;
+      else {
+        const name = staticString(item);
+        if (name !== undefined) id = this.byName(name, types);
+      }
+      if (id !== undefined && types.includes(this.types.get(id) ?? "") && !out.includes(id)) out.push(id);
+    }
+    return out;
+  }
+
+  private byName(name: string, types: readonly string[]): string | undefined {
+    for (const [id, resources] of this.resources) {
+      for (const resource of resources) {
+        const property = NAME_PROPERTIES[resource.type];
+        if (types.includes(resource.type) && property && staticString(this.property(resource, property)) === name) return id;
+      }
+    }
+    return undefined;
+  }
+
+  private attach(policy: string, principals: readonly string[]): void {
+    const set = this.attachments.get(policy) ?? new Set<string>();
+    for (const principal of principals) set.add(principal);
+    this.attachments.set(policy, set);
+  }
+
+  /** `attachedTo` labels for principals by logical id; a group brings its members. */
+  private labels(ids: Iterable<string>): string[] {
+    const out = new Set<string>();
+    for (const id of ids) {
+      const type = this.types.get(id);
+      if (type === undefined) continue;
+      out.add(`${type} ${id}`);
+      if (type === "AWS::IAM::Group") for (const user of this.members.get(id) ?? []) out.add(`AWS::IAM::User ${user}`);
+    }
+    return [...out];
+  }
+
+  /** First pass: who is attached to which policy, group membership, managed policies used as boundaries. */
+  private index(resource: Resource): void {
+    const { type, id } = resource;
+    const property = (key: string): PNode | undefined => this.property(resource, key);
+    if (type === "AWS::IAM::Role" || type === "AWS::IAM::User" || type === "AWS::IAM::Group") {
+      for (const policy of this.targets(property("ManagedPolicyArns"), ["AWS::IAM::ManagedPolicy"])) this.attach(policy, [id]);
+      for (const policy of this.targets(property("PermissionsBoundary"), ["AWS::IAM::ManagedPolicy"])) this.boundaries.add(policy);
+    }
+    if (type === "AWS::IAM::User") {
+      for (const group of this.targets(property("Groups"), ["AWS::IAM::Group"])) this.addMembers(group, [id]);
+    }
+    if (type === "AWS::IAM::UserToGroupAddition") {
+      const users = this.targets(property("Users"), ["AWS::IAM::User"]);
+      for (const group of this.targets(property("GroupName"), ["AWS::IAM::Group"])) this.addMembers(group, users);
+    }
+    if (type === "AWS::IAM::Policy" || type === "AWS::IAM::ManagedPolicy") {
+      this.attach(id, this.targets(property("Roles"), ["AWS::IAM::Role"]));
+      this.attach(id, this.targets(property("Users"), ["AWS::IAM::User"]));
+      this.attach(id, this.targets(property("Groups"), ["AWS::IAM::Group"]));
+    }
+  }
+
+  private addMembers(group: string, users: readonly string[]): void {
+    const set = this.members.get(group) ?? new Set<string>();
+    for (const user of users) set.add(user);
+    this.members.set(group, set);
+  }
+
+  /** Second pass: documents and facts. */
+  private extract(resource: Resource): void {
+    const { type, id, label } = resource;
+    const property = (key: string): PNode | undefined => this.property(resource, key);
+    const resourcePolicy = RESOURCE_POLICIES[type];
+    if (resourcePolicy) {
+      this.document(property(resourcePolicy.property), resourcePolicy.property, label, "resource-policy", {
+        resourceType: resourcePolicy.resourceType,
+      });
+      return;
+    }
+    switch (type) {
+      case "AWS::IAM::Role":
+        this.document(property("AssumeRolePolicyDocument"), "AssumeRolePolicyDocument", label, "trust", {
+          resourceType: "AWS::IAM::AssumeRolePolicyDocument",
+        });
+        this.principalPolicies(resource, [id]);
+        break;
+      case "AWS::IAM::User":
+        this.result.facts.push({ type: "iam-user", file: this.file.path, range: spanOf(resource.entry), origin: label, ...nameOf(this.resolve(property("UserName"))) });
+        this.principalPolicies(resource, [id]);
+        this.loginProfile(resource);
+        break;
+      case "AWS::IAM::Group":
+        this.principalPolicies(resource, [id]);
+        break;
+      case "AWS::IAM::Policy":
+      case "AWS::IAM::ManagedPolicy": {
+        const attached = this.attachments.get(id) ?? new Set<string>();
+        const boundary = type === "AWS::IAM::ManagedPolicy" && this.boundaries.has(id) && attached.size === 0;
+        this.document(property("PolicyDocument"), "PolicyDocument", label, boundary ? (this.options.kind ?? "boundary") : "identity", {
+          attachedTo: this.labels(attached),
+        });
+        break;
+      }
+      case "AWS::IAM::RolePolicy":
+      case "AWS::IAM::UserPolicy":
+      case "AWS::IAM::GroupPolicy": {
+        const principalType = type.replace(/Policy$/, "");
+        const nameKey = `${principalType.slice("AWS::IAM::".length)}Name`;
+        this.document(property("PolicyDocument"), "PolicyDocument", label, "identity", {
+          attachedTo: this.labels(this.targets(property(nameKey), [principalType])),
+        });
+        break;
+      }
+      case "AWS::IAM::AccessKey": {
+        const users = this.targets(property("UserName"), ["AWS::IAM::User"]);
+        const user = users.length > 0 ? this.labels(users)[0] : textOf(this.resolve(property("UserName")));
+        this.result.facts.push({ type: "access-key", file: this.file.path, range: spanOf(resource.entry), origin: label, ...(user !== undefined ? { user } : {}) });
+        break;
+      }
+      case "AWS::IAM::OIDCProvider": {
+        const url = textOf(this.resolve(property("Url"))) ?? "";
+        const clientIds = listItems(property("ClientIdList"))
+          .map((item) => textOf(this.resolve(item)))
+          .filter((value) => value !== undefined);
+        this.result.facts.push({ type: "oidc-provider", file: this.file.path, range: spanOf(resource.entry), origin: label, url, clientIds });
+        break;
+      }
+      case "AWS::Lambda::Permission":
+        this.lambdaPermission(resource);
+        break;
+      case "AWS::Organizations::Policy":
+        this.organizationsPolicy(resource);
+        break;
+      case "AWS::SSO::PermissionSet":
+        this.document(property("InlinePolicy"), "InlinePolicy", label, "identity", {});
+        break;
+      default:
+        if (SAM_WITH_POLICIES.has(type)) this.samPolicies(resource);
+    }
+  }
+
+  private resolve(node: PNode | undefined, path: readonly string[] = []): PNode | undefined {
+    return node ? resolveValue(node, this.context, path) : undefined;
+  }
+
+  /** Inline `Policies`, `ManagedPolicyArns` of a role, user or group. */
+  private principalPolicies(resource: Resource, ids: readonly string[]): void {
+    const attachedTo = this.labels(ids);
+    listItems(this.property(resource, "Policies")).forEach((item, index) => {
+      const where = `Policies[${index}]`;
+      if (item.type !== "object") {
+        this.finding(item.range, "warning", `${where} of ${resource.label} is not an object, so it was not analysed.`, `${resource.label}:${where}`);
+        return;
+      }
+      const document = member(item, "PolicyDocument")?.value;
+      if (!document) {
+        this.finding(item.range, "warning", `PolicyDocument of ${resource.label} .${where} is missing.`, `${resource.label}:${where}:missing`);
+        return;
+      }
+      this.document(document, where, resource.label, "identity", { attachedTo, what: "PolicyDocument" });
+    });
+    this.managedPolicyFacts(resource, this.property(resource, "ManagedPolicyArns"), "ManagedPolicyArns", false);
+  }
+
+  /**
+   * One `managed-policy-attachment` fact per ARN (or SAM policy name). Managed policies of the same template are
+   * skipped: their documents carry `attachedTo`. Permissions boundaries are not attachments (they grant nothing).
+   */
+  private managedPolicyFacts(resource: Resource, node: PNode | undefined, property: string, names: boolean): void {
+    listItems(node).forEach((item, index) => {
+      if (this.targets(item, ["AWS::IAM::ManagedPolicy"]).length > 0) return;
+      const resolved = this.resolve(item, [property]);
+      const values = resolved?.type === "array" ? resolved.items : resolved ? [resolved] : [];
+      for (const value of values) {
+        let arn = textOf(value);
+        if (arn === undefined) continue;
+        if (names && value.type === "string" && !value.unresolved && !arn.startsWith("arn:")) arn = `arn:aws:iam::aws:policy/${arn}`;
+        this.result.facts.push({
+          type: "managed-policy-attachment",
+          file: this.file.path,
+          range: value.range,
+          origin: node?.type === "array" ? `${resource.label} .${property}[${index}]` : `${resource.label} .${property}`,
+          arn,
+          attachedTo: resource.label,
+        });
+      }
+    });
+  }
+
+  private loginProfile(resource: Resource): void {
+    const entry = member(resource.properties, "LoginProfile");
+    if (!entry || entry.value.type === "null") return;
+    if (shallow(entry.value, 0).length === 0) return;
+    const range = { line: entry.keyRange.line, column: entry.keyRange.column, endLine: entry.value.range.endLine, endColumn: entry.value.range.endColumn };
+    this.result.facts.push({ type: "login-profile", file: this.file.path, range, origin: `${resource.label} .LoginProfile`, user: resource.label });
+  }
+
+  /**
+   * Builds one document from a property value: an object, a JSON string, or an intrinsic resolving to either.
+   * Anything else becomes an `unparsed-input` finding, never a silent skip. `property` is the origin's path
+   * (`PolicyDocument`, `Policies[0]`); `what` names the property in messages when it differs.
+   */
+  private document(
+    raw: PNode | undefined,
+    property: string,
+    label: string,
+    rule: KindRule,
+    extra: { resourceType?: string; attachedTo?: string[]; what?: string },
+  ): void {
+    const what = extra.what ?? property;
+    const where = extra.what ? `${label} .${property}` : label;
+    if (!raw) return;
+    const resolved = this.resolve(raw);
+    if (!resolved) return; // Ref: AWS::NoValue
+    let node: PNode = resolved;
+    if (resolved.type === "string") {
+      const parsed = parseJson(resolved.value, () => resolved.range);
+      if (!parsed.ok) {
+        this.finding(resolved.range, "warning", `${what} of ${where} is a string that is not valid JSON (${parsed.message}), so it was not analysed.`, `${where}:json`);
+        return;
+      }
+      node = withParts(parsed.node, resolved.unresolved ?? []);
+    }
+    if (node.type === "unresolved") {
+      this.finding(
+        node.range,
+        "note",
+        `${what} of ${where} comes from an unresolved value (${node.expression}), so it was not analysed.`,
+        `${where}:unresolved`,
+      );
+      return;
+    }
+    if (node.type !== "object") {
+      this.finding(node.range, "warning", `${what} of ${where} is not an object, so it was not analysed.`, `${where}:shape`);
+      return;
+    }
+    const kind = rule === "identity" ? (this.options.kind ?? "identity") : rule === "resource-policy" ? undefined : rule;
+    const document = buildPolicyDocument(node, {
+      file: this.file.path,
+      format: "cloudformation",
+      origin: `${label} .${property}`,
+      ...(kind ? { kind } : {}),
+      ...(extra.resourceType ? { resourceType: extra.resourceType } : {}),
+      ...(extra.attachedTo ? { attachedTo: extra.attachedTo } : {}),
+    });
+    if (rule === "resource-policy" && document.kind !== "trust") document.kind = "resource";
+    this.result.policies.push(document);
+  }
+
+  /** `AWS::Lambda::Permission` as the one-statement resource policy Lambda adds to the function. */
+  private lambdaPermission(resource: Resource): void {
+    const props = resource.properties;
+    const entry = (key: string): PEntry | undefined => member(props, key);
+    const missing = ["Action", "Principal", "FunctionName"].filter((key) => (entry(key)?.value.type ?? "null") === "null");
+    if (missing.length > 0) {
+      this.finding(resource.entry.keyRange, "warning", `${resource.label} has no ${missing.join(", ")}, so it was not analysed.`, `${resource.label}:missing`);
+      return;
+    }
+    const principalEntry = entry("Principal")!;
+    const principal = this.resolve(principalEntry.value, ["Principal"]);
+    const action = this.resolve(entry("Action")!.value, ["Action"]);
+    const resourceValue = this.resolve(entry("FunctionName")!.value, ["Resource"]);
+    if (!principal || !action || !resourceValue) return;
+
+    let principalNode: PNode;
+    const values = principal.type === "array" ? principal.items : [principal];
+    const star = values.find((value) => value.type === "string" && value.value === "*");
+    if (star) principalNode = star;
+    else {
+      const groups = new Map<string, PNode[]>();
+      for (const value of values) {
+        const text = textOf(value) ?? "";
+        const key = value.type === "string" && !value.unresolved && !/^\d{12}$/.test(text) && !text.startsWith("arn:") && text.includes(".") ? "Service" : "AWS";
+        const forKey = value.type === "unresolved" ? { ...value, hint: /account/i.test(value.expression) ? ("account-id" as const) : value.hint } : value;
+        groups.set(key, [...(groups.get(key) ?? []), forKey]);
+      }
+      principalNode = {
+        type: "object",
+        range: principal.range,
+        entries: [...groups].map(([key, items]) => ({
+          key,
+          keyRange: principalEntry.keyRange,
+          value: items.length === 1 ? items[0]! : { type: "array" as const, items, range: principal.range },
+        })),
+      };
+    }
+
+    const conditions = new Map<string, PEntry[]>();
+    const addCondition = (property: string, operator: string, conditionKey: string): void => {
+      const source = entry(property);
+      if (!source) return;
+      const value = this.resolve(source.value, ["Condition", operator, conditionKey]);
+      if (!value) return;
+      conditions.set(operator, [...(conditions.get(operator) ?? []), { key: conditionKey, keyRange: source.keyRange, value }]);
+    };
+    addCondition("SourceArn", "ArnLike", "aws:SourceArn");
+    addCondition("SourceAccount", "StringEquals", "aws:SourceAccount");
+    addCondition("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID");
+    addCondition("FunctionUrlAuthType", "StringEquals", "lambda:FunctionUrlAuthType");
+
+    const at = props.range;
+    const statement: PEntry[] = [
+      { key: "Effect", keyRange: at, value: { type: "string", value: "Allow", range: at } },
+      { key: "Principal", keyRange: principalEntry.keyRange, value: principalNode },
+      { key: "Action", keyRange: entry("Action")!.keyRange, value: action },
+      { key: "Resource", keyRange: entry("FunctionName")!.keyRange, value: resourceValue },
+    ];
+    if (conditions.size > 0) {
+      const operators: PEntry[] = [...conditions].map(([operator, entries]) => ({
+        key: operator,
+        keyRange: entries[0]!.keyRange,
+        value: { type: "object", entries, range: at },
+      }));
+      statement.push({ key: "Condition", keyRange: at, value: { type: "object", entries: operators, range: at } });
+    }
+    const document: PNode = {
+      type: "object",
+      range: at,
+      entries: [
+        { key: "Version", keyRange: at, value: { type: "string", value: "2012-10-17", range: at } },
+        { key: "Statement", keyRange: at, value: { type: "array", range: at, items: [{ type: "object", range: at, entries: statement }] } },
+      ],
+    };
+    this.result.policies.push(
+      buildPolicyDocument(document, {
+        file: this.file.path,
+        format: "cloudformation",
+        origin: `${resource.label} .Properties`,
+        kind: "resource",
+        resourceType: "AWS::Lambda::Function",
+        range: spanOf(resource.entry),
+      }),
+    );
+  }
+
+  /** SCPs and RCPs; tag, backup and AI opt-out policies are not IAM policies. */
+  private organizationsPolicy(resource: Resource): void {
+    const typeEntry = member(resource.properties, "Type");
+    const policyType = this.resolve(typeEntry?.value, ["Type"]);
+    const name = staticString(policyType);
+    if (name === undefined) {
+      const range = typeEntry?.value.range ?? resource.entry.keyRange;
+      this.finding(range, "note", `The Type of ${resource.label} is not a static value, so its Content was not analysed.`, `${resource.label}:type`);
+      return;
+    }
+    const kind = ORGANIZATION_KINDS[name];
+    if (kind) this.document(this.property(resource, "Content"), "Content", resource.label, kind, {});
+  }
+
+  /** SAM `Policies`: managed policy names/ARNs, inline documents, and policy templates (skipped). */
+  private samPolicies(resource: Resource): void {
+    const attachedTo = [resource.label];
+    this.document(this.property(resource, "AssumeRolePolicyDocument"), "AssumeRolePolicyDocument", resource.label, "trust", {
+      resourceType: "AWS::IAM::AssumeRolePolicyDocument",
+    });
+    const policies = this.property(resource, "Policies");
+    if (!policies) return;
+    const isList = shallow(policies, 0).some((value) => value.type === "array");
+    listItems(policies).forEach((item, index) => {
+      const where = isList ? `Policies[${index}]` : "Policies";
+      if (item.type === "object" && !intrinsicOf(item)) {
+        if (member(item, "Statement")) this.document(item, where, resource.label, "identity", { attachedTo });
+        return; // a SAM policy template such as { S3ReadPolicy: { BucketName: ... } }
+      }
+      const value = this.resolve(item, ["Policies"]);
+      const text = textOf(value);
+      if (value && text !== undefined) {
+        const arn = value.type === "string" && !value.unresolved && !text.startsWith("arn:") ? `arn:aws:iam::aws:policy/${text}` : text;
+        this.result.facts.push({
+          type: "managed-policy-attachment",
+          file: this.file.path,
+          range: value.range,
+          origin: `${resource.label} .${where}`,
+          arn,
+          attachedTo: resource.label,
+        });
+      }
+    });
+  }
+
+  /** `secret-output` facts: outputs exposing an access key secret, a NoEcho parameter or a secret's value. */
+  private outputs(root: PNode & { type: "object" }): void {
+    for (const output of objectEntries(member(root, "Outputs")?.value)) {
+      const value = member(output.value, "Value")?.value;
+      if (!value) continue;
+      for (const secret of this.secrets(value, 0)) {
+        const fact: IacFact = {
+          type: "secret-output",
+          file: this.file.path,
+          range: secret.range,
+          origin: `Outputs ${output.key}`,
+          name: output.key,
+          expression: secret.expression,
+        };
+        this.result.facts.push(fact);
+      }
+    }
+  }
+
+  private secrets(node: PNode, depth: number): { expression: string; range: Range }[] {
+    if (depth > 50) return [];
+    const intrinsic = intrinsicOf(node);
+    if (intrinsic?.name === "Fn::GetAtt") {
+      const parts = intrinsic.argument.type === "array" ? intrinsic.argument.items.map(staticString) : (staticString(intrinsic.argument)?.split(".") ?? []);
+      const [id, attribute] = parts;
+      return id !== undefined && attribute !== undefined && this.secretAttribute(id, attribute) ? [{ expression: describe(node), range: node.range }] : [];
+    }
+    if (intrinsic?.name === "Ref") {
+      const name = staticString(intrinsic.argument);
+      return name !== undefined && this.noEcho(name) ? [{ expression: `!Ref ${name}`, range: node.range }] : [];
+    }
+    if (intrinsic?.name === "Fn::Sub") {
+      const template = intrinsic.argument.type === "array" ? intrinsic.argument.items[0] : intrinsic.argument;
+      const found: { expression: string; range: Range }[] = [];
+      for (const match of staticString(template)?.matchAll(/\$\{([^}!][^}]*)\}/g) ?? []) {
+        const name = match[1]!.trim();
+        const [id, attribute] = name.split(".");
+        if (attribute !== undefined ? this.secretAttribute(id!, attribute) : this.noEcho(name)) {
+          found.push({ expression: attribute !== undefined ? `!GetAtt ${name}` : `!Ref ${name}`, range: node.range });
+        }
+      }
+      if (intrinsic.argument.type === "array" && intrinsic.argument.items[1]) found.push(...this.secrets(intrinsic.argument.items[1], depth + 1));
+      return [...found, ...this.dynamicSecrets(template)];
+    }
+    if (node.type === "string") return this.dynamicSecrets(node);
+    if (node.type === "array") return node.items.flatMap((item) => this.secrets(item, depth + 1));
+    if (node.type === "object") return node.entries.flatMap((entry) => this.secrets(entry.value, depth + 1));
+    return [];
+  }
+
+  private dynamicSecrets(node: PNode | undefined): { expression: string; range: Range }[] {
+    if (node?.type !== "string") return [];
+    return [...node.value.matchAll(/\{\{resolve:(?:secretsmanager|ssm-secure):[^{}]*\}\}/g)].map((match) => ({ expression: match[0], range: node.range }));
+  }
+
+  private secretAttribute(id: string, attribute: string): boolean {
+    const type = this.types.get(id);
+    return (type === "AWS::IAM::AccessKey" && attribute === "SecretAccessKey") || (type === "AWS::SecretsManager::Secret" && attribute.startsWith("SecretString"));
+  }
+
+  private noEcho(name: string): boolean {
+    const flag = member(this.context.parameters.get(name), "NoEcho")?.value;
+    return (flag?.type === "boolean" && flag.value) || (flag?.type === "string" && flag.value.toLowerCase() === "true");
+  }
+}
+
+function objectEntries(node: PNode | undefined): PEntry[] {
+  return node?.type === "object" ? node.entries : [];
+}
+
+function nameOf(node: PNode | undefined): { name?: string } {
+  const name = textOf(node);
+  return name === undefined ? {} : { name };
+}
+
+function handles(type: string): boolean {
+  return (
+    type in RESOURCE_POLICIES ||
+    SAM_WITH_POLICIES.has(type) ||
+    [
+      "AWS::IAM::Role",
+      "AWS::IAM::User",
+      "AWS::IAM::Group",
+      "AWS::IAM::Policy",
+      "AWS::IAM::ManagedPolicy",
+      "AWS::IAM::RolePolicy",
+      "AWS::IAM::UserPolicy",
+      "AWS::IAM::GroupPolicy",
+      "AWS::IAM::AccessKey",
+      "AWS::IAM::UserToGroupAddition",
+      "AWS::IAM::OIDCProvider",
+      "AWS::Lambda::Permission",
+      "AWS::Organizations::Policy",
+      "AWS::SSO::PermissionSet",
+    ].includes(type)
+  );
+}
+
+/**
+ * Extracts the policies, IaC facts and input problems of a parsed template (`isCloudFormationTemplate(root)`).
+ * Never throws on bad input: a malformed resource becomes an `unparsed-input` finding and the rest is extracted.
+ */
 export function extractCloudFormation(file: SourceFile, root: PNode, options: CloudFormationOptions = {}): ExtractResult {
-  void file;
-  void root;
-  void options;
-  return { policies: [], facts: [], findings: [] };
+  if (root.type !== "object") return { policies: [], facts: [], findings: [] };
+  return new Extraction(file, root, options).run(root);
 }

@@ -39,9 +39,21 @@ export function mergeInto(target: ExtractResult, source: ExtractResult): void {
 
 const CFN_HINT = /AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::/;
 
+/** CloudFormation's largest template (uploaded through S3) is 1 MB. */
+const MAX_TEMPLATE_BYTES = 1024 * 1024;
+
 /** Extracts one JSON or YAML file. */
 function extractDataFile(file: SourceFile, format: "json" | "yaml", options: ExtractOptions): ExtractResult {
   const kind = options.kindFor?.(file.path);
+  if (format === "yaml" && file.text.length > MAX_TEMPLATE_BYTES) {
+    // The yaml parser is slow on huge files of tiny items, and nothing this large can be a template.
+    const result = emptyResult();
+    if (CFN_HINT.test(file.text)) {
+      const message = "Skipped: this YAML file is larger than CloudFormation's 1 MB template limit, so it is not a template.";
+      result.findings.push(inputFinding(file.path, { line: 1, column: 1, endLine: 1, endColumn: 1 }, "note", message, "yaml-too-large"));
+    }
+    return result;
+  }
   const parsed = format === "json" ? parseJson(file.text) : parseYaml(file.text);
   if (!parsed.ok) {
     const looksRelevant = format === "json" ? /"Statement"|AWSTemplateFormatVersion/.test(file.text) : CFN_HINT.test(file.text);

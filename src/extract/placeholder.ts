@@ -26,3 +26,9 @@ export function hasPlaceholder(value: string): boolean {
 export function isPlaceholder(value: string): boolean {
   return /^\{\{[^{}]*\}\}$/.test(value);
 }
+
+/** An expression shortened for a one-line message: whitespace folded, at most `max` characters. */
+export function shortExpression(expression: string, max = 80): string {
+  const folded = expression.replace(/\s+/g, " ").trim();
+  return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
+}

@@ -11,6 +11,7 @@
  * - A policy document used in several places is emitted once per distinct (kind, resource type) of its uses.
  */
 import { posix } from "node:path";
+import { shortExpression } from "./placeholder.ts";
 import type { ExtractResult, PolicyDocument, PolicyKind, PositionedValue, Range, SourceFile } from "../types.ts";
 import { inputFinding, WHOLE_FILE } from "../findings.ts";
 import { buildPolicyDocument, classifyPolicy } from "./document.ts";
@@ -400,7 +401,7 @@ class ModuleExtractor {
       case "unresolved": {
         const reason = source.reason ? `, ${source.reason}` : "";
         this.result.findings.push(
-          inputFinding(file, range, "note", `${origin} was not analysed: the policy comes from ${source.expression}${reason}.`, `${origin} unresolved`),
+          inputFinding(file, range, "note", `${origin} was not analysed: the policy comes from ${shortExpression(source.expression)}${reason}.`, `${origin} unresolved`),
         );
         return;
       }

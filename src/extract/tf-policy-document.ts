@@ -5,7 +5,7 @@
  */
 import type { Range } from "../types.ts";
 import { member, type PEntry, type PNode } from "./positioned.ts";
-import { placeholderToken } from "./placeholder.ts";
+import { placeholderToken, shortExpression } from "./placeholder.ts";
 import { rangeOf, rangeOfOffsets, type HclAttribute, type HclBlock, type HclExpr } from "./tf-hcl.ts";
 import {
   attributeOf,
@@ -290,7 +290,7 @@ function problemReason(source: PolicySource): string {
     case "missing-file":
       return `it comes from file ${source.path} which is not in the scanned files`;
     case "unresolved":
-      return `it comes from ${source.expression}${source.reason ? `, ${source.reason}` : ""}`;
+      return `it comes from ${shortExpression(source.expression)}${source.reason ? `, ${source.reason}` : ""}`;
     default:
       return "it could not be resolved";
   }
