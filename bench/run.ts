@@ -14,7 +14,8 @@ import { DEFAULT_CONFIG } from "../src/config.ts";
 import { runScan } from "../src/scan.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const CORPUS = path.join(ROOT, "bench", "corpus");
+// Outside the repository: its .gitignore would hide the corpus from the walk.
+const CORPUS = path.join(os.tmpdir(), "iam-policy-review-bench-corpus");
 const TARGET_POLICIES = 2000;
 
 const SERVICES = ["s3", "dynamodb", "sqs", "sns", "kms", "logs", "lambda", "ec2", "ecr", "secretsmanager"];

@@ -2,7 +2,6 @@
  * Project configuration (`.github/iam-policy-review.yml`): validated against a JSON schema, so a mistake is a
  * clear error naming the key rather than a setting that silently does nothing.
  */
-import { parse as parseYamlText } from "yaml";
 import ignore from "ignore";
 import type { PolicyKind, Severity } from "./types.ts";
 import { POLICY_KINDS, SEVERITIES } from "./types.ts";
@@ -105,7 +104,8 @@ function keyName(instancePath: string, extra?: string): string {
 export async function parseConfig(text: string, source: string, knownRules?: ReadonlySet<string>): Promise<Config> {
   let raw: unknown;
   try {
-    raw = parseYamlText(text, { maxAliasCount: 50, prettyErrors: true });
+    const { parse } = await import("yaml"); // loaded only when there is a config file
+    raw = parse(text, { maxAliasCount: 50, prettyErrors: true });
   } catch (error) {
     throw new ConfigError(`${source}: not valid YAML: ${(error as Error).message.split("\n")[0]}`, { cause: error });
   }

@@ -5,9 +5,13 @@
 import { posix } from "node:path";
 import type { ExtractResult, PolicyKind, SourceFile } from "../types.ts";
 import { inputFinding } from "../findings.ts";
-import { extractCloudFormation, isCloudFormationTemplate, parseYaml } from "./cloudformation.ts";
 import { extractJsonPolicies, parseJson } from "./json.ts";
-import { extractTerraform } from "./terraform.ts";
+import { member, type PNode } from "./positioned.ts";
+
+// The YAML and Terraform parsers are loaded only when a scan has such files: a CLI run on one JSON policy
+// should not pay for them (cold start matters for pre-commit hooks and editors).
+const loadCloudFormation = () => import("./cloudformation.ts");
+const loadTerraform = () => import("./terraform.ts");
 
 export type InputFormat = "json" | "yaml" | "terraform";
 
@@ -42,8 +46,13 @@ const CFN_HINT = /AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::/;
 /** CloudFormation's largest template (uploaded through S3) is 1 MB. */
 const MAX_TEMPLATE_BYTES = 1024 * 1024;
 
+/** A cheap pre-check before loading the CloudFormation module for a JSON file. */
+function looksLikeTemplate(root: PNode): boolean {
+  return member(root, "AWSTemplateFormatVersion") !== undefined || member(root, "Resources") !== undefined;
+}
+
 /** Extracts one JSON or YAML file. */
-function extractDataFile(file: SourceFile, format: "json" | "yaml", options: ExtractOptions): ExtractResult {
+async function extractDataFile(file: SourceFile, format: "json" | "yaml", options: ExtractOptions): Promise<ExtractResult> {
   const kind = options.kindFor?.(file.path);
   if (format === "yaml" && file.text.length > MAX_TEMPLATE_BYTES) {
     // The yaml parser is slow on huge files of tiny items, and nothing this large can be a template.
@@ -54,7 +63,7 @@ function extractDataFile(file: SourceFile, format: "json" | "yaml", options: Ext
     }
     return result;
   }
-  const parsed = format === "json" ? parseJson(file.text) : parseYaml(file.text);
+  const parsed = format === "json" ? parseJson(file.text) : (await loadCloudFormation()).parseYaml(file.text);
   if (!parsed.ok) {
     const looksRelevant = format === "json" ? /"Statement"|AWSTemplateFormatVersion/.test(file.text) : CFN_HINT.test(file.text);
     const what = format === "json" ? "JSON" : "YAML";
@@ -70,7 +79,10 @@ function extractDataFile(file: SourceFile, format: "json" | "yaml", options: Ext
     );
     return result;
   }
-  if (isCloudFormationTemplate(parsed.node)) return extractCloudFormation(file, parsed.node, kind ? { kind } : {});
+  if (format === "yaml" || looksLikeTemplate(parsed.node)) {
+    const cfn = await loadCloudFormation();
+    if (cfn.isCloudFormationTemplate(parsed.node)) return cfn.extractCloudFormation(file, parsed.node, kind ? { kind } : {});
+  }
   if (format === "json") return extractJsonPolicies(file, parsed.node, kind ? { kind } : {});
   return emptyResult();
 }
@@ -89,11 +101,14 @@ export async function extractFiles(files: readonly SourceFile[], options: Extrac
       const dir = posix.dirname(file.path);
       modules.set(dir, [...(modules.get(dir) ?? []), file]);
     } else if (format) {
-      mergeInto(result, extractDataFile(file, format, options));
+      mergeInto(result, await extractDataFile(file, format, options));
     }
   }
-  for (const moduleFiles of modules.values()) {
-    mergeInto(result, await extractTerraform(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
+  if (modules.size > 0) {
+    const { extractTerraform } = await loadTerraform();
+    for (const moduleFiles of modules.values()) {
+      mergeInto(result, await extractTerraform(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
+    }
   }
   return result;
 }

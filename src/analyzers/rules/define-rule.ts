@@ -39,14 +39,18 @@ export type ReportLocation =
   | { pointer: string; at?: "value" | "key" }
   | { file: string; range: Range; origin?: string };
 
-export type ReportDescriptor<M extends MessageFunctions> = {
-  [K in keyof M & string]: { messageId: K; data: Parameters<M[K]>[0] };
-}[keyof M & string] &
-  ReportLocation &
+/**
+ * A report names one of the rule's messages and gives that message's data. `K` may be a union of message ids
+ * (chosen at run time) when those messages take the same data.
+ */
+export type ReportDescriptor<M extends MessageFunctions, K extends keyof M & string = keyof M & string> = {
+  messageId: K;
+  data: Parameters<M[K]>[0];
+} & ReportLocation &
   ReportBase;
 
 export interface RuleContext<M extends MessageFunctions> {
-  report(descriptor: ReportDescriptor<M>): void;
+  report<K extends keyof M & string>(descriptor: ReportDescriptor<M, K>): void;
   /** Sensitive actions from the config (defaults apply when not configured). */
   readonly sensitiveActions: readonly string[];
 }
