@@ -36,7 +36,7 @@ describe("examples/mixed: a folder of JSON, CloudFormation and Terraform, scanne
     });
 
     const trust = byOrigin.get("AWS::IAM::Role AppRole .AssumeRolePolicyDocument")!;
-    assert.deepEqual(trust.unresolved.map((u) => [u.pointer, u.expression]), [["/Statement/0/Principal/AWS", "TrustedAccount"]]);
+    assert.deepEqual(trust.unresolved.map((u) => [u.pointer, u.expression]), [["/Statement/0/Principal/AWS", "!Ref TrustedAccount"]]);
 
     const tf = byOrigin.get("aws_iam_role_policy.ci .policy")!;
     assert.deepEqual(tf.positions["/Statement/1/Resource"], { line: 34, column: 20, endLine: 34, endColumn: 80 });
