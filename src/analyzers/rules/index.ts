@@ -5,16 +5,26 @@
 import type { Rule } from "./define-rule.ts";
 import noAccessKeys from "./no-access-keys.ts";
 import noAdminAccess from "./no-admin-access.ts";
+import noAllowNotElements from "./no-allow-not-elements.ts";
+import noDefenseEvasion from "./no-defense-evasion.ts";
 import noHardcodedAwsKeys from "./no-hardcoded-aws-keys.ts";
 import noIamUsers from "./no-iam-users.ts";
 import noSecretOutputs from "./no-secret-outputs.ts";
+import noSensitiveDataAccessOnAllResources from "./no-sensitive-data-access-on-all-resources.ts";
+import noServiceWildcardOnAllResources from "./no-service-wildcard-on-all-resources.ts";
+import noWriteOnAllResources from "./no-write-on-all-resources.ts";
 import strongPasswordPolicy from "./strong-password-policy.ts";
 
 export const RULES: readonly Rule[] = [
-  noAdminAccess,
   noAccessKeys,
+  noAdminAccess,
+  noAllowNotElements,
+  noDefenseEvasion,
   noHardcodedAwsKeys,
   noIamUsers,
   noSecretOutputs,
+  noSensitiveDataAccessOnAllResources,
+  noServiceWildcardOnAllResources,
+  noWriteOnAllResources,
   strongPasswordPolicy,
 ];

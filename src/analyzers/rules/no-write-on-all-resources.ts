@@ -1,0 +1,160 @@
+import { actionInfo, expandActionPattern } from "../../iam/index.ts";
+import { actionsOf, allowStatements, baseOperator, conditionsOf, onAllResources } from "../policy-model.ts";
+import type { StatementRef } from "../../extract/document.ts";
+import { defineRule } from "./define-rule.ts";
+
+/** `*`, `*:*` (no-admin-access) and `s3:*` (no-service-wildcard-on-all-resources) are reported by other rules. */
+const REPORTED_ELSEWHERE = /^(\*+(:\*+)?|[^:*?]+:\*+)$/;
+
+interface WriteGrant {
+  /** Write and permissions-management actions the pattern grants that can be scoped to a resource. */
+  readonly actions: readonly string[];
+  readonly permissions: boolean;
+}
+
+const NO_GRANT: WriteGrant = Object.freeze({ actions: Object.freeze([]), permissions: false });
+const CACHE_LIMIT = 1024;
+/** Memo of the per-pattern result; deterministic, so it does not make the rule impure. */
+const grantCache = new Map<string, WriteGrant>();
+
+/**
+ * The write actions an action pattern grants, leaving out wildcard-only actions: those support no resource type,
+ * so `"Resource": "*"` is the only way to grant them and flagging it would be noise (`xray:PutTraceSegments`).
+ */
+function writeGrantOf(pattern: string): WriteGrant {
+  const key = pattern.toLowerCase();
+  const cached = grantCache.get(key);
+  if (cached) return cached;
+  const actions: string[] = [];
+  let permissions = false;
+  for (const action of expandActionPattern(pattern)) {
+    const info = actionInfo(action);
+    if (!info || info.wildcardOnly) continue;
+    const isPermissions = info.accessLevels.includes("Permissions management");
+    if (!isPermissions && !info.accessLevels.includes("Write")) continue;
+    actions.push(info.action);
+    permissions ||= isPermissions;
+  }
+  // Permissions-management actions first: they are what the message should name.
+  actions.sort((a, b) => rank(b) - rank(a));
+  const grant = actions.length === 0 ? NO_GRANT : Object.freeze({ actions: Object.freeze(actions), permissions });
+  if (grantCache.size >= CACHE_LIMIT) grantCache.delete(grantCache.keys().next().value!);
+  grantCache.set(key, grant);
+  return grant;
+}
+
+function rank(action: string): number {
+  return actionInfo(action)!.accessLevels.includes("Permissions management") ? 1 : 0;
+}
+
+/** Condition keys that limit which resources a request may touch (or must carry), whatever the ARN says. */
+const NARROWING_KEYS = new Set([
+  "aws:resourceaccount",
+  "aws:resourceorgid",
+  "aws:resourceorgpaths",
+  "kms:viaservice",
+  "s3:prefix",
+  "dynamodb:leadingkeys",
+  "cloudwatch:namespace",
+  "iam:passedtoservice",
+  "secretsmanager:secretid",
+]);
+const NARROWING_KEY_PATTERN = /^[^:]+:(resourcetag|requesttag|existingobjecttag)\/|^kms:encryptioncontext:/;
+
+/**
+ * Whether a condition limits the grant to some resources: a narrowing key, under an operator that fails when the
+ * key is absent (not `...IfExists`, not `ForAllValues:`, which pass vacuously) and that is not negated
+ * (`StringNotEquals` excludes a few and allows the rest), with at least one value that is not just `*`.
+ * A `Null` check narrows only when it requires the key (`"false"`).
+ */
+function hasNarrowingCondition(ref: StatementRef): boolean {
+  return conditionsOf(ref).some((c) => {
+    const key = c.key.toLowerCase();
+    if (!NARROWING_KEYS.has(key) && !NARROWING_KEY_PATTERN.test(key)) return false;
+    if (/IfExists$/i.test(c.operator) || /^ForAllValues:/i.test(c.operator)) return false;
+    const base = baseOperator(c.operator);
+    if (base === "Null") return c.values.some((v) => v.value === "false");
+    if (/Not/.test(base)) return false;
+    return c.values.some((v) => !/^\*+$/.test(v.value));
+  });
+}
+
+/** The granted actions in parentheses, unless the entry is that one action. */
+function detail(data: { action: string; actions: string }): string {
+  return data.action.toLowerCase() === data.actions.toLowerCase() ? "" : ` (${data.actions})`;
+}
+
+/** `a, b, c and 4 more`. */
+function listOf(actions: readonly string[]): string {
+  const shown = actions.slice(0, 3).join(", ");
+  return actions.length > 3 ? `${shown} and ${actions.length - 3} more` : shown;
+}
+
+export default defineRule({
+  id: "no-write-on-all-resources",
+  category: "overly-permissive",
+  severity: "warning",
+  docs: {
+    description: "Disallow statements that allow write or permissions-management actions on every resource.",
+    rationale:
+      "A write action on `\"Resource\": \"*\"` can change or delete every resource of that type in the account, not " +
+      "just the workload's own: every object in every bucket, every queue, every log group. Permissions-management " +
+      "actions (`s3:PutBucketPolicy`, `iam:PutRolePolicy`, `kms:PutKeyPolicy`) on `*` let the holder change who " +
+      "can access anything, so they are reported as errors. Actions that support no resource type (for example " +
+      "`xray:PutTraceSegments`, `ecr:GetAuthorizationToken`) can only be granted on `*` and are never reported. " +
+      "A condition that limits the resources (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:ResourceAccount`, " +
+      "`kms:ViaService`) lowers the finding to a note; network conditions (`aws:SourceVpc`, `aws:SourceIp`) do " +
+      "not, since they limit where a request comes from, not what it changes.",
+    examples: {
+      noncompliant: [
+        {
+          title: "Writing objects in every bucket",
+          kind: "identity",
+          policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: "*" }] },
+        },
+      ],
+      compliant: [
+        {
+          title: "Writing objects under one prefix of one bucket, and trace segments (which only accept `*`)",
+          kind: "identity",
+          policy: {
+            Version: "2012-10-17",
+            Statement: [
+              { Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::reports/daily/*" },
+              { Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+            ],
+          },
+        },
+      ],
+    },
+    references: ["https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"],
+  },
+  messages: {
+    writeOnAllResources: (data: { action: string; actions: string }) =>
+      `"${data.action}" on every resource lets the holder change or delete resources the workload may not own${detail(data)}; list their ARNs in Resource.`,
+    permissionsOnAllResources: (data: { action: string; actions: string }) =>
+      `"${data.action}" on every resource lets the holder change who can access resources the workload may not own${detail(data)}; list their ARNs in Resource.`,
+  },
+  checkPolicy(doc, context) {
+    // Identity policies only: guardrails (SCP, RCP, boundary) do not grant, and resource policies are scoped to
+    // their resource.
+    if (doc.kind !== "identity") return;
+    for (const ref of allowStatements(doc)) {
+      if (!onAllResources(ref)) continue;
+      let narrowed: boolean | undefined;
+      for (const action of actionsOf(ref)) {
+        if (action.unresolved || REPORTED_ELSEWHERE.test(action.value)) continue;
+        const grant = writeGrantOf(action.value);
+        if (grant.actions.length === 0) continue;
+        narrowed ??= hasNarrowingCondition(ref);
+        context.report({
+          messageId: grant.permissions ? "permissionsOnAllResources" : "writeOnAllResources",
+          data: { action: action.value, actions: listOf(grant.actions) },
+          pointer: action.pointer,
+          subject: action.value,
+          severity: narrowed ? "note" : grant.permissions ? "error" : "warning",
+        });
+      }
+    }
+  },
+});
