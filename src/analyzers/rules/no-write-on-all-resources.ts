@@ -1,3 +1,4 @@
+import { matchesWildcard } from "../../iam/wildcard.ts";
 import { actionInfo, expandActionPattern } from "../../iam/index.ts";
 import { actionsOf, allowStatements, baseOperator, conditionsOf, onAllResources } from "../policy-model.ts";
 import type { StatementRef } from "../../extract/document.ts";
@@ -41,6 +42,20 @@ function writeGrantOf(pattern: string): WriteGrant {
   if (grantCache.size >= CACHE_LIMIT) grantCache.delete(grantCache.keys().next().value!);
   grantCache.set(key, grant);
   return grant;
+}
+
+/**
+ * Drops the configured sensitive data actions (`kms:Decrypt`, `s3:GetObject`...): no-sensitive-data-access-on-
+ * all-resources reports those, and one grant should not be reported twice. IAM and STS entries stay: that rule
+ * leaves them to the privilege rules, and they are exactly the permissions-management grants this rule names.
+ */
+function withoutSensitiveData(grant: WriteGrant, sensitive: readonly string[]): WriteGrant {
+  const data = sensitive.filter((p) => !/^(iam|sts):/i.test(p));
+  if (grant.actions.length === 0 || data.length === 0) return grant;
+  const actions = grant.actions.filter((a) => !data.some((p) => matchesWildcard(p, a, { ignoreCase: true })));
+  if (actions.length === grant.actions.length) return grant;
+  const permissions = actions.some((a) => actionInfo(a)?.accessLevels.includes("Permissions management"));
+  return actions.length === 0 ? NO_GRANT : { actions, permissions };
 }
 
 function rank(action: string): number {
@@ -144,7 +159,7 @@ export default defineRule({
       let narrowed: boolean | undefined;
       for (const action of actionsOf(ref)) {
         if (action.unresolved || REPORTED_ELSEWHERE.test(action.value)) continue;
-        const grant = writeGrantOf(action.value);
+        const grant = withoutSensitiveData(writeGrantOf(action.value), context.sensitiveActions);
         if (grant.actions.length === 0) continue;
         narrowed ??= hasNarrowingCondition(ref);
         context.report({

@@ -4,6 +4,10 @@ import { ruleTester } from "../rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
+      name: "kms:Decrypt on * is left to no-sensitive-data-access-on-all-resources (one grant, one finding)",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["kms:Decrypt", "s3:GetObject"], Resource: "*" }] },
+    },
+    {
       name: "writing objects in one bucket",
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::b/*" }] },
     },
