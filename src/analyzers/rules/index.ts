@@ -3,28 +3,38 @@
  * rule here has a test and a generated doc page.
  */
 import type { Rule } from "./define-rule.ts";
+import crossAccountTrustConditions from "./cross-account-trust-conditions.ts";
+import federationTrustConditions from "./federation-trust-conditions.ts";
+import mfaCondition from "./mfa-condition.ts";
 import noAccessKeys from "./no-access-keys.ts";
 import noAdminAccess from "./no-admin-access.ts";
 import noAllowNotElements from "./no-allow-not-elements.ts";
 import noDefenseEvasion from "./no-defense-evasion.ts";
 import noHardcodedAwsKeys from "./no-hardcoded-aws-keys.ts";
 import noIamUsers from "./no-iam-users.ts";
+import noPublicPrincipal from "./no-public-principal.ts";
 import noSecretOutputs from "./no-secret-outputs.ts";
 import noSensitiveDataAccessOnAllResources from "./no-sensitive-data-access-on-all-resources.ts";
 import noServiceWildcardOnAllResources from "./no-service-wildcard-on-all-resources.ts";
 import noWriteOnAllResources from "./no-write-on-all-resources.ts";
+import servicePrincipalSourceCondition from "./service-principal-source-condition.ts";
 import strongPasswordPolicy from "./strong-password-policy.ts";
 
 export const RULES: readonly Rule[] = [
+  crossAccountTrustConditions,
+  federationTrustConditions,
+  mfaCondition,
   noAccessKeys,
   noAdminAccess,
   noAllowNotElements,
   noDefenseEvasion,
   noHardcodedAwsKeys,
   noIamUsers,
+  noPublicPrincipal,
   noSecretOutputs,
   noSensitiveDataAccessOnAllResources,
   noServiceWildcardOnAllResources,
   noWriteOnAllResources,
+  servicePrincipalSourceCondition,
   strongPasswordPolicy,
 ];
