@@ -64,7 +64,7 @@ export interface InvalidCase extends CaseBase {
 
 /** HCL accepts JSON object syntax; template sequences must be escaped. */
 function toHcl(value: unknown, indent: string): string {
-  return JSON.stringify(value, null, 2).replaceAll("${", "$${").replaceAll("%{", "%%{").replace(/\n/g, `\n${indent}`);
+  return JSON.stringify(value, null, 2).replaceAll("${", "$$$${").replaceAll("%{", "%%{").replace(/\n/g, `\n${indent}`);
 }
 
 function yamlBlock(value: unknown, indent: string): string {

@@ -12,10 +12,13 @@ import noAllowNotElements from "./no-allow-not-elements.ts";
 import noDefenseEvasion from "./no-defense-evasion.ts";
 import noHardcodedAwsKeys from "./no-hardcoded-aws-keys.ts";
 import noIamUsers from "./no-iam-users.ts";
+import noPrivilegeEscalation from "./no-privilege-escalation.ts";
 import noPublicPrincipal from "./no-public-principal.ts";
+import noRiskyManagedPolicies from "./no-risky-managed-policies.ts";
 import noSecretOutputs from "./no-secret-outputs.ts";
 import noSensitiveDataAccessOnAllResources from "./no-sensitive-data-access-on-all-resources.ts";
 import noServiceWildcardOnAllResources from "./no-service-wildcard-on-all-resources.ts";
+import noUnscopedPassRole from "./no-unscoped-pass-role.ts";
 import noWriteOnAllResources from "./no-write-on-all-resources.ts";
 import servicePrincipalSourceCondition from "./service-principal-source-condition.ts";
 import strongPasswordPolicy from "./strong-password-policy.ts";
@@ -30,10 +33,13 @@ export const RULES: readonly Rule[] = [
   noDefenseEvasion,
   noHardcodedAwsKeys,
   noIamUsers,
+  noPrivilegeEscalation,
   noPublicPrincipal,
+  noRiskyManagedPolicies,
   noSecretOutputs,
   noSensitiveDataAccessOnAllResources,
   noServiceWildcardOnAllResources,
+  noUnscopedPassRole,
   noWriteOnAllResources,
   servicePrincipalSourceCondition,
   strongPasswordPolicy,

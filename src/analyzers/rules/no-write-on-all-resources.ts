@@ -44,6 +44,9 @@ function writeGrantOf(pattern: string): WriteGrant {
   return grant;
 }
 
+/** `iam:PassRole` changes nothing by itself; no-unscoped-pass-role and no-privilege-escalation judge it. */
+const ELSEWHERE_ACTIONS = new Set(["iam:passrole"]);
+
 /**
  * Drops the configured sensitive data actions (`kms:Decrypt`, `s3:GetObject`...): no-sensitive-data-access-on-
  * all-resources reports those, and one grant should not be reported twice. IAM and STS entries stay: that rule
@@ -51,8 +54,10 @@ function writeGrantOf(pattern: string): WriteGrant {
  */
 function withoutSensitiveData(grant: WriteGrant, sensitive: readonly string[]): WriteGrant {
   const data = sensitive.filter((p) => !/^(iam|sts):/i.test(p));
-  if (grant.actions.length === 0 || data.length === 0) return grant;
-  const actions = grant.actions.filter((a) => !data.some((p) => matchesWildcard(p, a, { ignoreCase: true })));
+  if (grant.actions.length === 0) return grant;
+  const actions = grant.actions.filter(
+    (a) => !ELSEWHERE_ACTIONS.has(a.toLowerCase()) && !data.some((p) => matchesWildcard(p, a, { ignoreCase: true })),
+  );
   if (actions.length === grant.actions.length) return grant;
   const permissions = actions.some((a) => actionInfo(a)?.accessLevels.includes("Permissions management"));
   return actions.length === 0 ? NO_GRANT : { actions, permissions };

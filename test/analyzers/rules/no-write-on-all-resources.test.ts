@@ -4,6 +4,10 @@ import { ruleTester } from "../rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
+      name: "iam:PassRole on * is left to no-unscoped-pass-role",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }] },
+    },
+    {
       name: "kms:Decrypt on * is left to no-sensitive-data-access-on-all-resources (one grant, one finding)",
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["kms:Decrypt", "s3:GetObject"], Resource: "*" }] },
     },
