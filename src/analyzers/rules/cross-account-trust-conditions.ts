@@ -2,7 +2,7 @@ import type { PolicyDocument } from "../../types.ts";
 import { statementsOf } from "../../extract/document.ts";
 import { actionsOf, allowStatements, principalsOf, resourcesOf, statementGrants, stringsAt } from "../policy-model.ts";
 import { defineRule } from "./define-rule.ts";
-import { conditionNarrowing, type NarrowingKind } from "./no-public-principal.ts";
+import { conditionNarrowing, type NarrowingKind } from "../condition-narrowing.ts";
 
 /** `123456789012`, `arn:aws:iam::123456789012:root`, `arn:aws:iam::123456789012:role/x`, `arn:aws:sts::…:assumed-role/…`. */
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):(.+)$/;

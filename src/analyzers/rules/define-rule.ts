@@ -39,13 +39,17 @@ export type ReportLocation =
   | { pointer: string; at?: "value" | "key" }
   | { file: string; range: Range; origin?: string };
 
+/** The data a message takes; `{}` for a message without data. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- matches any message function
+export type MessageData<F extends (data: any) => string> = Parameters<F>["length"] extends 0 ? Record<string, never> : Parameters<F>[0];
+
 /**
  * A report names one of the rule's messages and gives that message's data. `K` may be a union of message ids
  * (chosen at run time) when those messages take the same data.
  */
 export type ReportDescriptor<M extends MessageFunctions, K extends keyof M & string = keyof M & string> = {
   messageId: K;
-  data: Parameters<M[K]>[0];
+  data: MessageData<M[K]>;
 } & ReportLocation &
   ReportBase;
 

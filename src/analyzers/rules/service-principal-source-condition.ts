@@ -2,7 +2,7 @@ import type { PolicyDocument, Range } from "../../types.ts";
 import type { StatementRef } from "../../extract/document.ts";
 import { allowStatements, principalsOf, resourcesOf, type PrincipalEntry } from "../policy-model.ts";
 import { defineRule, type RuleFix } from "./define-rule.ts";
-import { conditionNarrowing, type NarrowingKind } from "./no-public-principal.ts";
+import { conditionNarrowing, type NarrowingKind } from "../condition-narrowing.ts";
 
 /** Keys that tie a service's request to the resource or account it acts for. */
 const SOURCE_KEYS: ReadonlyMap<string, NarrowingKind> = new Map<string, NarrowingKind>([
