@@ -10,6 +10,12 @@ import { renderJson } from "./report/json.ts";
 import { renderSarif } from "./report/sarif.ts";
 import { renderText } from "./report/text.ts";
 import { runScan } from "./scan.ts";
+import { runChangeScan } from "./scan-changes.ts";
+import { compareFindings } from "./engine.ts";
+import type { ScanReport } from "./report/types.ts";
+import type { AccessAnalyzerItem } from "./analyzers/access-analyzer.ts";
+import { mergeAccessAnalyzerFindings } from "./analyzers/merge-findings.ts";
+import { applySuppressions } from "./analyzers/suppressions.ts";
 import { UsageError } from "./sources/fs.ts";
 import { RULES } from "./analyzers/rules/index.ts";
 import { TOOL_NAME, VERSION } from "./version.ts";
@@ -34,6 +40,10 @@ Options:
   --fail-on error|warning|note|never
                                   lowest severity that makes the exit code 1 (default: error, or the config's failOn)
   --config FILE                   config file (default: .github/iam-policy-review.yml if present)
+  --base GIT_REF                  scan only files changed since GIT_REF (its merge base with HEAD) and show what
+                                  access each changed policy adds or removes compared with its own base version
+  --access-analyzer               also run IAM Access Analyzer's checks (needs AWS credentials; billed per call);
+                                  with --base only changed policies are sent, each unique document once
   -h, --help                      show this help
   -v, --version                   show the version
 
@@ -49,7 +59,7 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
 }
 
 function knownRuleIds(): Set<string> {
-  return new Set(["unparsed-input", ...RULES.map((r) => r.id)]);
+  return new Set(["unparsed-input", "new-access", ...RULES.map((r) => r.id)]);
 }
 
 /** Finds the config: the given file, else `.github/iam-policy-review.yml` in `cwd` or the nearest git root. */
@@ -74,6 +84,59 @@ async function loadConfig(cwd: string, explicit: string | undefined): Promise<Co
   return structuredClone(DEFAULT_CONFIG);
 }
 
+interface Reported {
+  report: ScanReport;
+  /** What Access Analyzer would be sent: every policy, or with --base the added and changed ones with their base. */
+  items: AccessAnalyzerItem[];
+}
+
+async function fullReport(paths: string[], cwd: string, config: Config): Promise<Reported> {
+  const report = await runScan({ paths, cwd, config });
+  return { report, items: report.policies.map((after) => ({ after })) };
+}
+
+/**
+ * Runs Access Analyzer on the items and merges its findings into the report (suppressions from the config
+ * apply). Returns whether every applicable check ran.
+ */
+async function addAccessAnalyzer(report: ScanReport, items: AccessAnalyzerItem[], config: Config): Promise<boolean> {
+  // Loaded only when asked for: the AWS SDK is a large share of a cold start.
+  const { createAccessAnalyzer } = await import("./analyzers/access-analyzer.ts");
+  const runner = createAccessAnalyzer({
+    sensitiveActions: config.sensitiveActions,
+    concurrency: config.accessAnalyzer.concurrency,
+    ...(config.accessAnalyzer.region ? { region: config.accessAnalyzer.region } : {}),
+  });
+  const result = await runner.analyze(items);
+  const { findings, suppressed } = applySuppressions([...result.findings, ...result.notes], {
+    files: [],
+    policies: report.policies,
+    entries: config.suppressions,
+    today: new Date().toISOString().slice(0, 10),
+  });
+  report.findings = mergeAccessAnalyzerFindings(report.findings, findings).sort(compareFindings);
+  report.suppressed = [...report.suppressed, ...suppressed];
+  report.accessAnalyzer = { ...result.checks, complete: result.complete };
+  return result.complete;
+}
+
+async function changeReport(paths: string[], cwd: string, config: Config, base: string): Promise<Reported> {
+  const scan = await runChangeScan({ paths, cwd, config, base });
+  const items = scan.pairs.flatMap((p) =>
+    p.after && (p.status === "added" || p.status === "changed") ? [{ after: p.after, ...(p.before ? { before: p.before } : {}) }] : [],
+  );
+  const report: ScanReport = {
+    version: VERSION,
+    files: scan.changed.length,
+    policies: scan.head.policies,
+    findings: [...scan.readFindings, ...scan.head.findings].sort(compareFindings),
+    suppressed: scan.head.suppressed,
+    base: { ref: base, commit: scan.baseCommit, changedFiles: scan.changed.length },
+    accessChanges: scan.accessChanges,
+  };
+  return { report, items };
+}
+
 /** Runs the CLI and returns the exit code. Never throws. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const env = io.env ?? process.env;
@@ -86,6 +149,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         format: { type: "string" },
         "fail-on": { type: "string" },
         config: { type: "string" },
+        base: { type: "string" },
+        "access-analyzer": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -105,10 +170,18 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const config = await loadConfig(io.cwd, values.config);
     const failOn = failOnFlag ?? config.failOn;
 
-    const report = await runScan({ paths, cwd: io.cwd, config });
+    const { report, items } =
+      values.base === undefined ? await fullReport(paths, io.cwd, config) : await changeReport(paths, io.cwd, config, values.base);
+    let incomplete = false;
+    if (values["access-analyzer"] || config.accessAnalyzer.enabled) incomplete = !(await addAccessAnalyzer(report, items, config));
     const color = format === "text" && io.stdout.isTTY === true && !env.NO_COLOR && env.TERM !== "dumb";
     const output = format === "json" ? renderJson(report) : format === "sarif" ? renderSarif(report) : renderText(report, { color });
     io.stdout.write(output);
+    if (incomplete) {
+      // Never a silent pass: checks that were asked for and did not run make the run fail as incomplete.
+      io.stderr.write(`${TOOL_NAME}: Access Analyzer checks did not all run; see the access-analyzer/unavailable notes.\n`);
+      return 2;
+    }
     return report.findings.some((f) => failsAt(f.severity, failOn)) ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError || isParseArgsError(error)) {

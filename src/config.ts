@@ -22,6 +22,8 @@ export interface Config {
   /** Actions that must not be granted broadly (sensitive-data rules, Access Analyzer CheckAccessNotGranted). */
   sensitiveActions: string[];
   suppressions: SuppressionEntry[];
+  /** IAM Access Analyzer checks (billed per call): off unless enabled here or with `--access-analyzer`. */
+  accessAnalyzer: { enabled: boolean; region?: string; concurrency: number };
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -31,6 +33,7 @@ export const DEFAULT_CONFIG: Config = {
   rules: {},
   sensitiveActions: [...DEFAULT_SENSITIVE_ACTIONS],
   suppressions: [],
+  accessAnalyzer: { enabled: false, concurrency: 4 },
 };
 
 /** Where the App and the CLI look for the config, relative to the repository root. */
@@ -63,6 +66,16 @@ export const CONFIG_SCHEMA = {
       maxItems: 100,
       description: "Actions (wildcards allowed) that must not be granted broadly; replaces the default list.",
       items: { type: "string", pattern: "^[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+$" },
+    },
+    accessAnalyzer: {
+      type: "object",
+      additionalProperties: false,
+      description: "IAM Access Analyzer checks: ValidatePolicy, CheckNoNewAccess, CheckAccessNotGranted, CheckNoPublicAccess.",
+      properties: {
+        enabled: { type: "boolean" },
+        region: { type: "string", pattern: "^[a-z]{2}(-[a-z]+)+-\\d+$" },
+        concurrency: { type: "integer", minimum: 1, maximum: 16 },
+      },
     },
     suppressions: {
       type: "array",
@@ -147,6 +160,7 @@ export async function parseConfig(text: string, source: string, knownRules?: Rea
     rules: config.rules ?? {},
     sensitiveActions: config.sensitiveActions ?? [...DEFAULT_SENSITIVE_ACTIONS],
     suppressions: config.suppressions ?? [],
+    accessAnalyzer: { ...DEFAULT_CONFIG.accessAnalyzer, ...(config.accessAnalyzer ?? {}) },
   };
 }
 

@@ -64,3 +64,15 @@ describe("doc examples are executed", () => {
     }
   }
 });
+
+describe("the IAM policy documented for Access Analyzer", () => {
+  it("passes our own scan without a single finding, and is the one in the README", async () => {
+    const { runScan } = await import("../src/scan.ts");
+    const { DEFAULT_CONFIG } = await import("../src/config.ts");
+    const report = await runScan({ paths: ["docs/access-analyzer-policy.json"], cwd: ROOT, config: DEFAULT_CONFIG });
+    assert.equal(report.policies.length, 1);
+    assert.deepEqual(report.findings, []);
+    const policy = readFileSync(path.join(ROOT, "docs/access-analyzer-policy.json"), "utf8").trim();
+    assert.ok(readFileSync(path.join(ROOT, "README.md"), "utf8").includes(policy), "README shows the same policy");
+  });
+});

@@ -3,6 +3,7 @@
  */
 import type { Finding, PolicyKind } from "../types.ts";
 import type { ScanReport } from "./types.ts";
+import { accessChangesJson, type AccessChangesJson } from "../analyzers/new-access.ts";
 
 export interface JsonPolicy {
   file: string;
@@ -19,6 +20,10 @@ export interface JsonReport {
   policies: JsonPolicy[];
   findings: readonly Finding[];
   suppressed: ScanReport["suppressed"];
+  /** With `--base` only. */
+  base?: ScanReport["base"];
+  accessChanges?: AccessChangesJson["policies"];
+  accessAnalyzer?: ScanReport["accessAnalyzer"];
 }
 
 export function toJsonReport(report: ScanReport): JsonReport {
@@ -35,6 +40,9 @@ export function toJsonReport(report: ScanReport): JsonReport {
     })),
     findings: report.findings,
     suppressed: report.suppressed,
+    ...(report.base ? { base: report.base } : {}),
+    ...(report.accessChanges ? { accessChanges: accessChangesJson(report.accessChanges).policies } : {}),
+    ...(report.accessAnalyzer ? { accessAnalyzer: report.accessAnalyzer } : {}),
   };
 }
 

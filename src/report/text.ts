@@ -6,6 +6,7 @@ import { styleText } from "node:util";
 import type { Finding, PolicyDocument, Severity } from "../types.ts";
 import { countBySeverity, plural } from "./summary.ts";
 import type { ScanReport } from "./types.ts";
+import { renderAccessChanges } from "../analyzers/new-access.ts";
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -39,6 +40,20 @@ export function renderText(report: ScanReport, options: TextOptions): string {
     }
     lines.push("");
   }
+  if (report.accessChanges) {
+    const section = renderAccessChanges(report.accessChanges);
+    lines.push(section || "Access changes: none (no policy grants more or less than at the base).", "");
+  }
+  if (report.accessAnalyzer) {
+    const aa = report.accessAnalyzer;
+    const calls = aa.validatePolicy + aa.checkNoNewAccess + aa.checkAccessNotGranted + aa.checkNoPublicAccess;
+    lines.push(
+      aa.complete
+        ? `Access Analyzer: ${plural(calls, "request")} (ValidatePolicy ${aa.validatePolicy}, CheckNoNewAccess ${aa.checkNoNewAccess}, CheckAccessNotGranted ${aa.checkAccessNotGranted}, CheckNoPublicAccess ${aa.checkNoPublicAccess}).`
+        : paint("yellow", `Access Analyzer: INCOMPLETE — ${aa.failed} failed and ${aa.skipped} skipped of ${calls + aa.skipped} checks; see the access-analyzer notes.`),
+      "",
+    );
+  }
   if (report.suppressed.length > 0) {
     lines.push(paint("bold", `Suppressed (${report.suppressed.length})`));
     for (const f of report.suppressed) {
@@ -48,8 +63,9 @@ export function renderText(report: ScanReport, options: TextOptions): string {
     lines.push("");
   }
   const counts = countBySeverity(report.findings);
+  const scope = report.base ? ` changed since ${report.base.ref} (${report.base.commit.slice(0, 12)})` : "";
   const summary =
-    `Scanned ${plural(report.files, "file")}: ${plural(report.policies.length, "policy", "policies")}, ` +
+    `Scanned ${plural(report.files, "file")}${scope}: ${plural(report.policies.length, "policy", "policies")}, ` +
     `${plural(report.findings.length, "finding")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})` +
     (report.suppressed.length > 0 ? `, ${report.suppressed.length} suppressed.` : ".");
   lines.push(counts.error > 0 ? paint("red", summary) : summary);

@@ -1,5 +1,7 @@
 import type { Finding, PolicyDocument } from "../types.ts";
 import type { SuppressedFinding } from "../analyzers/suppressions.ts";
+import type { AccessChangeEntry } from "../analyzers/new-access.ts";
+import type { AccessAnalyzerChecks } from "../analyzers/access-analyzer.ts";
 
 /** Everything a renderer needs about one scan. */
 export interface ScanReport {
@@ -10,4 +12,9 @@ export interface ScanReport {
   findings: readonly Finding[];
   /** Suppressed findings with their reasons (listed, never dropped). */
   suppressed: readonly SuppressedFinding[];
+  /** With `--base`: the base compared with, and what each changed policy grants or no longer grants. */
+  base?: { ref: string; commit: string; changedFiles: number };
+  accessChanges?: readonly AccessChangeEntry[];
+  /** With Access Analyzer: requests sent per check, and whether every check ran. */
+  accessAnalyzer?: AccessAnalyzerChecks & { complete: boolean };
 }
