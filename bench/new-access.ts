@@ -189,7 +189,7 @@ export async function benchNewAccess(count = 1000, warmRuns = 5): Promise<NewAcc
   return { pairs: count, coldMs, coldCpuMs, warmMs, pairsPerSecond: count / (coldMs / 1000), added, findings };
 }
 
-if (import.meta.main) {
+if (process.argv[1] === import.meta.filename) {
   const result = await benchNewAccess();
   console.log(
     `new-access: ${result.pairs} policy pairs compared in ${result.coldMs.toFixed(0)} ms cold ` +

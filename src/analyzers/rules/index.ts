@@ -20,8 +20,13 @@ import noSensitiveDataAccessOnAllResources from "./no-sensitive-data-access-on-a
 import noServiceWildcardOnAllResources from "./no-service-wildcard-on-all-resources.ts";
 import noUnscopedPassRole from "./no-unscoped-pass-role.ts";
 import noWriteOnAllResources from "./no-write-on-all-resources.ts";
+import policySizeLimit from "./policy-size-limit.ts";
 import servicePrincipalSourceCondition from "./service-principal-source-condition.ts";
 import strongPasswordPolicy from "./strong-password-policy.ts";
+import validAction from "./valid-action.ts";
+import validCondition from "./valid-condition.ts";
+import validPolicyStructure from "./valid-policy-structure.ts";
+import validResource from "./valid-resource.ts";
 
 export const RULES: readonly Rule[] = [
   crossAccountTrustConditions,
@@ -41,6 +46,11 @@ export const RULES: readonly Rule[] = [
   noServiceWildcardOnAllResources,
   noUnscopedPassRole,
   noWriteOnAllResources,
+  policySizeLimit,
   servicePrincipalSourceCondition,
   strongPasswordPolicy,
+  validAction,
+  validCondition,
+  validPolicyStructure,
+  validResource,
 ];
