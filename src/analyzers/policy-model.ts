@@ -16,7 +16,19 @@ export interface PointedString {
 }
 
 /** The string values of a "one or a list" element such as Action or Resource, with their pointers. */
-export function stringsAt(statement: JsonObject, key: string, statementPointer: string): PointedString[] {
+export function stringsAt(statement: JsonObject, key: string, statementPointer: string): readonly PointedString[] {
+  // Every rule reads the same elements of the same statements: parse each once per (statement, element).
+  let perStatement = STRINGS_CACHE.get(statement);
+  if (!perStatement) STRINGS_CACHE.set(statement, (perStatement = new Map()));
+  const cacheKey = `${statementPointer}\u0000${key}`;
+  let cached = perStatement.get(cacheKey);
+  if (!cached) perStatement.set(cacheKey, (cached = Object.freeze(readStrings(statement, key, statementPointer))));
+  return cached;
+}
+
+const STRINGS_CACHE = new WeakMap<JsonObject, Map<string, readonly PointedString[]>>();
+
+function readStrings(statement: JsonObject, key: string, statementPointer: string): PointedString[] {
   const raw = statement[key];
   const base = pointerOf(statementPointer, key);
   const one = (value: JsonValue, pointer: string): PointedString[] =>
@@ -40,11 +52,11 @@ export function allowStatements(doc: PolicyDocument): StatementRef[] {
   return statementsOf(doc.json).filter(({ statement }) => isAllow(statement));
 }
 
-export function actionsOf(ref: StatementRef): PointedString[] {
+export function actionsOf(ref: StatementRef): readonly PointedString[] {
   return stringsAt(ref.statement, "Action", ref.pointer);
 }
 
-export function resourcesOf(ref: StatementRef): PointedString[] {
+export function resourcesOf(ref: StatementRef): readonly PointedString[] {
   return stringsAt(ref.statement, "Resource", ref.pointer);
 }
 

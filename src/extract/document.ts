@@ -7,7 +7,10 @@ import { placeholderToken } from "./placeholder.ts";
 
 /** Appends one reference token to a JSON Pointer (RFC 6901 escaping). */
 export function pointerOf(parent: string, key: string | number): string {
-  return `${parent}/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`;
+  if (typeof key === "number") return `${parent}/${key}`;
+  // Most keys need no escaping; this runs for every value of every document.
+  if (!key.includes("~") && !key.includes("/")) return `${parent}/${key}`;
+  return `${parent}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
 }
 
 /** Splits a JSON Pointer into its reference tokens. */
