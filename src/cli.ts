@@ -122,19 +122,16 @@ async function addAccessAnalyzer(report: ScanReport, items: AccessAnalyzerItem[]
 
 async function changeReport(paths: string[], cwd: string, config: Config, base: string): Promise<Reported> {
   const scan = await runChangeScan({ paths, cwd, config, base });
-  const items = scan.pairs.flatMap((p) =>
-    p.after && (p.status === "added" || p.status === "changed") ? [{ after: p.after, ...(p.before ? { before: p.before } : {}) }] : [],
-  );
   const report: ScanReport = {
     version: VERSION,
     files: scan.changed.length,
-    policies: scan.head.policies,
-    findings: [...scan.readFindings, ...scan.head.findings].sort(compareFindings),
-    suppressed: scan.head.suppressed,
+    policies: scan.policies,
+    findings: [...scan.readFindings, ...scan.findings].sort(compareFindings),
+    suppressed: scan.suppressed,
     base: { ref: base, commit: scan.baseCommit, changedFiles: scan.changed.length },
     accessChanges: scan.accessChanges,
   };
-  return { report, items };
+  return { report, items: scan.accessAnalyzerItems };
 }
 
 /** Runs the CLI and returns the exit code. Never throws. */

@@ -1,21 +1,18 @@
 /**
- * `scan --base REF`: scans only the files changed since REF (the merge base, as a pull request would) and pairs
- * each policy with its own version at the base. Terraform modules are read whole (head and base) so references
- * between their files resolve, but only findings in changed files are reported.
+ * `scan --base REF`, the git edge: which files changed since the merge base of REF and HEAD, their text now and
+ * at the base; Terraform modules are read whole so references between their files resolve. The review itself
+ * is `reviewChanges`, shared with the App.
  */
 import path from "node:path";
-import type { Finding, PolicyDocument, SourceFile } from "./types.ts";
-import { analyze, compareFindings } from "./engine.ts";
-import { extractFiles, inputFormatOf } from "./extract/index.ts";
-import { kindResolver, type Config } from "./config.ts";
-import { decodeSource, readSource } from "./sources/fs.ts";
-import { changedFiles, gitRoot, mergeBase, readAtCommit, resolveRef, type ChangedFile } from "./sources/git.ts";
-import { pairPolicies, type PolicyPair } from "./analyzers/pairing.ts";
-import { compareAccess, type AccessChangeEntry } from "./analyzers/new-access.ts";
-import { applySuppressions } from "./analyzers/suppressions.ts";
-import { mapLimit } from "./scan.ts";
 import { readdir } from "node:fs/promises";
 import ignore from "ignore";
+import type { Finding, SourceFile } from "./types.ts";
+import { inputFormatOf } from "./extract/index.ts";
+import type { Config } from "./config.ts";
+import { decodeSource, readSource } from "./sources/fs.ts";
+import { changedFiles, gitRoot, mergeBase, readAtCommit, resolveRef, type ChangedFile } from "./sources/git.ts";
+import { mapLimit } from "./scan.ts";
+import { reviewChanges, type ChangeReview } from "./review-changes.ts";
 
 export interface ChangeScanOptions {
   paths: readonly string[];
@@ -24,15 +21,11 @@ export interface ChangeScanOptions {
   base: string;
 }
 
-export interface ChangeScan {
+export interface ChangeScan extends ChangeReview {
   /** Resolved base commit. */
   baseCommit: string;
-  /** Changed files in scope, relative to `cwd`. */
+  /** Changed files in scope, relative to `cwd` (both names of a renamed file). */
   changed: string[];
-  head: { files: SourceFile[]; policies: PolicyDocument[]; findings: Finding[]; suppressed: Awaited<ReturnType<typeof analyze>>["suppressed"] };
-  pairs: PolicyPair[];
-  /** What each added, changed or removed policy grants or no longer grants. */
-  accessChanges: AccessChangeEntry[];
   /** Problems reading the changed files (too large, binary, not UTF-8). */
   readFindings: Finding[];
 }
@@ -61,9 +54,8 @@ export async function runChangeScan(options: ChangeScanOptions): Promise<ChangeS
     return scopes.some((scope) => abs === scope || abs.startsWith(scope + path.sep));
   };
   const changed = (await changedFiles(root, baseCommit)).filter(inScope);
-  const renames = new Map(changed.filter((f) => f.status === "renamed").map((f) => [toCwd(f.path), toCwd(f.basePath)]));
 
-  // Head: the changed files, plus the other .tf files of every changed Terraform module.
+  // Head: the changed files, plus the other .tf files of every changed Terraform module; likewise at the base.
   const headPaths = new Set(changed.filter((f) => f.status !== "deleted").map((f) => f.path));
   const basePaths = new Set(changed.filter((f) => f.status !== "added").map((f) => f.basePath));
   for (const file of changed) {
@@ -77,13 +69,13 @@ export async function runChangeScan(options: ChangeScanOptions): Promise<ChangeS
     }
   }
   const changedHead = new Set(changed.filter((f) => f.status !== "deleted").map((f) => toCwd(f.path)));
-  const changedBase = new Set(changed.filter((f) => f.status !== "added").map((f) => toCwd(f.basePath)));
 
   const readFindings: Finding[] = [];
   const headFiles: SourceFile[] = [];
-  for (const [index, outcome] of (await mapLimit([...headPaths], 16, (p) => readSource(path.join(root, p), toCwd(p)))).entries()) {
+  const headList = [...headPaths];
+  for (const [index, outcome] of (await mapLimit(headList, 16, (p) => readSource(path.join(root, p), toCwd(p)))).entries()) {
     if (outcome.ok) headFiles.push(outcome.file);
-    else if (changedHead.has(toCwd([...headPaths][index]!))) readFindings.push(outcome.finding);
+    else if (changedHead.has(toCwd(headList[index]!))) readFindings.push(outcome.finding);
   }
   const baseFiles: SourceFile[] = [];
   for (const p of basePaths) {
@@ -93,50 +85,12 @@ export async function runChangeScan(options: ChangeScanOptions): Promise<ChangeS
     if (outcome.ok) baseFiles.push(outcome.file);
   }
 
-  const kindFor = kindResolver(config);
-  const analysis = await analyze(headFiles, {
-    kindFor,
-    ruleSeverities: config.rules,
-    sensitiveActions: config.sensitiveActions,
-    suppressions: config.suppressions,
-  });
-  const base = await extractFiles(baseFiles, { kindFor });
-
-  const headPolicies = analysis.policies.filter((p) => changedHead.has(p.file));
-  const basePolicies = base.policies.filter((p) => changedBase.has(p.file));
-  const pairs = pairPolicies(headPolicies, basePolicies, renames);
-
-  // Local new-access diff of every policy that changed, with the same suppressions as the rules' findings.
-  const accessChanges: AccessChangeEntry[] = [];
-  const newAccess: Finding[] = [];
-  for (const pair of pairs) {
-    if (pair.status === "unchanged") continue;
-    const change = compareAccess(pair.before, pair.after);
-    accessChanges.push({ policy: (pair.after ?? pair.before)!, change, status: pair.status });
-    newAccess.push(...change.findings);
-  }
-  const suppressedNewAccess = applySuppressions(newAccess, {
-    files: headFiles,
-    policies: analysis.policies,
-    entries: config.suppressions,
-    today: new Date().toISOString().slice(0, 10),
-  });
-  const severities = config.rules["new-access"];
-  const reported = suppressedNewAccess.findings
-    .filter((f) => f.ruleId !== "new-access" || severities !== "off")
-    .map((f) => (f.ruleId === "new-access" && severities && severities !== "off" ? { ...f, severity: severities } : f));
-
+  const relChanged = changed.map((f) => ({ ...f, path: toCwd(f.path), basePath: toCwd(f.basePath) }));
+  const review = await reviewChanges({ changed: relChanged, headFiles, baseFiles, config });
   return {
+    ...review,
     baseCommit,
-    changed: [...new Set([...changedHead, ...changedBase])].sort(),
-    head: {
-      files: headFiles.filter((f) => changedHead.has(f.path)),
-      policies: headPolicies,
-      findings: [...analysis.findings.filter((f) => changedHead.has(f.file)), ...reported].sort(compareFindings),
-      suppressed: [...analysis.suppressed.filter((f) => changedHead.has(f.file)), ...suppressedNewAccess.suppressed],
-    },
-    pairs,
-    accessChanges,
+    changed: [...new Set(relChanged.flatMap((f) => (f.status === "added" ? [f.path] : f.status === "deleted" ? [f.basePath] : [f.path, f.basePath])))].sort(),
     readFindings,
   };
 }
