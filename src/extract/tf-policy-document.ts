@@ -52,6 +52,22 @@ function blocksOf(block: HclBlock, type: string): { block: HclBlock; outer: HclB
   return out;
 }
 
+/**
+ * Whether a nested block is known to exist: a plain block does; a `dynamic` block inside a statement only when
+ * its `for_each` is a known, non-empty collection. Generic modules write `dynamic "principals" { for_each =
+ * try(statement.value.principals, []) }`: including such blocks would invent a Principal (or NotPrincipal, or a
+ * condition) in every document made with the module, and with it findings about elements that are not there.
+ */
+function mayExist(outer: HclBlock, ctx: EvalContext): boolean {
+  if (outer.type !== "dynamic") return true;
+  const forEach = attributeOf(outer, "for_each");
+  if (isNull(forEach)) return false;
+  const value = valueOf(forEach!.expr, ctx, []);
+  if (value.type === "array") return value.items.length > 0;
+  if (value.type === "object") return value.entries.length > 0;
+  return false;
+}
+
 function keywordRange(block: HclBlock): Range {
   return rangeOfOffsets(block.file, block.start, block.start + block.type.length);
 }
@@ -84,7 +100,7 @@ function mergeValues(existing: PNode, value: PNode): PNode {
 }
 
 function principals(statement: HclBlock, type: string, key: string, ctx: EvalContext, base: PolicyPath): PEntry | undefined {
-  const blocks = blocksOf(statement, type);
+  const blocks = blocksOf(statement, type).filter((b) => mayExist(b.outer, ctx));
   if (blocks.length === 0) return undefined;
   const groups: PEntry[] = [];
   for (const { block } of blocks) {
@@ -109,7 +125,7 @@ function principals(statement: HclBlock, type: string, key: string, ctx: EvalCon
 }
 
 function conditions(statement: HclBlock, ctx: EvalContext, base: PolicyPath): PEntry | undefined {
-  const blocks = blocksOf(statement, "condition");
+  const blocks = blocksOf(statement, "condition").filter((b) => mayExist(b.outer, ctx));
   const tests: { entry: PEntry; blocks: HclBlock[] }[] = [];
   for (const { block, outer } of blocks) {
     const test = attributeOf(block, "test");
@@ -169,7 +185,14 @@ function statementNode(block: HclBlock, outer: HclBlock, index: number, ctx: Eva
   else entries.push({ key: "Effect", keyRange: keywordRange(outer), value: { type: "string", value: "Allow", range } });
   for (const [attributeName, key] of LISTS) {
     const attribute = attributeOf(block, attributeName);
-    if (!isNull(attribute)) entries.push(entry(key, attribute!, asString(valueOf(attribute!.expr, ctx, [...base, key]))));
+    if (isNull(attribute)) continue;
+    const value = asString(valueOf(attribute!.expr, ctx, [...base, key]));
+    // In a generic module's `dynamic "statement"`, `actions = statement.value.actions` and `not_actions =
+    // statement.value.not_actions` are both written and one of them is null at plan time. Both unresolved:
+    // keep the positive element only, rather than invent a statement AWS would reject.
+    const positive = key.startsWith("Not") ? entries.find((e) => e.key === key.slice(3)) : undefined;
+    if (outer.type === "dynamic" && value.type === "unresolved" && positive?.value.type === "unresolved") continue;
+    entries.push(entry(key, attribute!, value));
   }
   const principal = principals(block, "principals", "Principal", ctx, base);
   if (principal) entries.push(principal);

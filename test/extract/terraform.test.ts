@@ -204,6 +204,57 @@ describe("terraform: aws_iam_policy_document", () => {
     assert.equal(where(result, doc, "/Statement/0/Resource/0"), "6:20-6:39 statement.value.arn");
   });
 
+  it("a generic module's dynamic statement invents no NotAction, NotResource, Principal or Condition (terraform-aws-modules/iam)", async () => {
+    const result = await extract({
+      "mod/main.tf": lines(
+        'data "aws_iam_policy_document" "generic" {',
+        '  dynamic "statement" {',
+        "    for_each = var.permissions",
+        "    content {",
+        "      actions       = statement.value.actions",
+        "      not_actions   = statement.value.not_actions",
+        "      resources     = statement.value.resources",
+        "      not_resources = statement.value.not_resources",
+        '      dynamic "principals" {',
+        "        for_each = try(statement.value.principals, [])",
+        "        content {",
+        "          type        = principals.value.type",
+        "          identifiers = principals.value.identifiers",
+        "        }",
+        "      }",
+        '      dynamic "condition" {',
+        "        for_each = statement.value.conditions != null ? statement.value.conditions : []",
+        "        content {",
+        "          test     = condition.value.test",
+        "          variable = condition.value.variable",
+        "          values   = condition.value.values",
+        "        }",
+        "      }",
+        "    }",
+        "  }",
+        '  dynamic "statement" {',
+        "    for_each = [1]",
+        "    content {",
+        '      actions = ["s3:GetObject"]',
+        '      resources = ["*"]',
+        '      dynamic "principals" {',
+        '        for_each = [{ type = "AWS", identifiers = ["*"] }]',
+        "        content {",
+        "          type        = principals.value.type",
+        "          identifiers = principals.value.identifiers",
+        "        }",
+        "      }",
+        "    }",
+        "  }",
+        "}",
+      ),
+    });
+    const doc = policy(result, "data.aws_iam_policy_document.generic");
+    const [generic, known] = (doc.json as { Statement: Record<string, unknown>[] }).Statement;
+    assert.deepEqual(Object.keys(generic!).sort(), ["Action", "Effect", "Resource"]);
+    assert.deepEqual(Object.keys(known!).sort(), ["Action", "Effect", "Principal", "Resource"], "a dynamic block over a known list is kept");
+  });
+
   it("merges source and override documents per the provider (same-sid replaced in place, others appended)", async () => {
     const result = await extract({
       "docs.tf": lines(
