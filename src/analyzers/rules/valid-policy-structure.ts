@@ -64,6 +64,12 @@ const KIND_NAMES: Record<string, string> = {
   rcp: "resource control policies",
 };
 
+/** A value that is an unresolved placeholder as a whole (or a list of only such values). */
+function whollyUnresolved(value: JsonValue | undefined): boolean {
+  if (typeof value === "string") return isPlaceholder(value);
+  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string" && isPlaceholder(v));
+}
+
 export default defineRule({
   id: "valid-policy-structure",
   category: "invalid-policy",
@@ -237,6 +243,11 @@ export default defineRule({
       const { statement, pointer } = ref;
       const at = (key: string) => pointerOf(pointer, key);
       const has = (key: string) => statement[key] !== undefined;
+      // An element that is wholly an unresolved value may be null at deploy time (a generic Terraform module's
+      // `dynamic "statement"` writes every element from its input): such a statement's shape is unknown, so
+      // neither "missing X" nor "X not allowed here" can be said about it.
+      const wholly = (key: string) => whollyUnresolved(statement[key]);
+      const generic = Object.keys(statement).some(wholly);
 
       for (const key of Object.keys(statement)) {
         if (STATEMENT_KEYS.includes(key) || hasPlaceholder(key)) continue;
@@ -267,16 +278,16 @@ export default defineRule({
       }
 
       // Action / NotAction
-      if (!present("Action") && !present("NotAction")) context.report({ messageId: "missingAction", data: {}, pointer });
+      if (!present("Action") && !present("NotAction") && !generic) context.report({ messageId: "missingAction", data: {}, pointer });
       else if (has("Action") && has("NotAction")) context.report({ messageId: "actionAndNotAction", data: {}, pointer: at("NotAction"), at: "key" });
 
       // Resource / NotResource
       if (doc.kind === "trust") {
         for (const key of ["Resource", "NotResource"]) {
-          if (has(key)) context.report({ messageId: "resourceInTrust", data: {}, pointer: at(key), at: "key", subject: key });
+          if (has(key) && !wholly(key)) context.report({ messageId: "resourceInTrust", data: {}, pointer: at(key), at: "key", subject: key });
         }
       } else if (!present("Resource") && !present("NotResource")) {
-        if (!resourceIsOptional(doc, ref)) context.report({ messageId: "missingResource", data: { kind: kindName }, pointer });
+        if (!resourceIsOptional(doc, ref) && !generic) context.report({ messageId: "missingResource", data: { kind: kindName }, pointer });
       } else if (has("Resource") && has("NotResource")) {
         context.report({ messageId: "resourceAndNotResource", data: {}, pointer: at("NotResource"), at: "key" });
       }
@@ -284,10 +295,10 @@ export default defineRule({
       // Principal / NotPrincipal
       if (NO_PRINCIPAL_KINDS.has(doc.kind)) {
         for (const key of ["Principal", "NotPrincipal"]) {
-          if (has(key)) context.report({ messageId: "principalNotAllowed", data: { key, kind: kindName }, pointer: at(key), at: "key", subject: key });
+          if (has(key) && !wholly(key)) context.report({ messageId: "principalNotAllowed", data: { key, kind: kindName }, pointer: at(key), at: "key", subject: key });
         }
       } else if (PRINCIPAL_KINDS.has(doc.kind)) {
-        if (!present("Principal") && !present("NotPrincipal")) context.report({ messageId: "missingPrincipal", data: { kind: kindName }, pointer });
+        if (!present("Principal") && !present("NotPrincipal") && !generic) context.report({ messageId: "missingPrincipal", data: { kind: kindName }, pointer });
         else if (has("Principal") && has("NotPrincipal") && doc.kind !== "rcp") {
           context.report({ messageId: "principalAndNotPrincipal", data: {}, pointer: at("NotPrincipal"), at: "key" });
         }

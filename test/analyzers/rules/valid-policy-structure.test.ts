@@ -4,6 +4,15 @@ import { ruleTester } from "../rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
+      name: "a generic statement (every element from a module input) is not judged missing or misplaced (a JSON file cannot say it is a trust policy)",
+      kind: "trust",
+      formats: ["cloudformation", "terraform"],
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "{{statement.value.effect}}", Action: "{{statement.value.actions}}", Resource: "{{statement.value.resources}}" }],
+      },
+    },
+    {
       name: "an identity policy with every required element",
       policy: {
         Version: "2012-10-17",
