@@ -161,20 +161,27 @@ export default defineRule({
     if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
       if (!onAllResources(ref)) continue;
-      let narrowed: boolean | undefined;
+      // One finding per statement, at its first offending entry, naming every write action it grants: a
+      // statement of twenty write actions is one thing to fix, not twenty comments.
+      let first: { value: string; pointer: string } | undefined;
+      const actions: string[] = [];
+      let permissions = false;
       for (const action of actionsOf(ref)) {
         if (action.unresolved || REPORTED_ELSEWHERE.test(action.value)) continue;
         const grant = withoutSensitiveData(writeGrantOf(action.value), context.sensitiveActions);
         if (grant.actions.length === 0) continue;
-        narrowed ??= hasNarrowingCondition(ref);
-        context.report({
-          messageId: grant.permissions ? "permissionsOnAllResources" : "writeOnAllResources",
-          data: { action: action.value, actions: listOf(grant.actions) },
-          pointer: action.pointer,
-          subject: action.value,
-          severity: narrowed ? "note" : grant.permissions ? "error" : "warning",
-        });
+        first ??= action;
+        for (const a of grant.actions) if (!actions.includes(a)) actions.push(a);
+        permissions ||= grant.permissions;
       }
+      if (!first) continue;
+      actions.sort((a, b) => rank(b) - rank(a));
+      context.report({
+        messageId: permissions ? "permissionsOnAllResources" : "writeOnAllResources",
+        data: { action: first.value, actions: listOf(actions) },
+        pointer: first.pointer,
+        severity: hasNarrowingCondition(ref) ? "note" : permissions ? "error" : "warning",
+      });
     }
   },
 });

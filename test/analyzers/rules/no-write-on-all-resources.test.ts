@@ -136,7 +136,7 @@ ruleTester.run(rule, {
       ],
     },
     {
-      name: "wildcard-only actions in the same list are skipped, scopable ones reported",
+      name: "wildcard-only actions in the same list are skipped, scopable ones reported in one finding per statement",
       policy: {
         Version: "2012-10-17",
         Statement: [
@@ -144,8 +144,16 @@ ruleTester.run(rule, {
         ],
       },
       errors: [
-        { messageId: "writeOnAllResources", line: 8, column: 9, endLine: 8, endColumn: 30, severity: "warning" },
-        { messageId: "writeOnAllResources", line: 9, column: 9, endLine: 9, endColumn: 28, severity: "warning" },
+        {
+          messageId: "writeOnAllResources",
+          line: 8,
+          column: 9,
+          endLine: 8,
+          endColumn: 30,
+          severity: "warning",
+          message:
+            '"logs:CreateLogGroup" on every resource lets the holder change or delete resources the workload may not own (logs:CreateLogGroup, logs:PutLogEvents); list their ARNs in Resource.',
+        },
       ],
     },
     {
@@ -161,10 +169,7 @@ ruleTester.run(rule, {
           },
         ],
       },
-      errors: [
-        { messageId: "writeOnAllResources", line: 7, column: 9, endLine: 7, endColumn: 29, severity: "note" },
-        { messageId: "writeOnAllResources", line: 8, column: 9, endLine: 8, endColumn: 28, severity: "note" },
-      ],
+      errors: [{ messageId: "writeOnAllResources", line: 7, column: 9, endLine: 7, endColumn: 29, severity: "note" }],
     },
     {
       name: "a network condition does not narrow the resources",
