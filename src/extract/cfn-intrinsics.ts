@@ -389,12 +389,14 @@ class Resolver {
       if (fallback && !type.startsWith("AWS::SSM::")) {
         if (list) {
           const values = fallback.type === "array" ? fallback.items.map(staticString) : (staticString(fallback)?.split(",") ?? []);
-          if (values.every((value) => value !== undefined)) {
+          if (values.length > 0 && values.every((value) => value !== undefined && value.trim() !== "")) {
             return [{ type: "array", range, items: values.map((value) => ({ type: "string", value: value!.trim(), range })) }];
           }
         } else {
           const value = staticString(fallback);
-          if (value !== undefined) return [{ type: "string", value, range }];
+          // An empty default means "not set" (templates guard it with a Condition): using it would build
+          // ARNs like `arn:aws:s3:::/*` and findings about them, so it stays unresolved.
+          if (value !== undefined && value.trim() !== "") return [{ type: "string", value, range }];
         }
       }
       return [unresolvedNode(expression, hintAt(path, list || type.includes("<List<") ? "list" : "string", expression), range)];

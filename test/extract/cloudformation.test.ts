@@ -317,6 +317,29 @@ describe("extractCloudFormation", () => {
     }
   });
 
+  it("a parameter whose default is empty stays unresolved (an empty default means not set, not an empty bucket name)", () => {
+    const result = fromYaml(
+      lines(
+        "Parameters:",
+        "  LogsBucket:",
+        "    Type: String",
+        '    Default: ""',
+        "Resources:",
+        "  P:",
+        "    Type: AWS::IAM::ManagedPolicy",
+        "    Properties:",
+        "      PolicyDocument:",
+        '        Version: "2012-10-17"',
+        "        Statement:",
+        "          - Effect: Allow",
+        "            Action: s3:GetObject",
+        '            Resource: !Sub "arn:${AWS::Partition}:s3:::${LogsBucket}/*"',
+      ),
+    );
+    const doc = policy(result, "AWS::IAM::ManagedPolicy P .PolicyDocument");
+    assert.equal((doc.json as { Statement: Array<{ Resource: string }> }).Statement[0]!.Resource, "arn:aws:s3:::{{!Ref LogsBucket}}/*");
+  });
+
   describe("intrinsic functions in policies", () => {
     const template = lines(
       "Parameters:",
