@@ -216,7 +216,7 @@ export default defineRule({
       if (!Object.keys(root).some((k) => meant(k, TOP_LEVEL_KEYS) === "Version")) {
         if (doc.kind === "rcp") context.report({ messageId: "rcpVersion", data: {}, pointer: "/Statement", at: "key" });
         else if (variables) context.report({ messageId: "missingVersionWithVariables", data: {}, pointer: "/Statement", at: "key" });
-        else context.report({ messageId: "missingVersion", data: {}, pointer: "/Statement", at: "key", severity: "warning" });
+        else context.report({ messageId: "missingVersion", data: {}, pointer: "/Statement", at: "key", severity: "note" });
       }
     } else if (version === "2008-10-17") {
       const fix = replaceValue("/Version", CURRENT_VERSION);

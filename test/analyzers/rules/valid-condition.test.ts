@@ -4,8 +4,7 @@ import { ruleTester } from "../rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
-      name: "operators that suit their keys, with values of the right type (not in Terraform: the tester does not escape ${ yet)",
-      formats: ["json", "cloudformation"],
+      name: "operators that suit their keys, with values of the right type",
       policy: {
         Version: "2012-10-17",
         Statement: [

@@ -48,8 +48,7 @@ ruleTester.run(rule, {
       },
     },
     {
-      name: "policy variables match anything (not in Terraform: the tester does not escape ${ yet)",
-      formats: ["json", "cloudformation"],
+      name: "policy variables match anything",
       policy: {
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::home/${aws:username}/*" }],
