@@ -1,0 +1,179 @@
+/**
+ * Never stuck (issue #6): every path ends the check run with a conclusion and a message that says what to do, and
+ * an incomplete analysis is never success. A real Probot, payloads from @octokit/webhooks-examples, GitHub and
+ * IAM Access Analyzer faked with nock.
+ */
+import assert from "node:assert/strict";
+import { after, afterEach, before, describe, it } from "node:test";
+import nock from "nock";
+import {
+  CHECK_RUN_ID,
+  createTestProbot,
+  fakeGitHub,
+  HEAD,
+  pullRequestPayload,
+  REPO_PATH,
+  tokenScope,
+  trackUnmatched,
+  type FileSpec,
+} from "./fake-github.ts";
+
+const AWS_ENDPOINT = "https://access-analyzer.us-east-1.amazonaws.com";
+
+// A narrow read policy: no local finding at `error`, so the conclusion depends on completeness.
+const READ_ONLY = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Read",
+      "Effect": "Allow",
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::my-bucket/*"
+    }
+  ]
+}
+`;
+
+const saved = { ...process.env };
+let unmatched: ReturnType<typeof trackUnmatched>;
+
+before(() => {
+  nock.disableNetConnect();
+  process.env.AWS_REGION = "us-east-1";
+  process.env.AWS_ACCESS_KEY_ID = "AKIDEXAMPLE";
+  process.env.AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  process.env.AWS_EC2_METADATA_DISABLED = "true";
+  delete process.env.AWS_PROFILE;
+  delete process.env.IAM_POLICY_REVIEW_TIME_BUDGET_MS;
+});
+afterEach(() => {
+  unmatched?.stop();
+  nock.cleanAll();
+  delete process.env.IAM_POLICY_REVIEW_TIME_BUDGET_MS;
+});
+after(() => {
+  process.env = saved;
+  nock.enableNetConnect();
+});
+
+const files: FileSpec[] = [{ path: "iam/read.json", status: "added", head: READ_ONLY }];
+
+describe("never stuck", () => {
+  it("concludes neutral with what to do when GitHub fails (500 on the file list)", async () => {
+    unmatched = trackUnmatched();
+    const { scope, recorded } = fakeGitHub({ files, listFilesStatus: 500, listsComments: false, expectUpdates: 1 });
+    const { probot } = await createTestProbot();
+
+    await probot.receive({ id: "delivery-500", name: "pull_request", payload: pullRequestPayload("opened") as never });
+
+    assert.deepEqual(unmatched.unmatched, []);
+    assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
+    const [done] = recorded.updates;
+    assert.equal(done!.status, "completed");
+    assert.equal(done!.conclusion, "neutral");
+    assert.equal(done!.output.title, "Analysis failed");
+    assert.match(done!.output.summary, /GitHub answered 500 to GET \/repos\/Codertocat\/Hello-World\/pulls\/7\/files/);
+    assert.match(done!.output.summary, /Re-run the check; if it keeps failing, see the app logs for delivery delivery-500\./);
+  });
+
+  it("concludes neutral with the reason first when IAM Access Analyzer is down (503)", async () => {
+    unmatched = trackUnmatched();
+    const config = "accessAnalyzer:\n  enabled: true\n";
+    const { scope, recorded } = fakeGitHub({ files, config, expectReview: true, expectUpdates: 1 });
+    const aws = nock(AWS_ENDPOINT).persist().post(/^\/policy\//).reply(503, "Service Unavailable");
+    const { probot } = await createTestProbot();
+
+    await probot.receive({ id: "delivery-aa", name: "pull_request", payload: pullRequestPayload("opened") as never });
+
+    assert.deepEqual(unmatched.unmatched, []);
+    assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
+    assert.ok(aws.activeMocks().length > 0);
+    const [done] = recorded.updates;
+    assert.equal(done!.status, "completed");
+    assert.equal(done!.conclusion, "neutral");
+    assert.match(done!.output.title, /^Incomplete: IAM Access Analyzer did not answer/);
+    const firstLine = (done!.output.summary as string).split("\n")[0]!;
+    assert.match(firstLine, /^> \*\*Incomplete analysis\*\*: IAM Access Analyzer did not answer \d+ of its checks/);
+    assert.match(done!.output.summary, /\*\*Access Analyzer\*\*: \*\*incomplete\*\*/);
+    const note = done!.output.annotations.find((a) => a.title.startsWith("access-analyzer/unavailable"));
+    assert.ok(note, `the outage is an annotation too: ${JSON.stringify(done!.output.annotations.map((a) => a.title))}`);
+  });
+
+  it("concludes a stale in_progress run of ours as interrupted, and leaves other runs alone", async () => {
+    unmatched = trackUnmatched();
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const checkRunsOnHead = [
+      { id: 41, name: "IAM Policy Review", status: "in_progress", started_at: hourAgo, app: { id: 1 } },
+      // Another app's run with the same name, and a run of ours that may still be live: untouched.
+      { id: 40, name: "IAM Policy Review", status: "in_progress", started_at: hourAgo, app: { id: 99 } },
+      { id: 39, name: "IAM Policy Review", status: "in_progress", started_at: new Date().toISOString(), app: { id: 1 } },
+      { id: CHECK_RUN_ID, name: "IAM Policy Review", status: "in_progress", started_at: new Date().toISOString(), app: { id: 1 } },
+    ];
+    const { scope, recorded } = fakeGitHub({ files, checkRunsOnHead, expectReview: true, expectUpdates: 1 });
+    const { probot } = await createTestProbot();
+
+    await probot.receive({ id: "delivery-stale", name: "pull_request", payload: pullRequestPayload("opened") as never });
+
+    assert.deepEqual(unmatched.unmatched, []);
+    assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
+    assert.deepEqual(
+      recorded.staleUpdates.map((u) => ({ id: u.id, status: u.body.status, conclusion: u.body.conclusion, summary: u.body.output.summary })),
+      [{ id: 41, status: "completed", conclusion: "neutral", summary: "Interrupted: a previous analysis stopped before finishing; this run replaces it." }],
+    );
+    assert.equal(recorded.updates[0]!.status, "completed");
+  });
+
+  it("stops at the time budget and concludes neutral, never success", async () => {
+    unmatched = trackUnmatched();
+    process.env.IAM_POLICY_REVIEW_TIME_BUDGET_MS = "300";
+    const { scope, recorded } = fakeGitHub({ files, listFilesDelayMs: 2000, listsComments: false, expectUpdates: 1 });
+    const { probot } = await createTestProbot();
+    const start = Date.now();
+
+    await probot.receive({ id: "delivery-slow", name: "pull_request", payload: pullRequestPayload("opened") as never });
+
+    assert.ok(Date.now() - start < 1500, "the runner does not wait for the slow answer");
+    assert.deepEqual(unmatched.unmatched, []);
+    assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
+    const [done] = recorded.updates;
+    assert.equal(done!.status, "completed");
+    assert.equal(done!.conclusion, "neutral");
+    assert.equal(done!.output.title, "Incomplete: time budget exceeded");
+    assert.match(done!.output.summary, /Re-run the check/);
+    assert.match(done!.output.summary, /IAM_POLICY_REVIEW_TIME_BUDGET_MS/);
+  });
+
+  it("fails the check with the error when the config on the default branch is invalid", async () => {
+    unmatched = trackUnmatched();
+    const config = "failOn: sometimes\nunknownKey: 1\n";
+    // The flow stops after the config: the file list is never read.
+    const { scope, recorded } = fakeGitHub({ files, config, listsFiles: false, expectUpdates: 1 });
+    const { probot } = await createTestProbot();
+
+    await probot.receive({ id: "delivery-config", name: "pull_request", payload: pullRequestPayload("opened") as never });
+
+    assert.deepEqual(unmatched.unmatched, []);
+    assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
+    const [done] = recorded.updates;
+    assert.equal(done!.conclusion, "failure");
+    assert.equal(done!.output.title, "Invalid configuration: .github/iam-policy-review.yml");
+    assert.match(done!.output.summary, /unknown key `unknownKey`/);
+    assert.match(done!.output.summary, /`failOn` must be one of error, warning, note, never/);
+    assert.match(done!.output.summary, /re-run this check/);
+    assert.ok(!recorded.requests.some((r) => r.endsWith("/pulls/7/files")));
+  });
+
+  it("fails the delivery (so GitHub can redeliver it) when the check run cannot even be created", async () => {
+    unmatched = trackUnmatched();
+    const scope = tokenScope().post(`${REPO_PATH}/check-runs`).reply(502, { message: "Bad Gateway" });
+    const { probot, logs } = await createTestProbot();
+
+    await assert.rejects(probot.receive({ id: "delivery-502", name: "pull_request", payload: pullRequestPayload("opened") as never }));
+
+    assert.ok(scope.isDone());
+    assert.deepEqual(unmatched.unmatched, []);
+    const line = logs.lines.find((l) => l.msg === "could not create the check run");
+    assert.deepEqual(line?.err, { status: 502, route: `POST ${REPO_PATH}/check-runs` });
+    assert.equal(HEAD.length, 40);
+  });
+});
