@@ -5,7 +5,7 @@
 import type { StatementRef } from "../extract/document.ts";
 import { hasPlaceholder } from "../extract/placeholder.ts";
 import { hasWildcard } from "../iam/index.ts";
-import { conditionsOf } from "./policy-model.ts";
+import { baseOperator, conditionsOf } from "./policy-model.ts";
 
 /**
  * What the values of a condition key must look like for the condition to narrow who can use a grant:
@@ -113,3 +113,20 @@ export function conditionNarrowing(ref: StatementRef, kindOf: (lowerKey: string)
   return defeated ? { narrowed: false, defeated } : { narrowed: false };
 }
 
+
+/**
+ * Whether a condition limits which resources a grant reaches: a key `isNarrowingKey` accepts (it receives the key
+ * in lower case), under an operator that fails when the key is absent (not `...IfExists`, not `ForAllValues:`,
+ * which pass vacuously) and that is not negated (`StringNotEquals` excludes a few and allows the rest), with at
+ * least one value that is not just `*`. A `Null` check narrows only when it requires the key (`"false"`).
+ */
+export function narrowsResources(ref: StatementRef, isNarrowingKey: (lowerKey: string) => boolean): boolean {
+  return conditionsOf(ref).some((c) => {
+    if (!isNarrowingKey(c.key.toLowerCase())) return false;
+    if (/IfExists$/i.test(c.operator) || /^ForAllValues:/i.test(c.operator)) return false;
+    const base = baseOperator(c.operator);
+    if (base === "Null") return c.values.some((v) => v.value === "false");
+    if (/Not/.test(base)) return false;
+    return c.values.some((v) => !/^\*+$/.test(v.value));
+  });
+}

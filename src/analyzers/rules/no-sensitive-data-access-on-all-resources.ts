@@ -1,6 +1,7 @@
 import type { StatementRef } from "../../extract/document.ts";
 import { actionInfo, wildcardOverlaps } from "../../iam/index.ts";
-import { actionsOf, allowStatements, baseOperator, conditionsOf, onAllResources } from "../policy-model.ts";
+import { actionsOf, allowStatements, onAllResources } from "../policy-model.ts";
+import { narrowsResources } from "../condition-narrowing.ts";
 import { defineRule } from "./define-rule.ts";
 
 /** `*` and `*:*` are no-admin-access's. */
@@ -21,21 +22,9 @@ const NARROWING_KEYS = new Set([
 ]);
 const NARROWING_KEY_PATTERN = /^[^:]+:(resourcetag|existingobjecttag)\/|^kms:encryptioncontext:/;
 
-/**
- * Whether a condition limits the resources reached: a narrowing key under an operator that fails when the key
- * is absent (not `...IfExists`, not `ForAllValues:`) and is not negated, with a value other than `*`; a `Null`
- * check narrows when it requires the key (`"false"`).
- */
+/** Whether the statement's conditions limit the resources it reaches (see `narrowsResources`). */
 function hasNarrowingCondition(ref: StatementRef): boolean {
-  return conditionsOf(ref).some((c) => {
-    const key = c.key.toLowerCase();
-    if (!NARROWING_KEYS.has(key) && !NARROWING_KEY_PATTERN.test(key)) return false;
-    if (/IfExists$/i.test(c.operator) || /^ForAllValues:/i.test(c.operator)) return false;
-    const base = baseOperator(c.operator);
-    if (base === "Null") return c.values.some((v) => v.value === "false");
-    if (/Not/.test(base)) return false;
-    return c.values.some((v) => !/^\*+$/.test(v.value));
-  });
+  return narrowsResources(ref, (key) => NARROWING_KEYS.has(key) || NARROWING_KEY_PATTERN.test(key));
 }
 
 interface Candidate {

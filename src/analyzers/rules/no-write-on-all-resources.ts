@@ -1,7 +1,8 @@
 import { matchesWildcard } from "../../iam/wildcard.ts";
 import { actionInfo, expandActionPattern } from "../../iam/index.ts";
-import { actionsOf, allowStatements, baseOperator, conditionsOf, onAllResources } from "../policy-model.ts";
+import { actionsOf, allowStatements, onAllResources } from "../policy-model.ts";
 import type { StatementRef } from "../../extract/document.ts";
+import { narrowsResources } from "../condition-narrowing.ts";
 import { defineRule } from "./define-rule.ts";
 
 /** `*`, `*:*` (no-admin-access) and `s3:*` (no-service-wildcard-on-all-resources) are reported by other rules. */
@@ -81,22 +82,9 @@ const NARROWING_KEYS = new Set([
 ]);
 const NARROWING_KEY_PATTERN = /^[^:]+:(resourcetag|requesttag|existingobjecttag)\/|^kms:encryptioncontext:/;
 
-/**
- * Whether a condition limits the grant to some resources: a narrowing key, under an operator that fails when the
- * key is absent (not `...IfExists`, not `ForAllValues:`, which pass vacuously) and that is not negated
- * (`StringNotEquals` excludes a few and allows the rest), with at least one value that is not just `*`.
- * A `Null` check narrows only when it requires the key (`"false"`).
- */
+/** Whether the statement's conditions limit the resources it reaches (see `narrowsResources`). */
 function hasNarrowingCondition(ref: StatementRef): boolean {
-  return conditionsOf(ref).some((c) => {
-    const key = c.key.toLowerCase();
-    if (!NARROWING_KEYS.has(key) && !NARROWING_KEY_PATTERN.test(key)) return false;
-    if (/IfExists$/i.test(c.operator) || /^ForAllValues:/i.test(c.operator)) return false;
-    const base = baseOperator(c.operator);
-    if (base === "Null") return c.values.some((v) => v.value === "false");
-    if (/Not/.test(base)) return false;
-    return c.values.some((v) => !/^\*+$/.test(v.value));
-  });
+  return narrowsResources(ref, (key) => NARROWING_KEYS.has(key) || NARROWING_KEY_PATTERN.test(key));
 }
 
 /** The granted actions in parentheses, unless the entry is that one action. */
