@@ -8,8 +8,9 @@
  *  3. list the changed files; none the engine reads → success "No IAM changes";
  *  4. read head and base contents (bounded concurrency), review the change (pure core), and Access Analyzer when
  *     the config enables it;
- *  5. post one review (event COMMENT) with the new inline comments and mark the comments of fixed findings;
- *  6. conclude the check run, then append the remaining annotations 50 per request.
+ *  5. build the review (new inline comments, comments of fixed findings to mark);
+ *  6. conclude the check run first (GitHub paces writes ~1 s apart: the conclusion is what branch protection
+ *     waits for), then post the one review (event COMMENT) and append the remaining annotations 50 per request.
  *
  * Never stuck: the whole analysis has a time budget, and a `finally` concludes a run that was created and not
  * concluded (neutral, with what to do), whatever was thrown. An incomplete analysis is never `success`.
@@ -255,7 +256,7 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
     }
     const complete = accessAnalyzer.complete && sources.skipped.length === 0 && !listed.truncated;
 
-    // 5. One review with the new comments; comments of fixed findings are marked.
+    // 5. The review: new comments, and comments of fixed findings to mark (posted after the conclusion, step 6).
     const existing = await budget.within(listOurComments(octokit, repo, target.pr, budget.signal));
     const patches = new Map(listed.files.map((f: PullRequestFile) => [f.path, f.patch]));
     const built = buildReview({
@@ -267,36 +268,38 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
       complete,
       ...(checkRunUrl ? { checkRunUrl } : {}),
     });
-    let inlineCount = 0;
-    let overflowCount = built?.overflow.length ?? 0;
-    if (built && built.comments.length > 0) {
-      try {
-        await budget.within(
-          octokit.rest.pulls.createReview({
-            ...repo,
-            pull_number: target.pr,
-            commit_id: target.headSha,
-            event: "COMMENT",
-            body: built.body,
-            comments: built.comments,
-            ...request,
-          }),
-        );
-        inlineCount = built.comments.length;
-      } catch (error) {
-        // 422: a line is no longer in the diff (a push raced this analysis). The findings stay annotations.
-        if ((error as { status?: unknown }).status !== 422) throw error;
-        log.warn({ err: describeError(error).fields }, "GitHub refused the review; findings are annotations only");
-        overflowCount += built.comments.length;
+    // The check run is concluded before the review is posted: it is what a branch protection rule waits for,
+    // and GitHub paces writes about a second apart, so every write before it delays the merge button.
+    const inlineCount = built?.comments.length ?? 0;
+    const overflowCount = built?.overflow.length ?? 0;
+    const postReview = async (): Promise<void> => {
+      if (built && built.comments.length > 0) {
+        try {
+          await budget.within(
+            octokit.rest.pulls.createReview({
+              ...repo,
+              pull_number: target.pr,
+              commit_id: target.headSha,
+              event: "COMMENT",
+              body: built.body,
+              comments: built.comments,
+              ...request,
+            }),
+          );
+        } catch (error) {
+          // 422: a line is no longer in the diff (a push raced this analysis). The findings stay annotations.
+          if ((error as { status?: unknown }).status !== 422) throw error;
+          log.warn({ err: describeError(error).fields }, "GitHub refused the review; findings are annotations only");
+        }
       }
-    }
-    for (const resolved of built?.resolved ?? []) {
-      try {
-        await budget.within(octokit.rest.pulls.updateReviewComment({ ...repo, comment_id: resolved.id, body: resolved.body, ...request }));
-      } catch (error) {
-        if ((error as { status?: unknown }).status !== 404) throw error; // deleted meanwhile: nothing to mark
+      for (const resolved of built?.resolved ?? []) {
+        try {
+          await budget.within(octokit.rest.pulls.updateReviewComment({ ...repo, comment_id: resolved.id, body: resolved.body, ...request }));
+        } catch (error) {
+          if ((error as { status?: unknown }).status !== 404) throw error; // deleted meanwhile: nothing to mark
+        }
       }
-    }
+    };
 
     // 6. The check run: conclusion and the first 50 annotations, then the rest 50 per request.
     const rendered = renderCheckRun({
@@ -321,6 +324,13 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
       annotations,
     });
     await conclude(rendered.conclusion, output(first));
+    try {
+      await postReview();
+    } catch (error) {
+      // The check run already carries every finding as an annotation; a failed review is a degraded report,
+      // never a reason to change the conclusion.
+      log.warn({ err: describeError(error).fields }, "could not post the review; the findings are in the check run");
+    }
     for (const [index, annotations] of rest.entries()) {
       try {
         await octokit.rest.checks.update({ ...repo, check_run_id: checkRunId, output: output(annotations), request: { signal: AbortSignal.timeout(CONCLUDE_TIMEOUT_MS) } });
