@@ -125,7 +125,9 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
           file = descriptor.file;
           range = descriptor.range;
           origin = descriptor.origin;
-          subject = origin ?? `${range.line}`;
+          // A rule's own subject identifies the finding; the line (which moves with every edit above it) only
+          // when there is nothing better, so fingerprints survive unrelated changes.
+          subject = origin ?? (descriptor.subject !== undefined ? "" : `${range.line}`);
         }
         const message = rule.messages[descriptor.messageId];
         if (!message) throw new Error(`Bug: rule ${rule.id} has no message "${descriptor.messageId}"`);

@@ -216,14 +216,26 @@ export default defineRule({
     const hits = findCredentials(file.text);
     if (hits.length === 0) return;
     const starts = lineStartsOf(file.text);
+    // The n-th line holding the same credential: stable when lines are added elsewhere (unlike the line number),
+    // and still tells two copies on two lines apart.
+    const linesOf = new Map<string, number[]>();
     for (const hit of hits) {
+      const key = `${hit.kind}\u0000${hit.value}`;
+      const line = rangeAt(starts, hit.start, hit.value.length).line;
+      const seen = linesOf.get(key) ?? [];
+      if (!seen.includes(line)) seen.push(line);
+      linesOf.set(key, seen);
+    }
+    for (const hit of hits) {
+      const range = rangeAt(starts, hit.start, hit.value.length);
+      const occurrence = linesOf.get(`${hit.kind}\u0000${hit.value}`)!.indexOf(range.line);
       context.report({
         messageId: hit.kind,
         data: { masked: masked(hit.value) },
         file: file.path,
-        range: rangeAt(starts, hit.start, hit.value.length),
+        range,
         // Findings are stored and printed: the credential goes into the fingerprint only as a hash.
-        subject: fingerprintOf(hit.kind, hit.value),
+        subject: `${fingerprintOf(hit.kind, hit.value)}#${occurrence}`,
       });
     }
   },

@@ -194,3 +194,13 @@ describe("no-hardcoded-aws-keys: linear time on hostile input", () => {
     });
   }
 });
+
+describe("no-hardcoded-aws-keys fingerprints", () => {
+  it("stay the same when lines are added above the key, so a review comment is not posted twice", async () => {
+    const before = await runRule(rule, [DOT_ENV], undefined, { name: "before" });
+    const shifted = { ...DOT_ENV, text: `# a new comment\n# and another\n${DOT_ENV.text}` };
+    const after = await runRule(rule, [shifted], undefined, { name: "after" });
+    assert.deepEqual(after.map((f) => f.line), before.map((f) => f.line + 2));
+    assert.deepEqual(after.map((f) => f.fingerprint), before.map((f) => f.fingerprint));
+  });
+});
