@@ -145,6 +145,11 @@ export async function parseConfig(text: string, source: string, knownRules?: Rea
     throw new ConfigError(`${source}: ${problems.join("; ")}.`);
   }
   const config = raw as Partial<Config>;
+  for (const [index, entry] of (config.suppressions ?? []).entries()) {
+    if (entry.expires !== undefined && !isCalendarDate(entry.expires)) {
+      throw new ConfigError(`${source}: \`suppressions[${index}].expires\` is not a real date (YYYY-MM-DD).`);
+    }
+  }
   if (knownRules) {
     const unknown = [...Object.keys(config.rules ?? {}), ...(config.suppressions ?? []).map((s) => s.rule)].filter(
       (id) => id !== "*" && !knownRules.has(id) && !id.startsWith("access-analyzer/"),
@@ -164,6 +169,14 @@ export async function parseConfig(text: string, source: string, knownRules?: Rea
   };
 }
 
+/** Whether YYYY-MM-DD names a day that exists. */
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toISOString().slice(0, 10) === text;
+}
+
 /** The policy kind the config assigns to a path (relative, forward slashes), if any. */
 export function kindResolver(config: Config): (path: string) => PolicyKind | undefined {
   const matchers = POLICY_KINDS.flatMap((kind) => {
@@ -171,7 +184,8 @@ export function kindResolver(config: Config): (path: string) => PolicyKind | und
     return patterns?.length ? [{ kind, rules: ignore().add(patterns) }] : [];
   });
   if (matchers.length === 0) return () => undefined;
-  return (path) => matchers.find((m) => m.rules.ignores(path))?.kind;
+  // `ignore` only takes paths inside the root it was written for; a path above it (`../x`) matches nothing.
+  return (path) => (path.startsWith("../") || path.startsWith("/") ? undefined : matchers.find((m) => m.rules.ignores(path))?.kind);
 }
 
 /** Whether a finding of this severity fails the run under `failOn`. */

@@ -56,7 +56,11 @@ export async function analyze(files: readonly SourceFile[], options: AnalyzeOpti
       sensitiveActions: options.sensitiveActions ?? DEFAULT_SENSITIVE_ACTIONS,
     },
   );
-  const { findings, suppressed } = applySuppressions([...extracted.findings, ...ruleFindings], {
+  // `rules: { unparsed-input: ... }` in the config applies to the extractors' findings too.
+  const inputLevel = severities["unparsed-input"];
+  const inputFindings =
+    inputLevel === undefined ? extracted.findings : inputLevel === "off" ? [] : extracted.findings.map((f) => ({ ...f, severity: inputLevel }));
+  const { findings, suppressed } = applySuppressions([...inputFindings, ...ruleFindings], {
     files,
     policies,
     entries: options.suppressions ?? [],

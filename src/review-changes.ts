@@ -29,6 +29,8 @@ export interface ChangeInput {
   config: Config;
   /** YYYY-MM-DD, for suppression expiry; default today (UTC). */
   today?: string;
+  /** Reads other files of the head tree for Terraform `file("...")`; the caller decides what may be read. */
+  readFile?: (path: string) => string | undefined;
 }
 
 export interface ChangeReview {
@@ -54,6 +56,7 @@ export async function reviewChanges(input: ChangeInput): Promise<ChangeReview> {
   const kindFor = kindResolver(config);
   const analysis = await analyze(input.headFiles, {
     kindFor,
+    ...(input.readFile ? { readFile: input.readFile } : {}),
     ruleSeverities: config.rules,
     sensitiveActions: config.sensitiveActions,
     suppressions: config.suppressions,

@@ -11,7 +11,7 @@ import { inputFormatOf } from "./extract/index.ts";
 import type { Config } from "./config.ts";
 import { decodeSource, readSource } from "./sources/fs.ts";
 import { changedFiles, gitRoot, mergeBase, readAtCommit, resolveRef, type ChangedFile } from "./sources/git.ts";
-import { mapLimit } from "./scan.ts";
+import { mapLimit, treeReader } from "./scan.ts";
 import { reviewChanges, type ChangeReview } from "./review-changes.ts";
 
 export interface ChangeScanOptions {
@@ -86,7 +86,7 @@ export async function runChangeScan(options: ChangeScanOptions): Promise<ChangeS
   }
 
   const relChanged = changed.map((f) => ({ ...f, path: toCwd(f.path), basePath: toCwd(f.basePath) }));
-  const review = await reviewChanges({ changed: relChanged, headFiles, baseFiles, config });
+  const review = await reviewChanges({ changed: relChanged, headFiles, baseFiles, config, readFile: treeReader(cwd) });
   return {
     ...review,
     baseCommit,

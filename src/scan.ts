@@ -1,7 +1,7 @@
 /**
  * The CLI's scan: collect files, read them (edge), analyse (pure), hand the report to a renderer.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Finding, SourceFile } from "./types.ts";
 import { analyze, compareFindings } from "./engine.ts";
@@ -45,17 +45,20 @@ function toRelative(cwd: string, abs: string): string {
 
 /**
  * Reads a file that a Terraform `file("...")` call names, only inside `cwd` (a template must not make the scan
- * read files elsewhere on the machine), within the size limit and as valid UTF-8 text.
+ * read files elsewhere on the machine, also not through a symbolic link), within the size limit and as valid
+ * UTF-8 text.
  */
-function treeReader(cwd: string): (relPath: string) => string | undefined {
+export function treeReader(cwd: string): (relPath: string) => string | undefined {
+  let root: string | undefined;
   return (relPath) => {
-    const abs = path.resolve(cwd, relPath);
-    const rel = path.relative(cwd, abs);
-    if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
     try {
-      const stats = statSync(abs);
+      root ??= realpathSync(cwd);
+      const real = realpathSync(path.resolve(cwd, relPath));
+      const rel = path.relative(root, real);
+      if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
+      const stats = statSync(real);
       if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return undefined;
-      const outcome = decodeSource(relPath, readFileSync(abs));
+      const outcome = decodeSource(relPath, readFileSync(real));
       return outcome.ok ? outcome.file.text : undefined;
     } catch {
       return undefined; // missing or unreadable: the extractor reports the policy as not analysed
@@ -69,12 +72,13 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
   // Every text file is read: IaC formats are extracted, and any file can hold a hard-coded key.
   const files = await collectFiles(paths, cwd, { accept: (file) => !BINARY_EXTENSION.test(file), ignorePatterns: config.ignorePaths });
   const outcomes = await mapLimit(files, READ_CONCURRENCY, (abs) => readSource(abs, toRelative(cwd, abs)));
+  const named = new Set(paths.map((p) => path.resolve(cwd, p)));
   const sources: SourceFile[] = [];
   const readFindings: Finding[] = [];
   outcomes.forEach((outcome, index) => {
     if (outcome.ok) sources.push(outcome.file);
     // A skipped image or archive is not news; a skipped template or policy is.
-    else if (inputFormatOf(files[index]!) !== undefined || options.paths.includes(toRelative(cwd, files[index]!))) {
+    else if (inputFormatOf(files[index]!) !== undefined || named.has(files[index]!)) {
       readFindings.push(outcome.finding);
     }
   });

@@ -11,6 +11,7 @@ import type { Finding, PolicyDocument, Range, SourceFile } from "../types.ts";
 import { inputFinding } from "../findings.ts";
 import { statementsOf } from "../extract/document.ts";
 import ignore from "ignore";
+import { isCalendarDate } from "../config.ts";
 
 export interface SuppressionEntry {
   rule: string;
@@ -71,32 +72,46 @@ function isCodeLine(text: string): boolean {
   return trimmed !== "" && !trimmed.startsWith("#") && !trimmed.startsWith("//");
 }
 
+/** Whether `index` in a line is outside quoted strings (so a `#` there starts a comment, not text). */
+function outsideQuotes(line: string, index: number): boolean {
+  let quote = "";
+  for (let i = 0; i < index; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === "\\" && quote === '"') i++;
+      else if (ch === quote) quote = "";
+    } else if (ch === '"' || ch === "'") quote = ch;
+  }
+  return quote === "";
+}
+
 function parseInline(file: SourceFile, policies: readonly PolicyDocument[], notices: Finding[]): InlineSuppression[] {
-  if (!file.text.includes("iam-policy-review:ignore")) return [];
+  // JSON has no comments: a directive there is text inside a value, and must not silence anything.
+  if (!file.text.includes("iam-policy-review:ignore") || /\.json$/i.test(file.path)) return [];
   const lines = file.text.split("\n");
   const regions = regionsByStartLine(policies, file.path);
   const out: InlineSuppression[] = [];
   lines.forEach((text, index) => {
     const match = DIRECTIVE.exec(text);
-    if (!match) return;
+    if (!match || !outsideQuotes(text, match.index)) return;
     const line = index + 1;
     const column = match.index + 1;
     const range = { line, column, endLine: line, endColumn: text.length + 1 };
     const body = BODY.exec(match[1] ?? "");
-    if (!body || !body[3]?.trim()) {
+    if (!body || (body[3]?.trim().length ?? 0) < 3 || (body[2] !== undefined && !isCalendarDate(body[2]))) {
       notices.push(
         inputFinding(
           file.path,
           range,
           "warning",
-          "This suppression comment is ignored: write `iam-policy-review:ignore RULE[,RULE] [until YYYY-MM-DD] -- REASON` (a reason is required).",
+          "This suppression comment is ignored: write `iam-policy-review:ignore RULE[,RULE] [until YYYY-MM-DD] -- REASON` (a reason is required, and the date must exist).",
           `suppression:${line}`,
         ),
       );
       return;
     }
     const rules = body[1]!.split(",").map((r) => r.trim());
-    const reason = body[3].trim();
+    const reason = body[3]!.trim();
     const trailing = isCodeLine(text.slice(0, match.index));
     let from = line;
     let to = line;
@@ -119,8 +134,12 @@ function parseInline(file: SourceFile, policies: readonly PolicyDocument[], noti
   return out;
 }
 
+/**
+ * `*` covers every rule but `unparsed-input`: a file that could not be analysed is only silenced by naming that
+ * rule explicitly, so a blanket suppression can never turn an unanalysed file into a clean pass.
+ */
 function ruleMatches(pattern: string, ruleId: string): boolean {
-  return pattern === "*" || pattern === ruleId;
+  return pattern === ruleId || (pattern === "*" && ruleId !== "unparsed-input");
 }
 
 /** The Sid of the statement that contains the finding's position, if any. */
@@ -175,7 +194,8 @@ export function applySuppressions(
     }
     if (!applied) {
       for (const [index, { entry, paths }] of config.entries()) {
-        if (!ruleMatches(entry.rule, finding.ruleId) || !paths.ignores(finding.file)) continue;
+        const inside = !finding.file.startsWith("../") && !finding.file.startsWith("/");
+        if (!ruleMatches(entry.rule, finding.ruleId) || !inside || !paths.ignores(finding.file)) continue;
         if (entry.sid !== undefined && sidAt(options.policies, finding) !== entry.sid) continue;
         if (expired(entry.expires)) {
           noticeExpired(`config:${index}`, finding.file, { line: 1, column: 1, endLine: 1, endColumn: 1 }, entry.expires!);

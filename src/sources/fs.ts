@@ -164,6 +164,12 @@ export function decodeSource(relPath: string, bytes: Uint8Array, size = bytes.le
 
 /** Reads a file for the engine without loading more than the size limit into memory. */
 export async function readSource(absPath: string, relPath: string): Promise<ReadOutcome> {
+  // Not followed: a symbolic link (committed in a pull request, say) could point anywhere on the machine.
+  const stats = await lstat(absPath).catch(() => undefined);
+  if (!stats || !stats.isFile()) {
+    const what = !stats ? "it cannot be read" : stats.isSymbolicLink() ? "it is a symbolic link" : "it is not a regular file";
+    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", `Skipped: ${what}.`, "not-a-file") };
+  }
   const handle = await open(absPath, "r");
   try {
     const { size } = await handle.stat();
