@@ -191,6 +191,8 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
     );
     checkRunId = created.data.id;
     const appId = created.data.app?.id;
+    // Our comments are the ones our App's bot user wrote; a marker alone can be forged by anyone who comments.
+    const botLogin = created.data.app?.slug ? `${created.data.app.slug}[bot]` : undefined;
     const checkRunUrl = created.data.html_url ?? undefined;
     try {
       await budget.within(concludeStaleRuns(octokit, repo, { appId, ownId: checkRunId, shas: [target.headSha, target.previousSha], budgetMs, signal: budget.signal }, log));
@@ -257,7 +259,7 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
     const complete = accessAnalyzer.complete && sources.skipped.length === 0 && !listed.truncated;
 
     // 5. The review: new comments, and comments of fixed findings to mark (posted after the conclusion, step 6).
-    const existing = await budget.within(listOurComments(octokit, repo, target.pr, budget.signal));
+    const existing = await budget.within(listOurComments(octokit, repo, target.pr, botLogin, budget.signal));
     const patches = new Map(listed.files.map((f: PullRequestFile) => [f.path, f.patch]));
     const built = buildReview({
       findings,
@@ -274,6 +276,12 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
     const overflowCount = built?.overflow.length ?? 0;
     const postReview = async (): Promise<void> => {
       if (built && built.comments.length > 0) {
+        // Another analysis of this pull request (a push and a re-run at once) may have posted meanwhile: look
+        // again just before posting, and leave out what is already there.
+        const now = await budget.within(listOurComments(octokit, repo, target.pr, botLogin, budget.signal));
+        const posted = new Set(now.map((c) => fingerprintOfComment(c.body)));
+        const comments = built.comments.filter((c) => !posted.has(fingerprintOfComment(c.body)));
+        if (comments.length === 0) return;
         try {
           await budget.within(
             octokit.rest.pulls.createReview({
@@ -282,7 +290,7 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
               commit_id: target.headSha,
               event: "COMMENT",
               body: built.body,
-              comments: built.comments,
+              comments,
               ...request,
             }),
           );
@@ -332,6 +340,11 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
       log.warn({ err: describeError(error).fields }, "could not post the review; the findings are in the check run");
     }
     for (const [index, annotations] of rest.entries()) {
+      if (budget.signal.aborted) {
+        // The run is concluded with the first 50; the time budget bounds the rest too.
+        log.warn({ sent: index + 1, batches: rest.length + 1 }, "time budget spent: remaining annotations not sent");
+        break;
+      }
       try {
         await octokit.rest.checks.update({ ...repo, check_run_id: checkRunId, output: output(annotations), request: { signal: AbortSignal.timeout(CONCLUDE_TIMEOUT_MS) } });
       } catch (error) {
@@ -428,10 +441,10 @@ async function concludeStaleRuns(
 }
 
 /** Our earlier inline comments on the pull request: by a bot, carrying our fingerprint marker. */
-async function listOurComments(octokit: GitHub, repo: Repo, pr: number, signal: AbortSignal): Promise<ExistingComment[]> {
+async function listOurComments(octokit: GitHub, repo: Repo, pr: number, botLogin: string | undefined, signal: AbortSignal): Promise<ExistingComment[]> {
   const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...repo, pull_number: pr, per_page: 100, request: { signal } });
   return comments
-    .filter((c) => c.user?.type === "Bot" && fingerprintOfComment(c.body) !== undefined)
+    .filter((c) => c.user?.type === "Bot" && (botLogin === undefined || c.user.login === botLogin) && fingerprintOfComment(c.body) !== undefined)
     .map((c) => ({ id: c.id, path: c.path, line: c.line ?? null, body: c.body }));
 }
 

@@ -400,6 +400,8 @@ export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents:
     scope
       .get(`${REPO_PATH}/pulls/${PR}/comments`)
       .query(true)
+      // Listed again just before a review is posted (another analysis may have posted meanwhile).
+      .times(options.expectReview ? 2 : 1)
       .reply(200, (req: Request) => {
         record("GET", req);
         return options.existingComments ?? [];

@@ -205,6 +205,8 @@ describe("pull_request.opened", () => {
       },
       // Someone else's comment quoting our marker is not ours.
       { id: 778, path: "policies/admin.json", line: 7, body: "<!-- iam-policy-review:fingerprint=feedfeed -->", user: { login: "mallory", type: "User" } },
+      // Nor another App's bot (a workflow anyone can change) writing our marker.
+      { id: 779, path: "policies/admin.json", line: 7, body: "<!-- iam-policy-review:fingerprint=beefbeef -->", user: { login: "github-actions[bot]", type: "Bot" } },
     ];
     const { scope, recorded } = fakeGitHub({ files, existingComments: existing, sweepBefore: true, expectReview: false, expectCommentEdits: 1, expectUpdates: 1 });
     const { probot } = await createTestProbot();
