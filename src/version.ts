@@ -1,8 +1,14 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
-/** The tool's version, from package.json (one level above both `src/` and `dist/`). */
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
-).version;
+/**
+ * package.json, one level above `src/` and `dist/`, or two above the bundled CLI in `dist/cli/`.
+ */
+function packageJson(): URL {
+  const near = new URL("../package.json", import.meta.url);
+  return existsSync(near) ? near : new URL("../../package.json", import.meta.url);
+}
+
+/** The tool's version, from package.json. */
+export const VERSION: string = (JSON.parse(readFileSync(packageJson(), "utf8")) as { version: string }).version;
 
 export const TOOL_NAME = "iam-policy-review";
