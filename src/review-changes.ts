@@ -31,6 +31,8 @@ export interface ChangeInput {
   today?: string;
   /** Reads other files of the head tree for Terraform `file("...")`; the caller decides what may be read. */
   readFile?: (path: string) => string | undefined;
+  /** The same at the base, so a policy read through `file()` pairs with its base version. */
+  readBaseFile?: (path: string) => string | undefined;
 }
 
 export interface ChangeReview {
@@ -62,9 +64,13 @@ export async function reviewChanges(input: ChangeInput): Promise<ChangeReview> {
     suppressions: config.suppressions,
     today,
   });
-  const base = await extractFiles(input.baseFiles, { kindFor });
-  const policies = analysis.policies.filter((p) => changedHead.has(p.file));
-  const pairs = pairPolicies(policies, base.policies.filter((p) => changedBase.has(p.file)), renames);
+  const base = await extractFiles(input.baseFiles, { kindFor, ...(input.readBaseFile ? { readFile: input.readBaseFile } : {}) });
+  // A policy a changed Terraform module reads with file() lives in its JSON file, which need not have changed
+  // itself: only changed modules (and their siblings) are analysed, so such documents belong to the change.
+  const throughFile = (p: PolicyDocument) => p.format === "terraform" && !p.file.endsWith(".tf");
+  const policies = analysis.policies.filter((p) => changedHead.has(p.file) || throughFile(p));
+  const pairs = pairPolicies(policies, base.policies.filter((p) => changedBase.has(p.file) || throughFile(p)), renames);
+  const reportedFiles = new Set([...changedHead, ...policies.filter(throughFile).map((p) => p.file)]);
 
   // Local new-access diff of every policy that changed, with the same suppressions as the rules' findings.
   const accessChanges: AccessChangeEntry[] = [];
@@ -81,8 +87,8 @@ export async function reviewChanges(input: ChangeInput): Promise<ChangeReview> {
 
   return {
     policies,
-    findings: [...analysis.findings.filter((f) => changedHead.has(f.file)), ...reported].sort(compareFindings),
-    suppressed: [...analysis.suppressed.filter((f) => changedHead.has(f.file)), ...diff.suppressed],
+    findings: [...analysis.findings.filter((f) => reportedFiles.has(f.file)), ...reported].sort(compareFindings),
+    suppressed: [...analysis.suppressed.filter((f) => reportedFiles.has(f.file)), ...diff.suppressed],
     pairs,
     accessChanges,
     accessAnalyzerItems: pairs.flatMap((p) =>

@@ -10,7 +10,7 @@ import type { Finding, SourceFile } from "./types.ts";
 import { inputFormatOf } from "./extract/index.ts";
 import type { Config } from "./config.ts";
 import { decodeSource, readSource } from "./sources/fs.ts";
-import { changedFiles, gitRoot, mergeBase, readAtCommit, resolveRef, type ChangedFile } from "./sources/git.ts";
+import { changedFiles, commitReader, gitRoot, mergeBase, readAtCommit, resolveRef, type ChangedFile } from "./sources/git.ts";
 import { mapLimit, treeReader } from "./scan.ts";
 import { reviewChanges, type ChangeReview } from "./review-changes.ts";
 
@@ -86,7 +86,18 @@ export async function runChangeScan(options: ChangeScanOptions): Promise<ChangeS
   }
 
   const relChanged = changed.map((f) => ({ ...f, path: toCwd(f.path), basePath: toCwd(f.basePath) }));
-  const review = await reviewChanges({ changed: relChanged, headFiles, baseFiles, config, readFile: treeReader(cwd) });
+  const toRoot = (cwdRel: string): string | undefined => {
+    const rel = path.relative(root, path.resolve(cwd, cwdRel)).split(path.sep).join("/");
+    return rel.startsWith("..") || path.isAbsolute(rel) ? undefined : rel;
+  };
+  const review = await reviewChanges({
+    changed: relChanged,
+    headFiles,
+    baseFiles,
+    config,
+    readFile: treeReader(cwd),
+    readBaseFile: commitReader(root, baseCommit, toRoot),
+  });
   return {
     ...review,
     baseCommit,

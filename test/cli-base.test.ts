@@ -100,6 +100,37 @@ describe("iam-policy-review scan --base", () => {
     assert.match(stdout, /Scanned 4 files changed since main \([0-9a-f]{12}\):/);
   });
 
+  it("follows Terraform file() at the head and at the base, so switching a policy file shows the new access", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "iam-policy-review-base-tf-"));
+    roots.push(root);
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "commit.gpgsign=false", ...args], { cwd: root });
+    const write = (rel: string, text: string) => {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), text);
+    };
+    const tf = (file: string) => `resource "aws_iam_policy" "p" {\n  policy = file("\${path.module}/${file}")\n}\n`;
+    git("init", "-q", "-b", "main");
+    write("mod/main.tf", tf("ok.json"));
+    write("mod/ok.json", policy([READ]));
+    write("mod/admin.json", policy([{ Effect: "Allow", Action: "*", Resource: "*" }]));
+    git("add", "-A");
+    git("commit", "-q", "-m", "base");
+    git("checkout", "-q", "-b", "feature");
+    write("mod/main.tf", tf("admin.json"));
+    git("commit", "-q", "-am", "switch");
+
+    const { stdout } = await run(root, "scan", "--base", "main", "--format", "json");
+    const report = JSON.parse(stdout);
+    assert.deepEqual(report.policies.map((p: { file: string; origin: string }) => `${p.file} ${p.origin}`), ["mod/admin.json aws_iam_policy.p .policy"]);
+    assert.deepEqual(report.findings.map((f: { file: string; ruleId: string }) => `${f.file} ${f.ruleId}`).filter((l: string) => !l.endsWith("new-access")), [
+      "mod/admin.json no-admin-access",
+    ]);
+    assert.equal(report.accessChanges.length, 1);
+    assert.equal(report.accessChanges[0].status, "changed", "paired with the base policy read from ok.json");
+    assert.ok(report.accessChanges[0].added.some((d: { actions: string[] }) => d.actions.includes("*")));
+  });
+
   it("names an unknown base as a usage error (exit 2)", async () => {
     const root = repository();
     const { code, stderr } = await run(root, "scan", "--base", "no-such-branch");

@@ -2,7 +2,7 @@
  * The git edge of `scan --base REF`: which files changed since REF (with git's rename detection) and what they
  * held at REF. Runs git with an argument list, never a shell, and reads only blobs.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { UsageError } from "./fs.ts";
 
@@ -90,4 +90,21 @@ export async function readAtCommit(root: string, commit: string, path: string): 
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A synchronous reader of files at a commit (for Terraform `file("...")` at the base), for paths inside the
+ * repository only; undefined for anything git does not hold as a blob there.
+ */
+export function commitReader(root: string, commit: string, toRootPath: (path: string) => string | undefined): (path: string) => string | undefined {
+  return (path) => {
+    const inRepo = toRootPath(path);
+    if (inRepo === undefined) return undefined;
+    try {
+      const bytes = execFileSync("git", ["cat-file", "blob", `${commit}:${inRepo}`], { cwd: root, maxBuffer: 6 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
+      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      return undefined;
+    }
+  };
 }
