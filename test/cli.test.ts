@@ -117,6 +117,8 @@ describe("iam-policy-review scan", () => {
     assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ["no-admin-access", "unparsed-input"]);
     assert.deepEqual(run0.tool.driver.rules[1].properties.tags, ["security", "unparsed-input"]);
     assert.equal(run0.tool.driver.rules[0].properties["security-severity"], "8.0");
+    assert.deepEqual(run0.tool.driver.rules[0].shortDescription, { text: "Disallow statements that allow every action on every resource." });
+    assert.equal(run0.tool.driver.rules[0].defaultConfiguration.level, "error");
     assert.deepEqual(run0.results[1].locations[0].physicalLocation, {
       artifactLocation: { uri: "iam/broken.json", uriBaseId: "%SRCROOT%" },
       region: { startLine: 3, startColumn: 25, endLine: 3, endColumn: 26 },

@@ -1,7 +1,9 @@
 /**
- * What every rule id means, for reports (SARIF rule metadata, docs links). Local rules register here.
+ * What every rule id means, for reports (SARIF rule metadata): the local rules' own metadata, plus the checks
+ * that are not rule modules (input problems, the new-access diff).
  */
 import type { Category, Severity } from "../types.ts";
+import { RULES } from "./rules/index.ts";
 
 export interface RuleDescriptor {
   id: string;
@@ -20,9 +22,23 @@ export const UNPARSED_INPUT: RuleDescriptor = {
   description: "Report files and policies that could not be read or parsed, so that nothing is skipped silently.",
 };
 
-const DESCRIPTORS: readonly RuleDescriptor[] = [UNPARSED_INPUT];
+/** The local new-access diff against each policy's base version (`scan --base`, the App). */
+export const NEW_ACCESS: RuleDescriptor = {
+  id: "new-access",
+  category: "new-access",
+  severity: "warning",
+  description: "Report access a change adds compared with the policy's own version on the base branch.",
+};
+
+const DESCRIPTORS: ReadonlyMap<string, RuleDescriptor> = new Map(
+  [
+    UNPARSED_INPUT,
+    NEW_ACCESS,
+    ...RULES.map((rule) => ({ id: rule.id, category: rule.category, severity: rule.severity, description: rule.docs.description })),
+  ].map((d) => [d.id, d]),
+);
 
 /** The descriptor of a rule id; ids from other sources (e.g. `access-analyzer/...`) get a generic one. */
 export function describeRule(id: string, fallback: { category: Category; severity: Severity }): RuleDescriptor {
-  return DESCRIPTORS.find((d) => d.id === id) ?? { id, ...fallback, description: `Findings reported by ${id}.` };
+  return DESCRIPTORS.get(id) ?? { id, ...fallback, description: `Findings reported by ${id}.` };
 }
