@@ -2,17 +2,18 @@
  * Whether a statement's conditions narrow who can use it: shared by the rules on public, cross-account and
  * service principals, so they agree on what a narrowing condition is.
  */
-import type { StatementRef } from "../extract/document.ts";
+import type { JsonValue } from "../types.ts";
+import { statementsOf, type StatementRef } from "../extract/document.ts";
 import { hasPlaceholder } from "../extract/placeholder.ts";
-import { hasWildcard } from "../iam/index.ts";
-import { baseOperator, conditionsOf } from "./policy-model.ts";
+import { hasWildcard, matchesWildcard } from "../iam/index.ts";
+import { actionsOf, baseOperator, conditionsOf, isDeny, principalsOf, resourcesOf } from "./policy-model.ts";
 
 /**
  * What the values of a condition key must look like for the condition to narrow who can use a grant:
  * an account id, an ARN whose account is pinned, an organization id or path, an IP range, a VPC or endpoint id,
  * a principal's unique id, any non-wildcard text, or `true` (MFA present).
  */
-export type NarrowingKind = "account" | "arn" | "org" | "org-path" | "ip" | "id" | "userid" | "text" | "mfa";
+export type NarrowingKind = "account" | "arn" | "org" | "org-path" | "ip" | "id" | "userid" | "text" | "mfa" | "service";
 
 export interface Narrowing {
   narrowed: boolean;
@@ -30,6 +31,7 @@ const OPERATORS: Record<NarrowingKind, readonly string[]> = {
   arn: ["arnequals", "arnlike", "stringequals", "stringlike"],
   ip: ["ipaddress"],
   mfa: ["bool"],
+  service: ["bool"],
 };
 
 /** Operators whose values are IAM wildcards (`ArnEquals` matches wildcards too; `StringEquals` does not). */
@@ -57,6 +59,7 @@ function valueNarrows(kind: NarrowingKind, value: string, wildcards: boolean): b
     case "ip":
       return !["0.0.0.0/0", "::/0"].includes(value.trim());
     case "mfa":
+    case "service":
       return value.toLowerCase() === "true";
     case "text":
       return wildcards ? !ONLY_WILDCARDS.test(value) : value !== "";
@@ -129,4 +132,71 @@ export function narrowsResources(ref: StatementRef, isNarrowingKey: (lowerKey: s
     if (/Not/.test(base)) return false;
     return c.values.some((v) => !/^\*+$/.test(v.value));
   });
+}
+
+/**
+ * The negated form of a narrowing condition, as a Deny states it: `StringNotEquals aws:PrincipalOrgID o-…`,
+ * `StringNotEqualsIfExists aws:SourceVpce vpce-…`, `NotIpAddress aws:SourceIp …`, `BoolIfExists
+ * aws:PrincipalIsAWSService false`. A Deny with such a condition refuses every request that does not meet the
+ * positive condition; with the key absent a negated operator is true, so the Deny applies then too.
+ */
+function denyConditionNarrows(operator: string, key: string, values: readonly string[], kind: NarrowingKind): boolean {
+  const lower = operator.toLowerCase().replace(/^foranyvalue:/, "");
+  if (lower.startsWith("forallvalues:") || values.length === 0) return false;
+  const base = lower.replace(/ifexists$/, "");
+  if (kind === "service" || kind === "mfa") return base === "bool" && values.every((v) => v.toLowerCase() === "false");
+  if (kind === "ip") return base === "notipaddress" && values.every((v) => valueNarrows("ip", v, false));
+  const positive = base.replace("not", "");
+  if (positive === base || !OPERATORS[kind].includes(positive)) return false;
+  const wildcards = WILDCARD_OPERATORS.has(positive);
+  return values.every((v) => valueNarrows(kind, v, wildcards));
+}
+
+/** Whether the Deny statement applies to every principal (no Principal element in identity-style policies). */
+function denyCoversPrincipals(deny: StatementRef): boolean {
+  if (deny.statement.Principal === undefined && deny.statement.NotPrincipal === undefined) return true;
+  if (deny.statement.NotPrincipal !== undefined) return false;
+  return principalsOf(deny).some((p) => p.value === "*" && (p.type === "*" || p.type === "AWS"));
+}
+
+/** Whether the Deny names every action the Allow grants (pattern for pattern: `*`, `s3:*`, `s3:Get*` …). */
+function denyCoversActions(deny: StatementRef, allow: StatementRef): boolean {
+  if (deny.statement.Action === undefined || allow.statement.Action === undefined) return false;
+  const denied = actionsOf(deny).map((a) => a.value);
+  const granted = actionsOf(allow);
+  if (granted.length === 0 || granted.some((a) => a.unresolved)) return false;
+  return granted.every((g) => denied.some((d) => d === "*" || matchesWildcard(d, g.value, { ignoreCase: true })));
+}
+
+/** Whether the Deny names every resource the Allow grants on (`*`, or a pattern covering each). */
+function denyCoversResources(deny: StatementRef, allow: StatementRef): boolean {
+  if (deny.statement.NotResource !== undefined) return false;
+  const denied = resourcesOf(deny).map((r) => r.value);
+  if (deny.statement.Resource === undefined) return allow.statement.Resource === undefined;
+  if (denied.includes("*")) return true;
+  const granted = resourcesOf(allow);
+  if (allow.statement.NotResource !== undefined || granted.length === 0) return false;
+  return granted.every((g) => denied.some((d) => d === g.value || matchesWildcard(d, g.value)));
+}
+
+/**
+ * Whether an explicit Deny of the same policy takes away, from everyone who does not meet a narrowing condition,
+ * all that an Allow statement grants: the private-API and data-perimeter pattern (`Allow` to `*`, then `Deny` the
+ * same actions unless `aws:SourceVpce` / `aws:PrincipalOrgID` …). The Deny must cover every principal, action and
+ * resource of the Allow, and every one of its conditions must be a negated narrowing condition (they are ANDed:
+ * one unrelated condition, such as `aws:SecureTransport`, leaves the other requests allowed).
+ */
+export function denyNarrows(policy: JsonValue, allow: StatementRef, kindOf: (lowerKey: string) => NarrowingKind | undefined): boolean {
+  for (const deny of statementsOf(policy)) {
+    if (!isDeny(deny.statement) || deny.statement.Condition === undefined) continue;
+    if (!denyCoversPrincipals(deny) || !denyCoversActions(deny, allow) || !denyCoversResources(deny, allow)) continue;
+    const conditions = conditionsOf(deny);
+    if (conditions.length === 0) continue;
+    const allNarrow = conditions.every((c) => {
+      const kind = kindOf(c.key.toLowerCase());
+      return kind !== undefined && denyConditionNarrows(c.operator, c.key, c.values.map((v) => v.value), kind);
+    });
+    if (allNarrow) return true;
+  }
+  return false;
 }

@@ -1,6 +1,6 @@
 import { hasWildcard } from "../../iam/index.ts";
 import { allowStatements, principalsOf, type PrincipalEntry } from "../policy-model.ts";
-import { conditionNarrowing, type Narrowing, type NarrowingKind } from "../condition-narrowing.ts";
+import { conditionNarrowing, denyNarrows, type Narrowing, type NarrowingKind } from "../condition-narrowing.ts";
 import { defineRule } from "./define-rule.ts";
 
 const NARROWING_KEYS: ReadonlyMap<string, NarrowingKind> = new Map<string, NarrowingKind>([
@@ -21,6 +21,8 @@ const NARROWING_KEYS: ReadonlyMap<string, NarrowingKind> = new Map<string, Narro
   ["aws:vpceorgpaths", "org-path"],
   ["aws:sourceip", "ip"],
   ["aws:userid", "userid"],
+  ["aws:principalisawsservice", "service"],
+  ["aws:principalservicename", "text"],
   ["kms:calleraccount", "account"],
   ["s3:dataaccesspointaccount", "account"],
 ]);
@@ -53,8 +55,11 @@ export default defineRule({
       "to every AWS account and, for services such as S3, to anonymous callers on the internet; in a trust policy it " +
       "lets anyone assume the role. Leaked buckets, queues and keys usually start this way. It is only safe when a " +
       "condition pins who can use it: `aws:PrincipalOrgID`, `aws:SourceArn` or `aws:SourceAccount`, `aws:SourceVpce`, " +
-      "`aws:SourceIp` and the like. Conditions that are `IfExists`, `ForAllValues:`, negated (`StringNotEquals`) or " +
-      "whose value is a wildcard do not limit anything and are reported too.",
+      "`aws:SourceIp`, `aws:PrincipalIsAWSService` and the like — or an explicit Deny in the same policy that refuses the " +
+      "same actions to everyone who does not meet such a condition (the private-API and data-perimeter pattern: " +
+      "`StringNotEquals aws:SourceVpce`, `StringNotEqualsIfExists aws:PrincipalOrgID`). Conditions that are `IfExists`, " +
+      "`ForAllValues:`, negated (`StringNotEquals`) in the Allow itself, or whose value is a wildcard do not limit anything " +
+      "and are reported too.",
     examples: {
       noncompliant: [
         {
@@ -108,7 +113,7 @@ export default defineRule({
     if (doc.kind !== "resource" && doc.kind !== "trust") return;
     for (const ref of allowStatements(doc)) {
       const narrowing = conditionNarrowing(ref, (key) => NARROWING_KEYS.get(key));
-      if (narrowing.narrowed) continue;
+      if (narrowing.narrowed || denyNarrows(doc.json, ref, (key) => NARROWING_KEYS.get(key))) continue;
       const weakness = weaknessText(narrowing);
       for (const principal of principalsOf(ref).filter(isPublic)) {
         context.report({

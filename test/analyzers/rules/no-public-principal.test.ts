@@ -32,6 +32,53 @@ const TF_LAMBDA_PERMISSION_SCOPED = `resource "aws_lambda_permission" "from_topi
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: only AWS services may use it (aws:PrincipalIsAWSService)",
+      kind: "resource",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: BUCKET, Condition: { Bool: { "aws:PrincipalIsAWSService": "true" } } },
+        ],
+      },
+    },
+    {
+      name: "issue 10: private API, a Deny of the same actions unless the VPC endpoint",
+      kind: "resource",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" },
+          {
+            Effect: "Deny",
+            Principal: "*",
+            Action: "execute-api:Invoke",
+            Resource: "execute-api:/*",
+            Condition: { StringNotEquals: { "aws:SourceVpce": "vpce-0123456789abcdef0" } },
+          },
+        ],
+      },
+    },
+    {
+      name: "issue 10: data perimeter, Deny unless the organization or an AWS service",
+      kind: "resource",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "s3:PutObject"], Resource: BUCKET },
+          {
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: "*",
+            Condition: {
+              StringNotEqualsIfExists: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" },
+              BoolIfExists: { "aws:PrincipalIsAWSService": "false" },
+            },
+          },
+        ],
+      },
+    },
+    {
       name: "any principal of the organization",
       kind: "resource",
       policy: {
@@ -182,6 +229,53 @@ ruleTester.run(rule, {
     },
   ],
   invalid: [
+    {
+      name: "issue 10: a companion Deny with an unrelated condition leaves everyone else allowed",
+      kind: "resource",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: BUCKET },
+          {
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: "*",
+            Condition: { StringNotEquals: { "aws:SourceVpce": "vpce-0123456789abcdef0" }, Bool: { "aws:SecureTransport": "false" } },
+          },
+        ],
+      },
+      errors: [{ messageId: "publicPrincipal", line: 6, column: 20, endLine: 6, endColumn: 23 }],
+    },
+    {
+      name: "issue 10: a companion Deny that covers only some of the actions",
+      kind: "resource",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "s3:PutObject"], Resource: BUCKET },
+          {
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: "*",
+            Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+          },
+        ],
+      },
+      errors: [{ messageId: "publicPrincipal", line: 6, column: 20, endLine: 6, endColumn: 23 }],
+    },
+    {
+      name: "issue 10: aws:PrincipalIsAWSService false does not limit who",
+      kind: "resource",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: BUCKET, Condition: { Bool: { "aws:PrincipalIsAWSService": "false" } } },
+        ],
+      },
+      errors: [{ messageId: "publicPrincipal", line: 6, column: 20, endLine: 6, endColumn: 23 }],
+    },
     {
       name: "a bucket readable by anyone",
       kind: "resource",
