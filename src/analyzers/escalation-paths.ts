@@ -11,7 +11,7 @@
 import type { JsonValue } from "../types.ts";
 import { pointerOf, statementsOf, type StatementRef } from "../extract/document.ts";
 import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
-import { actionAcceptsResource, actionInfo, arnMatchesResourceType, matchesWildcard, wildcardCovers } from "../iam/index.ts";
+import { actionUsableOn, actionInfo, arnMatchesResourceType, matchesWildcard, wildcardCovers } from "../iam/index.ts";
 import { actionPatternMatches, actionsOf, baseOperator, conditionsOf, isAllow, isDeny, resourcesOf, stringsAt, type PointedString } from "./policy-model.ts";
 
 export interface EscalationPath {
@@ -473,7 +473,7 @@ function remember<T>(cache: Map<string, T>, key: string, compute: () => T): T {
 /** Whether a policy resource can name something the action acts on (unknown actions: yes). */
 function accepts(action: string, resource: string): boolean {
   if (resource === "*") return true;
-  return remember(acceptCache, `${action}\u0000${resource}`, () => actionAcceptsResource(action, resource) ?? true);
+  return remember(acceptCache, `${action}\u0000${resource}`, () => actionUsableOn(action, resource) ?? true);
 }
 
 /** The resource part of an ARN (after the fifth colon), with policy variables and placeholders made opaque. */

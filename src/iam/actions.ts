@@ -197,6 +197,21 @@ export function actionAcceptsResource(action: string, resource: string): boolean
   return info.resourceTypes.some((type) => type.arnFormats.some((format) => arnMatchesResourceType(resource, format)));
 }
 
+/**
+ * Whether a statement naming `action` and `resource` grants the action on its own: the resource must be `*` or an
+ * ARN of a resource type AWS requires for the action (or of any of its types when none is required). Stricter than
+ * {@link actionAcceptsResource}: `ssm:SendCommand` on `arn:aws:s3:::*` matches the optional `bucket` type but not
+ * the required `document`, so it lets nobody run a command. `undefined` when the action is unknown.
+ */
+export function actionUsableOn(action: string, resource: string): boolean | undefined {
+  const info = actionInfo(action);
+  if (info === undefined) return undefined;
+  if (resource === "*" || info.wildcardOnly) return tokensOverlap(policyArnTokens(resource), literalTokens("*"));
+  const required = info.resourceTypes.filter((type) => type.required);
+  const types = required.length > 0 ? required : info.resourceTypes;
+  return types.some((type) => type.arnFormats.some((format) => arnMatchesResourceType(resource, format)));
+}
+
 export { arnMatchesResourceType };
 
 function actionFile(service: string): Readonly<Record<string, RawAction>> {

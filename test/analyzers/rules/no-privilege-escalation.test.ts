@@ -134,6 +134,10 @@ const TF_SAFE = [
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: every action on S3 buckets cannot run SSM commands (ssm:SendCommand requires a document)",
+      policy: { Version: V, Statement: [{ Effect: "Allow", Action: "*", Resource: ["arn:aws:s3:::*", "arn:aws:s3:::*/*"] }] },
+    },
+    {
       name: "launching instances without iam:PassRole",
       policy: { Version: V, Statement: [{ Effect: "Allow", Action: ["ec2:RunInstances", "ec2:Describe*"], Resource: "*" }] },
     },
