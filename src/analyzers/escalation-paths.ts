@@ -11,7 +11,7 @@
 import type { JsonValue } from "../types.ts";
 import { pointerOf, statementsOf, type StatementRef } from "../extract/document.ts";
 import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
-import { actionUsableOn, actionInfo, arnMatchesResourceType, matchesWildcard, wildcardCovers } from "../iam/index.ts";
+import { actionUsableOn, actionInfo, arnMatchesResourceType, hasWildcard, matchesWildcard, wildcardCovers } from "../iam/index.ts";
 import { actionPatternMatches, actionsOf, baseOperator, conditionsOf, isAllow, isDeny, resourcesOf, stringsAt, type PointedString } from "./policy-model.ts";
 
 export interface EscalationPath {
@@ -387,8 +387,11 @@ export function escalationActions(): readonly string[] {
   return TABLE_ACTIONS;
 }
 
-/** How broadly a statement grants an action. */
-export type GrantBreadth = "unscoped" | "scoped" | "self";
+/**
+ * How broadly a statement grants an action: on every resource of a type, on resources matched by a pattern, on
+ * named resources only (no wildcard: one function, one role), or on the caller itself (`${aws:username}`).
+ */
+export type GrantBreadth = "unscoped" | "scoped" | "named" | "self";
 
 /** One table action granted by one Allow statement. */
 export interface PathGrant {
@@ -514,11 +517,27 @@ const SELF = /\$\{aws:(username|userid)\}/i;
 /** How broadly a statement with these resources (undefined: NotResource) grants the action; undefined: not at all. */
 function breadthOf(action: string, resources: readonly PointedString[] | undefined): GrantBreadth | undefined {
   if (resources === undefined) return "unscoped";
-  const applicable = resources.filter((r) => accepts(action, r.value));
+  const applicable = resources.filter((r) => accepts(action, r.value) && !unexploitable(action, r.value));
   if (applicable.length === 0) return undefined;
   if (applicable.some((r) => isUnscopedResource(action, r.value))) return "unscoped";
   if (applicable.every((r) => SELF.test(r.value))) return "self";
+  if (applicable.every((r) => !r.unresolved && !hasWildcard(r.value))) return "named";
   return "scoped";
+}
+
+/** AWS-managed policies (`arn:aws:iam::aws:policy/…`): nobody but AWS can add or choose their versions. */
+const AWS_MANAGED_POLICY = /^arn:[^:]+:iam::aws:policy\//;
+/** Service-linked roles: IAM refuses to change their policies or trust (only the service may). */
+const SERVICE_LINKED_ROLE = /^arn:[^:]+:iam::[^:]*:role\/aws-service-role\//;
+
+/**
+ * Resources an escalation step cannot use, whatever the grant says (issue #10): policy versions of AWS-managed
+ * policies, and changes to service-linked roles (passing one stays possible and is judged as usual).
+ */
+function unexploitable(action: string, resource: string): boolean {
+  if (!action.startsWith("iam:")) return false;
+  if (/PolicyVersion$/.test(action)) return AWS_MANAGED_POLICY.test(resource);
+  return action !== "iam:PassRole" && SERVICE_LINKED_ROLE.test(resource);
 }
 
 const POSITIVE_STRING = new Set(["stringequals", "stringlike", "stringequalsignorecase"]);
@@ -661,6 +680,7 @@ export function completePaths<G extends PathGrant>(grants: readonly G[], denied:
     byAction.set(grant.action, [...(byAction.get(grant.action) ?? []), grant]);
   }
   const matches = new Map<string, PathMatch<G>>();
+  const passesNamedRole = (byAction.get("iam:PassRole") ?? []).some((g) => g.breadth === "named");
   for (const path of ESCALATION_PATHS) {
     const chosen: G[] = [];
     let level = 2;
@@ -676,6 +696,13 @@ export function completePaths<G extends PathGrant>(grants: readonly G[], denied:
       chosen.push(best.grant);
       level = Math.min(level, best.level);
     }
+    // Passing one named role to one named resource (a deploy policy: update this function, pass the role it runs
+    // as) gives that resource nothing it could not have: a note at most. Changing a named role's own policies stays
+    // a path (attach a policy to it, then use it).
+    // The same for a step on a named resource (update this function) by a principal that may already pass named
+    // roles: it gains the role it could pass anyway.
+    const usesResource = chosen.every((g) => !g.action.startsWith("iam:"));
+    if (chosen.every((g) => g.breadth === "named") && (chosen.some((g) => g.action === "iam:PassRole") || (usesResource && passesNamedRole))) level = 0;
     if (chosen.length === path.requires.length) matches.set(path.id, { path, chosen, level: level as PathLevel });
   }
   return [...matches.values()].filter(

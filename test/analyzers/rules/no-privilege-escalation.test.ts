@@ -134,6 +134,22 @@ const TF_SAFE = [
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: policy changes on service-linked roles are refused by IAM",
+      policy: {
+        Version: V,
+        Statement: [
+          { Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:PutRolePolicy"], Resource: "arn:aws:iam::*:role/aws-service-role/*" },
+        ],
+      },
+    },
+    {
+      name: "issue 10: new versions of AWS-managed policies cannot be created",
+      policy: {
+        Version: V,
+        Statement: [{ Effect: "Allow", Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"], Resource: "arn:aws:iam::aws:policy/*" }],
+      },
+    },
+    {
       name: "issue 10: every action on S3 buckets cannot run SSM commands (ssm:SendCommand requires a document)",
       policy: { Version: V, Statement: [{ Effect: "Allow", Action: "*", Resource: ["arn:aws:s3:::*", "arn:aws:s3:::*/*"] }] },
     },
@@ -211,6 +227,29 @@ ruleTester.run(rule, {
     },
   ],
   invalid: [
+    {
+      name: "issue 10: a deploy policy (update one function, pass its role to Lambda) is a note",
+      policy: {
+        Version: V,
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"],
+            Resource: "arn:aws:lambda:us-east-1:111122223333:function:orders",
+          },
+          {
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: "arn:aws:iam::111122223333:role/orders-function",
+            Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+          },
+        ],
+      },
+      errors: [
+        { messageId: "escalationPath", line: 7, column: 9, endLine: 7, endColumn: 36, severity: "note" },
+        { messageId: "escalationPath", line: 8, column: 9, endLine: 8, endColumn: 45, severity: "note" },
+      ],
+    },
     {
       name: "iam:PassRole and ec2:RunInstances in one statement",
       policy: { Version: V, Statement: [{ Effect: "Allow", Action: ["iam:PassRole", "ec2:RunInstances"], Resource: "*" }] },
