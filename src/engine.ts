@@ -8,6 +8,7 @@ import { RULES } from "./analyzers/rules/index.ts";
 import type { Rule } from "./analyzers/rules/define-rule.ts";
 import { applySuppressions, type SuppressedFinding, type SuppressionEntry } from "./analyzers/suppressions.ts";
 import { DEFAULT_SENSITIVE_ACTIONS } from "./analyzers/sensitive-actions.ts";
+import { foldSameToken } from "./analyzers/fold-findings.ts";
 
 export interface AnalyzeOptions extends ExtractOptions {
   /** The rules to run (default: all local rules). */
@@ -66,7 +67,7 @@ export async function analyze(files: readonly SourceFile[], options: AnalyzeOpti
     entries: options.suppressions ?? [],
     today: options.today ?? new Date().toISOString().slice(0, 10),
   });
-  return { policies, facts: extracted.facts, findings: findings.sort(compareFindings), suppressed: suppressed.sort(compareFindings) };
+  return { policies, facts: extracted.facts, findings: foldSameToken(findings).sort(compareFindings), suppressed: suppressed.sort(compareFindings) };
 }
 
 /**

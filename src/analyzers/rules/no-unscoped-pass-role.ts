@@ -97,8 +97,17 @@ export default defineRule({
         });
         continue;
       }
-      for (const resource of resourcesOf(ref)) {
-        if (!isUnscopedResource(PASS_ROLE, resource.value)) continue;
+      // Granted only through all of IAM (`iam:*`): that token is the cause, and the escalation and service-wildcard
+      // rules report it too, so the findings fold into one there (issue #10).
+      const literal = actionsOf(ref).some((a) => actionPatternMatches(a.value, PASS_ROLE) && !/^iam:\*+$/i.test(a.value));
+      const pattern = ref.statement.Action !== undefined && !literal ? actionsOf(ref).find((a) => /^iam:\*+$/i.test(a.value)) : undefined;
+      const unscoped = resourcesOf(ref).filter((resource) => isUnscopedResource(PASS_ROLE, resource.value));
+      if (pattern && unscoped.length > 0) {
+        const resource = unscoped.map((r) => `"${r.value}"`).join(" and ");
+        context.report({ messageId, data: { resource }, pointer: pattern.pointer, severity, subject: resource });
+        continue;
+      }
+      for (const resource of unscoped) {
         context.report({ messageId, data: { resource: `"${resource.value}"` }, pointer: resource.pointer, severity, subject: resource.value });
       }
     }
