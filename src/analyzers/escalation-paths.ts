@@ -702,6 +702,10 @@ export function completePaths<G extends PathGrant>(grants: readonly G[], denied:
     // The same for a step on a named resource (update this function) by a principal that may already pass named
     // roles: it gains the role it could pass anyway.
     const usesResource = chosen.every((g) => !g.action.startsWith("iam:"));
+    // Using an existing resource's role (update a function, execute a change set) only on the workload's own,
+    // named or prefixed resources (`function:orders`, `stack/myapp-*`): a note (issue #10). On every resource of
+    // the type it stays a warning or an error.
+    if (usesResource && !chosen.some((g) => g.breadth === "unscoped")) level = Math.min(level, 0);
     if (chosen.every((g) => g.breadth === "named") && (chosen.some((g) => g.action === "iam:PassRole") || (usesResource && passesNamedRole))) level = 0;
     if (chosen.length === path.requires.length) matches.set(path.id, { path, chosen, level: level as PathLevel });
   }

@@ -7,6 +7,7 @@ import type { JsonObject, JsonValue, PolicyDocument } from "../types.ts";
 import { isJsonObject, pointerOf, statementsOf, type StatementRef } from "../extract/document.ts";
 import { hasPlaceholder, isPlaceholder } from "../extract/placeholder.ts";
 import { matchesWildcard } from "../iam/wildcard.ts";
+import { isWholeTypeResource } from "../iam/actions.ts";
 
 export interface PointedString {
   value: string;
@@ -84,11 +85,42 @@ export function grantingPointer(ref: StatementRef, action: string): string | und
   return undefined;
 }
 
-/** Whether every resource of the statement is `*` (or the statement uses NotResource, which is as broad). */
+/**
+ * Whether a resource names every resource of its type (issue #11): `arn:aws:s3:::*`, every object of every
+ * bucket, `arn:aws:secretsmanager:*:*:secret:*`, `arn:aws:dynamodb:*:*:table/*`, `arn:aws:logs:*:*:*`,
+ * `arn:aws:*:*:*:*`, `arn:aws:iam::*` — whatever the region and account say, nothing narrower than the type is
+ * named. A placeholder or policy variable names something specific.
+ */
+export function isWholeTypeWildcard(resource: string): boolean {
+  if (hasPlaceholder(resource) || resource.includes("${")) return false;
+  return isWholeTypeResource(resource);
+}
+
+/**
+ * Whether the statement reaches every resource (of the types it names): a `*` resource, a whole-type wildcard
+ * ({@link isWholeTypeWildcard}), or NotResource, which is as broad.
+ */
 export function onAllResources(ref: StatementRef): boolean {
-  if (ref.statement.NotResource !== undefined) return true;
+  return allResourcesPhrase(ref) !== undefined;
+}
+
+/**
+ * How a message should say "every resource" for this statement: `every resource` for `*` and NotResource,
+ * `every resource of its type ("arn:aws:s3:::*")` for a whole-type wildcard (of the action's service, when an
+ * action is given); undefined when it is scoped.
+ */
+export function allResourcesPhrase(ref: StatementRef, action?: string): string | undefined {
+  if (ref.statement.NotResource !== undefined) return "every resource";
   const resources = resourcesOf(ref);
-  return resources.length > 0 && resources.some((r) => r.value === "*");
+  if (resources.some((r) => r.value === "*")) return "every resource";
+  // With an action pattern, only a whole-type wildcard of its service (or of any service) counts for it.
+  const service = action?.split(":")[0]?.toLowerCase();
+  const fits = (arn: string) => {
+    const of = arn.split(":")[2]?.toLowerCase() ?? "";
+    return service === undefined || /[*?]/.test(service) || /^[*?]*$/.test(of) || of === service;
+  };
+  const whole = resources.find((r) => isWholeTypeWildcard(r.value) && fits(r.value));
+  return whole ? `every resource of its type ("${whole.value}")` : undefined;
 }
 
 export interface PrincipalEntry {

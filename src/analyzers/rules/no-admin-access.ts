@@ -2,6 +2,7 @@ import { actionsOf, allowStatements, resourcesOf } from "../policy-model.ts";
 import { defineRule } from "./define-rule.ts";
 
 const ALL_ACTIONS = new Set(["*", "*:*"]);
+const EVERY_ARN = /^arn:[^:]*:[*?]+:[^:]*:[^:]*:[*?]+$|^arn:[^:]*:[*?]+$|^arn:\*$/;
 
 export default defineRule({
   id: "no-admin-access",
@@ -45,7 +46,8 @@ export default defineRule({
     for (const ref of allowStatements(doc)) {
       const admin = actionsOf(ref).find((a) => ALL_ACTIONS.has(a.value));
       if (!admin) continue;
-      if (ref.statement.NotResource !== undefined || resourcesOf(ref).some((r) => r.value === "*")) {
+      // `arn:aws:*:*:*:*` (every resource of every service, issue #11) is `*` written longhand.
+      if (ref.statement.NotResource !== undefined || resourcesOf(ref).some((r) => r.value === "*" || EVERY_ARN.test(r.value))) {
         context.report({ messageId: "adminAccess", data: { action: admin.value }, pointer: admin.pointer });
       }
     }

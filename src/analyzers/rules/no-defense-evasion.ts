@@ -1,7 +1,7 @@
 import { actionAcceptsResource, actionInfo, matchesWildcard } from "../../iam/index.ts";
 import { isPlaceholder } from "../../extract/placeholder.ts";
 import { DEFENSE_EVASION_ACTIONS } from "../defense-evasion-actions.ts";
-import { actionsOf, allowStatements, onAllResources, resourcesOf } from "../policy-model.ts";
+import { actionsOf, allResourcesPhrase, allowStatements, resourcesOf } from "../policy-model.ts";
 import { defineRule } from "./define-rule.ts";
 
 /** `*` and `*:*` are no-admin-access's. */
@@ -82,7 +82,8 @@ export default defineRule({
       "Config recorder, delete flow logs or log groups, or leave the organization can act unseen and then erase " +
       "the evidence (MITRE ATT&CK T1562.001, T1562.008, T1666). Workloads almost never need these actions; " +
       "security teams need them on their own trails and detectors only, from a dedicated role. Reported as an " +
-      "error on every resource and as a warning when the resources are named. The actions are matched through " +
+      "error on every resource (or every resource of a type, such as `log-group:*`) and as a note when the " +
+      "resources are named or matched by a narrower pattern (the workload's own trail or log groups). The actions are matched through " +
       "wildcards (`cloudtrail:*`, `guardduty:Delete*`); `*` itself is left to no-admin-access, and `NotAction` to " +
       "no-allow-not-elements. Denying these actions in an SCP is good practice and never reported.",
     examples: {
@@ -126,7 +127,8 @@ export default defineRule({
     // recommended guardrail.
     if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
-      const all = onAllResources(ref);
+      const everything = allResourcesPhrase(ref);
+      const all = everything !== undefined;
       const resources = all ? [] : resourcesOf(ref);
       for (const action of actionsOf(ref)) {
         if (action.unresolved || ALL_ACTIONS.test(action.value)) continue;
@@ -140,10 +142,11 @@ export default defineRule({
         if (matched.length === 0) continue;
         context.report({
           messageId: "defenseEvasion",
-          data: { action: action.value, actions: listOf(matched), where: all ? "every resource" : "the listed resources" },
+          data: { action: action.value, actions: listOf(matched), where: everything ?? "the listed resources" },
           pointer: action.pointer,
           subject: action.value,
-          severity: all ? "error" : "warning",
+          // On the workload's own named trail or log groups it is housekeeping more often than evasion (issue #10).
+          severity: all ? "error" : "note",
         });
       }
     }

@@ -1,7 +1,8 @@
 import type { StatementRef } from "../../extract/document.ts";
 import { actionInfo, wildcardOverlaps } from "../../iam/index.ts";
-import { actionsOf, allowStatements, onAllResources } from "../policy-model.ts";
+import { actionsOf, allResourcesPhrase, allowStatements } from "../policy-model.ts";
 import { narrowsResources } from "../condition-narrowing.ts";
+import { isWorkloadBaselineAction } from "../workload-baseline.ts";
 import { defineRule } from "./define-rule.ts";
 
 /** `*` and `*:*` are no-admin-access's. */
@@ -51,7 +52,8 @@ function candidatesOf(sensitive: readonly string[]): Candidates {
   let candidates = candidateCache.get(sensitive);
   if (!candidates) {
     const all = sensitive
-      .filter((action) => !PRIVILEGE_SERVICES.test(action) && actionInfo(action)?.wildcardOnly !== true)
+      // Pulling images on `*` is what AWS's own ECS task execution policy grants (see workload-baseline.ts).
+      .filter((action) => !PRIVILEGE_SERVICES.test(action) && actionInfo(action)?.wildcardOnly !== true && !isWorkloadBaselineAction(action))
       .map((action) => ({ action, lower: action.toLowerCase() }));
     const byService = new Map<string, Candidate[]>();
     for (const candidate of all) {
@@ -128,18 +130,20 @@ export default defineRule({
     references: ["https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html"],
   },
   messages: {
-    sensitiveOnAllResources: (data: { action: string; actions: string }) =>
-      `"${data.action}" on every resource grants ${granted(data)} on every secret, key or data store in the account, including other workloads'; list the ARNs it needs in Resource.`,
+    sensitiveOnAllResources: (data: { action: string; actions: string; where: string }) =>
+      `"${data.action}" on ${data.where} grants ${granted(data)} on every secret, key or data store in the account, including other workloads'; list the ARNs it needs in Resource.`,
   },
   checkPolicy(doc, context) {
     // Identity policies only: resource policies are scoped to their resource, and guardrails do not grant.
     if (doc.kind !== "identity") return;
     let sensitive: Candidates | undefined;
     for (const ref of allowStatements(doc)) {
-      if (!onAllResources(ref)) continue;
+      if (allResourcesPhrase(ref) === undefined) continue;
       let narrowed: boolean | undefined;
       for (const action of actionsOf(ref)) {
         if (action.unresolved || ALL_ACTIONS.test(action.value)) continue;
+        const where = allResourcesPhrase(ref, action.value);
+        if (where === undefined) continue;
         sensitive ??= candidatesOf(context.sensitiveActions);
         // A short list of sensitive actions against each pattern: no expansion of the policy's wildcards.
         const pattern = action.value.toLowerCase();
@@ -150,7 +154,7 @@ export default defineRule({
         narrowed ??= hasNarrowingCondition(ref);
         context.report({
           messageId: "sensitiveOnAllResources",
-          data: { action: action.value, actions: listOf(matched) },
+          data: { action: action.value, actions: listOf(matched), where },
           pointer: action.pointer,
           subject: action.value,
           ...(narrowed ? { severity: "note" as const } : {}),

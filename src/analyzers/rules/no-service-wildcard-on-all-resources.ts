@@ -1,4 +1,6 @@
-import { actionsOf, allowStatements, onAllResources } from "../policy-model.ts";
+import { actionsOf, allResourcesPhrase, allowStatements } from "../policy-model.ts";
+import { expandActionPattern } from "../../iam/index.ts";
+import { isWorkloadBaselineAction } from "../workload-baseline.ts";
 import { defineRule } from "./define-rule.ts";
 
 /** `s3:*`, `S3:**`: every action of one service. `*` and `*:*` are no-admin-access's. */
@@ -42,23 +44,28 @@ export default defineRule({
     references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege"],
   },
   messages: {
-    serviceWildcard: (data: { action: string; service: string }) =>
-      `"${data.action}" on every resource allows every ${data.service} action, including future ones, on every resource in the account; list the actions and ARNs the workload uses.`,
+    serviceWildcard: (data: { action: string; service: string; where: string }) =>
+      `"${data.action}" on ${data.where} allows every ${data.service} action, including future ones, on every resource in the account; list the actions and ARNs the workload uses.`,
   },
   checkPolicy(doc, context) {
     // Identity policies only: boundaries, SCPs and RCPs are guardrails where a service wildcard is the norm, and
     // resource policies are judged by the public-access and cross-account rules.
     if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
-      if (!onAllResources(ref)) continue;
+      if (allResourcesPhrase(ref) === undefined) continue;
       for (const action of actionsOf(ref)) {
         if (action.unresolved) continue;
         const match = SERVICE_WILDCARD.exec(action.value);
         if (!match) continue;
         const service = match[1]!.toLowerCase();
+        const where = allResourcesPhrase(ref, action.value);
+        if (where === undefined) continue;
+        // `ssmmessages:*`, `ec2messages:*`: every action of the service is one AWS grants on `*` itself.
+        const expanded = expandActionPattern(action.value);
+        if (expanded.length > 0 && expanded.every(isWorkloadBaselineAction)) continue;
         context.report({
           messageId: "serviceWildcard",
-          data: { action: action.value, service },
+          data: { action: action.value, service, where },
           pointer: action.pointer,
           subject: action.value,
           severity: CONTROL_SERVICES.has(service) ? "error" : "warning",

@@ -1,8 +1,9 @@
 import { matchesWildcard } from "../../iam/wildcard.ts";
 import { actionInfo, expandActionPattern } from "../../iam/index.ts";
-import { actionsOf, allowStatements, onAllResources } from "../policy-model.ts";
+import { actionsOf, allResourcesPhrase, allowStatements } from "../policy-model.ts";
 import type { StatementRef } from "../../extract/document.ts";
 import { narrowsResources } from "../condition-narrowing.ts";
+import { isWorkloadBaselineAction } from "../workload-baseline.ts";
 import { defineRule } from "./define-rule.ts";
 
 /** `*`, `*:*` (no-admin-access) and `s3:*` (no-service-wildcard-on-all-resources) are reported by other rules. */
@@ -31,7 +32,7 @@ function writeGrantOf(pattern: string): WriteGrant {
   let permissions = false;
   for (const action of expandActionPattern(pattern)) {
     const info = actionInfo(action);
-    if (!info || info.wildcardOnly) continue;
+    if (!info || info.wildcardOnly || READ_VERB.test(info.name) || isWorkloadBaselineAction(info.action)) continue;
     const isPermissions = info.accessLevels.includes("Permissions management");
     if (!isPermissions && !info.accessLevels.includes("Write")) continue;
     actions.push(info.action);
@@ -44,6 +45,13 @@ function writeGrantOf(pattern: string): WriteGrant {
   grantCache.set(key, grant);
   return grant;
 }
+
+/**
+ * Actions that read, whatever access level the data gives them: iam-data lists `glue:ListEntities` and
+ * `quicksight:Describe*Permissions` as permissions management, which made AWS's read-only SecurityAudit policy an
+ * error (issue #10).
+ */
+const READ_VERB = /^(Get|List|Describe|Search|View|Preview|BatchGet)[A-Z]/;
 
 /** `iam:PassRole` changes nothing by itself; no-unscoped-pass-role and no-privilege-escalation judge it. */
 const ELSEWHERE_ACTIONS = new Set(["iam:passrole"]);
@@ -82,9 +90,18 @@ const NARROWING_KEYS = new Set([
 ]);
 const NARROWING_KEY_PATTERN = /^[^:]+:(resourcetag|requesttag|existingobjecttag)\/|^kms:encryptioncontext:/;
 
+/**
+ * Conditions that make the grant exactly what the workload needs although its Resource is `*` (issue #10): a
+ * service-linked role for one named service (`iam:AWSServiceName`), tags only while creating a resource
+ * (`ec2:CreateAction`). No finding then.
+ */
+const SCOPING_KEYS = new Set(["iam:awsservicename", "ec2:createaction"]);
+/** Which managed policies may be attached (`iam:PolicyARN`), and the boundary they must keep: a note. */
+const LIMITING_KEYS = new Set(["iam:policyarn", "iam:permissionsboundary"]);
+
 /** Whether the statement's conditions limit the resources it reaches (see `narrowsResources`). */
 function hasNarrowingCondition(ref: StatementRef): boolean {
-  return narrowsResources(ref, (key) => NARROWING_KEYS.has(key) || NARROWING_KEY_PATTERN.test(key));
+  return narrowsResources(ref, (key) => NARROWING_KEYS.has(key) || LIMITING_KEYS.has(key) || NARROWING_KEY_PATTERN.test(key));
 }
 
 /** The granted actions in parentheses, unless the entry is that one action. */
@@ -110,6 +127,9 @@ export default defineRule({
       "actions (`s3:PutBucketPolicy`, `iam:PutRolePolicy`, `kms:PutKeyPolicy`) on `*` let the holder change who " +
       "can access anything, so they are reported as errors. Actions that support no resource type (for example " +
       "`xray:PutTraceSegments`, `ecr:GetAuthorizationToken`) can only be granted on `*` and are never reported. " +
+      "Neither are the actions AWS's own execution-role policies grant on `*` (writing logs, Lambda's VPC network " +
+      "interfaces, the SSM agent's channel: `AWSLambdaBasicExecutionRole`, `AWSLambdaVPCAccessExecutionRole`, " +
+      "`AmazonSSMManagedInstanceCore` and a few more). " +
       "A condition that limits the resources (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:ResourceAccount`, " +
       "`kms:ViaService`) lowers the finding to a note; network conditions (`aws:SourceVpc`, `aws:SourceIp`) do " +
       "not, since they limit where a request comes from, not what it changes.",
@@ -138,36 +158,43 @@ export default defineRule({
     references: ["https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"],
   },
   messages: {
-    writeOnAllResources: (data: { action: string; actions: string }) =>
-      `"${data.action}" on every resource lets the holder change or delete resources the workload may not own${detail(data)}; list their ARNs in Resource.`,
-    permissionsOnAllResources: (data: { action: string; actions: string }) =>
-      `"${data.action}" on every resource lets the holder change who can access resources the workload may not own${detail(data)}; list their ARNs in Resource.`,
+    writeOnAllResources: (data: { action: string; actions: string; where: string }) =>
+      `"${data.action}" on ${data.where} allows write operations${detail(data)} on resources the workload may not own; list their ARNs in Resource.`,
+    permissionsOnAllResources: (data: { action: string; actions: string; where: string }) =>
+      `"${data.action}" on ${data.where} lets the holder change who can access resources the workload may not own${detail(data)}; list their ARNs in Resource.`,
   },
   checkPolicy(doc, context) {
     // Identity policies only: guardrails (SCP, RCP, boundary) do not grant, and resource policies are scoped to
     // their resource.
     if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
-      if (!onAllResources(ref)) continue;
+      if (allResourcesPhrase(ref) === undefined) continue;
+      if (narrowsResources(ref, (key) => SCOPING_KEYS.has(key))) continue;
       // One finding per statement, at its first offending entry, naming every write action it grants: a
-      // statement of twenty write actions is one thing to fix, not twenty comments.
-      let first: { value: string; pointer: string } | undefined;
+      // statement of twenty write actions is one thing to fix, not twenty comments. When it grants
+      // permissions management, the finding is on the first entry that grants that (issue #10).
+      let first: { value: string; pointer: string; where: string } | undefined;
+      let firstPermissions: { value: string; pointer: string; where: string } | undefined;
       const actions: string[] = [];
       let permissions = false;
       for (const action of actionsOf(ref)) {
         if (action.unresolved || REPORTED_ELSEWHERE.test(action.value)) continue;
+        const where = allResourcesPhrase(ref, action.value);
+        if (where === undefined) continue;
         const grant = withoutSensitiveData(writeGrantOf(action.value), context.sensitiveActions);
         if (grant.actions.length === 0) continue;
-        first ??= action;
+        first ??= { ...action, where };
+        if (grant.permissions) firstPermissions ??= { ...action, where };
         for (const a of grant.actions) if (!actions.includes(a)) actions.push(a);
         permissions ||= grant.permissions;
       }
       if (!first) continue;
+      const at = firstPermissions ?? first;
       actions.sort((a, b) => rank(b) - rank(a));
       context.report({
         messageId: permissions ? "permissionsOnAllResources" : "writeOnAllResources",
-        data: { action: first.value, actions: listOf(actions) },
-        pointer: first.pointer,
+        data: { action: at.value, actions: listOf(actions), where: at.where },
+        pointer: at.pointer,
         severity: hasNarrowingCondition(ref) ? "note" : permissions ? "error" : "warning",
       });
     }

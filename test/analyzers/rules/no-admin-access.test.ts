@@ -8,6 +8,10 @@ ruleTester.run(rule, {
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" }] },
     },
     {
+      name: "every action on every S3 bucket is not administrator access",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::*" }] },
+    },
+    {
       name: "every action on one resource",
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::b/*" }] },
     },
@@ -22,6 +26,11 @@ ruleTester.run(rule, {
     },
   ],
   invalid: [
+    {
+      name: "issue 11: every action on arn:aws:*:*:*:* (every resource of every service)",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "arn:aws:*:*:*:*" }] },
+      errors: [{ messageId: "adminAccess", line: 6, column: 17, endLine: 6, endColumn: 20, severity: "error", suggestion: null }],
+    },
     {
       name: "every action on every resource",
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },

@@ -95,7 +95,7 @@ ruleTester.run(rule, {
       ],
     },
     {
-      name: "stopping one named trail is a warning",
+      name: "stopping one named trail is a note (issue 10: the workload's own trail)",
       policy: {
         Version: "2012-10-17",
         Statement: [
@@ -113,7 +113,7 @@ ruleTester.run(rule, {
           column: 9,
           endLine: 8,
           endColumn: 33,
-          severity: "warning",
+          severity: "note",
           message:
             '"cloudtrail:StopLogging" allows turning off or erasing security logging or detection on the listed resources, which lets an intruder act unseen; remove it or move it to a dedicated security role.',
         },
@@ -161,7 +161,7 @@ ruleTester.run(rule, {
           },
         ],
       },
-      errors: [{ messageId: "defenseEvasion", line: 8, column: 9, endLine: 8, endColumn: 30, severity: "warning" }],
+      errors: [{ messageId: "defenseEvasion", line: 8, column: 9, endLine: 8, endColumn: 30, severity: "note" }],
     },
     {
       name: "leaving the organization on NotResource",

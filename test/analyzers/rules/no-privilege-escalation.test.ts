@@ -228,6 +228,20 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
+      name: "issue 10: change sets only on the workload's own stacks are a note",
+      policy: {
+        Version: V,
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"],
+            Resource: "arn:aws:cloudformation:us-east-1:111122223333:stack/myapp-*/*",
+          },
+        ],
+      },
+      errors: [{ messageId: "escalationPath", line: 8, column: 9, endLine: 8, endColumn: 42, severity: "note" }],
+    },
+    {
       name: "issue 10: a deploy policy (update one function, pass its role to Lambda) is a note",
       policy: {
         Version: V,

@@ -4,6 +4,42 @@ import { ruleTester } from "../rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: what AWS's own execution-role policies grant on * (Lambda logs and VPC interfaces, SSM agent)",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"],
+            Resource: "*",
+          },
+          { Effect: "Allow", Action: ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel"], Resource: "*" },
+        ],
+      },
+    },
+    {
+      name: "issue 10: a service-linked role for one named service, tags only while creating",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "iam:CreateServiceLinkedRole",
+            Resource: "*",
+            Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
+          },
+          { Effect: "Allow", Action: "ec2:CreateTags", Resource: "*", Condition: { StringEquals: { "ec2:CreateAction": "RunInstances" } } },
+        ],
+      },
+    },
+    {
+      name: "issue 10: actions that read permissions are not writes (glue:ListEntities, quicksight:Describe*Permissions)",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["glue:ListEntities", "quicksight:DescribeDashboardPermissions"], Resource: "*" }],
+      },
+    },
+    {
       name: "iam:PassRole on * is left to no-unscoped-pass-role",
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }] },
     },
@@ -85,6 +121,41 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
+      name: "issue 10: the permissions-management error is on the action that grants it, and names it",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["ec2:AttachNetworkInterface", "ec2:CreateNetworkInterfacePermission"], Resource: "*" }],
+      },
+      errors: [
+        {
+          messageId: "permissionsOnAllResources",
+          line: 8,
+          column: 9,
+          endLine: 8,
+          endColumn: 47,
+          severity: "error",
+          message:
+            '"ec2:CreateNetworkInterfacePermission" on every resource lets the holder change who can access resources the workload may not own (ec2:CreateNetworkInterfacePermission, ec2:AttachNetworkInterface); list their ARNs in Resource.',
+        },
+      ],
+    },
+    {
+      name: "issue 11: a whole-type wildcard is every resource of its type",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:DeleteObject", Resource: "arn:aws:s3:::*/*" }] },
+      errors: [
+        {
+          messageId: "writeOnAllResources",
+          line: 6,
+          column: 17,
+          endLine: 6,
+          endColumn: 34,
+          severity: "warning",
+          message:
+            '"s3:DeleteObject" on every resource of its type ("arn:aws:s3:::*/*") allows write operations on resources the workload may not own; list their ARNs in Resource.',
+        },
+      ],
+    },
+    {
       name: "writing objects in every bucket",
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: "*" }] },
       errors: [
@@ -97,7 +168,7 @@ ruleTester.run(rule, {
           severity: "warning",
           suggestion: null,
           message:
-            '"s3:PutObject" on every resource lets the holder change or delete resources the workload may not own; list their ARNs in Resource.',
+            '"s3:PutObject" on every resource allows write operations on resources the workload may not own; list their ARNs in Resource.',
         },
       ],
     },
@@ -140,7 +211,7 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Action: ["ec2:DescribeInstances", "logs:CreateLogGroup", "logs:PutLogEvents", "xray:PutTraceSegments"], Resource: "*" },
+          { Effect: "Allow", Action: ["ec2:DescribeInstances", "logs:DeleteLogGroup", "logs:DeleteLogStream", "xray:PutTraceSegments"], Resource: "*" },
         ],
       },
       errors: [
@@ -152,7 +223,7 @@ ruleTester.run(rule, {
           endColumn: 30,
           severity: "warning",
           message:
-            '"logs:CreateLogGroup" on every resource lets the holder change or delete resources the workload may not own (logs:CreateLogGroup, logs:PutLogEvents); list their ARNs in Resource.',
+            '"logs:DeleteLogGroup" on every resource allows write operations (logs:DeleteLogGroup, logs:DeleteLogStream) on resources the workload may not own; list their ARNs in Resource.',
         },
       ],
     },
