@@ -3,7 +3,7 @@
  */
 import type { Finding, PolicyKind } from "../types.ts";
 import type { ScanReport } from "./types.ts";
-import { accessChangesJson, type AccessChangesJson } from "../analyzers/new-access.ts";
+import { accessChangesJson, type AccessChangesJson } from "../new-access/compare.ts";
 
 export interface JsonPolicy {
   file: string;
