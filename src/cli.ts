@@ -13,7 +13,7 @@ import { runScan } from "./cli/scan-tree.ts";
 import { runChangeScan } from "./cli/scan-diff.ts";
 import { compareFindings } from "./core/analyze-files.ts";
 import type { ScanReport } from "./report/types.ts";
-import type { AccessAnalyzerItem } from "./access-analyzer/access-analyzer.ts";
+import type { AccessAnalyzerItem } from "./access-analyzer/types.ts";
 import { mergeAccessAnalyzerFindings } from "./core/merge-findings.ts";
 import { applySuppressions } from "./core/suppressions.ts";
 import { UsageError } from "./sources/fs.ts";

@@ -22,7 +22,7 @@ import { reviewChanges } from "../core/compare-changes.ts";
 import { compareFindings } from "../core/analyze-files.ts";
 import { mergeAccessAnalyzerFindings } from "../core/merge-findings.ts";
 import { applySuppressions } from "../core/suppressions.ts";
-import type { AccessAnalyzerChecks, AccessAnalyzerOptions, AccessAnalyzerRunner } from "../access-analyzer/access-analyzer.ts";
+import type { AccessAnalyzerChecks, AccessAnalyzerOptions, AccessAnalyzerRunner } from "../access-analyzer/types.ts";
 import type { Finding } from "../types.ts";
 import { buildReview, CHECK_RUN_NAME, DEFAULT_MAX_COMMENTS, fingerprintOfComment, type ExistingComment } from "../report/review.ts";
 import { batches, renderCheckRun, type Annotation, type CheckRunInput, type Conclusion } from "../report/check-run.ts";

@@ -11,7 +11,8 @@ import { inputFormatOf } from "../extract/index.ts";
 import type { Config } from "../core/config.ts";
 import { decodeSource, readSource } from "../sources/fs.ts";
 import { changedFiles, commitReader, gitRoot, mergeBase, readAtCommit, resolveRef, type ChangedFile } from "../sources/git.ts";
-import { mapLimit, treeReader } from "./scan-tree.ts";
+import { treeReader } from "./scan-tree.ts";
+import { mapLimit } from "../util/map-limit.ts";
 import { reviewChanges, type ChangeReview } from "../core/compare-changes.ts";
 
 export interface ChangeScanOptions {

@@ -11,6 +11,7 @@ import { kindResolver, type Config } from "../core/config.ts";
 import { collectFiles, decodeSource, readSource } from "../sources/fs.ts";
 import type { ScanReport } from "../report/types.ts";
 import { VERSION } from "../version.ts";
+import { mapLimit } from "../util/map-limit.ts";
 
 export interface ScanOptions {
   /** Files and directories to scan, relative to `cwd`. */
@@ -24,20 +25,6 @@ const READ_CONCURRENCY = 16;
 /** Files never read while walking a directory: images, archives, binaries, fonts, media. */
 const BINARY_EXTENSION =
   /\.(png|jpe?g|gif|bmp|ico|webp|svgz|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|ear|class|exe|dll|so|dylib|a|o|obj|bin|wasm|woff2?|ttf|otf|eot|mp[34]|mov|avi|mkv|wav|flac|ogg|pyc|node|sqlite|db|parquet|avro|pkl|pt|onnx)$/i;
-
-/** Maps over items with at most `limit` promises in flight, keeping the order of results. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 function toRelative(cwd: string, abs: string): string {
   return path.relative(cwd, abs).split(path.sep).join("/");

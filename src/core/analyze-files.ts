@@ -6,7 +6,8 @@ import { extractFiles, type ExtractOptions } from "../extract/index.ts";
 import { runRules } from "../rules/run-rules.ts";
 import { RULES } from "../rules/index.ts";
 import type { Rule } from "../rules/define-rule.ts";
-import { applySuppressions, type SuppressedFinding, type SuppressionEntry } from "./suppressions.ts";
+import { applySuppressions, type SuppressedFinding } from "./suppressions.ts";
+import type { SuppressionEntry } from "./config.ts";
 import { DEFAULT_SENSITIVE_ACTIONS } from "../data/sensitive-actions.ts";
 
 export interface AnalyzeOptions extends ExtractOptions {

@@ -3,22 +3,15 @@
  * version, and what each adds or removes is computed locally. Pure apart from the engine's lazy loading: the
  * callers (git for the CLI, the GitHub API for the App) read the files.
  */
-import type { Finding, PolicyDocument, SourceFile } from "../types.ts";
+import type { ChangedPath, Finding, PolicyDocument, SourceFile } from "../types.ts";
 import { analyze, compareFindings } from "./analyze-files.ts";
 import { extractFiles } from "../extract/index.ts";
 import { kindResolver, type Config } from "./config.ts";
 import { pairPolicies, type PolicyPair } from "./pairing.ts";
-import { compareAccess, type AccessChangeEntry } from "../new-access/compare.ts";
+import { compareAccess } from "../new-access/compare.ts";
+import type { AccessChangeEntry } from "../new-access/types.ts";
 import { applySuppressions, type SuppressedFinding } from "./suppressions.ts";
-import type { AccessAnalyzerItem } from "../access-analyzer/access-analyzer.ts";
-
-export interface ChangedPath {
-  /** Path now (relative to the report's root, forward slashes). */
-  path: string;
-  /** Path at the base; differs for renames. */
-  basePath: string;
-  status: "added" | "modified" | "deleted" | "renamed";
-}
+import type { AccessAnalyzerItem } from "../access-analyzer/types.ts";
 
 export interface ChangeInput {
   changed: readonly ChangedPath[];

@@ -5,8 +5,19 @@
 import ignore from "ignore";
 import type { PolicyKind, Severity } from "../types.ts";
 import { POLICY_KINDS, SEVERITIES } from "../types.ts";
-import type { SuppressionEntry } from "./suppressions.ts";
 import { DEFAULT_SENSITIVE_ACTIONS } from "../data/sensitive-actions.ts";
+
+/** A suppression declared in the config (the only way for JSON, which has no comments); see suppressions.ts. */
+export interface SuppressionEntry {
+  rule: string;
+  /** Gitignore-style path pattern. */
+  path: string;
+  /** Only findings in the statement with this Sid. */
+  sid?: string;
+  reason: string;
+  /** YYYY-MM-DD; the suppression stops working after this day. */
+  expires?: string;
+}
 
 export const FAIL_ON = ["error", "warning", "note", "never"] as const;
 export type FailOn = (typeof FAIL_ON)[number];

@@ -5,7 +5,7 @@
  */
 import { posix } from "node:path";
 import type { PolicyDocument } from "../types.ts";
-import { canonicalJson } from "../rules/run-rules.ts";
+import { canonicalJson } from "../policy/pointers.ts";
 
 export type PairStatus = "added" | "changed" | "unchanged" | "removed";
 

@@ -11,18 +11,7 @@ import type { Finding, PolicyDocument, Range, SourceFile } from "../types.ts";
 import { inputFinding } from "../findings.ts";
 import { statementsOf } from "../extract/document.ts";
 import ignore from "ignore";
-import { isCalendarDate } from "./config.ts";
-
-export interface SuppressionEntry {
-  rule: string;
-  /** Gitignore-style path pattern. */
-  path: string;
-  /** Only findings in the statement with this Sid. */
-  sid?: string;
-  reason: string;
-  /** YYYY-MM-DD; the suppression stops working after this day. */
-  expires?: string;
-}
+import { isCalendarDate, type SuppressionEntry } from "./config.ts";
 
 export interface SuppressionInfo {
   reason: string;

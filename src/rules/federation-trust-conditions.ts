@@ -2,15 +2,8 @@ import type { PolicyDocument, Range, Severity } from "../types.ts";
 import { isJsonObject, pointerOf, type StatementRef } from "../extract/document.ts";
 import { hasPlaceholder, isPlaceholder } from "../extract/placeholder.ts";
 import { actionsOf, allowStatements, conditionsOf, principalsOf, statementGrants, type ConditionEntry, type PrincipalEntry } from "../policy/statements.ts";
-import {
-  classifyClaimValue,
-  issuerOf,
-  providerOf,
-  sameIssuer,
-  type ClaimVerdict,
-  type OidcProvider,
-  type RequiredClaim,
-} from "../data/oidc-providers.ts";
+import type { OidcProvider, RequiredClaim } from "../data/oidc-providers.ts";
+import { classifyClaimValue, issuerOf, providerOf, sameIssuer, type ClaimVerdict } from "../policy/oidc-claims.ts";
 import { defineRule, type RuleFix } from "./define-rule.ts";
 
 const PINNING_OPERATORS = new Set(["stringequals", "stringequalsignorecase", "stringlike"]);

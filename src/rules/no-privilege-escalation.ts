@@ -9,7 +9,7 @@ import {
   type PathLevel,
   type PathMatch,
 } from "../policy/escalation.ts";
-import { rangeOf } from "./run-rules.ts";
+import { rangeOf } from "../policy/pointers.ts";
 import { defineRule } from "./define-rule.ts";
 
 /** How many other path names a message lists before "…". */

@@ -3,10 +3,11 @@
  * document's position table, stable fingerprints, severities from the config, and fixes as whole-line
  * replacements computed from the source text. Pure.
  */
-import type { Finding, FindingFix, IacFact, JsonValue, PolicyDocument, Range, Severity, SourceFile } from "../types.ts";
+import type { Finding, FindingFix, IacFact, PolicyDocument, Range, Severity, SourceFile } from "../types.ts";
 import { fingerprintOf } from "../findings.ts";
 import type { MessageFunctions, ReportDescriptor, Rule, RuleContext, RuleFix } from "./define-rule.ts";
 import { pointerTokens } from "../extract/document.ts";
+import { canonicalJson, rangeOf } from "../policy/pointers.ts";
 import { docsUrlOf } from "./docs-url.ts";
 
 export interface RuleSettings {
@@ -20,34 +21,6 @@ export interface RuleInput {
   facts: readonly IacFact[];
   /** Source texts, for fixes and text rules. */
   files: readonly SourceFile[];
-}
-
-function parentPointer(pointer: string): string {
-  const slash = pointer.lastIndexOf("/");
-  return slash <= 0 ? "" : pointer.slice(0, slash);
-}
-
-/** The range of a pointer, or of its nearest ancestor that has one (generated values may have none). */
-export function rangeOf(doc: PolicyDocument, pointer: string, at: "value" | "key" = "value"): Range {
-  if (at === "key" && doc.keys[pointer]) return doc.keys[pointer];
-  for (let p = pointer; ; p = parentPointer(p)) {
-    const range = doc.positions[p];
-    if (range) return range;
-    if (p === "") return doc.range;
-  }
-}
-
-/** JSON with sorted keys, so a statement's fingerprint does not depend on key order or whitespace. */
-export function canonicalJson(value: JsonValue | undefined): string {
-  if (value === undefined) return "";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** The statement (or the whole document) a pointer is in, as the stable subject of a fingerprint. */

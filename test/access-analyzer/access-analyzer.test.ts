@@ -8,13 +8,9 @@ import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import nock from "nock";
 import { AccessAnalyzerClient } from "@aws-sdk/client-accessanalyzer";
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from "@smithy/core/retry";
-import {
-  accessAnalyzerClientConfig,
-  createAccessAnalyzer,
-  MAX_ATTEMPTS,
-  MAX_POLICY_CHARACTERS,
-  type AccessAnalyzerItem,
-} from "../../src/access-analyzer/access-analyzer.ts";
+import { createAccessAnalyzer } from "../../src/access-analyzer/access-analyzer.ts";
+import { accessAnalyzerClientConfig } from "../../src/access-analyzer/executor.ts";
+import { MAX_ATTEMPTS, MAX_POLICY_CHARACTERS, type AccessAnalyzerItem } from "../../src/access-analyzer/types.ts";
 import { preparePolicy } from "../../src/access-analyzer/placeholders.ts";
 import { extractFiles } from "../../src/extract/index.ts";
 import type { Finding, PolicyDocument } from "../../src/types.ts";

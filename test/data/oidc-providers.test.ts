@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { classifyClaimValue, issuerOf, OIDC_PROVIDERS, providerOf, sameIssuer, type ClaimField } from "../../src/data/oidc-providers.ts";
+import { OIDC_PROVIDERS, type ClaimField } from "../../src/data/oidc-providers.ts";
+import { classifyClaimValue, issuerOf, providerOf, sameIssuer } from "../../src/policy/oidc-claims.ts";
 
 function fieldsOf(providerId: string, claim = "sub"): readonly ClaimField[] {
   const provider = OIDC_PROVIDERS.find((p) => p.id === providerId)!;

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { accessChangesJson, compareAccess, renderAccessChanges, type AccessChange } from "../../src/new-access/compare.ts";
+import { compareAccess } from "../../src/new-access/compare.ts";
+import type { AccessChange } from "../../src/new-access/types.ts";
+import { accessChangesJson, renderAccessChanges } from "../../src/report/access-changes.ts";
 import { extractFiles } from "../../src/extract/index.ts";
 import type { Finding, PolicyDocument } from "../../src/types.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ESCALATION_PATHS } from "../../src/data/escalation-paths.ts";
 import {
-  ESCALATION_PATHS,
   completePaths,
   escalationActions,
   isUnscopedResource,
