@@ -1,6 +1,7 @@
 import type { PolicyDocument } from "../types.ts";
 import { statementsOf } from "../extract/document.ts";
 import { actionsOf, allowStatements, principalsOf, resourcesOf, statementGrants, stringsAt } from "../policy/statements.ts";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../data/aws-service-accounts.ts";
 import { defineRule } from "./define-rule.ts";
 import { conditionNarrowing, type NarrowingKind } from "../policy/narrowing.ts";
 
@@ -118,7 +119,9 @@ export default defineRule({
       if (doc.kind === "trust" && !statementGrants(ref, "sts:AssumeRole")) continue;
       const trusted = principalsOf(ref).flatMap((principal) => {
         const account = principal.type === "AWS" && !principal.unresolved ? trustedAccount(principal.value) : undefined;
-        return account && !own.has(account.account) ? [{ principal, account }] : [];
+        // AWS's own log-delivery accounts are AWS's documented setup, not a third party (issue #10).
+        const aws = doc.kind === "resource" && account !== undefined && ELB_LOG_DELIVERY_ACCOUNTS.has(account.account);
+        return account && !own.has(account.account) && !aws ? [{ principal, account }] : [];
       });
       if (trusted.length === 0 || conditionNarrowing(ref, narrowingKind).narrowed) continue;
       const actions = actionsOf(ref).map((a) => a.value.toLowerCase());

@@ -35,6 +35,21 @@ resource "aws_iam_role" "admin" {
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: the Region's Elastic Load Balancing log-delivery account writing access logs",
+      kind: "resource",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::127311923021:root" },
+            Action: "s3:PutObject",
+            Resource: "arn:aws:s3:::access-logs/AWSLogs/111122223333/*",
+          },
+        ],
+      },
+    },
+    {
       name: "the vendor must present the external id",
       kind: "trust",
       policy: {
