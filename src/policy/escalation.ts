@@ -8,6 +8,7 @@ import { pointerOf, statementsOf, type StatementRef } from "../extract/document.
 import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
 import { actionUsableOn, actionInfo, arnMatchesResourceType, hasWildcard, matchesWildcard, wildcardCovers } from "../iam/index.ts";
 import { actionPatternMatches, actionsOf, baseOperator, conditionsOf, isAllow, isDeny, resourcesOf, stringsAt, type PointedString } from "./statements.ts";
+import managedPolicyRisks from "../data/managed-policy-risks.json" with { type: "json" };
 import { ESCALATION_PATHS, type EscalationPath } from "../data/escalation-paths.ts";
 
 // --- the matcher ------------------------------------------------------------------------------------------------
@@ -207,6 +208,30 @@ function deniedBy(ref: StatementRef): string[] {
   return statementActions(ref, false).map((a) => a.action);
 }
 
+const ATTACH_ACTION = /^iam:Attach(Role|User|Group)Policy$/;
+const POSITIVE_ARN_OPERATORS = new Set(["arnequals", "arnlike", "stringequals", "stringlike"]);
+const AWS_MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
+const RISKY_MANAGED_POLICIES: ReadonlySet<string> = new Set(Object.keys(managedPolicyRisks.policies));
+
+/**
+ * Whether an `iam:PolicyARN` condition limits what may be attached to named AWS managed policies that carry no
+ * risk (judged from their documents: `src/data/managed-policy-risks.json`), e.g. `AmazonS3ReadOnlyAccess`:
+ * attaching those escalates nothing (issue #10). A wildcard, a customer policy or a risky one keeps the path.
+ */
+function attachesOnlyRiskFreePolicies(ref: StatementRef): boolean {
+  const entries = conditionsOf(ref).filter((c) => c.key.toLowerCase() === "iam:policyarn");
+  return entries.some(
+    (c) =>
+      POSITIVE_ARN_OPERATORS.has(baseOperator(c.operator).toLowerCase()) &&
+      !/IfExists$|^ForAllValues:/i.test(c.operator) &&
+      c.values.length > 0 &&
+      c.values.every((v) => {
+        const name = AWS_MANAGED_POLICY_ARN.exec(v.value)?.[1];
+        return name !== undefined && !v.unresolved && !RISKY_MANAGED_POLICIES.has(name);
+      }),
+  );
+}
+
 const grantsCache = new WeakMap<object, PolicyGrants>();
 
 /**
@@ -232,7 +257,9 @@ export function policyGrants(policy: JsonValue): PolicyGrants {
     if (everyResource && actionsOf(ref).some((a) => ALL_ACTIONS.has(a.value))) admin = true;
     let passedToService: PathGrant["passedToService"] | null = null;
     const narrowed = ref.statement.Condition !== undefined && isNarrowed(ref);
+    const safeAttach = ref.statement.Condition !== undefined && attachesOnlyRiskFreePolicies(ref);
     for (const { action, pointer, at } of statementActions(ref, everyResource)) {
+      if (safeAttach && ATTACH_ACTION.test(action)) continue;
       const breadth = breadthOf(action, resources);
       if (breadth === undefined) continue;
       const grant: PathGrant = { action, statementIndex: ref.index, pointer, at, breadth };

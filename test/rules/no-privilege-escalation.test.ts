@@ -134,6 +134,20 @@ const TF_SAFE = [
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: attaching only a named AWS managed policy that carries no risk",
+      policy: {
+        Version: V,
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "iam:AttachRolePolicy",
+            Resource: "*",
+            Condition: { ArnEquals: { "iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" } },
+          },
+        ],
+      },
+    },
+    {
       name: "issue 10: policy changes on service-linked roles are refused by IAM",
       policy: {
         Version: V,
@@ -227,6 +241,21 @@ ruleTester.run(rule, {
     },
   ],
   invalid: [
+    {
+      name: "issue 10: attaching AdministratorAccess through a pinned iam:PolicyARN is still a path (lowered)",
+      policy: {
+        Version: V,
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "iam:AttachRolePolicy",
+            Resource: "*",
+            Condition: { ArnEquals: { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" } },
+          },
+        ],
+      },
+      errors: [{ messageId: "escalationPath", line: 6, column: 17, endLine: 6, endColumn: 39, severity: "warning" }],
+    },
     {
       name: "issue 10: change sets only on the workload's own stacks are a note",
       policy: {
