@@ -1,5 +1,7 @@
 import { pointerOf } from "../extract/document.ts";
 import { allowStatements, onAllResources, principalsOf, stringsAt } from "../policy/statements.ts";
+import { isPlaceholder } from "../extract/placeholder.ts";
+import type { JsonValue } from "../types.ts";
 import { defineRule } from "./define-rule.ts";
 
 /** Kinds whose Allow statements grant access; SCPs, RCPs and boundaries only limit it. */
@@ -71,9 +73,12 @@ export default defineRule({
   },
   checkPolicy(doc, context) {
     if (!GRANTING_KINDS.has(doc.kind)) return;
+    // A wholly unresolved element (`try(each.value.not_actions, null)` in a generic module) may well be null, and
+    // then it is not there at all (issue #10): only elements known to be present are reported.
+    const present = (value: JsonValue | undefined): boolean => value !== undefined && !(typeof value === "string" && isPlaceholder(value));
     for (const ref of allowStatements(doc)) {
       const { statement, pointer } = ref;
-      if (statement.NotAction !== undefined) {
+      if (present(statement.NotAction)) {
         const all = onAllResources(ref);
         context.report({
           messageId: all ? "notActionOnAllResources" : "notAction",
@@ -83,7 +88,7 @@ export default defineRule({
           severity: all ? "error" : "warning",
         });
       }
-      if (statement.NotResource !== undefined) {
+      if (present(statement.NotResource)) {
         context.report({
           messageId: "notResource",
           data: { except: listOf(stringsAt(statement, "NotResource", pointer).map((s) => s.value)) },
@@ -91,7 +96,7 @@ export default defineRule({
           at: "key",
         });
       }
-      if (statement.NotPrincipal !== undefined) {
+      if (present(statement.NotPrincipal)) {
         context.report({
           messageId: "notPrincipal",
           data: { except: listOf(principalsOf(ref, "NotPrincipal").map((p) => p.value)) },

@@ -16,6 +16,10 @@ const NARROWING_KEYS = new Set([
   "aws:resourceaccount",
   "aws:resourceorgid",
   "aws:resourceorgpaths",
+  // Only through a named AWS service (CloudFormation, AWS Backup), which authorises the caller again (issue #10).
+  "aws:calledvia",
+  "aws:calledviafirst",
+  "aws:calledvialast",
   "kms:viaservice",
   "s3:prefix",
   "dynamodb:leadingkeys",

@@ -4,6 +4,30 @@ import { ruleTester } from "./rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: a generic module's not_actions = try(..., null) may be null, so it is not judged",
+      files: [
+        {
+          path: "main.tf",
+          text: `variable "policies" {
+  type = any
+}
+data "aws_iam_policy_document" "this" {
+  for_each = var.policies
+  statement {
+    actions     = try(each.value.actions, null)
+    not_actions = try(each.value.not_actions, null)
+    resources   = try(each.value.resources, null)
+  }
+}
+resource "aws_iam_policy" "p" {
+  for_each = var.policies
+  policy   = data.aws_iam_policy_document.this[each.key].json
+}
+`,
+        },
+      ],
+    },
+    {
       name: "Action, Resource and Principal only",
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }] },
     },

@@ -121,6 +121,21 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
+      name: "issue 10: only through AWS Backup (aws:CalledVia) lowers the finding to a note",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "dynamodb:DeleteBackup",
+            Resource: "*",
+            Condition: { "ForAnyValue:StringEquals": { "aws:CalledVia": "backup.amazonaws.com" } },
+          },
+        ],
+      },
+      errors: [{ messageId: "writeOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 40, severity: "note", suggestion: null }],
+    },
+    {
       name: "issue 10: the permissions-management error is on the action that grants it, and names it",
       policy: {
         Version: "2012-10-17",
