@@ -77,13 +77,6 @@ export function statementGrants(ref: StatementRef, action: string): boolean {
   return false;
 }
 
-/** The pointer of the Action entry that grants `action`, or of `NotAction` when that is how it is granted. */
-export function grantingPointer(ref: StatementRef, action: string): string | undefined {
-  if (ref.statement.Action !== undefined) return actionsOf(ref).find((a) => actionPatternMatches(a.value, action))?.pointer;
-  if (ref.statement.NotAction !== undefined && statementGrants(ref, action)) return pointerOf(ref.pointer, "NotAction");
-  return undefined;
-}
-
 /** Whether every resource of the statement is `*` (or the statement uses NotResource, which is as broad). */
 export function onAllResources(ref: StatementRef): boolean {
   if (ref.statement.NotResource !== undefined) return true;
