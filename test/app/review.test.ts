@@ -4,7 +4,8 @@
  * suggestion), off-diff findings as annotations only, idempotent redelivery and the quick "No IAM changes".
  */
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterEach, describe, it } from "node:test";
+import { nockPerSuite } from "../nock-per-suite.ts";
 import nock from "nock";
 import {
   addedPatch,
@@ -70,18 +71,14 @@ const OFF_DIFF_HEAD = OFF_DIFF_BASE.replace('"s3:ListBucket"', '"s3:ListBuckett"
 
 let unmatched: ReturnType<typeof trackUnmatched>;
 
-before(() => nock.disableNetConnect());
-afterEach(() => {
-  unmatched.stop();
-  nock.cleanAll();
-});
-after(() => nock.enableNetConnect());
-
 function track(): void {
   unmatched = trackUnmatched();
 }
 
 describe("pull_request.opened", () => {
+  nockPerSuite();
+  afterEach(() => unmatched.stop());
+
   it("fails the check on an admin policy and posts one review with the comment on the changed line and a suggestion", async () => {
     track();
     const files: FileSpec[] = [
