@@ -37,7 +37,6 @@ const POLICY = `{
 }
 `;
 
-
 async function run(...args: string[]) {
   const stdout = new Capture();
   const stderr = new Capture();
