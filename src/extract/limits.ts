@@ -55,14 +55,3 @@ export function excessiveNesting(text: string, limit = MAX_BRACKET_DEPTH): Range
   }
   return undefined;
 }
-
-/** Converts an offset in `text` to a 1-based line and column. */
-export function positionAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}

@@ -5,7 +5,7 @@
 
 import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
 import { ANY_ONE, ANY_STAR, pushToken, tokensOverlap } from "./wildcard.ts";
-import type { WildcardToken } from "./wildcard.ts";
+import type { StepCounter, WildcardToken } from "./wildcard.ts";
 
 const FORMAT_CACHE_LIMIT = 4096;
 const formatCache = new Map<string, readonly WildcardToken[]>();
@@ -29,9 +29,11 @@ const formatCache = new Map<string, readonly WildcardToken[]>();
  * including `:` and `/`: a `{{...}}` placeholder from the extractors (an unresolved reference, possibly a whole
  * ARN) and an IAM policy variable such as `${aws:username}`. The escapes `${*}`, `${?}` and `${$}` stand for
  * the literal characters. This errs towards "matches": a mismatch reported from here is certain.
+ *
+ * Cost: one {@link tokensOverlap} table of at most (|arn| + 1)·(|format tokens| + 1) cells, counted in `counter`.
  */
-export function arnMatchesResourceType(arn: string, arnFormat: string): boolean {
-  return tokensOverlap(policyArnTokens(arn), arnFormatTokens(arnFormat));
+export function arnMatchesResourceType(arn: string, arnFormat: string, counter?: StepCounter): boolean {
+  return tokensOverlap(policyArnTokens(arn), arnFormatTokens(arnFormat), counter);
 }
 
 /**

@@ -78,13 +78,6 @@ export function statementGrants(ref: StatementRef, action: string): boolean {
   return false;
 }
 
-/** The pointer of the Action entry that grants `action`, or of `NotAction` when that is how it is granted. */
-export function grantingPointer(ref: StatementRef, action: string): string | undefined {
-  if (ref.statement.Action !== undefined) return actionsOf(ref).find((a) => actionPatternMatches(a.value, action))?.pointer;
-  if (ref.statement.NotAction !== undefined && statementGrants(ref, action)) return pointerOf(ref.pointer, "NotAction");
-  return undefined;
-}
-
 /**
  * Whether a resource names every resource of its type (issue #11): `arn:aws:s3:::*`, every object of every
  * bucket, `arn:aws:secretsmanager:*:*:secret:*`, `arn:aws:dynamodb:*:*:table/*`, `arn:aws:logs:*:*:*`,

@@ -35,6 +35,12 @@ const TOKEN_MAX = 10_000;
 /** Any 40-character base64 run: a secret access key only when it sits next to an access key id. */
 const SECRET_CANDIDATE = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 
+/**
+ * Every pattern the rule runs, for the test that checks the linear-time claim above: none may contain an
+ * unbounded quantifier (`*`, `+`, `{n,}`), so each match attempt reads a bounded number of characters.
+ */
+export const CREDENTIAL_PATTERNS: readonly RegExp[] = [KEY_ID, NAMED_SECRET, TOKEN_NAME, SECRET_CANDIDATE];
+
 /** How many lines around an access key id an unnamed secret may be (credentials CSV, `.aws/credentials`). */
 const NEAR_LINES = 3;
 

@@ -4,7 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
+import { envPerSuite } from "../env-per-suite.ts";
+import { nockPerSuite } from "../nock-per-suite.ts";
 import nock from "nock";
 import { AccessAnalyzerClient } from "@aws-sdk/client-accessanalyzer";
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from "@smithy/core/retry";
@@ -99,24 +101,17 @@ function position(f: Finding): [file: string, line: number, column: number, endL
   return [f.file, f.line, f.column, f.endLine, f.endColumn];
 }
 
-const savedEnv: Record<string, string | undefined> = {};
 const ENV_KEYS = ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ACCESSANALYZER", "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT"];
 
-before(() => {
-  for (const key of ENV_KEYS) {
-    savedEnv[key] = process.env[key];
-    Reflect.deleteProperty(process.env, key);
-  }
-  nock.disableNetConnect();
-});
-beforeEach(() => nock.cleanAll());
-afterEach(() => nock.cleanAll());
-after(() => {
-  nock.enableNetConnect();
-  for (const key of ENV_KEYS) if (savedEnv[key] !== undefined) process.env[key] = savedEnv[key];
-});
+/** For each suite: nock only, and no endpoint setting from the environment (the fakes answer the default one). */
+function isolated(): void {
+  nockPerSuite();
+  envPerSuite(Object.fromEntries(ENV_KEYS.map((key) => [key, undefined])));
+}
 
 describe("access analyzer client configuration", () => {
+  isolated();
+
   it("uses adaptive retries with five attempts and the default credential chain", async () => {
     assert.deepEqual(accessAnalyzerClientConfig(), { retryMode: "adaptive", maxAttempts: MAX_ATTEMPTS });
     assert.equal(MAX_ATTEMPTS, 5);
@@ -129,6 +124,8 @@ describe("access analyzer client configuration", () => {
 });
 
 describe("ValidatePolicy", () => {
+  isolated();
+
   it("sends a signed JSON request to /policy/validation and maps a path to the JSON source line", async () => {
     const [doc] = await policiesOf("identity.json");
     let sentText = "";
@@ -252,6 +249,8 @@ describe("ValidatePolicy", () => {
 });
 
 describe("CloudFormation and Terraform positions, placeholders and resource types", () => {
+  isolated();
+
   it("sends placeholder values, resource types and every applicable check, and maps answers to YAML lines", async () => {
     const policies = await policiesOf("stack.yaml");
     const bucket = byOrigin(policies, "AWS::S3::BucketPolicy ArtifactsPolicy .PolicyDocument");
@@ -376,6 +375,8 @@ describe("CloudFormation and Terraform positions, placeholders and resource type
 });
 
 describe("CheckNoNewAccess", () => {
+  isolated();
+
   it("compares the head with the base version and reports the statement that adds access", async () => {
     const [after] = await policiesOf("identity.json");
     const [before] = await policiesOf("identity-before.json");
@@ -414,6 +415,8 @@ describe("CheckNoNewAccess", () => {
 });
 
 describe("de-duplication and concurrency", () => {
+  isolated();
+
   it("sends identical requests once and shares the answer with every document", async () => {
     const text = fixture("identity.json").text;
     const { policies } = await extractFiles([
@@ -478,6 +481,8 @@ describe("de-duplication and concurrency", () => {
 });
 
 describe("failures", () => {
+  isolated();
+
   it("retries a ThrottlingException (429) and uses the answer that follows", async () => {
     const [doc] = await policiesOf("identity.json");
     const scope = nock(ENDPOINT)
@@ -585,6 +590,8 @@ describe("failures", () => {
 });
 
 describe("policy types", () => {
+  isolated();
+
   it("validates an SCP as SERVICE_CONTROL_POLICY and runs no custom check on it", async () => {
     const { policies } = await extractFiles([fixture("identity.json")], { kindFor: () => "scp" });
     const requests = fakeAccessAnalyzer(() => NO_FINDINGS);
@@ -600,6 +607,8 @@ describe("policy types", () => {
 });
 
 describe("preparePolicy", () => {
+  isolated();
+
   it("serialises like JSON.stringify and maps spans, statement indices and generated values back", async () => {
     const text = JSON.stringify({
       Version: "2012-10-17",

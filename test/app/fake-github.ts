@@ -258,6 +258,8 @@ export interface Recorded {
   requests: string[];
   /** Authorization headers seen (to check the token never reaches the logs). */
   authorizations: string[];
+  /** Requests the fake never answered, as "METHOD path" (see `listFilesHangs`). */
+  unanswered: string[];
 }
 
 export interface FakeOptions {
@@ -272,8 +274,11 @@ export interface FakeOptions {
   sweepBefore?: boolean;
   /** HTTP status for `pulls.listFiles` (default 200). */
   listFilesStatus?: number;
-  /** Delay of the `pulls.listFiles` answer, in ms. */
-  listFilesDelayMs?: number;
+  /**
+   * `pulls.listFiles` never answers (recorded in `unanswered`): a client that waits for it waits forever, and
+   * node:test fails such a test when nothing else is left to run.
+   */
+  listFilesHangs?: boolean;
   /** Whether the flow is expected to post a review (an interceptor is set only then). */
   expectReview?: boolean;
   /** How many PATCHes of our check run are expected. */
@@ -321,7 +326,7 @@ function contentsEntry(path: string, text: string): Record<string, unknown> {
  * (assert `scope.isDone()`); contents reads are answered by a persisted interceptor in `contents`.
  */
 export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents: nock.Scope; recorded: Recorded } {
-  const recorded: Recorded = { created: [], updates: [], reviews: [], commentEdits: [], staleUpdates: [], rawReads: [], requests: [], authorizations: [] };
+  const recorded: Recorded = { created: [], updates: [], reviews: [], commentEdits: [], staleUpdates: [], rawReads: [], requests: [], authorizations: [], unanswered: [] };
   // nock 15 calls reply functions with the fetch Request (and `this` is the interceptor).
   const record = (method: string, req: Request): URL => {
     const url = new URL(req.url);
@@ -388,9 +393,12 @@ export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents:
   }
   if (options.expectFiles !== false && options.listsFiles !== false) {
     const listFiles = scope.get(`${REPO_PATH}/pulls/${PR}/files`).query({ per_page: "100" });
-    if (options.listFilesDelayMs) listFiles.delay(options.listFilesDelayMs);
     listFiles.reply((req: Request) => {
-      record("GET", req);
+      const url = record("GET", req);
+      if (options.listFilesHangs) {
+        recorded.unanswered.push(`GET ${decodeURIComponent(url.pathname)}`);
+        return new Promise<never>(() => {});
+      }
       const status = options.listFilesStatus ?? 200;
       return status === 200 ? [200, options.files.map(listedFile)] : [status, { message: "Server Error" }];
     });

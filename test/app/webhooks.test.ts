@@ -6,8 +6,10 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { after, afterEach, before, describe, it } from "node:test";
-import nock from "nock";
+import { afterEach, describe, it } from "node:test";
+import { envPerSuite } from "../env-per-suite.ts";
+import { nockPerSuite } from "../nock-per-suite.ts";
+import type nock from "nock";
 import { createNodeMiddleware } from "probot";
 import app from "../../src/index.ts";
 import {
@@ -45,18 +47,13 @@ const SECRET = "q8Hn2Vd7Lr4Tz9Wx1Yc6Kb3Mf5Pg0Ja7Se2Ud4Xo";
 const ENV_FILE = `AWS_ACCESS_KEY_ID=${KEY_ID}\naws_secret_access_key=${SECRET}\n`;
 
 let unmatched: ReturnType<typeof trackUnmatched>;
-const saved = { ...process.env };
 
-before(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-});
-afterEach(() => {
-  unmatched?.stop();
-  nock.cleanAll();
-  process.env = { ...saved };
-});
-after(() => nock.enableNetConnect());
+/** For each suite: the local server is the one connection allowed; each test's env changes and tracking end with it. */
+function isolated(): void {
+  nockPerSuite({ allow: "127.0.0.1" });
+  envPerSuite();
+  afterEach(() => unmatched?.stop());
+}
 
 function sign(body: string, secret = "test"): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
@@ -99,6 +96,8 @@ function pullsGet(scope: nock.Scope): void {
 const files: FileSpec[] = [{ path: "iam/admin.json", status: "added", head: POLICY }];
 
 describe("webhook signatures", () => {
+  isolated();
+
   it("refuses a delivery with a bad signature, without any GitHub call or payload in the logs", async () => {
     unmatched = trackUnmatched();
     const { server, url, logs } = await listen();
@@ -132,6 +131,8 @@ describe("webhook signatures", () => {
 });
 
 describe("re-runs", () => {
+  isolated();
+
   it("check_run.rerequested: a new run with the same name on the same sha", async () => {
     unmatched = trackUnmatched();
     const { scope, recorded } = fakeGitHub({ files, expectReview: true, expectUpdates: 1 });
@@ -207,6 +208,8 @@ describe("re-runs", () => {
 });
 
 describe("drafts", () => {
+  isolated();
+
   it("skips a draft pull request (no check run) unless IAM_POLICY_REVIEW_ANALYZE_DRAFTS is set", async () => {
     unmatched = trackUnmatched();
     const { probot } = await createTestProbot();
@@ -223,6 +226,8 @@ describe("drafts", () => {
 });
 
 describe("logging", () => {
+  isolated();
+
   it("never logs payloads, file contents, policy text, keys or tokens, even at trace level", async () => {
     unmatched = trackUnmatched();
     const withKeys: FileSpec[] = [...files, { path: "deploy/.env", status: "added", head: ENV_FILE }];

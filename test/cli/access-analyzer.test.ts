@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { after, afterEach, before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
+import { envPerSuite } from "../env-per-suite.ts";
+import { nockPerSuite } from "../nock-per-suite.ts";
 import nock from "nock";
 import { main } from "../../src/cli.ts";
 
@@ -20,7 +22,6 @@ class Capture extends Writable {
 }
 
 const ENDPOINT = "https://access-analyzer.us-east-1.amazonaws.com";
-const saved = { ...process.env };
 const root = mkdtempSync(path.join(tmpdir(), "iam-policy-review-aa-"));
 
 // Line 6 holds the Resource "*" of the PassRole statement.
@@ -36,22 +37,6 @@ const POLICY = `{
 }
 `;
 
-before(() => {
-  nock.disableNetConnect();
-  process.env.AWS_REGION = "us-east-1";
-  process.env.AWS_ACCESS_KEY_ID = "AKIDEXAMPLE";
-  process.env.AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  process.env.AWS_EC2_METADATA_DISABLED = "true";
-  delete process.env.AWS_PROFILE;
-  writeFileSync(path.join(root, "pass-role.json"), POLICY);
-});
-afterEach(() => nock.cleanAll());
-after(() => {
-  process.env = saved;
-  nock.enableNetConnect();
-  rmSync(root, { recursive: true, force: true });
-});
-
 async function run(...args: string[]) {
   const stdout = new Capture();
   const stderr = new Capture();
@@ -60,6 +45,17 @@ async function run(...args: string[]) {
 }
 
 describe("iam-policy-review scan --access-analyzer", () => {
+  nockPerSuite();
+  envPerSuite({
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_PROFILE: undefined,
+  });
+  before(() => writeFileSync(path.join(root, "pass-role.json"), POLICY));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
   it("adds Access Analyzer's checks, merges a finding that repeats a local one on the same line, and sends each document once", async () => {
     const bodies: Array<{ path: string; body: Record<string, unknown> }> = [];
     const scope = nock(ENDPOINT)

@@ -1001,11 +1001,10 @@ describe("terraform: hostile input", () => {
     );
   });
 
-  it("100,000 nested brackets or parentheses finish in under a second with a warning", async () => {
+  it("100,000 nested brackets or parentheses are refused at the 200-level cap, before parsing, with a warning", async () => {
     for (const text of ["a = " + "[".repeat(100_000), "a = " + "(".repeat(100_000) + "1" + ")".repeat(100_000)]) {
-      const started = performance.now();
       const result = await extract({ "deep.tf": text });
-      assert.ok(performance.now() - started < 1000, "took a second or more");
+      // Column 205 is the 201st bracket: the pre-scan stops there, before the parser sees the file.
       assert.deepEqual(
         result.findings.map((f) => [f.line, f.column, f.severity, f.message]),
         [[1, 205, "warning", "This file nests brackets deeper than 200 levels, so it was not analysed."]],
@@ -1013,9 +1012,8 @@ describe("terraform: hostile input", () => {
     }
   });
 
-  it("locals that reference each other exponentially are cut off with a warning, fast", async () => {
+  it("locals that reference each other exponentially are cut off by the evaluation budget with a warning", async () => {
     const locals = Array.from({ length: 15 }, (_, i) => `  l${i} = [${Array(10).fill(`local.l${i + 1}`).join(", ")}]`);
-    const started = performance.now();
     const result = await extract({
       "bomb.tf": lines(
         "locals {",
@@ -1027,7 +1025,7 @@ describe("terraform: hostile input", () => {
         "}",
       ),
     });
-    assert.ok(performance.now() - started < 1000, "took a second or more");
+    // 10^15 values if expanded; the budget (10,000 steps plus one per 4 characters) stops it and says so.
     assert.deepEqual(
       result.findings.map((f) => [f.severity, f.message]),
       [["warning", "This Terraform module expands into too many values (locals referencing each other); some values were left unresolved."]],

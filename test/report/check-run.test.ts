@@ -3,14 +3,13 @@
  * summary sections, GitHub's size limits, annotations and their batches of 50, masking.
  */
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
-import nock from "nock";
+import { describe, it } from "node:test";
+import { nockPerSuite } from "../nock-per-suite.ts";
 import type { Finding, PolicyDocument } from "../../src/types.ts";
 import type { SuppressedFinding } from "../../src/core/suppressions.ts";
 import type { AccessChangeEntry } from "../../src/new-access/types.ts";
 import { batches, MAX_SUMMARY_CHARS, renderCheckRun, type CheckRunInput } from "../../src/report/check-run.ts";
 
-before(() => nock.disableNetConnect());
 
 // Made-up credential, split so that this file is not itself a finding of no-hardcoded-aws-keys.
 const KEY_ID = "AKIA" + "2OGYBAH6STMMNXNN";
@@ -52,6 +51,8 @@ const warning = finding({ severity: "warning", ruleId: "no-iam-users", category:
 const note = finding({ severity: "note", ruleId: "valid-condition", category: "invalid-policy", line: 3, endLine: 3, fingerprint: "fp-note" });
 
 describe("renderCheckRun: conclusion and title", () => {
+  nockPerSuite();
+
   it("succeeds with nothing to report", () => {
     const run = renderCheckRun(input());
     assert.deepEqual([run.conclusion, run.title], ["success", "No IAM findings"]);
@@ -128,6 +129,8 @@ describe("renderCheckRun: conclusion and title", () => {
 });
 
 describe("renderCheckRun: summary", () => {
+  nockPerSuite();
+
   it("counts by severity and category and says what is inline", () => {
     const run = renderCheckRun(input({ findings: [error, warning, note, finding({ fingerprint: "e2", line: 9, endLine: 9 })], inlineCount: 3, overflowCount: 1, suppressed: [] }));
     assert.ok(
@@ -290,6 +293,8 @@ describe("renderCheckRun: summary", () => {
 });
 
 describe("renderCheckRun: annotations", () => {
+  nockPerSuite();
+
   it("maps severities, puts columns only on one-line findings, and the fix in raw_details", () => {
     const fixed = finding({ fix: { description: "Name the actions.", line: 7, endLine: 8, replacement: '      "Action": "s3:GetObject",' } });
     const aa = finding({ source: "access-analyzer", ruleId: "access-analyzer/PASS_ROLE_WITH_STAR_IN_RESOURCE", severity: "note", fingerprint: "aa", line: 20, endLine: 20, column: 5, endColumn: 6 });

@@ -2,11 +2,10 @@
  * RIGHT-side commentable lines of a pull request file's patch, as `pulls.listFiles` returns it (issue #6).
  */
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
-import nock from "nock";
+import { describe, it } from "node:test";
+import { nockPerSuite } from "../nock-per-suite.ts";
 import { commentableLines } from "../../src/report/diff-lines.ts";
 
-before(() => nock.disableNetConnect());
 
 const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -36,6 +35,8 @@ const TEMPLATE_PATCH = [
 ].join("\n");
 
 describe("commentableLines", () => {
+  nockPerSuite();
+
   it("takes added and context lines of every hunk, not removed lines or the no-newline marker", () => {
     const lines = commentableLines(TEMPLATE_PATCH);
     assert.deepEqual(sorted(lines.right), [...range(3, 10), ...range(21, 26)]);

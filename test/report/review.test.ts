@@ -3,8 +3,8 @@
  * against duplicates, "fixed in" for findings that are gone, the comment cap, masking and GitHub's size limit.
  */
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
-import nock from "nock";
+import { describe, it } from "node:test";
+import { nockPerSuite } from "../nock-per-suite.ts";
 import type { Finding } from "../../src/types.ts";
 import {
   buildReview,
@@ -15,7 +15,6 @@ import {
   type ReviewInput,
 } from "../../src/report/review.ts";
 
-before(() => nock.disableNetConnect());
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 // Made-up credentials, split so that this file is not itself a finding of no-hardcoded-aws-keys.
@@ -71,6 +70,8 @@ function input(findings: Finding[], overrides: Partial<ReviewInput> = {}): Revie
 }
 
 describe("buildReview: placement", () => {
+  nockPerSuite();
+
   it("comments on the finding's line, RIGHT side, with the rule link, category and fingerprint", () => {
     const review = buildReview(input([finding()]))!;
     assert.deepEqual(review.comments, [
@@ -173,6 +174,8 @@ describe("buildReview: placement", () => {
 });
 
 describe("buildReview: duplicates and resolution", () => {
+  nockPerSuite();
+
   it("posts nothing on a redelivery: every fingerprint is already in a comment", () => {
     const findings = [finding(), finding({ line: 6, endLine: 6, fingerprint: "fp-role", severity: "warning" })];
     const first = buildReview(input(findings))!;
@@ -237,6 +240,8 @@ describe("buildReview: duplicates and resolution", () => {
 });
 
 describe("buildReview: cap", () => {
+  nockPerSuite();
+
   it("comments on the 30 most severe findings and leaves the rest to the check run", () => {
     const lines = [3, 4, 5, 6, 7, 8, 9, 10, 21, 22, 23, 24, 25, 26];
     const findings: Finding[] = [];
@@ -257,6 +262,8 @@ describe("buildReview: cap", () => {
 });
 
 describe("masking and limits", () => {
+  nockPerSuite();
+
   it("masks access key ids, named secrets and session tokens", () => {
     assert.equal(maskSecrets(`key ${KEY_ID} here`), "key AKIA… here");
     assert.equal(maskSecrets(`aws_secret_access_key = ${SECRET}`), "aws_secret_access_key = q8Vz…");

@@ -315,7 +315,33 @@ ruleTester.run(rule, {
       name: "GitHub: a negated subject pins nothing",
       kind: "trust",
       policy: trust(GITHUB, { StringEquals: AUD, StringNotLike: { "token.actions.githubusercontent.com:sub": "repo:evil/*" } }),
-      errors: [{ messageId: "missingClaim", line: 7, column: 22, endLine: 7, endColumn: 99, severity: "error" }],
+      errors: [
+        {
+          messageId: "missingClaim", line: 7, column: 22, endLine: 7, endColumn: 99, severity: "error",
+          suggestion: `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {
+        "Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+      },
+      "Action": "sts:AssumeRoleWithWebIdentity",
+      "Condition": {
+        "StringEquals": {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": "repo:OWNER/REPO:ref:refs/heads/main"
+        },
+        "StringNotLike": {
+          "token.actions.githubusercontent.com:sub": "repo:evil/*"
+        }
+      }
+    }
+  ]
+}
+`,
+        },
+      ],
     },
     {
       name: "GitHub: the provider from an unresolved reference, known by its condition keys (Terraform)",
@@ -328,7 +354,30 @@ ruleTester.run(rule, {
       policy: trust("arn:aws:iam::{{AWS::AccountId}}:oidc-provider/token.actions.githubusercontent.com", {
         StringEquals: AUD,
       }),
-      errors: [{ messageId: "missingClaim", line: 7, column: 22, endLine: 7, endColumn: 105, severity: "error", message: /pins token\.actions\.githubusercontent\.com:sub/ }],
+      errors: [
+        {
+          messageId: "missingClaim", line: 7, column: 22, endLine: 7, endColumn: 105, severity: "error", message: /pins token\.actions\.githubusercontent\.com:sub/,
+          suggestion: `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {
+        "Federated": "arn:aws:iam::{{AWS::AccountId}}:oidc-provider/token.actions.githubusercontent.com"
+      },
+      "Action": "sts:AssumeRoleWithWebIdentity",
+      "Condition": {
+        "StringEquals": {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": "repo:OWNER/REPO:ref:refs/heads/main"
+        }
+      }
+    }
+  ]
+}
+`,
+        },
+      ],
     },
     {
       name: "GitLab: every project of a group",

@@ -150,6 +150,22 @@ ruleTester.run(rule, {
           line: 9, column: 9, endLine: 9, endColumn: 29,
           message:
             '"NumericGreaterThan" on aws:MultiFactorAuthAge in an Allow accepts sessions whose MFA is older than the limit, the opposite of an MFA age check; use "NumericLessThan".',
+          suggestion: `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "ec2:StopInstances",
+      "Resource": "*",
+      "Condition": {
+        "NumericLessThan": {
+          "aws:MultiFactorAuthAge": "3600"
+        }
+      }
+    }
+  ]
+}
+`,
         },
       ],
     },
@@ -161,7 +177,27 @@ ruleTester.run(rule, {
           { Effect: "Allow", Action: "ec2:StopInstances", Resource: "*", Condition: { NumericLessThanEqualsIfExists: { "aws:MultiFactorAuthAge": "3600" } } },
         ],
       },
-      errors: [{ messageId: "allowIfExists", line: 9, column: 9, endLine: 9, endColumn: 40, message: /use "NumericLessThanEquals"/ }],
+      errors: [
+        {
+          messageId: "allowIfExists", line: 9, column: 9, endLine: 9, endColumn: 40, message: /use "NumericLessThanEquals"/,
+          suggestion: `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "ec2:StopInstances",
+      "Resource": "*",
+      "Condition": {
+        "NumericLessThanEquals": {
+          "aws:MultiFactorAuthAge": "3600"
+        }
+      }
+    }
+  ]
+}
+`,
+        },
+      ],
     },
     {
       name: "a deny of recent MFA",
@@ -175,6 +211,22 @@ ruleTester.run(rule, {
           line: 9, column: 9, endLine: 9, endColumn: 26,
           message:
             '"NumericLessThan" on aws:MultiFactorAuthAge in a Deny denies sessions with recent MFA and lets old ones through; use "NumericGreaterThanIfExists".',
+          suggestion: `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Deny",
+      "Action": "ec2:TerminateInstances",
+      "Resource": "*",
+      "Condition": {
+        "NumericGreaterThanIfExists": {
+          "aws:MultiFactorAuthAge": "3600"
+        }
+      }
+    }
+  ]
+}
+`,
         },
       ],
     },
@@ -184,7 +236,27 @@ ruleTester.run(rule, {
         Version: "2012-10-17",
         Statement: [{ Effect: "Deny", Action: "ec2:TerminateInstances", Resource: "*", Condition: { NumericGreaterThan: { "aws:MultiFactorAuthAge": "3600" } } }],
       },
-      errors: [{ messageId: "denyWithoutIfExists", line: 9, column: 9, endLine: 9, endColumn: 29, message: /use "NumericGreaterThanIfExists"/ }],
+      errors: [
+        {
+          messageId: "denyWithoutIfExists", line: 9, column: 9, endLine: 9, endColumn: 29, message: /use "NumericGreaterThanIfExists"/,
+          suggestion: `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Deny",
+      "Action": "ec2:TerminateInstances",
+      "Resource": "*",
+      "Condition": {
+        "NumericGreaterThanIfExists": {
+          "aws:MultiFactorAuthAge": "3600"
+        }
+      }
+    }
+  ]
+}
+`,
+        },
+      ],
     },
     {
       name: "operator names in another case",
@@ -192,7 +264,27 @@ ruleTester.run(rule, {
         Version: "2012-10-17",
         Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "*", Condition: { bool: { "aws:multifactorauthpresent": "False" } } }],
       },
-      errors: [{ messageId: "denyWithoutIfExists", line: 9, column: 9, endLine: 9, endColumn: 15, message: /^"bool" on aws:multifactorauthpresent/ }],
+      errors: [
+        {
+          messageId: "denyWithoutIfExists", line: 9, column: 9, endLine: 9, endColumn: 15, message: /^"bool" on aws:multifactorauthpresent/,
+          suggestion: `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Deny",
+      "Action": "s3:*",
+      "Resource": "*",
+      "Condition": {
+        "BoolIfExists": {
+          "aws:multifactorauthpresent": "False"
+        }
+      }
+    }
+  ]
+}
+`,
+        },
+      ],
     },
     {
       name: "no rename when the operator holds other keys too",

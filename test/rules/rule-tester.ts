@@ -3,8 +3,8 @@
  * runs through three inputs: a JSON policy file, a CloudFormation YAML template and Terraform `jsonencode`.
  * Positions are asserted exactly on the JSON rendering (`JSON.stringify(policy, null, 2)`); in the other two the
  * tester asserts the same findings point at the same text. It also checks what eslint's tester checks: unique
- * case names, known message ids, filled message data, and suggestions whose output parses, differs from the
- * input and no longer triggers the rule.
+ * case names, no two cases with the same input and options, known message ids, filled message data, and
+ * suggestions whose output is stated in the case, parses, differs from the input and no longer triggers the rule.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -52,8 +52,8 @@ export interface ExpectedError {
   /** For `files` cases with several files. */
   file?: string;
   /**
-   * The whole JSON rendering after applying the finding's suggestion, or null when there must be none.
-   * Omitted: not checked.
+   * The whole JSON rendering (or file) after applying the finding's suggestion, or null when there must be none.
+   * Required when the rule offers a suggestion for this finding.
    */
   suggestion?: string | null;
 }
@@ -175,17 +175,44 @@ function filesOf(testCase: CaseBase, format: Format): SourceFile[] {
   throw new Error(`test case "${testCase.name}" has neither policy nor files`);
 }
 
+/**
+ * Checks a table before it runs, throwing on the first problem: duplicate names, two cases with the same input
+ * and options (whatever their names), an invalid case without errors, an unknown message id.
+ */
+export function checkTable(rule: Rule, tests: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+  const names = [...tests.valid, ...tests.invalid].map((t) => t.name);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate) throw new Error(`rule ${rule.id}: duplicate test case name "${duplicate}"`);
+  const seen = new Map<string, string>();
+  for (const t of [...tests.valid, ...tests.invalid]) {
+    const key = contentOf(t);
+    const first = seen.get(key);
+    if (first !== undefined) throw new Error(`rule ${rule.id}: test cases "${first}" and "${t.name}" have the same input and options`);
+    seen.set(key, t.name);
+  }
+  for (const t of tests.invalid) {
+    if (t.errors.length === 0) throw new Error(`rule ${rule.id}: invalid case "${t.name}" expects no error`);
+    for (const e of t.errors) {
+      if (!(e.messageId in rule.messages)) throw new Error(`rule ${rule.id}: case "${t.name}" uses unknown messageId "${e.messageId}"`);
+    }
+  }
+}
+
+/**
+ * Each expected error states the suggestion the rule offers for its finding: its output when there is one, and
+ * null (or nothing) when there is none. Findings are matched to errors by position in the list.
+ */
+export function checkSuggestionsStated(errors: readonly ExpectedError[], findings: readonly Finding[]): void {
+  errors.forEach((e, i) => {
+    const offered = findings[i]?.fix !== undefined;
+    if (typeof e.suggestion === "string") assert.ok(offered, `error ${i + 1} ("${e.messageId}") expects a suggestion and the rule offers none`);
+    else assert.ok(!offered, `error ${i + 1} ("${e.messageId}") offers a suggestion: state its output in \`suggestion\``);
+  });
+}
+
 export const ruleTester = {
   run(rule: Rule, tests: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
-    const names = [...tests.valid, ...tests.invalid].map((t) => t.name);
-    const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-    if (duplicate) throw new Error(`rule ${rule.id}: duplicate test case name "${duplicate}"`);
-    for (const t of tests.invalid) {
-      if (t.errors.length === 0) throw new Error(`rule ${rule.id}: invalid case "${t.name}" expects no error`);
-      for (const e of t.errors) {
-        if (!(e.messageId in rule.messages)) throw new Error(`rule ${rule.id}: case "${t.name}" uses unknown messageId "${e.messageId}"`);
-      }
-    }
+    checkTable(rule, tests);
 
     describe(rule.id, () => {
       describe("valid", () => {
@@ -231,8 +258,8 @@ export const ruleTester = {
                   if (e.severity) assert.equal(f.severity, e.severity);
                   if (typeof e.message === "string") assert.equal(f.message, e.message);
                   else if (e.message) assert.match(f.message, e.message);
-                  if (e.suggestion === null) assert.equal(f.fix, undefined, "no suggestion expected");
                 });
+                checkSuggestionsStated(t.errors, findings);
                 reference = { text: files[0]!.text, findings };
               } else {
                 assert.deepEqual(messageIds(findings), t.errors.map((e) => e.messageId), `same findings in ${format}`);
@@ -266,6 +293,17 @@ export const ruleTester = {
     });
   },
 };
+
+/**
+ * What a case runs, whatever its name: the input (policy with its kind and resource type, or files) and the
+ * options. Two cases with the same content test the same thing once (eslint's tester rejects them too).
+ */
+function contentOf(testCase: CaseBase): string {
+  const input = testCase.policy
+    ? { policy: testCase.policy, kind: testCase.kind ?? "identity", resourceType: testCase.kind === "resource" ? (testCase.resourceType ?? "AWS::S3::Bucket") : undefined }
+    : { files: testCase.files, kind: testCase.kind };
+  return JSON.stringify({ ...input, sensitiveActions: testCase.sensitiveActions });
+}
 
 function messageIdOf(rule: Rule, finding: Finding): string {
   if (finding.messageId === undefined) throw new Error(`rule ${rule.id}: finding without a messageId`);

@@ -80,8 +80,22 @@ ruleTester.run(rule, {
             "require_symbols is not set (false by default); set it to true so every password must contain a symbol, which makes it harder to guess.",
           suggestion: `${HEAD}  minimum_password_length = 14\n  require_symbols = true\n}\n`,
         },
-        { messageId: "characterClass", line: 1, column: 1, endLine: 3, endColumn: 2 },
-        { messageId: "characterClass", line: 1, column: 1, endLine: 3, endColumn: 2 },
+        {
+          messageId: "characterClass",
+          line: 1,
+          column: 1,
+          endLine: 3,
+          endColumn: 2,
+          suggestion: `${HEAD}  minimum_password_length = 14\n  require_numbers = true\n}\n`,
+        },
+        {
+          messageId: "characterClass",
+          line: 1,
+          column: 1,
+          endLine: 3,
+          endColumn: 2,
+          suggestion: `${HEAD}  minimum_password_length = 14\n  require_uppercase_characters = true\n}\n`,
+        },
         {
           messageId: "characterClass",
           line: 1,
@@ -90,6 +104,7 @@ ruleTester.run(rule, {
           endColumn: 2,
           message:
             "require_lowercase_characters is not set (false by default); set it to true so every password must contain a lowercase letter, which makes it harder to guess.",
+          suggestion: `${HEAD}  minimum_password_length = 14\n  require_lowercase_characters = true\n}\n`,
         },
         {
           messageId: "reusePrevention",
@@ -144,6 +159,10 @@ ruleTester.run(rule, {
           endLine: 3,
           endColumn: 39,
           message: "require_symbols is false; set it to true so every password must contain a symbol, which makes it harder to guess.",
+          suggestion:
+            `${HEAD}  minimum_password_length      = "12"\n  require_symbols              = true\n  require_numbers              = true\n` +
+            "  require_uppercase_characters = true\n  require_lowercase_characters = true\n" +
+            "  password_reuse_prevention    = 5\n  max_password_age             = 0\n}\n",
         },
         {
           messageId: "reusePrevention",
@@ -153,6 +172,10 @@ ruleTester.run(rule, {
           endColumn: 35,
           message:
             "password_reuse_prevention is 5; set it to 24 (CIS AWS Foundations 1.9) so users cannot go back to a password that may have leaked.",
+          suggestion:
+            `${HEAD}  minimum_password_length      = "12"\n  require_symbols              = false\n  require_numbers              = true\n` +
+            "  require_uppercase_characters = true\n  require_lowercase_characters = true\n" +
+            "  password_reuse_prevention    = 24\n  max_password_age             = 0\n}\n",
         },
         {
           messageId: "maxAge",
@@ -179,6 +202,7 @@ ruleTester.run(rule, {
           endLine: 8,
           endColumn: 37,
           message: "max_password_age is 365; set it to 90 days or fewer so a leaked password stops working.",
+          suggestion: `${HEAD}  minimum_password_length      = 14\n${STRONG_CLASSES}${STRONG_REST}}\n`,
         },
       ],
     },

@@ -90,7 +90,24 @@ ruleTester.run(rule, {
         Version: "2012-10-17",
         Statement: [{ Sid: "Public", Effect: "Allow", Principal: "*", Action: "s3:GetObjcet", Resource: "arn:aws:s3:::site/*" }],
       },
-      errors: [{ messageId: "unknownAction", line: 8, column: 17, endLine: 8, endColumn: 31 }],
+      errors: [
+        {
+          messageId: "unknownAction", line: 8, column: 17, endLine: 8, endColumn: 31,
+          suggestion: `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Public",
+      "Effect": "Allow",
+      "Principal": "*",
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::site/*"
+    }
+  ]
+}
+`,
+        },
+      ],
     },
     {
       name: "a wildcard that matches no action, and an entry without a service prefix, in a single statement object",

@@ -141,6 +141,17 @@ ruleTester.run(rule, {
           severity: "error",
           message:
             'This policy uses policy variables, which Version 2008-10-17 compares as literal text ("${aws:username}" itself); use "2012-10-17".',
+          suggestion: `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::home/\${aws:username}/*"
+    }
+  ]
+}
+`,
         },
       ],
     },
@@ -155,6 +166,17 @@ ruleTester.run(rule, {
           endLine: 2,
           endColumn: 26,
           message: '"2012-10-18" is not a policy language version (only "2012-10-17" and "2008-10-17" exist), so AWS rejects the policy.',
+          suggestion: `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "allow",
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::reports/*"
+    }
+  ]
+}
+`,
         },
         {
           messageId: "invalidEffect",
