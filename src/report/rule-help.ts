@@ -16,6 +16,8 @@ export interface RuleHelpOptions {
   docsBase?: string;
 }
 
+const LOCAL_RULES: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));
+
 /** The fenced code language of an example file. */
 function languageOf(file: string): string {
   if (file.endsWith(".tf")) return "hcl";
@@ -39,8 +41,12 @@ export function ruleExampleMarkdown(example: RuleExample): string {
   return [`**${example.title}** (\`${example.file}\`)`, "", `${fence}${languageOf(example.file)}`, text, fence].join("\n");
 }
 
-/** The rule's documentation URL, absolute when it is or when `docsBase` makes it so; otherwise undefined. */
+/**
+ * The address of the rule's page (`docs/rules/<id>.md`, only the local rules and `unparsed-input` have one),
+ * absolute when it is or when `docsBase` makes it so; otherwise undefined.
+ */
 export function ruleDocsUrl(ruleId: string, options: RuleHelpOptions = {}): string | undefined {
+  if (!LOCAL_RULES.has(ruleId) && ruleId !== UNPARSED_INPUT.id) return undefined;
   const url = docsUrlOf(ruleId);
   if (/^https:\/\//.test(url)) return url;
   if (!options.docsBase) return undefined;
@@ -56,8 +62,6 @@ function docsLink(ruleId: string, options: RuleHelpOptions): string[] {
   const url = ruleDocsUrl(ruleId, options);
   return url ? ["", `[Documentation of \`${ruleId}\`](${url})`] : [];
 }
-
-const LOCAL_RULES: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));
 
 const UNPARSED_RATIONALE =
   "A policy the tool could not read is a policy nobody reviewed. Instead of skipping it silently, the scan says " +
