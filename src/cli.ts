@@ -63,7 +63,7 @@ function knownRuleIds(): Set<string> {
 }
 
 /** Finds the config: the given file, else `.github/iam-policy-review.yml` in `cwd` or the nearest git root. */
-async function loadConfig(cwd: string, explicit: string | undefined): Promise<Config> {
+export async function loadConfig(cwd: string, explicit: string | undefined): Promise<Config> {
   if (explicit !== undefined) {
     const file = path.resolve(cwd, explicit);
     let text: string;
@@ -84,13 +84,13 @@ async function loadConfig(cwd: string, explicit: string | undefined): Promise<Co
   return structuredClone(DEFAULT_CONFIG);
 }
 
-interface Reported {
+export interface Reported {
   report: ScanReport;
   /** What Access Analyzer would be sent: every policy, or with --base the added and changed ones with their base. */
   items: AccessAnalyzerItem[];
 }
 
-async function fullReport(paths: string[], cwd: string, config: Config): Promise<Reported> {
+export async function fullReport(paths: string[], cwd: string, config: Config): Promise<Reported> {
   const report = await runScan({ paths, cwd, config });
   return { report, items: report.policies.map((after) => ({ after })) };
 }
@@ -99,7 +99,7 @@ async function fullReport(paths: string[], cwd: string, config: Config): Promise
  * Runs Access Analyzer on the items and merges its findings into the report (suppressions from the config
  * apply). Returns whether every applicable check ran.
  */
-async function addAccessAnalyzer(report: ScanReport, items: AccessAnalyzerItem[], config: Config): Promise<boolean> {
+export async function addAccessAnalyzer(report: ScanReport, items: AccessAnalyzerItem[], config: Config): Promise<boolean> {
   // Loaded only when asked for: the AWS SDK is a large share of a cold start.
   const { createAccessAnalyzer } = await import("./analyzers/access-analyzer.ts");
   const runner = createAccessAnalyzer({
@@ -120,7 +120,7 @@ async function addAccessAnalyzer(report: ScanReport, items: AccessAnalyzerItem[]
   return result.complete;
 }
 
-async function changeReport(paths: string[], cwd: string, config: Config, base: string): Promise<Reported> {
+export async function changeReport(paths: string[], cwd: string, config: Config, base: string): Promise<Reported> {
   const scan = await runChangeScan({ paths, cwd, config, base });
   const report: ScanReport = {
     version: VERSION,
