@@ -551,26 +551,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path6) => {
-      const end2 = path6.length - 1;
-      const index = path6.lastIndexOf(
+    var basenameOf = (path7) => {
+      const end2 = path7.length - 1;
+      const index = path7.lastIndexOf(
         SLASH,
-        path6[end2] === SLASH ? end2 - 1 : end2
+        path7[end2] === SLASH ? end2 - 1 : end2
       );
-      return index < 0 ? path6 : path6.slice(index + 1);
+      return index < 0 ? path7 : path7.slice(index + 1);
     };
-    var parentOf2 = (path6) => {
-      if (path6.charCodeAt(0) === SLASH_CODE || path6.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path6.split(SLASH).filter(Boolean);
+    var parentOf2 = (path7) => {
+      if (path7.charCodeAt(0) === SLASH_CODE || path7.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path7.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end2 = path6.length - 1;
-      const cut = path6.lastIndexOf(
+      const end2 = path7.length - 1;
+      const cut = path7.lastIndexOf(
         SLASH,
-        path6.charCodeAt(end2) === SLASH_CODE ? end2 - 1 : end2
+        path7.charCodeAt(end2) === SLASH_CODE ? end2 - 1 : end2
       );
-      return cut < 0 ? EMPTY : path6.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path7.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -720,7 +720,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path6) {
+      testLiteral(path7) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -729,7 +729,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path6)) {
+          if (rule.checkRegex.test(path7)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -749,15 +749,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path6, mode) {
+      test(path7, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path6) : path6;
+        const basename = shortcut ? basenameOf(path7) : path7;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path6
+            shortcut && rule._basenameOnly ? basename : path7
           )) {
             const { negative } = rule;
             const ret = {
@@ -779,17 +779,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path6, originalPath, doThrow) => {
-      if (!isString(path6)) {
+    var checkPath = (path7, originalPath, doThrow) => {
+      if (!isString(path7)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path6) {
+      if (!path7) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path6)) {
+      if (checkPath.isNotRelative(path7)) {
         const r5 = "`path.relative()`d";
         return doThrow(
           `path should be a ${r5} string, but got "${originalPath}"`,
@@ -798,25 +798,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path6) => {
-      const first = path6.charCodeAt(0);
+    var isNotRelative = (path7) => {
+      const first = path7.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path6.length === 1) {
+      if (path7.length === 1) {
         return true;
       }
-      const second = path6.charCodeAt(1);
+      const second = path7.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path6.length === 2 || path6.charCodeAt(2) === SLASH_CODE;
+      return path7.length === 2 || path7.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p3) => p3;
@@ -847,58 +847,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache5, path6) {
+      _test(originalPath, cache5, path7) {
         checkPath(
-          path6,
+          path7,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path6 ? this._t(path6, cache5) : {
+        return path7 ? this._t(path7, cache5) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path6 = convertPath(target);
-        if (!path6 || path6.charCodeAt(path6.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path6);
+        const path7 = convertPath(target);
+        if (!path7 || path7.charCodeAt(path7.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path7);
         }
-        const dir = this._t(path6, this._testCache);
+        const dir = this._t(path7, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal2 = this._rules.testLiteral(path6);
+        const literal2 = this._rules.testLiteral(path7);
         return literal2.ignored || literal2.unignored ? literal2 : dir;
       }
-      _t(path6, cache5) {
-        if (path6 in cache5) {
-          return cache5[path6];
+      _t(path7, cache5) {
+        if (path7 in cache5) {
+          return cache5[path7];
         }
-        const parentPath = parentOf2(path6);
+        const parentPath = parentOf2(path7);
         const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
-        return cache5[path6] = parent && parent.ignored ? parent : this._rules.test(path6, MODE_IGNORE);
+        return cache5[path7] = parent && parent.ignored ? parent : this._rules.test(path7, MODE_IGNORE);
       }
-      ignores(path6) {
-        return this._test(path6, this._ignoreCache, convertPath(path6)).ignored;
+      ignores(path7) {
+        return this._test(path7, this._ignoreCache, convertPath(path7)).ignored;
       }
       createFilter() {
-        return (path6) => !this.ignores(path6);
+        return (path7) => !this.ignores(path7);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path6) {
-        return this._test(path6, this._testCache, convertPath(path6));
+      test(path7) {
+        return this._test(path7, this._testCache, convertPath(path7));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path6) => checkPath(convertPath(path6), path6, RETURN_FALSE);
+    var isPathValid = (path7) => checkPath(convertPath(path7), path7, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path6) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path6) || isNotRelative(path6);
+      checkPath.isNotRelative = (path7) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path7) || isNotRelative(path7);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -990,17 +990,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path6) {
-      const ctrl = callVisitor(key, node, visitor, path6);
+    function visit_(key, node, visitor, path7) {
+      const ctrl = callVisitor(key, node, visitor, path7);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path6, ctrl);
-        return visit_(key, ctrl, visitor, path6);
+        replaceNode(key, path7, ctrl);
+        return visit_(key, ctrl, visitor, path7);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path6 = Object.freeze(path6.concat(node));
+          path7 = Object.freeze(path7.concat(node));
           for (let i6 = 0; i6 < node.items.length; ++i6) {
-            const ci = visit_(i6, node.items[i6], visitor, path6);
+            const ci = visit_(i6, node.items[i6], visitor, path7);
             if (typeof ci === "number")
               i6 = ci - 1;
             else if (ci === BREAK)
@@ -1011,13 +1011,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path6 = Object.freeze(path6.concat(node));
-          const ck = visit_("key", node.key, visitor, path6);
+          path7 = Object.freeze(path7.concat(node));
+          const ck = visit_("key", node.key, visitor, path7);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path6);
+          const cv = visit_("value", node.value, visitor, path7);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1038,17 +1038,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path6) {
-      const ctrl = await callVisitor(key, node, visitor, path6);
+    async function visitAsync_(key, node, visitor, path7) {
+      const ctrl = await callVisitor(key, node, visitor, path7);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path6, ctrl);
-        return visitAsync_(key, ctrl, visitor, path6);
+        replaceNode(key, path7, ctrl);
+        return visitAsync_(key, ctrl, visitor, path7);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path6 = Object.freeze(path6.concat(node));
+          path7 = Object.freeze(path7.concat(node));
           for (let i6 = 0; i6 < node.items.length; ++i6) {
-            const ci = await visitAsync_(i6, node.items[i6], visitor, path6);
+            const ci = await visitAsync_(i6, node.items[i6], visitor, path7);
             if (typeof ci === "number")
               i6 = ci - 1;
             else if (ci === BREAK)
@@ -1059,13 +1059,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path6 = Object.freeze(path6.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path6);
+          path7 = Object.freeze(path7.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path7);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path6);
+          const cv = await visitAsync_("value", node.value, visitor, path7);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1092,23 +1092,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path6) {
+    function callVisitor(key, node, visitor, path7) {
       if (typeof visitor === "function")
-        return visitor(key, node, path6);
+        return visitor(key, node, path7);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path6);
+        return visitor.Map?.(key, node, path7);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path6);
+        return visitor.Seq?.(key, node, path7);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path6);
+        return visitor.Pair?.(key, node, path7);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path6);
+        return visitor.Scalar?.(key, node, path7);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path6);
+        return visitor.Alias?.(key, node, path7);
       return void 0;
     }
-    function replaceNode(key, path6, node) {
-      const parent = path6[path6.length - 1];
+    function replaceNode(key, path7, node) {
+      const parent = path7[path7.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -1720,10 +1720,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path6, value) {
+    function collectionFromPath(schema, path7, value) {
       let v = value;
-      for (let i6 = path6.length - 1; i6 >= 0; --i6) {
-        const k5 = path6[i6];
+      for (let i6 = path7.length - 1; i6 >= 0; --i6) {
+        const k5 = path7[i6];
         if (typeof k5 === "number" && Number.isInteger(k5) && k5 >= 0) {
           const a5 = [];
           a5[k5] = v;
@@ -1742,7 +1742,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path6) => path6 == null || typeof path6 === "object" && !!path6[Symbol.iterator]().next().done;
+    var isEmptyPath = (path7) => path7 == null || typeof path7 === "object" && !!path7[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -1772,11 +1772,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path6, value) {
-        if (isEmptyPath(path6))
+      addIn(path7, value) {
+        if (isEmptyPath(path7))
           this.add(value);
         else {
-          const [key, ...rest] = path6;
+          const [key, ...rest] = path7;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -1790,8 +1790,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path6) {
-        const [key, ...rest] = path6;
+      deleteIn(path7) {
+        const [key, ...rest] = path7;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -1805,8 +1805,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path6, keepScalar) {
-        const [key, ...rest] = path6;
+      getIn(path7, keepScalar) {
+        const [key, ...rest] = path7;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -1824,8 +1824,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path6) {
-        const [key, ...rest] = path6;
+      hasIn(path7) {
+        const [key, ...rest] = path7;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -1835,8 +1835,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path6, value) {
-        const [key, ...rest] = path6;
+      setIn(path7, value) {
+        const [key, ...rest] = path7;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -4351,9 +4351,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path6, value) {
+      addIn(path7, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path6, value);
+          this.contents.addIn(path7, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -4428,14 +4428,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path6) {
-        if (Collection.isEmptyPath(path6)) {
+      deleteIn(path7) {
+        if (Collection.isEmptyPath(path7)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path6) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path7) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -4450,10 +4450,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path6, keepScalar) {
-        if (Collection.isEmptyPath(path6))
+      getIn(path7, keepScalar) {
+        if (Collection.isEmptyPath(path7))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path6, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path7, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -4464,10 +4464,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path6) {
-        if (Collection.isEmptyPath(path6))
+      hasIn(path7) {
+        if (Collection.isEmptyPath(path7))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path6) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path7) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -4484,13 +4484,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path6, value) {
-        if (Collection.isEmptyPath(path6)) {
+      setIn(path7, value) {
+        if (Collection.isEmptyPath(path7)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path6), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path7), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path6, value);
+          this.contents.setIn(path7, value);
         }
       }
       /**
@@ -6451,9 +6451,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path6) => {
+    visit.itemAtPath = (cst, path7) => {
       let item = cst;
-      for (const [field, index] of path6) {
+      for (const [field, index] of path7) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -6462,23 +6462,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path6) => {
-      const parent = visit.itemAtPath(cst, path6.slice(0, -1));
-      const field = path6[path6.length - 1][0];
+    visit.parentCollection = (cst, path7) => {
+      const parent = visit.itemAtPath(cst, path7.slice(0, -1));
+      const field = path7[path7.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path6, item, visitor) {
-      let ctrl = visitor(item, path6);
+    function _visit(path7, item, visitor) {
+      let ctrl = visitor(item, path7);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i6 = 0; i6 < token.items.length; ++i6) {
-            const ci = _visit(Object.freeze(path6.concat([[field, i6]])), token.items[i6], visitor);
+            const ci = _visit(Object.freeze(path7.concat([[field, i6]])), token.items[i6], visitor);
             if (typeof ci === "number")
               i6 = ci - 1;
             else if (ci === BREAK)
@@ -6489,10 +6489,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path6);
+            ctrl = ctrl(item, path7);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path7) : ctrl;
     }
     exports.visit = visit;
   }
@@ -11472,8 +11472,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path6) {
-      let input = path6;
+    function removeDotSegments(path7) {
+      let input = path7;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -11547,11 +11547,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path6) {
-      if (path6 === "" || path6[0] === "/") {
-        return removeDotSegments(path6);
+    function removeDotSegmentsRelative(path7) {
+      if (path7 === "" || path7[0] === "/") {
+        return removeDotSegments(path7);
       }
-      const segments = path6.split("/");
+      const segments = path7.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11914,8 +11914,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path6 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path6 && path6 !== "/" ? path6 : void 0;
+        const path7 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path7 && path7 !== "/" ? path7 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -17399,25 +17399,25 @@ function describe(node, depth = 0) {
 function clip(text) {
   return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}\u2026` : text;
 }
-function lastIndexOfAny(path6, keys) {
-  for (let i6 = path6.length - 1; i6 >= 0; i6--) if (keys.includes(path6[i6])) return i6;
+function lastIndexOfAny(path7, keys) {
+  for (let i6 = path7.length - 1; i6 >= 0; i6--) if (keys.includes(path7[i6])) return i6;
   return -1;
 }
-function acceptsList(path6) {
-  const key = path6[path6.length - 1];
+function acceptsList(path7) {
+  const key = path7[path7.length - 1];
   if (key === void 0) return false;
   if (LIST_KEYS.has(key)) return true;
-  const principal = lastIndexOfAny(path6, ["Principal", "NotPrincipal"]);
-  if (principal >= 0 && path6.length === principal + 2) return true;
-  const condition = path6.lastIndexOf("Condition");
-  return condition >= 0 && path6.length === condition + 3;
+  const principal = lastIndexOfAny(path7, ["Principal", "NotPrincipal"]);
+  if (principal >= 0 && path7.length === principal + 2) return true;
+  const condition = path7.lastIndexOf("Condition");
+  return condition >= 0 && path7.length === condition + 3;
 }
-function hintAt(path6, own, expression = "") {
+function hintAt(path7, own, expression = "") {
   if (own === "list") return "list";
-  const key = path6[path6.length - 1];
+  const key = path7[path7.length - 1];
   if (key === "Resource" || key === "NotResource") return "arn";
-  const principal = lastIndexOfAny(path6, ["Principal", "NotPrincipal"]);
-  if (principal >= 0 && (path6.length === principal + 1 || path6.length === principal + 2 && (key === "AWS" || key === "Federated"))) {
+  const principal = lastIndexOfAny(path7, ["Principal", "NotPrincipal"]);
+  if (principal >= 0 && (path7.length === principal + 1 || path7.length === principal + 2 && (key === "AWS" || key === "Federated"))) {
     return (own === "account-id" || /account/i.test(expression)) && key !== "Federated" ? "account-id" : "arn";
   }
   return own;
@@ -17440,9 +17440,9 @@ function pieceOf(node) {
       return void 0;
   }
 }
-function pieceNode(piece, range2, path6) {
+function pieceNode(piece, range2, path7) {
   const only = piece.parts[0];
-  if (piece.parts.length === 1 && only && piece.text === only.token) return unresolvedNode(only.expression, hintAt(path6, only.hint, only.expression), range2);
+  if (piece.parts.length === 1 && only && piece.text === only.token) return unresolvedNode(only.expression, hintAt(path7, only.hint, only.expression), range2);
   const node = { type: "string", value: piece.text, range: range2 };
   if (piece.parts.length > 0) node.unresolved = piece.parts;
   return node;
@@ -17490,9 +17490,9 @@ function staticString(node) {
 function sameScalar(a5, b5) {
   return (a5.type === "string" || a5.type === "number" || a5.type === "boolean") && a5.type === b5.type && a5.value === b5.value;
 }
-function combine(alternatives, path6, range2) {
+function combine(alternatives, path7, range2) {
   if (alternatives.length <= 1) return alternatives[0];
-  if (acceptsList(path6)) {
+  if (acceptsList(path7)) {
     const items = [];
     for (const node of alternatives) {
       for (const item of node.type === "array" ? node.items : [node]) {
@@ -17514,17 +17514,17 @@ function combine(alternatives, path6, range2) {
     }
     const entries = [];
     for (const [key2, group4] of groups) {
-      const value = combine(group4.values, [...path6, key2], range2);
+      const value = combine(group4.values, [...path7, key2], range2);
       if (value) entries.push({ key: key2, keyRange: group4.keyRange, value });
     }
     return { type: "object", range: range2, entries };
   }
-  const key = path6[path6.length - 1];
+  const key = path7[path7.length - 1];
   const preferred = key === "Effect" ? "Allow" : "*";
   return alternatives.find((node) => node.type === "string" && node.value === preferred) ?? alternatives[0];
 }
-function resolveValue(node, context, path6 = []) {
-  return combine(new Resolver(context).alternatives(node, path6, 0), path6, node.range);
+function resolveValue(node, context, path7 = []) {
+  return combine(new Resolver(context).alternatives(node, path7, 0), path7, node.range);
 }
 function listItems(node) {
   if (!node) return [];
@@ -17590,22 +17590,22 @@ var init_cfn_intrinsics = __esm({
       constructor(context) {
         this.context = context;
       }
-      alternatives(node, path6, depth) {
+      alternatives(node, path7, depth) {
         if (depth > MAX_NESTING) throw new NestingTooDeepError(node.range, MAX_NESTING);
         switch (node.type) {
           case "string": {
             if (!node.value.includes("{{resolve:")) return [node];
             const piece = literalPiece(node.value);
-            return [pieceNode({ text: piece.text, parts: [...node.unresolved ?? [], ...piece.parts] }, node.range, path6)];
+            return [pieceNode({ text: piece.text, parts: [...node.unresolved ?? [], ...piece.parts] }, node.range, path7)];
           }
           case "array":
-            return [{ type: "array", range: node.range, items: node.items.flatMap((item) => this.alternatives(item, path6, depth + 1)) }];
+            return [{ type: "array", range: node.range, items: node.items.flatMap((item) => this.alternatives(item, path7, depth + 1)) }];
           case "object": {
             const intrinsic = intrinsicOf(node);
-            if (intrinsic) return this.intrinsic(intrinsic, node, path6, depth);
+            if (intrinsic) return this.intrinsic(intrinsic, node, path7, depth);
             const entries = [];
             for (const entry2 of node.entries) {
-              const childPath = [...path6, entry2.key];
+              const childPath = [...path7, entry2.key];
               const value = combine(this.alternatives(entry2.value, childPath, depth + 1), childPath, entry2.value.range);
               if (value) entries.push({ key: entry2.key, keyRange: entry2.keyRange, value });
             }
@@ -17625,30 +17625,30 @@ var init_cfn_intrinsics = __esm({
         }
         return out2;
       }
-      intrinsic({ name: name2, argument }, node, path6, depth) {
+      intrinsic({ name: name2, argument }, node, path7, depth) {
         const range2 = node.range;
-        const unresolved = (own, expression = describe(node)) => [unresolvedNode(expression, hintAt(path6, own, expression), range2)];
+        const unresolved = (own, expression = describe(node)) => [unresolvedNode(expression, hintAt(path7, own, expression), range2)];
         const args2 = argument.type === "array" ? argument.items : void 0;
         switch (name2) {
           case "Ref":
-            return argument.type === "string" ? this.ref(argument.value, node, path6) : unresolved("string");
+            return argument.type === "string" ? this.ref(argument.value, node, path7) : unresolved("string");
           case "Fn::GetAtt": {
             const attribute = args2?.[1] ?? (argument.type === "string" ? { type: "string", value: argument.value.split(".").slice(1).join("."), range: range2 } : void 0);
             const attributeName = attribute ? staticString(attribute) : void 0;
             return unresolved(attributeName !== void 0 && /Arn$/.test(attributeName) ? "arn" : "string");
           }
           case "Fn::Sub":
-            return this.sub(argument, node, path6, depth);
+            return this.sub(argument, node, path7, depth);
           case "Fn::Join":
-            return this.join(args2, node, path6, depth);
+            return this.join(args2, node, path7, depth);
           case "Fn::If":
             if (!args2 || args2.length !== 3) return unresolved("unknown");
-            return [...this.alternatives(args2[1], path6, depth + 1), ...this.alternatives(args2[2], path6, depth + 1)];
+            return [...this.alternatives(args2[1], path7, depth + 1), ...this.alternatives(args2[2], path7, depth + 1)];
           case "Fn::FindInMap":
-            return this.findInMap(args2, node, path6, depth);
+            return this.findInMap(args2, node, path7, depth);
           case "Fn::Select": {
             const index = args2?.[0] ? staticString(this.alternatives(args2[0], [], depth + 1)[0] ?? args2[0]) : void 0;
-            const list2 = args2?.[1] ? this.alternatives(args2[1], path6, depth + 1)[0] : void 0;
+            const list2 = args2?.[1] ? this.alternatives(args2[1], path7, depth + 1)[0] : void 0;
             const position = index !== void 0 && /^\d+$/.test(index) ? Number(index) : -1;
             if (list2?.type === "array" && position >= 0 && position < list2.items.length) return [list2.items[position]];
             return unresolved("string");
@@ -17670,7 +17670,7 @@ var init_cfn_intrinsics = __esm({
           }
           case "Fn::ToJsonString": {
             const value = combine(this.alternatives(argument, [], depth + 1), [], range2);
-            return value ? [pieceNode(jsonPiece(value), range2, path6)] : unresolved("string");
+            return value ? [pieceNode(jsonPiece(value), range2, path7)] : unresolved("string");
           }
           case "Fn::GetAZs":
           case "Fn::Cidr":
@@ -17687,14 +17687,14 @@ var init_cfn_intrinsics = __esm({
             return unresolved("unknown");
         }
       }
-      ref(target, node, path6) {
+      ref(target, node, path7) {
         const range2 = node.range;
         const expression = `!Ref ${target}`;
         if (target === "AWS::NoValue") return [];
         const fixed = PSEUDO_STATIC[target];
         if (fixed !== void 0) return [{ type: "string", value: fixed, range: range2 }];
         const pseudo = PSEUDO_HINTS[target];
-        if (pseudo) return [unresolvedNode(expression, hintAt(path6, pseudo, expression), range2)];
+        if (pseudo) return [unresolvedNode(expression, hintAt(path7, pseudo, expression), range2)];
         const parameter = this.context.parameters.get(target);
         if (parameter) {
           const type = staticString(member(parameter, "Type")?.value) ?? "String";
@@ -17711,14 +17711,14 @@ var init_cfn_intrinsics = __esm({
               if (value !== void 0 && value.trim() !== "") return [{ type: "string", value, range: range2 }];
             }
           }
-          return [unresolvedNode(expression, hintAt(path6, list2 || type.includes("<List<") ? "list" : "string", expression), range2)];
+          return [unresolvedNode(expression, hintAt(path7, list2 || type.includes("<List<") ? "list" : "string", expression), range2)];
         }
-        return [unresolvedNode(expression, hintAt(path6, "string", expression), range2)];
+        return [unresolvedNode(expression, hintAt(path7, "string", expression), range2)];
       }
-      sub(argument, node, path6, depth) {
+      sub(argument, node, path7, depth) {
         const template = argument.type === "array" ? argument.items[0] : argument;
         const variables2 = argument.type === "array" ? argument.items[1] : void 0;
-        if (template?.type !== "string") return [unresolvedNode(describe(node), hintAt(path6, "string"), node.range)];
+        if (template?.type !== "string") return [unresolvedNode(describe(node), hintAt(path7, "string"), node.range)];
         const choices = [];
         let last = 0;
         for (const match of template.value.matchAll(/\$\{([^}]*)\}/g)) {
@@ -17744,12 +17744,12 @@ var init_cfn_intrinsics = __esm({
           }
         }
         choices.push([literalPiece(template.value.slice(last))]);
-        return product(choices).map((piece) => pieceNode(piece, node.range, path6));
+        return product(choices).map((piece) => pieceNode(piece, node.range, path7));
       }
-      join(args2, node, path6, depth) {
+      join(args2, node, path7, depth) {
         const delimiter = args2?.[0] ? staticString(args2[0]) : void 0;
         const list2 = args2?.[1];
-        const failed = () => [unresolvedNode(describe(node), hintAt(path6, "string"), node.range)];
+        const failed = () => [unresolvedNode(describe(node), hintAt(path7, "string"), node.range)];
         if (delimiter === void 0 || !list2) return failed();
         const itemChoices = (items, resolveItems) => {
           const choices = [];
@@ -17773,9 +17773,9 @@ var init_cfn_intrinsics = __esm({
             lists.push(choices);
           }
         }
-        return lists.flatMap((choices) => product(choices)).map((piece) => pieceNode(piece, node.range, path6));
+        return lists.flatMap((choices) => product(choices)).map((piece) => pieceNode(piece, node.range, path7));
       }
-      findInMap(args2, node, path6, depth) {
+      findInMap(args2, node, path7, depth) {
         const keys = (args2 ?? []).slice(0, 3).map((arg) => {
           const value = this.alternatives(arg, [], depth + 1)[0];
           return value ? staticString(value) : void 0;
@@ -17785,8 +17785,8 @@ var init_cfn_intrinsics = __esm({
           if (found) return [relocate(found, node.range)];
         }
         const fallback2 = member(args2?.[3], "DefaultValue")?.value;
-        if (fallback2) return this.alternatives(fallback2, path6, depth + 1);
-        return [unresolvedNode(describe(node), hintAt(path6, "string"), node.range)];
+        if (fallback2) return this.alternatives(fallback2, path7, depth + 1);
+        return [unresolvedNode(describe(node), hintAt(path7, "string"), node.range)];
       }
     };
   }
@@ -18366,8 +18366,8 @@ var init_cloudformation = __esm({
             if (SAM_WITH_POLICIES.has(type)) this.samPolicies(resource);
         }
       }
-      resolve(node, path6 = []) {
-        return node ? resolveValue(node, this.context, path6) : void 0;
+      resolve(node, path7 = []) {
+        return node ? resolveValue(node, this.context, path7) : void 0;
       }
       /** Inline `Policies`, `ManagedPolicyArns` of a role, user or group. */
       principalPolicies(resource, ids) {
@@ -18817,11 +18817,11 @@ async function Module2(moduleArg = {}) {
   }, "quit_");
   var _scriptName = import.meta.url;
   var scriptDirectory = "";
-  function locateFile(path6) {
+  function locateFile(path7) {
     if (Module["locateFile"]) {
-      return Module["locateFile"](path6, scriptDirectory);
+      return Module["locateFile"](path7, scriptDirectory);
     }
-    return scriptDirectory + path6;
+    return scriptDirectory + path7;
   }
   __name(locateFile, "locateFile");
   var readAsync, readBinary;
@@ -22742,8 +22742,8 @@ async function createHclParser() {
   parser.setLanguage(language);
   return parser;
 }
-function parseHcl(parser, path6, text) {
-  const file = { path: path6, text, lineStarts: lineStartsOf2(text), body: { attributes: [], blocks: [] } };
+function parseHcl(parser, path7, text) {
+  const file = { path: path7, text, lineStarts: lineStartsOf2(text), body: { attributes: [], blocks: [] } };
   const started = performance.now();
   const tree = parser.parse(text, null, { progressCallback: () => performance.now() - started > PARSE_BUDGET_MS });
   if (!tree) {
@@ -23143,12 +23143,12 @@ import { posix } from "node:path";
 function evaluationBudget(files) {
   return 1e4 + Math.ceil(files.reduce((total, file) => total + file.text.length, 0) / 4);
 }
-function policyHint(path6, expression) {
-  if (path6.length === 0) return "policy";
-  const last = path6[path6.length - 1];
-  const keys = path6.filter((key) => typeof key === "string");
+function policyHint(path7, expression) {
+  if (path7.length === 0) return "policy";
+  const last = path7[path7.length - 1];
+  const keys = path7.filter((key) => typeof key === "string");
   if (last === "Statement") return "list";
-  if (typeof last === "number" && path6[path6.length - 2] === "Statement") return "unknown";
+  if (typeof last === "number" && path7[path7.length - 2] === "Statement") return "unknown";
   if (keys.includes("Condition")) {
     if (last === "Condition") return "unknown";
     const conditionKey = keys[keys.length - 1] ?? "";
@@ -23157,9 +23157,9 @@ function policyHint(path6, expression) {
     return "string";
   }
   if (keys.includes("Resource") || keys.includes("NotResource")) return "arn";
-  const principal = path6.findIndex((key) => key === "Principal" || key === "NotPrincipal");
+  const principal = path7.findIndex((key) => key === "Principal" || key === "NotPrincipal");
   if (principal !== -1) {
-    const type = path6[principal + 1];
+    const type = path7[principal + 1];
     if (type === "Service") return "string";
     if (type === "Federated" || type === "CanonicalUser") return /arn/i.test(expression) ? "arn" : "string";
     return /account/i.test(expression) && !/arn/i.test(expression) ? "account-id" : "arn";
@@ -23178,9 +23178,9 @@ function normalise(expression) {
 function rangeIn(ctx, span) {
   return ctx.rangeOverride ?? rangeOf4(span);
 }
-function unresolvedNode2(expr, ctx, path6) {
+function unresolvedNode2(expr, ctx, path7) {
   const expression = normalise(textOf2(expr));
-  return { type: "unresolved", expression, hint: policyHint(path6, expression), range: rangeIn(ctx, expr) };
+  return { type: "unresolved", expression, hint: policyHint(path7, expression), range: rangeIn(ctx, expr) };
 }
 function localOf(expr, ctx) {
   if (expr.kind !== "traversal" || expr.root !== "local" || expr.steps.length !== 1) return void 0;
@@ -23233,8 +23233,8 @@ function keyOf(expr, ctx) {
   const inner = expr.kind === "paren" ? expr.inner : expr;
   return literalString(inner, ctx) ?? placeholderToken(normalise(textOf2(inner)));
 }
-function valueOf(expr, ctx, path6) {
-  if (--ctx.budget.steps < 0) return unresolvedNode2(expr, ctx, path6);
+function valueOf(expr, ctx, path7) {
+  if (--ctx.budget.steps < 0) return unresolvedNode2(expr, ctx, path7);
   const range2 = rangeIn(ctx, expr);
   switch (expr.kind) {
     case "number":
@@ -23244,29 +23244,29 @@ function valueOf(expr, ctx, path6) {
     case "null":
       return { type: "null", range: range2 };
     case "template":
-      return templateValue(expr, ctx, path6);
+      return templateValue(expr, ctx, path7);
     case "tuple":
-      return { type: "array", range: range2, items: expr.items.map((item, index) => valueOf(item, ctx, [...path6, index])) };
+      return { type: "array", range: range2, items: expr.items.map((item, index) => valueOf(item, ctx, [...path7, index])) };
     case "object":
       return {
         type: "object",
         range: range2,
         entries: expr.items.map(({ key, value }) => {
           const name2 = keyOf(key, ctx);
-          return { key: name2, keyRange: rangeIn(ctx, key), value: valueOf(value, ctx, [...path6, name2]) };
+          return { key: name2, keyRange: rangeIn(ctx, key), value: valueOf(value, ctx, [...path7, name2]) };
         })
       };
     case "traversal": {
       const local = localOf(expr, ctx);
-      if (local) return valueOf(local.attribute.expr, localContext(ctx, expr, local.name, local.attribute), path6);
-      return unresolvedNode2(expr, ctx, path6);
+      if (local) return valueOf(local.attribute.expr, localContext(ctx, expr, local.name, local.attribute), path7);
+      return unresolvedNode2(expr, ctx, path7);
     }
     case "call":
-      return callValue(expr, ctx, path6);
+      return callValue(expr, ctx, path7);
     case "paren":
-      return valueOf(expr.inner, ctx, path6);
+      return valueOf(expr.inner, ctx, path7);
     case "other":
-      return unresolvedNode2(expr, ctx, path6);
+      return unresolvedNode2(expr, ctx, path7);
   }
 }
 function hasUnresolved(node) {
@@ -23283,16 +23283,16 @@ function hasUnresolved(node) {
       return false;
   }
 }
-function callValue(expr, ctx, path6) {
+function callValue(expr, ctx, path7) {
   const range2 = rangeIn(ctx, expr);
   const [first] = expr.args;
   if (expr.name === "jsonencode" && first && expr.args.length === 1) {
-    const inner = valueOf(first, ctx, path6);
+    const inner = valueOf(first, ctx, path7);
     if (!hasUnresolved(inner)) return { type: "string", value: JSON.stringify(toJson(inner)), range: range2 };
   } else if (PASS_THROUGH.has(expr.name) && first && expr.args.length === 1) {
-    return valueOf(first, ctx, path6);
+    return valueOf(first, ctx, path7);
   } else if ((expr.name === "concat" || expr.name === "flatten") && first) {
-    const parts2 = expr.args.map((arg) => valueOf(arg, ctx, [...path6, 0]));
+    const parts2 = expr.args.map((arg) => valueOf(arg, ctx, [...path7, 0]));
     if (parts2.every((part) => part.type === "array")) {
       const items = [];
       const add = (node, depth) => {
@@ -23303,9 +23303,9 @@ function callValue(expr, ctx, path6) {
       return { type: "array", range: range2, items };
     }
   }
-  return unresolvedNode2(expr, ctx, path6);
+  return unresolvedNode2(expr, ctx, path7);
 }
-function templateValue(expr, ctx, path6) {
+function templateValue(expr, ctx, path7) {
   const range2 = rangeIn(ctx, expr);
   const source = expr.file.text;
   const mode = expr.heredoc ? "heredoc" : "quoted";
@@ -23318,7 +23318,7 @@ function templateValue(expr, ctx, path6) {
   if (dynamic.length === 1 && only?.kind === "interpolation" && only.expr) {
     const rest = expr.parts.filter((part) => part.kind === "text").map(textOfPart);
     if (rest.every((text) => text === "")) {
-      const inner = valueOf(only.expr, ctx, path6);
+      const inner = valueOf(only.expr, ctx, path7);
       return inner.type === "array" || inner.type === "object" ? inner : { ...inner, range: range2 };
     }
   }
@@ -23357,7 +23357,7 @@ function soleInterpolation(expr) {
   const blank = expr.parts.every((part) => part.kind !== "text" || decodeTemplate(expr.file.text, [part], mode).text.trim() === "");
   return blank ? only.expr : void 0;
 }
-function replaceMarkers(node, source, parts2, ctx, path6) {
+function replaceMarkers(node, source, parts2, ctx, path7) {
   const partOf = (index) => parts2[Number(index)];
   const literalOf = (part) => {
     if (part.kind !== "interpolation") return void 0;
@@ -23384,24 +23384,24 @@ function replaceMarkers(node, source, parts2, ctx, path6) {
         if (expr) {
           const inner = expr.kind === "call" && expr.name === "jsonencode" && expr.args.length === 1 ? expr.args[0] : expr;
           const sub = part.kind === "interpolation" && !part.expr ? { ...ctx, rangeOverride: node.range } : ctx;
-          const value2 = valueOf(inner, sub, path6);
+          const value2 = valueOf(inner, sub, path7);
           return value2.type === "array" || value2.type === "object" ? value2 : { ...value2, range: node.range };
         }
         const expression = normalise(partExpression(source, part));
-        return { type: "unresolved", expression, hint: policyHint(path6, expression), range: node.range };
+        return { type: "unresolved", expression, hint: policyHint(path7, expression), range: node.range };
       }
       const unresolved = [...node.unresolved ?? []];
       const value = replaceIn(node.value, unresolved);
       return unresolved.length > 0 ? { ...node, value, unresolved } : { ...node, value };
     }
     case "array":
-      return { ...node, items: node.items.map((item, index) => replaceMarkers(item, source, parts2, ctx, [...path6, index])) };
+      return { ...node, items: node.items.map((item, index) => replaceMarkers(item, source, parts2, ctx, [...path7, index])) };
     case "object":
       return {
         ...node,
         entries: node.entries.map((entry2) => {
           const key = entry2.key.includes("\uE000") ? replaceIn(entry2.key, []) : entry2.key;
-          return { ...entry2, key, value: replaceMarkers(entry2.value, source, parts2, ctx, [...path6, key]) };
+          return { ...entry2, key, value: replaceMarkers(entry2.value, source, parts2, ctx, [...path7, key]) };
         })
       };
     default:
@@ -23431,23 +23431,23 @@ function filePath(expr, ctx) {
 }
 function fileJson(expr, ctx, options) {
   const [pathExpr, varsExpr] = expr.args;
-  const path6 = pathExpr ? filePath(pathExpr, ctx) : void 0;
-  if (!path6) return { kind: "unresolved", expression: normalise(textOf2(expr)) };
-  const text = options.readFile?.(path6);
-  if (text === void 0) return { kind: "missing-file", path: path6 };
+  const path7 = pathExpr ? filePath(pathExpr, ctx) : void 0;
+  if (!path7) return { kind: "unresolved", expression: normalise(textOf2(expr)) };
+  const text = options.readFile?.(path7);
+  if (text === void 0) return { kind: "missing-file", path: path7 };
   if (expr.name === "file") {
     const parsed2 = parseJson(text);
-    return parsed2.ok ? { kind: "node", node: parsed2.node, file: path6 } : { kind: "invalid", file: path6, range: parsed2.range, message: parsed2.message };
+    return parsed2.ok ? { kind: "node", node: parsed2.node, file: path7 } : { kind: "invalid", file: path7, range: parsed2.range, message: parsed2.message };
   }
-  const jsonFile = { path: path6, text, lineStarts: [0], body: { attributes: [], blocks: [] } };
+  const jsonFile = { path: path7, text, lineStarts: [0], body: { attributes: [], blocks: [] } };
   for (let i6 = text.indexOf("\n"); i6 !== -1; i6 = text.indexOf("\n", i6 + 1)) jsonFile.lineStarts.push(i6 + 1);
   const templateVars = /* @__PURE__ */ new Map();
   const vars = varsExpr?.kind === "paren" ? varsExpr.inner : varsExpr;
   if (vars?.kind === "object") for (const item of vars.items) templateVars.set(keyOf(item.key, ctx), item.value);
   const parts2 = scanTemplate(text);
   const parsed = parseTemplateJson(text, parts2, "heredoc", (start2, end2) => rangeOfOffsets(jsonFile, start2, end2));
-  if (!parsed.ok) return { kind: "invalid", file: path6, range: parsed.range, message: parsed.message };
-  return { kind: "node", node: replaceMarkers(parsed.node, text, parts2, { ...ctx, templateVars }, []), file: path6 };
+  if (!parsed.ok) return { kind: "invalid", file: path7, range: parsed.range, message: parsed.message };
+  return { kind: "node", node: replaceMarkers(parsed.node, text, parts2, { ...ctx, templateVars }, []), file: path7 };
 }
 function policySource(expr, ctx, options) {
   switch (expr.kind) {
@@ -26134,14 +26134,14 @@ var init_readFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js"() {
     filePromises = {};
     fileIntercept = {};
-    readFile3 = (path6, options) => {
-      if (fileIntercept[path6] !== void 0) {
-        return fileIntercept[path6];
+    readFile3 = (path7, options) => {
+      if (fileIntercept[path7] !== void 0) {
+        return fileIntercept[path7];
       }
-      if (!filePromises[path6] || options?.ignoreCache) {
-        filePromises[path6] = fsReadFile(path6, "utf8");
+      if (!filePromises[path7] || options?.ignoreCache) {
+        filePromises[path7] = fsReadFile(path7, "utf8");
       }
-      return filePromises[path6];
+      return filePromises[path7];
     };
   }
 });
@@ -26253,8 +26253,8 @@ var init_externalDataInterceptor = __esm({
       getFileRecord() {
         return fileIntercept;
       },
-      interceptFile(path6, contents) {
-        fileIntercept[path6] = Promise.resolve(contents);
+      interceptFile(path7, contents) {
+        fileIntercept[path7] = Promise.resolve(contents);
       },
       getTokenRecord() {
         return tokenIntercept;
@@ -29276,8 +29276,8 @@ var init_createConfigValueProvider = __esm({
               return endpoint.url.href;
             }
             if ("hostname" in endpoint) {
-              const { protocol, hostname, port, path: path6 } = endpoint;
-              return `${protocol}//${hostname}${port ? ":" + port : ""}${path6}`;
+              const { protocol, hostname, port, path: path7 } = endpoint;
+              return `${protocol}//${hostname}${port ? ":" + port : ""}${path7}`;
             }
           }
           return endpoint;
@@ -29653,18 +29653,18 @@ var getAttrPathList;
 var init_getAttrPathList = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/getAttrPathList.js"() {
     init_types2();
-    getAttrPathList = (path6) => {
-      const parts2 = path6.split(".");
+    getAttrPathList = (path7) => {
+      const parts2 = path7.split(".");
       const pathList = [];
       for (const part of parts2) {
         const squareBracketIndex = part.indexOf("[");
         if (squareBracketIndex !== -1) {
           if (part.indexOf("]") !== part.length - 1) {
-            throw new EndpointError(`Path: '${path6}' does not end with ']'`);
+            throw new EndpointError(`Path: '${path7}' does not end with ']'`);
           }
           const arrayIndex = part.slice(squareBracketIndex + 1, -1);
           if (Number.isNaN(parseInt(arrayIndex))) {
-            throw new EndpointError(`Invalid array index: '${arrayIndex}' in path: '${path6}'`);
+            throw new EndpointError(`Invalid array index: '${arrayIndex}' in path: '${path7}'`);
           }
           if (squareBracketIndex !== 0) {
             pathList.push(part.slice(0, squareBracketIndex));
@@ -29685,9 +29685,9 @@ var init_getAttr = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/getAttr.js"() {
     init_types2();
     init_getAttrPathList();
-    getAttr = (value, path6) => getAttrPathList(path6).reduce((acc, index) => {
+    getAttr = (value, path7) => getAttrPathList(path7).reduce((acc, index) => {
       if (typeof acc !== "object") {
-        throw new EndpointError(`Index '${index}' in '${path6}' not found in '${JSON.stringify(value)}'`);
+        throw new EndpointError(`Index '${index}' in '${path7}' not found in '${JSON.stringify(value)}'`);
       } else if (Array.isArray(acc)) {
         const i6 = parseInt(index);
         return acc[i6 < 0 ? acc.length + i6 : i6];
@@ -29748,8 +29748,8 @@ var init_parseURL = __esm({
             return value;
           }
           if (typeof value === "object" && "hostname" in value) {
-            const { hostname: hostname2, port, protocol: protocol2 = "", path: path6 = "", query = {} } = value;
-            const url = new URL(`${protocol2}//${hostname2}${port ? `:${port}` : ""}${path6}`);
+            const { hostname: hostname2, port, protocol: protocol2 = "", path: path7 = "", query = {} } = value;
+            const url = new URL(`${protocol2}//${hostname2}${port ? `:${port}` : ""}${path7}`);
             url.search = Object.entries(query).map(([k5, v]) => `${k5}=${v}`).join("&");
             return url;
           }
@@ -31598,29 +31598,29 @@ var init_HttpBindingNormalizedSchema = __esm({
       response.syntheticBodySchema = createBodySchema(schema, bodyMemberNames, bodyMemberSchemas);
       return bindings;
     };
-    buildPathSegments = (path6) => {
+    buildPathSegments = (path7) => {
       const segments = [];
       let offset = 0;
-      for (const match of path6.matchAll(/\{([^{}+]+)(\+)?\}/g)) {
+      for (const match of path7.matchAll(/\{([^{}+]+)(\+)?\}/g)) {
         if (match.index > offset) {
-          segments.push([path6.slice(offset, match.index), 0]);
+          segments.push([path7.slice(offset, match.index), 0]);
         }
         segments.push([match[1], match[2] ? 2 : 1]);
         offset = match.index + match[0].length;
       }
-      if (segments.length && offset < path6.length) {
-        segments.push([path6.slice(offset), 0]);
+      if (segments.length && offset < path7.length) {
+        segments.push([path7.slice(offset), 0]);
       }
       return segments.length ? segments : void 0;
     };
     buildHttpOperationBindings = (schema) => {
       const { http, endpoint } = translateTraits(schema.traits ?? {});
-      const [path6, search] = http?.[1].split("?") ?? [];
+      const [path7, search] = http?.[1].split("?") ?? [];
       return [
         http?.[0],
-        path6,
+        path7,
         search ? [...new URLSearchParams(search)] : [],
-        path6 ? buildPathSegments(path6) : void 0,
+        path7 ? buildPathSegments(path7) : void 0,
         endpoint?.[0]
       ];
     };
@@ -33654,10 +33654,10 @@ var init_HttpBindingProtocol = __esm({
         if (endpoint) {
           this.updateServiceEndpoint(request, endpoint);
           this.setHostPrefix(request, operationSchema, input, operation2);
-          const [method, path6, staticQuery] = operation2;
+          const [method, path7, staticQuery] = operation2;
           if (method) {
             request.method = method;
-            request.path = request.path === "/" ? path6 : request.path + path6;
+            request.path = request.path === "/" ? path7 : request.path + path7;
             for (const [key, value] of staticQuery) {
               query[key] = value;
             }
@@ -33799,10 +33799,10 @@ var init_HttpBindingProtocol = __esm({
         return this.serializer.flush();
       }
       serializePath(segments, labels, bindings) {
-        let path6 = "";
+        let path7 = "";
         for (const [value, kind] of segments) {
           if (kind === 0) {
-            path6 += value;
+            path7 += value;
             continue;
           }
           const replacement = labels?.[value];
@@ -33810,12 +33810,12 @@ var init_HttpBindingProtocol = __esm({
             if (hasOwn(bindings.byName, value) && bindings.byName[value][2] === 33) {
               throw new Error(`No value provided for input HTTP label: ${value}.`);
             }
-            path6 += `{${value}${kind === 2 ? "+" : ""}}`;
+            path7 += `{${value}${kind === 2 ? "+" : ""}}`;
           } else {
-            path6 += kind === 2 ? replacement.split("/").map(extendedEncodeURIComponent).join("/") : extendedEncodeURIComponent(replacement);
+            path7 += kind === 2 ? replacement.split("/").map(extendedEncodeURIComponent).join("/") : extendedEncodeURIComponent(replacement);
           }
         }
-        return path6;
+        return path7;
       }
       async deserializeResponse(operationSchema, context, response) {
         const deserializer = this.deserializer;
@@ -34051,11 +34051,11 @@ var init_AbstractRpcV2Protocol = __esm({
           this.applyEmptyBody(request);
         }
         const { service, operation: operation2 } = getSmithyContext(context);
-        const path6 = `/service/${service}/operation/${operation2}`;
+        const path7 = `/service/${service}/operation/${operation2}`;
         if (request.path.endsWith("/")) {
-          request.path += path6.slice(1);
+          request.path += path7.slice(1);
         } else {
-          request.path += path6;
+          request.path += path7;
         }
         return request;
       }
@@ -34137,8 +34137,8 @@ var init_requestBuilder = __esm({
         return this;
       }
       p(memberName, labelValueProvider, uriLabel, isGreedyLabel) {
-        this.resolvePathStack.push((path6) => {
-          this.path = resolvedPath(path6, this.input, memberName, labelValueProvider, uriLabel, isGreedyLabel);
+        this.resolvePathStack.push((path7) => {
+          this.path = resolvedPath(path7, this.input, memberName, labelValueProvider, uriLabel, isGreedyLabel);
         });
         return this;
       }
@@ -37036,9 +37036,9 @@ var init_createPaginator = __esm({
       command5 = withCommand(command5) ?? command5;
       return await client.send(command5, ...args2);
     };
-    get = (fromObject, path6) => {
+    get = (fromObject, path7) => {
       let cursor2 = fromObject;
-      const pathComponents = path6.split(".");
+      const pathComponents = path7.split(".");
       for (const step of pathComponents) {
         if (!cursor2 || typeof cursor2 !== "object") {
           return void 0;
@@ -41901,10 +41901,10 @@ ${longDate}
 ${credentialScope}
 ${toHex2(hashedRequest)}`;
       }
-      getCanonicalPath({ path: path6 }) {
+      getCanonicalPath({ path: path7 }) {
         if (this.uriEscapePath) {
           const normalizedPathSegments = [];
-          for (const pathSegment of path6.split("/")) {
+          for (const pathSegment of path7.split("/")) {
             if (pathSegment?.length === 0) {
               continue;
             }
@@ -41917,11 +41917,11 @@ ${toHex2(hashedRequest)}`;
               normalizedPathSegments.push(pathSegment);
             }
           }
-          const normalizedPath = `${path6?.startsWith("/") ? "/" : ""}${normalizedPathSegments.join("/")}${normalizedPathSegments.length > 0 && path6?.endsWith("/") ? "/" : ""}`;
+          const normalizedPath = `${path7?.startsWith("/") ? "/" : ""}${normalizedPathSegments.join("/")}${normalizedPathSegments.length > 0 && path7?.endsWith("/") ? "/" : ""}`;
           const doubleEncoded = escapeUri2(normalizedPath);
           return doubleEncoded.replace(/%2F/g, "/");
         }
-        return path6;
+        return path7;
       }
       validateResolvedCredentials(credentials) {
         if (typeof credentials !== "object" || typeof credentials.accessKeyId !== "string" || typeof credentials.secretAccessKey !== "string") {
@@ -43126,12 +43126,12 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             const password = request.password ?? "";
             auth = `${username}:${password}`;
           }
-          let path6 = request.path;
+          let path7 = request.path;
           if (queryString) {
-            path6 += `?${queryString}`;
+            path7 += `?${queryString}`;
           }
           if (request.fragment) {
-            path6 += `#${request.fragment}`;
+            path7 += `#${request.fragment}`;
           }
           let hostname = request.hostname ?? "";
           if (hostname[0] === "[" && hostname.endsWith("]")) {
@@ -43143,7 +43143,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             headers: request.headers,
             host: hostname,
             method: request.method,
-            path: path6,
+            path: path7,
             port: request.port,
             agent,
             auth
@@ -43565,16 +43565,16 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             reject(err2);
           };
           const queryString = query ? buildQueryString2(query) : "";
-          let path6 = request.path;
+          let path7 = request.path;
           if (queryString) {
-            path6 += `?${queryString}`;
+            path7 += `?${queryString}`;
           }
           if (request.fragment) {
-            path6 += `#${request.fragment}`;
+            path7 += `#${request.fragment}`;
           }
           const clientHttp2Stream = session.request({
             ...request.headers,
-            [constants.HTTP2_HEADER_PATH]: path6,
+            [constants.HTTP2_HEADER_PATH]: path7,
             [constants.HTTP2_HEADER_METHOD]: method
           });
           if (effectiveRequestTimeout) {
@@ -51915,8 +51915,8 @@ var require_dist_cjs11 = __commonJS({
 var require_dist_cjs12 = __commonJS({
   "node_modules/@aws-sdk/credential-provider-process/dist-cjs/index.js"(exports) {
     var { externalDataInterceptor: externalDataInterceptor2, CredentialsProviderError: CredentialsProviderError2, parseKnownFiles: parseKnownFiles2, getProfileName: getProfileName2 } = (init_config2(), __toCommonJS(config_exports));
-    var { exec: exec2 } = __require("node:child_process");
-    var { promisify: promisify3 } = __require("node:util");
+    var { exec: exec3 } = __require("node:child_process");
+    var { promisify: promisify4 } = __require("node:util");
     var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
     var getValidatedProcessCredentials = (profileName, data, profiles) => {
       if (data.Version !== 1) {
@@ -51952,7 +51952,7 @@ var require_dist_cjs12 = __commonJS({
       if (profiles[profileName]) {
         const credentialProcess = profile["credential_process"];
         if (credentialProcess !== void 0) {
-          const execPromise = promisify3(externalDataInterceptor2?.getTokenRecord?.().exec ?? exec2);
+          const execPromise = promisify4(externalDataInterceptor2?.getTokenRecord?.().exec ?? exec3);
           try {
             const { stdout } = await execPromise(credentialProcess);
             let data;
@@ -56464,11 +56464,11 @@ function makeFinding(spec) {
   if (spec.docsUrl) finding.docsUrl = spec.docsUrl;
   return finding;
 }
-function pointerOfPath(sent, path6) {
+function pointerOfPath(sent, path7) {
   let pointer = "";
   let node = sent;
   let at = "value";
-  for (const element of path6) {
+  for (const element of path7) {
     if (element.index !== void 0) {
       if (!Array.isArray(node) || element.index >= node.length) break;
       node = node[element.index];
@@ -56486,7 +56486,7 @@ function pointerOfPath(sent, path6) {
       break;
     }
   }
-  return path6.length > 0 ? { pointer, at } : void 0;
+  return path7.length > 0 ? { pointer, at } : void 0;
 }
 function locate(prepared, finding) {
   const location = finding.locations?.[0];
@@ -56838,10 +56838,10 @@ var init_access_analyzer = __esm({
 });
 
 // src/action/run-action.ts
-import { execFile as execFile2 } from "node:child_process";
+import { execFile as execFile3 } from "node:child_process";
 import { appendFile, mkdir, readFile as readFile5, writeFile } from "node:fs/promises";
-import path5 from "node:path";
-import { promisify as promisify2 } from "node:util";
+import path6 from "node:path";
+import { promisify as promisify3 } from "node:util";
 
 // src/config.ts
 var import_ignore = __toESM(require_ignore(), 1);
@@ -57053,7 +57053,7 @@ function kindResolver(config) {
     return patterns?.length ? [{ kind, rules: (0, import_ignore.default)().add(patterns) }] : [];
   });
   if (matchers.length === 0) return () => void 0;
-  return (path6) => path6.startsWith("../") || path6.startsWith("/") ? void 0 : matchers.find((m3) => m3.rules.ignores(path6))?.kind;
+  return (path7) => path7.startsWith("../") || path7.startsWith("/") ? void 0 : matchers.find((m3) => m3.rules.ignores(path7))?.kind;
 }
 function failsAt(severity, failOn) {
   if (failOn === "never") return false;
@@ -60163,13 +60163,13 @@ function policyPaths(policy) {
 function passedToAllows(entries, services) {
   return services.some((service) => entries.every((values) => values.some((v) => matchesWildcard(v, service, { ignoreCase: true }))));
 }
-function grantLevel(path6, grant) {
+function grantLevel(path7, grant) {
   let level;
   if (grant.breadth === "unscoped") level = 2;
-  else if (path6.scoped === "ignore" || grant.breadth === "self" && path6.scoped === "unless-self") return void 0;
+  else if (path7.scoped === "ignore" || grant.breadth === "self" && path7.scoped === "unless-self") return void 0;
   else level = 1;
   if (grant.action === "iam:PassRole" && grant.passedToService !== void 0) {
-    if (grant.passedToService !== "unknown" && path6.passedTo && !passedToAllows(grant.passedToService, path6.passedTo)) return void 0;
+    if (grant.passedToService !== "unknown" && path7.passedTo && !passedToAllows(grant.passedToService, path7.passedTo)) return void 0;
     level -= 1;
   }
   if (grant.narrowed) level -= 1;
@@ -60177,10 +60177,10 @@ function grantLevel(path6, grant) {
 }
 var groupKey = (group4) => [...group4].sort().join(",");
 var SHORTER_PATHS = new Map(
-  ESCALATION_PATHS.map((path6) => {
-    const own = new Set(path6.requires.map(groupKey));
-    const shorter = ESCALATION_PATHS.filter((other) => other !== path6 && other.requires.every((g5) => own.has(groupKey(g5))));
-    return [path6.id, shorter.map((p3) => p3.id)];
+  ESCALATION_PATHS.map((path7) => {
+    const own = new Set(path7.requires.map(groupKey));
+    const shorter = ESCALATION_PATHS.filter((other) => other !== path7 && other.requires.every((g5) => own.has(groupKey(g5))));
+    return [path7.id, shorter.map((p3) => p3.id)];
   })
 );
 function completePaths(grants, denied = /* @__PURE__ */ new Set()) {
@@ -60190,14 +60190,14 @@ function completePaths(grants, denied = /* @__PURE__ */ new Set()) {
     byAction.set(grant.action, [...byAction.get(grant.action) ?? [], grant]);
   }
   const matches = /* @__PURE__ */ new Map();
-  for (const path6 of ESCALATION_PATHS) {
+  for (const path7 of ESCALATION_PATHS) {
     const chosen = [];
     let level = 2;
-    for (const group4 of path6.requires) {
+    for (const group4 of path7.requires) {
       let best;
       for (const action of group4) {
         for (const grant of byAction.get(action) ?? []) {
-          const l3 = grantLevel(path6, grant);
+          const l3 = grantLevel(path7, grant);
           if (l3 !== void 0 && (best === void 0 || l3 > best.level)) best = { grant, level: l3 };
         }
       }
@@ -60205,7 +60205,7 @@ function completePaths(grants, denied = /* @__PURE__ */ new Set()) {
       chosen.push(best.grant);
       level = Math.min(level, best.level);
     }
-    if (chosen.length === path6.requires.length) matches.set(path6.id, { path: path6, chosen, level });
+    if (chosen.length === path7.requires.length) matches.set(path7.id, { path: path7, chosen, level });
   }
   return [...matches.values()].filter(
     (m3) => !(SHORTER_PATHS.get(m3.path.id) ?? []).some((id) => (matches.get(id)?.level ?? -1) >= m3.level)
@@ -65136,6 +65136,342 @@ function packageJson() {
 var VERSION = JSON.parse(readFileSync3(packageJson(), "utf8")).version;
 var TOOL_NAME = "iam-policy-review";
 
+// node_modules/diff/libesm/patch/parse.js
+function parsePatch(uniDiff) {
+  const diffstr = uniDiff.split(/\n/), list2 = [];
+  let i6 = 0;
+  function isGitDiffHeader(line) {
+    return /^diff --git /.test(line);
+  }
+  function isDiffHeader(line) {
+    return isGitDiffHeader(line) || /^Index:\s/.test(line) || /^diff(?: -r \w+)+\s/.test(line);
+  }
+  function isFileHeader(line) {
+    return /^(---|\+\+\+)\s/.test(line);
+  }
+  function isHunkHeader(line) {
+    return /^@@\s/.test(line);
+  }
+  function parseIndex() {
+    var _a2;
+    const index = {};
+    index.hunks = [];
+    list2.push(index);
+    let seenDiffHeader = false;
+    while (i6 < diffstr.length) {
+      const line = diffstr[i6];
+      if (isFileHeader(line) || isHunkHeader(line)) {
+        break;
+      }
+      if (isGitDiffHeader(line)) {
+        if (seenDiffHeader) {
+          return;
+        }
+        seenDiffHeader = true;
+        index.isGit = true;
+        const paths = parseGitDiffHeader(line);
+        if (paths) {
+          index.oldFileName = paths.oldFileName;
+          index.newFileName = paths.newFileName;
+        }
+        i6++;
+        while (i6 < diffstr.length) {
+          const extLine = diffstr[i6];
+          if (isFileHeader(extLine) || isHunkHeader(extLine) || isDiffHeader(extLine)) {
+            break;
+          }
+          const renameFromMatch = /^rename from (.*)/.exec(extLine);
+          if (renameFromMatch) {
+            index.oldFileName = "a/" + unquoteIfQuoted(renameFromMatch[1]);
+            index.isRename = true;
+          }
+          const renameToMatch = /^rename to (.*)/.exec(extLine);
+          if (renameToMatch) {
+            index.newFileName = "b/" + unquoteIfQuoted(renameToMatch[1]);
+            index.isRename = true;
+          }
+          const copyFromMatch = /^copy from (.*)/.exec(extLine);
+          if (copyFromMatch) {
+            index.oldFileName = "a/" + unquoteIfQuoted(copyFromMatch[1]);
+            index.isCopy = true;
+          }
+          const copyToMatch = /^copy to (.*)/.exec(extLine);
+          if (copyToMatch) {
+            index.newFileName = "b/" + unquoteIfQuoted(copyToMatch[1]);
+            index.isCopy = true;
+          }
+          const newFileModeMatch = /^new file mode (\d+)/.exec(extLine);
+          if (newFileModeMatch) {
+            index.isCreate = true;
+            index.newMode = newFileModeMatch[1];
+          }
+          const deletedFileModeMatch = /^deleted file mode (\d+)/.exec(extLine);
+          if (deletedFileModeMatch) {
+            index.isDelete = true;
+            index.oldMode = deletedFileModeMatch[1];
+          }
+          const oldModeMatch = /^old mode (\d+)/.exec(extLine);
+          if (oldModeMatch) {
+            index.oldMode = oldModeMatch[1];
+          }
+          const newModeMatch = /^new mode (\d+)/.exec(extLine);
+          if (newModeMatch) {
+            index.newMode = newModeMatch[1];
+          }
+          if (/^Binary files /.test(extLine)) {
+            index.isBinary = true;
+          }
+          i6++;
+        }
+        continue;
+      } else if (isDiffHeader(line)) {
+        if (seenDiffHeader) {
+          return;
+        }
+        seenDiffHeader = true;
+        const headerMatch = /^(?:Index:|diff(?: -r \w+)+)\s+/.exec(line);
+        if (headerMatch) {
+          index.index = line.substring(headerMatch[0].length).trim();
+        }
+      }
+      i6++;
+    }
+    parseFileHeader(index);
+    parseFileHeader(index);
+    if (index.oldFileName === void 0 !== (index.newFileName === void 0)) {
+      throw new Error("Missing " + (index.oldFileName !== void 0 ? '"+++ ..."' : '"--- ..."') + " file header for " + ((_a2 = index.oldFileName) !== null && _a2 !== void 0 ? _a2 : index.newFileName));
+    }
+    while (i6 < diffstr.length) {
+      const line = diffstr[i6];
+      if (isDiffHeader(line) || isFileHeader(line) || /^===================================================================/.test(line)) {
+        break;
+      } else if (isHunkHeader(line)) {
+        index.hunks.push(parseHunk());
+      } else {
+        i6++;
+      }
+    }
+  }
+  function parseGitDiffHeader(line) {
+    const rest = line.substring("diff --git ".length);
+    if (rest.startsWith('"')) {
+      const oldPath = parseQuotedFileName(rest);
+      if (oldPath === null) {
+        return null;
+      }
+      const afterOld = rest.substring(oldPath.rawLength + 1);
+      let newFileName;
+      if (afterOld.startsWith('"')) {
+        const newPath = parseQuotedFileName(afterOld);
+        if (newPath === null) {
+          return null;
+        }
+        newFileName = newPath.fileName;
+      } else {
+        newFileName = afterOld;
+      }
+      return {
+        oldFileName: oldPath.fileName,
+        newFileName
+      };
+    }
+    const quoteIdx = rest.indexOf('"');
+    if (quoteIdx > 0) {
+      const oldFileName = rest.substring(0, quoteIdx - 1);
+      const newPath = parseQuotedFileName(rest.substring(quoteIdx));
+      if (newPath === null) {
+        return null;
+      }
+      return {
+        oldFileName,
+        newFileName: newPath.fileName
+      };
+    }
+    if (rest.startsWith("a/")) {
+      const splits = [];
+      let idx = 0;
+      while (true) {
+        idx = rest.indexOf(" b/", idx + 1);
+        if (idx === -1) {
+          break;
+        }
+        splits.push(idx);
+      }
+      if (splits.length > 0) {
+        const mid = splits[Math.floor(splits.length / 2)];
+        return {
+          oldFileName: rest.substring(0, mid),
+          newFileName: rest.substring(mid + 1)
+        };
+      }
+    }
+    return null;
+  }
+  function unquoteIfQuoted(s2) {
+    if (s2.startsWith('"')) {
+      const parsed = parseQuotedFileName(s2);
+      if (parsed) {
+        return parsed.fileName;
+      }
+    }
+    return s2;
+  }
+  function parseQuotedFileName(s2) {
+    if (!s2.startsWith('"')) {
+      return null;
+    }
+    let result = "";
+    let j5 = 1;
+    while (j5 < s2.length) {
+      if (s2[j5] === '"') {
+        return { fileName: result, rawLength: j5 + 1 };
+      }
+      if (s2[j5] === "\\" && j5 + 1 < s2.length) {
+        j5++;
+        switch (s2[j5]) {
+          case "a":
+            result += "\x07";
+            break;
+          case "b":
+            result += "\b";
+            break;
+          case "f":
+            result += "\f";
+            break;
+          case "n":
+            result += "\n";
+            break;
+          case "r":
+            result += "\r";
+            break;
+          case "t":
+            result += "	";
+            break;
+          case "v":
+            result += "\v";
+            break;
+          case "\\":
+            result += "\\";
+            break;
+          case '"':
+            result += '"';
+            break;
+          case "0":
+          case "1":
+          case "2":
+          case "3":
+          case "4":
+          case "5":
+          case "6":
+          case "7": {
+            if (j5 + 2 >= s2.length || s2[j5 + 1] < "0" || s2[j5 + 1] > "7" || s2[j5 + 2] < "0" || s2[j5 + 2] > "7") {
+              return null;
+            }
+            const bytes = [parseInt(s2.substring(j5, j5 + 3), 8)];
+            j5 += 3;
+            while (s2[j5] === "\\" && s2[j5 + 1] >= "0" && s2[j5 + 1] <= "7") {
+              if (j5 + 3 >= s2.length || s2[j5 + 2] < "0" || s2[j5 + 2] > "7" || s2[j5 + 3] < "0" || s2[j5 + 3] > "7") {
+                return null;
+              }
+              bytes.push(parseInt(s2.substring(j5 + 1, j5 + 4), 8));
+              j5 += 4;
+            }
+            result += new TextDecoder("utf-8").decode(new Uint8Array(bytes));
+            continue;
+          }
+          // Note that in C, there are also three kinds of hex escape sequences:
+          // - \xhh
+          // - \uhhhh
+          // - \Uhhhhhhhh
+          // We do not bother to parse them here because, so far as we know,
+          // they are never emitted by any tools that generate unified diff
+          // format diffs, and so for now jsdiff does not consider them legal.
+          default:
+            return null;
+        }
+      } else {
+        result += s2[j5];
+      }
+      j5++;
+    }
+    return null;
+  }
+  function parseFileHeader(index) {
+    const fileHeaderMatch = /^(---|\+\+\+)\s+/.exec(diffstr[i6]);
+    if (fileHeaderMatch) {
+      const prefix = fileHeaderMatch[1], data = diffstr[i6].substring(3).trim().split("	", 2), header = (data[1] || "").trim();
+      let fileName = data[0];
+      if (fileName.startsWith('"')) {
+        fileName = unquoteIfQuoted(fileName);
+      } else {
+        fileName = fileName.replace(/\\\\/g, "\\");
+      }
+      if (prefix === "---") {
+        index.oldFileName = fileName;
+        index.oldHeader = header;
+      } else {
+        index.newFileName = fileName;
+        index.newHeader = header;
+      }
+      i6++;
+    }
+  }
+  function parseHunk() {
+    var _a2;
+    const chunkHeaderIndex = i6, chunkHeaderLine = diffstr[i6++], chunkHeader = chunkHeaderLine.split(/@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/);
+    const hunk = {
+      oldStart: +chunkHeader[1],
+      oldLines: typeof chunkHeader[2] === "undefined" ? 1 : +chunkHeader[2],
+      newStart: +chunkHeader[3],
+      newLines: typeof chunkHeader[4] === "undefined" ? 1 : +chunkHeader[4],
+      lines: []
+    };
+    if (hunk.oldLines === 0) {
+      hunk.oldStart += 1;
+    }
+    if (hunk.newLines === 0) {
+      hunk.newStart += 1;
+    }
+    let addCount = 0, removeCount = 0;
+    for (; i6 < diffstr.length && (removeCount < hunk.oldLines || addCount < hunk.newLines || ((_a2 = diffstr[i6]) === null || _a2 === void 0 ? void 0 : _a2.startsWith("\\"))); i6++) {
+      const operation2 = diffstr[i6].length == 0 && i6 != diffstr.length - 1 ? " " : diffstr[i6][0];
+      if (operation2 === "+" || operation2 === "-" || operation2 === " " || operation2 === "\\") {
+        hunk.lines.push(diffstr[i6]);
+        if (operation2 === "+") {
+          addCount++;
+        } else if (operation2 === "-") {
+          removeCount++;
+        } else if (operation2 === " ") {
+          addCount++;
+          removeCount++;
+        }
+      } else {
+        throw new Error(`Hunk at line ${chunkHeaderIndex + 1} contained invalid line ${diffstr[i6]}`);
+      }
+    }
+    if (!addCount && hunk.newLines === 1) {
+      hunk.newLines = 0;
+    }
+    if (!removeCount && hunk.oldLines === 1) {
+      hunk.oldLines = 0;
+    }
+    if (addCount !== hunk.newLines) {
+      throw new Error("Added line count did not match for hunk at line " + (chunkHeaderIndex + 1));
+    }
+    if (removeCount !== hunk.oldLines) {
+      throw new Error("Removed line count did not match for hunk at line " + (chunkHeaderIndex + 1));
+    }
+    if (i6 < diffstr.length && diffstr[i6] && /^[+ -]/.test(diffstr[i6]) && !isFileHeader(diffstr[i6])) {
+      throw new Error("Hunk at line " + (chunkHeaderIndex + 1) + " has more lines than expected (expected " + hunk.oldLines + " old lines and " + hunk.newLines + " new lines)");
+    }
+    return hunk;
+  }
+  while (i6 < diffstr.length) {
+    parseIndex();
+  }
+  return list2;
+}
+
 // src/report/summary.ts
 function countBySeverity(findings) {
   const counts = { error: 0, warning: 0, note: 0 };
@@ -65415,8 +65751,8 @@ init_positioned();
 import { posix as posix3 } from "node:path";
 var loadCloudFormation = () => Promise.resolve().then(() => (init_cloudformation(), cloudformation_exports));
 var loadTerraform = () => Promise.resolve().then(() => (init_terraform(), terraform_exports));
-function inputFormatOf(path6) {
-  const name2 = posix3.basename(path6).toLowerCase();
+function inputFormatOf(path7) {
+  const name2 = posix3.basename(path7).toLowerCase();
   if (name2.endsWith(".tf")) return "terraform";
   if (name2.endsWith(".json")) return "json";
   if (/\.(ya?ml|template|cfn)$/.test(name2)) return "yaml";
@@ -65915,13 +66251,13 @@ async function changedFiles(root6, baseCommit) {
       const to = tokens[i6++];
       files.push({ path: to, basePath: to, status: "added" });
     } else {
-      const path6 = tokens[i6++];
+      const path7 = tokens[i6++];
       const status = code === "A" ? "added" : code === "D" ? "deleted" : "modified";
-      files.push({ path: path6, basePath: path6, status });
+      files.push({ path: path7, basePath: path7, status });
     }
   }
   const untracked = await git(root6, ["ls-files", "--others", "--exclude-standard", "-z"]);
-  for (const path6 of untracked.split("\0").filter(Boolean)) files.push({ path: path6, basePath: path6, status: "added" });
+  for (const path7 of untracked.split("\0").filter(Boolean)) files.push({ path: path7, basePath: path7, status: "added" });
   return files;
 }
 async function mergeBase(root6, ref) {
@@ -65931,9 +66267,9 @@ async function mergeBase(root6, ref) {
     return ref;
   }
 }
-async function readAtCommit(root6, commit, path6) {
+async function readAtCommit(root6, commit, path7) {
   try {
-    const { stdout } = await run2("git", ["cat-file", "blob", `${commit}:${path6}`], {
+    const { stdout } = await run2("git", ["cat-file", "blob", `${commit}:${path7}`], {
       cwd: root6,
       maxBuffer: 64 * 1024 * 1024,
       encoding: "buffer"
@@ -65944,8 +66280,8 @@ async function readAtCommit(root6, commit, path6) {
   }
 }
 function commitReader(root6, commit, toRootPath) {
-  return (path6) => {
-    const inRepo = toRootPath(path6);
+  return (path7) => {
+    const inRepo = toRootPath(path7);
     if (inRepo === void 0) return void 0;
     try {
       const bytes = execFileSync("git", ["cat-file", "blob", `${commit}:${inRepo}`], { cwd: root6, maxBuffer: 6 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
@@ -65968,7 +66304,7 @@ function pairKey(doc, basePathOf) {
   return `${scope}\0${localOrigin(doc)}\0${doc.kind}`;
 }
 function pairPolicies(head, base, renames = /* @__PURE__ */ new Map()) {
-  const basePathOf = (path6) => renames.get(path6) ?? path6;
+  const basePathOf = (path7) => renames.get(path7) ?? path7;
   const before = /* @__PURE__ */ new Map();
   for (const doc of base) {
     const key = pairKey(doc, (p3) => p3);
@@ -66448,11 +66784,37 @@ function baseFromEvent(eventName, payload2) {
   }
 }
 
+// src/action/changed-lines.ts
+import { execFile as execFile2 } from "node:child_process";
+import path5 from "node:path";
+import { promisify as promisify2 } from "node:util";
+var exec = promisify2(execFile2);
+async function changedLines(cwd, base) {
+  const out2 = /* @__PURE__ */ new Map();
+  try {
+    const root6 = (await exec("git", ["rev-parse", "--show-toplevel"], { cwd, encoding: "utf8" })).stdout.trim();
+    const { stdout } = await exec("git", ["diff", "-U0", "--no-color", "--no-ext-diff", "-M", base, "--"], { cwd: root6, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    for (const file of parsePatch(stdout)) {
+      const name2 = file.newFileName?.replace(/^b\//, "");
+      if (!name2 || name2 === "/dev/null") continue;
+      const lines = /* @__PURE__ */ new Set();
+      for (const hunk of file.hunks) {
+        let line = hunk.newStart;
+        for (const text of hunk.lines) if (text[0] === "+") lines.add(line++);
+      }
+      out2.set(path5.relative(cwd, path5.join(root6, name2)).split(path5.sep).join("/"), lines);
+    }
+  } catch {
+  }
+  return out2;
+}
+
 // src/action/inputs.ts
 var InputError = class extends Error {
   name = "InputError";
 };
 var DEFAULT_SARIF_FILE = "iam-policy-review.sarif";
+var FULL_SCAN = "none";
 function raw(env2, name2) {
   const value = env2[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`];
   return value === void 0 ? void 0 : value.trim();
@@ -66498,7 +66860,8 @@ function annotationsLine(input) {
   );
   const hidden = LEVELS.filter((l3) => annotations.total[l3] > annotations.shown[l3]).map((l3) => plural(annotations.total[l3] - annotations.shown[l3], WORD[l3]));
   const cap = hidden.length > 0 ? ` GitHub shows at most ${ANNOTATIONS_PER_LEVEL} annotations of each level per step, so ${hidden.join(" and ")} ${hidden.length === 1 && !/s$/.test(hidden[0]) ? "is" : "are"} not annotated: every finding is listed below${sarif}.` : ` Every finding is also listed below${sarif}.`;
-  return `**Annotations**: ${shown2.join(", ")} on the files (most severe first).${cap}`;
+  const order = input.changedLinesFirst ? "changed lines first" : "most severe first";
+  return `**Annotations**: ${shown2.join(", ")} on the files (${order}).${cap}`;
 }
 function renderJobSummary(input) {
   const rendered = renderCheckRun(input.checkRun);
@@ -66560,7 +66923,7 @@ ${delimiter}
 }
 
 // src/action/run-action.ts
-var exec = promisify2(execFile2);
+var exec2 = promisify3(execFile3);
 var ActionError = class extends Error {
   name = "ActionError";
 };
@@ -66576,7 +66939,7 @@ async function readEvent(env2) {
 }
 async function git2(cwd, args2) {
   try {
-    return (await exec("git", args2, { cwd, encoding: "utf8" })).stdout.trim();
+    return (await exec2("git", args2, { cwd, encoding: "utf8" })).stdout.trim();
   } catch {
     return void 0;
   }
@@ -66626,7 +66989,7 @@ function grantsNewAccess(report) {
   return (report.accessChanges ?? []).some((entry2) => entry2.change.added.length > 0) || report.findings.some((f5) => f5.ruleId === "new-access" || f5.ruleId === "access-analyzer/check-no-new-access");
 }
 function shown(workspace, file) {
-  const rel = path5.relative(workspace, file).split(path5.sep).join("/");
+  const rel = path6.relative(workspace, file).split(path6.sep).join("/");
   return rel && !rel.startsWith("..") ? rel : file;
 }
 async function writeOutputs(env2, outputs) {
@@ -66651,13 +67014,19 @@ async function scanAndReport(io, inputs, workspace, target) {
   });
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = path5.resolve(workspace, inputs.sarifFile);
+    sarifPath = path6.resolve(workspace, inputs.sarifFile);
     const docsBase = env2.GITHUB_ACTION_REPOSITORY ? `${env2.GITHUB_SERVER_URL ?? "https://github.com"}/${env2.GITHUB_ACTION_REPOSITORY}/blob/${env2.GITHUB_ACTION_REF || "main"}/` : void 0;
     const informationUri = env2.GITHUB_ACTION_REPOSITORY ? `${env2.GITHUB_SERVER_URL ?? "https://github.com"}/${env2.GITHUB_ACTION_REPOSITORY}` : void 0;
-    await mkdir(path5.dirname(sarifPath), { recursive: true });
+    await mkdir(path6.dirname(sarifPath), { recursive: true });
     await writeFile(sarifPath, renderSarif(report, { ...docsBase ? { docsBase } : {}, ...informationUri ? { informationUri } : {} }));
   }
-  const { shown: annotated, tally: annotationTally } = tally(annotationsOf(report.findings), inputs.annotations);
+  let ordered = annotationsOf(report.findings);
+  if (report.base) {
+    const changed = await changedLines(workspace, report.base.commit);
+    const onChange = (a5) => [...Array(a5.end_line - a5.start_line + 1).keys()].some((i6) => changed.get(a5.path)?.has(a5.start_line + i6));
+    ordered = [...ordered].sort((a5, b5) => Number(onChange(b5)) - Number(onChange(a5)));
+  }
+  const { shown: annotated, tally: annotationTally } = tally(ordered, inputs.annotations);
   stdout.write(annotationLines(annotated));
   stdout.write(withoutCommands(maskSecrets(renderText(report, { color: false }))));
   const checkRun = {
@@ -66681,7 +67050,7 @@ async function scanAndReport(io, inputs, workspace, target) {
   };
   await writeSummary(
     env2,
-    renderJobSummary({ checkRun, scope, annotations: annotationTally, ...sarifPath ? { sarifFile: shown(workspace, sarifPath) } : {} })
+    renderJobSummary({ checkRun, scope, annotations: annotationTally, changedLinesFirst: report.base !== void 0, ...sarifPath ? { sarifFile: shown(workspace, sarifPath) } : {} })
   );
   const counts = countBySeverity(report.findings);
   await writeOutputs(env2, {
@@ -66701,8 +67070,8 @@ async function runAction(io) {
   const { env: env2, stdout } = io;
   try {
     const inputs = readInputs(env2);
-    const workspace = path5.resolve(env2.GITHUB_WORKSPACE || process.cwd());
-    const target = inputs.base ? { base: inputs.base, reason: `the base input ${inputs.base}` } : baseFromEvent(env2.GITHUB_EVENT_NAME, await readEvent(env2));
+    const workspace = path6.resolve(env2.GITHUB_WORKSPACE || process.cwd());
+    const target = inputs.base === FULL_SCAN ? { reason: "the base input is none" } : inputs.base ? { base: inputs.base, reason: `the base input ${inputs.base}` } : baseFromEvent(env2.GITHUB_EVENT_NAME, await readEvent(env2));
     return await scanAndReport(io, inputs, workspace, target);
   } catch (error2) {
     const known = error2 instanceof ActionError || error2 instanceof InputError || error2 instanceof UsageError || error2 instanceof ConfigError;

@@ -8,7 +8,7 @@ import { FAIL_ON, type FailOn } from "../config.ts";
 export interface ActionInputs {
   /** What to scan, relative to the workspace (default `.`). */
   path: string;
-  /** The base to compare with; undefined: from the event (see `baseFromEvent`). */
+  /** The base to compare with; `none`: a full scan; undefined: from the event (see `baseFromEvent`). */
   base?: string;
   failOn: FailOn;
   /** Config file relative to the workspace; undefined: `.github/iam-policy-review.yml` when present. */
@@ -25,6 +25,9 @@ export class InputError extends Error {
 }
 
 export const DEFAULT_SARIF_FILE = "iam-policy-review.sarif";
+
+/** The `base` value that asks for a full scan whatever the event (e.g. pushes to the default branch). */
+export const FULL_SCAN = "none";
 
 function raw(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`];

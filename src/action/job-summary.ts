@@ -23,6 +23,8 @@ export interface JobSummaryInput {
   /** What the scan compared with, one sentence (e.g. "Compared with the pull request's base commit 1a2b3c4d5e6f."). */
   scope: string;
   annotations: AnnotationTally;
+  /** Annotations on the lines the change touched came first (a compared run). */
+  changedLinesFirst?: boolean;
   /** The SARIF file as the workflow names it; undefined when none was written. */
   sarifFile?: string;
 }
@@ -44,7 +46,8 @@ function annotationsLine(input: JobSummaryInput): string {
     hidden.length > 0
       ? ` GitHub shows at most ${ANNOTATIONS_PER_LEVEL} annotations of each level per step, so ${hidden.join(" and ")} ${hidden.length === 1 && !/s$/.test(hidden[0]!) ? "is" : "are"} not annotated: every finding is listed below${sarif}.`
       : ` Every finding is also listed below${sarif}.`;
-  return `**Annotations**: ${shown.join(", ")} on the files (most severe first).${cap}`;
+  const order = input.changedLinesFirst ? "changed lines first" : "most severe first";
+  return `**Annotations**: ${shown.join(", ")} on the files (${order}).${cap}`;
 }
 
 /** The job summary's Markdown. */

@@ -5,7 +5,8 @@
  * 2. check that the base is in the checkout (a shallow checkout lacks it: say how to fix it, never scan
  *    everything or nothing instead);
  * 3. scan through the CLI's pipeline (`scanForAction`);
- * 4. report: the SARIF file, annotations (GitHub's cap per level said in the summary), the text report in the
+ * 4. report: the SARIF file, annotations (those on changed lines first; GitHub's cap per level said in the
+ *    summary), the text report in the
  *    log, the job summary, the outputs;
  * 5. exit 1 at or above `fail-on`, 2 when the analysis is incomplete or could not run, else 0.
  * Never throws: every failure is an `::error::` line, a job summary and exit code 2.
@@ -25,7 +26,8 @@ import type { ScanReport } from "../report/types.ts";
 import { UsageError } from "../sources/fs.ts";
 import { TOOL_NAME } from "../version.ts";
 import { baseFromEvent, type EventBase } from "./event-base.ts";
-import { InputError, readInputs, type ActionInputs } from "./inputs.ts";
+import { changedLines } from "./changed-lines.ts";
+import { FULL_SCAN, InputError, readInputs, type ActionInputs } from "./inputs.ts";
 import { ANNOTATIONS_PER_LEVEL, renderJobSummary, type AnnotationTally } from "./job-summary.ts";
 import { scanForAction } from "./scan-adapter.ts";
 import { annotationCommand, messageCommand, outputEntry, withoutCommands, type AnnotationLevel } from "./workflow-commands.ts";
@@ -164,7 +166,14 @@ async function scanAndReport(io: ActionIo, inputs: ActionInputs, workspace: stri
     await writeFile(sarifPath, renderSarif(report, { ...(docsBase ? { docsBase } : {}), ...(informationUri ? { informationUri } : {}) }));
   }
 
-  const { shown: annotated, tally: annotationTally } = tally(annotationsOf(report.findings), inputs.annotations);
+  let ordered = annotationsOf(report.findings);
+  if (report.base) {
+    // GitHub shows 10 per level: those on the lines the change touched first (a stable sort keeps severity order).
+    const changed = await changedLines(workspace, report.base.commit);
+    const onChange = (a: Annotation) => [...Array(a.end_line - a.start_line + 1).keys()].some((i) => changed.get(a.path)?.has(a.start_line + i));
+    ordered = [...ordered].sort((a, b) => Number(onChange(b)) - Number(onChange(a)));
+  }
+  const { shown: annotated, tally: annotationTally } = tally(ordered, inputs.annotations);
   stdout.write(annotationLines(annotated));
   stdout.write(withoutCommands(maskSecrets(renderText(report, { color: false }))));
 
@@ -191,7 +200,7 @@ async function scanAndReport(io: ActionIo, inputs: ActionInputs, workspace: stri
   };
   await writeSummary(
     env,
-    renderJobSummary({ checkRun, scope, annotations: annotationTally, ...(sarifPath ? { sarifFile: shown(workspace, sarifPath) } : {}) }),
+    renderJobSummary({ checkRun, scope, annotations: annotationTally, changedLinesFirst: report.base !== undefined, ...(sarifPath ? { sarifFile: shown(workspace, sarifPath) } : {}) }),
   );
 
   const counts = countBySeverity(report.findings);
@@ -216,9 +225,12 @@ export async function runAction(io: ActionIo): Promise<number> {
   try {
     const inputs = readInputs(env);
     const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
-    const target: EventBase = inputs.base
-      ? { base: inputs.base, reason: `the base input ${inputs.base}` }
-      : baseFromEvent(env.GITHUB_EVENT_NAME, await readEvent(env));
+    const target: EventBase =
+      inputs.base === FULL_SCAN
+        ? { reason: "the base input is none" }
+        : inputs.base
+          ? { base: inputs.base, reason: `the base input ${inputs.base}` }
+          : baseFromEvent(env.GITHUB_EVENT_NAME, await readEvent(env));
     return await scanAndReport(io, inputs, workspace, target);
   } catch (error) {
     const known = error instanceof ActionError || error instanceof InputError || error instanceof UsageError || error instanceof ConfigError;

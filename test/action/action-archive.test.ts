@@ -96,7 +96,7 @@ describe("the Action from a bare archive of the repository", () => {
       ),
       summary,
     );
-    assert.ok(summary.includes("**Annotations**: 2 errors, 1 warning on the files (most severe first)."));
+    assert.ok(summary.includes("**Annotations**: 2 errors, 1 warning on the files (changed lines first)."));
 
     assert.deepEqual(readOutputs(files.output), { findings: "3", errors: "2", warnings: "1", "new-access": "true", "sarif-file": sarifPath });
   });

@@ -65,6 +65,15 @@ describe("the Action's base", () => {
     assert.ok(summary.includes("Compared with the base input main: only changed files"));
   });
 
+  it("base: none scans everything on a push", async () => {
+    const repo = repoWithOldFinding();
+    const payload = examplePayload("push") as { before: string };
+    payload.before = repo.base;
+    const { code, summary } = await run(repo.root, "push", payload, { base: "none" });
+    assert.equal(code, 1, "the old admin policy is found");
+    assert.ok(summary.includes("Full scan of `.`: the base input is none."));
+  });
+
   it("merge_group: compares with the group's base commit", async () => {
     const repo = repoWithOldFinding();
     const payload = examplePayload("merge_group") as { merge_group: { base_sha: string } };
@@ -106,6 +115,25 @@ describe("the Action's reports", () => {
     assert.doesNotMatch(summary, /\*\*Inline\*\*/, "the App's line about review comments is not the Action's");
     assert.equal((summary.match(/^\| error \| `no-admin-access` \|/gm) ?? []).length, 12, "every finding is in the summary's table");
     assert.equal(outputs.errors, "12");
+  });
+
+  it("in a compared run, annotates the findings on changed lines before an older one in the same file", async () => {
+    const old = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "*", "Resource": "*" },\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::a/*" }\n  ]\n}\n';
+    const repo = pullRequestRepo(
+      { "a/admin.json": old },
+      {
+        "a/admin.json": old.replace("arn:aws:s3:::a/*", "arn:aws:s3:::b/*"),
+        ...Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`z/admin-${i}.json`, ADMIN_POLICY])),
+      },
+    );
+    cleanup.push(repo.root);
+    const { log, summary, outputs } = await run(repo.root, "workflow_dispatch", {}, { base: repo.base });
+    assert.equal(outputs.errors, "13", "the old admin statement and, per new file, no-admin-access and new-access");
+    const errors = annotations(log).filter((l) => l.startsWith("::error "));
+    assert.equal(errors.length, 10);
+    assert.ok(errors.every((l) => l.startsWith("::error file=z/")), "the unchanged line 4 of a/admin.json waits behind changed lines");
+    assert.equal(annotations(log).length, 10, "the admin statement already allowed the new bucket: no new access, no warning");
+    assert.ok(summary.includes("**Annotations**: 10 of 13 errors on the files (changed lines first). GitHub shows at most 10 annotations of each level per step, so 3 errors are not annotated"));
   });
 
   it("annotations: false writes none and says so; sarif-file: '' writes no SARIF", async () => {
