@@ -46,11 +46,6 @@ export function messageCommand(level: AnnotationLevel, message: string): string 
   return `::${level}::${escapeData(message)}\n`;
 }
 
-/** Asks the runner to mask `value` in the rest of the job's log. */
-export function maskCommand(value: string): string {
-  return `::add-mask::${escapeData(value)}\n`;
-}
-
 /**
  * Text printed between `::stop-commands::TOKEN` and `::TOKEN::` is never read as a command: for free-form output
  * (the text report), so that nothing in it can set an output or forge an annotation.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { annotationCommand, escapeData, escapeProperty, maskCommand, messageCommand, outputEntry, withoutCommands } from "../../src/action/workflow-commands.ts";
+import { annotationCommand, escapeData, escapeProperty, messageCommand, outputEntry, withoutCommands } from "../../src/action/workflow-commands.ts";
 import { InputError, readInputs } from "../../src/action/inputs.ts";
 import { baseFromEvent } from "../../src/action/event-base.ts";
 import { examplePayload } from "./fixture.ts";
@@ -23,7 +23,6 @@ describe("workflow commands", () => {
       "::error file=p.json,line=4,endLine=4,col=5,endColumn=9,title=no-admin-access::m\n",
     );
     assert.equal(messageCommand("notice", "a\nb"), "::notice::a%0Ab\n");
-    assert.equal(maskCommand("s3cr3t"), "::add-mask::s3cr3t\n");
   });
 
   it("wraps free text so nothing in it is read as a command", () => {
