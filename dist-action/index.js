@@ -56839,6 +56839,7 @@ var init_access_analyzer = __esm({
 
 // src/action/run-action.ts
 import { execFile as execFile3 } from "node:child_process";
+import { existsSync as existsSync4 } from "node:fs";
 import { appendFile, mkdir, readFile as readFile5, writeFile } from "node:fs/promises";
 import path6 from "node:path";
 import { promisify as promisify3 } from "node:util";
@@ -67003,6 +67004,9 @@ async function scanAndReport(io, inputs, workspace, target) {
   const { env: env2, stdout } = io;
   const scope = target.base ? `Compared with ${target.reason}: only changed files, each policy against its own base version.` : `Full scan of \`${inputs.path.replace(/`/g, "")}\`: ${target.reason}.`;
   if (target.base) await checkBase(workspace, target.base, target.reason);
+  if (inputs.config !== void 0 && !existsSync4(path6.resolve(workspace, inputs.config))) {
+    throw new InputError(`Input config: there is no file ${inputs.config} in the workspace.`);
+  }
   const config = await loadConfig2(workspace, inputs.config);
   const accessAnalyzer = inputs.accessAnalyzer || config.accessAnalyzer.enabled;
   const { report, complete } = await scanForAction({
@@ -67023,8 +67027,8 @@ async function scanAndReport(io, inputs, workspace, target) {
   let ordered = annotationsOf(report.findings);
   if (report.base) {
     const changed = await changedLines(workspace, report.base.commit);
-    const onChange = (a5) => [...Array(a5.end_line - a5.start_line + 1).keys()].some((i6) => changed.get(a5.path)?.has(a5.start_line + i6));
-    ordered = [...ordered].sort((a5, b5) => Number(onChange(b5)) - Number(onChange(a5)));
+    const onChange = (a5) => [...changed.get(a5.path) ?? []].some((line) => line >= a5.start_line && line <= a5.end_line);
+    ordered = [...ordered.filter(onChange), ...ordered.filter((a5) => !onChange(a5))];
   }
   const { shown: annotated, tally: annotationTally } = tally(ordered, inputs.annotations);
   stdout.write(annotationLines(annotated));

@@ -12,6 +12,7 @@
  * Never throws: every failure is an `::error::` line, a job summary and exit code 2.
  */
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -144,6 +145,9 @@ async function scanAndReport(io: ActionIo, inputs: ActionInputs, workspace: stri
     : `Full scan of \`${inputs.path.replace(/`/g, "")}\`: ${target.reason}.`;
   if (target.base) await checkBase(workspace, target.base, target.reason);
 
+  if (inputs.config !== undefined && !existsSync(path.resolve(workspace, inputs.config))) {
+    throw new InputError(`Input config: there is no file ${inputs.config} in the workspace.`);
+  }
   const config = await loadConfig(workspace, inputs.config);
   const accessAnalyzer = inputs.accessAnalyzer || config.accessAnalyzer.enabled;
   const { report, complete } = await scanForAction({
@@ -168,10 +172,10 @@ async function scanAndReport(io: ActionIo, inputs: ActionInputs, workspace: stri
 
   let ordered = annotationsOf(report.findings);
   if (report.base) {
-    // GitHub shows 10 per level: those on the lines the change touched first (a stable sort keeps severity order).
+    // GitHub shows 10 per level: those on the lines the change touched first, each group most severe first.
     const changed = await changedLines(workspace, report.base.commit);
-    const onChange = (a: Annotation) => [...Array(a.end_line - a.start_line + 1).keys()].some((i) => changed.get(a.path)?.has(a.start_line + i));
-    ordered = [...ordered].sort((a, b) => Number(onChange(b)) - Number(onChange(a)));
+    const onChange = (a: Annotation) => [...(changed.get(a.path) ?? [])].some((line) => line >= a.start_line && line <= a.end_line);
+    ordered = [...ordered.filter(onChange), ...ordered.filter((a) => !onChange(a))];
   }
   const { shown: annotated, tally: annotationTally } = tally(ordered, inputs.annotations);
   stdout.write(annotationLines(annotated));

@@ -188,6 +188,8 @@ describe("the Action's reports", () => {
     assert.equal(bad.code, 2);
     assert.equal(bad.log, '::error::iam-policy-review: Input fail-on must be one of error, warning, note, never (got "critical").\n');
     assert.equal(bad.summary, '## IAM Policy Review: not run\n\n> **Error**: Input fail-on must be one of error, warning, note, never (got "critical").\n');
+    const missing = await run(root, "workflow_dispatch", {}, { config: "ci/iam.yml" });
+    assert.equal(missing.log, "::error::iam-policy-review: Input config: there is no file ci/iam.yml in the workspace.\n");
     writeFiles(root, { ".github/iam-policy-review.yml": "failOn: sometimes\n" });
     const config = await run(root, "workflow_dispatch", {});
     assert.equal(config.code, 2);
