@@ -136,6 +136,23 @@ describe("the Action's reports", () => {
     assert.ok(summary.includes("**Annotations**: 10 of 13 errors on the files (changed lines first). GitHub shows at most 10 annotations of each level per step, so 3 errors are not annotated"));
   });
 
+  it("lists suppressed findings in the job summary and in SARIF, never as annotations", async () => {
+    const root = tempDir("suppressed");
+    cleanup.push(root);
+    git(root, "init", "-q");
+    writeFiles(root, {
+      "iam/admin.json": ADMIN_POLICY,
+      ".github/iam-policy-review.yml": "suppressions:\n  - rule: no-admin-access\n    path: iam/admin.json\n    reason: Break-glass role, reviewed in SEC-1\n",
+    });
+    const { code, log, summary, outputs } = await run(root, "workflow_dispatch", {});
+    assert.equal(code, 0);
+    assert.deepEqual(annotations(log), []);
+    assert.ok(summary.includes("### Suppressed findings (1)\n\n| Rule | Location | Reason | Expires |\n| --- | --- | --- | --- |\n| `no-admin-access` | iam/admin.json:4 | Break-glass role, reviewed in SEC-1 (config) | — |"), summary);
+    assert.equal(outputs.findings, "0");
+    const sarif = JSON.parse(readFileSync(path.join(root, "iam-policy-review.sarif"), "utf8"));
+    assert.deepEqual(sarif.runs[0].results[0].suppressions, [{ kind: "external", justification: "Break-glass role, reviewed in SEC-1" }]);
+  });
+
   it("annotations: false writes none and says so; sarif-file: '' writes no SARIF", async () => {
     const root = tempDir("quiet");
     cleanup.push(root);
