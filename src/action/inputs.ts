@@ -3,7 +3,7 @@
  * (`fail-on` → `INPUT_FAIL-ON`). The runner fills in action.yml's defaults; the same defaults apply here when a
  * variable is missing, so the Action behaves the same when run by hand.
  */
-import { FAIL_ON, type FailOn } from "../config.ts";
+import { FAIL_ON, type FailOn } from "../core/config.ts";
 
 export interface ActionInputs {
   /** What to scan, relative to the workspace (default `.`). */

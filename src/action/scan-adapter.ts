@@ -3,8 +3,8 @@
  * with the CLI's suppression and merge steps. Kept to one function so that it can be swapped for the shared core
  * pipeline (issue #9) in one place.
  */
-import { addAccessAnalyzer, changeReport, fullReport } from "../cli.ts";
-import type { Config } from "../config.ts";
+import { addAccessAnalyzer, changeReport, fullReport } from "../cli/scan-report.ts";
+import type { Config } from "../core/config.ts";
 import type { ScanReport } from "../report/types.ts";
 
 export interface ActionScanOptions {

@@ -3,10 +3,10 @@
  * rule's page. One text for every place that explains a rule at length: SARIF `help.markdown` (what the Security
  * tab shows for a code scanning alert) and the App's comment `<details>` (issue #14, issue #13). Pure.
  */
-import { RULES } from "../analyzers/rules/index.ts";
-import type { Rule, RuleExample } from "../analyzers/rules/define-rule.ts";
-import { NEW_ACCESS, UNPARSED_INPUT } from "../analyzers/catalog.ts";
-import { docsUrlOf } from "../analyzers/docs-url.ts";
+import { RULES } from "../rules/index.ts";
+import type { Rule, RuleExample } from "../rules/define-rule.ts";
+import { NEW_ACCESS, UNPARSED_INPUT } from "../rules/catalog.ts";
+import { docsUrlOf } from "../rules/docs-url.ts";
 
 export interface RuleHelpOptions {
   /**

@@ -7,8 +7,8 @@
  */
 import type { Fix, Log, ReportingDescriptor, Result } from "sarif";
 import type { Finding, Severity } from "../types.ts";
-import { describeRule } from "../analyzers/catalog.ts";
-import { docsUrlOf } from "../analyzers/docs-url.ts";
+import { describeRule } from "../rules/catalog.ts";
+import { docsUrlOf } from "../rules/docs-url.ts";
 import { TOOL_NAME } from "../version.ts";
 import { maskSecrets } from "./review.ts";
 import { ruleDocsUrl, ruleHelpMarkdown, type RuleHelpOptions } from "./rule-help.ts";

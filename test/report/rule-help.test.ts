@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { RULES } from "../../src/analyzers/rules/index.ts";
+import { RULES } from "../../src/rules/index.ts";
 import { ruleDocsUrl, ruleHelpMarkdown } from "../../src/report/rule-help.ts";
 
 describe("ruleHelpMarkdown", () => {
