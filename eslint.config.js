@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", "test/fixtures/", ".scratch/"] },
+  { ignores: ["dist/", "dist-action/", "node_modules/", "coverage/", "test/fixtures/", ".scratch/"] },
   js.configs.recommended,
   { languageOptions: { globals: globals.node } },
   ...tseslint.configs.strict,

@@ -4,11 +4,19 @@
 // sources run directly (Node >= 22.18 strips types).
 import { existsSync } from "node:fs";
 import module from "node:module";
+import { enginesRange, nodeVersionProblem } from "./node-version.js";
 
-// Reuses compiled code across runs (Node's on-disk compile cache).
-module.enableCompileCache?.();
+// Before loading any of the CLI: on an older Node.js it would fail with a stack trace instead of saying why.
+const problem = nodeVersionProblem(process.version, enginesRange());
+if (problem) {
+  process.stderr.write(`${problem}\n`);
+  process.exitCode = 2;
+} else {
+  // Reuses compiled code across runs (Node's on-disk compile cache).
+  module.enableCompileCache?.();
 
-const candidates = ["../dist/cli/cli.js", "../dist/cli.js", "../src/cli.ts"].map((p) => new URL(p, import.meta.url));
-const entry = candidates.find((url) => existsSync(url)) ?? candidates[candidates.length - 1];
-const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+  const candidates = ["../dist/cli/cli.js", "../dist/cli.js", "../src/cli.ts"].map((p) => new URL(p, import.meta.url));
+  const entry = candidates.find((url) => existsSync(url)) ?? candidates[candidates.length - 1];
+  const { main } = await import(entry.href);
+  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+}

@@ -8,18 +8,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify as toYaml } from "yaml";
 import { RULES } from "../src/rules/index.ts";
-import type { Rule, RuleExample } from "../src/rules/define-rule.ts";
+import type { Rule } from "../src/rules/define-rule.ts";
+import { ruleExampleMarkdown as example } from "../src/report/rule-help.ts";
 import { UNPARSED_INPUT } from "../src/rules/catalog.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-
-function example(e: RuleExample): string {
-  if ("policy" in e) {
-    return [`**${e.title}** (${e.kind} policy)`, "", "```json", JSON.stringify(e.policy, null, 2), "```"].join("\n");
-  }
-  const lang = e.file.endsWith(".tf") ? "hcl" : e.file.endsWith(".json") ? "json" : /\.ya?ml$/.test(e.file) ? "yaml" : "text";
-  return [`**${e.title}** (\`${e.file}\`)`, "", `\`\`\`${lang}`, e.text.trimEnd(), "```"].join("\n");
-}
 
 /** The Markdown page of one rule. */
 export function rulePage(rule: Rule): string {

@@ -1,23 +1,13 @@
 /**
  * Command-line entry: parses arguments and wires the scan to a renderer. No analysis logic here.
  */
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { CONFIG_PATHS, ConfigError, DEFAULT_CONFIG, FAIL_ON, failsAt, parseConfig, type Config, type FailOn } from "./core/config.ts";
+import { ConfigError, FAIL_ON, failsAt, type FailOn } from "./core/config.ts";
 import { renderJson } from "./report/json.ts";
 import { renderSarif } from "./report/sarif.ts";
 import { renderText } from "./report/text.ts";
-import { runScan } from "./cli/scan-tree.ts";
-import { runChangeScan } from "./cli/scan-diff.ts";
-import { compareFindings } from "./core/analyze-files.ts";
-import type { ScanReport } from "./report/types.ts";
-import type { AccessAnalyzerItem } from "./access-analyzer/types.ts";
-import { mergeAccessAnalyzerFindings } from "./core/merge-findings.ts";
-import { applySuppressions } from "./core/suppressions.ts";
+import { addAccessAnalyzer, changeReport, fullReport, loadConfig } from "./cli/scan-report.ts";
 import { UsageError } from "./sources/fs.ts";
-import { RULES } from "./rules/index.ts";
 import { TOOL_NAME, VERSION } from "./version.ts";
 
 export interface Io {
@@ -56,82 +46,6 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
     throw new UsageError(`--${name} must be one of ${allowed.join(", ")} (got "${value}")`);
   }
   return value as T;
-}
-
-function knownRuleIds(): Set<string> {
-  return new Set(["unparsed-input", "new-access", ...RULES.map((r) => r.id)]);
-}
-
-/** Finds the config: the given file, else `.github/iam-policy-review.yml` in `cwd` or the nearest git root. */
-async function loadConfig(cwd: string, explicit: string | undefined): Promise<Config> {
-  if (explicit !== undefined) {
-    const file = path.resolve(cwd, explicit);
-    let text: string;
-    try {
-      text = await readFile(file, "utf8");
-    } catch {
-      throw new UsageError(`--config ${explicit}: cannot read the file`);
-    }
-    return parseConfig(text, explicit, knownRuleIds());
-  }
-  for (let dir = cwd; ; dir = path.dirname(dir)) {
-    for (const candidate of CONFIG_PATHS) {
-      const file = path.join(dir, candidate);
-      if (existsSync(file)) return parseConfig(await readFile(file, "utf8"), path.relative(cwd, file) || candidate, knownRuleIds());
-    }
-    if (existsSync(path.join(dir, ".git")) || path.dirname(dir) === dir) break;
-  }
-  return structuredClone(DEFAULT_CONFIG);
-}
-
-interface Reported {
-  report: ScanReport;
-  /** What Access Analyzer would be sent: every policy, or with --base the added and changed ones with their base. */
-  items: AccessAnalyzerItem[];
-}
-
-async function fullReport(paths: string[], cwd: string, config: Config): Promise<Reported> {
-  const report = await runScan({ paths, cwd, config });
-  return { report, items: report.policies.map((after) => ({ after })) };
-}
-
-/**
- * Runs Access Analyzer on the items and merges its findings into the report (suppressions from the config
- * apply). Returns whether every applicable check ran.
- */
-async function addAccessAnalyzer(report: ScanReport, items: AccessAnalyzerItem[], config: Config): Promise<boolean> {
-  // Loaded only when asked for: the AWS SDK is a large share of a cold start.
-  const { createAccessAnalyzer } = await import("./access-analyzer/access-analyzer.ts");
-  const runner = createAccessAnalyzer({
-    sensitiveActions: config.sensitiveActions,
-    concurrency: config.accessAnalyzer.concurrency,
-    ...(config.accessAnalyzer.region ? { region: config.accessAnalyzer.region } : {}),
-  });
-  const result = await runner.analyze(items);
-  const { findings, suppressed } = applySuppressions([...result.findings, ...result.notes], {
-    files: [],
-    policies: report.policies,
-    entries: config.suppressions,
-    today: new Date().toISOString().slice(0, 10),
-  });
-  report.findings = mergeAccessAnalyzerFindings(report.findings, findings).sort(compareFindings);
-  report.suppressed = [...report.suppressed, ...suppressed];
-  report.accessAnalyzer = { ...result.checks, complete: result.complete };
-  return result.complete;
-}
-
-async function changeReport(paths: string[], cwd: string, config: Config, base: string): Promise<Reported> {
-  const scan = await runChangeScan({ paths, cwd, config, base });
-  const report: ScanReport = {
-    version: VERSION,
-    files: scan.changed.length,
-    policies: scan.policies,
-    findings: [...scan.readFindings, ...scan.findings].sort(compareFindings),
-    suppressed: scan.suppressed,
-    base: { ref: base, commit: scan.baseCommit, changedFiles: scan.changed.length },
-    accessChanges: scan.accessChanges,
-  };
-  return { report, items: scan.accessAnalyzerItems };
 }
 
 /** Runs the CLI and returns the exit code. Never throws. */

@@ -29,6 +29,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   report: ["foundation", "iam", "rules", "new-access", "access-analyzer", "core"],
   cli: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "report"],
   app: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "report"],
+  // The GitHub Action runs the CLI's scans (src/cli/scan-report.ts) and renders with the App's check summary.
+  action: ["foundation", "core", "sources", "report", "cli"],
   entry: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "report", "cli", "app"],
 };
 
