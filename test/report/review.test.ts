@@ -238,21 +238,23 @@ describe("buildReview: duplicates and resolution", () => {
 
 describe("buildReview: cap", () => {
   it("comments on the 30 most severe findings and leaves the rest to the check run", () => {
-    const lines = [3, 4, 5, 6, 7, 8, 9, 10, 21, 22, 23, 24, 25, 26];
+    // One finding per file: findings on the same lines would share a comment.
     const findings: Finding[] = [];
+    const patches = new Map<string, string>();
     for (let i = 0; i < 35; i++) {
       const severity = i < 20 ? "note" : i < 30 ? "warning" : "error";
-      const line = lines[i % lines.length]!;
-      findings.push(finding({ line, endLine: line, severity, fingerprint: `fp${i}` }));
+      const file = `t${String(i).padStart(2, "0")}.yml`;
+      patches.set(file, PATCH);
+      findings.push(finding({ file, line: 23, endLine: 23, severity, fingerprint: `fp${i}` }));
     }
-    const review = buildReview(input(findings))!;
+    const review = buildReview(input(findings, { patches }))!;
     assert.equal(review.comments.length, 30);
     assert.equal(review.overflow.length, 5);
     assert.deepEqual(review.overflow.map((f) => f.severity), ["note", "note", "note", "note", "note"]);
     assert.ok(review.comments.slice(0, 5).every((c) => c.body.startsWith("**error**")));
     assert.ok(review.comments.slice(5, 15).every((c) => c.body.startsWith("**warning**")));
     assert.match(review.body, /^\*\*IAM Policy Review\*\*: 30 new findings on changed lines \(5 errors, 10 warnings, 15 notes\)\.\n\n5 findings not commented inline \(5 over the limit of 30 inline comments per review\)\./);
-    assert.equal(buildReview(input(findings, { maxComments: 2 }))!.comments.length, 2);
+    assert.equal(buildReview(input(findings, { patches, maxComments: 2 }))!.comments.length, 2);
   });
 });
 
