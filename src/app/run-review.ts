@@ -21,7 +21,8 @@
 import ignore from "ignore";
 import type { Logger } from "probot";
 import type { Config } from "../config.ts";
-import { reviewChanges } from "../review-changes.ts";
+import type { reviewChanges } from "../review-changes.ts";
+import { reviewInWorker } from "./analysis-worker.ts";
 import { compareFindings } from "../engine.ts";
 import { mergeAccessAnalyzerFindings } from "../analyzers/merge-findings.ts";
 import { applySuppressions } from "../analyzers/suppressions.ts";
@@ -306,7 +307,7 @@ async function analyse(
       }),
     );
     budget.check();
-    const review = await reviewChanges({ changed: candidates, headFiles: sources.headFiles, baseFiles: sources.baseFiles, config });
+    const review = await budget.within(reviewInWorker({ changed: candidates, headFiles: sources.headFiles, baseFiles: sources.baseFiles, config }, budget.signal));
     budget.check();
     let findings: Finding[] = [...sources.readFindings, ...review.findings].sort(compareFindings);
     let suppressed = review.suppressed;

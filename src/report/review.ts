@@ -476,7 +476,9 @@ export function buildReview(input: ReviewInput): Review | undefined {
     else summaryOnly.push(finding);
   }
   groups.push(...mergeOverlapping(standalone));
-  for (const g of groups) g.members.sort((a, b) => compareForReport(a.finding, b.finding));
+  // Most severe first; at the same severity the rule that says what is wrong before the new-access diff.
+  const rank = (p: Placed) => SEVERITY_RANK[p.finding.severity] * 2 + (isNewAccess(p) ? 1 : 0);
+  for (const g of groups) g.members.sort((a, b) => rank(a) - rank(b) || compareForReport(a.finding, b.finding));
   groups.sort((a, b) => compareForReport(a.members[0]!.finding, b.members[0]!.finding));
 
   const chosen = groups.slice(0, Math.max(0, max));

@@ -294,6 +294,8 @@ export interface FakeOptions {
   headExtra?: Record<string, string>;
   /** The pull request's review threads (GraphQL), each started by the REST comment `commentId`. */
   threads?: Array<{ id: string; isResolved: boolean; commentId: number }>;
+  /** How many threads the flow is expected to resolve (default: those of our comments, when edits are expected). */
+  resolves?: number;
   /** A merge group's check: files from the base…head compare, no comments, no review. */
   mergeGroup?: boolean;
   /** Status of each check-run PATCH in turn (default 200 for all), e.g. [422, 200] to refuse the first. */
@@ -442,7 +444,7 @@ export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents:
   if (options.threads) {
     scope
       .post("/graphql")
-      .times(1 + options.threads.filter((t) => !t.isResolved && recordedEditsWanted(options, t.commentId)).length)
+      .times(1 + (options.resolves ?? options.threads.filter((t) => !t.isResolved && recordedEditsWanted(options, t.commentId)).length))
       .reply(200, async (req: Request) => {
         record("POST", req);
         const { query, variables } = await bodyOf<{ query: string; variables: Record<string, unknown> }>(req);
