@@ -82,9 +82,9 @@ class Pool {
       const onAbort = () => {
         slot.pending.delete(id);
         reject(signal!.reason instanceof Error ? signal!.reason : new Error("The analysis was stopped."));
-        // The worker is busy with work nobody wants any more: replace it (its other jobs fail and are retried
-        // by their own analyses' error paths).
-        void slot.worker.terminate();
+        // The worker is busy with work nobody wants any more: replace it, unless it also holds another analysis's
+        // job (that one must not fail for this one's budget; the wasted work then just runs out).
+        if (slot.pending.size === 0) void slot.worker.terminate();
       };
       if (signal?.aborted) return onAbort();
       signal?.addEventListener("abort", onAbort, { once: true });

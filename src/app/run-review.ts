@@ -207,7 +207,7 @@ async function analyse(
    * Completes the run (the first update of the report, or the whole of a short one). A conclusion GitHub refuses
    * (422) is sent again trimmed: no text, no annotations, a short summary, and never `success`.
    */
-  const conclude = async (conclusion: Conclusion, output: RunOutput, signal?: AbortSignal, annotated = output.annotations?.length ?? 0): Promise<void> => {
+  const conclude = async (conclusion: Conclusion, output: RunOutput, signal?: AbortSignal, droppedIfTrimmed = output.annotations?.length ?? 0): Promise<void> => {
     const send = (c: Conclusion, o: RunOutput) =>
       octokit.rest.checks.update({
         ...repo,
@@ -224,7 +224,7 @@ async function analyse(
     } catch (error) {
       if ((error as { status?: unknown }).status !== 422) throw error;
       log.warn({ err: describeError(error).fields }, "GitHub refused the conclusion; sending it trimmed");
-      const trimmed = trimmedOutput(conclusion, output, Math.max(annotated, 0), incompleteConclusion);
+      const trimmed = trimmedOutput(conclusion, output, Math.max(droppedIfTrimmed, 0), incompleteConclusion);
       await send(trimmed.conclusion, trimmed.output);
       outcome = { checkRunId: checkRunId!, conclusion: trimmed.conclusion, title: trimmed.output.title, trimmed: true };
     }
@@ -457,14 +457,14 @@ async function analyse(
       // Success only once every annotation is in: the batches first, the conclusion with the last one.
       const ok = await append(all.slice(0, -1));
       if (ok) {
-        await conclude("success", output(all.at(-1)!));
+        await conclude("success", output(all.at(-1)!), undefined, rendered.annotations.length - sent);
         if (!outcome!.trimmed) sent += all.at(-1)!.length;
       }
       if (outcome !== undefined) await postReviewSafely();
     } else {
       // The conclusion first (GitHub paces writes; it is what branch protection waits for), then the rest.
       const [first = [], ...rest] = all;
-      await conclude(rendered.conclusion, output(first));
+      await conclude(rendered.conclusion, output(first), undefined, rendered.annotations.length);
       if (!outcome!.trimmed) sent += first.length;
       await postReviewSafely();
       if (!outcome!.trimmed) await append(rest);

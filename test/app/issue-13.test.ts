@@ -8,6 +8,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import nock from "nock";
 import {
   addedPatch,
+  API,
   BASE,
   CHECK_RUN_ID,
   createTestProbot,
@@ -16,7 +17,11 @@ import {
   HEAD,
   hunkPatch,
   INSTALLATION,
+  listedFile,
+  PR,
   pullRequestPayload,
+  REPO_PATH,
+  tokenScope,
   trackUnmatched,
   type FileSpec,
 } from "./fake-github.ts";
@@ -26,6 +31,7 @@ let unmatched: ReturnType<typeof trackUnmatched>;
 before(() => nock.disableNetConnect());
 afterEach(() => {
   unmatched?.stop();
+  nock.abortPendingRequests(); // delayed answers the analyses gave up on
   nock.cleanAll();
 });
 after(() => nock.enableNetConnect());
@@ -325,5 +331,81 @@ describe("fixed threads, judged per file", () => {
     assert.deepEqual(recorded.resolvedThreads, ["PRRT_role"]);
     assert.notEqual(recorded.updates[0]!.conclusion, "neutral");
     assert.equal(CHECK_RUN_ID, 42);
+  });
+});
+
+describe("never stuck: superseding in this process", () => {
+  it("a second analysis of the same commit stops the first, which concludes 'Superseded' (cancelled); the second reports", async () => {
+    unmatched = trackUnmatched();
+    const files: FileSpec[] = [{ path: "iam/narrow.json", status: "added", head: NARROW }];
+    const updates: Array<{ id: number; body: { status?: string; conclusion?: string; output: { title: string } } }> = [];
+    let nextId = 50;
+    const scope = tokenScope();
+    scope.post(`${REPO_PATH}/check-runs`).times(2).reply(201, () => ({ id: nextId++, head_sha: HEAD, app: { id: 1, slug: "iam-policy-review" } }));
+    // No other run is listed as in_progress on GitHub: the first run is stopped in-process.
+    scope.get(`${REPO_PATH}/commits/${HEAD}/check-runs`).query(true).times(2).reply(200, { total_count: 0, check_runs: [] });
+    scope.get(`${REPO_PATH}/contents/.github%2Fiam-policy-review.yml`).times(2).reply(404, { message: "Not Found" });
+    scope.get(`${REPO_PATH}/contents/.github%2Fiam-policy-review.yaml`).times(2).reply(404, { message: "Not Found" });
+    // The first analysis waits on the file list; the second gets it at once.
+    scope.get(`${REPO_PATH}/pulls/${PR}/files`).query(true).delay(60_000).reply(200, files.map(listedFile));
+    scope.get(`${REPO_PATH}/pulls/${PR}/files`).query(true).reply(200, files.map(listedFile));
+    scope.get(`${REPO_PATH}/pulls/${PR}/comments`).query(true).reply(200, []);
+    scope
+      .patch(/\/check-runs\/5[01]$/)
+      .times(2)
+      .reply(200, async (req: Request) => {
+        updates.push({ id: Number(new URL(req.url).pathname.split("/").pop()), body: (await req.clone().json()) as never });
+        return {};
+      });
+    const contents = nock(API)
+      .persist()
+      .get((uri) => uri.startsWith(`${REPO_PATH}/contents/iam`))
+      .reply(200, { type: "file", path: "iam/narrow.json", size: NARROW.length, encoding: "base64", content: Buffer.from(NARROW).toString("base64") });
+    const { probot } = await createTestProbot();
+
+    const first = probot.receive({ id: "sup-1", name: "pull_request", payload: pullRequestPayload("opened") as never });
+    for (let i = 0; i < 400 && nextId === 50; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    // The first run exists and waits on GitHub; a redelivery (or a re-run) of the same commit arrives.
+    await probot.receive({ id: "sup-2", name: "pull_request", payload: pullRequestPayload("reopened") as never });
+    await first;
+    contents.persist(false);
+
+    assert.deepEqual(unmatched.unmatched, []);
+    assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
+    const byId = new Map(updates.map((u) => [u.id, u.body]));
+    assert.deepEqual(
+      { status: byId.get(50)?.status, conclusion: byId.get(50)?.conclusion, title: byId.get(50)?.output.title },
+      { status: "completed", conclusion: "cancelled", title: "Superseded" },
+    );
+    assert.equal(byId.get(51)?.status, "completed");
+    assert.equal(byId.get(51)?.conclusion, "success");
+  });
+});
+
+describe("new access that matters is commented alone", () => {
+  it("a new statement granting a sensitive action (secretsmanager:GetSecretValue) on one secret gets its own new-access comment", async () => {
+    unmatched = trackUnmatched();
+    const secret = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ReadTheDbPassword",
+      "Effect": "Allow",
+      "Action": "secretsmanager:GetSecretValue",
+      "Resource": "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-password-AbCdEf"
+    }
+  ]
+}
+`;
+    const files: FileSpec[] = [{ path: "iam/secret.json", status: "added", head: secret }];
+    const { scope, recorded } = fakeGitHub({ files, expectReview: true, expectUpdates: 1 });
+    const { probot } = await createTestProbot();
+
+    await probot.receive({ id: "sensitive-1", name: "pull_request", payload: pullRequestPayload("opened") as never });
+
+    assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
+    const comments = recorded.reviews[0]!.comments;
+    assert.equal(comments.length, 1);
+    assert.match(comments[0]!.body, /^\*\*\w+\*\* · .*secretsmanager:GetSecretValue.*\n\n`new-access`$/m);
   });
 });

@@ -23,6 +23,7 @@ before(() => {
 });
 afterEach(() => {
   unmatched?.stop();
+  nock.abortPendingRequests(); // delayed answers the analyses gave up on
   nock.cleanAll();
 });
 after(() => nock.enableNetConnect());
