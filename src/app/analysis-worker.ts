@@ -4,14 +4,16 @@
  * deliveries, the health endpoint) was served meanwhile. `reviewInWorker` runs `reviewChanges` in a worker thread
  * and hands back its result; the main thread only waits.
  *
- * A small pool of long-lived workers (`IAM_POLICY_REVIEW_WORKERS`, default min(2, CPUs); 0 runs in-thread) loads
- * the engine once each. A job whose caller gives up (time budget, shutdown) terminates its worker: the work it was
+ * A pool of long-lived workers (`IAM_POLICY_REVIEW_WORKERS`, default 1; 0 runs in-thread) loads the engine once
+ * each (~70 MB of RSS per worker; the server warms them up at start, so the first webhook does not pay for it). A job whose caller gives up (time budget, shutdown) terminates its worker: the work it was
  * doing is no longer wanted, and a fresh worker replaces it on the next job. Input and output are plain data
  * (structured clone); a `readFile` callback cannot cross threads, so such a call runs in-thread.
  */
-import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { reviewChanges, type ChangeInput, type ChangeReview } from "../review-changes.ts";
+import type { ChangeInput, ChangeReview } from "../review-changes.ts";
+
+/** Loaded where the review runs (in the worker; in the main thread only without workers). */
+const loadReview = async () => (await import("../review-changes.ts")).reviewChanges;
 
 type Job = { id: number; input: ChangeInput };
 type Answer = { id: number; ok: true; review: ChangeReview } | { id: number; ok: false; error: { name: string; message: string; stack?: string } };
@@ -22,7 +24,7 @@ const ROLE = "iam-policy-review:analysis";
 if (!isMainThread && (workerData as { role?: string } | undefined)?.role === ROLE && parentPort) {
   const port = parentPort;
   port.on("message", (job: Job) => {
-    reviewChanges(job.input).then(
+    loadReview().then((reviewChanges) => reviewChanges(job.input)).then(
       (review) => port.postMessage({ id: job.id, ok: true, review } satisfies Answer),
       (error: unknown) => {
         const e = error instanceof Error ? error : new Error(String(error));
@@ -32,11 +34,11 @@ if (!isMainThread && (workerData as { role?: string } | undefined)?.role === ROL
   });
 }
 
-/** Workers in the pool: `IAM_POLICY_REVIEW_WORKERS` (0: in-thread), default min(2, available CPUs). */
+/** Workers in the pool: `IAM_POLICY_REVIEW_WORKERS` (0: in-thread), default 1. */
 export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
   const value = Number(env.IAM_POLICY_REVIEW_WORKERS);
   if (env.IAM_POLICY_REVIEW_WORKERS !== undefined && Number.isInteger(value) && value >= 0) return Math.min(value, 16);
-  return Math.min(2, availableParallelism());
+  return 1;
 }
 
 interface Slot {
@@ -115,7 +117,24 @@ let pool: Pool | undefined;
  */
 export async function reviewInWorker(input: ChangeInput, signal?: AbortSignal): Promise<ChangeReview> {
   const size = workerCount();
-  if (size === 0 || input.readFile || input.readBaseFile) return reviewChanges(input);
+  if (size === 0 || input.readFile || input.readBaseFile) return (await loadReview())(input);
   pool ??= new Pool(size);
   return pool.run(input, signal);
+}
+
+/**
+ * Starts the workers and has each load the engine (rules, IAM data, parsers) by reviewing one small policy, so
+ * the first webhook is not slowed by it. For the server at start; resolves when every worker is ready.
+ */
+export async function warmUpWorkers(config: ChangeInput["config"]): Promise<void> {
+  const size = workerCount();
+  if (size === 0) return;
+  // One file of each format, so the YAML parser and the Terraform grammar (WebAssembly) are loaded too.
+  const files = [
+    { path: "warm-up.json", text: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}' },
+    { path: "warm-up.yaml", text: "Resources:\n  R:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: !Sub 'arn:aws:s3:::${AWS::StackName}/*'\n" },
+    { path: "warm-up/main.tf", text: 'data "aws_iam_policy_document" "d" {\n  statement {\n    actions   = ["s3:GetObject"]\n    resources = ["*"]\n  }\n}\n' },
+  ];
+  const input: ChangeInput = { changed: files.map((f) => ({ path: f.path, basePath: f.path, status: "added" as const })), headFiles: files, baseFiles: [], config };
+  await Promise.all(Array.from({ length: size }, () => reviewInWorker(input)));
 }

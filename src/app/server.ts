@@ -20,7 +20,12 @@ const { createLog } = await import("./log.ts");
 const { inFlight } = await import("./in-flight.ts");
 const { createAppServer, shutdownOnSignals } = await import("./http-server.ts");
 
+const { warmUpWorkers } = await import("./analysis-worker.ts");
+const { DEFAULT_CONFIG } = await import("../config.ts");
+
 const log = createLog();
+// The analysis workers load the engine before the first webhook (it would otherwise pay ~1–3 s for it).
+await warmUpWorkers(structuredClone(DEFAULT_CONFIG));
 const probot = createProbot({ overrides: { log } });
 const app = await createAppServer({ probot, registry: inFlight, log });
 shutdownOnSignals(process, app, { graceMs: shutdownGraceMs(), exit: (code) => process.exit(code), log });
