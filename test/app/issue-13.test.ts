@@ -11,6 +11,7 @@ import {
   API,
   BASE,
   CHECK_RUN_ID,
+  type CheckRunPayload,
   createTestProbot,
   example,
   fakeGitHub,
@@ -407,5 +408,28 @@ describe("new access that matters is commented alone", () => {
     const comments = recorded.reviews[0]!.comments;
     assert.equal(comments.length, 1);
     assert.match(comments[0]!.body, /^\*\*\w+\*\* · .*secretsmanager:GetSecretValue.*\n\n`new-access`$/m);
+  });
+});
+
+describe("merge queues: re-run", () => {
+  it("'Re-run' on a merge group's check analyses the same base…head compare again", async () => {
+    unmatched = trackUnmatched();
+    const files: FileSpec[] = [{ path: "iam/narrow.json", status: "added", head: NARROW }];
+    const { scope, recorded } = fakeGitHub({ files, mergeGroup: true, expectUpdates: 1 });
+    const { probot } = await createTestProbot();
+    const payload = example<CheckRunPayload>("check_run", "rerequested");
+    payload.repository = pullRequestPayload().repository;
+    payload.installation = { id: INSTALLATION, node_id: "x" };
+    payload.check_run.name = "IAM Policy Review";
+    payload.check_run.head_sha = HEAD;
+    payload.check_run.external_id = `merge_group:${BASE}`;
+    payload.check_run.pull_requests = [];
+
+    await probot.receive({ id: "mq-rerun-1", name: "check_run", payload: payload as never });
+
+    assert.deepEqual(unmatched.unmatched, []);
+    assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
+    assert.equal(recorded.created[0]!.head_sha, HEAD);
+    assert.equal(recorded.updates[0]!.conclusion, "success");
   });
 });
