@@ -27,6 +27,8 @@ import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { pino } from "pino";
 import app from "../src/index.ts";
 import { createLog } from "../src/app/log.ts";
+import { warmUpWorkers } from "../src/app/analysis-worker.ts";
+import { DEFAULT_CONFIG } from "../src/core/config.ts";
 
 const MODES = ["probot-defaults", "no-write-pacing"] as const;
 type Mode = (typeof MODES)[number];
@@ -257,6 +259,8 @@ async function runApp(mode: Mode, githubUrl: string): Promise<void> {
       : {}),
   });
   const middleware = await createNodeMiddleware(app, { probot });
+  // As the server does at start (src/app/server.ts): the analysis workers load the engine before the first webhook.
+  await warmUpWorkers(structuredClone(DEFAULT_CONFIG));
   const server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`);

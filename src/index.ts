@@ -1,12 +1,7 @@
 /**
- * The GitHub App (issue #6): wires webhook events to their handlers. No logic here; see src/app/run-review.ts.
+ * The GitHub App (issue #6): the Probot entry. The wiring is src/app/create-app.ts; the work, src/app/run-review.ts.
  */
-import type { Probot } from "probot";
-import { handlePullRequest, PULL_REQUEST_EVENTS } from "./app/handlers/pull-request.ts";
-import { handleCheckRunRerequested, handleCheckSuiteRerequested } from "./app/handlers/check-rerun.ts";
+import { createApp } from "./app/create-app.ts";
 
-export default (app: Probot): void => {
-  app.on([...PULL_REQUEST_EVENTS], (context) => handlePullRequest(context));
-  app.on("check_run.rerequested", (context) => handleCheckRunRerequested(context));
-  app.on("check_suite.rerequested", (context) => handleCheckSuiteRerequested(context));
-};
+export { createApp };
+export default createApp();

@@ -26,7 +26,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "access-analyzer": ["foundation", "extract", "iam", "policy"],
   core: ["foundation", "extract", "iam", "data", "policy", "rules", "new-access", "access-analyzer"],
   sources: ["foundation", "extract"],
-  report: ["foundation", "iam", "rules", "new-access", "access-analyzer", "core"],
+  report: ["foundation", "iam", "policy", "rules", "new-access", "access-analyzer", "core"],
   cli: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "report"],
   app: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "report"],
   // The GitHub Action runs the CLI's scans (src/cli/scan-report.ts) and renders with the App's check summary.

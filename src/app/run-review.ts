@@ -13,21 +13,31 @@
  *     waits for), then post the one review (event COMMENT) and append the remaining annotations 50 per request.
  *
  * Never stuck: the whole analysis has a time budget, and a `finally` concludes a run that was created and not
- * concluded (neutral, with what to do), whatever was thrown. An incomplete analysis is never `success`.
+ * concluded (with what to do), whatever was thrown. An incomplete analysis is never `success` (issue #13: by
+ * default `failure` when IaC may be unanalysed). A new analysis of a commit supersedes our other in_progress runs
+ * on it; on shutdown every analysis in flight concludes "Interrupted — re-run" (see in-flight.ts). A merge group
+ * (`merge_group` checks_requested) is analysed the same way, its files from the base…head compare, with no review.
  */
 import ignore from "ignore";
 import type { Logger } from "probot";
 import type { Config } from "../core/config.ts";
-import { reviewChanges } from "../core/compare-changes.ts";
+import type { reviewChanges } from "../core/compare-changes.ts";
+import { reviewInWorker } from "./analysis-worker.ts";
 import { compareFindings } from "../core/analyze-files.ts";
 import { mergeAccessAnalyzerFindings } from "../core/merge-findings.ts";
 import { applySuppressions } from "../core/suppressions.ts";
 import type { AccessAnalyzerChecks, AccessAnalyzerOptions, AccessAnalyzerRunner } from "../access-analyzer/types.ts";
 import type { Finding } from "../types.ts";
-import { buildReview, CHECK_RUN_NAME, DEFAULT_MAX_COMMENTS, fingerprintOfComment, type ExistingComment } from "../report/review.ts";
-import { batches, renderCheckRun, type Annotation, type CheckRunInput, type Conclusion } from "../report/check-run.ts";
+import { buildReview, CHECK_RUN_NAME, DEFAULT_MAX_COMMENTS, fingerprintOfComment, fingerprintsOfComment, ruleDocsUrl, type ExistingComment } from "../report/review.ts";
+import { batches, renderCheckRun, trimmedOutput, type Annotation, type CheckRunInput, type Conclusion } from "../report/check-run.ts";
+import { ruleHelpMarkdown } from "../report/rule-help.ts";
+import { newAccessInline } from "../report/new-access-inline.ts";
 import { isCandidate, listPullRequestFiles, readSources, type GitHub, type PullRequestFile, type Repo } from "../sources/github.ts";
 import { loadRepoConfig } from "./config.ts";
+import { AnalysisStopped, inFlight, type InFlight, type InFlightRun } from "./in-flight.ts";
+import { classifySkipped } from "./skipped-files.ts";
+import { resolveThreads } from "./resolve-threads.ts";
+import { listCompareFiles } from "./merge-group-files.ts";
 
 export { CHECK_RUN_NAME };
 
@@ -59,7 +69,10 @@ export interface ReviewContext {
 }
 
 export interface ReviewTarget {
+  /** The pull request; 0 for a merge group (no review, only the check run). */
   pr: number;
+  /** Set for a merge group's check (`merge_group` checks_requested): its files are the base…head compare. */
+  mergeGroup?: { headRef: string };
   headSha: string;
   baseSha: string;
   /** The pull request's `changed_files`, when the payload has it (to report a truncated file list). */
@@ -75,12 +88,18 @@ export interface RunReviewOptions {
   createAccessAnalyzer?: (options: AccessAnalyzerOptions) => AccessAnalyzerRunner;
   /** GitHub reads in flight per analysis. Default 8. */
   readConcurrency?: number;
+  /** The analyses of this process (superseding, shutdown). Default: the process-wide {@link inFlight}. */
+  registry?: InFlight;
+  /** Base URL of the rule pages when the repository's config names none (`IAM_POLICY_REVIEW_DOCS_URL`). */
+  docsUrl?: string;
 }
 
 export interface ReviewOutcome {
   checkRunId: number;
   conclusion: Conclusion;
   title: string;
+  /** GitHub refused the full report (422) and took a trimmed one: later annotation batches are not sent. */
+  trimmed?: boolean;
 }
 
 /** The error a run ends with when its time budget is spent. */
@@ -95,6 +114,8 @@ export class TimeBudgetExceeded extends Error {
 
 interface Budget {
   signal: AbortSignal;
+  /** Stops the analysis from outside (superseded, shutting down): `within` rejects with `reason`. */
+  stop(reason: Error): void;
   /** Rejects with {@link TimeBudgetExceeded} as soon as the budget is spent, whatever `work` does. */
   within<T>(work: Promise<T>): Promise<T>;
   /** Throws when the budget is spent (between steps that cannot be interrupted, such as the pure review). */
@@ -107,13 +128,15 @@ function createBudget(ms: number): Budget {
   let reject: (error: Error) => void = () => undefined;
   const expired = new Promise<never>((_, rej) => (reject = rej));
   expired.catch(() => undefined); // observed through `within`; never an unhandled rejection
-  const timer = setTimeout(() => {
-    const error = new TimeBudgetExceeded(ms);
+  const stop = (error: Error) => {
+    if (controller.signal.aborted) return;
     controller.abort(error);
     reject(error);
-  }, ms);
+  };
+  const timer = setTimeout(() => stop(new TimeBudgetExceeded(ms)), ms);
   return {
     signal: controller.signal,
+    stop,
     within: (work) => Promise.race([work, expired]),
     check() {
       if (controller.signal.aborted) throw controller.signal.reason as Error;
@@ -149,30 +172,62 @@ interface RunOutput {
 
 /** Runs one analysis and concludes its check run on every path. */
 export async function runReview(context: ReviewContext, target: ReviewTarget, options: RunReviewOptions = {}): Promise<ReviewOutcome> {
+  const registry = options.registry ?? inFlight;
+  const budget = createBudget(options.timeBudgetMs ?? timeBudgetMs());
+  const repo = context.repo();
+  const self: InFlightRun = { repo: `${repo.owner}/${repo.repo}`, headSha: target.headSha, stop: (reason) => budget.stop(reason) };
+  if (registry.closing) budget.stop(new AnalysisStopped("interrupted"));
+  const done = analyse(context, target, options, budget, registry, self);
+  registry.track(self, done);
+  return done;
+}
+
+async function analyse(
+  context: ReviewContext,
+  target: ReviewTarget,
+  options: RunReviewOptions,
+  budget: Budget,
+  registry: InFlight,
+  self: InFlightRun,
+): Promise<ReviewOutcome> {
   const repo = context.repo();
   const octokit = context.octokit;
-  const log = context.log.child({ repo: `${repo.owner}/${repo.repo}`, pr: target.pr, delivery: context.id });
+  const log = context.log.child({ repo: `${repo.owner}/${repo.repo}`, ...(target.mergeGroup ? { mergeGroup: target.mergeGroup.headRef } : { pr: target.pr }), delivery: context.id });
   const budgetMs = options.timeBudgetMs ?? timeBudgetMs();
-  const budget = createBudget(budgetMs);
   const started = Date.now();
   const request = { request: { signal: budget.signal } };
 
   let checkRunId: number | undefined;
   let outcome: ReviewOutcome | undefined;
   let failure: unknown;
+  /** The config's `incomplete`, once read (for the conclusion of a run that stops early). */
+  let incompleteConclusion: "failure" | "neutral" | undefined;
 
-  /** Completes the run (the first update of the report, or the whole of a short one). */
-  const conclude = async (conclusion: ReviewOutcome["conclusion"], output: RunOutput, signal?: AbortSignal): Promise<void> => {
-    await octokit.rest.checks.update({
-      ...repo,
-      check_run_id: checkRunId!,
-      status: "completed",
-      conclusion,
-      completed_at: new Date().toISOString(),
-      output,
-      request: { signal: signal ?? budget.signal },
-    });
-    outcome = { checkRunId: checkRunId!, conclusion, title: output.title };
+  /**
+   * Completes the run (the first update of the report, or the whole of a short one). A conclusion GitHub refuses
+   * (422) is sent again trimmed: no text, no annotations, a short summary, and never `success`.
+   */
+  const conclude = async (conclusion: Conclusion, output: RunOutput, signal?: AbortSignal, droppedIfTrimmed = output.annotations?.length ?? 0): Promise<void> => {
+    const send = (c: Conclusion, o: RunOutput) =>
+      octokit.rest.checks.update({
+        ...repo,
+        check_run_id: checkRunId!,
+        status: "completed",
+        conclusion: c,
+        completed_at: new Date().toISOString(),
+        output: o,
+        request: { signal: signal ?? budget.signal },
+      });
+    try {
+      await send(conclusion, output);
+      outcome = { checkRunId: checkRunId!, conclusion, title: output.title };
+    } catch (error) {
+      if ((error as { status?: unknown }).status !== 422) throw error;
+      log.warn({ err: describeError(error).fields }, "GitHub refused the conclusion; sending it trimmed");
+      const trimmed = trimmedOutput(conclusion, output, Math.max(droppedIfTrimmed, 0), incompleteConclusion);
+      await send(trimmed.conclusion, trimmed.output);
+      outcome = { checkRunId: checkRunId!, conclusion: trimmed.conclusion, title: trimmed.output.title, trimmed: true };
+    }
   };
 
   try {
@@ -184,18 +239,27 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
         head_sha: target.headSha,
         status: "in_progress",
         started_at: new Date(started).toISOString(),
-        external_id: String(target.pr),
+        external_id: target.mergeGroup ? `merge_group:${target.baseSha}` : String(target.pr),
         output: { title: "Analysing IAM changes", summary: "IAM Policy Review is analysing the IAM changes of this pull request." },
         ...request,
       }),
     );
     checkRunId = created.data.id;
+    self.checkRunId = checkRunId;
+    const supersededHere = registry.supersede(self);
     const appId = created.data.app?.id;
     // Our comments are the ones our App's bot user wrote; a marker alone can be forged by anyone who comments.
     const botLogin = created.data.app?.slug ? `${created.data.app.slug}[bot]` : undefined;
     const checkRunUrl = created.data.html_url ?? undefined;
     try {
-      await budget.within(concludeStaleRuns(octokit, repo, { appId, ownId: checkRunId, shas: [target.headSha, target.previousSha], budgetMs, signal: budget.signal }, log));
+      await budget.within(
+        concludeOtherRuns(
+          octokit,
+          repo,
+          { appId, ownId: checkRunId, skip: supersededHere, headSha: target.headSha, previousSha: target.previousSha, budgetMs, signal: budget.signal },
+          log,
+        ),
+      );
     } catch (error) {
       budget.check();
       log.warn({ err: describeError(error).fields }, "could not conclude stale check runs");
@@ -212,10 +276,13 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
       return outcome!;
     }
     const config = loaded.config;
+    incompleteConclusion = config.incomplete;
 
     // 3. The changed files, and those the engine reads.
     const listed = await budget.within(
-      listPullRequestFiles(octokit, { ...repo, pullNumber: target.pr, ...(target.changedFiles !== undefined ? { total: target.changedFiles } : {}) }, budget.signal),
+      target.mergeGroup
+        ? listCompareFiles(octokit, { ...repo, base: target.baseSha, head: target.headSha }, budget.signal)
+        : listPullRequestFiles(octokit, { ...repo, pullNumber: target.pr, ...(target.changedFiles !== undefined ? { total: target.changedFiles } : {}) }, budget.signal),
     );
     const ignored = config.ignorePaths.length > 0 ? ignore().add(config.ignorePaths) : undefined;
     const candidates = listed.files.filter((f) => (isCandidate(f.path) || isCandidate(f.basePath)) && !ignored?.ignores(f.path));
@@ -240,7 +307,7 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
       }),
     );
     budget.check();
-    const review = await reviewChanges({ changed: candidates, headFiles: sources.headFiles, baseFiles: sources.baseFiles, config });
+    const review = await budget.within(reviewInWorker({ changed: candidates, headFiles: sources.headFiles, baseFiles: sources.baseFiles, config }, budget.signal));
     budget.check();
     let findings: Finding[] = [...sources.readFindings, ...review.findings].sort(compareFindings);
     let suppressed = review.suppressed;
@@ -256,20 +323,32 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
         ...(result.complete ? {} : { reason: accessAnalyzerReason(result.checks) }),
       };
     }
-    const complete = accessAnalyzer.complete && sources.skipped.length === 0 && !listed.truncated;
+    // Skipped files that do not look like IaC (lockfiles, binaries, links) never make the analysis incomplete.
+    const skipped = await budget.within(classifySkipped(octokit, repo, sources.skipped, target.headSha, budget.signal));
 
     // 5. The review: new comments, and comments of fixed findings to mark (posted after the conclusion, step 6).
-    const existing = await budget.within(listOurComments(octokit, repo, target.pr, botLogin, budget.signal));
+    // Completeness is judged per file: a comment is marked fixed when its file was analysed this time.
+    const skippedPaths = new Set(sources.skipped.map((f) => f.path));
+    const listedPaths = new Set(listed.files.map((f) => f.path));
+    const existing = target.mergeGroup ? [] : await budget.within(listOurComments(octokit, repo, target.pr, botLogin, budget.signal));
     const patches = new Map(listed.files.map((f: PullRequestFile) => [f.path, f.patch]));
-    const built = buildReview({
-      findings,
-      patches,
-      headSha: target.headSha,
-      existing,
-      maxComments: DEFAULT_MAX_COMMENTS,
-      complete,
-      ...(checkRunUrl ? { checkRunUrl } : {}),
-    });
+    const docsBase = config.docsUrl ?? options.docsUrl ?? process.env.IAM_POLICY_REVIEW_DOCS_URL;
+    const built = target.mergeGroup
+      ? undefined
+      : buildReview({
+          findings,
+          patches,
+          headSha: target.headSha,
+          existing,
+          maxComments: DEFAULT_MAX_COMMENTS,
+          resolvable: (comment) =>
+            !skippedPaths.has(comment.path) &&
+            (!listed.truncated || listedPaths.has(comment.path)) &&
+            (accessAnalyzer.complete || !/reported by IAM Access Analyzer/.test(comment.body)),
+          newAccessInline: newAccessInline(review.accessChanges, { mode: config.newAccessComments ?? "sensitive", sensitiveActions: config.sensitiveActions }),
+          style: { docsUrl: (ruleId) => ruleDocsUrl(docsBase, ruleId), help: ruleHelpMarkdown },
+          ...(checkRunUrl ? { checkRunUrl } : {}),
+        });
     // The check run is concluded before the review is posted: it is what a branch protection rule waits for,
     // and GitHub paces writes about a second apart, so every write before it delays the merge button.
     const inlineCount = built?.comments.length ?? 0;
@@ -279,8 +358,8 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
         // Another analysis of this pull request (a push and a re-run at once) may have posted meanwhile: look
         // again just before posting, and leave out what is already there.
         const now = await budget.within(listOurComments(octokit, repo, target.pr, botLogin, budget.signal));
-        const posted = new Set(now.map((c) => fingerprintOfComment(c.body)));
-        const comments = built.comments.filter((c) => !posted.has(fingerprintOfComment(c.body)));
+        const posted = new Set(now.flatMap((c) => fingerprintsOfComment(c.body)));
+        const comments = built.comments.filter((c) => !fingerprintsOfComment(c.body).some((fp) => posted.has(fp)));
         if (comments.length === 0) return;
         try {
           await budget.within(
@@ -300,22 +379,36 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
           log.warn({ err: describeError(error).fields }, "GitHub refused the review; findings are annotations only");
         }
       }
+      const marked: number[] = [];
       for (const resolved of built?.resolved ?? []) {
         try {
           await budget.within(octokit.rest.pulls.updateReviewComment({ ...repo, comment_id: resolved.id, body: resolved.body, ...request }));
+          marked.push(resolved.id);
         } catch (error) {
           if ((error as { status?: unknown }).status !== 404) throw error; // deleted meanwhile: nothing to mark
+        }
+      }
+      // The threads of fixed comments are resolved too (GraphQL only), so the conversation shows them done.
+      if (marked.length > 0) {
+        try {
+          const count = await budget.within(resolveThreads(octokit, repo, target.pr, marked, budget.signal));
+          log.info({ threads: count }, "resolved the threads of fixed findings");
+        } catch (error) {
+          budget.check();
+          log.warn({ err: describeError(error).fields }, "could not resolve the threads of fixed findings; the comments say they are fixed");
         }
       }
     };
 
     // 6. The check run: conclusion and the first 50 annotations, then the rest 50 per request.
-    const rendered = renderCheckRun({
+    const checkInput: CheckRunInput = {
       findings,
       suppressed,
       accessChanges: review.accessChanges,
       accessAnalyzer,
-      skipped: sources.skipped,
+      skipped: skipped.iac,
+      otherSkipped: skipped.other,
+      ...(config.incomplete ? { incompleteConclusion: config.incomplete } : {}),
       ...(listed.truncated ? { truncated: listed.truncated } : {}),
       incomplete: [],
       failOn: config.failOn,
@@ -323,34 +416,73 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
       overflowCount,
       policiesCount: review.policies.length,
       filesCount: candidates.length,
-    });
-    const [first = [], ...rest] = batches(rendered.annotations);
+    };
+    const rendered = renderCheckRun(checkInput);
+    const all = batches(rendered.annotations);
     const output = (annotations: Annotation[]) => ({
       title: rendered.title,
       summary: rendered.summary,
       ...(rendered.text !== undefined ? { text: rendered.text } : {}),
       annotations,
     });
-    await conclude(rendered.conclusion, output(first));
-    try {
-      await postReview();
-    } catch (error) {
-      // The check run already carries every finding as an annotation; a failed review is a degraded report,
-      // never a reason to change the conclusion.
-      log.warn({ err: describeError(error).fields }, "could not post the review; the findings are in the check run");
-    }
-    for (const [index, annotations] of rest.entries()) {
-      if (budget.signal.aborted) {
-        // The run is concluded with the first 50; the time budget bounds the rest too.
-        log.warn({ sent: index + 1, batches: rest.length + 1 }, "time budget spent: remaining annotations not sent");
-        break;
+    const tailSignal = () => AbortSignal.timeout(Math.min(CONCLUDE_TIMEOUT_MS, registry.remainingMs()));
+    let sent = 0;
+    /** Appends annotation batches to the run; stops at the first failure or when the analysis is stopped. */
+    const append = async (list: Annotation[][]): Promise<boolean> => {
+      for (const annotations of list) {
+        if (budget.signal.aborted) {
+          log.warn({ sent, total: rendered.annotations.length }, "time budget spent: remaining annotations not sent");
+          return false;
+        }
+        try {
+          await octokit.rest.checks.update({ ...repo, check_run_id: checkRunId!, output: output(annotations), request: { signal: tailSignal() } });
+          sent += annotations.length;
+        } catch (error) {
+          log.warn({ err: describeError(error).fields, sent, total: rendered.annotations.length }, "could not add annotations");
+          return false;
+        }
       }
+      return true;
+    };
+    const postReviewSafely = async (): Promise<void> => {
       try {
-        await octokit.rest.checks.update({ ...repo, check_run_id: checkRunId, output: output(annotations), request: { signal: AbortSignal.timeout(CONCLUDE_TIMEOUT_MS) } });
+        await postReview();
       } catch (error) {
-        // The run is concluded; missing annotations are a degraded report, not a stuck check.
-        log.warn({ err: describeError(error).fields, batch: index + 2, batches: rest.length + 1 }, "could not add annotations");
-        break;
+        // The check run carries every finding; a failed review is a degraded report, never a reason to change the
+        // conclusion.
+        log.warn({ err: describeError(error).fields }, "could not post the review; the findings are in the check run");
+      }
+    };
+    if (rendered.conclusion === "success" && all.length > 1) {
+      // Success only once every annotation is in: the batches first, the conclusion with the last one.
+      const ok = await append(all.slice(0, -1));
+      if (ok) {
+        await conclude("success", output(all.at(-1)!), undefined, rendered.annotations.length - sent);
+        if (!outcome!.trimmed) sent += all.at(-1)!.length;
+      }
+      if (outcome !== undefined) await postReviewSafely();
+    } else {
+      // The conclusion first (GitHub paces writes; it is what branch protection waits for), then the rest.
+      const [first = [], ...rest] = all;
+      await conclude(rendered.conclusion, output(first), undefined, rendered.annotations.length);
+      if (!outcome!.trimmed) sent += first.length;
+      await postReviewSafely();
+      if (!outcome!.trimmed) await append(rest);
+    }
+    const unsent = rendered.annotations.length - sent;
+    if (unsent > 0 && !outcome?.trimmed) {
+      // Counted in the summary, and never success (the conclusion is recomputed with the count).
+      const partial = renderCheckRun({ ...checkInput, unsentAnnotations: unsent });
+      const body = { title: partial.title, summary: partial.summary, ...(partial.text !== undefined ? { text: partial.text } : {}) };
+      if (outcome === undefined) {
+        await conclude(partial.conclusion, body, tailSignal(), 0);
+        await postReviewSafely();
+      } else {
+        try {
+          await conclude(partial.conclusion, body, tailSignal(), 0);
+        } catch (error) {
+          log.warn({ err: describeError(error).fields, unsent }, "could not record the unsent annotations in the summary");
+        }
       }
     }
     log.info(
@@ -372,23 +504,40 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
   } finally {
     budget.dispose();
     if (checkRunId !== undefined && outcome === undefined) {
-      const overBudget = budget.signal.aborted;
+      const reason: unknown = budget.signal.aborted ? budget.signal.reason : undefined;
+      const stopped = reason instanceof AnalysisStopped ? reason : undefined;
+      const overBudget = reason instanceof TimeBudgetExceeded;
       const described = describeError(failure);
-      const output = overBudget
-        ? {
-            title: "Incomplete: time budget exceeded",
-            summary: `The analysis did not finish within ${Math.round(budgetMs / 1000)} s, so nothing is concluded about this pull request (an incomplete analysis never passes). Re-run the check; if it keeps timing out, raise \`IAM_POLICY_REVIEW_TIME_BUDGET_MS\` for the app or see the app logs for delivery ${context.id}.`,
-          }
-        : {
-            title: "Analysis failed",
-            summary: `The analysis stopped before finishing (${described.text}), so nothing is concluded about this pull request. Re-run the check; if it keeps failing, see the app logs for delivery ${context.id}.`,
-          };
-      if (overBudget) log.warn({ budgetMs, ms: Date.now() - started }, "time budget exceeded");
+      const what = target.mergeGroup ? "this merge group" : "this pull request";
+      let conclusion: Conclusion = incompleteConclusion ?? "failure";
+      let output: RunOutput;
+      if (stopped?.kind === "interrupted") {
+        conclusion = "cancelled";
+        output = {
+          title: "Interrupted — re-run",
+          summary: `The app was shut down (a deploy or a scale-down) before this analysis finished, so nothing is concluded about ${what}. Re-run this check.`,
+        };
+      } else if (stopped?.kind === "superseded") {
+        conclusion = "cancelled";
+        output = { title: "Superseded", summary: "A newer analysis of this commit replaced this run; see the latest IAM Policy Review check run." };
+      } else if (overBudget) {
+        output = {
+          title: "Incomplete: time budget exceeded",
+          summary: `The analysis did not finish within ${Math.round(budgetMs / 1000)} s, so nothing is concluded about ${what} (an incomplete analysis never passes). Re-run the check; if it keeps timing out, raise \`IAM_POLICY_REVIEW_TIME_BUDGET_MS\` for the app or see the app logs for delivery ${context.id}.`,
+        };
+      } else {
+        output = {
+          title: "Analysis failed",
+          summary: `The analysis stopped before finishing (${described.text}), so nothing is concluded about ${what} (an incomplete analysis never passes). Re-run the check; if it keeps failing, see the app logs for delivery ${context.id}.`,
+        };
+      }
+      if (stopped) log.info({ reason: stopped.kind, ms: Date.now() - started }, "analysis stopped");
+      else if (overBudget) log.warn({ budgetMs, ms: Date.now() - started }, "time budget exceeded");
       else log.error({ err: described.fields }, "analysis failed");
       try {
-        await conclude("neutral", output, AbortSignal.timeout(CONCLUDE_TIMEOUT_MS));
+        await conclude(conclusion, output, AbortSignal.timeout(Math.min(CONCLUDE_TIMEOUT_MS, registry.remainingMs())));
       } catch (error) {
-        // Left in_progress: the next event for this commit concludes it as interrupted.
+        // Left in_progress: the next analysis of this commit concludes it as superseded.
         log.error({ err: describeError(error).fields }, "could not conclude the check run");
       }
     } else if (checkRunId === undefined && failure !== undefined) {
@@ -401,16 +550,21 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
   throw failure;
 }
 
-/** Concludes runs of ours on these commits that are still in_progress long after any live analysis would have ended. */
-async function concludeStaleRuns(
+/**
+ * Concludes our other in_progress runs: on the head commit every one ("Superseded": this analysis replaces it,
+ * whichever process ran it), on the previous head only those older than any live analysis could be (left behind
+ * by a crashed process). `skip`: runs this process has already stopped (their runners conclude them).
+ */
+async function concludeOtherRuns(
   octokit: GitHub,
   repo: Repo,
-  options: { appId: number | undefined; ownId: number; shas: Array<string | undefined>; budgetMs: number; signal: AbortSignal },
+  options: { appId: number | undefined; ownId: number; skip: readonly number[]; headSha: string; previousSha: string | undefined; budgetMs: number; signal: AbortSignal },
   log: Logger,
 ): Promise<void> {
   if (options.appId === undefined) return;
   const cutoff = Date.now() - options.budgetMs - STALE_GRACE_MS;
-  for (const ref of new Set(options.shas.filter((s): s is string => typeof s === "string" && s !== ""))) {
+  const refs = [{ ref: options.headSha, superseded: true }, ...(options.previousSha && options.previousSha !== options.headSha ? [{ ref: options.previousSha, superseded: false }] : [])];
+  for (const { ref, superseded } of refs) {
     const { data } = await octokit.rest.checks.listForRef({
       ...repo,
       ref,
@@ -421,21 +575,20 @@ async function concludeStaleRuns(
       request: { signal: options.signal },
     });
     for (const run of data.check_runs) {
-      if (run.id === options.ownId || run.app?.id !== options.appId || run.status === "completed") continue;
-      if (run.started_at && Date.parse(run.started_at) > cutoff) continue; // possibly a live analysis
+      if (run.id === options.ownId || options.skip.includes(run.id) || run.app?.id !== options.appId || run.status === "completed") continue;
+      if (!superseded && run.started_at && Date.parse(run.started_at) > cutoff) continue; // possibly a live analysis
       await octokit.rest.checks.update({
         ...repo,
         check_run_id: run.id,
         status: "completed",
-        conclusion: "neutral",
+        conclusion: "cancelled",
         completed_at: new Date().toISOString(),
-        output: {
-          title: "Interrupted",
-          summary: "Interrupted: a previous analysis stopped before finishing; this run replaces it.",
-        },
+        output: superseded
+          ? { title: "Superseded", summary: "Superseded: a newer analysis of this commit replaced this run; see the latest IAM Policy Review check run." }
+          : { title: "Interrupted", summary: "Interrupted: a previous analysis stopped before finishing; the analysis of the new head replaces it." },
         request: { signal: options.signal },
       });
-      log.info({ checkRun: run.id }, "concluded an interrupted check run");
+      log.info({ checkRun: run.id, superseded }, superseded ? "concluded a superseded check run" : "concluded an interrupted check run");
     }
   }
 }

@@ -35,7 +35,25 @@ export interface Config {
   suppressions: SuppressionEntry[];
   /** IAM Access Analyzer checks (billed per call): off unless enabled here or with `--access-analyzer`. */
   accessAnalyzer: { enabled: boolean; region?: string; concurrency: number };
+  /**
+   * The App: which `new-access` findings that are not on another finding's lines get an inline comment of their
+   * own (`sensitive`, the default: Permissions management or sensitive actions; `all`; `none`). The others are in
+   * the check run's Access changes table.
+   */
+  newAccessComments?: NewAccessComments;
+  /** Base URL of the rule pages (`{rule}` is replaced by the rule id, else `<docsUrl>/<rule>.md`); https only. */
+  docsUrl?: string;
+  /**
+   * The App: the conclusion of an incomplete analysis with no finding at or above `failOn`. Default: `failure`
+   * when files that look like IaC were not analysed, `neutral` when only Access Analyzer (or annotations) failed.
+   */
+  incomplete?: IncompleteConclusion;
 }
+
+export const NEW_ACCESS_COMMENTS = ["sensitive", "all", "none"] as const;
+export type NewAccessComments = (typeof NEW_ACCESS_COMMENTS)[number];
+export const INCOMPLETE_CONCLUSIONS = ["failure", "neutral"] as const;
+export type IncompleteConclusion = (typeof INCOMPLETE_CONCLUSIONS)[number];
 
 export const DEFAULT_CONFIG: Config = {
   failOn: "error",
@@ -87,6 +105,19 @@ export const CONFIG_SCHEMA = {
         region: { type: "string", pattern: "^[a-z]{2}(-[a-z]+)+-\\d+$" },
         concurrency: { type: "integer", minimum: 1, maximum: 16 },
       },
+    },
+    newAccessComments: {
+      enum: [...NEW_ACCESS_COMMENTS],
+      description: "Which new-access findings that are on no other finding's lines get an inline comment: sensitive (default), all, none.",
+    },
+    docsUrl: {
+      type: "string",
+      pattern: "^https://[^\\s()<>]+$",
+      description: "Base URL of the rule pages linked from comments: `{rule}` is replaced by the rule id, else `<docsUrl>/<rule>.md`.",
+    },
+    incomplete: {
+      enum: [...INCOMPLETE_CONCLUSIONS],
+      description: "Conclusion of an incomplete analysis (default failure when IaC files were not analysed, neutral when only Access Analyzer was unavailable).",
     },
     suppressions: {
       type: "array",
@@ -177,6 +208,9 @@ export async function parseConfig(text: string, source: string, knownRules?: Rea
     sensitiveActions: config.sensitiveActions ?? [...DEFAULT_SENSITIVE_ACTIONS],
     suppressions: config.suppressions ?? [],
     accessAnalyzer: { ...DEFAULT_CONFIG.accessAnalyzer, ...(config.accessAnalyzer ?? {}) },
+    ...(config.newAccessComments ? { newAccessComments: config.newAccessComments } : {}),
+    ...(config.docsUrl ? { docsUrl: config.docsUrl } : {}),
+    ...(config.incomplete ? { incomplete: config.incomplete } : {}),
   };
 }
 

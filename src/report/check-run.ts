@@ -6,9 +6,13 @@
  * Conclusion, in this order:
  * - `failure` when any finding is at or above `failOn`, even when the analysis was incomplete: a real problem
  *   found is worth failing for, and the incompleteness is still the first thing the summary says;
- * - `neutral` when the analysis was incomplete (a reason in `incomplete`, Access Analyzer enabled but not
- *   complete, skipped files, a truncated file list): an incomplete analysis is never `success`;
+ * - when the analysis was incomplete, never `success` (issue #13): the config's `incomplete` conclusion, else
+ *   `failure` when files that look like IaC were not analysed (a reason in `incomplete`, skipped IaC files, a
+ *   truncated file list) and `neutral` when only Access Analyzer was unavailable or annotations were not sent
+ *   (a required check passes on `neutral`, so only what cannot hide a policy may end there);
  * - `success` otherwise.
+ *
+ * GitHub counts the summary, the text and annotation messages in bytes: the limits here are bytes.
  */
 import type { Finding, Severity } from "../types.ts";
 import { CATEGORIES } from "../types.ts";
@@ -20,15 +24,15 @@ import type { AccessLevel } from "../iam/index.ts";
 import { countBySeverity, plural } from "./summary.ts";
 import { compareForReport, DEFAULT_MAX_COMMENTS, escapeMarkdown, maskSecrets, truncateText } from "./review.ts";
 
-/** GitHub's limit for a check run's `output.summary` and `output.text`, in characters. */
+/** GitHub's limit for a check run's `output.summary` and `output.text`, in bytes (UTF-8). */
 export const MAX_SUMMARY_CHARS = 65_535;
 
 /** GitHub's limit of annotations per create/update request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
 
-/** Limits of one annotation (GitHub: title 255 characters, message and raw_details 64 KB). */
+/** Limits of one annotation (GitHub: title 255 characters, message and raw_details 64 KB, counted in bytes). */
 const MAX_TITLE_CHARS = 255;
-const MAX_MESSAGE_CHARS = 64_000;
+export const MAX_MESSAGE_BYTES = 64_000;
 
 /**
  * Rows and characters per summary section before "… and N more", so that one long section cannot push the
@@ -43,7 +47,24 @@ const MAX_CELL_CHARS = 400;
 /** Actions listed per access level in an "Access changes" cell. */
 const MAX_ACTIONS_PER_LEVEL = 5;
 
-export type Conclusion = "success" | "failure" | "neutral";
+export type Conclusion = "success" | "failure" | "neutral" | "cancelled";
+
+/** UTF-8 length, as GitHub counts its limits. */
+export function byteLength(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}
+
+/** Shortens text to at most `maxBytes` UTF-8 bytes, ending with "…" (never inside a character). */
+export function truncateBytes(text: string, maxBytes: number): string {
+  if (byteLength(text) <= maxBytes) return text;
+  const room = Math.max(0, maxBytes - 3); // "…" is 3 bytes
+  let out = Buffer.from(text, "utf8").subarray(0, room).toString("utf8");
+  // A cut inside a multi-byte character decodes to U+FFFD: drop it.
+  out = out.replace(/\uFFFD$/, "");
+  const code = out.charCodeAt(out.length - 1);
+  if (code >= 0xd800 && code <= 0xdbff) out = out.slice(0, -1);
+  return `${out}…`;
+}
 
 export interface Annotation {
   path: string;
@@ -63,8 +84,14 @@ export interface CheckRunInput {
   suppressed: readonly SuppressedFinding[];
   accessChanges?: readonly AccessChangeEntry[];
   accessAnalyzer?: { enabled: boolean; complete: boolean; checks?: AccessAnalyzerChecks; reason?: string };
-  /** IaC and policy files that were not analysed, with why (too large, unreadable). */
+  /** IaC and policy files that were not analysed, with why (too large, unreadable): the analysis is incomplete. */
   skipped: ReadonlyArray<{ path: string; reason: string }>;
+  /** Files skipped that do not look like IaC (lockfiles, binaries, symbolic links): listed, never incomplete. */
+  otherSkipped?: ReadonlyArray<{ path: string; reason: string }>;
+  /** The config's conclusion for an incomplete analysis; default by cause (see the module comment). */
+  incompleteConclusion?: "failure" | "neutral";
+  /** Findings that could not be sent as annotations (GitHub refused them, or the time budget ran out). */
+  unsentAnnotations?: number;
   /** The pull request's file list was cut off: `listed` files were seen, of `total` when known. */
   truncated?: { listed: number; total?: number };
   /** Why the analysis is incomplete, one sentence each, e.g. "time budget of 60 s exceeded". */
@@ -102,9 +129,14 @@ export function batches<T>(items: readonly T[], size = ANNOTATIONS_PER_REQUEST):
   return out;
 }
 
-/** Plain text for an annotation field (annotations are not Markdown): masked and within `max`. */
+/** Plain text for an annotation field (annotations are not Markdown): masked and within `max` characters. */
 function plainText(text: string, max: number): string {
   return truncateText(maskSecrets(text), max);
+}
+
+/** The same within `max` bytes (GitHub counts message and raw_details in bytes). */
+function plainBytes(text: string, max: number): string {
+  return truncateBytes(maskSecrets(text), max);
 }
 
 /** One annotation per finding, most severe first. */
@@ -122,11 +154,11 @@ export function annotationsOf(findings: readonly Finding[]): Annotation[] {
       annotation_level: LEVEL[f.severity],
       // Access Analyzer's findings say so through their rule id: `access-analyzer/<issue code>`.
       title: plainText(f.ruleId, MAX_TITLE_CHARS),
-      message: plainText(f.message, MAX_MESSAGE_CHARS),
+      message: plainBytes(f.message, MAX_MESSAGE_BYTES),
     };
     if (f.fix) {
       const lines = f.fix.line === f.fix.endLine ? `line ${f.fix.line}` : `lines ${f.fix.line}-${f.fix.endLine}`;
-      annotation.raw_details = plainText(`Suggested fix (replace ${lines}): ${f.fix.description}\n\n${f.fix.replacement}`, MAX_MESSAGE_CHARS);
+      annotation.raw_details = plainText(`Suggested fix (replace ${lines}): ${f.fix.description}\n\n${f.fix.replacement}`, MAX_MESSAGE_BYTES);
     }
     return annotation;
   });
@@ -139,37 +171,55 @@ function severityCounts(findings: readonly Finding[]): string {
     .join(", ");
 }
 
-/** Why the analysis is incomplete, in the order given, each once. */
-export function incompleteReasons(input: CheckRunInput): string[] {
+/** Why files that may hold IaC were not analysed. */
+function iacReasons(input: CheckRunInput): string[] {
   const reasons = [...input.incomplete];
+  if (input.skipped.length > 0) reasons.push(`${plural(input.skipped.length, "file")} that may hold IaC not analysed (listed below)`);
+  if (input.truncated) {
+    const of = input.truncated.total !== undefined ? `${input.truncated.total} files` : `more than ${input.truncated.listed} files`;
+    reasons.push(`the change has ${of} and only the first ${input.truncated.listed} were analysed`);
+  }
+  return reasons;
+}
+
+/** Why the report is incomplete though every file was analysed (Access Analyzer, annotations). */
+function softReasons(input: CheckRunInput): string[] {
+  const reasons: string[] = [];
   const aa = input.accessAnalyzer;
   if (aa?.enabled && !aa.complete) {
     const detail = aa.checks && aa.checks.failed + aa.checks.skipped > 0 ? ` (${aa.checks.failed} failed, ${aa.checks.skipped} skipped)` : "";
     reasons.push(aa.reason ?? `Access Analyzer checks did not all run${detail}`);
   }
-  if (input.skipped.length > 0) reasons.push(`${plural(input.skipped.length, "file")} not analysed (listed below)`);
-  if (input.truncated) {
-    const of = input.truncated.total !== undefined ? `${input.truncated.total} files` : `more than ${input.truncated.listed} files`;
-    reasons.push(`the pull request has ${of} and only the first ${input.truncated.listed} were analysed`);
-  }
-  return [...new Set(reasons.map((r) => r.trim().replace(/\.+$/, "")).filter(Boolean))];
+  const unsent = input.unsentAnnotations ?? 0;
+  if (unsent > 0) reasons.push(`${plural(unsent, "finding")} could not be sent as annotations (the Findings table below lists every finding)`);
+  return reasons;
+}
+
+const tidy = (reasons: readonly string[]): string[] => [...new Set(reasons.map((r) => r.trim().replace(/\.+$/, "")).filter(Boolean))];
+
+/** Why the analysis is incomplete, in the order given, each once. */
+export function incompleteReasons(input: CheckRunInput): string[] {
+  return tidy([...iacReasons(input), ...softReasons(input)]);
 }
 
 /** The conclusion (see the module comment for the order). */
 export function conclusionOf(input: CheckRunInput): Conclusion {
   if (input.findings.some((f) => failsAt(f.severity, input.failOn))) return "failure";
-  return incompleteReasons(input).length > 0 ? "neutral" : "success";
+  if (tidy(iacReasons(input)).length > 0) return input.incompleteConclusion ?? "failure";
+  if (tidy(softReasons(input)).length > 0) return input.incompleteConclusion ?? "neutral";
+  return "success";
 }
 
 function titleOf(input: CheckRunInput, conclusion: Conclusion, reasons: readonly string[]): string {
   const scope = input.policiesCount > 0 ? ` in ${plural(input.policiesCount, "policy", "policies")}` : input.filesCount > 0 ? ` in ${plural(input.filesCount, "file")}` : "";
   let title: string;
-  if (conclusion === "neutral") {
+  const failing = input.findings.some((f) => failsAt(f.severity, input.failOn));
+  if (!failing && reasons.length > 0) {
     title = `Incomplete: ${truncateText(reasons[0] ?? "analysis incomplete", 160)}${reasons.length > 1 ? ` (+${reasons.length - 1} more)` : ""}`;
   } else if (input.findings.length === 0) {
     title = "No IAM findings";
   } else {
-    title = `${severityCounts(input.findings)}${scope}${conclusion === "failure" && reasons.length > 0 ? " (incomplete)" : ""}`;
+    title = `${severityCounts(input.findings)}${scope}${failing && reasons.length > 0 ? " (incomplete)" : ""}`;
   }
   return plainText(title.replace(/\s+/g, " "), MAX_TITLE_CHARS);
 }
@@ -270,21 +320,27 @@ function skippedSection(skipped: CheckRunInput["skipped"]): string[] {
   return [`### Skipped files (${skipped.length})`, "", ...limited(items, BUDGET.skipped, "file", "files")];
 }
 
+function otherSkippedSection(skipped: NonNullable<CheckRunInput["otherSkipped"]>): string[] {
+  const items = skipped.map((s) => `- ${cell(s.path)}: ${cell(s.reason)}`);
+  return [`### Not analysed, not IaC (${skipped.length})`, "", "These files do not look like a policy or a template (lockfiles, binaries, links), so skipping them leaves the analysis complete.", "", ...limited(items, BUDGET.skipped, "file", "files")];
+}
+
 /** Joins Markdown lines, cutting at a line boundary with a note when the result would exceed the limit. */
-function fit(lines: readonly string[], note: string): string {
+export function fit(lines: readonly string[], note: string, maxBytes = MAX_SUMMARY_CHARS): string {
   const full = lines.join("\n");
-  if (full.length <= MAX_SUMMARY_CHARS) return full;
+  if (byteLength(full) <= maxBytes) return full;
   const tail = `\n\n${note}`;
-  let cut = full.lastIndexOf("\n", MAX_SUMMARY_CHARS - tail.length);
-  if (cut < 0) cut = MAX_SUMMARY_CHARS - tail.length;
-  return `${full.slice(0, cut)}${tail}`;
+  const head = truncateBytes(full, maxBytes - byteLength(tail)).slice(0, -1); // without its "…"
+  const cut = head.lastIndexOf("\n");
+  return `${cut > 0 ? head.slice(0, cut) : head}${tail}`;
 }
 
 function summaryOf(input: CheckRunInput, conclusion: Conclusion, reasons: readonly string[]): string {
   const out: string[] = [];
   if (reasons.length > 0) {
+    const failing = input.findings.some((f) => failsAt(f.severity, input.failOn));
     const what =
-      conclusion === "failure"
+      failing
         ? "The findings below fail this check regardless; the parts not analysed may hold more."
         : "Nothing found so far fails this check, but it cannot pass until a complete analysis: fix the cause and re-run this check.";
     const shown = reasons.slice(0, MAX_REASONS).map(cell);
@@ -296,7 +352,7 @@ function summaryOf(input: CheckRunInput, conclusion: Conclusion, reasons: readon
   const failing = findings.filter((f) => failsAt(f.severity, input.failOn)).length;
   const threshold = input.failOn === "never" ? "`failOn: never`: no finding fails the check" : `failing at \`${input.failOn}\` and above`;
   const verdict =
-    conclusion === "failure"
+    failing > 0
       ? `**Failed**: ${plural(failing, "finding")} at or above \`${input.failOn}\`.`
       : conclusion === "success"
         ? `**Passed**: nothing at or above \`${input.failOn}\`${input.failOn === "never" ? " (never fails)" : ""}.`
@@ -320,7 +376,8 @@ function summaryOf(input: CheckRunInput, conclusion: Conclusion, reasons: readon
   if (input.accessAnalyzer) out.push("", accessAnalyzerLine(input.accessAnalyzer));
   if (input.suppressed.length > 0) out.push("", ...suppressedSection(input.suppressed));
   if (input.skipped.length > 0) out.push("", ...skippedSection(input.skipped));
-  return fit(out, `_Summary truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} characters. Every finding is still an annotation on this check run._`);
+  if (input.otherSkipped?.length) out.push("", ...otherSkippedSection(input.otherSkipped));
+  return fit(out, `_Summary truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} bytes. Every finding is still an annotation on this check run._`);
 }
 
 function findingsText(findings: readonly Finding[]): string | undefined {
@@ -329,7 +386,7 @@ function findingsText(findings: readonly Finding[]): string | undefined {
     .sort(compareForReport)
     .map((f) => [f.severity, `\`${f.ruleId.replace(/`/g, "")}\``, cell(`${f.file}:${f.line}`), cell(f.message)]);
   const lines = ["### Findings", "", `| Severity | Rule | Location | Message |`, "| --- | --- | --- | --- |", ...rows.map((r) => `| ${r.join(" | ")} |`)];
-  return fit(lines, `_List truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} characters; the annotations of this check run hold every finding._`);
+  return fit(lines, `_List truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} bytes; the annotations of this check run hold every finding._`);
 }
 
 /** Renders the completed check run of one analysis. Every text is masked; summary and text stay within GitHub's limits. */
@@ -343,5 +400,36 @@ export function renderCheckRun(input: CheckRunInput): CheckRunOutput {
     summary: summaryOf(input, conclusion, reasons),
     ...(text !== undefined ? { text } : {}),
     annotations: annotationsOf(input.findings),
+  };
+}
+
+/** What GitHub is sent to conclude a run. */
+export interface CheckRunOutputBody {
+  title: string;
+  summary: string;
+  text?: string;
+  annotations?: Annotation[];
+}
+
+/** Bytes the summary of a trimmed output keeps (GitHub refused the full one). */
+const TRIMMED_SUMMARY_BYTES = 16_000;
+
+/**
+ * The output to retry a conclusion GitHub refused (422: a limit we did not foresee, an annotation it would not
+ * take): no text, no annotations, the summary cut short and saying so. Never `success`: the findings were not all
+ * delivered, so a success becomes `incomplete` (default `neutral`).
+ */
+export function trimmedOutput(
+  conclusion: Conclusion,
+  output: CheckRunOutputBody,
+  findings: number,
+  incompleteConclusion?: "failure" | "neutral",
+): { conclusion: Conclusion; output: CheckRunOutputBody } {
+  const note = `_GitHub refused the full report, so it was trimmed: ${plural(findings, "finding")} could not be sent as annotations. Re-run this check, or run \`iam-policy-review scan\` locally, to see them._`;
+  const summary = fit([note, "", output.summary], "_Summary trimmed._", TRIMMED_SUMMARY_BYTES);
+  const title = conclusion === "success" && findings > 0 ? `Incomplete: ${plural(findings, "finding")} not sent as annotations` : output.title;
+  return {
+    conclusion: conclusion === "success" && findings > 0 ? (incompleteConclusion ?? "neutral") : conclusion,
+    output: { title: truncateText(title, MAX_TITLE_CHARS), summary },
   };
 }

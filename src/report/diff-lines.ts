@@ -13,6 +13,8 @@ export interface CommentableLines {
    * hunk (GitHub: "start_line must be part of the same hunk as the line").
    */
   hunks: Array<{ start: number; end: number }>;
+  /** The head-side text of each line in {@link right} (without its line ending), to build a suggestion over them. */
+  text: Map<number, string>;
 }
 
 /**
@@ -26,24 +28,28 @@ export interface CommentableLines {
 export function commentableLines(patch: string | undefined): CommentableLines {
   const right = new Set<number>();
   const hunks: CommentableLines["hunks"] = [];
-  if (!patch) return { right, hunks };
+  const text = new Map<number, string>();
+  if (!patch) return { right, hunks, text };
   let parsed;
   try {
     // The hunks are parsed the same with or without file headers; CRLF files keep their "\r" in each line.
     parsed = parsePatch(patch);
   } catch {
-    return { right, hunks };
+    return { right, hunks, text };
   }
   for (const file of parsed) {
     for (const hunk of file.hunks) {
       let line = hunk.newStart;
-      for (const text of hunk.lines) {
-        const marker = text[0];
-        if (marker === "+" || marker === " ") right.add(line++);
+      for (const lineText of hunk.lines) {
+        const marker = lineText[0];
+        if (marker === "+" || marker === " ") {
+          text.set(line, lineText.slice(1).replace(/\r$/, ""));
+          right.add(line++);
+        }
         // "-" lines exist only on the LEFT; "\ No newline at end of file" belongs to the line before it.
       }
       if (line > hunk.newStart) hunks.push({ start: hunk.newStart, end: line - 1 });
     }
   }
-  return { right, hunks };
+  return { right, hunks, text };
 }

@@ -53,8 +53,8 @@ const STATUS: Readonly<Record<string, ChangedPath["status"] | undefined>> = {
 
 /**
  * Lists the pull request's changed files, 100 per page, up to GitHub's {@link MAX_LISTED_FILES}. `total` is the
- * pull request's `changed_files` when the caller knows it: a larger total, or a full 3,000, marks the list
- * truncated. Files GitHub reports as `unchanged` are left out.
+ * pull request's `changed_files` when the caller knows it: a larger total marks the list truncated (without it,
+ * a full 3,000 does). Files GitHub reports as `unchanged` are left out.
  */
 export async function listPullRequestFiles(
   octokit: GitHub,
@@ -83,7 +83,9 @@ export async function listPullRequestFiles(
     },
   );
   const total = target.total;
-  const truncated = listed >= MAX_LISTED_FILES || (total !== undefined && total > listed);
+  // GitHub lists at most 3,000 files: a list that long is cut off only when the pull request has more (3,000 of
+  // 3,000 is the whole change); without the total, a full list may be cut off.
+  const truncated = total !== undefined ? total > listed : listed >= MAX_LISTED_FILES;
   return { files, ...(truncated ? { truncated: { listed, ...(total !== undefined && total > listed ? { total } : {}) } } : {}) };
 }
 

@@ -13,8 +13,8 @@ describe("app.yml", () => {
     assert.deepEqual(manifest.default_permissions, { checks: "write", pull_requests: "write", contents: "read", metadata: "read" });
   });
 
-  it("subscribes to exactly pull_request, check_run and check_suite", () => {
-    assert.deepEqual([...(manifest.default_events as string[])].sort(), ["check_run", "check_suite", "pull_request"]);
+  it("subscribes to exactly pull_request, check_run, check_suite and merge_group", () => {
+    assert.deepEqual([...(manifest.default_events as string[])].sort(), ["check_run", "check_suite", "merge_group", "pull_request"]);
   });
 
   it("names the App and is private by default", () => {

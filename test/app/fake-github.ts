@@ -252,6 +252,10 @@ export interface Recorded {
   reviews: ReviewBody[];
   commentEdits: Array<{ id: number; body: { body: string } }>;
   staleUpdates: Array<{ id: number; body: CheckRunBody }>;
+  /** Review threads resolved through GraphQL (`resolveReviewThread`), by thread id. */
+  resolvedThreads: string[];
+  /** Check-run updates the fake refused (see `updateStatuses`). */
+  refusedUpdates: CheckRunBody[];
   /** Paths read with the raw media type (files over 1 MB). */
   rawReads: string[];
   /** Every request that reached the fake, as "METHOD path". */
@@ -293,6 +297,14 @@ export interface FakeOptions {
   expectFiles?: boolean;
   /** Other files present at the head commit only (module siblings). */
   headExtra?: Record<string, string>;
+  /** The pull request's review threads (GraphQL), each started by the REST comment `commentId`. */
+  threads?: Array<{ id: string; isResolved: boolean; commentId: number }>;
+  /** How many threads the flow is expected to resolve (default: those of our comments, when edits are expected). */
+  resolves?: number;
+  /** A merge group's check: files from the base…head compare, no comments, no review. */
+  mergeGroup?: boolean;
+  /** Status of each check-run PATCH in turn (default 200 for all), e.g. [422, 200] to refuse the first. */
+  updateStatuses?: number[];
 }
 
 /** Installation token: Probot asks for one per installation and caches it. */
@@ -326,7 +338,7 @@ function contentsEntry(path: string, text: string): Record<string, unknown> {
  * (assert `scope.isDone()`); contents reads are answered by a persisted interceptor in `contents`.
  */
 export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents: nock.Scope; recorded: Recorded } {
-  const recorded: Recorded = { created: [], updates: [], reviews: [], commentEdits: [], staleUpdates: [], rawReads: [], requests: [], authorizations: [], unanswered: [] };
+  const recorded: Recorded = { created: [], updates: [], reviews: [], commentEdits: [], staleUpdates: [], resolvedThreads: [], refusedUpdates: [], rawReads: [], requests: [], authorizations: [], unanswered: [] };
   // nock 15 calls reply functions with the fetch Request (and `this` is the interceptor).
   const record = (method: string, req: Request): URL => {
     const url = new URL(req.url);
@@ -371,9 +383,8 @@ export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents:
       });
   }
   for (const run of options.checkRunsOnHead ?? []) {
-    // Only runs of ours that are clearly abandoned (started long ago) are expected to be concluded.
-    const abandoned = Date.parse(String(run.started_at)) < Date.now() - 5 * 60_000;
-    if (run.status !== "in_progress" || run.id === CHECK_RUN_ID || !abandoned || (run.app as { id?: number } | undefined)?.id !== APP_ID) continue;
+    // Every other in_progress run of ours on the head commit is superseded by the new analysis.
+    if (run.status !== "in_progress" || run.id === CHECK_RUN_ID || (run.app as { id?: number } | undefined)?.id !== APP_ID) continue;
     scope.patch(`${REPO_PATH}/check-runs/${String(run.id)}`).reply(200, async (req: Request) => {
       record("PATCH", req);
       recorded.staleUpdates.push({ id: Number(run.id), body: await bodyOf<CheckRunBody>(req) });
@@ -391,7 +402,12 @@ export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents:
     if (options.config === undefined) scope.get(`${REPO_PATH}/contents/.github%2Fiam-policy-review.yaml`).reply(404, { message: "Not Found" });
 
   }
-  if (options.expectFiles !== false && options.listsFiles !== false) {
+  if (options.expectFiles !== false && options.listsFiles !== false && options.mergeGroup) {
+    scope.get(`${REPO_PATH}/compare/${BASE}...${HEAD}`).reply((req: Request) => {
+      record("GET", req);
+      return [200, { status: "ahead", ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: options.files.map(listedFile) }];
+    });
+  } else if (options.expectFiles !== false && options.listsFiles !== false) {
     const listFiles = scope.get(`${REPO_PATH}/pulls/${PR}/files`).query({ per_page: "100" });
     listFiles.reply((req: Request) => {
       const url = record("GET", req);
@@ -404,7 +420,7 @@ export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents:
     });
   }
 
-  if (options.listsComments ?? (options.expectFiles !== false && options.listsFiles !== false)) {
+  if (options.listsComments ?? (options.expectFiles !== false && options.listsFiles !== false && !options.mergeGroup)) {
     scope
       .get(`${REPO_PATH}/pulls/${PR}/comments`)
       .query(true)
@@ -433,13 +449,36 @@ export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents:
         return { id };
       });
   }
+  if (options.threads) {
+    scope
+      .post("/graphql")
+      .times(1 + (options.resolves ?? options.threads.filter((t) => !t.isResolved && recordedEditsWanted(options, t.commentId)).length))
+      .reply(200, async (req: Request) => {
+        record("POST", req);
+        const { query, variables } = await bodyOf<{ query: string; variables: Record<string, unknown> }>(req);
+        if (query.includes("resolveReviewThread")) {
+          recorded.resolvedThreads.push(String(variables.threadId));
+          return { data: { resolveReviewThread: { thread: { id: variables.threadId, isResolved: true } } } };
+        }
+        assert.equal(variables.pr, PR);
+        const nodes = options.threads!.map((t) => ({ id: t.id, isResolved: t.isResolved, comments: { nodes: [{ databaseId: t.commentId }] } }));
+        return { data: { repository: { pullRequest: { reviewThreads: { pageInfo: { hasNextPage: false, endCursor: null }, nodes } } } } };
+      });
+  }
+  const statuses = [...(options.updateStatuses ?? [])];
   scope
     .patch(`${REPO_PATH}/check-runs/${CHECK_RUN_ID}`)
     .times(options.expectUpdates ?? 1)
-    .reply(200, async (req: Request) => {
+    .reply(async (req: Request) => {
       record("PATCH", req);
-      recorded.updates.push(await bodyOf<CheckRunBody>(req));
-      return { id: CHECK_RUN_ID };
+      const status = statuses.shift() ?? 200;
+      const body = await bodyOf<CheckRunBody>(req);
+      if (status !== 200) {
+        recorded.refusedUpdates.push(body);
+        return [status, { message: "Validation Failed", errors: [{ resource: "CheckRun", code: "invalid" }] }];
+      }
+      recorded.updates.push(body);
+      return [200, { id: CHECK_RUN_ID }];
     });
 
   // Contents at a commit: files, directories (module siblings), 404 otherwise. Persisted: reads are concurrent.
@@ -475,4 +514,12 @@ export function trackUnmatched(): { unmatched: string[]; stop: () => void } {
   };
   nock.emitter.on("no match", listener);
   return { unmatched, stop: () => nock.emitter.removeListener("no match", listener) };
+}
+
+/** Whether the flow is expected to mark this existing comment fixed (its thread is then resolved). */
+function recordedEditsWanted(options: FakeOptions, commentId: number): boolean {
+  return (
+    (options.expectCommentEdits ?? 0) > 0 &&
+    (options.existingComments ?? []).some((c) => c.id === commentId && (c.user as { login?: string } | undefined)?.login === "iam-policy-review[bot]")
+  );
 }

@@ -52,7 +52,7 @@ describe("never stuck", () => {
   });
   afterEach(() => unmatched?.stop());
 
-  it("concludes neutral with what to do when GitHub fails (500 on the file list)", async () => {
+  it("fails (never passes) with what to do when GitHub fails (500 on the file list)", async () => {
     unmatched = trackUnmatched();
     const { scope, recorded } = fakeGitHub({ files, listFilesStatus: 500, listsComments: false, expectUpdates: 1 });
     const { probot } = await createTestProbot();
@@ -63,7 +63,7 @@ describe("never stuck", () => {
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
     const [done] = recorded.updates;
     assert.equal(done!.status, "completed");
-    assert.equal(done!.conclusion, "neutral");
+    assert.equal(done!.conclusion, "failure");
     assert.equal(done!.output.title, "Analysis failed");
     assert.match(done!.output.summary, /GitHub answered 500 to GET \/repos\/Codertocat\/Hello-World\/pulls\/7\/files/);
     assert.match(done!.output.summary, /Re-run the check; if it keeps failing, see the app logs for delivery delivery-500\./);
@@ -92,12 +92,13 @@ describe("never stuck", () => {
     assert.ok(note, `the outage is an annotation too: ${JSON.stringify(done!.output.annotations.map((a) => a.title))}`);
   });
 
-  it("concludes a stale in_progress run of ours as interrupted, and leaves other runs alone", async () => {
+  it("supersedes every other in_progress run of ours on the commit, and leaves other apps' runs alone", async () => {
     unmatched = trackUnmatched();
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
     const checkRunsOnHead = [
       { id: 41, name: "IAM Policy Review", status: "in_progress", started_at: hourAgo, app: { id: 1 } },
-      // Another app's run with the same name, and a run of ours that may still be live: untouched.
+      // Another app's run with the same name: untouched. A run of ours that may still be live (another replica, a
+      // redelivery after a crash): superseded all the same, so nothing of ours stays in_progress on this commit.
       { id: 40, name: "IAM Policy Review", status: "in_progress", started_at: hourAgo, app: { id: 99 } },
       { id: 39, name: "IAM Policy Review", status: "in_progress", started_at: new Date().toISOString(), app: { id: 1 } },
       { id: CHECK_RUN_ID, name: "IAM Policy Review", status: "in_progress", started_at: new Date().toISOString(), app: { id: 1 } },
@@ -111,12 +112,17 @@ describe("never stuck", () => {
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
     assert.deepEqual(
       recorded.staleUpdates.map((u) => ({ id: u.id, status: u.body.status, conclusion: u.body.conclusion, summary: u.body.output.summary })),
-      [{ id: 41, status: "completed", conclusion: "neutral", summary: "Interrupted: a previous analysis stopped before finishing; this run replaces it." }],
+      [41, 39].map((id) => ({
+        id,
+        status: "completed",
+        conclusion: "cancelled",
+        summary: "Superseded: a newer analysis of this commit replaced this run; see the latest IAM Policy Review check run.",
+      })),
     );
     assert.equal(recorded.updates[0]!.status, "completed");
   });
 
-  it("stops at the time budget and concludes neutral, never success", async () => {
+  it("stops at the time budget and fails, never success (the config may say neutral)", async () => {
     unmatched = trackUnmatched();
     process.env.IAM_POLICY_REVIEW_TIME_BUDGET_MS = "300";
     const { scope, recorded } = fakeGitHub({ files, listFilesHangs: true, listsComments: false, expectUpdates: 1 });
@@ -130,7 +136,7 @@ describe("never stuck", () => {
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
     const [done] = recorded.updates;
     assert.equal(done!.status, "completed");
-    assert.equal(done!.conclusion, "neutral");
+    assert.equal(done!.conclusion, "failure");
     assert.equal(done!.output.title, "Incomplete: time budget exceeded");
     assert.match(done!.output.summary, /Re-run the check/);
     assert.match(done!.output.summary, /IAM_POLICY_REVIEW_TIME_BUDGET_MS/);

@@ -189,7 +189,7 @@ describe("pull_request.opened", () => {
     assert.match(second.recorded.updates[0]!.output.summary, /0 new review comments/);
   });
 
-  it("marks an earlier comment as fixed when its finding is gone", async () => {
+  it("marks an earlier comment as fixed when its finding is gone and resolves its thread (GraphQL)", async () => {
     track();
     const fixed = ADMIN.replace('"Action": "*"', '"Action": "s3:GetObject"').replace('"Resource": "*"', '"Resource": "arn:aws:s3:::my-bucket/*"');
     const files: FileSpec[] = [{ path: "policies/admin.json", status: "modified", head: fixed, base: ADMIN, patch: hunkPatch(ADMIN, fixed, 4, 9) }];
@@ -206,10 +206,15 @@ describe("pull_request.opened", () => {
       // Nor another App's bot (a workflow anyone can change) writing our marker.
       { id: 779, path: "policies/admin.json", line: 7, body: "<!-- iam-policy-review:fingerprint=beefbeef -->", user: { login: "github-actions[bot]", type: "Bot" } },
     ];
-    const { scope, recorded } = fakeGitHub({ files, existingComments: existing, sweepBefore: true, expectReview: false, expectCommentEdits: 1, expectUpdates: 1 });
+    const threads = [
+      { id: "PRRT_ours", isResolved: false, commentId: 777 },
+      { id: "PRRT_mallory", isResolved: false, commentId: 778 },
+    ];
+    const { scope, recorded } = fakeGitHub({ files, existingComments: existing, sweepBefore: true, expectReview: false, expectCommentEdits: 1, expectUpdates: 1, threads });
     const { probot } = await createTestProbot();
 
     await probot.receive({ id: "delivery-4", name: "pull_request", payload: pullRequestPayload("synchronize") as never });
+    assert.deepEqual(recorded.resolvedThreads, ["PRRT_ours"]);
 
     assert.deepEqual(unmatched.unmatched, []);
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
@@ -302,7 +307,7 @@ describe("pull_request.opened", () => {
   it("reads files over 1 MB with the raw media type and skips files over 5 MB, saying so", async () => {
     track();
     const big = ADMIN.replace('"Version": "2012-10-17",', `"Version": "2012-10-17",\n  "Padding": "${"x".repeat(1_200_000)}",`);
-    const huge = `{"Padding": "${"y".repeat(5_300_000)}"}\n`;
+    const huge = `{"Version": "2012-10-17", "Statement": [], "Padding": "${"y".repeat(5_300_000)}"}\n`;
     const files: FileSpec[] = [
       { path: "policies/big.json", status: "added", head: big, patch: null },
       { path: "policies/huge.json", status: "added", head: huge, patch: null },
@@ -314,12 +319,13 @@ describe("pull_request.opened", () => {
 
     assert.deepEqual(unmatched.unmatched, []);
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
-    assert.deepEqual(recorded.rawReads, ["policies/big.json"]);
+    // big.json whole; huge.json's first 64 KiB only, to tell a policy from other data (it is one).
+    assert.deepEqual(recorded.rawReads, ["policies/big.json", "policies/huge.json"]);
     const done = recorded.updates[0]!;
     // The admin statement of the big file fails the check; no patch, so no inline comment (and no review).
     assert.equal(done.conclusion, "failure");
     assert.ok(done.output.annotations.some((a) => a.path === "policies/big.json" && a.title === "no-admin-access" && a.start_line === 8));
-    assert.match(done.output.summary, /^> \*\*Incomplete analysis\*\*: 1 file not analysed/);
+    assert.match(done.output.summary, /^> \*\*Incomplete analysis\*\*: 1 file that may hold IaC not analysed/);
     assert.match(done.output.summary, /### Skipped files \(1\)[\s\S]*policies\/huge\.json/);
     assert.equal(recorded.reviews.length, 0);
   });

@@ -74,8 +74,8 @@ describe("renderCheckRun: conclusion and title", () => {
     assert.equal(renderCheckRun(input({ findings: [error], failOn: "never" })).conclusion, "success");
   });
 
-  it("is neutral, never success, when the analysis is incomplete, with the reason first", () => {
-    const run = renderCheckRun(input({ incomplete: ["Access Analyzer unreachable"], findings: [warning] }));
+  it("is neutral, never success, when only Access Analyzer was unavailable, with the reason first", () => {
+    const run = renderCheckRun(input({ accessAnalyzer: { enabled: true, complete: false, reason: "Access Analyzer unreachable" }, findings: [warning] }));
     assert.deepEqual([run.conclusion, run.title], ["neutral", "Incomplete: Access Analyzer unreachable"]);
     assert.ok(
       run.summary.startsWith(
@@ -85,28 +85,44 @@ describe("renderCheckRun: conclusion and title", () => {
     );
   });
 
-  it("is neutral for each kind of incompleteness", () => {
-    const cases: Array<[Partial<CheckRunInput>, string]> = [
-      [{ incomplete: ["time budget of 60 s exceeded"] }, "Incomplete: time budget of 60 s exceeded"],
+  it("fails when IaC was not analysed and is neutral when only Access Analyzer or annotations failed, unless configured (issue #13)", () => {
+    const cases: Array<[Partial<CheckRunInput>, string, string]> = [
+      [{ incomplete: ["time budget of 60 s exceeded"] }, "failure", "Incomplete: time budget of 60 s exceeded"],
       [
         { accessAnalyzer: { enabled: true, complete: false, checks: { validatePolicy: 2, checkNoNewAccess: 0, checkAccessNotGranted: 0, checkNoPublicAccess: 0, failed: 2, skipped: 1 } } },
+        "neutral",
         "Incomplete: Access Analyzer checks did not all run (2 failed, 1 skipped)",
       ],
-      [{ skipped: [{ path: "big.json", reason: "larger than 1 MB" }] }, "Incomplete: 1 file not analysed (listed below)"],
-      [{ truncated: { listed: 3000 } }, "Incomplete: the pull request has more than 3000 files and only the first 3000 were analysed"],
+      [{ skipped: [{ path: "big.json", reason: "larger than 1 MB" }] }, "failure", "Incomplete: 1 file that may hold IaC not analysed (listed below)"],
+      [{ truncated: { listed: 3000 } }, "failure", "Incomplete: the change has more than 3000 files and only the first 3000 were analysed"],
       [
         { incomplete: ["time budget of 60 s exceeded"], truncated: { listed: 3000, total: 3400 } },
+        "failure",
         "Incomplete: time budget of 60 s exceeded (+1 more)",
       ],
+      [{ unsentAnnotations: 7 }, "neutral", "Incomplete: 7 findings could not be sent as annotations (the Findings table below lists every finding)"],
+      [{ skipped: [{ path: "big.json", reason: "larger than 1 MB" }], incompleteConclusion: "neutral" }, "neutral", "Incomplete: 1 file that may hold IaC not analysed (listed below)"],
+      [{ unsentAnnotations: 1, incompleteConclusion: "failure" }, "failure", "Incomplete: 1 finding could not be sent as annotations (the Findings table below lists every finding)"],
+      // Files that do not look like IaC are listed, and the run stays complete.
+      [{ otherSkipped: [{ path: "package-lock.json", reason: "Skipped: the file is 6.0 MB, over the 5 MB limit." }] }, "success", "No IAM findings"],
     ];
-    for (const [overrides, title] of cases) {
+    for (const [overrides, conclusion, title] of cases) {
       const run = renderCheckRun(input(overrides));
-      assert.deepEqual([run.conclusion, run.title], ["neutral", title]);
+      assert.deepEqual([run.conclusion, run.title], [conclusion, title], JSON.stringify(overrides));
     }
+    const listed = renderCheckRun(input({ otherSkipped: [{ path: "package-lock.json", reason: "Skipped: the file is 6.0 MB, over the 5 MB limit." }] }));
+    assert.match(listed.summary, /### Not analysed, not IaC \(1\)\n\nThese files do not look like a policy or a template \(lockfiles, binaries, links\), so skipping them leaves the analysis complete\.\n\n- package-lock\.json: Skipped: the file is 6\.0 MB, over the 5 MB limit\./);
+  });
+
+  it("counts limits in bytes, as GitHub does: an annotation message of 64,000 characters of 3-byte text fits in 64,000 bytes", () => {
+    const wide = { ...warning, message: "€".repeat(64_000) };
+    const [annotation] = renderCheckRun(input({ findings: [wide] })).annotations;
+    assert.ok(Buffer.byteLength(annotation!.message) <= 64_000, String(Buffer.byteLength(annotation!.message)));
+    assert.match(annotation!.message, /^€+…$/);
   });
 
   it("fails when a failing finding meets an incomplete analysis, with the incompleteness still first", () => {
-    const run = renderCheckRun(input({ findings: [error], incomplete: ["Access Analyzer unreachable"] }));
+    const run = renderCheckRun(input({ findings: [error], accessAnalyzer: { enabled: true, complete: false, reason: "Access Analyzer unreachable" } }));
     assert.deepEqual([run.conclusion, run.title], ["failure", "1 error in 3 policies (incomplete)"]);
     assert.ok(
       run.summary.startsWith(
@@ -278,7 +294,7 @@ describe("renderCheckRun: summary", () => {
     assert.match(run.summary, /\n\n… and \d+ more suppressed findings, not shown\.\n/);
     assert.match(run.summary, /\n\n… and \d+ more files, not shown\.$/);
     assert.equal(run.title, "5000 errors in 3 policies (incomplete)");
-    assert.match(run.text!, /\n\n_List truncated at GitHub's limit of 65535 characters; the annotations of this check run hold every finding\._$/);
+    assert.match(run.text!, /\n\n_List truncated at GitHub's limit of 65535 bytes; the annotations of this check run hold every finding\._$/);
     assert.equal(run.annotations.length, 5000);
   });
 

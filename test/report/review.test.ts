@@ -10,7 +10,9 @@ import {
   buildReview,
   commentBody,
   fingerprintOfComment,
+  fingerprintsOfComment,
   maskSecrets,
+  ruleDocsUrl,
   MAX_COMMENT_CHARS,
   type ReviewInput,
 } from "../../src/report/review.ts";
@@ -243,21 +245,23 @@ describe("buildReview: cap", () => {
   nockPerSuite();
 
   it("comments on the 30 most severe findings and leaves the rest to the check run", () => {
-    const lines = [3, 4, 5, 6, 7, 8, 9, 10, 21, 22, 23, 24, 25, 26];
+    // One finding per file: findings on the same lines would share a comment.
     const findings: Finding[] = [];
+    const patches = new Map<string, string>();
     for (let i = 0; i < 35; i++) {
       const severity = i < 20 ? "note" : i < 30 ? "warning" : "error";
-      const line = lines[i % lines.length]!;
-      findings.push(finding({ line, endLine: line, severity, fingerprint: `fp${i}` }));
+      const file = `t${String(i).padStart(2, "0")}.yml`;
+      patches.set(file, PATCH);
+      findings.push(finding({ file, line: 23, endLine: 23, severity, fingerprint: `fp${i}` }));
     }
-    const review = buildReview(input(findings))!;
+    const review = buildReview(input(findings, { patches }))!;
     assert.equal(review.comments.length, 30);
     assert.equal(review.overflow.length, 5);
     assert.deepEqual(review.overflow.map((f) => f.severity), ["note", "note", "note", "note", "note"]);
     assert.ok(review.comments.slice(0, 5).every((c) => c.body.startsWith("**error**")));
     assert.ok(review.comments.slice(5, 15).every((c) => c.body.startsWith("**warning**")));
     assert.match(review.body, /^\*\*IAM Policy Review\*\*: 30 new findings on changed lines \(5 errors, 10 warnings, 15 notes\)\.\n\n5 findings not commented inline \(5 over the limit of 30 inline comments per review\)\./);
-    assert.equal(buildReview(input(findings, { maxComments: 2 }))!.comments.length, 2);
+    assert.equal(buildReview(input(findings, { patches, maxComments: 2 }))!.comments.length, 2);
   });
 });
 
@@ -304,5 +308,93 @@ describe("masking and limits", () => {
     assert.ok(longMessage.length <= MAX_COMMENT_CHARS, `${longMessage.length}`);
     assert.match(longMessage, /(&lt;)+…\n\n\[`no-service/);
     assert.match(longMessage, /<!-- iam-policy-review:fingerprint=fp-wildcard -->$/);
+  });
+});
+
+describe("buildReview: one comment per place (issue #13)", () => {
+  const typo = (overrides: Partial<Finding> = {}): Finding =>
+    finding({
+      ruleId: "valid-action",
+      category: "invalid-policy",
+      severity: "warning",
+      message: "Unknown action.",
+      fingerprint: "fp-typo",
+      docsUrl: undefined,
+      fix: { description: "Use s3:GetObject.", line: 23, endLine: 23, replacement: "                  - s3:GetObject" },
+      ...overrides,
+    });
+
+  it("merges findings on overlapping lines into one comment, most severe first, with one suggestion", () => {
+    const review = buildReview(input([typo(), finding()]))!;
+    assert.equal(review.comments.length, 1);
+    const [comment] = review.comments;
+    assert.deepEqual({ line: comment!.line, start_line: comment!.start_line }, { line: 23, start_line: undefined });
+    const lines = comment!.body.split("\n");
+    assert.equal(lines[0], "**2 findings on this line**");
+    assert.match(lines[2]!, /^- \*\*error\*\* · This statement allows "s3:\\\*" on every resource\. — \[`no-service-wildcard-on-all-resources`\]/);
+    assert.match(lines[3]!, /^- \*\*warning\*\* · Unknown action\. — `valid-action` · `invalid-policy`$/);
+    assert.match(comment!.body, /\nSuggested fix: Use s3:GetObject\.\n```suggestion\n {18}- s3:GetObject\n```\n/);
+    assert.deepEqual(fingerprintsOfComment(comment!.body), ["fp-wildcard", "fp-typo"]);
+  });
+
+  it("merges fixes on different lines into one suggestion over the comment's lines, taking the lines between from the diff", () => {
+    const second = finding({
+      line: 24,
+      endLine: 24,
+      docsUrl: undefined,
+      ruleId: "valid-resource",
+      category: "invalid-policy",
+      severity: "warning",
+      message: "Too wide.",
+      fingerprint: "fp-res",
+      fix: { description: "Name the bucket.", line: 24, endLine: 24, replacement: '                Resource: "arn:aws:s3:::b"' },
+    });
+    const wide = finding({ line: 22, endLine: 24, fingerprint: "fp-stmt" });
+    const [comment] = buildReview(input([typo(), second, wide]))!.comments;
+    assert.deepEqual({ start: comment!.start_line, end: comment!.line }, { start: 22, end: 24 });
+    assert.match(comment!.body, /Suggested fix: Use s3:GetObject\. Name the bucket\.\n```suggestion\n {16}Action:\n {18}- s3:GetObject\n {16}Resource: "arn:aws:s3:::b"\n```/);
+  });
+
+  it("when fixes conflict (same lines, different edits), suggests the most severe one's only", () => {
+    const other = typo({ severity: "error", fingerprint: "fp-other", fix: { description: "Remove it.", line: 23, endLine: 23, replacement: "" } });
+    const [comment] = buildReview(input([typo(), other]))!.comments;
+    assert.match(comment!.body, /\nSuggested fix: Remove it\.\n```suggestion\n```\n/);
+    assert.ok(!comment!.body.includes("Use s3:GetObject"));
+  });
+
+  it("folds new-access into the comment on its statement, and leaves a lone one to the summary unless it is inline-worthy", () => {
+    const access = finding({ ruleId: "new-access", category: "new-access", severity: "warning", message: "New access.", line: 21, endLine: 25, fingerprint: "fp-access", docsUrl: undefined });
+    const folded = buildReview(input([access, finding()], { newAccessInline: () => false }))!;
+    assert.equal(folded.comments.length, 1);
+    assert.match(folded.comments[0]!.body, /- \*\*warning\*\* · New access\. — `new-access`$/m);
+    assert.equal(folded.comments[0]!.line, 23);
+
+    assert.equal(buildReview(input([access], { newAccessInline: () => false })), undefined);
+    const alone = buildReview(input([access, finding({ fingerprint: "fp-else", line: 6, endLine: 6 })], { newAccessInline: () => false }))!;
+    assert.deepEqual(alone.summaryOnly.map((f) => f.fingerprint), ["fp-access"]);
+    assert.match(alone.body, /1 finding not commented inline \(1 new-access finding in the check run's Access changes table\)/);
+    assert.equal(buildReview(input([access], { newAccessInline: () => true }))!.comments.length, 1);
+  });
+
+  it("links rules to the configured docs base URL and explains each rule once in a collapsed <details>", () => {
+    const [comment] = buildReview(
+      input([typo(), finding()], {
+        style: { docsUrl: (id) => ruleDocsUrl("https://docs.example.com/rules/{rule}.html", id), help: (id) => `Why ${id}.` },
+      }),
+    )!.comments;
+    assert.match(comment!.body, /\[`valid-action`\]\(https:\/\/docs\.example\.com\/rules\/valid-action\.html\)/);
+    assert.match(comment!.body, /<details><summary>Why <code>no-service-wildcard-on-all-resources<\/code> matters, with a compliant example<\/summary>\n\nWhy no-service-wildcard-on-all-resources\.\n\n<\/details>/);
+    assert.equal(comment!.body.match(/<details>/g)?.length, 2);
+    assert.equal(ruleDocsUrl("http://insecure.example.com", "x"), undefined);
+    assert.equal(ruleDocsUrl("https://github.com/o/r/blob/main/docs/rules/", "no-admin-access"), "https://github.com/o/r/blob/main/docs/rules/no-admin-access.md");
+    assert.equal(ruleDocsUrl("https://docs.example.com", "access-analyzer/X"), undefined);
+  });
+
+  it("resolves a comment only when every finding in it is gone, and only where resolvable says its file was analysed", () => {
+    const body = buildReview(input([typo(), finding()]))!.comments[0]!.body;
+    const existing = [{ id: 5, path: "template.yml", line: 23, body }];
+    assert.equal(buildReview(input([typo()], { existing })), undefined);
+    assert.deepEqual(buildReview(input([], { existing }))!.resolved.map((r) => r.id), [5]);
+    assert.equal(buildReview(input([], { existing, resolvable: (c) => c.path !== "template.yml" })), undefined);
   });
 });

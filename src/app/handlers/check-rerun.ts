@@ -55,6 +55,12 @@ async function rerun(
 export async function handleCheckRunRerequested(context: Context<"check_run.rerequested">, options: RunReviewOptions = {}): Promise<void> {
   const run = context.payload.check_run;
   if (run.name !== CHECK_RUN_NAME) return;
+  // A merge group's run names the group's base commit (issue #13): "Re-run" analyses the same base…head compare.
+  const groupBase = /^merge_group:([0-9a-f]{40})$/.exec(run.external_id ?? "")?.[1];
+  if (groupBase) {
+    await runReview(context, { pr: 0, headSha: run.head_sha, baseSha: groupBase, mergeGroup: { headRef: run.check_suite?.head_branch ?? run.head_sha } }, options);
+    return;
+  }
   await rerun(context, run.head_sha, run.pull_requests, async () => (run.external_id ? [run.external_id] : []), options);
 }
 
