@@ -5,17 +5,13 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { CONFIG_PATHS, ConfigError, DEFAULT_CONFIG, FAIL_ON, failsAt, parseConfig, type Config, type FailOn } from "./core/config.ts";
+import { accessAnalyzerOptions, CONFIG_PATHS, ConfigError, DEFAULT_CONFIG, FAIL_ON, failsAt, parseConfig, type Config, type FailOn } from "./core/config.ts";
 import { renderJson } from "./report/json.ts";
 import { renderSarif } from "./report/sarif.ts";
 import { renderText } from "./report/text.ts";
 import { runScan } from "./cli/scan-tree.ts";
 import { runChangeScan } from "./cli/scan-diff.ts";
-import { compareFindings } from "./core/analyze-files.ts";
-import type { ScanReport } from "./report/types.ts";
-import type { AccessAnalyzerItem } from "./access-analyzer/types.ts";
-import { mergeAccessAnalyzerFindings } from "./core/merge-findings.ts";
-import { applySuppressions } from "./core/suppressions.ts";
+import type { AccessAnalyzerRunner } from "./access-analyzer/types.ts";
 import { UsageError } from "./sources/fs.ts";
 import { RULES } from "./rules/index.ts";
 import { TOOL_NAME, VERSION } from "./version.ts";
@@ -84,54 +80,11 @@ async function loadConfig(cwd: string, explicit: string | undefined): Promise<Co
   return structuredClone(DEFAULT_CONFIG);
 }
 
-interface Reported {
-  report: ScanReport;
-  /** What Access Analyzer would be sent: every policy, or with --base the added and changed ones with their base. */
-  items: AccessAnalyzerItem[];
-}
-
-async function fullReport(paths: string[], cwd: string, config: Config): Promise<Reported> {
-  const report = await runScan({ paths, cwd, config });
-  return { report, items: report.policies.map((after) => ({ after })) };
-}
-
-/**
- * Runs Access Analyzer on the items and merges its findings into the report (suppressions from the config
- * apply). Returns whether every applicable check ran.
- */
-async function addAccessAnalyzer(report: ScanReport, items: AccessAnalyzerItem[], config: Config): Promise<boolean> {
-  // Loaded only when asked for: the AWS SDK is a large share of a cold start.
+/** The Access Analyzer runner when it is asked for (flag or config), loaded only then: the AWS SDK is a large share of a cold start. */
+async function accessAnalyzerRunner(enabled: boolean, config: Config): Promise<AccessAnalyzerRunner | undefined> {
+  if (!enabled) return undefined;
   const { createAccessAnalyzer } = await import("./access-analyzer/access-analyzer.ts");
-  const runner = createAccessAnalyzer({
-    sensitiveActions: config.sensitiveActions,
-    concurrency: config.accessAnalyzer.concurrency,
-    ...(config.accessAnalyzer.region ? { region: config.accessAnalyzer.region } : {}),
-  });
-  const result = await runner.analyze(items);
-  const { findings, suppressed } = applySuppressions([...result.findings, ...result.notes], {
-    files: [],
-    policies: report.policies,
-    entries: config.suppressions,
-    today: new Date().toISOString().slice(0, 10),
-  });
-  report.findings = mergeAccessAnalyzerFindings(report.findings, findings).sort(compareFindings);
-  report.suppressed = [...report.suppressed, ...suppressed];
-  report.accessAnalyzer = { ...result.checks, complete: result.complete };
-  return result.complete;
-}
-
-async function changeReport(paths: string[], cwd: string, config: Config, base: string): Promise<Reported> {
-  const scan = await runChangeScan({ paths, cwd, config, base });
-  const report: ScanReport = {
-    version: VERSION,
-    files: scan.changed.length,
-    policies: scan.policies,
-    findings: [...scan.readFindings, ...scan.findings].sort(compareFindings),
-    suppressed: scan.suppressed,
-    base: { ref: base, commit: scan.baseCommit, changedFiles: scan.changed.length },
-    accessChanges: scan.accessChanges,
-  };
-  return { report, items: scan.accessAnalyzerItems };
+  return createAccessAnalyzer(accessAnalyzerOptions(config));
 }
 
 /** Runs the CLI and returns the exit code. Never throws. */
@@ -167,10 +120,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const config = await loadConfig(io.cwd, values.config);
     const failOn = failOnFlag ?? config.failOn;
 
-    const { report, items } =
-      values.base === undefined ? await fullReport(paths, io.cwd, config) : await changeReport(paths, io.cwd, config, values.base);
-    let incomplete = false;
-    if (values["access-analyzer"] || config.accessAnalyzer.enabled) incomplete = !(await addAccessAnalyzer(report, items, config));
+    const accessAnalyzer = await accessAnalyzerRunner(values["access-analyzer"] === true || config.accessAnalyzer.enabled, config);
+    const scope = { paths, cwd: io.cwd, config, ...(accessAnalyzer ? { accessAnalyzer } : {}) };
+    const report = values.base === undefined ? await runScan(scope) : await runChangeScan({ ...scope, base: values.base });
+    const incomplete = report.accessAnalyzer?.complete === false;
     const color = format === "text" && io.stdout.isTTY === true && !env.NO_COLOR && env.TERM !== "dumb";
     const output = format === "json" ? renderJson(report) : format === "sarif" ? renderSarif(report) : renderText(report, { color });
     io.stdout.write(output);

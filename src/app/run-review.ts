@@ -17,16 +17,13 @@
  */
 import ignore from "ignore";
 import type { Logger } from "probot";
-import type { Config } from "../core/config.ts";
-import { reviewChanges } from "../core/compare-changes.ts";
-import { compareFindings } from "../core/analyze-files.ts";
-import { mergeAccessAnalyzerFindings } from "../core/merge-findings.ts";
-import { applySuppressions } from "../core/suppressions.ts";
+import { accessAnalyzerOptions, type Config } from "../core/config.ts";
+import { analyze } from "../core/analyze.ts";
 import type { AccessAnalyzerChecks, AccessAnalyzerOptions, AccessAnalyzerRunner } from "../access-analyzer/types.ts";
-import type { Finding } from "../types.ts";
 import { buildReview, CHECK_RUN_NAME, DEFAULT_MAX_COMMENTS, fingerprintOfComment, type ExistingComment } from "../report/review.ts";
 import { batches, renderCheckRun, type Annotation, type CheckRunInput, type Conclusion } from "../report/check-run.ts";
-import { isCandidate, listPullRequestFiles, readSources, type GitHub, type PullRequestFile, type Repo } from "../sources/github.ts";
+import { DEFAULT_READ_CONCURRENCY, isCandidate, listPullRequestFiles, pullRequestReader, type GitHub, type PullRequestFile, type Repo } from "../sources/github.ts";
+import { readChange } from "../sources/change.ts";
 import { loadRepoConfig } from "./config.ts";
 
 export { CHECK_RUN_NAME };
@@ -228,34 +225,32 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
       return outcome!;
     }
 
-    // 4. Contents, the review and Access Analyzer.
-    const sources = await budget.within(
-      readSources(octokit, {
-        ...repo,
-        headSha: target.headSha,
-        baseSha: target.baseSha,
-        changed: candidates,
-        ...(options.readConcurrency ? { concurrency: options.readConcurrency } : {}),
-        signal: budget.signal,
+    // 4. Contents (head, base, Terraform module siblings and file() targets, as the CLI reads them), then the one
+    //    pipeline: local rules, the new-access diff and Access Analyzer when the config enables it.
+    const reader = pullRequestReader(octokit, { ...repo, headSha: target.headSha, baseSha: target.baseSha, changed: candidates, signal: budget.signal });
+    const sources = await budget.within(readChange(reader, candidates, { concurrency: options.readConcurrency ?? DEFAULT_READ_CONCURRENCY }));
+    budget.check();
+    const runner = config.accessAnalyzer.enabled ? await accessAnalyzerRunner(config, options.createAccessAnalyzer) : undefined;
+    const review = await budget.within(
+      analyze({
+        files: sources.headFiles,
+        readFile: sources.readFile,
+        base: { changed: candidates, files: sources.baseFiles, readFile: sources.readBaseFile },
+        config,
+        readFindings: sources.readFindings,
+        ...(runner ? { accessAnalyzer: runner } : {}),
       }),
     );
     budget.check();
-    const review = await reviewChanges({ changed: candidates, headFiles: sources.headFiles, baseFiles: sources.baseFiles, config });
-    budget.check();
-    let findings: Finding[] = [...sources.readFindings, ...review.findings].sort(compareFindings);
-    let suppressed = review.suppressed;
-    let accessAnalyzer: CheckRunInput["accessAnalyzer"] = { enabled: false, complete: true };
-    if (config.accessAnalyzer.enabled) {
-      const result = await budget.within(runAccessAnalyzer(config, review, options.createAccessAnalyzer));
-      findings = mergeAccessAnalyzerFindings(findings, result.findings).sort(compareFindings);
-      suppressed = [...suppressed, ...result.suppressed];
-      accessAnalyzer = {
-        enabled: true,
-        complete: result.complete,
-        checks: result.checks,
-        ...(result.complete ? {} : { reason: accessAnalyzerReason(result.checks) }),
-      };
-    }
+    const { findings, suppressed } = review;
+    const accessAnalyzer: CheckRunInput["accessAnalyzer"] = review.accessAnalyzer
+      ? {
+          enabled: true,
+          complete: review.accessAnalyzer.complete,
+          checks: review.accessAnalyzer.checks,
+          ...(review.accessAnalyzer.complete ? {} : { reason: accessAnalyzerReason(review.accessAnalyzer.checks) }),
+        }
+      : { enabled: false, complete: true };
     const complete = accessAnalyzer.complete && sources.skipped.length === 0 && !listed.truncated;
 
     // 5. The review: new comments, and comments of fixed findings to mark (posted after the conclusion, step 6).
@@ -313,7 +308,7 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
     const rendered = renderCheckRun({
       findings,
       suppressed,
-      accessChanges: review.accessChanges,
+      accessChanges: review.accessChanges ?? [],
       accessAnalyzer,
       skipped: sources.skipped,
       ...(listed.truncated ? { truncated: listed.truncated } : {}),
@@ -448,34 +443,10 @@ async function listOurComments(octokit: GitHub, repo: Repo, pr: number, botLogin
     .map((c) => ({ id: c.id, path: c.path, line: c.line ?? null, body: c.body }));
 }
 
-interface AccessAnalyzerOutcome {
-  findings: Finding[];
-  suppressed: ReturnType<typeof applySuppressions>["suppressed"];
-  checks: AccessAnalyzerChecks;
-  complete: boolean;
-}
-
-/** Access Analyzer on the added and changed policies, with the config's suppressions (as the CLI does). */
-async function runAccessAnalyzer(
-  config: Config,
-  review: Awaited<ReturnType<typeof reviewChanges>>,
-  create: RunReviewOptions["createAccessAnalyzer"],
-): Promise<AccessAnalyzerOutcome> {
-  // Loaded only when enabled: the AWS SDK is a large share of the App's memory.
+/** The Access Analyzer runner for the config; the default one is loaded only when enabled (the AWS SDK is a large share of the App's memory). */
+async function accessAnalyzerRunner(config: Config, create: RunReviewOptions["createAccessAnalyzer"]): Promise<AccessAnalyzerRunner> {
   const factory = create ?? (await import("../access-analyzer/access-analyzer.ts")).createAccessAnalyzer;
-  const runner = factory({
-    sensitiveActions: config.sensitiveActions,
-    concurrency: config.accessAnalyzer.concurrency,
-    ...(config.accessAnalyzer.region ? { region: config.accessAnalyzer.region } : {}),
-  });
-  const result = await runner.analyze(review.accessAnalyzerItems);
-  const { findings, suppressed } = applySuppressions([...result.findings, ...result.notes], {
-    files: [],
-    policies: review.policies,
-    entries: config.suppressions,
-    today: new Date().toISOString().slice(0, 10),
-  });
-  return { findings, suppressed, checks: result.checks, complete: result.complete };
+  return factory(accessAnalyzerOptions(config));
 }
 
 function accessAnalyzerReason(checks: AccessAnalyzerChecks): string {

@@ -43,7 +43,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 /** Finds every policy and IaC fact in the files and reports what is wrong with them. */
-export async function analyze(files: readonly SourceFile[], options: AnalyzeOptions = {}): Promise<Analysis> {
+export async function analyzeFiles(files: readonly SourceFile[], options: AnalyzeOptions = {}): Promise<Analysis> {
   const extracted = await extractFiles(files, options);
   const policies = dropDuplicateDocuments(extracted.policies).sort(
     (a, b) => a.file.localeCompare(b.file) || a.range.line - b.range.line || a.origin.localeCompare(b.origin),

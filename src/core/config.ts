@@ -4,6 +4,7 @@
  */
 import ignore from "ignore";
 import type { PolicyKind, Severity } from "../types.ts";
+import type { AccessAnalyzerOptions } from "../access-analyzer/types.ts";
 import { POLICY_KINDS, SEVERITIES } from "../types.ts";
 import { DEFAULT_SENSITIVE_ACTIONS } from "../data/sensitive-actions.ts";
 
@@ -204,4 +205,13 @@ export function failsAt(severity: Severity, failOn: FailOn): boolean {
   if (failOn === "never") return false;
   const rank = { error: 0, warning: 1, note: 2 } as const;
   return rank[severity] <= rank[failOn];
+}
+
+/** The Access Analyzer runner's options from the config (the client is built by the runner). */
+export function accessAnalyzerOptions(config: Config): AccessAnalyzerOptions {
+  return {
+    sensitiveActions: config.sensitiveActions,
+    concurrency: config.accessAnalyzer.concurrency,
+    ...(config.accessAnalyzer.region ? { region: config.accessAnalyzer.region } : {}),
+  };
 }
