@@ -13,7 +13,7 @@ import { runScan } from "./cli/scan-tree.ts";
 import { runChangeScan } from "./cli/scan-diff.ts";
 import type { AccessAnalyzerRunner } from "./access-analyzer/types.ts";
 import { UsageError } from "./sources/fs.ts";
-import { RULES } from "./rules/index.ts";
+import { knownRuleIds } from "./rules/catalog.ts";
 import { TOOL_NAME, VERSION } from "./version.ts";
 
 export interface Io {
@@ -52,10 +52,6 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
     throw new UsageError(`--${name} must be one of ${allowed.join(", ")} (got "${value}")`);
   }
   return value as T;
-}
-
-function knownRuleIds(): Set<string> {
-  return new Set(["unparsed-input", "new-access", ...RULES.map((r) => r.id)]);
 }
 
 /** Finds the config: the given file, else `.github/iam-policy-review.yml` in `cwd` or the nearest git root. */

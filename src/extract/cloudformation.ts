@@ -3,6 +3,7 @@
  * Organizations and SAM resources, and the IaC facts rules need (users, access keys, login profiles, managed
  * policy attachments, secrets in outputs). Intrinsic functions are resolved where static (see cfn-intrinsics.ts).
  */
+import { isServicePrincipal, LAMBDA_PERMISSION_CONDITIONS, lambdaPermissionDocument } from "./lambda-permission.ts";
 import type { ExtractResult, IacFact, PolicyKind, Range, SourceFile } from "../types.ts";
 import { inputFinding } from "../findings.ts";
 import { buildPolicyDocument } from "./document.ts";
@@ -471,7 +472,7 @@ class Extraction {
       const groups = new Map<string, PNode[]>();
       for (const value of values) {
         const text = textOf(value) ?? "";
-        const key = value.type === "string" && !value.unresolved && !/^\d{12}$/.test(text) && !text.startsWith("arn:") && text.includes(".") ? "Service" : "AWS";
+        const key = value.type === "string" && isServicePrincipal(text) ? "Service" : "AWS";
         const forKey = value.type === "unresolved" ? { ...value, hint: /account/i.test(value.expression) ? ("account-id" as const) : value.hint } : value;
         groups.set(key, [...(groups.get(key) ?? []), forKey]);
       }
@@ -494,10 +495,7 @@ class Extraction {
       if (!value) return;
       conditions.set(operator, [...(conditions.get(operator) ?? []), { key: conditionKey, keyRange: source.keyRange, value }]);
     };
-    addCondition("SourceArn", "ArnLike", "aws:SourceArn");
-    addCondition("SourceAccount", "StringEquals", "aws:SourceAccount");
-    addCondition("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID");
-    addCondition("FunctionUrlAuthType", "StringEquals", "lambda:FunctionUrlAuthType");
+    for (const c of LAMBDA_PERMISSION_CONDITIONS) addCondition(c.cloudformation, c.operator, c.key);
 
     const at = props.range;
     const statement: PEntry[] = [
@@ -514,16 +512,8 @@ class Extraction {
       }));
       statement.push({ key: "Condition", keyRange: at, value: { type: "object", entries: operators, range: at } });
     }
-    const document: PNode = {
-      type: "object",
-      range: at,
-      entries: [
-        { key: "Version", keyRange: at, value: { type: "string", value: "2012-10-17", range: at } },
-        { key: "Statement", keyRange: at, value: { type: "array", range: at, items: [{ type: "object", range: at, entries: statement }] } },
-      ],
-    };
     this.result.policies.push(
-      buildPolicyDocument(document, {
+      buildPolicyDocument(lambdaPermissionDocument(statement, at, at), {
         file: this.file.path,
         format: "cloudformation",
         origin: `${resource.label} .Properties`,

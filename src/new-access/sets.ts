@@ -7,6 +7,7 @@ import type { JsonObject, JsonValue } from "../types.ts";
 import type { AccessLevel } from "../iam/index.ts";
 import { actionInfo, expandActionPattern, hasWildcard, matchesWildcard, serviceExists, wildcardCovers, wildcardOverlaps } from "../iam/index.ts";
 import { hasPlaceholder, PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
+import { boundedMemo } from "../util/memo.ts";
 
 export const RULE_ID = "new-access";
 
@@ -26,21 +27,17 @@ interface ActionRef {
 }
 
 const CACHE_LIMIT = 4096;
-const refCache = new Map<string, readonly ActionRef[]>();
+const refCache = boundedMemo<readonly ActionRef[]>(CACHE_LIMIT, "all");
 
 /** The concrete actions of a lower-case pattern, with their access levels. Cached. */
 function refsOf(pattern: string): readonly ActionRef[] {
-  let refs = refCache.get(pattern);
-  if (refs === undefined) {
-    refs = expandActionPattern(pattern).map((name): ActionRef => {
+  return refCache.get(pattern, () =>
+    expandActionPattern(pattern).map((name): ActionRef => {
       const info = actionInfo(name);
       if (info === undefined) throw new Error(`Bug: expandActionPattern returned ${name}, which actionInfo does not know`);
       return { key: name.toLowerCase(), name, level: info.accessLevel, service: info.service };
-    });
-    if (refCache.size >= CACHE_LIMIT) refCache.clear();
-    refCache.set(pattern, refs);
-  }
-  return refs;
+    }),
+  );
 }
 
 interface ServiceSummary {
@@ -84,16 +81,10 @@ export interface ActionSet {
   unresolved: boolean;
 }
 
-const actionAtomCache = new Map<string, Atom>();
+const actionAtomCache = boundedMemo<Atom>(8 * CACHE_LIMIT, "all");
 
 export function actionAtom(ref: ActionRef): Atom {
-  let atom = actionAtomCache.get(ref.key);
-  if (atom === undefined) {
-    atom = { kind: "action", key: ref.key, ref };
-    if (actionAtomCache.size >= 8 * CACHE_LIMIT) actionAtomCache.clear();
-    actionAtomCache.set(ref.key, atom);
-  }
-  return atom;
+  return actionAtomCache.get(ref.key, () => ({ kind: "action", key: ref.key, ref }));
 }
 
 interface ValueInfo {
@@ -102,18 +93,14 @@ interface ValueInfo {
   actions: ReadonlySet<string>;
 }
 
-const valueCache = new Map<string, ValueInfo>();
+const valueCache = boundedMemo<ValueInfo>(CACHE_LIMIT, "all");
 
 /** The atoms of one Action value (`s3:Get*` → its concrete actions, `s3:*` → the service). Cached. */
 function valueInfo(value: string): ValueInfo {
-  let info = valueCache.get(value);
-  if (info === undefined) {
+  return valueCache.get(value, () => {
     const atoms = computeAtoms(value);
-    info = { atoms, actions: new Set(atoms.flatMap((a) => (a.kind === "action" ? [a.key] : []))) };
-    if (valueCache.size >= CACHE_LIMIT) valueCache.clear();
-    valueCache.set(value, info);
-  }
-  return info;
+    return { atoms, actions: new Set(atoms.flatMap((a) => (a.kind === "action" ? [a.key] : []))) };
+  });
 }
 
 export function atomsOfValue(value: string): readonly Atom[] {

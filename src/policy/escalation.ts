@@ -9,6 +9,7 @@ import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
 import { actionAcceptsResource, actionInfo, arnMatchesResourceType, matchesWildcard, wildcardCovers } from "../iam/index.ts";
 import { actionPatternMatches, actionsOf, baseOperator, conditionsOf, isAllow, isDeny, resourcesOf, stringsAt, type PointedString } from "./statements.ts";
 import { ESCALATION_PATHS, type EscalationPath } from "../data/escalation-paths.ts";
+import { boundedMemo, type Memo } from "../util/memo.ts";
 
 // --- the matcher ------------------------------------------------------------------------------------------------
 
@@ -96,16 +97,11 @@ function statementActions(
 }
 
 const CACHE_LIMIT = 8192;
-const acceptCache = new Map<string, boolean>();
-const unscopedCache = new Map<string, boolean>();
+const acceptCache = boundedMemo<boolean>(CACHE_LIMIT);
+const unscopedCache = boundedMemo<boolean>(CACHE_LIMIT);
 
-function remember<T>(cache: Map<string, T>, key: string, compute: () => T): T {
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const value = compute();
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(key, value);
-  return value;
+function remember<T>(cache: Memo<T>, key: string, compute: () => T): T {
+  return cache.get(key, compute);
 }
 
 /** Whether a policy resource can name something the action acts on (unknown actions: yes). */

@@ -9,6 +9,7 @@ import { posix } from "node:path";
 import type { ChangedPath, Finding, SourceFile } from "../types.ts";
 import { extractFiles, inputFormatOf } from "../extract/index.ts";
 import { mapLimit } from "../util/map-limit.ts";
+import { inputFinding, WHOLE_FILE } from "../findings.ts";
 import type { ReadOutcome } from "./fs.ts";
 
 export type Side = "head" | "base";
@@ -107,6 +108,20 @@ export async function readChange(reader: ChangeReader, changed: readonly Changed
       result.skipped.push({ path: toReport(read.path), reason: outcome.finding.message });
       result.readFindings.push(outcome.finding);
     }
+  });
+
+  // A changed file whose head is readable but whose base is not (too large, binary, not UTF-8 there): its policies
+  // are compared as if new, so say so instead of treating the base as absent.
+  const headRead = new Set(result.headFiles.map((f) => f.path));
+  outcomes.forEach((outcome, index) => {
+    const read = reads[index]!;
+    if (read.side !== "base" || outcome.ok || "missing" in outcome || !changedBase.has(read.path)) return;
+    const head = changed.find((f) => f.basePath === read.path && f.status !== "deleted");
+    if (!head || !headRead.has(toReport(head.path))) return;
+    const why = outcome.finding.message.replace(/^Skipped: /, "").replace(/\.$/, "");
+    result.readFindings.push(
+      inputFinding(toReport(head.path), WHOLE_FILE, "warning", `The base version of this file could not be read (${why}), so its policies are compared with nothing: all their access counts as new.`, "base-unreadable"),
+    );
   });
 
   result.readFile = await fileTargets(reader, "head", result.headFiles, options.concurrency, toRepo);
