@@ -7,6 +7,7 @@ import type { JsonObject, JsonValue, PolicyDocument } from "../types.ts";
 import { isJsonObject, pointerOf, statementsOf, type StatementRef } from "../extract/document.ts";
 import { hasPlaceholder, isPlaceholder } from "../extract/placeholder.ts";
 import { matchesWildcard } from "../iam/wildcard.ts";
+import { operatorParts } from "./condition-operators.ts";
 
 export interface PointedString {
   value: string;
@@ -149,7 +150,7 @@ export function conditionsOf(ref: StatementRef): ConditionEntry[] {
 
 /** Operator name without set qualifier and IfExists: `ForAnyValue:StringLikeIfExists` → `StringLike`. */
 export function baseOperator(operator: string): string {
-  return operator.replace(/^(ForAnyValue|ForAllValues):/i, "").replace(/IfExists$/i, "");
+  return operatorParts(operator).base;
 }
 
 /** Condition entries whose key matches (case-insensitively, as IAM compares keys). */
