@@ -3,6 +3,7 @@
  * Organizations and SAM resources, and the IaC facts rules need (users, access keys, login profiles, managed
  * policy attachments, secrets in outputs). Intrinsic functions are resolved where static (see cfn-intrinsics.ts).
  */
+import { handles, NAME_PROPERTIES, ORGANIZATION_KINDS, RESOURCE_POLICIES, SAM_WITH_POLICIES } from "./cfn-resources.ts";
 import { isServicePrincipal, LAMBDA_PERMISSION_CONDITIONS, lambdaPermissionDocument } from "./lambda-permission.ts";
 import type { ExtractResult, IacFact, PolicyKind, Range, SourceFile } from "../types.ts";
 import { inputFinding } from "../findings.ts";
@@ -38,37 +39,6 @@ export function isCloudFormationTemplate(root: PNode): boolean {
   if (resources?.type !== "object") return false;
   return resources.entries.some((entry) => staticString(member(entry.value, "Type")?.value)?.startsWith("AWS::"));
 }
-
-/** Resource policies: the property that holds the document and the type of the resource it protects. */
-const RESOURCE_POLICIES: Readonly<Record<string, { property: string; resourceType: string }>> = {
-  "AWS::S3::BucketPolicy": { property: "PolicyDocument", resourceType: "AWS::S3::Bucket" },
-  "AWS::S3::AccessPoint": { property: "Policy", resourceType: "AWS::S3::AccessPoint" },
-  "AWS::SNS::TopicPolicy": { property: "PolicyDocument", resourceType: "AWS::SNS::Topic" },
-  "AWS::SQS::QueuePolicy": { property: "PolicyDocument", resourceType: "AWS::SQS::Queue" },
-  "AWS::KMS::Key": { property: "KeyPolicy", resourceType: "AWS::KMS::Key" },
-  "AWS::KMS::ReplicaKey": { property: "KeyPolicy", resourceType: "AWS::KMS::ReplicaKey" },
-  "AWS::SecretsManager::ResourcePolicy": { property: "ResourcePolicy", resourceType: "AWS::SecretsManager::Secret" },
-  "AWS::ECR::Repository": { property: "RepositoryPolicyText", resourceType: "AWS::ECR::Repository" },
-  "AWS::EFS::FileSystem": { property: "FileSystemPolicy", resourceType: "AWS::EFS::FileSystem" },
-  "AWS::OpenSearchService::Domain": { property: "AccessPolicies", resourceType: "AWS::OpenSearchService::Domain" },
-  "AWS::Backup::BackupVault": { property: "AccessPolicy", resourceType: "AWS::Backup::BackupVault" },
-  "AWS::ApiGateway::RestApi": { property: "Policy", resourceType: "AWS::ApiGateway::RestApi" },
-  "AWS::Logs::ResourcePolicy": { property: "PolicyDocument", resourceType: "AWS::Logs::ResourcePolicy" },
-};
-
-/** Where an IAM principal's name property is, to match `RoleName: build-role` as well as `!Ref BuildRole`. */
-const NAME_PROPERTIES: Readonly<Record<string, string>> = {
-  "AWS::IAM::Role": "RoleName",
-  "AWS::IAM::User": "UserName",
-  "AWS::IAM::Group": "GroupName",
-};
-
-const ORGANIZATION_KINDS: Readonly<Record<string, PolicyKind>> = {
-  SERVICE_CONTROL_POLICY: "scp",
-  RESOURCE_CONTROL_POLICY: "rcp",
-};
-
-const SAM_WITH_POLICIES = new Set(["AWS::Serverless::Function", "AWS::Serverless::StateMachine"]);
 
 /** How the kind of a document is decided: fixed, identity (config may override), or resource (trust if it grants only sts:AssumeRole*). */
 type KindRule = PolicyKind | "resource-policy";
@@ -642,29 +612,6 @@ function objectEntries(node: PNode | undefined): PEntry[] {
 function nameOf(node: PNode | undefined): { name?: string } {
   const name = textOf(node);
   return name === undefined ? {} : { name };
-}
-
-function handles(type: string): boolean {
-  return (
-    type in RESOURCE_POLICIES ||
-    SAM_WITH_POLICIES.has(type) ||
-    [
-      "AWS::IAM::Role",
-      "AWS::IAM::User",
-      "AWS::IAM::Group",
-      "AWS::IAM::Policy",
-      "AWS::IAM::ManagedPolicy",
-      "AWS::IAM::RolePolicy",
-      "AWS::IAM::UserPolicy",
-      "AWS::IAM::GroupPolicy",
-      "AWS::IAM::AccessKey",
-      "AWS::IAM::UserToGroupAddition",
-      "AWS::IAM::OIDCProvider",
-      "AWS::Lambda::Permission",
-      "AWS::Organizations::Policy",
-      "AWS::SSO::PermissionSet",
-    ].includes(type)
-  );
 }
 
 /**

@@ -136,7 +136,7 @@ interface ActionPart {
   usesNotAction: boolean;
 }
 
-const partCache = new Map<string, ActionPart>();
+const partCache = boundedMemo<ActionPart>(CACHE_LIMIT, "all");
 
 function stringValues(value: JsonValue | undefined): string[] {
   if (typeof value === "string") return [value];
@@ -147,46 +147,42 @@ export function actionPartOf(statement: JsonObject): ActionPart {
   const usesNotAction = statement.Action === undefined && statement.NotAction !== undefined;
   const raw = usesNotAction ? statement.NotAction : statement.Action;
   const cacheKey = `${usesNotAction ? "N" : "A"}${JSON.stringify(raw ?? null)}`;
-  const cached = partCache.get(cacheKey);
-  if (cached !== undefined) return cached;
-
-  const values = stringValues(raw);
-  const actions: Array<ReadonlySet<string>> = [];
-  const set: ActionSet = { all: false, services: new Set(), actions, patterns: [], unresolved: values.some(hasPlaceholder) };
-  let atoms: readonly Atom[];
-  if (usesNotAction) {
-    const excluded = values.map((v) => v.toLowerCase());
-    set.not = excluded;
-    atoms = [{ kind: "not", key: `!${excluded.join(",")}`, excluded, names: values }];
-  } else {
-    const list: Atom[] = [];
-    const others = new Set<string>();
-    for (const value of values) {
-      set.patterns.push(value.toLowerCase());
-      const info = valueInfo(value);
-      // An action already listed through an earlier value (`s3:GetObject` after `s3:Get*`) is skipped.
-      const earlier = actions.length;
-      for (const atom of info.atoms) {
-        if (atom.kind === "action") {
-          let seen = false;
-          for (let i = 0; i < earlier && !seen; i++) seen = actions[i]!.has(atom.key);
-          if (!seen) list.push(atom);
-          continue;
+  return partCache.get(cacheKey, (): ActionPart => {
+    const values = stringValues(raw);
+    const actions: Array<ReadonlySet<string>> = [];
+    const set: ActionSet = { all: false, services: new Set(), actions, patterns: [], unresolved: values.some(hasPlaceholder) };
+    let atoms: readonly Atom[];
+    if (usesNotAction) {
+      const excluded = values.map((v) => v.toLowerCase());
+      set.not = excluded;
+      atoms = [{ kind: "not", key: `!${excluded.join(",")}`, excluded, names: values }];
+    } else {
+      const list: Atom[] = [];
+      const others = new Set<string>();
+      for (const value of values) {
+        set.patterns.push(value.toLowerCase());
+        const info = valueInfo(value);
+        // An action already listed through an earlier value (`s3:GetObject` after `s3:Get*`) is skipped.
+        const earlier = actions.length;
+        for (const atom of info.atoms) {
+          if (atom.kind === "action") {
+            let seen = false;
+            for (let i = 0; i < earlier && !seen; i++) seen = actions[i]!.has(atom.key);
+            if (!seen) list.push(atom);
+            continue;
+          }
+          if (others.has(atom.key)) continue;
+          others.add(atom.key);
+          list.push(atom);
+          if (atom.kind === "all") set.all = true;
+          else if (atom.kind === "service") set.services.add(atom.service);
         }
-        if (others.has(atom.key)) continue;
-        others.add(atom.key);
-        list.push(atom);
-        if (atom.kind === "all") set.all = true;
-        else if (atom.kind === "service") set.services.add(atom.service);
+        if (info.actions.size > 0) actions.push(info.actions);
       }
-      if (info.actions.size > 0) actions.push(info.actions);
+      atoms = list;
     }
-    atoms = list;
-  }
-  const part: ActionPart = { atoms, set, values: new Set(set.patterns), usesNotAction };
-  if (partCache.size >= CACHE_LIMIT) partCache.clear();
-  partCache.set(cacheKey, part);
-  return part;
+    return { atoms, set, values: new Set(set.patterns), usesNotAction };
+  });
 }
 
 function star(value: string): string {
