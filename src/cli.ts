@@ -6,7 +6,7 @@ import { ConfigError, FAIL_ON, failsAt, type FailOn } from "./core/config.ts";
 import { renderJson } from "./report/json.ts";
 import { renderSarif } from "./report/sarif.ts";
 import { renderText } from "./report/text.ts";
-import { addAccessAnalyzer, changeReport, fullReport, loadConfig } from "./cli/scan-report.ts";
+import { loadConfig, scanReport } from "./cli/scan-report.ts";
 import { UsageError } from "./sources/fs.ts";
 import { TOOL_NAME, VERSION } from "./version.ts";
 
@@ -81,10 +81,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const config = await loadConfig(io.cwd, values.config);
     const failOn = failOnFlag ?? config.failOn;
 
-    const { report, items } =
-      values.base === undefined ? await fullReport(paths, io.cwd, config) : await changeReport(paths, io.cwd, config, values.base);
-    let incomplete = false;
-    if (values["access-analyzer"] || config.accessAnalyzer.enabled) incomplete = !(await addAccessAnalyzer(report, items, config));
+    const accessAnalyzer = values["access-analyzer"] === true || config.accessAnalyzer.enabled;
+    const report = await scanReport({ paths, cwd: io.cwd, config, accessAnalyzer, ...(values.base === undefined ? {} : { base: values.base }) });
+    const incomplete = report.accessAnalyzer?.complete === false;
     const color = format === "text" && io.stdout.isTTY === true && !env.NO_COLOR && env.TERM !== "dumb";
     const output = format === "json" ? renderJson(report) : format === "sarif" ? renderSarif(report) : renderText(report, { color });
     io.stdout.write(output);

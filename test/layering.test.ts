@@ -119,5 +119,9 @@ describe("layering", () => {
   });
 });
 
-/** Files exempt from the size limit (src/data/managed-policy-risks.json is data, and not a .ts file). */
+/**
+ * Files exempt from the size limit (src/data/managed-policy-risks.json is data, and not a .ts file).
+ * extract/cloudformation.ts (624 lines, its tables now in cfn-resources.ts and lambda-permission.ts) is left whole
+ * while the hostile-input work (issue #12) edits its internals; split its Extraction class next.
+ */
 const GENERATED: ReadonlySet<string> = new Set<string>(["extract/cloudformation.ts"]);

@@ -4,7 +4,7 @@
  */
 import type { PathElement, ReasonSummary, ValidatePolicyFinding } from "@aws-sdk/client-accessanalyzer";
 import type { Category, Finding, JsonValue, PolicyDocument, Range, Severity } from "../types.ts";
-import { fingerprintOf } from "../findings.ts";
+import { buildFinding, fingerprintOf } from "../findings.ts";
 import { canonicalJson, rangeOf } from "../policy/pointers.ts";
 import { asList, isJsonObject, pointerOf, pointerTokens } from "../extract/document.ts";
 import { matchesWildcard } from "../iam/wildcard.ts";
@@ -45,12 +45,7 @@ interface FindingSpec {
 
 export function makeFinding(spec: FindingSpec): Finding {
   const range = rangeOf(spec.doc, spec.pointer, spec.at ?? "value");
-  const finding: Finding = {
-    file: spec.doc.file,
-    line: range.line,
-    endLine: range.endLine,
-    column: range.column,
-    endColumn: range.endColumn,
+  const finding = buildFinding(spec.doc.file, range, {
     ruleId: spec.ruleId,
     category: spec.category,
     severity: spec.severity,
@@ -58,7 +53,7 @@ export function makeFinding(spec: FindingSpec): Finding {
     source: "access-analyzer",
     origin: spec.doc.origin,
     fingerprint: fingerprintOf(spec.ruleId, spec.doc.file, subjectOf(spec.doc, spec.pointer), spec.detail ?? ""),
-  };
+  });
   if (spec.docsUrl) finding.docsUrl = spec.docsUrl;
   return finding;
 }
@@ -197,12 +192,8 @@ export function listOf(items: readonly string[], max = 3): string {
 /** A note about the run itself (a check that did not run, and why), on the policy's first line. */
 export function noteFinding(doc: PolicyDocument, ruleId: string, message: string, subject: string): Finding {
   const range: Range = rangeOf(doc, "");
-  return {
-    file: doc.file,
-    line: range.line,
-    endLine: range.line,
-    column: range.column,
-    endColumn: range.column,
+  // A point: the first position of the policy.
+  return buildFinding(doc.file, { line: range.line, column: range.column, endLine: range.line, endColumn: range.column }, {
     ruleId,
     category: "unparsed-input",
     severity: "note",
@@ -210,5 +201,5 @@ export function noteFinding(doc: PolicyDocument, ruleId: string, message: string
     source: "access-analyzer",
     origin: doc.origin,
     fingerprint: fingerprintOf(ruleId, subject),
-  };
+  });
 }

@@ -1,9 +1,8 @@
 /**
- * The one call from the Action into the analysis: the CLI's own tree scan or `--base` scan, then Access Analyzer
- * with the CLI's suppression and merge steps. Kept to one function so that it can be swapped for the shared core
- * pipeline (issue #9) in one place.
+ * The one call from the Action into the analysis: the CLI's own scan (the one pipeline of issue #9, a tree scan or
+ * a `--base` scan, Access Analyzer included when asked for).
  */
-import { addAccessAnalyzer, changeReport, fullReport } from "../cli/scan-report.ts";
+import { scanReport } from "../cli/scan-report.ts";
 import type { Config } from "../core/config.ts";
 import type { ScanReport } from "../report/types.ts";
 
@@ -24,9 +23,6 @@ export interface ActionScan {
 }
 
 export async function scanForAction(options: ActionScanOptions): Promise<ActionScan> {
-  const { cwd, config } = options;
-  const paths = [...options.paths];
-  const { report, items } = options.base === undefined ? await fullReport(paths, cwd, config) : await changeReport(paths, cwd, config, options.base);
-  const complete = options.accessAnalyzer ? await addAccessAnalyzer(report, items, config) : true;
-  return { report, complete };
+  const report = await scanReport(options);
+  return { report, complete: report.accessAnalyzer?.complete !== false };
 }

@@ -4,18 +4,13 @@
  * must not be able to switch off the review of its own changes (fail-on never, suppressions, ignorePaths).
  */
 import { CONFIG_PATHS, ConfigError, DEFAULT_CONFIG, parseConfig, type Config } from "../core/config.ts";
-import { RULES } from "../rules/index.ts";
+import { knownRuleIds } from "../rules/catalog.ts";
 import { readRaw, type GitHub, type Repo } from "../sources/github.ts";
 
 /** A config file is a few KiB; anything this large is refused rather than parsed. */
 const MAX_CONFIG_BYTES = 256 * 1024;
 
 export type RepoConfig = { ok: true; config: Config; source?: string } | { ok: false; source: string; message: string };
-
-/** Rule ids a config may name (as the CLI accepts them). */
-function knownRuleIds(): Set<string> {
-  return new Set(["unparsed-input", "new-access", ...RULES.map((rule) => rule.id)]);
-}
 
 /**
  * Reads and validates the config of `repo`. No file: the defaults. A file that is not valid: `ok: false` with the

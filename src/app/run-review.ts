@@ -19,20 +19,18 @@
  * (`merge_group` checks_requested) is analysed the same way, its files from the base…head compare, with no review.
  */
 import ignore from "ignore";
+import { createBudget, TimeBudgetExceeded, type Budget } from "./time-budget.ts";
 import type { Logger } from "probot";
-import type { Config } from "../core/config.ts";
-import type { reviewChanges } from "../core/compare-changes.ts";
-import { reviewInWorker } from "./analysis-worker.ts";
-import { compareFindings } from "../core/analyze-files.ts";
-import { mergeAccessAnalyzerFindings } from "../core/merge-findings.ts";
-import { applySuppressions } from "../core/suppressions.ts";
+import { accessAnalyzerOptions, type Config } from "../core/config.ts";
+import { analyze } from "../core/analyze.ts";
+import { analyzeInWorker } from "./analysis-worker.ts";
 import type { AccessAnalyzerChecks, AccessAnalyzerOptions, AccessAnalyzerRunner } from "../access-analyzer/types.ts";
-import type { Finding } from "../types.ts";
 import { buildReview, CHECK_RUN_NAME, DEFAULT_MAX_COMMENTS, fingerprintOfComment, fingerprintsOfComment, ruleDocsUrl, type ExistingComment } from "../report/review.ts";
 import { batches, renderCheckRun, trimmedOutput, type Annotation, type CheckRunInput, type Conclusion } from "../report/check-run.ts";
 import { ruleHelpMarkdown } from "../report/rule-help.ts";
 import { newAccessInline } from "../report/new-access-inline.ts";
-import { isCandidate, listPullRequestFiles, readSources, type GitHub, type PullRequestFile, type Repo } from "../sources/github.ts";
+import { DEFAULT_READ_CONCURRENCY, isCandidate, listPullRequestFiles, pullRequestReader, type GitHub, type PullRequestFile, type Repo } from "../sources/github.ts";
+import { readChange } from "../sources/change.ts";
 import { loadRepoConfig } from "./config.ts";
 import { AnalysisStopped, inFlight, type InFlight, type InFlightRun } from "./in-flight.ts";
 import { classifySkipped } from "./skipped-files.ts";
@@ -102,49 +100,6 @@ export interface ReviewOutcome {
   trimmed?: boolean;
 }
 
-/** The error a run ends with when its time budget is spent. */
-export class TimeBudgetExceeded extends Error {
-  readonly budgetMs: number;
-  constructor(budgetMs: number) {
-    super(`The analysis exceeded its time budget of ${budgetMs} ms.`);
-    this.name = "TimeBudgetExceeded";
-    this.budgetMs = budgetMs;
-  }
-}
-
-interface Budget {
-  signal: AbortSignal;
-  /** Stops the analysis from outside (superseded, shutting down): `within` rejects with `reason`. */
-  stop(reason: Error): void;
-  /** Rejects with {@link TimeBudgetExceeded} as soon as the budget is spent, whatever `work` does. */
-  within<T>(work: Promise<T>): Promise<T>;
-  /** Throws when the budget is spent (between steps that cannot be interrupted, such as the pure review). */
-  check(): void;
-  dispose(): void;
-}
-
-function createBudget(ms: number): Budget {
-  const controller = new AbortController();
-  let reject: (error: Error) => void = () => undefined;
-  const expired = new Promise<never>((_, rej) => (reject = rej));
-  expired.catch(() => undefined); // observed through `within`; never an unhandled rejection
-  const stop = (error: Error) => {
-    if (controller.signal.aborted) return;
-    controller.abort(error);
-    reject(error);
-  };
-  const timer = setTimeout(() => stop(new TimeBudgetExceeded(ms)), ms);
-  return {
-    signal: controller.signal,
-    stop,
-    within: (work) => Promise.race([work, expired]),
-    check() {
-      if (controller.signal.aborted) throw controller.signal.reason as Error;
-    },
-    dispose: () => clearTimeout(timer),
-  };
-}
-
 /** What an error was, for the check run and the logs: HTTP status and route for GitHub errors, else its name. */
 export function describeError(error: unknown): { text: string; fields: Record<string, unknown> } {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
@@ -169,6 +124,8 @@ interface RunOutput {
   text?: string;
   annotations?: Annotation[];
 }
+
+export { TimeBudgetExceeded };
 
 /** Runs one analysis and concludes its check run on every path. */
 export async function runReview(context: ReviewContext, target: ReviewTarget, options: RunReviewOptions = {}): Promise<ReviewOutcome> {
@@ -295,34 +252,44 @@ async function analyse(
       return outcome!;
     }
 
-    // 4. Contents, the review and Access Analyzer.
-    const sources = await budget.within(
-      readSources(octokit, {
-        ...repo,
-        headSha: target.headSha,
-        baseSha: target.baseSha,
-        changed: candidates,
-        ...(options.readConcurrency ? { concurrency: options.readConcurrency } : {}),
-        signal: budget.signal,
-      }),
+    // 4. Contents (head, base, Terraform module siblings and file() targets, as the CLI reads them), then the one
+    //    pipeline: local rules, the new-access diff and Access Analyzer when the config enables it.
+    const reader = pullRequestReader(octokit, { ...repo, headSha: target.headSha, baseSha: target.baseSha, changed: candidates, signal: budget.signal });
+    const sources = await budget.within(readChange(reader, candidates, { concurrency: options.readConcurrency ?? DEFAULT_READ_CONCURRENCY }));
+    budget.check();
+    const runner = config.accessAnalyzer.enabled ? await accessAnalyzerRunner(config, options.createAccessAnalyzer) : undefined;
+    // Off the event loop (issue #13), except when Access Analyzer runs: its SDK client cannot cross threads.
+    const review = await budget.within(
+      runner
+        ? analyze({
+            files: sources.headFiles,
+            readFile: sources.readFile,
+            base: { changed: candidates, files: sources.baseFiles, readFile: sources.readBaseFile },
+            config,
+            readFindings: sources.readFindings,
+            accessAnalyzer: runner,
+          })
+        : analyzeInWorker(
+            {
+              files: sources.headFiles,
+              fileTargets: sources.fileTargets.head,
+              base: { changed: candidates, files: sources.baseFiles, fileTargets: sources.fileTargets.base },
+              config,
+              readFindings: sources.readFindings,
+            },
+            budget.signal,
+          ),
     );
     budget.check();
-    const review = await budget.within(reviewInWorker({ changed: candidates, headFiles: sources.headFiles, baseFiles: sources.baseFiles, config }, budget.signal));
-    budget.check();
-    let findings: Finding[] = [...sources.readFindings, ...review.findings].sort(compareFindings);
-    let suppressed = review.suppressed;
-    let accessAnalyzer: CheckRunInput["accessAnalyzer"] = { enabled: false, complete: true };
-    if (config.accessAnalyzer.enabled) {
-      const result = await budget.within(runAccessAnalyzer(config, review, options.createAccessAnalyzer));
-      findings = mergeAccessAnalyzerFindings(findings, result.findings).sort(compareFindings);
-      suppressed = [...suppressed, ...result.suppressed];
-      accessAnalyzer = {
-        enabled: true,
-        complete: result.complete,
-        checks: result.checks,
-        ...(result.complete ? {} : { reason: accessAnalyzerReason(result.checks) }),
-      };
-    }
+    const { findings, suppressed } = review;
+    const accessAnalyzer: CheckRunInput["accessAnalyzer"] = review.accessAnalyzer
+      ? {
+          enabled: true,
+          complete: review.accessAnalyzer.complete,
+          checks: review.accessAnalyzer.checks,
+          ...(review.accessAnalyzer.complete ? {} : { reason: accessAnalyzerReason(review.accessAnalyzer.checks) }),
+        }
+      : { enabled: false, complete: true };
     // Skipped files that do not look like IaC (lockfiles, binaries, links) never make the analysis incomplete.
     const skipped = await budget.within(classifySkipped(octokit, repo, sources.skipped, target.headSha, budget.signal));
 
@@ -345,7 +312,7 @@ async function analyse(
             !skippedPaths.has(comment.path) &&
             (!listed.truncated || listedPaths.has(comment.path)) &&
             (accessAnalyzer.complete || !/reported by IAM Access Analyzer/.test(comment.body)),
-          newAccessInline: newAccessInline(review.accessChanges, { mode: config.newAccessComments ?? "sensitive", sensitiveActions: config.sensitiveActions }),
+          newAccessInline: newAccessInline(review.accessChanges ?? [], { mode: config.newAccessComments ?? "sensitive", sensitiveActions: config.sensitiveActions }),
           style: { docsUrl: (ruleId) => ruleDocsUrl(docsBase, ruleId), help: ruleHelpMarkdown },
           ...(checkRunUrl ? { checkRunUrl } : {}),
         });
@@ -404,7 +371,7 @@ async function analyse(
     const checkInput: CheckRunInput = {
       findings,
       suppressed,
-      accessChanges: review.accessChanges,
+      accessChanges: review.accessChanges ?? [],
       accessAnalyzer,
       skipped: skipped.iac,
       otherSkipped: skipped.other,
@@ -601,34 +568,10 @@ async function listOurComments(octokit: GitHub, repo: Repo, pr: number, botLogin
     .map((c) => ({ id: c.id, path: c.path, line: c.line ?? null, body: c.body }));
 }
 
-interface AccessAnalyzerOutcome {
-  findings: Finding[];
-  suppressed: ReturnType<typeof applySuppressions>["suppressed"];
-  checks: AccessAnalyzerChecks;
-  complete: boolean;
-}
-
-/** Access Analyzer on the added and changed policies, with the config's suppressions (as the CLI does). */
-async function runAccessAnalyzer(
-  config: Config,
-  review: Awaited<ReturnType<typeof reviewChanges>>,
-  create: RunReviewOptions["createAccessAnalyzer"],
-): Promise<AccessAnalyzerOutcome> {
-  // Loaded only when enabled: the AWS SDK is a large share of the App's memory.
+/** The Access Analyzer runner for the config; the default one is loaded only when enabled (the AWS SDK is a large share of the App's memory). */
+async function accessAnalyzerRunner(config: Config, create: RunReviewOptions["createAccessAnalyzer"]): Promise<AccessAnalyzerRunner> {
   const factory = create ?? (await import("../access-analyzer/access-analyzer.ts")).createAccessAnalyzer;
-  const runner = factory({
-    sensitiveActions: config.sensitiveActions,
-    concurrency: config.accessAnalyzer.concurrency,
-    ...(config.accessAnalyzer.region ? { region: config.accessAnalyzer.region } : {}),
-  });
-  const result = await runner.analyze(review.accessAnalyzerItems);
-  const { findings, suppressed } = applySuppressions([...result.findings, ...result.notes], {
-    files: [],
-    policies: review.policies,
-    entries: config.suppressions,
-    today: new Date().toISOString().slice(0, 10),
-  });
-  return { findings, suppressed, checks: result.checks, complete: result.complete };
+  return factory(accessAnalyzerOptions(config));
 }
 
 function accessAnalyzerReason(checks: AccessAnalyzerChecks): string {

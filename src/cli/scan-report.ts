@@ -1,26 +1,18 @@
 /**
- * The CLI's scans as reports, from the config to Access Analyzer (issue #14 moved them out of cli.ts so that the
- * GitHub Action runs the very same steps): the config file, a tree scan or a `--base` scan, and Access Analyzer
- * with the config's suppressions merged into the report.
+ * The CLI's scan as one report, from the config to Access Analyzer: shared by `cli.ts` and the GitHub Action
+ * (issue #14), so both run the very same steps, the one pipeline (`core/analyze.ts`) through a tree scan or a
+ * `--base` scan (issue #9).
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { CONFIG_PATHS, DEFAULT_CONFIG, parseConfig, type Config } from "../core/config.ts";
-import { compareFindings } from "../core/analyze-files.ts";
-import { mergeAccessAnalyzerFindings } from "../core/merge-findings.ts";
-import { applySuppressions } from "../core/suppressions.ts";
-import type { AccessAnalyzerItem } from "../access-analyzer/types.ts";
+import { accessAnalyzerOptions, CONFIG_PATHS, DEFAULT_CONFIG, parseConfig, type Config } from "../core/config.ts";
+import type { AccessAnalyzerRunner } from "../access-analyzer/types.ts";
 import type { ScanReport } from "../report/types.ts";
-import { RULES } from "../rules/index.ts";
+import { knownRuleIds } from "../rules/catalog.ts";
 import { UsageError } from "../sources/fs.ts";
-import { VERSION } from "../version.ts";
 import { runScan } from "./scan-tree.ts";
 import { runChangeScan } from "./scan-diff.ts";
-
-function knownRuleIds(): Set<string> {
-  return new Set(["unparsed-input", "new-access", ...RULES.map((r) => r.id)]);
-}
 
 /** Finds the config: the given file, else `.github/iam-policy-review.yml` in `cwd` or the nearest git root. */
 export async function loadConfig(cwd: string, explicit: string | undefined): Promise<Config> {
@@ -44,52 +36,26 @@ export async function loadConfig(cwd: string, explicit: string | undefined): Pro
   return structuredClone(DEFAULT_CONFIG);
 }
 
-export interface Reported {
-  report: ScanReport;
-  /** What Access Analyzer would be sent: every policy, or with --base the added and changed ones with their base. */
-  items: AccessAnalyzerItem[];
-}
-
-export async function fullReport(paths: string[], cwd: string, config: Config): Promise<Reported> {
-  const report = await runScan({ paths, cwd, config });
-  return { report, items: report.policies.map((after) => ({ after })) };
-}
-
-/**
- * Runs Access Analyzer on the items and merges its findings into the report (suppressions from the config
- * apply). Returns whether every applicable check ran.
- */
-export async function addAccessAnalyzer(report: ScanReport, items: AccessAnalyzerItem[], config: Config): Promise<boolean> {
-  // Loaded only when asked for: the AWS SDK is a large share of a cold start.
+/** The Access Analyzer runner when it is asked for, loaded only then: the AWS SDK is a large share of a cold start. */
+async function accessAnalyzerRunner(enabled: boolean, config: Config): Promise<AccessAnalyzerRunner | undefined> {
+  if (!enabled) return undefined;
   const { createAccessAnalyzer } = await import("../access-analyzer/access-analyzer.ts");
-  const runner = createAccessAnalyzer({
-    sensitiveActions: config.sensitiveActions,
-    concurrency: config.accessAnalyzer.concurrency,
-    ...(config.accessAnalyzer.region ? { region: config.accessAnalyzer.region } : {}),
-  });
-  const result = await runner.analyze(items);
-  const { findings, suppressed } = applySuppressions([...result.findings, ...result.notes], {
-    files: [],
-    policies: report.policies,
-    entries: config.suppressions,
-    today: new Date().toISOString().slice(0, 10),
-  });
-  report.findings = mergeAccessAnalyzerFindings(report.findings, findings).sort(compareFindings);
-  report.suppressed = [...report.suppressed, ...suppressed];
-  report.accessAnalyzer = { ...result.checks, complete: result.complete };
-  return result.complete;
+  return createAccessAnalyzer(accessAnalyzerOptions(config));
 }
 
-export async function changeReport(paths: string[], cwd: string, config: Config, base: string): Promise<Reported> {
-  const scan = await runChangeScan({ paths, cwd, config, base });
-  const report: ScanReport = {
-    version: VERSION,
-    files: scan.changed.length,
-    policies: scan.policies,
-    findings: [...scan.readFindings, ...scan.findings].sort(compareFindings),
-    suppressed: scan.suppressed,
-    base: { ref: base, commit: scan.baseCommit, changedFiles: scan.changed.length },
-    accessChanges: scan.accessChanges,
-  };
-  return { report, items: scan.accessAnalyzerItems };
+export interface ScanReportOptions {
+  paths: readonly string[];
+  cwd: string;
+  config: Config;
+  /** Compare with this git ref (only changed files); undefined: the whole tree. */
+  base?: string;
+  /** Run IAM Access Analyzer's checks too. */
+  accessAnalyzer: boolean;
+}
+
+/** A tree scan or a `--base` scan, with Access Analyzer when asked for; `report.accessAnalyzer.complete` says whether every check ran. */
+export async function scanReport(options: ScanReportOptions): Promise<ScanReport> {
+  const accessAnalyzer = await accessAnalyzerRunner(options.accessAnalyzer, options.config);
+  const scope = { paths: [...options.paths], cwd: options.cwd, config: options.config, ...(accessAnalyzer ? { accessAnalyzer } : {}) };
+  return options.base === undefined ? runScan(scope) : runChangeScan({ ...scope, base: options.base });
 }

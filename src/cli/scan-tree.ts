@@ -1,14 +1,14 @@
 /**
- * The CLI's scan: collect files, read them (edge), analyse (pure), hand the report to a renderer.
+ * `scan [PATH...]`: collect the files of the tree and read them (the file-system edge), then the one pipeline
+ * (`core/analyze.ts`); the caller renders the report.
  */
-import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Finding, SourceFile } from "../types.ts";
-import { analyze, compareFindings } from "../core/analyze-files.ts";
+import type { AccessAnalyzerRunner } from "../access-analyzer/types.ts";
+import { analyze } from "../core/analyze.ts";
 import { inputFormatOf } from "../extract/index.ts";
-import { MAX_FILE_BYTES } from "../extract/limits.ts";
-import { kindResolver, type Config } from "../core/config.ts";
-import { collectFiles, decodeSource, readSource } from "../sources/fs.ts";
+import type { Config } from "../core/config.ts";
+import { collectFiles, readSource, treeReader } from "../sources/fs.ts";
 import type { ScanReport } from "../report/types.ts";
 import { VERSION } from "../version.ts";
 import { mapLimit } from "../util/map-limit.ts";
@@ -18,6 +18,8 @@ export interface ScanOptions {
   paths: readonly string[];
   cwd: string;
   config: Config;
+  /** Runs IAM Access Analyzer's checks on every policy; omitted, they are not run. */
+  accessAnalyzer?: AccessAnalyzerRunner;
 }
 
 const READ_CONCURRENCY = 16;
@@ -28,29 +30,6 @@ const BINARY_EXTENSION =
 
 function toRelative(cwd: string, abs: string): string {
   return path.relative(cwd, abs).split(path.sep).join("/");
-}
-
-/**
- * Reads a file that a Terraform `file("...")` call names, only inside `cwd` (a template must not make the scan
- * read files elsewhere on the machine, also not through a symbolic link), within the size limit and as valid
- * UTF-8 text.
- */
-export function treeReader(cwd: string): (relPath: string) => string | undefined {
-  let root: string | undefined;
-  return (relPath) => {
-    try {
-      root ??= realpathSync(cwd);
-      const real = realpathSync(path.resolve(cwd, relPath));
-      const rel = path.relative(root, real);
-      if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
-      const stats = statSync(real);
-      if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return undefined;
-      const outcome = decodeSource(relPath, readFileSync(real));
-      return outcome.ok ? outcome.file.text : undefined;
-    } catch {
-      return undefined; // missing or unreadable: the extractor reports the policy as not analysed
-    }
-  };
 }
 
 export async function runScan(options: ScanOptions): Promise<ScanReport> {
@@ -69,18 +48,19 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
       readFindings.push(outcome.finding);
     }
   });
-  const analysis = await analyze(sources, {
-    kindFor: kindResolver(config),
+  const analysis = await analyze({
+    files: sources,
     readFile: treeReader(cwd),
-    ruleSeverities: config.rules,
-    sensitiveActions: config.sensitiveActions,
-    suppressions: config.suppressions,
+    config,
+    readFindings,
+    ...(options.accessAnalyzer ? { accessAnalyzer: options.accessAnalyzer } : {}),
   });
   return {
     version: VERSION,
     files: files.length,
     policies: analysis.policies,
-    findings: [...readFindings, ...analysis.findings].sort(compareFindings),
+    findings: analysis.findings,
     suppressed: analysis.suppressed,
+    ...(analysis.accessAnalyzer ? { accessAnalyzer: { ...analysis.accessAnalyzer.checks, complete: analysis.accessAnalyzer.complete } } : {}),
   };
 }

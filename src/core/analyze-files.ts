@@ -2,6 +2,7 @@
  * The engine: source files in, policies and findings out. Pure: the callers (CLI, App) do the I/O.
  */
 import type { Finding, IacFact, PolicyDocument, Severity, SourceFile } from "../types.ts";
+import { compareSeverity } from "../findings.ts";
 import { extractFiles, type ExtractOptions } from "../extract/index.ts";
 import { runRules } from "../rules/run-rules.ts";
 import { RULES } from "../rules/index.ts";
@@ -31,20 +32,18 @@ export interface Analysis {
   suppressed: SuppressedFinding[];
 }
 
-const SEVERITY_ORDER = { error: 0, warning: 1, note: 2 } as const;
-
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     a.file.localeCompare(b.file) ||
     a.line - b.line ||
     a.column - b.column ||
-    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    compareSeverity(a.severity, b.severity) ||
     a.ruleId.localeCompare(b.ruleId)
   );
 }
 
 /** Finds every policy and IaC fact in the files and reports what is wrong with them. */
-export async function analyze(files: readonly SourceFile[], options: AnalyzeOptions = {}): Promise<Analysis> {
+export async function analyzeFiles(files: readonly SourceFile[], options: AnalyzeOptions = {}): Promise<Analysis> {
   const extracted = await extractFiles(files, options);
   const policies = dropDuplicateDocuments(extracted.policies).sort(
     (a, b) => a.file.localeCompare(b.file) || a.range.line - b.range.line || a.origin.localeCompare(b.origin),

@@ -4,7 +4,7 @@
  * callers (git for the CLI, the GitHub API for the App) read the files.
  */
 import type { ChangedPath, Finding, PolicyDocument, SourceFile } from "../types.ts";
-import { analyze, compareFindings } from "./analyze-files.ts";
+import { analyzeFiles, compareFindings } from "./analyze-files.ts";
 import { extractFiles } from "../extract/index.ts";
 import { kindResolver, type Config } from "./config.ts";
 import { pairPolicies, type PolicyPair } from "./pairing.ts";
@@ -28,7 +28,7 @@ export interface ChangeInput {
   readBaseFile?: (path: string) => string | undefined;
 }
 
-export interface ChangeReview {
+export interface ChangeComparison {
   /** Policies in changed head files. */
   policies: PolicyDocument[];
   /** Findings in changed head files, local rules and new access, sorted. */
@@ -41,7 +41,7 @@ export interface ChangeReview {
   accessAnalyzerItems: AccessAnalyzerItem[];
 }
 
-export async function reviewChanges(input: ChangeInput): Promise<ChangeReview> {
+export async function compareChanges(input: ChangeInput): Promise<ChangeComparison> {
   const { config } = input;
   const today = input.today ?? new Date().toISOString().slice(0, 10);
   const changedHead = new Set(input.changed.filter((f) => f.status !== "deleted").map((f) => f.path));
@@ -49,7 +49,7 @@ export async function reviewChanges(input: ChangeInput): Promise<ChangeReview> {
   const renames = new Map(input.changed.filter((f) => f.path !== f.basePath).map((f) => [f.path, f.basePath]));
 
   const kindFor = kindResolver(config);
-  const analysis = await analyze(input.headFiles, {
+  const analysis = await analyzeFiles(input.headFiles, {
     kindFor,
     ...(input.readFile ? { readFile: input.readFile } : {}),
     ruleSeverities: config.rules,

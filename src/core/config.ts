@@ -4,7 +4,9 @@
  */
 import ignore from "ignore";
 import type { PolicyKind, Severity } from "../types.ts";
+import type { AccessAnalyzerOptions } from "../access-analyzer/types.ts";
 import { POLICY_KINDS, SEVERITIES } from "../types.ts";
+import { compareSeverity } from "../findings.ts";
 import { DEFAULT_SENSITIVE_ACTIONS } from "../data/sensitive-actions.ts";
 
 /** A suppression declared in the config (the only way for JSON, which has no comments); see suppressions.ts. */
@@ -236,6 +238,14 @@ export function kindResolver(config: Config): (path: string) => PolicyKind | und
 /** Whether a finding of this severity fails the run under `failOn`. */
 export function failsAt(severity: Severity, failOn: FailOn): boolean {
   if (failOn === "never") return false;
-  const rank = { error: 0, warning: 1, note: 2 } as const;
-  return rank[severity] <= rank[failOn];
+  return compareSeverity(severity, failOn) <= 0;
+}
+
+/** The Access Analyzer runner's options from the config (the client is built by the runner). */
+export function accessAnalyzerOptions(config: Config): AccessAnalyzerOptions {
+  return {
+    sensitiveActions: config.sensitiveActions,
+    concurrency: config.accessAnalyzer.concurrency,
+    ...(config.accessAnalyzer.region ? { region: config.accessAnalyzer.region } : {}),
+  };
 }

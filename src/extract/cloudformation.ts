@@ -3,6 +3,8 @@
  * Organizations and SAM resources, and the IaC facts rules need (users, access keys, login profiles, managed
  * policy attachments, secrets in outputs). Intrinsic functions are resolved where static (see cfn-intrinsics.ts).
  */
+import { handles, NAME_PROPERTIES, ORGANIZATION_KINDS, RESOURCE_POLICIES, SAM_WITH_POLICIES } from "./cfn-resources.ts";
+import { isServicePrincipal, LAMBDA_PERMISSION_CONDITIONS, lambdaPermissionDocument } from "./lambda-permission.ts";
 import type { ExtractResult, IacFact, PolicyKind, Range, SourceFile } from "../types.ts";
 import { inputFinding } from "../findings.ts";
 import { buildPolicyDocument } from "./document.ts";
@@ -37,37 +39,6 @@ export function isCloudFormationTemplate(root: PNode): boolean {
   if (resources?.type !== "object") return false;
   return resources.entries.some((entry) => staticString(member(entry.value, "Type")?.value)?.startsWith("AWS::"));
 }
-
-/** Resource policies: the property that holds the document and the type of the resource it protects. */
-const RESOURCE_POLICIES: Readonly<Record<string, { property: string; resourceType: string }>> = {
-  "AWS::S3::BucketPolicy": { property: "PolicyDocument", resourceType: "AWS::S3::Bucket" },
-  "AWS::S3::AccessPoint": { property: "Policy", resourceType: "AWS::S3::AccessPoint" },
-  "AWS::SNS::TopicPolicy": { property: "PolicyDocument", resourceType: "AWS::SNS::Topic" },
-  "AWS::SQS::QueuePolicy": { property: "PolicyDocument", resourceType: "AWS::SQS::Queue" },
-  "AWS::KMS::Key": { property: "KeyPolicy", resourceType: "AWS::KMS::Key" },
-  "AWS::KMS::ReplicaKey": { property: "KeyPolicy", resourceType: "AWS::KMS::ReplicaKey" },
-  "AWS::SecretsManager::ResourcePolicy": { property: "ResourcePolicy", resourceType: "AWS::SecretsManager::Secret" },
-  "AWS::ECR::Repository": { property: "RepositoryPolicyText", resourceType: "AWS::ECR::Repository" },
-  "AWS::EFS::FileSystem": { property: "FileSystemPolicy", resourceType: "AWS::EFS::FileSystem" },
-  "AWS::OpenSearchService::Domain": { property: "AccessPolicies", resourceType: "AWS::OpenSearchService::Domain" },
-  "AWS::Backup::BackupVault": { property: "AccessPolicy", resourceType: "AWS::Backup::BackupVault" },
-  "AWS::ApiGateway::RestApi": { property: "Policy", resourceType: "AWS::ApiGateway::RestApi" },
-  "AWS::Logs::ResourcePolicy": { property: "PolicyDocument", resourceType: "AWS::Logs::ResourcePolicy" },
-};
-
-/** Where an IAM principal's name property is, to match `RoleName: build-role` as well as `!Ref BuildRole`. */
-const NAME_PROPERTIES: Readonly<Record<string, string>> = {
-  "AWS::IAM::Role": "RoleName",
-  "AWS::IAM::User": "UserName",
-  "AWS::IAM::Group": "GroupName",
-};
-
-const ORGANIZATION_KINDS: Readonly<Record<string, PolicyKind>> = {
-  SERVICE_CONTROL_POLICY: "scp",
-  RESOURCE_CONTROL_POLICY: "rcp",
-};
-
-const SAM_WITH_POLICIES = new Set(["AWS::Serverless::Function", "AWS::Serverless::StateMachine"]);
 
 /** How the kind of a document is decided: fixed, identity (config may override), or resource (trust if it grants only sts:AssumeRole*). */
 type KindRule = PolicyKind | "resource-policy";
@@ -471,7 +442,7 @@ class Extraction {
       const groups = new Map<string, PNode[]>();
       for (const value of values) {
         const text = textOf(value) ?? "";
-        const key = value.type === "string" && !value.unresolved && !/^\d{12}$/.test(text) && !text.startsWith("arn:") && text.includes(".") ? "Service" : "AWS";
+        const key = value.type === "string" && isServicePrincipal(text) ? "Service" : "AWS";
         const forKey = value.type === "unresolved" ? { ...value, hint: /account/i.test(value.expression) ? ("account-id" as const) : value.hint } : value;
         groups.set(key, [...(groups.get(key) ?? []), forKey]);
       }
@@ -494,10 +465,7 @@ class Extraction {
       if (!value) return;
       conditions.set(operator, [...(conditions.get(operator) ?? []), { key: conditionKey, keyRange: source.keyRange, value }]);
     };
-    addCondition("SourceArn", "ArnLike", "aws:SourceArn");
-    addCondition("SourceAccount", "StringEquals", "aws:SourceAccount");
-    addCondition("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID");
-    addCondition("FunctionUrlAuthType", "StringEquals", "lambda:FunctionUrlAuthType");
+    for (const c of LAMBDA_PERMISSION_CONDITIONS) addCondition(c.cloudformation, c.operator, c.key);
 
     const at = props.range;
     const statement: PEntry[] = [
@@ -514,16 +482,8 @@ class Extraction {
       }));
       statement.push({ key: "Condition", keyRange: at, value: { type: "object", entries: operators, range: at } });
     }
-    const document: PNode = {
-      type: "object",
-      range: at,
-      entries: [
-        { key: "Version", keyRange: at, value: { type: "string", value: "2012-10-17", range: at } },
-        { key: "Statement", keyRange: at, value: { type: "array", range: at, items: [{ type: "object", range: at, entries: statement }] } },
-      ],
-    };
     this.result.policies.push(
-      buildPolicyDocument(document, {
+      buildPolicyDocument(lambdaPermissionDocument(statement, at, at), {
         file: this.file.path,
         format: "cloudformation",
         origin: `${resource.label} .Properties`,
@@ -652,29 +612,6 @@ function objectEntries(node: PNode | undefined): PEntry[] {
 function nameOf(node: PNode | undefined): { name?: string } {
   const name = textOf(node);
   return name === undefined ? {} : { name };
-}
-
-function handles(type: string): boolean {
-  return (
-    type in RESOURCE_POLICIES ||
-    SAM_WITH_POLICIES.has(type) ||
-    [
-      "AWS::IAM::Role",
-      "AWS::IAM::User",
-      "AWS::IAM::Group",
-      "AWS::IAM::Policy",
-      "AWS::IAM::ManagedPolicy",
-      "AWS::IAM::RolePolicy",
-      "AWS::IAM::UserPolicy",
-      "AWS::IAM::GroupPolicy",
-      "AWS::IAM::AccessKey",
-      "AWS::IAM::UserToGroupAddition",
-      "AWS::IAM::OIDCProvider",
-      "AWS::Lambda::Permission",
-      "AWS::Organizations::Policy",
-      "AWS::SSO::PermissionSet",
-    ].includes(type)
-  );
 }
 
 /**

@@ -10,6 +10,7 @@
  *   `override_policy_documents`) are reported only in their own document, because positions are per file.
  * - A policy document used in several places is emitted once per distinct (kind, resource type) of its uses.
  */
+import { isServicePrincipal, LAMBDA_PERMISSION_CONDITIONS, lambdaPermissionDocument } from "./lambda-permission.ts";
 import { posix } from "node:path";
 import { shortExpression } from "./placeholder.ts";
 import type { ExtractResult, PolicyDocument, PolicyKind, PositionedValue, Range, SourceFile } from "../types.ts";
@@ -467,7 +468,7 @@ class ModuleExtractor {
       if (value.type === "string" && value.value === "*") {
         entries.push({ key: "Principal", keyRange: keyRange("principal"), value });
       } else {
-        const service = value.type === "string" && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.amazon\.com$/.test(value.value);
+        const service = value.type === "string" && isServicePrincipal(value.value);
         const principalType = service ? "Service" : "AWS";
         const principalValue = valueOf(principal.expr, this.ctx, [...base, "Principal", principalType, 0]);
         entries.push({
@@ -494,22 +495,9 @@ class ModuleExtractor {
       const object = group.value as PNode & { type: "object" };
       object.entries.push({ key: variable, keyRange: keyRange(attributeName), value });
     };
-    condition("source_arn", "ArnLike", "aws:SourceArn");
-    condition("source_account", "StringEquals", "aws:SourceAccount");
-    condition("principal_org_id", "StringEquals", "aws:PrincipalOrgID");
-    condition("function_url_auth_type", "StringEquals", "lambda:FunctionUrlAuthType");
-    condition("event_source_token", "StringEquals", "lambda:EventSourceToken");
+    for (const c of LAMBDA_PERMISSION_CONDITIONS) condition(c.terraform, c.operator, c.key);
     if (conditions.length > 0) entries.push({ key: "Condition", keyRange: conditions[0]!.keyRange, value: { type: "object", range, entries: conditions } });
-    const statement: PNode = { type: "object", range, entries };
-    const node: PNode = {
-      type: "object",
-      range,
-      entries: [
-        { key: "Version", keyRange: keyword, value: { type: "string", value: "2012-10-17", range } },
-        { key: "Statement", keyRange: keyword, value: { type: "array", range, items: [statement] } },
-      ],
-    };
-    this.emit(node, block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::Function" });
+    this.emit(lambdaPermissionDocument(entries, range, keyword), block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::Function" });
   }
 
   private organizationsPolicy(address: string, block: HclBlock): void {

@@ -3,7 +3,7 @@
  * conditions imply another's. Pure.
  */
 import { hasPlaceholder } from "../extract/placeholder.ts";
-import { baseOperator } from "../policy/statements.ts";
+import { operatorParts } from "../policy/condition-operators.ts";
 
 /** How a condition's value list combines: any value may match, none may match, or anything else (compare exactly). */
 type ValueMode = "any" | "none" | "exact";
@@ -34,11 +34,10 @@ export interface ConditionAtom {
 }
 
 export function valueMode(operator: string): ValueMode {
-  const lower = operator.toLowerCase();
-  const base = baseOperator(lower);
-  if (lower.startsWith("forallvalues:")) return "exact";
+  const { base, qualifier } = operatorParts(operator.toLowerCase());
+  if (qualifier === "ForAllValues") return "exact";
   if (ANY_OPERATORS.has(base)) return "any";
-  if (NONE_OPERATORS.has(base) && !lower.startsWith("foranyvalue:")) return "none";
+  if (NONE_OPERATORS.has(base) && qualifier !== "ForAnyValue") return "none";
   return "exact";
 }
 

@@ -6,7 +6,7 @@ import type { Finding, PolicyDocument, Range, Severity } from "../types.ts";
 import type { AccessLevel } from "../iam/index.ts";
 import { wildcardCovers } from "../iam/index.ts";
 import { pointerOf } from "../extract/document.ts";
-import { fingerprintOf } from "../findings.ts";
+import { buildFinding, fingerprintOf } from "../findings.ts";
 import { actionsOf } from "../policy/statements.ts";
 import { rangeOf } from "../policy/pointers.ts";
 import type { AccessDelta } from "./types.ts";
@@ -328,12 +328,7 @@ export function causeOf(s: Compiled, cells: readonly Cell[], cp: Compiled | unde
 
 export function findingAt(doc: PolicyDocument, pointer: string, at: "value" | "key", severity: Severity, messageId: string, message: string, subject: string, detail: string): Finding {
   const range: Range = rangeOf(doc, pointer, at);
-  return {
-    file: doc.file,
-    line: range.line,
-    endLine: range.endLine,
-    column: range.column,
-    endColumn: range.endColumn,
+  return buildFinding(doc.file, range, {
     ruleId: RULE_ID,
     messageId,
     category: "new-access",
@@ -342,7 +337,7 @@ export function findingAt(doc: PolicyDocument, pointer: string, at: "value" | "k
     source: "local",
     origin: doc.origin,
     fingerprint: fingerprintOf(RULE_ID, doc.file, subject, detail),
-  };
+  });
 }
 
 export function groupByStatement(cells: readonly Cell[]): Map<Compiled, Cell[]> {

@@ -7,6 +7,7 @@ import type { JsonObject, JsonValue } from "../types.ts";
 import type { AccessLevel } from "../iam/index.ts";
 import { actionInfo, expandActionPattern, hasWildcard, matchesWildcard, serviceExists, wildcardCovers, wildcardOverlaps } from "../iam/index.ts";
 import { hasPlaceholder, PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
+import { boundedMemo } from "../util/memo.ts";
 
 export const RULE_ID = "new-access";
 
@@ -26,21 +27,17 @@ interface ActionRef {
 }
 
 const CACHE_LIMIT = 4096;
-const refCache = new Map<string, readonly ActionRef[]>();
+const refCache = boundedMemo<readonly ActionRef[]>(CACHE_LIMIT, "all");
 
 /** The concrete actions of a lower-case pattern, with their access levels. Cached. */
 function refsOf(pattern: string): readonly ActionRef[] {
-  let refs = refCache.get(pattern);
-  if (refs === undefined) {
-    refs = expandActionPattern(pattern).map((name): ActionRef => {
+  return refCache.get(pattern, () =>
+    expandActionPattern(pattern).map((name): ActionRef => {
       const info = actionInfo(name);
       if (info === undefined) throw new Error(`Bug: expandActionPattern returned ${name}, which actionInfo does not know`);
       return { key: name.toLowerCase(), name, level: info.accessLevel, service: info.service };
-    });
-    if (refCache.size >= CACHE_LIMIT) refCache.clear();
-    refCache.set(pattern, refs);
-  }
-  return refs;
+    }),
+  );
 }
 
 interface ServiceSummary {
@@ -84,16 +81,10 @@ export interface ActionSet {
   unresolved: boolean;
 }
 
-const actionAtomCache = new Map<string, Atom>();
+const actionAtomCache = boundedMemo<Atom>(8 * CACHE_LIMIT, "all");
 
 export function actionAtom(ref: ActionRef): Atom {
-  let atom = actionAtomCache.get(ref.key);
-  if (atom === undefined) {
-    atom = { kind: "action", key: ref.key, ref };
-    if (actionAtomCache.size >= 8 * CACHE_LIMIT) actionAtomCache.clear();
-    actionAtomCache.set(ref.key, atom);
-  }
-  return atom;
+  return actionAtomCache.get(ref.key, () => ({ kind: "action", key: ref.key, ref }));
 }
 
 interface ValueInfo {
@@ -102,18 +93,14 @@ interface ValueInfo {
   actions: ReadonlySet<string>;
 }
 
-const valueCache = new Map<string, ValueInfo>();
+const valueCache = boundedMemo<ValueInfo>(CACHE_LIMIT, "all");
 
 /** The atoms of one Action value (`s3:Get*` → its concrete actions, `s3:*` → the service). Cached. */
 function valueInfo(value: string): ValueInfo {
-  let info = valueCache.get(value);
-  if (info === undefined) {
+  return valueCache.get(value, () => {
     const atoms = computeAtoms(value);
-    info = { atoms, actions: new Set(atoms.flatMap((a) => (a.kind === "action" ? [a.key] : []))) };
-    if (valueCache.size >= CACHE_LIMIT) valueCache.clear();
-    valueCache.set(value, info);
-  }
-  return info;
+    return { atoms, actions: new Set(atoms.flatMap((a) => (a.kind === "action" ? [a.key] : []))) };
+  });
 }
 
 export function atomsOfValue(value: string): readonly Atom[] {
@@ -149,7 +136,7 @@ interface ActionPart {
   usesNotAction: boolean;
 }
 
-const partCache = new Map<string, ActionPart>();
+const partCache = boundedMemo<ActionPart>(CACHE_LIMIT, "all");
 
 function stringValues(value: JsonValue | undefined): string[] {
   if (typeof value === "string") return [value];
@@ -160,46 +147,42 @@ export function actionPartOf(statement: JsonObject): ActionPart {
   const usesNotAction = statement.Action === undefined && statement.NotAction !== undefined;
   const raw = usesNotAction ? statement.NotAction : statement.Action;
   const cacheKey = `${usesNotAction ? "N" : "A"}${JSON.stringify(raw ?? null)}`;
-  const cached = partCache.get(cacheKey);
-  if (cached !== undefined) return cached;
-
-  const values = stringValues(raw);
-  const actions: Array<ReadonlySet<string>> = [];
-  const set: ActionSet = { all: false, services: new Set(), actions, patterns: [], unresolved: values.some(hasPlaceholder) };
-  let atoms: readonly Atom[];
-  if (usesNotAction) {
-    const excluded = values.map((v) => v.toLowerCase());
-    set.not = excluded;
-    atoms = [{ kind: "not", key: `!${excluded.join(",")}`, excluded, names: values }];
-  } else {
-    const list: Atom[] = [];
-    const others = new Set<string>();
-    for (const value of values) {
-      set.patterns.push(value.toLowerCase());
-      const info = valueInfo(value);
-      // An action already listed through an earlier value (`s3:GetObject` after `s3:Get*`) is skipped.
-      const earlier = actions.length;
-      for (const atom of info.atoms) {
-        if (atom.kind === "action") {
-          let seen = false;
-          for (let i = 0; i < earlier && !seen; i++) seen = actions[i]!.has(atom.key);
-          if (!seen) list.push(atom);
-          continue;
+  return partCache.get(cacheKey, (): ActionPart => {
+    const values = stringValues(raw);
+    const actions: Array<ReadonlySet<string>> = [];
+    const set: ActionSet = { all: false, services: new Set(), actions, patterns: [], unresolved: values.some(hasPlaceholder) };
+    let atoms: readonly Atom[];
+    if (usesNotAction) {
+      const excluded = values.map((v) => v.toLowerCase());
+      set.not = excluded;
+      atoms = [{ kind: "not", key: `!${excluded.join(",")}`, excluded, names: values }];
+    } else {
+      const list: Atom[] = [];
+      const others = new Set<string>();
+      for (const value of values) {
+        set.patterns.push(value.toLowerCase());
+        const info = valueInfo(value);
+        // An action already listed through an earlier value (`s3:GetObject` after `s3:Get*`) is skipped.
+        const earlier = actions.length;
+        for (const atom of info.atoms) {
+          if (atom.kind === "action") {
+            let seen = false;
+            for (let i = 0; i < earlier && !seen; i++) seen = actions[i]!.has(atom.key);
+            if (!seen) list.push(atom);
+            continue;
+          }
+          if (others.has(atom.key)) continue;
+          others.add(atom.key);
+          list.push(atom);
+          if (atom.kind === "all") set.all = true;
+          else if (atom.kind === "service") set.services.add(atom.service);
         }
-        if (others.has(atom.key)) continue;
-        others.add(atom.key);
-        list.push(atom);
-        if (atom.kind === "all") set.all = true;
-        else if (atom.kind === "service") set.services.add(atom.service);
+        if (info.actions.size > 0) actions.push(info.actions);
       }
-      if (info.actions.size > 0) actions.push(info.actions);
+      atoms = list;
     }
-    atoms = list;
-  }
-  const part: ActionPart = { atoms, set, values: new Set(set.patterns), usesNotAction };
-  if (partCache.size >= CACHE_LIMIT) partCache.clear();
-  partCache.set(cacheKey, part);
-  return part;
+    return { atoms, set, values: new Set(set.patterns), usesNotAction };
+  });
 }
 
 function star(value: string): string {

@@ -82,6 +82,28 @@ export function parseConditionOperator(operator: string): ParsedOperator | undef
   return { base, family, ifExists, canonical, ...(qualifier ? { qualifier } : {}) };
 }
 
+/** An operator taken apart as written, whether or not it is a known one (see {@link parseConditionOperator}). */
+export interface OperatorParts {
+  /** `ForAnyValue` or `ForAllValues` (any case in the input). */
+  qualifier?: SetQualifier;
+  /** The operator without qualifier and `IfExists`, as written: `stringLike` for `forAnyValue:stringLikeIfExists`. */
+  base: string;
+  ifExists: boolean;
+}
+
+/**
+ * The one way to take an operator apart (issue #9): the set qualifier and the `IfExists` suffix, compared
+ * case-insensitively, and the base as written. Never fails: rules that judge unknown operators use
+ * {@link parseConditionOperator}; the others read the parts of whatever was written.
+ */
+export function operatorParts(operator: string): OperatorParts {
+  const qualified = /^(ForAnyValue|ForAllValues):/i.exec(operator);
+  const qualifier: SetQualifier | undefined = qualified ? (qualified[1]!.toLowerCase() === "foranyvalue" ? "ForAnyValue" : "ForAllValues") : undefined;
+  const rest = qualified ? operator.slice(qualified[0].length) : operator;
+  const ifExists = /IfExists$/i.test(rest);
+  return { base: ifExists ? rest.slice(0, -"IfExists".length) : rest, ifExists, ...(qualifier ? { qualifier } : {}) };
+}
+
 /** Every operator spelling without a qualifier (with and without `IfExists`), for spelling suggestions. */
 export function operatorNames(): string[] {
   const names = Object.keys(BASE_OPERATORS);

@@ -10,6 +10,7 @@ import { actionUsableOn, actionInfo, arnMatchesResourceType, hasWildcard, matche
 import { actionPatternMatches, actionsOf, baseOperator, conditionsOf, isAllow, isDeny, resourcesOf, stringsAt, type PointedString } from "./statements.ts";
 import managedPolicyRisks from "../data/managed-policy-risks.json" with { type: "json" };
 import { ESCALATION_PATHS, type EscalationPath } from "../data/escalation-paths.ts";
+import { boundedMemo, type Memo } from "../util/memo.ts";
 
 // --- the matcher ------------------------------------------------------------------------------------------------
 
@@ -100,16 +101,11 @@ function statementActions(
 }
 
 const CACHE_LIMIT = 8192;
-const acceptCache = new Map<string, boolean>();
-const unscopedCache = new Map<string, boolean>();
+const acceptCache = boundedMemo<boolean>(CACHE_LIMIT);
+const unscopedCache = boundedMemo<boolean>(CACHE_LIMIT);
 
-function remember<T>(cache: Map<string, T>, key: string, compute: () => T): T {
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const value = compute();
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(key, value);
-  return value;
+function remember<T>(cache: Memo<T>, key: string, compute: () => T): T {
+  return cache.get(key, compute);
 }
 
 /** Whether a policy resource can name something the action acts on (unknown actions: yes). */

@@ -6,7 +6,8 @@ import type { JsonValue } from "../types.ts";
 import { statementsOf, type StatementRef } from "../extract/document.ts";
 import { hasPlaceholder } from "../extract/placeholder.ts";
 import { hasWildcard, matchesWildcard } from "../iam/index.ts";
-import { actionsOf, baseOperator, conditionsOf, isDeny, principalsOf, resourcesOf } from "./statements.ts";
+import { actionsOf, conditionsOf, isDeny, principalsOf, resourcesOf } from "./statements.ts";
+import { operatorParts } from "./condition-operators.ts";
 
 /**
  * What the values of a condition key must look like for the condition to narrow who can use a grant:
@@ -80,10 +81,10 @@ function valueNarrows(kind: NarrowingKind, value: string, wildcards: boolean): b
 
 /** Why an operator cannot narrow, or undefined when it can for this kind of key. */
 function operatorWeakness(operator: string, kind: NarrowingKind): string | undefined {
-  const lower = operator.toLowerCase();
-  if (lower.startsWith("forallvalues:")) return `"${operator}" is true when the request has no value for the key`;
-  if (lower.endsWith("ifexists")) return `"${operator}" also matches requests that do not carry the key`;
-  const base = lower.replace(/^foranyvalue:/, "");
+  const parts = operatorParts(operator);
+  if (parts.qualifier === "ForAllValues") return `"${operator}" is true when the request has no value for the key`;
+  if (parts.ifExists) return `"${operator}" also matches requests that do not carry the key`;
+  const base = parts.base.toLowerCase();
   if (base.includes("not")) return `"${operator}" allows every value it does not list`;
   if (base === "null") return `"${operator}" only tests whether the key is present`;
   if (!OPERATORS[kind].includes(base)) return `"${operator}" does not compare this key's values`;
@@ -108,7 +109,8 @@ export function conditionNarrowing(ref: StatementRef, kindOf: (lowerKey: string)
       continue;
     }
     if (entry.values.length === 0) continue;
-    const wildcards = WILDCARD_OPERATORS.has(entry.operator.toLowerCase().replace(/^foranyvalue:/, ""));
+    const parts = operatorParts(entry.operator);
+    const wildcards = parts.qualifier !== "ForAllValues" && !parts.ifExists && WILDCARD_OPERATORS.has(parts.base.toLowerCase());
     const wide = entry.values.find((v) => !valueNarrows(kind, v.value, wildcards));
     if (!wide) return { narrowed: true };
     defeated ??= { key: entry.key, reason: `"${wide.value}" matches requests from anyone` };
@@ -126,8 +128,8 @@ export function conditionNarrowing(ref: StatementRef, kindOf: (lowerKey: string)
 export function narrowsResources(ref: StatementRef, isNarrowingKey: (lowerKey: string) => boolean): boolean {
   return conditionsOf(ref).some((c) => {
     if (!isNarrowingKey(c.key.toLowerCase())) return false;
-    if (/IfExists$/i.test(c.operator) || /^ForAllValues:/i.test(c.operator)) return false;
-    const base = baseOperator(c.operator);
+    const { base, ifExists, qualifier } = operatorParts(c.operator);
+    if (ifExists || qualifier === "ForAllValues") return false;
     if (base === "Null") return c.values.some((v) => v.value === "false");
     if (/Not/.test(base)) return false;
     return c.values.some((v) => !/^\*+$/.test(v.value));

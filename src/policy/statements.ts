@@ -8,6 +8,7 @@ import { isJsonObject, pointerOf, statementsOf, type StatementRef } from "../ext
 import { hasPlaceholder, isPlaceholder } from "../extract/placeholder.ts";
 import { matchesWildcard } from "../iam/wildcard.ts";
 import { isWholeTypeResource } from "../iam/actions.ts";
+import { operatorParts } from "./condition-operators.ts";
 
 export interface PointedString {
   value: string;
@@ -174,7 +175,7 @@ export function conditionsOf(ref: StatementRef): ConditionEntry[] {
 
 /** Operator name without set qualifier and IfExists: `ForAnyValue:StringLikeIfExists` → `StringLike`. */
 export function baseOperator(operator: string): string {
-  return operator.replace(/^(ForAnyValue|ForAllValues):/i, "").replace(/IfExists$/i, "");
+  return operatorParts(operator).base;
 }
 
 /** Condition entries whose key matches (case-insensitively, as IAM compares keys). */

@@ -3,9 +3,8 @@
  * rule's page. One text for every place that explains a rule at length: SARIF `help.markdown` (what the Security
  * tab shows for a code scanning alert) and the App's comment `<details>` (issue #14, issue #13). Pure.
  */
-import { RULES } from "../rules/index.ts";
+import { ALL_RULES } from "../rules/index.ts";
 import type { Rule, RuleExample } from "../rules/define-rule.ts";
-import { NEW_ACCESS, UNPARSED_INPUT } from "../rules/catalog.ts";
 import { docsUrlOf } from "../rules/docs-url.ts";
 
 export interface RuleHelpOptions {
@@ -16,7 +15,8 @@ export interface RuleHelpOptions {
   docsBase?: string;
 }
 
-const LOCAL_RULES: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));
+/** Every rule with a page: the local rules and the descriptors of `new-access` and `unparsed-input` (issue #9). */
+const LOCAL_RULES: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((rule) => [rule.id, rule]));
 
 /** The fenced code language of an example file. */
 function languageOf(file: string): string {
@@ -46,7 +46,7 @@ export function ruleExampleMarkdown(example: RuleExample): string {
  * absolute when it is or when `docsBase` makes it so; otherwise undefined.
  */
 export function ruleDocsUrl(ruleId: string, options: RuleHelpOptions = {}): string | undefined {
-  if (!LOCAL_RULES.has(ruleId) && ruleId !== UNPARSED_INPUT.id) return undefined;
+  if (!LOCAL_RULES.has(ruleId)) return undefined;
   const url = docsUrlOf(ruleId);
   if (/^https:\/\//.test(url)) return url;
   if (!options.docsBase) return undefined;
@@ -62,19 +62,6 @@ function docsLink(ruleId: string, options: RuleHelpOptions): string[] {
   const url = ruleDocsUrl(ruleId, options);
   return url ? ["", `[Documentation of \`${ruleId}\`](${url})`] : [];
 }
-
-const UNPARSED_RATIONALE =
-  "A policy the tool could not read is a policy nobody reviewed. Instead of skipping it silently, the scan says " +
-  "which file, which line and what is wrong: invalid JSON, YAML or HCL, input over the size or nesting limits, " +
-  "binary or non-UTF-8 files, a policy whose text comes from a value the tool cannot resolve (a Terraform variable, " +
-  "a module output, a `Ref` to a parameter without a default), or a suppression comment without a reason or past " +
-  "its expiry date. Fix the input, or give the value a default the tool can read, so the policy is reviewed.";
-
-const NEW_ACCESS_RATIONALE =
-  "Each changed policy is compared with its own version on the base branch. The finding lists the actions, by " +
-  "access level, that the change grants and the base did not (or grants with fewer conditions), so a reviewer " +
-  "sees what the change really adds before it merges. If the access is intended, approve it; otherwise narrow " +
-  "the actions, resources or conditions back to what the workload needs.";
 
 const ACCESS_ANALYZER_RATIONALE =
   "Reported by AWS IAM Access Analyzer: policy validation (`ValidatePolicy`: errors, security warnings and " +
@@ -101,8 +88,6 @@ export function ruleHelpMarkdown(ruleId: string, options: RuleHelpOptions = {}):
       ...docsLink(ruleId, options),
     ].join("\n");
   }
-  if (ruleId === UNPARSED_INPUT.id) return [UNPARSED_INPUT.description, "", UNPARSED_RATIONALE, ...docsLink(ruleId, options)].join("\n");
-  if (ruleId === NEW_ACCESS.id) return [NEW_ACCESS.description, "", NEW_ACCESS_RATIONALE].join("\n");
   if (ruleId.startsWith("access-analyzer/")) {
     return [`IAM Access Analyzer: \`${ruleId.slice("access-analyzer/".length)}\`.`, "", ACCESS_ANALYZER_RATIONALE, "", `[IAM Access Analyzer policy check reference](${ACCESS_ANALYZER_DOCS})`].join(
       "\n",

@@ -27,6 +27,8 @@ import validAction from "./valid-action.ts";
 import validCondition from "./valid-condition.ts";
 import validPolicyStructure from "./valid-policy-structure.ts";
 import validResource from "./valid-resource.ts";
+import newAccess from "./new-access.ts";
+import unparsedInput from "./unparsed-input.ts";
 
 export const RULES: readonly Rule[] = [
   crossAccountTrustConditions,
@@ -54,3 +56,12 @@ export const RULES: readonly Rule[] = [
   validPolicyStructure,
   validResource,
 ];
+
+/**
+ * Rules whose findings come from elsewhere (the new-access diff; the extractors and readers): descriptors only, with
+ * their docs, messages and default severity, never run by the rule runner.
+ */
+export const REPORTED_ELSEWHERE: readonly Rule[] = [newAccess, unparsedInput];
+
+/** Every rule id a finding of ours can carry, with its metadata (docs pages, config validation, SARIF). */
+export const ALL_RULES: readonly Rule[] = [...RULES, ...REPORTED_ELSEWHERE];

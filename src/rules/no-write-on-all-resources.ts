@@ -5,6 +5,7 @@ import type { StatementRef } from "../extract/document.ts";
 import { narrowsResources } from "../policy/narrowing.ts";
 import { isWorkloadBaselineAction } from "../policy/workload-baseline.ts";
 import { defineRule } from "./define-rule.ts";
+import { boundedMemo } from "../util/memo.ts";
 
 /** `*`, `*:*` (no-admin-access) and `s3:*` (no-service-wildcard-on-all-resources) are reported by other rules. */
 const REPORTED_ELSEWHERE = /^(\*+(:\*+)?|[^:*?]+:\*+)$/;
@@ -18,16 +19,17 @@ interface WriteGrant {
 const NO_GRANT: WriteGrant = Object.freeze({ actions: Object.freeze([]), permissions: false });
 const CACHE_LIMIT = 1024;
 /** Memo of the per-pattern result; deterministic, so it does not make the rule impure. */
-const grantCache = new Map<string, WriteGrant>();
+const grantCache = boundedMemo<WriteGrant>(CACHE_LIMIT);
 
 /**
  * The write actions an action pattern grants, leaving out wildcard-only actions: those support no resource type,
  * so `"Resource": "*"` is the only way to grant them and flagging it would be noise (`xray:PutTraceSegments`).
  */
 function writeGrantOf(pattern: string): WriteGrant {
-  const key = pattern.toLowerCase();
-  const cached = grantCache.get(key);
-  if (cached) return cached;
+  return grantCache.get(pattern.toLowerCase(), () => computeWriteGrant(pattern));
+}
+
+function computeWriteGrant(pattern: string): WriteGrant {
   const actions: string[] = [];
   let permissions = false;
   for (const action of expandActionPattern(pattern)) {
@@ -40,10 +42,7 @@ function writeGrantOf(pattern: string): WriteGrant {
   }
   // Permissions-management actions first: they are what the message should name.
   actions.sort((a, b) => rank(b) - rank(a));
-  const grant = actions.length === 0 ? NO_GRANT : Object.freeze({ actions: Object.freeze(actions), permissions });
-  if (grantCache.size >= CACHE_LIMIT) grantCache.delete(grantCache.keys().next().value!);
-  grantCache.set(key, grant);
-  return grant;
+  return actions.length === 0 ? NO_GRANT : Object.freeze({ actions: Object.freeze(actions), permissions });
 }
 
 /**

@@ -4,7 +4,7 @@
  * replacements computed from the source text. Pure.
  */
 import type { Finding, FindingFix, IacFact, PolicyDocument, Range, Severity, SourceFile } from "../types.ts";
-import { fingerprintOf } from "../findings.ts";
+import { buildFinding, fingerprintOf } from "../findings.ts";
 import type { MessageFunctions, ReportDescriptor, Rule, RuleContext, RuleFix } from "./define-rule.ts";
 import { pointerTokens } from "../extract/document.ts";
 import { canonicalJson, rangeOf } from "../policy/pointers.ts";
@@ -106,12 +106,7 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
         if (!message) throw new Error(`Bug: rule ${rule.id} has no message "${descriptor.messageId}"`);
         const fingerprint = fingerprintOf(rule.id, file, subject, descriptor.messageId, descriptor.subject ?? "");
         if (findings.has(fingerprint)) return;
-        const finding: Finding = {
-          file,
-          line: range.line,
-          endLine: range.endLine,
-          column: range.column,
-          endColumn: range.endColumn,
+        const finding = buildFinding(file, range, {
           ruleId: rule.id,
           messageId: descriptor.messageId,
           category: rule.category,
@@ -121,7 +116,7 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
           source: "local",
           docsUrl: docsUrlOf(rule.id),
           fingerprint,
-        };
+        });
         if (origin !== undefined) finding.origin = origin;
         const text = texts.get(file);
         if (descriptor.fix && text !== undefined) {

@@ -3,6 +3,7 @@ import { actionInfo, expandActionPattern, hasWildcard, serviceExists, serviceKey
 import { closestName } from "../policy/condition-operators.ts";
 import { stringsAt } from "../policy/statements.ts";
 import { defineRule, type RuleFix } from "./define-rule.ts";
+import { boundedMemo } from "../util/memo.ts";
 
 /** `; did you mean "x"?` or the end of the sentence. */
 function didYouMean(suggestion: string): string {
@@ -22,17 +23,14 @@ function actionNamesOf(service: string): string[] {
 
 const SUGGESTION_CACHE_LIMIT = 1024;
 /** A bounded memo of suggestions: searching a large service (ec2 has ~750 actions) costs a few hundred µs. */
-const suggestions = new Map<string, string | undefined>();
+const suggestions = boundedMemo<string | undefined>(SUGGESTION_CACHE_LIMIT, "all");
 
 /** The closest existing action of `service` to `name`, as `service:Name`. */
 function closestAction(service: string, name: string): string | undefined {
-  const key = `${service}:${name.toLowerCase()}`;
-  if (suggestions.has(key)) return suggestions.get(key);
-  const found = closestName(name, actionNamesOf(service));
-  const suggestion = found === undefined ? undefined : `${service}:${found}`;
-  if (suggestions.size >= SUGGESTION_CACHE_LIMIT) suggestions.clear();
-  suggestions.set(key, suggestion);
-  return suggestion;
+  return suggestions.get(`${service}:${name.toLowerCase()}`, () => {
+    const found = closestName(name, actionNamesOf(service));
+    return found === undefined ? undefined : `${service}:${found}`;
+  });
 }
 
 /**

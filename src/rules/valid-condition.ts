@@ -6,6 +6,7 @@ import type { ConditionKeyInfo, ConditionKeyType } from "../iam/index.ts";
 import { closestName, operatorNames, parseConditionOperator, type OperatorFamily, type ParsedOperator } from "../policy/condition-operators.ts";
 import { conditionsOf, stringsAt, type ConditionEntry, type PointedString } from "../policy/statements.ts";
 import { defineRule } from "./define-rule.ts";
+import { boundedMemo } from "../util/memo.ts";
 
 /** The key types each operator family is meant for (AWS: ARN keys also take String operators). */
 const FAMILY_TYPES: Partial<Record<OperatorFamily, readonly ConditionKeyType[]>> = {
@@ -37,18 +38,12 @@ type KeyVerdict =
  * their prefix is the provider's host name, any OIDC provider may be configured, and iam-data lists only some.
  */
 function classifyKey(key: string): KeyVerdict {
-  let verdict = verdicts.get(key);
-  if (verdict === undefined) {
-    verdict = classifyKeyUncached(key);
-    // A bounded memo: the catalogue's template matching is the costly part, and keys repeat across policies.
-    if (verdicts.size >= VERDICT_CACHE_LIMIT) verdicts.clear();
-    verdicts.set(key, verdict);
-  }
-  return verdict;
+  // A bounded memo: the catalogue's template matching is the costly part, and keys repeat across policies.
+  return verdicts.get(key, () => classifyKeyUncached(key));
 }
 
 const VERDICT_CACHE_LIMIT = 4096;
-const verdicts = new Map<string, KeyVerdict>();
+const verdicts = boundedMemo<KeyVerdict>(VERDICT_CACHE_LIMIT, "all");
 
 function classifyKeyUncached(key: string): KeyVerdict {
   if (hasPlaceholder(key)) return { state: "skip" };

@@ -2,7 +2,7 @@
  * The file-system edge of the CLI: which files a scan reads, and reading them safely. Directories are walked
  * respecting `.gitignore` files (from the repository root down); dependency and build folders are skipped.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { lstat, open, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
@@ -180,4 +180,27 @@ export async function readSource(absPath: string, relPath: string): Promise<Read
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Reads a file that a Terraform `file("...")` call names, only inside `cwd` (a template must not make the scan
+ * read files elsewhere on the machine, also not through a symbolic link), within the size limit and as valid
+ * UTF-8 text.
+ */
+export function treeReader(cwd: string): (relPath: string) => string | undefined {
+  let root: string | undefined;
+  return (relPath) => {
+    try {
+      root ??= realpathSync(cwd);
+      const real = realpathSync(path.resolve(cwd, relPath));
+      const rel = path.relative(root, real);
+      if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
+      const stats = statSync(real);
+      if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return undefined;
+      const outcome = decodeSource(relPath, readFileSync(real));
+      return outcome.ok ? outcome.file.text : undefined;
+    } catch {
+      return undefined; // missing or unreadable: the extractor reports the policy as not analysed
+    }
+  };
 }

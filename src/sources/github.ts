@@ -4,14 +4,12 @@
  * files of each changed file's directory) so references between files resolve. Nothing here logs or keeps state;
  * every request carries the caller's abort signal (the analysis' time budget).
  */
-import { posix } from "node:path";
 import type { Context } from "probot";
-import type { Finding, SourceFile } from "../types.ts";
 import type { ChangedPath } from "../types.ts";
 import { inputFormatOf } from "../extract/index.ts";
 import { MAX_FILE_BYTES } from "../extract/limits.ts";
 import { decodeSource, type ReadOutcome } from "./fs.ts";
-import { mapLimit } from "../util/map-limit.ts";
+import { moduleFileList, type ChangeReader, type Side } from "./change.ts";
 
 /** The authenticated client of one webhook delivery. */
 export type GitHub = Context["octokit"];
@@ -24,8 +22,6 @@ export interface Repo {
 /** GitHub lists at most this many files of a pull request (REST `pulls.listFiles`). */
 export const MAX_LISTED_FILES = 3000;
 
-/** Other `.tf` files read per module directory, so a huge generated module cannot fan out without bound. */
-export const MAX_MODULE_SIBLINGS = 100;
 
 /** Requests in flight per analysis when reading contents. */
 export const DEFAULT_READ_CONCURRENCY = 8;
@@ -195,78 +191,27 @@ export async function listModuleFiles(octokit: GitHub, repo: Repo, dir: string, 
     throw new Error(`Could not list ${dir} at ${ref.slice(0, 12)} from GitHub.`, { cause: error });
   }
   if (!Array.isArray(data)) return [];
-  return data
-    .filter((entry) => entry.type === "file" && entry.name.toLowerCase().endsWith(".tf"))
-    .map((entry) => entry.path)
-    .sort()
-    .slice(0, MAX_MODULE_SIBLINGS);
+  return moduleFileList(data.filter((entry) => entry.type === "file").map((entry) => entry.path));
 }
 
-export interface ReadSourcesInput extends Repo {
+export interface PullRequestReaderInput extends Repo {
   headSha: string;
   baseSha: string;
-  /** The changed files the engine will review. */
+  /** The changed files, as {@link listPullRequestFiles} listed them. */
   changed: readonly ChangedPath[];
-  concurrency?: number;
   signal?: AbortSignal;
 }
 
-export interface ReadSources {
-  headFiles: SourceFile[];
-  baseFiles: SourceFile[];
-  /** Changed head files that could not be analysed, and why (too large, binary, not UTF-8, not a regular file). */
-  skipped: Array<{ path: string; reason: string }>;
-  /** The same, as findings on the files (annotations on the check run). */
-  readFindings: Finding[];
-}
-
 /**
- * Reads what `reviewChanges` needs: the head version of every changed file that still exists and the base version
- * (under its base path) of every one that existed, plus, for each changed Terraform file, the other `.tf` files of
- * its directory at the same commit. Base files that cannot be read are left out (the policy then counts as new).
+ * The GitHub implementation of {@link ChangeReader}: a pull request's files at its head and base commits, through
+ * the contents API. Findings name repository paths (the App reports those), so `label` is the path itself.
  */
-export async function readSources(octokit: GitHub, input: ReadSourcesInput): Promise<ReadSources> {
+export function pullRequestReader(octokit: GitHub, input: PullRequestReaderInput): ChangeReader {
   const repo = { owner: input.owner, repo: input.repo };
-  const concurrency = input.concurrency ?? DEFAULT_READ_CONCURRENCY;
-  const changedHead = new Set(input.changed.filter((f) => f.status !== "deleted").map((f) => f.path));
-  const changedBase = new Set(input.changed.filter((f) => f.status !== "added").map((f) => f.basePath));
-
-  const headDirs = new Set<string>();
-  const baseDirs = new Set<string>();
-  for (const file of input.changed) {
-    if (file.status !== "deleted" && inputFormatOf(file.path) === "terraform") headDirs.add(posix.dirname(file.path));
-    if (file.status !== "added" && inputFormatOf(file.basePath) === "terraform") baseDirs.add(posix.dirname(file.basePath));
-  }
-  const listings = [
-    ...[...headDirs].map((dir) => ({ side: "head" as const, dir, ref: input.headSha })),
-    ...[...baseDirs].map((dir) => ({ side: "base" as const, dir, ref: input.baseSha })),
-  ];
-  const siblings = await mapLimit(listings, concurrency, (l) => listModuleFiles(octokit, repo, l.dir, l.ref, input.signal));
-  const siblingsOf = (side: "head" | "base") => siblings.flatMap((paths, i) => (listings[i]!.side === side ? paths : []));
-  const headPaths = [...new Set([...changedHead, ...siblingsOf("head")])].sort();
-  const basePaths = [...new Set([...changedBase, ...siblingsOf("base")])].sort();
-
-  const reads = [
-    ...headPaths.map((path) => ({ side: "head" as const, path, ref: input.headSha })),
-    ...basePaths.map((path) => ({ side: "base" as const, path, ref: input.baseSha })),
-  ];
-  const outcomes = await mapLimit(reads, concurrency, (read) => fetchFile(octokit, repo, read.path, read.ref, input.signal));
-
-  const result: ReadSources = { headFiles: [], baseFiles: [], skipped: [], readFindings: [] };
-  outcomes.forEach((outcome, index) => {
-    const read = reads[index]!;
-    if (outcome.ok) {
-      (read.side === "head" ? result.headFiles : result.baseFiles).push(outcome.file);
-      return;
-    }
-    // Only a changed head file that cannot be analysed matters to the report; siblings and base files are context.
-    if (read.side !== "head" || !changedHead.has(read.path)) return;
-    if ("missing" in outcome) {
-      result.skipped.push({ path: read.path, reason: `not analysed: ${outcome.reason} at the head commit` });
-    } else {
-      result.skipped.push({ path: read.path, reason: outcome.finding.message });
-      result.readFindings.push(outcome.finding);
-    }
-  });
-  return result;
+  const refOf = (side: Side) => (side === "head" ? input.headSha : input.baseSha);
+  return {
+    list: async () => [...input.changed],
+    read: (side, path) => fetchFile(octokit, repo, path, refOf(side), input.signal),
+    moduleFiles: (side, dir) => listModuleFiles(octokit, repo, dir, refOf(side), input.signal),
+  };
 }

@@ -305,6 +305,8 @@ export interface FakeOptions {
   mergeGroup?: boolean;
   /** Status of each check-run PATCH in turn (default 200 for all), e.g. [422, 200] to refuse the first. */
   updateStatuses?: number[];
+  /** Other files present at the base commit only. */
+  baseExtra?: Record<string, string>;
 }
 
 /** Installation token: Probot asks for one per installation and caches it. */
@@ -357,6 +359,7 @@ export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents:
     if (f.base !== undefined && f.status !== "added") base.set(f.previous ?? f.path, f.base);
   }
   for (const [path, text] of Object.entries(options.headExtra ?? {})) head.set(path, text);
+  for (const [path, text] of Object.entries(options.baseExtra ?? {})) base.set(path, text);
 
   const scope = tokenScope();
   scope.post(`${REPO_PATH}/check-runs`).reply(201, async (req: Request) => {

@@ -304,6 +304,32 @@ describe("pull_request.opened", () => {
     assert.deepEqual({ path: admin?.path, line: admin?.start_line }, { path: "infra/main.tf", line: 3 });
   });
 
+  it("follows Terraform file() at the head and at the base through the API, so switching a policy file shows the new access (issue #13 item 9)", async () => {
+    track();
+    const tf = (file: string) => `resource "aws_iam_policy" "p" {\n  policy = file("\${path.module}/${file}")\n}\n`;
+    const read = '{\n  "Version": "2012-10-17",\n  "Statement": [{ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*" }]\n}\n';
+    const files: FileSpec[] = [{ path: "mod/main.tf", status: "modified", head: tf("admin.json"), base: tf("ok.json"), patch: hunkPatch(tf("ok.json"), tf("admin.json"), 1, 3) }];
+    // Neither JSON file is part of the pull request: only evaluating file() in the module finds them.
+    const unchanged = { "mod/ok.json": read, "mod/admin.json": ADMIN };
+    const { scope, recorded } = fakeGitHub({ files, headExtra: unchanged, baseExtra: unchanged, expectUpdates: 1 });
+    const { probot } = await createTestProbot();
+
+    await probot.receive({ id: "delivery-10", name: "pull_request", payload: pullRequestPayload("opened") as never });
+
+    assert.deepEqual(unmatched.unmatched, []);
+    assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
+    assert.ok(recorded.requests.includes("GET /repos/Codertocat/Hello-World/contents/mod/admin.json"), "head file() target read");
+    assert.ok(recorded.requests.includes("GET /repos/Codertocat/Hello-World/contents/mod/ok.json"), "base file() target read");
+    const done = recorded.updates[0]!;
+    assert.equal(done.conclusion, "failure");
+    const titles = done.output.annotations.map((a) => `${a.path}:${a.start_line}:${a.title}`);
+    assert.ok(titles.includes("mod/admin.json:7:no-admin-access"), titles.join(", "));
+    // Paired with the base policy read from ok.json: the admin access is new, and nothing is "not analysed".
+    assert.ok(titles.some((t) => t.startsWith("mod/admin.json:") && t.endsWith(":new-access")), titles.join(", "));
+    assert.ok(!titles.some((t) => t.endsWith(":unparsed-input")), titles.join(", "));
+    assert.match(done.output.summary, /mod\/admin\.json/);
+  });
+
   it("reads files over 1 MB with the raw media type and skips files over 5 MB, saying so", async () => {
     track();
     const big = ADMIN.replace('"Version": "2012-10-17",', `"Version": "2012-10-17",\n  "Padding": "${"x".repeat(1_200_000)}",`);

@@ -131,6 +131,26 @@ describe("iam-policy-review scan --base", () => {
     assert.ok(report.accessChanges[0].added.some((d: { actions: string[] }) => d.actions.includes("*")));
   });
 
+  it("says when the base version of a changed policy cannot be read, instead of treating it as absent (issue #9)", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "iam-policy-review-base-binary-"));
+    roots.push(root);
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "commit.gpgsign=false", ...args], { cwd: root });
+    git("init", "-q", "-b", "main");
+    writeFileSync(path.join(root, "role.json"), "\u0000binary\n");
+    git("add", "-A");
+    git("commit", "-q", "-m", "base");
+    writeFileSync(path.join(root, "role.json"), policy([READ]));
+
+    const { stdout } = await run(root, "scan", "--base", "main", "--format", "json");
+    const report = JSON.parse(stdout);
+    const notes = report.findings.filter((f: { ruleId: string }) => f.ruleId === "unparsed-input");
+    assert.deepEqual(
+      notes.map((f: { file: string; severity: string; message: string }) => `${f.file} ${f.severity} ${f.message}`),
+      ["role.json warning The base version of this file could not be read (the file is binary), so its policies are compared with nothing: all their access counts as new."],
+    );
+  });
+
   it("names an unknown base as a usage error (exit 2)", async () => {
     const root = repository();
     const { code, stderr } = await run(root, "scan", "--base", "no-such-branch");

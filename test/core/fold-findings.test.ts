@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyze } from "../../src/core/analyze-files.ts";
+import { analyzeFiles as analyze } from "../../src/core/analyze-files.ts";
 
 const file = (statements: unknown[]) => ({ path: "policy.json", text: `${JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, 2)}\n` });
 const shown = async (statements: unknown[]) =>

@@ -46,7 +46,7 @@ describe("ruleHelpMarkdown", () => {
 
   it("explains unparsed-input, new-access and Access Analyzer findings; nothing for an unknown id", () => {
     assert.match(ruleHelpMarkdown("unparsed-input")!, /^Report files and policies that could not be read or parsed/);
-    assert.match(ruleHelpMarkdown("new-access")!, /compared with its own version on the base branch/);
+    assert.match(ruleHelpMarkdown("new-access")!, /pairs every changed policy with its own version at the base/);
     assert.match(ruleHelpMarkdown("access-analyzer/PASS_ROLE_WITH_STAR_IN_RESOURCE")!, /^IAM Access Analyzer: `PASS_ROLE_WITH_STAR_IN_RESOURCE`\./);
     assert.equal(ruleHelpMarkdown("no-such-rule"), undefined);
   });

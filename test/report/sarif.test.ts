@@ -79,9 +79,9 @@ describe("SARIF for code scanning", () => {
     assert.equal(rules[1]!.properties!["security-severity"], "5.5");
   });
 
-  it("links Access Analyzer findings to AWS's page, never to a rule page we do not have", () => {
+  it("links Access Analyzer findings to AWS's page, and new-access to its own page (a rule descriptor since issue 9)", () => {
     assert.equal(rules[2]!.helpUri, "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#pass-role");
-    assert.equal(rules[3]!.helpUri, undefined);
+    assert.equal(rules[3]!.helpUri, "https://github.com/acme/iam-policy-review/blob/v1/docs/rules/new-access.md");
   });
 
   it("names the tool's home page", () => {

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { stringify as toYaml } from "yaml";
-import { analyze } from "../../src/core/analyze-files.ts";
+import { analyzeFiles as analyze } from "../../src/core/analyze-files.ts";
 import type { Rule } from "../../src/rules/define-rule.ts";
 import type { Finding, JsonObject, PolicyKind, Severity, SourceFile } from "../../src/types.ts";
 

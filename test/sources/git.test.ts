@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { changedFiles, gitRoot, mergeBase, readAtCommit, resolveRef } from "../../src/sources/git.ts";
+import { changedFiles, gitChangeReader, gitRoot, mergeBase, readAtCommit, resolveRef } from "../../src/sources/git.ts";
 import { UsageError } from "../../src/sources/fs.ts";
 
 const roots: string[] = [];
@@ -66,5 +66,42 @@ describe("git sources", () => {
     const outside = mkdtempSync(path.join(tmpdir(), "iam-policy-review-nogit-"));
     roots.push(outside);
     await assert.rejects(gitRoot(outside), UsageError);
+  });
+
+  it("says a shallow clone lacks the history instead of comparing with the base itself (issue #9)", async () => {
+    const { root, git, write } = repo();
+    write("iam/a.json", '{"a": 1}\n');
+    git("add", "-A");
+    git("commit", "-q", "-m", "fork point");
+    git("checkout", "-q", "-b", "feature");
+    write("iam/a.json", '{"a": 2}\n');
+    git("commit", "-q", "-am", "feature");
+    git("checkout", "-q", "main");
+    write("iam/b.json", '{"b": 1}\n');
+    git("add", "-A");
+    git("commit", "-q", "-m", "main moved on");
+    const clone = mkdtempSync(path.join(tmpdir(), "iam-policy-review-shallow-"));
+    roots.push(clone);
+    execFileSync("git", ["clone", "-q", "--depth", "1", "--branch", "feature", `file://${root}`, clone]);
+    execFileSync("git", ["fetch", "-q", "--depth", "1", "origin", "main:main"], { cwd: clone });
+
+    await assert.rejects(mergeBase(clone, await resolveRef(clone, "main")), (e: Error) => e instanceof UsageError && /shallow.*fetch-depth: 0/.test(e.message));
+  });
+
+  it("reads the base through the change reader: missing only when the commit has no such file", async () => {
+    const { root, git, write } = repo();
+    write("mod/main.tf", "# base\n");
+    write("mod/other.tf", "# other\n");
+    git("add", "-A");
+    git("commit", "-q", "-m", "base");
+    const base = (await resolveRef(root, "HEAD")).trim();
+    const reader = gitChangeReader({ root, baseCommit: base });
+
+    const read = await reader.read("base", "mod/main.tf", "mod/main.tf");
+    assert.deepEqual(read, { ok: true, file: { path: "mod/main.tf", text: "# base\n" } });
+    assert.deepEqual(await reader.read("base", "mod/none.tf", "mod/none.tf"), { ok: false, missing: true, reason: "not found" });
+    assert.deepEqual(await reader.read("base", "mod", "mod"), { ok: false, missing: true, reason: "a directory" });
+    assert.deepEqual(await reader.moduleFiles("base", "mod"), ["mod/main.tf", "mod/other.tf"]);
+    await assert.rejects(gitChangeReader({ root, baseCommit: "0".repeat(40) }).read("base", "mod/main.tf", "mod/main.tf"), /0000000000000000000000000000000000000000|not a tree|Not a valid/);
   });
 });
