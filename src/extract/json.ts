@@ -93,6 +93,46 @@ const PASSWORD_POLICY_KEYS = new Set([
   "HardExpiry",
 ]);
 
+/**
+ * Keys under which tools put policies in their JSON output, compared case-insensitively: the AWS CLI
+ * (`get-policy-version` PolicyVersion.Document, `get-role`/`list-roles` Role(s)[].AssumeRolePolicyDocument,
+ * `get-role-policy` PolicyDocument, `get-bucket-policy`/`lambda get-policy`/`kms get-key-policy` Policy,
+ * `sqs`/`sns get-*-attributes` Attributes.Policy, `ecr get-repository-policy` policyText, `secretsmanager
+ * get-resource-policy` ResourcePolicy, `get-account-authorization-details` *DetailList[].*PolicyList[].PolicyDocument
+ * and Policies[].PolicyVersionList[].Document). A policy anywhere else in a JSON file is not read: CDK's
+ * `cdk.out/tree.json` and `manifest.json`, SDK example files and tools' template data hold copies or templates of
+ * policies, not policies (issue 10).
+ */
+const WRAPPER_KEYS = new Set(
+  [
+    "PolicyVersion",
+    "Document",
+    "Role",
+    "Roles",
+    "User",
+    "Users",
+    "Group",
+    "Groups",
+    "Policy",
+    "Policies",
+    "PolicyDocument",
+    "AssumeRolePolicyDocument",
+    "AssumeRolePolicy",
+    "PasswordPolicy",
+    "Attributes",
+    "PolicyText",
+    "ResourcePolicy",
+    "ResourcePolicies",
+    "RoleDetailList",
+    "UserDetailList",
+    "GroupDetailList",
+    "PolicyVersionList",
+    "RolePolicyList",
+    "UserPolicyList",
+    "GroupPolicyList",
+  ].map((key) => key.toLowerCase()),
+);
+
 /** Whether a string value holds a JSON policy (as `aws s3api get-bucket-policy` and Terraform plans print them). */
 function embeddedPolicy(node: PNode): PNode | undefined {
   if (node.type !== "string") return undefined;
@@ -104,8 +144,9 @@ function embeddedPolicy(node: PNode): PNode | undefined {
 }
 
 /**
- * Finds the policies in a parsed JSON file that is not a CloudFormation template. JSON that holds no policy
- * yields nothing: most JSON files in a repository are not policies, and saying so would be noise.
+ * Finds the policies in a parsed JSON file that is not a CloudFormation template: a policy at the root (or a list
+ * of policies), or one under tools' wrapper keys (`WRAPPER_KEYS`). JSON that holds no policy yields nothing: most
+ * JSON files in a repository are not policies, and saying so would be noise.
  */
 export function extractJsonPolicies(file: SourceFile, root: PNode, options: JsonExtractOptions = {}): ExtractResult {
   const result: ExtractResult = { policies: [], facts: [], findings: [] };
@@ -132,7 +173,9 @@ export function extractJsonPolicies(file: SourceFile, root: PNode, options: Json
         const fact = passwordPolicyFact(file, node, pointer);
         if (fact) result.facts.push(fact);
       }
-      for (const entry of node.entries) visit(entry.value, pointerOf(pointer, entry.key), entry.key, depth + 1);
+      for (const entry of node.entries) {
+        if (WRAPPER_KEYS.has(entry.key.toLowerCase())) visit(entry.value, pointerOf(pointer, entry.key), entry.key, depth + 1);
+      }
     } else if (node.type === "array") {
       node.items.forEach((item, index) => visit(item, pointerOf(pointer, index), parentKey, depth + 1));
     }
