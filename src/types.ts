@@ -5,7 +5,8 @@
  * (the SARIF convention), so a one-character value at column 5 has `column: 5, endColumn: 6`.
  */
 
-export const POLICY_KINDS = ["identity", "resource", "trust", "scp", "rcp", "boundary"] as const;
+/** `endpoint`: a VPC endpoint policy (it limits what callers may do through the endpoint; it grants nothing). */
+export const POLICY_KINDS = ["identity", "resource", "trust", "scp", "rcp", "boundary", "endpoint"] as const;
 export type PolicyKind = (typeof POLICY_KINDS)[number];
 
 export const SEVERITIES = ["error", "warning", "note"] as const;

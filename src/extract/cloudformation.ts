@@ -279,6 +279,9 @@ class Extraction {
       return;
     }
     switch (type) {
+      case "AWS::EC2::VPCEndpoint":
+        this.document(property("PolicyDocument"), "PolicyDocument", label, "endpoint", { resourceType: "AWS::EC2::VPCEndpoint" });
+        break;
       case "AWS::IAM::Role":
         this.document(property("AssumeRolePolicyDocument"), "AssumeRolePolicyDocument", label, "trust", {
           resourceType: "AWS::IAM::AssumeRolePolicyDocument",
@@ -659,6 +662,7 @@ function handles(type: string): boolean {
     type in RESOURCE_POLICIES ||
     SAM_WITH_POLICIES.has(type) ||
     [
+      "AWS::EC2::VPCEndpoint",
       "AWS::IAM::Role",
       "AWS::IAM::User",
       "AWS::IAM::Group",

@@ -4,6 +4,7 @@
 import type { JsonObject, JsonValue, PolicyDocument, PolicyKind, Range, SourceFormat, Unresolved } from "../types.ts";
 import { member, type PNode } from "./positioned.ts";
 import { placeholderToken } from "./placeholder.ts";
+import { readIamDataFile } from "../iam/iam-data.ts";
 
 /** Appends one reference token to a JSON Pointer (RFC 6901 escaping). */
 export function pointerOf(parent: string, key: string | number): string {
@@ -130,14 +131,62 @@ export function statementsOf(policy: JsonValue): StatementRef[] {
   return out;
 }
 
+/**
+ * The kind a path says its policies are, from a folder or file name (`scps/`, `service_control_policies/`,
+ * `rcp/`, `vpc-endpoint-policies/`, `deny-leave.scp.json`): how collections of SCPs, RCPs and endpoint policies
+ * are laid out. Configured `kinds` take precedence (issue 10).
+ */
+export function kindFromPath(path: string): PolicyKind | undefined {
+  const parts = path.toLowerCase().split("/");
+  const name = parts.pop() ?? "";
+  const dirs = parts.reverse();
+  const test = (pattern: RegExp): boolean => dirs.some((dir) => pattern.test(dir)) || pattern.test(name.replace(/\.[a-z]+$/, ""));
+  // Separators around the short names, so `scpi/` or `rcpt.json` do not count.
+  if (test(/(^|[-_. ])(scps?|service[-_ ]?control[-_ ]?polic(y|ies))([-_. ]|$)/)) return "scp";
+  if (test(/(^|[-_. ])(rcps?|resource[-_ ]?control[-_ ]?polic(y|ies))([-_. ]|$)/)) return "rcp";
+  if (test(/(^|[-_. ])((vpc[-_ ]?)?endpoint[-_ ]?polic(y|ies)|vpce[-_ ]?polic(y|ies))([-_. ]|$)/)) return "endpoint";
+  return undefined;
+}
+
 const TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
 
+/** Services RCPs apply to, from iam-data (read once). */
+let rcpServices: ReadonlySet<string> | undefined;
+export function rcpSupportsService(service: string): boolean {
+  rcpServices ??= new Set(readIamDataFile<string[]>("data/rcpSupportedServices.json").map((s) => s.toLowerCase()));
+  return rcpServices.has(service.toLowerCase());
+}
+
+const isStar = (value: JsonValue | undefined): boolean => value === "*" || (Array.isArray(value) && value.length === 1 && value[0] === "*");
+
 /**
- * Infers the kind of a standalone document: a statement with `Principal`/`NotPrincipal` makes it a resource
- * policy, and a trust policy when every such statement only grants `sts:AssumeRole*` (and session tagging).
- * SCPs, RCPs and boundaries cannot be told from the text; callers pass those kinds explicitly.
+ * The shape of a resource control policy: every statement is for `"Principal": "*"` on actions of services RCPs
+ * support, and a `Deny` covers `"Resource": "*"`, which no trust policy (no Resource at all) and no bucket
+ * policy (its own bucket only) can have. An `Allow` that grants on a resource (`Resource` other than the
+ * RCPFullAWSAccess `*`) makes it a resource policy with a companion Deny instead.
+ */
+function looksLikeRcp(refs: readonly StatementRef[]): boolean {
+  if (refs.length === 0) return false;
+  const starPrincipal = (p: JsonValue | undefined) => isStar(p) || (isJsonObject(p) && Object.keys(p).length === 1 && isStar(p.AWS));
+  const rcpActions = (a: JsonValue | undefined) => {
+    const list = asList(a);
+    return list.length > 0 && list.every((x) => typeof x === "string" && (x === "*" || (x.includes(":") && rcpSupportsService(x.slice(0, x.indexOf(":"))))));
+  };
+  return (
+    refs.every(({ statement }) => starPrincipal(statement.Principal) && statement.NotPrincipal === undefined && rcpActions(statement.Action)) &&
+    refs.some(({ statement }) => statement.Effect === "Deny" && asList(statement.Resource).includes("*")) &&
+    refs.every(({ statement }) => statement.Effect !== "Allow" || isStar(statement.Resource) || (statement.Resource === undefined && statement.NotResource === undefined))
+  );
+}
+
+/**
+ * Infers the kind of a standalone document: the shape of an RCP (`looksLikeRcp`) makes it one; otherwise a
+ * statement with `Principal`/`NotPrincipal` makes it a resource policy, and a trust policy when every such
+ * statement only grants `sts:AssumeRole*` (and session tagging). SCPs, boundaries and endpoint policies cannot
+ * be told from the text; callers pass those kinds explicitly (from the resource or the path).
  */
 export function classifyPolicy(policy: JsonValue): PolicyKind {
+  if (looksLikeRcp(statementsOf(policy))) return "rcp";
   const withPrincipal = statementsOf(policy).filter(
     ({ statement }) => statement.Principal !== undefined || statement.NotPrincipal !== undefined,
   );

@@ -5,6 +5,7 @@
 import { posix } from "node:path";
 import type { ExtractResult, PolicyKind, SourceFile } from "../types.ts";
 import { inputFinding } from "../findings.ts";
+import { kindFromPath } from "./document.ts";
 import { extractJsonPolicies, parseJson } from "./json.ts";
 import { member, type PNode } from "./positioned.ts";
 
@@ -83,7 +84,12 @@ async function extractDataFile(file: SourceFile, format: "json" | "yaml", option
     const cfn = await loadCloudFormation();
     if (cfn.isCloudFormationTemplate(parsed.node)) return cfn.extractCloudFormation(file, parsed.node, kind ? { kind } : {});
   }
-  if (format === "json") return extractJsonPolicies(file, parsed.node, kind ? { kind } : {});
+  if (format === "json") {
+    // A bare policy's kind may come from its folder or name (`scps/`, `rcp/`, `vpc-endpoint-policies/`); a
+    // template's documents get theirs from their resources.
+    const jsonKind = kind ?? kindFromPath(file.path);
+    return extractJsonPolicies(file, parsed.node, jsonKind ? { kind: jsonKind } : {});
+  }
   return emptyResult();
 }
 

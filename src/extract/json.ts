@@ -76,7 +76,7 @@ export function parseJson(text: string, at: (range: Range) => Range = (r) => r):
 }
 
 export interface JsonExtractOptions {
-  /** The kind configured for this path (e.g. an SCP folder), overriding inference. */
+  /** The kind configured for this path or implied by its folder (e.g. an SCP folder), overriding inference. */
   kind?: PolicyKind;
 }
 
@@ -155,7 +155,8 @@ export function extractJsonPolicies(file: SourceFile, root: PNode, options: Json
     if (depth > MAX_NESTING) return;
     const policyNode = looksLikePolicy(node) ? node : embeddedPolicy(node);
     if (policyNode) {
-      const kind = options.kind ?? (parentKey !== undefined && TRUST_KEYS.has(parentKey) ? "trust" : undefined);
+      // The key a tool put the policy under says more than a folder name.
+      const kind = parentKey !== undefined && TRUST_KEYS.has(parentKey) ? "trust" : options.kind;
       const origin = pointer === "" ? file.path : `${file.path} .${displayPath(pointer)}`;
       result.policies.push(
         buildPolicyDocument(policyNode, {

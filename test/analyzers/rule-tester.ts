@@ -95,7 +95,8 @@ const TF_RESOURCE: Record<TestResourceType, { type: string; props: string; attri
 
 /** Renders a policy case as one file in the given format. */
 export function render(policy: JsonObject, kind: PolicyKind, format: Format, resourceType: TestResourceType = "AWS::S3::Bucket"): SourceFile {
-  if (format === "json") return { path: "policy.json", text: `${JSON.stringify(policy, null, 2)}\n` };
+  // An endpoint policy's kind comes from its folder, as in collections of them.
+  if (format === "json") return { path: kind === "endpoint" ? "vpc-endpoint-policies/policy.json" : "policy.json", text: `${JSON.stringify(policy, null, 2)}\n` };
   if (format === "cloudformation") {
     const head = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Subject:\n';
     const doc = (key: string) => `      ${key}:\n${yamlBlock(policy, "        ")}\n`;
@@ -107,6 +108,8 @@ export function render(policy: JsonObject, kind: PolicyKind, format: Format, res
     } else if (kind === "scp" || kind === "rcp") {
       const type = kind === "scp" ? "SERVICE_CONTROL_POLICY" : "RESOURCE_CONTROL_POLICY";
       body = `    Type: AWS::Organizations::Policy\n    Properties:\n      Name: p\n      Type: ${type}\n${doc("Content")}`;
+    } else if (kind === "endpoint") {
+      body = `    Type: AWS::EC2::VPCEndpoint\n    Properties:\n      ServiceName: com.amazonaws.us-east-1.s3\n      VpcId: vpc-1\n${doc("PolicyDocument")}`;
     } else body = `    Type: AWS::IAM::ManagedPolicy\n    Properties:\n${doc("PolicyDocument")}`;
     return { path: "template.yaml", text: head + body };
   }
@@ -119,6 +122,8 @@ export function render(policy: JsonObject, kind: PolicyKind, format: Format, res
   } else if (kind === "scp" || kind === "rcp") {
     const type = kind === "scp" ? "SERVICE_CONTROL_POLICY" : "RESOURCE_CONTROL_POLICY";
     text = `resource "aws_organizations_policy" "subject" {\n  name = "p"\n  type = "${type}"\n${encoded("content")}}\n`;
+  } else if (kind === "endpoint") {
+    text = `resource "aws_vpc_endpoint" "subject" {\n  vpc_id = "vpc-1"\n  service_name = "com.amazonaws.us-east-1.s3"\n${encoded("policy")}}\n`;
   } else text = `resource "aws_iam_policy" "subject" {\n${encoded("policy")}}\n`;
   return { path: "main.tf", text };
 }

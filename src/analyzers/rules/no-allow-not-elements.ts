@@ -2,9 +2,6 @@ import { pointerOf } from "../../extract/document.ts";
 import { allowStatements, onAllResources, principalsOf, stringsAt } from "../policy-model.ts";
 import { defineRule } from "./define-rule.ts";
 
-/** Kinds whose Allow statements grant access; SCPs, RCPs and boundaries only limit it. */
-const GRANTING_KINDS = new Set(["identity", "resource", "trust"]);
-
 /** `"a", "b", "c" and 4 more`, or "the listed ones" when there is nothing readable to name. */
 function listOf(values: readonly string[]): string {
   if (values.length === 0) return "the listed ones";
@@ -69,8 +66,9 @@ export default defineRule({
     notPrincipal: (data: { except: string }) =>
       `NotPrincipal in an Allow statement grants access to every principal except ${data.except}, anonymous users included; list the allowed principals in Principal instead.`,
   },
+  // Kinds whose Allow statements grant access; SCPs, RCPs, boundaries and endpoint policies only limit it.
+  kinds: ["identity", "resource", "trust"],
   checkPolicy(doc, context) {
-    if (!GRANTING_KINDS.has(doc.kind)) return;
     for (const ref of allowStatements(doc)) {
       const { statement, pointer } = ref;
       if (statement.NotAction !== undefined) {

@@ -4,6 +4,42 @@ import { ruleTester } from "../rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: an RCP denying web identity federation has a Resource (its shape makes it an RCP, not a trust policy)",
+      files: [
+        {
+          path: "Limit-access-to-trusted-OIDC-identity-providers/deny-github.json",
+          text: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Deny",
+                Principal: "*",
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Resource: "*",
+                Condition: { StringNotEquals: { "token.actions.githubusercontent.com:repository_owner": "my-org" } },
+              },
+            ],
+          }),
+        },
+      ],
+    },
+    {
+      name: "issue 10: an RCP with Principal * and Resource *",
+      kind: "rcp",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Deny", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity", Resource: "*", Condition: { Null: { "token.actions.githubusercontent.com:sub": "true" } } }],
+      },
+    },
+    {
+      name: "issue 10: a VPC endpoint policy names Principal *",
+      kind: "endpoint",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::amazonlinux-2-repos-us-east-1/*" }],
+      },
+    },
+    {
       name: "a generic statement (every element from a module input) is not judged missing or misplaced (a JSON file cannot say it is a trust policy)",
       kind: "trust",
       formats: ["cloudformation", "terraform"],
@@ -80,6 +116,33 @@ ruleTester.run(rule, {
     },
   ],
   invalid: [
+    {
+      name: "issue 10: a VPC endpoint policy must name a Principal",
+      kind: "endpoint",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }] },
+      errors: [
+        {
+          messageId: "missingPrincipal",
+          line: 4,
+          column: 5,
+          endLine: 8,
+          endColumn: 6,
+          message: "This statement has no Principal, which VPC endpoint policies require to say whom they apply to, so AWS rejects it.",
+        },
+      ],
+    },
+    {
+      name: "issue 10: an Allow without Resource in an RCP is reported once, as an Allow",
+      kind: "rcp",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Deny", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity", Resource: "*", Condition: { Null: { "token.actions.githubusercontent.com:sub": "true" } } },
+          { Effect: "Allow", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "accounts.google.com:aud": "my-app" } } },
+        ],
+      },
+      errors: [{ messageId: "rcpAllow", line: 16, column: 17, endLine: 16, endColumn: 24 }],
+    },
     {
       name: "no Version",
       policy: { Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }] },
