@@ -148,6 +148,32 @@ export function kindFromPath(path: string): PolicyKind | undefined {
   return undefined;
 }
 
+/**
+ * Whether a document fits the kind its path suggests: a folder name is a hint, and collections keep other
+ * policies next to their SCPs and RCPs (a data-perimeter repository's `resource_control_policies/` holds SNS
+ * topic policies for a service RCPs do not cover). An SCP names no principal; an RCP names one in every
+ * statement and only actions of services RCPs cover; an endpoint policy names one in every statement.
+ */
+export function fitsPathKind(kind: PolicyKind, policy: JsonValue): boolean {
+  const refs = statementsOf(policy);
+  const withPrincipal = ({ statement }: StatementRef) => statement.Principal !== undefined || statement.NotPrincipal !== undefined;
+  switch (kind) {
+    case "scp":
+      return !refs.some(withPrincipal);
+    case "rcp":
+      return (
+        refs.every(withPrincipal) &&
+        refs.every(({ statement }) =>
+          asList(statement.Action).every((a) => typeof a !== "string" || !a.includes(":") || rcpSupportsService(a.slice(0, a.indexOf(":")))),
+        )
+      );
+    case "endpoint":
+      return refs.every(withPrincipal);
+    default:
+      return true;
+  }
+}
+
 const TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
 
 /** Services RCPs apply to, from iam-data (read once). */

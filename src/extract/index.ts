@@ -87,8 +87,8 @@ async function extractDataFile(file: SourceFile, format: "json" | "yaml", option
   if (format === "json") {
     // A bare policy's kind may come from its folder or name (`scps/`, `rcp/`, `vpc-endpoint-policies/`); a
     // template's documents get theirs from their resources.
-    const jsonKind = kind ?? kindFromPath(file.path);
-    return extractJsonPolicies(file, parsed.node, jsonKind ? { kind: jsonKind } : {});
+    const pathKind = kind ? undefined : kindFromPath(file.path);
+    return extractJsonPolicies(file, parsed.node, { ...(kind ? { kind } : {}), ...(pathKind ? { pathKind } : {}) });
   }
   return emptyResult();
 }

@@ -7,7 +7,7 @@ import { parse as parseMomoa } from "@humanwhocodes/momoa";
 import type { AnyNode as MomoaNode } from "@humanwhocodes/momoa";
 import type { ExtractResult, IacFact, PolicyKind, Range, SourceFile } from "../types.ts";
 import { inputFinding } from "../findings.ts";
-import { buildPolicyDocument, displayPath, looksLikePolicy, pointerOf } from "./document.ts";
+import { buildPolicyDocument, displayPath, fitsPathKind, looksLikePolicy, pointerOf } from "./document.ts";
 import { excessiveNesting, MAX_BRACKET_DEPTH } from "./limits.ts";
 import { MAX_NESTING, member, NestingTooDeepError, type PNode } from "./positioned.ts";
 
@@ -76,8 +76,10 @@ export function parseJson(text: string, at: (range: Range) => Range = (r) => r):
 }
 
 export interface JsonExtractOptions {
-  /** The kind configured for this path or implied by its folder (e.g. an SCP folder), overriding inference. */
+  /** The kind configured for this path (e.g. an SCP folder), overriding inference. */
   kind?: PolicyKind;
+  /** The kind the path's folder or name suggests (`kindFromPath`), taken when the document fits it. */
+  pathKind?: PolicyKind;
 }
 
 const TRUST_KEYS = new Set(["AssumeRolePolicyDocument", "assume_role_policy", "AssumeRolePolicy"]);
@@ -158,15 +160,15 @@ export function extractJsonPolicies(file: SourceFile, root: PNode, options: Json
       // The key a tool put the policy under says more than a folder name.
       const kind = parentKey !== undefined && TRUST_KEYS.has(parentKey) ? "trust" : options.kind;
       const origin = pointer === "" ? file.path : `${file.path} .${displayPath(pointer)}`;
-      result.policies.push(
-        buildPolicyDocument(policyNode, {
-          file: file.path,
-          format: "json",
-          origin,
-          ...(kind ? { kind } : {}),
-          ...(kind === "trust" ? { resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : {}),
-        }),
-      );
+      const document = buildPolicyDocument(policyNode, {
+        file: file.path,
+        format: "json",
+        origin,
+        ...(kind ? { kind } : {}),
+        ...(kind === "trust" ? { resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : {}),
+      });
+      if (!kind && options.pathKind && fitsPathKind(options.pathKind, document.json)) document.kind = options.pathKind;
+      result.policies.push(document);
       return;
     }
     if (node.type === "object") {

@@ -151,3 +151,20 @@ describe("only the rules that mean something for a kind run on it", () => {
     assert.deepEqual(result, { kinds: ["policies/bucket.json resource"], findings: ["policies/bucket.json:6 no-public-principal"] });
   });
 });
+
+describe("a folder name is a hint the document must fit", () => {
+  it("an SNS topic policy kept in resource_control_policies/ is a resource policy (RCPs do not cover SNS)", async () => {
+    const topic = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Deny", Principal: "*", Action: ["sns:Publish", "sns:Subscribe"], Resource: "*", Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }],
+    };
+    const result = await scan([{ path: "resource_control_policies/service_specific_controls/sns_topic_policy.json", text: json(topic) }]);
+    assert.deepEqual(result, { kinds: ["resource_control_policies/service_specific_controls/sns_topic_policy.json resource"], findings: [] });
+  });
+
+  it("a bucket policy kept in scps/ is not an SCP (SCPs name no principal)", async () => {
+    const bucket = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*" }] };
+    const result = await scan([{ path: "scps/site-bucket.json", text: json(bucket) }]);
+    assert.deepEqual(result, { kinds: ["scps/site-bucket.json resource"], findings: ["scps/site-bucket.json:6 no-public-principal"] });
+  });
+});

@@ -117,8 +117,9 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
-      name: "issue 10: a VPC endpoint policy must name a Principal",
+      name: "issue 10: a VPC endpoint policy must name a Principal (a JSON file in an endpoint folder without one is not taken for an endpoint policy)",
       kind: "endpoint",
+      formats: ["cloudformation", "terraform"],
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }] },
       errors: [
         {
