@@ -71,6 +71,12 @@ export interface Unresolved {
   /** The source expression, e.g. `var.bucket_arn`, `!Ref BucketName`, `aws_s3_bucket.b.arn`. */
   expression: string;
   hint: UnresolvedHint;
+  /**
+   * A placeholder the author left in the source for a value to be filled in (`<my-cidr>`, `##account##`,
+   * `%{Source.Arn}`, `${AWS::AccountId}` in a plain string), rather than an expression the extractor could not
+   * resolve.
+   */
+  template?: boolean;
 }
 
 /** One IAM policy document found in a file. */

@@ -3,7 +3,7 @@
  */
 import type { JsonObject, JsonValue, PolicyDocument, PolicyKind, Range, SourceFormat, Unresolved } from "../types.ts";
 import { member, type PNode } from "./positioned.ts";
-import { placeholderToken } from "./placeholder.ts";
+import { placeholderToken, replaceTemplatePlaceholders } from "./placeholder.ts";
 import { readIamDataFile } from "../iam/iam-data.ts";
 
 /** Appends one reference token to a JSON Pointer (RFC 6901 escaping). */
@@ -52,6 +52,17 @@ export function buildPolicyDocument(node: PNode, meta: DocumentMeta): PolicyDocu
   const keys: Record<string, Range> = {};
   const unresolved: Unresolved[] = [];
 
+  /**
+   * Template placeholders the author left (`<my-cidr>`) become unresolved values, like the extractor's own;
+   * `pointerFor` gives the pointer of the value they are in (for a key, its value's pointer with the new key).
+   */
+  const templated = (text: string, pointerFor: (replaced: string) => string): string => {
+    const found: Array<{ expression: string; token: string }> = [];
+    const replaced = replaceTemplatePlaceholders(text, (expression, token) => found.push({ expression, token }));
+    for (const { expression, token } of found) unresolved.push({ pointer: pointerFor(replaced), token, expression, hint: "unknown", template: true });
+    return replaced;
+  };
+
   const walk = (current: PNode, pointer: string): JsonValue => {
     positions[pointer] = current.range;
     switch (current.type) {
@@ -59,7 +70,7 @@ export function buildPolicyDocument(node: PNode, meta: DocumentMeta): PolicyDocu
         for (const part of current.unresolved ?? []) {
           unresolved.push({ pointer, token: part.token, expression: part.expression, hint: part.hint });
         }
-        return current.value;
+        return templated(current.value, () => pointer);
       case "number":
       case "boolean":
         return current.value;
@@ -70,9 +81,10 @@ export function buildPolicyDocument(node: PNode, meta: DocumentMeta): PolicyDocu
       case "object": {
         const out: JsonObject = {};
         for (const entry of current.entries) {
-          const child = pointerOf(pointer, entry.key);
+          const key = templated(entry.key, (replaced) => pointerOf(pointer, replaced));
+          const child = pointerOf(pointer, key);
           keys[child] = entry.keyRange;
-          out[entry.key] = walk(entry.value, child);
+          out[key] = walk(entry.value, child);
         }
         return out;
       }

@@ -110,6 +110,12 @@ export function lookupConditionKey(key: string): ConditionKeyInfo | undefined {
   return undefined;
 }
 
+/** The names of iam-data's global condition keys (`aws:SourceIp`, `aws:PrincipalTag/${TagKey}`, …). */
+export function globalConditionKeyNames(): readonly string[] {
+  globalIndex ??= buildGlobalIndex();
+  return [...globalIndex.exact.values(), ...globalIndex.templates.map((t) => t.info)].map((info) => info.name);
+}
+
 function lookup(index: KeyIndex, lowerKey: string): ConditionKeyInfo | undefined {
   const exact = index.exact.get(lowerKey);
   if (exact !== undefined) return exact;

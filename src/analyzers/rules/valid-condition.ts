@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import { isJsonObject, pointerOf, statementsOf, type StatementRef } from "../../extract/document.ts";
 import { hasPlaceholder } from "../../extract/placeholder.ts";
-import { actionInfo, expandActionPattern, hasWildcard, lookupConditionKey, serviceExists } from "../../iam/index.ts";
+import { actionInfo, expandActionPattern, globalConditionKeyNames, hasWildcard, lookupConditionKey, serviceExists } from "../../iam/index.ts";
 import type { ConditionKeyInfo, ConditionKeyType } from "../../iam/index.ts";
 import { closestName, operatorNames, parseConditionOperator, type OperatorFamily, type ParsedOperator } from "../condition-operators.ts";
 import { conditionsOf, stringsAt, type ConditionEntry, type PointedString } from "../policy-model.ts";
@@ -267,8 +267,10 @@ export default defineRule({
       `"${data.operator}" is not a condition operator, so IAM rejects the policy${data.suggestion === "" ? "." : `; did you mean "${data.suggestion}"?`}`,
     malformedKey: (data: { key: string }) =>
       `"${data.key}" is not a condition key: keys have the form "prefix:name", so it is absent from every request.`,
-    unknownGlobalKey: (data: { key: string }) =>
-      `"${data.key}" is not a global condition key, so it is absent from every request and the condition does not test what it seems to.`,
+    unknownGlobalKey: (data: { key: string; suggestion: string }) =>
+      `"${data.key}" is not a global condition key (did you mean "${data.suggestion}"?), so it is absent from every request and the condition does not test what it seems to.`,
+    undocumentedGlobalKey: (data: { key: string }) =>
+      `"${data.key}" is not one of AWS's documented global condition keys; unless AWS sets it anyway (some of its own policies use undocumented keys), it is absent from every request and the condition does not test what it seems to.`,
     unknownServiceKey: (data: { key: string; service: string }) =>
       `"${data.key}" is not a condition key of the "${data.service}" service, so it is absent from every request and the condition does not test what it seems to.`,
     unknownPrefix: (data: { key: string; prefix: string }) =>
@@ -325,7 +327,13 @@ export default defineRule({
       const atOperator = { pointer: entry.operatorPointer, at: "key" as const, subject: entry.key };
       if (verdict.state === "unknown") {
         if (verdict.why === "form") context.report({ messageId: "malformedKey", data: { key: entry.key }, ...atKey });
-        else if (verdict.why === "global") context.report({ messageId: "unknownGlobalKey", data: { key: entry.key }, ...atKey });
+        else if (verdict.why === "global") {
+          // A near miss of a documented key is a typo; any other aws: key may be one AWS sets without documenting
+          // it (aws:PrincipalOrgMasterAccountId in AWS's own SSO policy), so it is only a note (issue 10).
+          const suggestion = closestName(entry.key, globalConditionKeyNames());
+          if (suggestion !== undefined) context.report({ messageId: "unknownGlobalKey", data: { key: entry.key, suggestion }, ...atKey });
+          else context.report({ messageId: "undocumentedGlobalKey", data: { key: entry.key }, ...atKey, severity: "note" });
+        }
         else if (verdict.why === "service") context.report({ messageId: "unknownServiceKey", data: { key: entry.key, service: verdict.prefix }, ...atKey });
         else context.report({ messageId: "unknownPrefix", data: { key: entry.key, prefix: verdict.prefix }, ...atKey });
       } else if (verdict.state === "known") {

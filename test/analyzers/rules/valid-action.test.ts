@@ -4,6 +4,11 @@ import { ruleTester } from "../rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: a template placeholder for the action is a value to be filled in",
+      kind: "endpoint",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: ["<action>", "##action##"], Resource: "<third-party-resource-arn>" }] },
+    },
+    {
       name: "existing actions in any letter case, service wildcards and a pattern that matches",
       policy: {
         Version: "2012-10-17",
