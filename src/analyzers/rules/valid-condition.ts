@@ -175,6 +175,16 @@ function operatorFits(parsed: ParsedOperator, info: ConditionKeyInfo, values: re
   return false;
 }
 
+/** `StringEquals`/`StringNotEquals` on a Bool key with only "true"/"false": the same comparison as `Bool` (issue 10). */
+function boolAsText(parsed: ParsedOperator, info: ConditionKeyInfo, values: readonly PointedString[]): boolean {
+  return (
+    info.type === "Bool" &&
+    /^String(Not)?Equals(IgnoreCase)?$/.test(parsed.base) &&
+    values.length > 0 &&
+    values.every((v) => literal(v) && /^(true|false)$/i.test(v.value))
+  );
+}
+
 /**
  * Whether a key can have several values. Only asked of global keys: services' own multivalued keys are not
  * always typed `ArrayOf...` in the data (`lambda:VpcIds`, `autoscaling:InstanceTypes`).
@@ -277,6 +287,8 @@ export default defineRule({
       `No AWS service has the prefix "${data.prefix}", so the condition key "${data.key}" is absent from every request.`,
     keyHasNoEffect: (data: { key: string; service: string; services: string }) =>
       `"${data.key}" is a condition key of "${data.service}", which none of this statement's actions (${data.services}) belong to, so it is absent from their requests and the condition does not test what it seems to.`,
+    boolAsText: (data: { operator: string; key: string }) =>
+      `"${data.operator}" compares the Bool key "${data.key}" as text; that works for "true" and "false", but "Bool" says what is meant.`,
     operatorTypeMismatch: (data: { operator: string; key: string; type: string }) =>
       `"${data.operator}" does not suit "${data.key}", whose values are of type ${data.type}; use an operator of that type so the comparison means what it says.`,
     setOperatorOnSingleValuedKey: (data: { operator: string; key: string }) =>
@@ -349,7 +361,10 @@ export default defineRule({
             });
           }
         }
-        if (!operatorFits(parsed, info, entry.values)) {
+        if (!operatorFits(parsed, info, entry.values) && boolAsText(parsed, info, entry.values)) {
+          // IAM compares Bool context values as the text "true"/"false", so this works; Bool says it better.
+          context.report({ messageId: "boolAsText", data: { operator: parsed.canonical, key: entry.key }, severity: "note", ...atOperator });
+        } else if (!operatorFits(parsed, info, entry.values)) {
           context.report({
             messageId: "operatorTypeMismatch",
             data: { operator: parsed.canonical, key: entry.key, type: info.type },

@@ -215,7 +215,8 @@ export default defineRule({
       const fix = replaceValue("/Version", CURRENT_VERSION);
       if (doc.kind === "rcp") context.report({ messageId: "rcpVersion", data: {}, pointer: "/Version", ...(fix ? { fix } : {}) });
       else if (variables) context.report({ messageId: "oldVersionWithVariables", data: {}, pointer: "/Version", ...(fix ? { fix } : {}) });
-      else context.report({ messageId: "oldVersion", data: {}, pointer: "/Version", severity: "warning", ...(fix ? { fix } : {}) });
+      // Without policy variables the old language means the same (CloudFront and EC2 examples still write it).
+      else context.report({ messageId: "oldVersion", data: {}, pointer: "/Version", severity: "note", ...(fix ? { fix } : {}) });
     } else if (version !== CURRENT_VERSION && !(typeof version === "string" && hasPlaceholder(version))) {
       const fix = typeof version === "string" ? replaceValue("/Version", CURRENT_VERSION) : undefined;
       context.report({ messageId: "invalidVersion", data: { version: String(version) }, pointer: "/Version", ...(fix ? { fix } : {}) });

@@ -272,6 +272,26 @@ ruleTester.run(rule, {
       ],
     },
     {
+      name: "issue 10: StringEquals on a Bool key with true/false works (IAM compares the text), so it is a note",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Deny", Action: "s3:*", Resource: "*", Condition: { StringEquals: { "aws:SecureTransport": "false" } } },
+        ],
+      },
+      errors: [
+        {
+          messageId: "boolAsText",
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 23,
+          severity: "note",
+          message: '"StringEquals" compares the Bool key "aws:SecureTransport" as text; that works for "true" and "false", but "Bool" says what is meant.',
+        },
+      ],
+    },
+    {
       name: "operators that do not suit their keys, and ForAllValues on a single-valued key",
       policy: {
         Version: "2012-10-17",
@@ -281,7 +301,7 @@ ruleTester.run(rule, {
             Action: "ec2:*",
             Resource: "*",
             Condition: {
-              StringEquals: { "aws:SecureTransport": "true" },
+              StringEquals: { "aws:SecureTransport": "yes" },
               DateLessThan: { "aws:MultiFactorAuthAge": "3600" },
               "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-a1b2c3d4e5" },
             },

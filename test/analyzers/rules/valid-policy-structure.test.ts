@@ -176,7 +176,7 @@ ruleTester.run(rule, {
       ],
     },
     {
-      name: "the old 2008-10-17 Version",
+      name: "issue 10: the old 2008-10-17 Version without policy variables means the same, so it is a note",
       policy: { Version: "2008-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }] },
       errors: [
         {
@@ -185,7 +185,7 @@ ruleTester.run(rule, {
           column: 14,
           endLine: 2,
           endColumn: 26,
-          severity: "warning",
+          severity: "note",
           suggestion:
             '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n' +
             '      "Resource": "arn:aws:s3:::reports/*"\n    }\n  ]\n}\n',
