@@ -273,7 +273,7 @@ export default defineRule({
 
       // Action / NotAction
       if (!present("Action") && !present("NotAction") && !generic) context.report({ messageId: "missingAction", data: {}, pointer });
-      else if (has("Action") && has("NotAction")) context.report({ messageId: "actionAndNotAction", data: {}, pointer: at("NotAction"), at: "key" });
+      else if (has("Action") && has("NotAction") && !wholly("Action") && !wholly("NotAction")) context.report({ messageId: "actionAndNotAction", data: {}, pointer: at("NotAction"), at: "key" });
 
       // Resource / NotResource
       if (doc.kind === "trust") {
@@ -284,7 +284,7 @@ export default defineRule({
         // An Allow in an RCP is reported once, as not allowed there at all.
         const rcpAllow = doc.kind === "rcp" && statement.Effect === "Allow";
         if (!resourceIsOptional(doc, ref) && !generic && !rcpAllow) context.report({ messageId: "missingResource", data: { kind: kindName }, pointer });
-      } else if (has("Resource") && has("NotResource")) {
+      } else if (has("Resource") && has("NotResource") && !wholly("Resource") && !wholly("NotResource")) {
         context.report({ messageId: "resourceAndNotResource", data: {}, pointer: at("NotResource"), at: "key" });
       }
 
@@ -295,7 +295,7 @@ export default defineRule({
         }
       } else if (PRINCIPAL_KINDS.has(doc.kind)) {
         if (!present("Principal") && !present("NotPrincipal") && !generic) context.report({ messageId: "missingPrincipal", data: { kind: kindName }, pointer });
-        else if (has("Principal") && has("NotPrincipal") && doc.kind !== "rcp") {
+        else if (has("Principal") && has("NotPrincipal") && doc.kind !== "rcp" && !wholly("Principal") && !wholly("NotPrincipal")) {
           context.report({ messageId: "principalAndNotPrincipal", data: {}, pointer: at("NotPrincipal"), at: "key" });
         }
       }

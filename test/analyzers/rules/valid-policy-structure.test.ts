@@ -40,6 +40,21 @@ ruleTester.run(rule, {
       },
     },
     {
+      name: "issue 10: a generic statement with Action and NotAction, Resource and NotResource each from an input that may be null",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "{{statement.value.effect}}",
+            Action: "{{try(statement.value.actions, null)}}",
+            NotAction: "{{try(statement.value.not_actions, null)}}",
+            Resource: "{{try(statement.value.resources, null)}}",
+            NotResource: "{{try(statement.value.not_resources, null)}}",
+          },
+        ],
+      },
+    },
+    {
       name: "a generic statement (every element from a module input) is not judged missing or misplaced (a JSON file cannot say it is a trust policy)",
       kind: "trust",
       formats: ["cloudformation", "terraform"],
