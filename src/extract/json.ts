@@ -101,7 +101,9 @@ const PASSWORD_POLICY_KEYS = new Set([
  * `get-role-policy` PolicyDocument, `get-bucket-policy`/`lambda get-policy`/`kms get-key-policy` Policy,
  * `sqs`/`sns get-*-attributes` Attributes.Policy, `ecr get-repository-policy` policyText, `secretsmanager
  * get-resource-policy` ResourcePolicy, `get-account-authorization-details` *DetailList[].*PolicyList[].PolicyDocument
- * and Policies[].PolicyVersionList[].Document). A policy anywhere else in a JSON file is not read: CDK's
+ * and Policies[].PolicyVersionList[].Document), and Terraform's JSON plan and state (`terraform show -json`:
+ * planned_values.root_module.resources[].values.policy, resource_changes[].change.after.policy,
+ * resources[].instances[].attributes.policy). A policy anywhere else in a JSON file is not read: CDK's
  * `cdk.out/tree.json` and `manifest.json`, SDK example files and tools' template data hold copies or templates of
  * policies, not policies (issue 10).
  */
@@ -132,6 +134,18 @@ const WRAPPER_KEYS = new Set(
     "RolePolicyList",
     "UserPolicyList",
     "GroupPolicyList",
+    "planned_values",
+    "prior_state",
+    "values",
+    "root_module",
+    "child_modules",
+    "resources",
+    "resource_changes",
+    "change",
+    "after",
+    "instances",
+    "assume_role_policy",
+    "inline_policy",
   ].map((key) => key.toLowerCase()),
 );
 

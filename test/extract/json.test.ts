@@ -127,6 +127,20 @@ describe("JSON policy files", () => {
     );
   });
 
+  it("finds the policies of a Terraform JSON plan (terraform show -json)", async () => {
+    const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] });
+    const text = JSON.stringify({
+      format_version: "1.2",
+      planned_values: { root_module: { resources: [{ address: "aws_iam_policy.p", type: "aws_iam_policy", values: { name: "p", policy } }] } },
+      resource_changes: [{ address: "aws_iam_policy.p", change: { actions: ["create"], after: { policy } } }],
+    });
+    const { policies } = await extract("plan.json", text);
+    assert.deepEqual(
+      policies.map((p) => p.origin),
+      ["plan.json .planned_values.root_module.resources[0].values.policy", "plan.json .resource_changes[0].change.after.policy"],
+    );
+  });
+
   it("finds a list of policies at the root", async () => {
     const text = `[{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}]`;
     const { policies } = await extract("list.json", text);
