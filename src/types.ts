@@ -5,7 +5,8 @@
  * (the SARIF convention), so a one-character value at column 5 has `column: 5, endColumn: 6`.
  */
 
-export const POLICY_KINDS = ["identity", "resource", "trust", "scp", "rcp", "boundary"] as const;
+/** `endpoint`: a VPC endpoint policy (it limits what callers may do through the endpoint; it grants nothing). */
+export const POLICY_KINDS = ["identity", "resource", "trust", "scp", "rcp", "boundary", "endpoint"] as const;
 export type PolicyKind = (typeof POLICY_KINDS)[number];
 
 export const SEVERITIES = ["error", "warning", "note"] as const;
@@ -70,6 +71,12 @@ export interface Unresolved {
   /** The source expression, e.g. `var.bucket_arn`, `!Ref BucketName`, `aws_s3_bucket.b.arn`. */
   expression: string;
   hint: UnresolvedHint;
+  /**
+   * A placeholder the author left in the source for a value to be filled in (`<my-cidr>`, `##account##`,
+   * `%{Source.Arn}`, `${AWS::AccountId}` in a plain string), rather than an expression the extractor could not
+   * resolve.
+   */
+  template?: boolean;
 }
 
 /** One IAM policy document found in a file. */

@@ -26,6 +26,9 @@ export const POLICY_TYPES: Readonly<Record<PolicyKind, PolicyType>> = {
   trust: "RESOURCE_POLICY",
   scp: "SERVICE_CONTROL_POLICY",
   rcp: "RESOURCE_CONTROL_POLICY",
+  // Access Analyzer has no endpoint policy type: validated as a resource policy without a resource type, which
+  // runs "the policy checks that apply to all resource policies" (ValidatePolicy API reference).
+  endpoint: "RESOURCE_POLICY",
 };
 
 export const VALIDATE_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.values(ValidatePolicyResourceType));

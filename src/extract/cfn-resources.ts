@@ -41,6 +41,7 @@ export function handles(type: string): boolean {
     type in RESOURCE_POLICIES ||
     SAM_WITH_POLICIES.has(type) ||
     [
+      "AWS::EC2::VPCEndpoint",
       "AWS::IAM::Role",
       "AWS::IAM::User",
       "AWS::IAM::Group",

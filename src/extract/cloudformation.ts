@@ -250,6 +250,9 @@ class Extraction {
       return;
     }
     switch (type) {
+      case "AWS::EC2::VPCEndpoint":
+        this.document(property("PolicyDocument"), "PolicyDocument", label, "endpoint", { resourceType: "AWS::EC2::VPCEndpoint" });
+        break;
       case "AWS::IAM::Role":
         this.document(property("AssumeRolePolicyDocument"), "AssumeRolePolicyDocument", label, "trust", {
           resourceType: "AWS::IAM::AssumeRolePolicyDocument",

@@ -3,7 +3,8 @@
  */
 import type { JsonObject, JsonValue, PolicyDocument, PolicyKind, Range, SourceFormat, Unresolved } from "../types.ts";
 import { member, type PNode } from "./positioned.ts";
-import { placeholderToken } from "./placeholder.ts";
+import { placeholderToken, replaceTemplatePlaceholders } from "./placeholder.ts";
+import { readIamDataFile } from "../iam-data.ts";
 
 /** Appends one reference token to a JSON Pointer (RFC 6901 escaping). */
 export function pointerOf(parent: string, key: string | number): string {
@@ -51,6 +52,17 @@ export function buildPolicyDocument(node: PNode, meta: DocumentMeta): PolicyDocu
   const keys: Record<string, Range> = {};
   const unresolved: Unresolved[] = [];
 
+  /**
+   * Template placeholders the author left (`<my-cidr>`) become unresolved values, like the extractor's own;
+   * `pointerFor` gives the pointer of the value they are in (for a key, its value's pointer with the new key).
+   */
+  const templated = (text: string, pointerFor: (replaced: string) => string): string => {
+    const found: Array<{ expression: string; token: string }> = [];
+    const replaced = replaceTemplatePlaceholders(text, (expression, token) => found.push({ expression, token }));
+    for (const { expression, token } of found) unresolved.push({ pointer: pointerFor(replaced), token, expression, hint: "unknown", template: true });
+    return replaced;
+  };
+
   const walk = (current: PNode, pointer: string): JsonValue => {
     positions[pointer] = current.range;
     switch (current.type) {
@@ -58,7 +70,7 @@ export function buildPolicyDocument(node: PNode, meta: DocumentMeta): PolicyDocu
         for (const part of current.unresolved ?? []) {
           unresolved.push({ pointer, token: part.token, expression: part.expression, hint: part.hint });
         }
-        return current.value;
+        return templated(current.value, () => pointer);
       case "number":
       case "boolean":
         return current.value;
@@ -69,9 +81,10 @@ export function buildPolicyDocument(node: PNode, meta: DocumentMeta): PolicyDocu
       case "object": {
         const out: JsonObject = {};
         for (const entry of current.entries) {
-          const child = pointerOf(pointer, entry.key);
+          const key = templated(entry.key, (replaced) => pointerOf(pointer, replaced));
+          const child = pointerOf(pointer, key);
           keys[child] = entry.keyRange;
-          out[entry.key] = walk(entry.value, child);
+          out[key] = walk(entry.value, child);
         }
         return out;
       }
@@ -130,14 +143,88 @@ export function statementsOf(policy: JsonValue): StatementRef[] {
   return out;
 }
 
-const TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
+/**
+ * The kind a path says its policies are, from a folder or file name (`scps/`, `service_control_policies/`,
+ * `rcp/`, `vpc-endpoint-policies/`, `deny-leave.scp.json`): how collections of SCPs, RCPs and endpoint policies
+ * are laid out. Configured `kinds` take precedence (issue 10).
+ */
+export function kindFromPath(path: string): PolicyKind | undefined {
+  const parts = path.toLowerCase().split("/");
+  const name = parts.pop() ?? "";
+  const dirs = parts.reverse();
+  const test = (pattern: RegExp): boolean => dirs.some((dir) => pattern.test(dir)) || pattern.test(name.replace(/\.[a-z]+$/, ""));
+  // Separators around the short names, so `scpi/` or `rcpt.json` do not count.
+  if (test(/(^|[-_. ])(scps?|service[-_ ]?control[-_ ]?polic(y|ies))([-_. ]|$)/)) return "scp";
+  if (test(/(^|[-_. ])(rcps?|resource[-_ ]?control[-_ ]?polic(y|ies))([-_. ]|$)/)) return "rcp";
+  if (test(/(^|[-_. ])((vpc[-_ ]?)?endpoint[-_ ]?polic(y|ies)|vpce[-_ ]?polic(y|ies))([-_. ]|$)/)) return "endpoint";
+  return undefined;
+}
 
 /**
- * Infers the kind of a standalone document: a statement with `Principal`/`NotPrincipal` makes it a resource
- * policy, and a trust policy when every such statement only grants `sts:AssumeRole*` (and session tagging).
- * SCPs, RCPs and boundaries cannot be told from the text; callers pass those kinds explicitly.
+ * Whether a document fits the kind its path suggests: a folder name is a hint, and collections keep other
+ * policies next to their SCPs and RCPs (a data-perimeter repository's `resource_control_policies/` holds SNS
+ * topic policies for a service RCPs do not cover). An SCP names no principal; an RCP names one in every
+ * statement and only actions of services RCPs cover; an endpoint policy names one in every statement.
+ */
+export function fitsPathKind(kind: PolicyKind, policy: JsonValue): boolean {
+  const refs = statementsOf(policy);
+  const withPrincipal = ({ statement }: StatementRef) => statement.Principal !== undefined || statement.NotPrincipal !== undefined;
+  switch (kind) {
+    case "scp":
+      return !refs.some(withPrincipal);
+    case "rcp":
+      return (
+        refs.every(withPrincipal) &&
+        refs.every(({ statement }) =>
+          asList(statement.Action).every((a) => typeof a !== "string" || !a.includes(":") || rcpSupportsService(a.slice(0, a.indexOf(":")))),
+        )
+      );
+    case "endpoint":
+      return refs.every(withPrincipal);
+    default:
+      return true;
+  }
+}
+
+const TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
+
+/** Services RCPs apply to, from iam-data (read once). */
+let rcpServices: ReadonlySet<string> | undefined;
+export function rcpSupportsService(service: string): boolean {
+  rcpServices ??= new Set(readIamDataFile<string[]>("data/rcpSupportedServices.json").map((s) => s.toLowerCase()));
+  return rcpServices.has(service.toLowerCase());
+}
+
+const isStar = (value: JsonValue | undefined): boolean => value === "*" || (Array.isArray(value) && value.length === 1 && value[0] === "*");
+
+/**
+ * The shape of a resource control policy: every statement is for `"Principal": "*"` on actions of services RCPs
+ * support, and a `Deny` covers `"Resource": "*"`, which no trust policy (no Resource at all) and no bucket
+ * policy (its own bucket only) can have. An `Allow` that grants on a resource (`Resource` other than the
+ * RCPFullAWSAccess `*`) makes it a resource policy with a companion Deny instead.
+ */
+function looksLikeRcp(refs: readonly StatementRef[]): boolean {
+  if (refs.length === 0) return false;
+  const starPrincipal = (p: JsonValue | undefined) => isStar(p) || (isJsonObject(p) && Object.keys(p).length === 1 && isStar(p.AWS));
+  const rcpActions = (a: JsonValue | undefined) => {
+    const list = asList(a);
+    return list.length > 0 && list.every((x) => typeof x === "string" && (x === "*" || (x.includes(":") && rcpSupportsService(x.slice(0, x.indexOf(":"))))));
+  };
+  return (
+    refs.every(({ statement }) => starPrincipal(statement.Principal) && statement.NotPrincipal === undefined && rcpActions(statement.Action)) &&
+    refs.some(({ statement }) => statement.Effect === "Deny" && asList(statement.Resource).includes("*")) &&
+    refs.every(({ statement }) => statement.Effect !== "Allow" || isStar(statement.Resource) || (statement.Resource === undefined && statement.NotResource === undefined))
+  );
+}
+
+/**
+ * Infers the kind of a standalone document: the shape of an RCP (`looksLikeRcp`) makes it one; otherwise a
+ * statement with `Principal`/`NotPrincipal` makes it a resource policy, and a trust policy when every such
+ * statement only grants `sts:AssumeRole*` (and session tagging). SCPs, boundaries and endpoint policies cannot
+ * be told from the text; callers pass those kinds explicitly (from the resource or the path).
  */
 export function classifyPolicy(policy: JsonValue): PolicyKind {
+  if (looksLikeRcp(statementsOf(policy))) return "rcp";
   const withPrincipal = statementsOf(policy).filter(
     ({ statement }) => statement.Principal !== undefined || statement.NotPrincipal !== undefined,
   );

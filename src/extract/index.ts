@@ -3,8 +3,9 @@
  * `unparsed-input` findings. Pure apart from `readFile`, which the caller provides (and may refuse).
  */
 import { posix } from "node:path";
-import type { ExtractResult, PolicyKind, SourceFile } from "../types.ts";
+import type { ExtractResult, Finding, PolicyDocument, PolicyKind, Range, SourceFile } from "../types.ts";
 import { inputFinding } from "../findings.ts";
+import { kindFromPath } from "./document.ts";
 import { extractJsonPolicies, parseJson } from "./json.ts";
 import { member, type PNode } from "./positioned.ts";
 
@@ -89,7 +90,12 @@ async function extractDataFile(file: SourceFile, format: "json" | "yaml", option
       return result;
     }
   }
-  if (format === "json") return extractJsonPolicies(file, parsed.node, kind ? { kind } : {});
+  if (format === "json") {
+    // A bare policy's kind may come from its folder or name (`scps/`, `rcp/`, `vpc-endpoint-policies/`); a
+    // template's documents get theirs from their resources.
+    const pathKind = kind ? undefined : kindFromPath(file.path);
+    return extractJsonPolicies(file, parsed.node, { ...(kind ? { kind } : {}), ...(pathKind ? { pathKind } : {}) });
+  }
   return emptyResult();
 }
 
@@ -116,5 +122,28 @@ export async function extractFiles(files: readonly SourceFile[], options: Extrac
       mergeInto(result, await extractTerraform(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
     }
   }
+  result.findings.push(...templatePlaceholderNotes(result.policies));
   return result;
+}
+
+/**
+ * One note per file whose policies hold template placeholders (`<my-corporate-cidr>`): the rules treat them as
+ * unresolved values, and a reader learns once that the file is a template, not on every value (issue 10).
+ */
+function templatePlaceholderNotes(policies: readonly PolicyDocument[]): Finding[] {
+  const byFile = new Map<string, { range: Range; names: Set<string> }>();
+  for (const doc of policies) {
+    for (const u of doc.unresolved) {
+      if (!u.template) continue;
+      const entry = byFile.get(doc.file) ?? { range: doc.positions[u.pointer] ?? doc.range, names: new Set<string>() };
+      entry.names.add(u.expression);
+      byFile.set(doc.file, entry);
+    }
+  }
+  return [...byFile].map(([file, { range, names }]) => {
+    const shown = [...names].slice(0, 3).map((name) => `"${name}"`).join(", ");
+    const more = names.size > 3 ? ` and ${names.size - 3} more` : "";
+    const message = `This file holds template placeholders (${shown}${more}) for values to be filled in; they were treated as unknown values, not checked.`;
+    return inputFinding(file, range, "note", message, "template-placeholders");
+  });
 }

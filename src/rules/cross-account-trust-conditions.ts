@@ -111,8 +111,8 @@ export default defineRule({
     crossAccountPrincipal: (data: { principal: string; account: string }) =>
       `This trust policy lets ${data.principal} assume the role with no condition; if account ${data.account} belongs to a third party, require sts:ExternalId so the role cannot be used on another customer's behalf.`,
   },
+  kinds: ["trust", "resource"],
   checkPolicy(doc, context) {
-    if (doc.kind !== "trust" && doc.kind !== "resource") return;
     const own = ownAccounts(doc);
     for (const ref of allowStatements(doc)) {
       // Trust statements that only allow session tagging give nothing on their own.

@@ -81,7 +81,13 @@ export interface RuleDefinition<M extends MessageFunctions> {
   severity: Severity;
   docs: RuleDocs;
   messages: M;
-  /** Checks one policy document. */
+  /**
+   * The kinds of policy `checkPolicy` means something for; by default every kind. Guardrails grant nothing (an
+   * SCP allow-list of `ec2:*` is normal, an RCP only denies) and an endpoint policy's `"Principal": "*"` is how
+   * it is written, so rules about what a policy grants list the kinds that grant (issue 10).
+   */
+  kinds?: readonly PolicyKind[];
+  /** Checks one policy document (of one of `kinds`). */
   checkPolicy?(doc: PolicyDocument, context: RuleContext<M>): void;
   /**
    * Checks every policy attached to one principal (role, user, group, function) together, for combinations

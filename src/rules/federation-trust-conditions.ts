@@ -208,8 +208,8 @@ export default defineRule({
     samlAudience: (data: { provider: string }) =>
       `This role trusts SAML provider ${data.provider} without a condition on SAML:aud, so assertions the identity provider issued for other recipients are accepted; require SAML:aud to be ${SAML_AUDIENCE}.`,
   },
+  kinds: ["trust"],
   checkPolicy(doc, context) {
-    if (doc.kind !== "trust") return;
     for (const ref of allowStatements(doc)) {
       const federated = principalsOf(ref).filter((p) => p.type === "Federated");
       if (federated.length === 0) continue;

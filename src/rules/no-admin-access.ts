@@ -39,10 +39,10 @@ export default defineRule({
     adminAccess: (data: { action: string }) =>
       `This statement allows "${data.action}" on every resource: full administrator access; grant only the actions and resources needed.`,
   },
+  // Only identity policies grant access on their own; guardrails (SCP, RCP, boundary), endpoint and resource
+  // policies are judged by the rules for their kind (public-access, cross-account-trust).
+  kinds: ["identity"],
   checkPolicy(doc, context) {
-    // Only identity policies grant access on their own; guardrails (SCP, RCP, boundary) and resource policies
-    // are judged by the rules for their kind (public-access, cross-account-trust).
-    if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
       const admin = actionsOf(ref).find((a) => ALL_ACTIONS.has(a.value));
       if (!admin) continue;

@@ -4,9 +4,6 @@ import { isPlaceholder } from "../extract/placeholder.ts";
 import type { JsonValue } from "../types.ts";
 import { defineRule } from "./define-rule.ts";
 
-/** Kinds whose Allow statements grant access; SCPs, RCPs and boundaries only limit it. */
-const GRANTING_KINDS = new Set(["identity", "resource", "trust"]);
-
 /** `"a", "b", "c" and 4 more`, or "the listed ones" when there is nothing readable to name. */
 function listOf(values: readonly string[]): string {
   if (values.length === 0) return "the listed ones";
@@ -71,8 +68,9 @@ export default defineRule({
     notPrincipal: (data: { except: string }) =>
       `NotPrincipal in an Allow statement grants access to every principal except ${data.except}, anonymous users included; list the allowed principals in Principal instead.`,
   },
+  // Kinds whose Allow statements grant access; SCPs, RCPs, boundaries and endpoint policies only limit it.
+  kinds: ["identity", "resource", "trust"],
   checkPolicy(doc, context) {
-    if (!GRANTING_KINDS.has(doc.kind)) return;
     // A wholly unresolved element (`try(each.value.not_actions, null)` in a generic module) may well be null, and
     // then it is not there at all (issue #10): only elements known to be present are reported.
     const present = (value: JsonValue | undefined): boolean => value !== undefined && !(typeof value === "string" && isPlaceholder(value));

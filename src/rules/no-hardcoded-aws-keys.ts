@@ -46,9 +46,12 @@ const NEAR_LINES = 3;
 
 /**
  * AWS documents its credentials with example keys (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`
- * and a few others, all with these suffixes); they appear in docs and tests and are not credentials.
+ * and a few others, all with these suffixes; its example session tokens have `EXAMPLE` inside, e.g. `AQoDYXdzEPT//////////wEXAMPLEtc764…`
+ * in the SDKs' `examples-1.json`); they appear in docs and tests and are not credentials. Random base64 of a real
+ * token practically never spells EXAMPLE.
  */
 function isExample(value: string, kind: Kind): boolean {
+  if (kind === "sessionToken") return value.includes("EXAMPLE");
   return kind === "accessKeyId" ? value.endsWith("EXAMPLE") : value.endsWith("EXAMPLEKEY");
 }
 

@@ -47,10 +47,10 @@ export default defineRule({
     serviceWildcard: (data: { action: string; service: string; where: string }) =>
       `"${data.action}" on ${data.where} allows every ${data.service} action, including future ones, on every resource in the account; list the actions and ARNs the workload uses.`,
   },
+  // Identity policies only: boundaries, SCPs and RCPs are guardrails where a service wildcard is the norm, and
+  // resource and endpoint policies are judged by the public-access and cross-account rules.
+  kinds: ["identity"],
   checkPolicy(doc, context) {
-    // Identity policies only: boundaries, SCPs and RCPs are guardrails where a service wildcard is the norm, and
-    // resource policies are judged by the public-access and cross-account rules.
-    if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
       if (allResourcesPhrase(ref) === undefined) continue;
       for (const action of actionsOf(ref)) {

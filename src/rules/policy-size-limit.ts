@@ -116,6 +116,9 @@ function quotaOf(doc: PolicyDocument): Quota | undefined {
       return { limit: 5120, counting: "characters", what: "service control policy", note: "" };
     case "rcp":
       return { limit: 5120, counting: "characters", what: "resource control policy", note: "" };
+    case "endpoint":
+      // "cannot exceed 20,480 characters, including white space": the minified size is a lower bound.
+      return { limit: 20480, counting: "characters", what: "VPC endpoint policy", note: "" };
     case "resource": {
       const type = doc.resourceType ?? resourceTypeFromActions(doc);
       return type === undefined ? undefined : RESOURCE_QUOTAS[type];

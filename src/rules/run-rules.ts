@@ -128,7 +128,7 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
     });
 
     if (rule.checkPolicy) {
-      for (const doc of input.policies) rule.checkPolicy(doc, contextFor(doc));
+      for (const doc of input.policies) if (!rule.kinds || rule.kinds.includes(doc.kind)) rule.checkPolicy(doc, contextFor(doc));
     }
     if (rule.checkPrincipal) {
       for (const [principal, docs] of byPrincipal(input.policies)) rule.checkPrincipal(principal, docs, contextFor(docs[0]));

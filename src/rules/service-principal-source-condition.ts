@@ -115,8 +115,8 @@ export default defineRule({
     missingSourceCondition: (data: { service: string; weakness: string }) =>
       `This statement lets ${data.service} act on behalf of any AWS account, because no aws:SourceArn or aws:SourceAccount condition names the resource or account it acts for${data.weakness}; add one to prevent the confused-deputy problem.`,
   },
+  kinds: ["resource"],
   checkPolicy(doc, context) {
-    if (doc.kind !== "resource") return;
     for (const ref of allowStatements(doc)) {
       const services = principalsOf(ref).filter((p: PrincipalEntry) => p.type === "Service" && !p.unresolved);
       if (services.length === 0) continue;

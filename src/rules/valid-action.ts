@@ -45,6 +45,20 @@ function closestServiceAction(service: string, rest: string): string | undefined
   return actionInfo(candidate)?.action;
 }
 
+/**
+ * Action names AWS's own generators write although IAM has no such action (issue 10): the SNS console's default
+ * topic access policy lists `SNS:Receive`. Harmless, and not the author's mistake to fix first.
+ */
+const GENERATED_NO_OPS: Readonly<Record<string, string>> = {
+  "sns:receive": "the default SNS topic access policy",
+};
+
+/** The action a batch API name stands for (`sqs:DeleteMessageBatch` → `sqs:DeleteMessage`), when that one exists. */
+function batchBase(service: string, rest: string): string | undefined {
+  if (!/Batch$/i.test(rest) || rest.length <= 5) return undefined;
+  return actionInfo(`${service}:${rest.slice(0, -5)}`)?.action;
+}
+
 export default defineRule({
   id: "valid-action",
   category: "invalid-policy",
@@ -98,11 +112,18 @@ export default defineRule({
       `No AWS service has the prefix "${data.service}", so "${data.action}" matches no action${didYouMean(data.suggestion)}`,
     unknownAction: (data: { action: string; service: string; suggestion: string }) =>
       `"${data.action}" is not an action of ${data.service}, so IAM ignores it${didYouMean(data.suggestion)}`,
+    batchCovered: (data: { action: string; base: string }) =>
+      `"${data.action}" is not an action; AWS authorizes the batch API with "${data.base}", which this statement grants, so it is harmless and can go.`,
+    generatedNoOp: (data: { action: string; source: string }) =>
+      `"${data.action}" is not an action, so IAM ignores it; ${data.source} lists it, and it is harmless.`,
     patternMatchesNothing: (data: { action: string; service: string }) =>
       `"${data.action}" matches no action of ${data.service}, so IAM ignores it; check the spelling.`,
   },
   checkPolicy(doc, context) {
     for (const ref of statementsOf(doc.json)) {
+      const listed = stringsAt(ref.statement, "Action", ref.pointer).map((e) => e.value.toLowerCase());
+      /** Whether the statement's Action list names `action` or a pattern over it. */
+      const grants = (action: string): boolean => listed.some((a) => a === "*" || a === action.toLowerCase() || (hasWildcard(a) && expandActionPattern(a).some((x) => x.toLowerCase() === action.toLowerCase())));
       for (const key of ["Action", "NotAction"] as const) {
         for (const entry of stringsAt(ref.statement, key, ref.pointer)) {
           const value = entry.value;
@@ -139,7 +160,17 @@ export default defineRule({
             continue;
           }
           if (actionInfo(value) !== undefined) continue;
-          const suggestion = closestAction(serviceKey, rest);
+          const generated = GENERATED_NO_OPS[value.toLowerCase()];
+          if (generated !== undefined) {
+            context.report({ messageId: "generatedNoOp", data: { action: value, source: generated }, pointer: entry.pointer, subject: value, severity: "note" });
+            continue;
+          }
+          const base = batchBase(serviceKey, rest);
+          if (base !== undefined && key === "Action" && grants(base)) {
+            context.report({ messageId: "batchCovered", data: { action: value, base }, pointer: entry.pointer, subject: value, severity: "note" });
+            continue;
+          }
+          const suggestion = base ?? closestAction(serviceKey, rest);
           context.report({
             messageId: "unknownAction",
             data: { action: value, service: serviceLabel(serviceKey), suggestion: suggestion ?? "" },

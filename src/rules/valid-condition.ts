@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import { isJsonObject, pointerOf, statementsOf, type StatementRef } from "../extract/document.ts";
 import { hasPlaceholder } from "../extract/placeholder.ts";
-import { actionInfo, expandActionPattern, hasWildcard, lookupConditionKey, serviceExists } from "../iam/index.ts";
+import { actionInfo, expandActionPattern, globalConditionKeyNames, hasWildcard, lookupConditionKey, serviceExists } from "../iam/index.ts";
 import type { ConditionKeyInfo, ConditionKeyType } from "../iam/index.ts";
 import { closestName, operatorNames, parseConditionOperator, type OperatorFamily, type ParsedOperator } from "../policy/condition-operators.ts";
 import { conditionsOf, stringsAt, type ConditionEntry, type PointedString } from "../policy/statements.ts";
@@ -170,6 +170,16 @@ function operatorFits(parsed: ParsedOperator, info: ConditionKeyInfo, values: re
   return false;
 }
 
+/** `StringEquals`/`StringNotEquals` on a Bool key with only "true"/"false": the same comparison as `Bool` (issue 10). */
+function boolAsText(parsed: ParsedOperator, info: ConditionKeyInfo, values: readonly PointedString[]): boolean {
+  return (
+    info.type === "Bool" &&
+    /^String(Not)?Equals(IgnoreCase)?$/.test(parsed.base) &&
+    values.length > 0 &&
+    values.every((v) => literal(v) && /^(true|false)$/i.test(v.value))
+  );
+}
+
 /**
  * Whether a key can have several values. Only asked of global keys: services' own multivalued keys are not
  * always typed `ArrayOf...` in the data (`lambda:VpcIds`, `autoscaling:InstanceTypes`).
@@ -262,14 +272,18 @@ export default defineRule({
       `"${data.operator}" is not a condition operator, so IAM rejects the policy${data.suggestion === "" ? "." : `; did you mean "${data.suggestion}"?`}`,
     malformedKey: (data: { key: string }) =>
       `"${data.key}" is not a condition key: keys have the form "prefix:name", so it is absent from every request.`,
-    unknownGlobalKey: (data: { key: string }) =>
-      `"${data.key}" is not a global condition key, so it is absent from every request and the condition does not test what it seems to.`,
+    unknownGlobalKey: (data: { key: string; suggestion: string }) =>
+      `"${data.key}" is not a global condition key (did you mean "${data.suggestion}"?), so it is absent from every request and the condition does not test what it seems to.`,
+    undocumentedGlobalKey: (data: { key: string }) =>
+      `"${data.key}" is not one of AWS's documented global condition keys; unless AWS sets it anyway (some of its own policies use undocumented keys), it is absent from every request and the condition does not test what it seems to.`,
     unknownServiceKey: (data: { key: string; service: string }) =>
       `"${data.key}" is not a condition key of the "${data.service}" service, so it is absent from every request and the condition does not test what it seems to.`,
     unknownPrefix: (data: { key: string; prefix: string }) =>
       `No AWS service has the prefix "${data.prefix}", so the condition key "${data.key}" is absent from every request.`,
     keyHasNoEffect: (data: { key: string; service: string; services: string }) =>
       `"${data.key}" is a condition key of "${data.service}", which none of this statement's actions (${data.services}) belong to, so it is absent from their requests and the condition does not test what it seems to.`,
+    boolAsText: (data: { operator: string; key: string }) =>
+      `"${data.operator}" compares the Bool key "${data.key}" as text; that works for "true" and "false", but "Bool" says what is meant.`,
     operatorTypeMismatch: (data: { operator: string; key: string; type: string }) =>
       `"${data.operator}" does not suit "${data.key}", whose values are of type ${data.type}; use an operator of that type so the comparison means what it says.`,
     setOperatorOnSingleValuedKey: (data: { operator: string; key: string }) =>
@@ -320,7 +334,13 @@ export default defineRule({
       const atOperator = { pointer: entry.operatorPointer, at: "key" as const, subject: entry.key };
       if (verdict.state === "unknown") {
         if (verdict.why === "form") context.report({ messageId: "malformedKey", data: { key: entry.key }, ...atKey });
-        else if (verdict.why === "global") context.report({ messageId: "unknownGlobalKey", data: { key: entry.key }, ...atKey });
+        else if (verdict.why === "global") {
+          // A near miss of a documented key is a typo; any other aws: key may be one AWS sets without documenting
+          // it (aws:PrincipalOrgMasterAccountId in AWS's own SSO policy), so it is only a note (issue 10).
+          const suggestion = closestName(entry.key, globalConditionKeyNames());
+          if (suggestion !== undefined) context.report({ messageId: "unknownGlobalKey", data: { key: entry.key, suggestion }, ...atKey });
+          else context.report({ messageId: "undocumentedGlobalKey", data: { key: entry.key }, ...atKey, severity: "note" });
+        }
         else if (verdict.why === "service") context.report({ messageId: "unknownServiceKey", data: { key: entry.key, service: verdict.prefix }, ...atKey });
         else context.report({ messageId: "unknownPrefix", data: { key: entry.key, prefix: verdict.prefix }, ...atKey });
       } else if (verdict.state === "known") {
@@ -336,7 +356,10 @@ export default defineRule({
             });
           }
         }
-        if (!operatorFits(parsed, info, entry.values)) {
+        if (!operatorFits(parsed, info, entry.values) && boolAsText(parsed, info, entry.values)) {
+          // IAM compares Bool context values as the text "true"/"false", so this works; Bool says it better.
+          context.report({ messageId: "boolAsText", data: { operator: parsed.canonical, key: entry.key }, severity: "note", ...atOperator });
+        } else if (!operatorFits(parsed, info, entry.values)) {
           context.report({
             messageId: "operatorTypeMismatch",
             data: { operator: parsed.canonical, key: entry.key, type: info.type },

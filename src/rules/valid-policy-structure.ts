@@ -1,8 +1,7 @@
 import type { JsonValue, PolicyDocument } from "../types.ts";
-import { isJsonObject, pointerOf, statementsOf, type StatementRef } from "../extract/document.ts";
+import { isJsonObject, pointerOf, rcpSupportsService, statementsOf, type StatementRef } from "../extract/document.ts";
 import { hasPlaceholder, isPlaceholder } from "../extract/placeholder.ts";
 import { hasWildcard, serviceExists } from "../iam/index.ts";
-import { readIamDataFile } from "../iam/iam-data.ts";
 import { closestName } from "../policy/condition-operators.ts";
 import { actionsOf } from "../policy/statements.ts";
 import { defineRule, type RuleFix } from "./define-rule.ts";
@@ -13,8 +12,8 @@ const CURRENT_VERSION = "2012-10-17";
 
 /** Kinds whose statements must not name a principal: they apply to the principals they are attached to. */
 const NO_PRINCIPAL_KINDS = new Set(["identity", "boundary", "scp"]);
-/** Kinds whose statements must name a principal. */
-const PRINCIPAL_KINDS = new Set(["resource", "trust", "rcp"]);
+/** Kinds whose statements must name a principal (an endpoint policy "must contain a Principal element"). */
+const PRINCIPAL_KINDS = new Set(["resource", "trust", "rcp", "endpoint"]);
 
 /**
  * An IAM policy variable (`${aws:username}`, `${s3:prefix}`, `${saml:sub}`) or one of the escapes `${*}`,
@@ -28,13 +27,6 @@ function usesPolicyVariables(value: JsonValue): boolean {
   if (Array.isArray(value)) return value.some(usesPolicyVariables);
   if (isJsonObject(value)) return Object.values(value).some(usesPolicyVariables);
   return false;
-}
-
-/** Services RCPs apply to, from iam-data (read once). */
-let rcpServices: ReadonlySet<string> | undefined;
-function rcpSupports(service: string): boolean {
-  rcpServices ??= new Set(readIamDataFile<string[]>("data/rcpSupportedServices.json").map((s) => s.toLowerCase()));
-  return rcpServices.has(service.toLowerCase());
 }
 
 /** Resource policies whose statements have no `Resource` (the policy applies to the resource it is set on). */
@@ -62,6 +54,7 @@ const KIND_NAMES: Record<string, string> = {
   resource: "resource policies",
   trust: "trust policies",
   rcp: "resource control policies",
+  endpoint: "VPC endpoint policies",
 };
 
 /** A value that is an unresolved placeholder as a whole (or a list of only such values). */
@@ -222,7 +215,8 @@ export default defineRule({
       const fix = replaceValue("/Version", CURRENT_VERSION);
       if (doc.kind === "rcp") context.report({ messageId: "rcpVersion", data: {}, pointer: "/Version", ...(fix ? { fix } : {}) });
       else if (variables) context.report({ messageId: "oldVersionWithVariables", data: {}, pointer: "/Version", ...(fix ? { fix } : {}) });
-      else context.report({ messageId: "oldVersion", data: {}, pointer: "/Version", severity: "warning", ...(fix ? { fix } : {}) });
+      // Without policy variables the old language means the same (CloudFront and EC2 examples still write it).
+      else context.report({ messageId: "oldVersion", data: {}, pointer: "/Version", severity: "note", ...(fix ? { fix } : {}) });
     } else if (version !== CURRENT_VERSION && !(typeof version === "string" && hasPlaceholder(version))) {
       const fix = typeof version === "string" ? replaceValue("/Version", CURRENT_VERSION) : undefined;
       context.report({ messageId: "invalidVersion", data: { version: String(version) }, pointer: "/Version", ...(fix ? { fix } : {}) });
@@ -279,7 +273,7 @@ export default defineRule({
 
       // Action / NotAction
       if (!present("Action") && !present("NotAction") && !generic) context.report({ messageId: "missingAction", data: {}, pointer });
-      else if (has("Action") && has("NotAction")) context.report({ messageId: "actionAndNotAction", data: {}, pointer: at("NotAction"), at: "key" });
+      else if (has("Action") && has("NotAction") && !wholly("Action") && !wholly("NotAction")) context.report({ messageId: "actionAndNotAction", data: {}, pointer: at("NotAction"), at: "key" });
 
       // Resource / NotResource
       if (doc.kind === "trust") {
@@ -287,8 +281,10 @@ export default defineRule({
           if (has(key) && !wholly(key)) context.report({ messageId: "resourceInTrust", data: {}, pointer: at(key), at: "key", subject: key });
         }
       } else if (!present("Resource") && !present("NotResource")) {
-        if (!resourceIsOptional(doc, ref) && !generic) context.report({ messageId: "missingResource", data: { kind: kindName }, pointer });
-      } else if (has("Resource") && has("NotResource")) {
+        // An Allow in an RCP is reported once, as not allowed there at all.
+        const rcpAllow = doc.kind === "rcp" && statement.Effect === "Allow";
+        if (!resourceIsOptional(doc, ref) && !generic && !rcpAllow) context.report({ messageId: "missingResource", data: { kind: kindName }, pointer });
+      } else if (has("Resource") && has("NotResource") && !wholly("Resource") && !wholly("NotResource")) {
         context.report({ messageId: "resourceAndNotResource", data: {}, pointer: at("NotResource"), at: "key" });
       }
 
@@ -299,7 +295,7 @@ export default defineRule({
         }
       } else if (PRINCIPAL_KINDS.has(doc.kind)) {
         if (!present("Principal") && !present("NotPrincipal") && !generic) context.report({ messageId: "missingPrincipal", data: { kind: kindName }, pointer });
-        else if (has("Principal") && has("NotPrincipal") && doc.kind !== "rcp") {
+        else if (has("Principal") && has("NotPrincipal") && doc.kind !== "rcp" && !wholly("Principal") && !wholly("NotPrincipal")) {
           context.report({ messageId: "principalAndNotPrincipal", data: {}, pointer: at("NotPrincipal"), at: "key" });
         }
       }
@@ -322,7 +318,7 @@ export default defineRule({
         const colon = action.value.indexOf(":");
         if (action.unresolved || colon <= 0) continue;
         const service = action.value.slice(0, colon).toLowerCase();
-        if (hasWildcard(service) || !serviceExists(service) || rcpSupports(service)) continue;
+        if (hasWildcard(service) || !serviceExists(service) || rcpSupportsService(service)) continue;
         context.report({ messageId: "rcpUnsupportedService", data: { action: action.value, service }, pointer: action.pointer, subject: action.value });
       }
     }

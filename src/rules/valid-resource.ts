@@ -2,7 +2,8 @@ import { statementsOf, type StatementRef } from "../extract/document.ts";
 import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
 import { actionInfo, arnMatchesResourceType, expandActionPattern, hasWildcard, matchesWildcard, serviceExists, serviceKeys } from "../iam/index.ts";
 import type { ActionInfo } from "../iam/index.ts";
-import { readIamDataFile } from "../iam/iam-data.ts";
+import type { PolicyDocument } from "../types.ts";
+import { readIamDataFile } from "../iam-data.ts";
 import { allowStatements, resourcesOf, stringsAt, type PointedString } from "../policy/statements.ts";
 import { defineRule } from "./define-rule.ts";
 
@@ -155,6 +156,26 @@ function resourceMatcher(resources: readonly string[]): (info: ActionInfo) => bo
   return (info) => (info.wildcardOnly ? broad : info.resourceTypes.some((type) => type.arnFormats.some(formatMatches)));
 }
 
+/** API Gateway's shorthand in its resource policies (`execute-api:/stage/GET/path`): API Gateway expands it to the API's ARN. */
+function apiShorthand(doc: PolicyDocument, value: string): boolean {
+  return doc.kind === "resource" && value.startsWith("execute-api:/");
+}
+
+/**
+ * Services whose actions a statement's resources may match in ways iam-data does not list: the API Gateway
+ * shorthand, and AWS-owned resources (account `aws`: `arn:aws:cloudformation:us-east-1:aws:transform/*`, which
+ * `cloudformation:CreateChangeSet` needs for a template with a transform).
+ */
+function looselyMatchedServices(doc: PolicyDocument, resources: readonly string[]): Set<string> {
+  const services = new Set<string>();
+  for (const resource of resources) {
+    if (apiShorthand(doc, resource)) services.add("execute-api");
+    const parts = resource.split(":");
+    if (parts.length >= 6 && parts[0] === "arn" && parts[4] === "aws" && parts[2] !== undefined) services.add(parts[2].toLowerCase());
+  }
+  return services;
+}
+
 function variables(format: string): number {
   return format.split("${").length - 1;
 }
@@ -245,6 +266,7 @@ export default defineRule({
     for (const ref of statementsOf(doc.json)) {
       for (const key of ["Resource", "NotResource"] as const) {
         for (const entry of stringsAt(ref.statement, key, ref.pointer)) {
+          if (apiShorthand(doc, entry.value)) continue;
           const problem = arnProblem(entry.value);
           if (problem === undefined) continue;
           const part = "part" in problem ? problem.part : "";
@@ -256,12 +278,18 @@ export default defineRule({
     for (const ref of allowStatements(doc)) checkActionsAgainstResources(ref);
 
     function checkActionsAgainstResources(ref: StatementRef): void {
-      const resources = resourcesOf(ref).map((r) => r.value);
+      // A value reported above as not an ARN matches nothing; saying so again for each action would be a second
+      // finding for one problem (issue 10), so the actions are judged against the other resources only.
+      const resources = resourcesOf(ref)
+        .map((r) => r.value)
+        .filter((r) => apiShorthand(doc, r) || arnProblem(r) === undefined);
       if (resources.length === 0 || resources.includes("*")) return;
       const accepts = resourceMatcher(resources);
+      const loose = looselyMatchedServices(doc, resources);
       for (const entry of stringsAt(ref.statement, "Action", ref.pointer)) {
         const actions = actionsOfEntry(entry);
         if (actions === undefined) continue;
+        if (actions.some((action) => loose.has(action.slice(0, action.indexOf(":")).toLowerCase()))) continue;
         if (actions.some((action) => accepts(actionInfo(action)!))) continue;
         if (hasWildcard(entry.value)) {
           context.report({ messageId: "patternMatchesNoResource", data: { action: entry.value }, pointer: entry.pointer, severity: "warning", subject: entry.value });

@@ -113,6 +113,67 @@ describe("JSON policy files", () => {
     }
   });
 
+  it("finds the policies of aws iam get-account-authorization-details under its lists", async () => {
+    const statement = `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`;
+    const text = `{"RoleDetailList":[{"RoleName":"r","AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]},"RolePolicyList":[{"PolicyName":"p","PolicyDocument":{"Version":"2012-10-17","Statement":[${statement}]}}]}],"Policies":[{"PolicyName":"m","PolicyVersionList":[{"Document":{"Version":"2012-10-17","Statement":[${statement}]},"VersionId":"v1"}]}]}`;
+    const { policies } = await extract("account.json", text);
+    assert.deepEqual(
+      policies.map((p) => [p.origin, p.kind]),
+      [
+        ["account.json .RoleDetailList[0].AssumeRolePolicyDocument", "trust"],
+        ["account.json .RoleDetailList[0].RolePolicyList[0].PolicyDocument", "identity"],
+        ["account.json .Policies[0].PolicyVersionList[0].Document", "identity"],
+      ],
+    );
+  });
+
+  it("finds the policies of a Terraform JSON plan (terraform show -json)", async () => {
+    const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] });
+    const text = JSON.stringify({
+      format_version: "1.2",
+      planned_values: { root_module: { resources: [{ address: "aws_iam_policy.p", type: "aws_iam_policy", values: { name: "p", policy } }] } },
+      resource_changes: [{ address: "aws_iam_policy.p", change: { actions: ["create"], after: { policy } } }],
+    });
+    const { policies } = await extract("plan.json", text);
+    assert.deepEqual(
+      policies.map((p) => p.origin),
+      ["plan.json .planned_values.root_module.resources[0].values.policy", "plan.json .resource_changes[0].change.after.policy"],
+    );
+  });
+
+  it("finds a list of policies at the root", async () => {
+    const text = `[{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}]`;
+    const { policies } = await extract("list.json", text);
+    assert.equal(policies.length, 1);
+  });
+
+  // Issue 10: copies and templates of policies inside other JSON files are not policies.
+  const policyCopies: Array<[string, string]> = [
+    [
+      "cdk.out/tree.json",
+      `{"version":"tree-0.1","tree":{"id":"App","children":{"Stack":{"children":{"Role":{"attributes":{"aws:cdk:cloudformation:type":"AWS::IAM::Role","aws:cdk:cloudformation:props":{"assumeRolePolicyDocument":{"Statement":[{"Action":"sts:AssumeRoleWithWebIdentity","Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":{"Ref":"Pool"}}}}]}}}}}}}}}`,
+    ],
+    [
+      "cdk.out/manifest.json",
+      `{"version":"36.0.0","artifacts":{"Stack":{"type":"aws:cloudformation:stack","metadata":{"/Stack/Role/Policy":[{"type":"aws:cdk:logicalId","data":{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}}]}}}}`,
+    ],
+    [
+      "botocore/data/s3/2006-03-01/examples-1.json",
+      `{"version":"1.0","examples":{"PutBucketPolicy":[{"input":{"Bucket":"examplebucket","Policy":"{\\"Version\\":\\"2012-10-17\\",\\"Statement\\":[{\\"Effect\\":\\"Allow\\",\\"Principal\\":\\"*\\",\\"Action\\":\\"s3:*\\",\\"Resource\\":\\"*\\"}]}"},"description":"x"}]}}`,
+    ],
+    [
+      "connector_profiles/profiles.json",
+      `{"Version":"1","Permissions":{"AWS::SQS::Queue":{"AWS::Lambda::Function":{"Properties":{"AccessCategories":{"Read":{"Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage"],"Resource":["%{Source.Arn}"]}]}}}}}}}`,
+    ],
+  ];
+  for (const [path, text] of policyCopies) {
+    it(`does not read a policy copied inside another JSON file: ${path}`, async () => {
+      const { policies, findings } = await extract(path, text);
+      assert.deepEqual(policies, []);
+      assert.deepEqual(findings, []);
+    });
+  }
+
   const notPolicies: Array<[string, string]> = [
     ["package.json", `{"name":"x","version":"1.0.0","dependencies":{}}`],
     ["tsconfig.json", `{"compilerOptions":{"strict":true}}`],

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { ACCESS_LEVELS, actionInfo, expandActionPattern, serviceKeys } from "../../src/iam/actions.ts";
 import { CONDITION_KEY_TYPES, conditionKeyInfo } from "../../src/iam/condition-keys.ts";
-import { IAM_DATA_PACKAGE, iamDataInfo, readIamDataFile } from "../../src/iam/iam-data.ts";
+import { IAM_DATA_PACKAGE, iamDataInfo, readIamDataFile } from "../../src/iam-data.ts";
 
 describe("iamDataInfo", () => {
   test("reports the installed package version", () => {

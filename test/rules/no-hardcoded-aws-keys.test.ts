@@ -36,6 +36,15 @@ const INVALID_FILES = [DOT_ENV, SHELL, TEMPLATE, PROVIDER];
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: AWS's example session tokens (EXAMPLE inside, as in the SDKs' examples-1.json) are skipped",
+      files: [
+        {
+          path: "botocore/data/sts/2011-06-15/examples-1.json",
+          text: `{"output":{"Credentials":{"AccessKeyId":"AKIAIOSFODNN7EXAMPLE","SessionToken":"AQoDYXdzEPT//////////wEXAMPLEq${"a1B2c3D4".repeat(14)}=="}}}\n`,
+        },
+      ],
+    },
+    {
       name: "AWS's documented example keys are skipped",
       files: [
         {

@@ -11,6 +11,30 @@ const HCL_180_OBJECTS = Array.from({ length: 180 }, (_, i) => `"arn:aws:s3:::rep
 /** 150 queue ARNs: 8,391 bytes in an SQS queue policy, over its 8 KB. */
 const QUEUES = Array.from({ length: 150 }, (_, i) => `arn:aws:sqs:us-east-1:111122223333:orders-queue-${String(1000 + i)}`);
 
+/** GitHub owners allowed by an RCP's web-identity Deny: 120 make 2,4xx characters, 300 make 5,6xx. */
+const owners = (n: number) => Array.from({ length: n }, (_, i) => `owner-org-${String(1000 + i)}`);
+const rcpFile = (path: string, n: number) => ({
+  path,
+  text: JSON.stringify(
+    {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Resource: "*",
+          Condition: { StringNotEquals: { "token.actions.githubusercontent.com:repository_owner": owners(n) } },
+        },
+      ],
+    },
+    null,
+    2,
+  ),
+});
+/** 600 object ARNs: an endpoint policy of about 21,000 characters. */
+const OBJECTS_600 = Array.from({ length: 600 }, (_, i) => `arn:aws:s3:::reports-${String(1000 + i)}/exports/*`);
+
 const tfPolicy = (resource: string, resources: string) =>
   `${resource} {\n` +
   "  policy = jsonencode({\n" +
@@ -42,8 +66,23 @@ ruleTester.run(rule, {
         Statement: [{ Effect: "Allow", Principal: { AWS: ACCOUNTS }, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }],
       },
     },
+    {
+      name: "issue 10: an RCP (its shape: Principal * and a Deny on Resource *) of 2,400 characters is within the RCP quota, not over a trust policy's",
+      files: [rcpFile("org/deny-web-identity.json", 120)],
+    },
   ],
   invalid: [
+    {
+      name: "issue 10: an RCP in an rcps/ folder is held to the RCP quota of 5,120",
+      files: [rcpFile("rcps/deny-web-identity.json", 300)],
+      errors: [{ messageId: "tooLarge", line: 1, column: 1, endLine: 317, endColumn: 2, message: /^This resource control policy has [\d,]+ characters, over AWS's quota of 5,120/ }],
+    },
+    {
+      name: "issue 10: a VPC endpoint policy over 20,480 characters",
+      kind: "endpoint",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: OBJECTS_600 }] },
+      errors: [{ messageId: "tooLarge", line: 1, column: 1, endLine: 612, endColumn: 2, message: /^This VPC endpoint policy has [\d,]+ characters, over AWS's quota of 20,480/ }],
+    },
     {
       name: "a trust policy over the default 2,048 characters",
       kind: "trust",

@@ -4,6 +4,11 @@ import { ruleTester } from "./rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: a template placeholder for the action is a value to be filled in",
+      kind: "endpoint",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: ["<action>", "##action##"], Resource: "<third-party-resource-arn>" }] },
+    },
+    {
       name: "existing actions in any letter case, service wildcards and a pattern that matches",
       policy: {
         Version: "2012-10-17",
@@ -40,6 +45,65 @@ ruleTester.run(rule, {
     },
   ],
   invalid: [
+    {
+      name: "issue 10: a batch API name next to the action that authorizes it is a note; without it, an error naming that action",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:DeleteMessageBatch"], Resource: "arn:aws:sqs:us-east-1:111122223333:orders" },
+          { Effect: "Allow", Action: "sqs:SendMessageBatch", Resource: "arn:aws:sqs:us-east-1:111122223333:orders" },
+        ],
+      },
+      errors: [
+        {
+          messageId: "batchCovered",
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 33,
+          severity: "note",
+          message: '"sqs:DeleteMessageBatch" is not an action; AWS authorizes the batch API with "sqs:DeleteMessage", which this statement grants, so it is harmless and can go.',
+        },
+        {
+          messageId: "unknownAction",
+          line: 15,
+          column: 17,
+          endLine: 15,
+          endColumn: 39,
+          severity: "error",
+          message: '"sqs:SendMessageBatch" is not an action of Amazon SQS ("sqs"), so IAM ignores it; did you mean "sqs:SendMessage"?',
+          suggestion:
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": [\n        \"sqs:ReceiveMessage\",\n        \"sqs:DeleteMessage\",\n        \"sqs:DeleteMessageBatch\"\n      ],\n      \"Resource\": \"arn:aws:sqs:us-east-1:111122223333:orders\"\n    },\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"sqs:SendMessage\",\n      \"Resource\": \"arn:aws:sqs:us-east-1:111122223333:orders\"\n    }\n  ]\n}\n",
+        },
+      ],
+    },
+    {
+      name: "issue 10: SNS:Receive from the default SNS topic access policy is a note",
+      kind: "resource",
+      resourceType: "AWS::SNS::Topic",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::111122223333:root" },
+            Action: ["SNS:Publish", "SNS:Receive"],
+            Resource: "arn:aws:sns:us-east-1:111122223333:t",
+          },
+        ],
+      },
+      errors: [
+        {
+          messageId: "generatedNoOp",
+          line: 11,
+          column: 9,
+          endLine: 11,
+          endColumn: 22,
+          severity: "note",
+          message: '"SNS:Receive" is not an action, so IAM ignores it; the default SNS topic access policy lists it, and it is harmless.',
+        },
+      ],
+    },
     {
       name: "a misspelt action, with the closest action as a suggestion",
       policy: {

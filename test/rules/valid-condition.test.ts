@@ -4,6 +4,25 @@ import { ruleTester } from "./rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: template placeholders are values to be filled in, not invalid values or unknown keys",
+      kind: "scp",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Deny",
+            Action: "*",
+            Resource: "*",
+            Condition: {
+              NotIpAddressIfExists: { "aws:SourceIp": "<my-corporate-cidr>" },
+              StringNotEqualsIfExists: { "aws:SourceVpc": "##vpc_id##", "<OIDC_provider_name_1>:sub": "<tenant>" },
+              NumericGreaterThan: { "s3:signatureAge": "[MAX_SIGNATURE_AGE_IN_MILLISECONDS]" },
+            },
+          },
+        ],
+      },
+    },
+    {
       name: "operators that suit their keys, with values of the right type",
       policy: {
         Version: "2012-10-17",
@@ -115,6 +134,32 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
+      name: "issue 10: an undocumented aws: key (AWS's own SSO policy uses aws:PrincipalOrgMasterAccountId) is a note",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "organizations:DescribeOrganization",
+            Resource: "*",
+            Condition: { StringNotEquals: { "aws:PrincipalOrgMasterAccountId": "111122223333" } },
+          },
+        ],
+      },
+      errors: [
+        {
+          messageId: "undocumentedGlobalKey",
+          line: 10,
+          column: 11,
+          endLine: 10,
+          endColumn: 44,
+          severity: "note",
+          message:
+            '"aws:PrincipalOrgMasterAccountId" is not one of AWS\'s documented global condition keys; unless AWS sets it anyway (some of its own policies use undocumented keys), it is absent from every request and the condition does not test what it seems to.',
+        },
+      ],
+    },
+    {
       name: "a misspelt operator, with the closest operator as a suggestion",
       policy: {
         Version: "2012-10-17",
@@ -187,7 +232,7 @@ ruleTester.run(rule, {
           endColumn: 33,
           severity: "error",
           message:
-            '"aws:SecureTransports" is not a global condition key, so it is absent from every request and the condition does not test what it seems to.',
+            '"aws:SecureTransports" is not a global condition key (did you mean "aws:SecureTransport"?), so it is absent from every request and the condition does not test what it seems to.',
         },
         {
           messageId: "unknownServiceKey",
@@ -227,6 +272,26 @@ ruleTester.run(rule, {
       ],
     },
     {
+      name: "issue 10: StringEquals on a Bool key with true/false works (IAM compares the text), so it is a note",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Deny", Action: "s3:*", Resource: "*", Condition: { StringEquals: { "aws:SecureTransport": "false" } } },
+        ],
+      },
+      errors: [
+        {
+          messageId: "boolAsText",
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 23,
+          severity: "note",
+          message: '"StringEquals" compares the Bool key "aws:SecureTransport" as text; that works for "true" and "false", but "Bool" says what is meant.',
+        },
+      ],
+    },
+    {
       name: "operators that do not suit their keys, and ForAllValues on a single-valued key",
       policy: {
         Version: "2012-10-17",
@@ -236,7 +301,7 @@ ruleTester.run(rule, {
             Action: "ec2:*",
             Resource: "*",
             Condition: {
-              StringEquals: { "aws:SecureTransport": "true" },
+              StringEquals: { "aws:SecureTransport": "yes" },
               DateLessThan: { "aws:MultiFactorAuthAge": "3600" },
               "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-a1b2c3d4e5" },
             },

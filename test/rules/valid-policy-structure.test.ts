@@ -4,6 +4,57 @@ import { ruleTester } from "./rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: an RCP denying web identity federation has a Resource (its shape makes it an RCP, not a trust policy)",
+      files: [
+        {
+          path: "Limit-access-to-trusted-OIDC-identity-providers/deny-github.json",
+          text: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Deny",
+                Principal: "*",
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Resource: "*",
+                Condition: { StringNotEquals: { "token.actions.githubusercontent.com:repository_owner": "my-org" } },
+              },
+            ],
+          }),
+        },
+      ],
+    },
+    {
+      name: "issue 10: an RCP with Principal * and Resource *",
+      kind: "rcp",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Deny", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity", Resource: "*", Condition: { Null: { "token.actions.githubusercontent.com:sub": "true" } } }],
+      },
+    },
+    {
+      name: "issue 10: a VPC endpoint policy names Principal *",
+      kind: "endpoint",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::amazonlinux-2-repos-us-east-1/*" }],
+      },
+    },
+    {
+      name: "issue 10: a generic statement with Action and NotAction, Resource and NotResource each from an input that may be null",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "{{statement.value.effect}}",
+            Action: "{{try(statement.value.actions, null)}}",
+            NotAction: "{{try(statement.value.not_actions, null)}}",
+            Resource: "{{try(statement.value.resources, null)}}",
+            NotResource: "{{try(statement.value.not_resources, null)}}",
+          },
+        ],
+      },
+    },
+    {
       name: "a generic statement (every element from a module input) is not judged missing or misplaced (a JSON file cannot say it is a trust policy)",
       kind: "trust",
       formats: ["cloudformation", "terraform"],
@@ -81,6 +132,34 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
+      name: "issue 10: a VPC endpoint policy must name a Principal (a JSON file in an endpoint folder without one is not taken for an endpoint policy)",
+      kind: "endpoint",
+      formats: ["cloudformation", "terraform"],
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }] },
+      errors: [
+        {
+          messageId: "missingPrincipal",
+          line: 4,
+          column: 5,
+          endLine: 8,
+          endColumn: 6,
+          message: "This statement has no Principal, which VPC endpoint policies require to say whom they apply to, so AWS rejects it.",
+        },
+      ],
+    },
+    {
+      name: "issue 10: an Allow without Resource in an RCP is reported once, as an Allow",
+      kind: "rcp",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Deny", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity", Resource: "*", Condition: { Null: { "token.actions.githubusercontent.com:sub": "true" } } },
+          { Effect: "Allow", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "accounts.google.com:aud": "my-app" } } },
+        ],
+      },
+      errors: [{ messageId: "rcpAllow", line: 16, column: 17, endLine: 16, endColumn: 24 }],
+    },
+    {
       name: "no Version",
       policy: { Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }] },
       errors: [
@@ -112,7 +191,7 @@ ruleTester.run(rule, {
       ],
     },
     {
-      name: "the old 2008-10-17 Version",
+      name: "issue 10: the old 2008-10-17 Version without policy variables means the same, so it is a note",
       policy: { Version: "2008-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }] },
       errors: [
         {
@@ -121,7 +200,7 @@ ruleTester.run(rule, {
           column: 14,
           endLine: 2,
           endColumn: 26,
-          severity: "warning",
+          severity: "note",
           suggestion:
             '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n' +
             '      "Resource": "arn:aws:s3:::reports/*"\n    }\n  ]\n}\n',

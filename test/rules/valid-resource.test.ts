@@ -83,8 +83,62 @@ ruleTester.run(rule, {
         },
       ],
     },
+    {
+      name: "issue 10: API Gateway's execute-api:/* shorthand in its resource policy (a private API with its companion Deny)",
+      kind: "resource",
+      resourceType: "AWS::ApiGateway::RestApi",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" },
+          {
+            Effect: "Deny",
+            Principal: "*",
+            Action: "execute-api:Invoke",
+            Resource: "execute-api:/prod/GET/*",
+            Condition: { StringNotEquals: { "aws:SourceVpce": "vpce-0123456789abcdef0" } },
+          },
+        ],
+      },
+    },
+    {
+      name: "issue 10: an AWS-owned ARN (account aws) that iam-data does not list, such as CloudFormation's transform",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: "cloudformation:CreateChangeSet", Resource: "arn:aws:cloudformation:us-east-1:aws:transform/Serverless-2016-10-31" },
+          { Effect: "Allow", Action: "iam:GetPolicy", Resource: "arn:aws:iam::aws:policy/ReadOnlyAccess" },
+        ],
+      },
+    },
+    {
+      name: "issue 10: partition and Region wildcards",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:*:s3:::reports/*" },
+          { Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws*:sqs:*:111122223333:orders" },
+        ],
+      },
+    },
+    {
+      name: "issue 10: template placeholders are values to be filled in, not malformed ARNs that grant nothing",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: "s3:ListBucket", Resource: ["_S3_BUCKET_ARN_", "<third-party-resource-arn>"] },
+          { Effect: "Allow", Action: "s3:GetObject", Resource: ["arn:aws:s3:::##bucket##/*", "arn:aws:s3:::{bucket_name}/*"] },
+          { Effect: "Allow", Action: "sqs:SendMessage", Resource: ["%{Destination.Arn}", "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q"] },
+        ],
+      },
+    },
   ],
   invalid: [
+    {
+      name: "issue 10: the execute-api:/* shorthand means nothing in an identity policy (one finding, on the value)",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: "execute-api:/*" }] },
+      errors: [{ messageId: "notArn", line: 7, column: 19, endLine: 7, endColumn: 35 }],
+    },
     {
       name: "object actions on the bucket ARN only",
       policy: {
