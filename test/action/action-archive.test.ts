@@ -169,7 +169,7 @@ describe("the Action from a bare archive of the repository", () => {
     assert.deepEqual(
       stdout.split("\n").filter((l) => l.startsWith("::error ")),
       [
-        '::error file=tf/main.tf,line=7,endLine=7,col=18,endColumn=32,title=valid-condition::"aws:SourceIpp" is not a global condition key, so it is absent from every request and the condition does not test what it seems to.',
+        '::error file=tf/main.tf,line=7,endLine=7,col=18,endColumn=32,title=valid-condition::"aws:SourceIpp" is not a global condition key (did you mean "aws:SourceIp"?), so it is absent from every request and the condition does not test what it seems to.',
       ],
     );
     assert.ok(readFileSync(files.summary, "utf8").includes("Full scan of `.`: a workflow_dispatch run scans everything."));
