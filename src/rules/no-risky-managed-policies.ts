@@ -44,6 +44,8 @@ function primaryRisk(risks: readonly ManagedPolicyRisk[]): ManagedPolicyRisk | u
   return [...risks].sort((a, b) => RISK_KINDS.indexOf(a.kind) - RISK_KINDS.indexOf(b.kind))[0];
 }
 
+const SERVICE_ROLE_POLICY = /:iam::aws:policy\/service-role\//;
+
 export default defineRule({
   id: "no-risky-managed-policies",
   category: "managed-policy",
@@ -124,20 +126,24 @@ export default defineRule({
       if (!risk) continue;
       // One finding per attachment, even when it attaches to several principals.
       const base = { file: fact.file, range: fact.range, origin: fact.origin, subject: name };
+      // AWS's service-role policies (`policy/service-role/…`) are written for the role a service assumes (Glue,
+      // Batch, EMR): what they allow is that service's job. Below administrator access they are a note (issue #10).
+      const serviceRole = SERVICE_ROLE_POLICY.test(fact.arn) && risk.kind !== "admin";
+      const lowered = serviceRole ? ("note" as const) : ("warning" as const);
       switch (risk.kind) {
         case "admin":
           context.report({ ...base, messageId: "admin", data: { name } });
           break;
         case "not-action":
-          context.report({ ...base, severity: "warning", messageId: "notAction", data: { name, excluded: risk.detail } });
+          context.report({ ...base, severity: lowered, messageId: "notAction", data: { name, excluded: risk.detail } });
           break;
         case "iam-write":
-          context.report({ ...base, severity: "warning", messageId: "iamWrite", data: { name, actions: risk.detail } });
+          context.report({ ...base, severity: lowered, messageId: "iamWrite", data: { name, actions: risk.detail } });
           break;
         case "escalation": {
           const others = risks.filter((r) => r.kind === "escalation").length - 1;
           const more = others > 0 ? `; and ${others} more` : "";
-          context.report({ ...base, severity: "warning", messageId: "escalation", data: { name, path: risk.detail, more } });
+          context.report({ ...base, severity: lowered, messageId: "escalation", data: { name, path: risk.detail, more } });
           break;
         }
       }

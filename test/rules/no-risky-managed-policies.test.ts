@@ -101,6 +101,31 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
+      name: "issue 10: an AWS service-role policy on the role its service assumes is a note",
+      files: [
+        {
+          path: "main.tf",
+          text: `resource "aws_iam_role_policy_attachment" "batch" {
+  role       = "batch-service"
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSBatchServiceRole"
+}
+`,
+        },
+      ],
+      errors: [
+        {
+          messageId: "escalation",
+          line: 3,
+          column: 16,
+          endLine: 3,
+          endColumn: 74,
+          severity: "note",
+          suggestion: null,
+          message: /^AWSBatchServiceRole allows the privilege-escalation path iam:PassRole \+ ec2:RunInstances/,
+        },
+      ],
+    },
+    {
       name: "CloudFormation and SAM: admin is an error, the others warnings",
       files: [{ path: "template.yaml", text: CFN_SAM }],
       errors: [
