@@ -9,7 +9,7 @@
  * Extraction is done before timing; only the comparison is measured. Target: under 1 s for 1,000 pairs.
  */
 import { performance } from "node:perf_hooks";
-import { compareAccess } from "../src/analyzers/new-access.ts";
+import { compareAccess } from "../src/new-access/compare.ts";
 import { extractFiles } from "../src/extract/index.ts";
 import type { PolicyDocument } from "../src/types.ts";
 

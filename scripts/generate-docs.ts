@@ -7,9 +7,9 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify as toYaml } from "yaml";
-import { RULES } from "../src/analyzers/rules/index.ts";
-import type { Rule, RuleExample } from "../src/analyzers/rules/define-rule.ts";
-import { UNPARSED_INPUT } from "../src/analyzers/catalog.ts";
+import { RULES } from "../src/rules/index.ts";
+import type { Rule, RuleExample } from "../src/rules/define-rule.ts";
+import { UNPARSED_INPUT } from "../src/rules/catalog.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 

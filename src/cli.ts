@@ -5,19 +5,19 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { CONFIG_PATHS, ConfigError, DEFAULT_CONFIG, FAIL_ON, failsAt, parseConfig, type Config, type FailOn } from "./config.ts";
+import { CONFIG_PATHS, ConfigError, DEFAULT_CONFIG, FAIL_ON, failsAt, parseConfig, type Config, type FailOn } from "./core/config.ts";
 import { renderJson } from "./report/json.ts";
 import { renderSarif } from "./report/sarif.ts";
 import { renderText } from "./report/text.ts";
-import { runScan } from "./scan.ts";
-import { runChangeScan } from "./scan-changes.ts";
-import { compareFindings } from "./engine.ts";
+import { runScan } from "./cli/scan-tree.ts";
+import { runChangeScan } from "./cli/scan-diff.ts";
+import { compareFindings } from "./core/analyze-files.ts";
 import type { ScanReport } from "./report/types.ts";
-import type { AccessAnalyzerItem } from "./analyzers/access-analyzer.ts";
-import { mergeAccessAnalyzerFindings } from "./analyzers/merge-findings.ts";
-import { applySuppressions } from "./analyzers/suppressions.ts";
+import type { AccessAnalyzerItem } from "./access-analyzer/types.ts";
+import { mergeAccessAnalyzerFindings } from "./core/merge-findings.ts";
+import { applySuppressions } from "./core/suppressions.ts";
 import { UsageError } from "./sources/fs.ts";
-import { RULES } from "./analyzers/rules/index.ts";
+import { RULES } from "./rules/index.ts";
 import { TOOL_NAME, VERSION } from "./version.ts";
 
 export interface Io {
@@ -101,7 +101,7 @@ async function fullReport(paths: string[], cwd: string, config: Config): Promise
  */
 async function addAccessAnalyzer(report: ScanReport, items: AccessAnalyzerItem[], config: Config): Promise<boolean> {
   // Loaded only when asked for: the AWS SDK is a large share of a cold start.
-  const { createAccessAnalyzer } = await import("./analyzers/access-analyzer.ts");
+  const { createAccessAnalyzer } = await import("./access-analyzer/access-analyzer.ts");
   const runner = createAccessAnalyzer({
     sensitiveActions: config.sensitiveActions,
     concurrency: config.accessAnalyzer.concurrency,

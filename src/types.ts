@@ -176,3 +176,12 @@ export interface ExtractResult {
   /** Problems with the input itself (`unparsed-input`): parse errors, skipped files, unresolvable policies. */
   findings: Finding[];
 }
+
+/** A file a change touched, as git or a pull request lists it. */
+export interface ChangedPath {
+  /** Path now (relative to the report's root, forward slashes). */
+  path: string;
+  /** Path at the base; differs for renames. */
+  basePath: string;
+  status: "added" | "modified" | "deleted" | "renamed";
+}

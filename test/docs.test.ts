@@ -3,16 +3,19 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { generatedDocs } from "../scripts/generate-docs.ts";
-import { RULES } from "../src/analyzers/rules/index.ts";
-import type { RuleExample } from "../src/analyzers/rules/define-rule.ts";
-import { render, runRule } from "./analyzers/rule-tester.ts";
+import { RULES } from "../src/rules/index.ts";
+import type { RuleExample } from "../src/rules/define-rule.ts";
+import { render, runRule } from "./rules/rule-tester.ts";
 import { CATEGORIES } from "../src/types.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
+/** The files of src/rules/ that are not rules: the rule model, the list, the runner and the catalogue. */
+const RULE_MACHINERY = new Set(["index.ts", "define-rule.ts", "run-rules.ts", "catalog.ts", "docs-url.ts"]);
+
 describe("rule files", () => {
-  const files = readdirSync(path.join(ROOT, "src/analyzers/rules"))
-    .filter((f) => f.endsWith(".ts") && f !== "index.ts" && f !== "define-rule.ts" && !f.startsWith("_"))
+  const files = readdirSync(path.join(ROOT, "src/rules"))
+    .filter((f) => f.endsWith(".ts") && !RULE_MACHINERY.has(f) && !f.startsWith("_"))
     .map((f) => f.replace(/\.ts$/, ""));
 
   it("every rule module is listed in rules/index.ts, once, under the id that is its file name", () => {
@@ -21,7 +24,7 @@ describe("rule files", () => {
 
   for (const rule of RULES) {
     it(`${rule.id}: has a test table and valid metadata`, () => {
-      assert.ok(existsSync(path.join(ROOT, `test/analyzers/rules/${rule.id}.test.ts`)), "test file exists");
+      assert.ok(existsSync(path.join(ROOT, `test/rules/${rule.id}.test.ts`)), "test file exists");
       assert.ok((CATEGORIES as readonly string[]).includes(rule.category));
       assert.match(rule.docs.description, /^(Disallow|Require|Report|Flag|Enforce|Warn)\b.*\.$/);
       assert.ok(rule.docs.rationale.length > 80, "the rationale explains why");
@@ -67,8 +70,8 @@ describe("doc examples are executed", () => {
 
 describe("the IAM policy documented for Access Analyzer", () => {
   it("passes our own scan without a single finding, and is the one in the README", async () => {
-    const { runScan } = await import("../src/scan.ts");
-    const { DEFAULT_CONFIG } = await import("../src/config.ts");
+    const { runScan } = await import("../src/cli/scan-tree.ts");
+    const { DEFAULT_CONFIG } = await import("../src/core/config.ts");
     const report = await runScan({ paths: ["docs/access-analyzer-policy.json"], cwd: ROOT, config: DEFAULT_CONFIG });
     assert.equal(report.policies.length, 1);
     assert.deepEqual(report.findings, []);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { DEFAULT_CONFIG } from "../src/config.ts";
-import { runScan } from "../src/scan.ts";
+import { DEFAULT_CONFIG } from "../src/core/config.ts";
+import { runScan } from "../src/cli/scan-tree.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyze } from "../src/engine.ts";
+import { analyze } from "../src/core/analyze-files.ts";
 import { decodeSource } from "../src/sources/fs.ts";
 import type { Finding } from "../src/types.ts";
 

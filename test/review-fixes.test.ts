@@ -9,9 +9,9 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { after, describe, it } from "node:test";
 import { main } from "../src/cli.ts";
-import { analyze } from "../src/engine.ts";
-import { parseConfig } from "../src/config.ts";
-import noAdminAccess from "../src/analyzers/rules/no-admin-access.ts";
+import { analyze } from "../src/core/analyze-files.ts";
+import { parseConfig } from "../src/core/config.ts";
+import noAdminAccess from "../src/rules/no-admin-access.ts";
 
 class Capture extends Writable {
   text = "";

@@ -3,8 +3,8 @@
  * validated by `parseConfig`. Only the default branch counts, as with Probot's `context.config`: a pull request
  * must not be able to switch off the review of its own changes (fail-on never, suppressions, ignorePaths).
  */
-import { CONFIG_PATHS, ConfigError, DEFAULT_CONFIG, parseConfig, type Config } from "../config.ts";
-import { RULES } from "../analyzers/rules/index.ts";
+import { CONFIG_PATHS, ConfigError, DEFAULT_CONFIG, parseConfig, type Config } from "../core/config.ts";
+import { RULES } from "../rules/index.ts";
 import { readRaw, type GitHub, type Repo } from "../sources/github.ts";
 
 /** A config file is a few KiB; anything this large is refused rather than parsed. */

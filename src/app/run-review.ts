@@ -17,12 +17,12 @@
  */
 import ignore from "ignore";
 import type { Logger } from "probot";
-import type { Config } from "../config.ts";
-import { reviewChanges } from "../review-changes.ts";
-import { compareFindings } from "../engine.ts";
-import { mergeAccessAnalyzerFindings } from "../analyzers/merge-findings.ts";
-import { applySuppressions } from "../analyzers/suppressions.ts";
-import type { AccessAnalyzerChecks, AccessAnalyzerOptions, AccessAnalyzerRunner } from "../analyzers/access-analyzer.ts";
+import type { Config } from "../core/config.ts";
+import { reviewChanges } from "../core/compare-changes.ts";
+import { compareFindings } from "../core/analyze-files.ts";
+import { mergeAccessAnalyzerFindings } from "../core/merge-findings.ts";
+import { applySuppressions } from "../core/suppressions.ts";
+import type { AccessAnalyzerChecks, AccessAnalyzerOptions, AccessAnalyzerRunner } from "../access-analyzer/types.ts";
 import type { Finding } from "../types.ts";
 import { buildReview, CHECK_RUN_NAME, DEFAULT_MAX_COMMENTS, fingerprintOfComment, type ExistingComment } from "../report/review.ts";
 import { batches, renderCheckRun, type Annotation, type CheckRunInput, type Conclusion } from "../report/check-run.ts";
@@ -462,7 +462,7 @@ async function runAccessAnalyzer(
   create: RunReviewOptions["createAccessAnalyzer"],
 ): Promise<AccessAnalyzerOutcome> {
   // Loaded only when enabled: the AWS SDK is a large share of the App's memory.
-  const factory = create ?? (await import("../analyzers/access-analyzer.ts")).createAccessAnalyzer;
+  const factory = create ?? (await import("../access-analyzer/access-analyzer.ts")).createAccessAnalyzer;
   const runner = factory({
     sensitiveActions: config.sensitiveActions,
     concurrency: config.accessAnalyzer.concurrency,

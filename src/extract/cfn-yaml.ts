@@ -109,6 +109,8 @@ interface Converter {
   aliases: number;
   aliasNodes: number;
   ends: Map<YamlNode, number>;
+  /** Problems the conversion survived (a repeated key: the last value wins, as in CloudFormation). */
+  warnings: Array<{ range: Range; message: string }>;
 }
 
 function positionOf(c: Converter, offset: number): { line: number; column: number } {
@@ -226,17 +228,29 @@ function convert(c: Converter, node: YamlNode | null | undefined, depth: number,
   let value: PNode;
   if (isMap(node)) {
     const entries: PEntry[] = [];
-    const seen = new Set<string>();
+    const seen = new Map<string, number>();
     for (const pair of node.items) {
       const keyNode = pair.key as YamlNode | null;
       const keyStart = keyNode?.range?.[0] ?? (pair.value as YamlNode | null)?.range?.[0] ?? start;
       const keyRange = rangeOf(c, keyStart, endOf(c, keyNode, keyStart));
       const key = keyText(c, keyNode);
-      if (seen.has(key)) throw new YamlInputError(keyRange, `Map keys must be unique ("${key.slice(0, 60)}")`);
-      seen.add(key);
       if (keyNode && isAlias(keyNode) && ++c.aliases > MAX_YAML_ALIASES) throw new YamlInputError(keyRange, "too many YAML aliases");
       const keyEnd = endOf(c, keyNode, keyStart);
-      entries.push({ key, keyRange, value: convert(c, pair.value as YamlNode | null, depth + 1, keyEnd) });
+      const entry = { key, keyRange, value: convert(c, pair.value as YamlNode | null, depth + 1, keyEnd) };
+      const earlier = seen.get(key);
+      if (earlier !== undefined) {
+        // CloudFormation (like most YAML loaders) keeps the last value of a repeated key (issue #10): analyse
+        // that, and say which value is ignored rather than refusing the whole template.
+        const first = entries[earlier]!;
+        c.warnings.push({
+          range: keyRange,
+          message: `The key "${key.slice(0, 60)}" is given twice in one mapping; CloudFormation uses this one and ignores the value at line ${first.keyRange.line}, which was not analysed.`,
+        });
+        entries[earlier] = entry;
+        continue;
+      }
+      seen.set(key, entries.length);
+      entries.push(entry);
     }
     value = { type: "object", entries, range };
   } else if (isSeq(node)) {
@@ -285,7 +299,7 @@ export function parseYaml(text: string): ParseResult {
   if (deep) return { ok: false, range: deep, message: `nesting is deeper than ${MAX_BRACKET_DEPTH} levels` };
 
   const lines = new LineCounter();
-  const c: Converter = { text, lines, anchors: new Map(), expanding: 0, aliases: 0, aliasNodes: 0, ends: new Map() };
+  const c: Converter = { text, lines, anchors: new Map(), expanding: 0, aliases: 0, aliasNodes: 0, ends: new Map(), warnings: [] };
   let doc: Document.Parsed | undefined;
   try {
     // uniqueKeys is checked here with a Set: the package's own check is quadratic in the number of keys.
@@ -306,7 +320,8 @@ export function parseYaml(text: string): ParseResult {
     return { ok: false, range: rangeOf(c, from, Math.max(to, from + 1)), message: error.message };
   }
   try {
-    return { ok: true, node: convert(c, doc.contents as YamlNode | null, 0, 0) };
+    const node = convert(c, doc.contents as YamlNode | null, 0, 0);
+    return c.warnings.length > 0 ? { ok: true, node, warnings: c.warnings } : { ok: true, node };
   } catch (failure) {
     if (failure instanceof NestingTooDeepError || failure instanceof YamlInputError) {
       return { ok: false, range: failure.range, message: failure.message };

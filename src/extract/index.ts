@@ -81,7 +81,13 @@ async function extractDataFile(file: SourceFile, format: "json" | "yaml", option
   }
   if (format === "yaml" || looksLikeTemplate(parsed.node)) {
     const cfn = await loadCloudFormation();
-    if (cfn.isCloudFormationTemplate(parsed.node)) return cfn.extractCloudFormation(file, parsed.node, kind ? { kind } : {});
+    if (cfn.isCloudFormationTemplate(parsed.node)) {
+      const result = cfn.extractCloudFormation(file, parsed.node, kind ? { kind } : {});
+      for (const warning of parsed.warnings ?? []) {
+        result.findings.push(inputFinding(file.path, warning.range, "warning", warning.message, `duplicate-key:${warning.message}`));
+      }
+      return result;
+    }
   }
   if (format === "json") return extractJsonPolicies(file, parsed.node, kind ? { kind } : {});
   return emptyResult();

@@ -11,7 +11,9 @@ import { buildPolicyDocument, displayPath, looksLikePolicy, pointerOf } from "./
 import { excessiveNesting, MAX_BRACKET_DEPTH } from "./limits.ts";
 import { MAX_NESTING, member, NestingTooDeepError, type PNode } from "./positioned.ts";
 
-export type ParseResult = { ok: true; node: PNode } | { ok: false; range: Range; message: string };
+export type ParseResult =
+  | { ok: true; node: PNode; /** Problems the parse survived (a YAML key given twice). */ warnings?: Array<{ range: Range; message: string }> }
+  | { ok: false; range: Range; message: string };
 
 function rangeOf(node: MomoaNode): Range {
   return { line: node.loc.start.line, column: node.loc.start.column, endLine: node.loc.end.line, endColumn: node.loc.end.column };

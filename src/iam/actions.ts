@@ -197,6 +197,52 @@ export function actionAcceptsResource(action: string, resource: string): boolean
   return info.resourceTypes.some((type) => type.arnFormats.some((format) => arnMatchesResourceType(resource, format)));
 }
 
+/**
+ * Whether a statement naming `action` and `resource` grants the action on its own: the resource must be `*` or an
+ * ARN of a resource type AWS requires for the action (or of any of its types when none is required). Stricter than
+ * {@link actionAcceptsResource}: `ssm:SendCommand` on `arn:aws:s3:::*` matches the optional `bucket` type but not
+ * the required `document`, so it lets nobody run a command. `undefined` when the action is unknown.
+ */
+export function actionUsableOn(action: string, resource: string): boolean | undefined {
+  const info = actionInfo(action);
+  if (info === undefined) return undefined;
+  if (resource === "*" || info.wildcardOnly) return tokensOverlap(policyArnTokens(resource), literalTokens("*"));
+  const required = info.resourceTypes.filter((type) => type.required);
+  const types = required.length > 0 ? required : info.resourceTypes;
+  return types.some((type) => type.arnFormats.some((format) => arnMatchesResourceType(resource, format)));
+}
+
+const wholeTypeCache = new Map<string, readonly RegExp[]>();
+
+/**
+ * Whether a policy resource names every resource of some type of its service: its resource part is the type's
+ * fixed prefix followed only by wildcards (`secret:*`, `table/*`, `log-group:*`, `*`, and for S3 objects `*` then
+ * `/*`), judged from the service's ARN formats in iam-data. `arn:aws:s3:::b/*` (every object of one bucket) is not.
+ */
+export function isWholeTypeResource(resource: string): boolean {
+  const parts = resource.split(":");
+  if (parts[0] !== "arn") return false;
+  if (parts.length < 6) return parts.at(-1)!.endsWith("*");
+  const service = parts[2]!;
+  const part = parts.slice(5).join(":");
+  if (/^[*?]+$/.test(part)) return true;
+  if (hasWildcard(service) || !serviceExists(service.toLowerCase())) return false;
+  let patterns = wholeTypeCache.get(service);
+  if (patterns === undefined) {
+    const prefixes = new Set<string>();
+    for (const type of Object.values(resourceTypeFile(service.toLowerCase()))) {
+      for (const format of type.arn.split(/,\s*(?=arn:)/)) {
+        const formatPart = format.split(":").slice(5).join(":");
+        prefixes.add(formatPart.slice(0, Math.max(0, formatPart.indexOf("${"))));
+      }
+    }
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    patterns = [...prefixes].map((prefix) => new RegExp(`^${escape(prefix)}\\*(?:[/:]\\*)*$`));
+    wholeTypeCache.set(service, patterns);
+  }
+  return patterns.some((pattern) => pattern.test(part));
+}
+
 export { arnMatchesResourceType };
 
 function actionFile(service: string): Readonly<Record<string, RawAction>> {

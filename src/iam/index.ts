@@ -3,6 +3,7 @@
 export {
   ACCESS_LEVELS,
   actionAcceptsResource,
+  actionUsableOn,
   actionInfo,
   expandActionPattern,
   resourceTypesOf,

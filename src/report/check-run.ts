@@ -12,10 +12,10 @@
  */
 import type { Finding, Severity } from "../types.ts";
 import { CATEGORIES } from "../types.ts";
-import { failsAt, type FailOn } from "../config.ts";
-import type { SuppressedFinding } from "../analyzers/suppressions.ts";
-import type { AccessChangeEntry, AccessDelta } from "../analyzers/new-access.ts";
-import type { AccessAnalyzerChecks } from "../analyzers/access-analyzer.ts";
+import { failsAt, type FailOn } from "../core/config.ts";
+import type { SuppressedFinding } from "../core/suppressions.ts";
+import type { AccessChangeEntry, AccessDelta } from "../new-access/types.ts";
+import type { AccessAnalyzerChecks } from "../access-analyzer/types.ts";
 import type { AccessLevel } from "../iam/index.ts";
 import { countBySeverity, plural } from "./summary.ts";
 import { compareForReport, DEFAULT_MAX_COMMENTS, escapeMarkdown, maskSecrets, truncateText } from "./review.ts";

@@ -3,7 +3,8 @@
  */
 import type { Finding, PolicyKind } from "../types.ts";
 import type { ScanReport } from "./types.ts";
-import { accessChangesJson, type AccessChangesJson } from "../analyzers/new-access.ts";
+import type { AccessChangesJson } from "../new-access/types.ts";
+import { accessChangesJson } from "./access-changes.ts";
 
 export interface JsonPolicy {
   file: string;

@@ -4,7 +4,7 @@
  */
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import type { Finding, Severity } from "../types.ts";
-import { describeRule } from "../analyzers/catalog.ts";
+import { describeRule } from "../rules/catalog.ts";
 import { TOOL_NAME } from "../version.ts";
 import type { ScanReport } from "./types.ts";
 

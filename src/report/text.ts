@@ -6,7 +6,7 @@ import { styleText } from "node:util";
 import type { Finding, PolicyDocument, Severity } from "../types.ts";
 import { countBySeverity, plural } from "./summary.ts";
 import type { ScanReport } from "./types.ts";
-import { renderAccessChanges } from "../analyzers/new-access.ts";
+import { renderAccessChanges } from "./access-changes.ts";
 
 type Style = Parameters<typeof styleText>[0];
 

@@ -1,7 +1,7 @@
 import type { Finding, PolicyDocument } from "../types.ts";
-import type { SuppressedFinding } from "../analyzers/suppressions.ts";
-import type { AccessChangeEntry } from "../analyzers/new-access.ts";
-import type { AccessAnalyzerChecks } from "../analyzers/access-analyzer.ts";
+import type { SuppressedFinding } from "../core/suppressions.ts";
+import type { AccessChangeEntry } from "../new-access/types.ts";
+import type { AccessAnalyzerChecks } from "../access-analyzer/types.ts";
 
 /** Everything a renderer needs about one scan. */
 export interface ScanReport {

@@ -7,11 +7,11 @@
 import { posix } from "node:path";
 import type { Context } from "probot";
 import type { Finding, SourceFile } from "../types.ts";
-import type { ChangedPath } from "../review-changes.ts";
+import type { ChangedPath } from "../types.ts";
 import { inputFormatOf } from "../extract/index.ts";
 import { MAX_FILE_BYTES } from "../extract/limits.ts";
 import { decodeSource, type ReadOutcome } from "./fs.ts";
-import { mapLimit } from "../scan.ts";
+import { mapLimit } from "../util/map-limit.ts";
 
 /** The authenticated client of one webhook delivery. */
 export type GitHub = Context["octokit"];

@@ -148,9 +148,37 @@ describe("parseYaml", () => {
     }
   });
 
-  it("rejects duplicate keys as CloudFormation does", () => {
+  it("keeps the last value of a repeated key, as CloudFormation does, and says the first is ignored (issue 10)", () => {
     const parsed = parseYaml(lines("a: 1", "b: 2", "a: 3"));
-    assert.deepEqual(parsed, { ok: false, range: at(3, 1, 3, 2), message: 'Map keys must be unique ("a")' });
+    assert.ok(parsed.ok);
+    assert.deepEqual(toJson(parsed.node), { a: "3", b: "2" });
+    assert.deepEqual(parsed.warnings, [
+      { range: at(3, 1, 3, 2), message: 'The key "a" is given twice in one mapping; CloudFormation uses this one and ignores the value at line 1, which was not analysed.' },
+    ]);
+  });
+
+  it("analyses a template with a repeated key and reports the repetition on its line (issue 10)", async () => {
+    const template = lines(
+      "Resources:",
+      "  Role:",
+      "    Type: AWS::IAM::ManagedPolicy",
+      "    Properties:",
+      "      PolicyDocument:",
+      "        Version: '2012-10-17'",
+      "        Statement:",
+      "          - Effect: Allow",
+      "            Action: 'iam:*'",
+      "            Resource: '*'",
+      "      Description: first",
+      "      Description: second",
+    );
+    const { extractFiles } = await import("../../src/extract/index.ts");
+    const { findings, policies } = await extractFiles([{ path: "t.yaml", text: template }]);
+    assert.equal(policies.length, 1);
+    assert.deepEqual(
+      findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.message}`),
+      ['12:7 warning The key "Description" is given twice in one mapping; CloudFormation uses this one and ignores the value at line 11, which was not analysed.'],
+    );
   });
 
   describe("hostile input", () => {

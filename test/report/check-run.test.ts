@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import nock from "nock";
 import type { Finding, PolicyDocument } from "../../src/types.ts";
-import type { SuppressedFinding } from "../../src/analyzers/suppressions.ts";
-import type { AccessChangeEntry } from "../../src/analyzers/new-access.ts";
+import type { SuppressedFinding } from "../../src/core/suppressions.ts";
+import type { AccessChangeEntry } from "../../src/new-access/types.ts";
 import { batches, MAX_SUMMARY_CHARS, renderCheckRun, type CheckRunInput } from "../../src/report/check-run.ts";
 
 before(() => nock.disableNetConnect());

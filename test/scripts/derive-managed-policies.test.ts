@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import {
+  BASELINE_PATH,
   PACKAGE_NAME,
   TABLE_PATH,
   deriveManagedPolicyRisks,
+  deriveWorkloadBaseline,
   judgePolicy,
   readManagedPoliciesPackage,
   serializeTable,
@@ -21,6 +23,18 @@ describe("derive-managed-policies", () => {
     () => {
       const table = deriveManagedPolicyRisks(installed!.policies, { name: PACKAGE_NAME, version: installed!.version });
       assert.equal(serializeTable(table), readFileSync(TABLE_PATH, "utf8"));
+    },
+  );
+
+  it(
+    "the committed src/data/workload-baseline-actions.json is up to date (run node scripts/derive-managed-policies.ts)",
+    { skip: installed ? false : `${PACKAGE_NAME} is not in node_modules` },
+    () => {
+      const baseline = deriveWorkloadBaseline(installed!.policies, { name: PACKAGE_NAME, version: installed!.version });
+      assert.equal(serializeTable(baseline), readFileSync(BASELINE_PATH, "utf8"));
+      // What a Lambda function in a VPC needs on "*", and nothing that reads secrets.
+      assert.ok(baseline.actions.includes("ec2:CreateNetworkInterface") && baseline.actions.includes("logs:PutLogEvents"));
+      assert.ok(!baseline.actions.some((a) => /^(ssm:GetParameter|secretsmanager:|kms:)/.test(a)));
     },
   );
 

