@@ -118,17 +118,25 @@ export interface StatementRef {
 }
 
 /** The statements of a policy, whether `Statement` is a list or a single object. Non-objects are skipped. */
-export function statementsOf(policy: JsonValue): StatementRef[] {
+export function statementsOf(policy: JsonValue): readonly StatementRef[] {
   if (!isJsonObject(policy)) return [];
+  // Every rule walks the same statements: build the list once per policy object (documents are not mutated).
+  const cached = STATEMENTS_CACHE.get(policy);
+  if (cached !== undefined && cached.raw === policy.Statement) return cached.refs;
   const raw = policy.Statement;
-  if (isJsonObject(raw)) return [{ statement: raw, pointer: "/Statement", index: 0 }];
-  if (!Array.isArray(raw)) return [];
   const out: StatementRef[] = [];
-  raw.forEach((statement, index) => {
-    if (isJsonObject(statement)) out.push({ statement, pointer: `/Statement/${index}`, index });
-  });
-  return out;
+  if (isJsonObject(raw)) out.push({ statement: raw, pointer: "/Statement", index: 0 });
+  else if (Array.isArray(raw)) {
+    raw.forEach((statement, index) => {
+      if (isJsonObject(statement)) out.push({ statement, pointer: `/Statement/${index}`, index });
+    });
+  }
+  const refs = Object.freeze(out);
+  STATEMENTS_CACHE.set(policy, { raw, refs });
+  return refs;
 }
+
+const STATEMENTS_CACHE = new WeakMap<JsonObject, { raw: JsonValue | undefined; refs: readonly StatementRef[] }>();
 
 const TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
 

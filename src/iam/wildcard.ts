@@ -202,6 +202,31 @@ export function pushToken(tokens: WildcardToken[], token: WildcardToken): void {
  * rows: O(|a|·|b|) time, O(|b|) memory.
  */
 export function tokensOverlap(a: readonly WildcardToken[], b: readonly WildcardToken[]): boolean {
+  // Fast path (issue #15): literal characters before the first and after the last non-literal token of either side
+  // must match one for one. Most comparisons (an ARN against a format of another resource type) fail there.
+  let start = 0;
+  let endA = a.length;
+  let endB = b.length;
+  while (start < endA && start < endB) {
+    const x = a[start]!;
+    const y = b[start]!;
+    if (x.kind !== "literal" || y.kind !== "literal") break;
+    if (x.char !== y.char) return false;
+    start++;
+  }
+  while (endA > start && endB > start) {
+    const x = a[endA - 1]!;
+    const y = b[endB - 1]!;
+    if (x.kind !== "literal" || y.kind !== "literal") break;
+    if (x.char !== y.char) return false;
+    endA--;
+    endB--;
+  }
+  if (start > 0 || endA < a.length || endB < b.length) return tokensOverlapTable(a.slice(start, endA), b.slice(start, endB));
+  return tokensOverlapTable(a, b);
+}
+
+function tokensOverlapTable(a: readonly WildcardToken[], b: readonly WildcardToken[]): boolean {
   const n = a.length;
   const m = b.length;
   let next = new Uint8Array(m + 1); // row i + 1

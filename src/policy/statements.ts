@@ -18,16 +18,18 @@ export interface PointedString {
 
 /** The string values of a "one or a list" element such as Action or Resource, with their pointers. */
 export function stringsAt(statement: JsonObject, key: string, statementPointer: string): readonly PointedString[] {
-  // Every rule reads the same elements of the same statements: parse each once per (statement, element).
+  // Every rule reads the same elements of the same statements: parse each once per (statement, element). A
+  // statement object sits at one pointer, so the element name alone is the key (the pointer is checked).
   let perStatement = STRINGS_CACHE.get(statement);
   if (!perStatement) STRINGS_CACHE.set(statement, (perStatement = new Map()));
-  const cacheKey = `${statementPointer}\u0000${key}`;
-  let cached = perStatement.get(cacheKey);
-  if (!cached) perStatement.set(cacheKey, (cached = Object.freeze(readStrings(statement, key, statementPointer))));
-  return cached;
+  const cached = perStatement.get(key);
+  if (cached !== undefined && cached.pointer === statementPointer) return cached.strings;
+  const strings = Object.freeze(readStrings(statement, key, statementPointer));
+  perStatement.set(key, { pointer: statementPointer, strings });
+  return strings;
 }
 
-const STRINGS_CACHE = new WeakMap<JsonObject, Map<string, readonly PointedString[]>>();
+const STRINGS_CACHE = new WeakMap<JsonObject, Map<string, { pointer: string; strings: readonly PointedString[] }>>();
 
 function readStrings(statement: JsonObject, key: string, statementPointer: string): PointedString[] {
   const raw = statement[key];
@@ -92,9 +94,17 @@ export function grantingPointer(ref: StatementRef, action: string): string | und
  * named. A placeholder or policy variable names something specific.
  */
 export function isWholeTypeWildcard(resource: string): boolean {
-  if (hasPlaceholder(resource) || resource.includes("${")) return false;
-  return isWholeTypeResource(resource);
+  // Most resources have no wildcard at all: nothing to look up then.
+  if (!resource.includes("*") || hasPlaceholder(resource) || resource.includes("${")) return false;
+  let whole = WHOLE_TYPE_CACHE.get(resource);
+  if (whole === undefined) {
+    if (WHOLE_TYPE_CACHE.size >= 4096) WHOLE_TYPE_CACHE.clear();
+    WHOLE_TYPE_CACHE.set(resource, (whole = isWholeTypeResource(resource)));
+  }
+  return whole;
 }
+
+const WHOLE_TYPE_CACHE = new Map<string, boolean>();
 
 /**
  * Whether the statement reaches every resource (of the types it names): a `*` resource, a whole-type wildcard
@@ -113,6 +123,7 @@ export function allResourcesPhrase(ref: StatementRef, action?: string): string |
   if (ref.statement.NotResource !== undefined) return "every resource";
   const resources = resourcesOf(ref);
   if (resources.some((r) => r.value === "*")) return "every resource";
+  if (!resources.some((r) => r.value.includes("*"))) return undefined;
   // With an action pattern, only a whole-type wildcard of its service (or of any service) counts for it.
   const service = action?.split(":")[0]?.toLowerCase();
   const fits = (arn: string) => {
