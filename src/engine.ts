@@ -8,6 +8,8 @@ import { RULES } from "./analyzers/rules/index.ts";
 import type { Rule } from "./analyzers/rules/define-rule.ts";
 import { applySuppressions, type SuppressedFinding, type SuppressionEntry } from "./analyzers/suppressions.ts";
 import { DEFAULT_SENSITIVE_ACTIONS } from "./analyzers/sensitive-actions.ts";
+import { maskFindings } from "./report/mask.ts";
+import { insideFiles } from "./extract/inside-files.ts";
 
 export interface AnalyzeOptions extends ExtractOptions {
   /** The rules to run (default: all local rules). */
@@ -58,9 +60,10 @@ export async function analyze(files: readonly SourceFile[], options: AnalyzeOpti
   );
   // `rules: { unparsed-input: ... }` in the config applies to the extractors' findings too.
   const inputLevel = severities["unparsed-input"];
+  const extractedFindings = maskFindings(extracted.findings);
   const inputFindings =
-    inputLevel === undefined ? extracted.findings : inputLevel === "off" ? [] : extracted.findings.map((f) => ({ ...f, severity: inputLevel }));
-  const { findings, suppressed } = applySuppressions([...inputFindings, ...ruleFindings], {
+    inputLevel === undefined ? extractedFindings : inputLevel === "off" ? [] : extractedFindings.map((f) => ({ ...f, severity: inputLevel }));
+  const { findings, suppressed } = applySuppressions(insideFiles([...inputFindings, ...ruleFindings], files), {
     files,
     policies,
     entries: options.suppressions ?? [],

@@ -11,7 +11,8 @@ import { inputFormatOf } from "./extract/index.ts";
 import type { Config } from "./config.ts";
 import { decodeSource, readSource } from "./sources/fs.ts";
 import { changedFiles, commitReader, gitRoot, mergeBase, readAtCommit, resolveRef, type ChangedFile } from "./sources/git.ts";
-import { mapLimit, treeReader } from "./scan.ts";
+import { mapLimit } from "./scan.ts";
+import { treeReader } from "./sources/scan-root.ts";
 import { reviewChanges, type ChangeReview } from "./review-changes.ts";
 
 export interface ChangeScanOptions {
@@ -95,7 +96,7 @@ export async function runChangeScan(options: ChangeScanOptions): Promise<ChangeS
     headFiles,
     baseFiles,
     config,
-    readFile: treeReader(cwd),
+    readFile: treeReader(cwd, [root]),
     readBaseFile: commitReader(root, baseCommit, toRoot),
   });
   return {
