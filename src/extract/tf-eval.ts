@@ -224,7 +224,13 @@ function callValue(expr: HclExpr & { kind: "call" }, ctx: EvalContext, path: Pol
   const [first] = expr.args;
   if (expr.name === "jsonencode" && first && expr.args.length === 1) {
     const inner = valueOf(first, ctx, path);
-    if (!hasUnresolved(inner)) return { type: "string", value: JSON.stringify(toJson(inner)), range };
+    if (!hasUnresolved(inner)) {
+      // The text counts against the budget: nested jsonencode doubles its escapes at every level (issue #12).
+      const value = JSON.stringify(toJson(inner));
+      ctx.budget.steps -= value.length;
+      if (ctx.budget.steps < 0) return unresolvedNode(expr, ctx, path);
+      return { type: "string", value, range };
+    }
   } else if (PASS_THROUGH.has(expr.name) && first && expr.args.length === 1) {
     // These keep or drop duplicate and empty values; for a review every written value matters.
     return valueOf(first, ctx, path);

@@ -3,6 +3,7 @@
  */
 import type { Finding, PolicyKind } from "../types.ts";
 import type { ScanReport } from "./types.ts";
+import { maskCredentials } from "./mask.ts";
 import { accessChangesJson, type AccessChangesJson } from "../analyzers/new-access.ts";
 
 export interface JsonPolicy {
@@ -47,5 +48,6 @@ export function toJsonReport(report: ScanReport): JsonReport {
 }
 
 export function renderJson(report: ScanReport): string {
-  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+  // The last line of defence (issue #12): no credential leaves in any field, file names and access changes too.
+  return maskCredentials(`${JSON.stringify(toJsonReport(report), null, 2)}\n`);
 }

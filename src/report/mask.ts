@@ -9,11 +9,17 @@
  */
 import type { Finding } from "../types.ts";
 
-/** An access key id (user, temporary, service-specific); AWS's documented examples end in `EXAMPLE`. */
-const ACCESS_KEY_ID = /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g;
+/**
+ * An access key id (user, temporary, service-specific); AWS's documented examples end in `EXAMPLE`. No word
+ * boundaries: a value built by concatenation (`!Join ["", [key, "arn:..."]]`) glues a key to its neighbours.
+ */
+const ACCESS_KEY_ID = /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}/g;
 
-/** A run of base64 of a secret access key's length (40), or of a session token's (100 or more). */
-const BASE64_RUN = /(?<![A-Za-z0-9/+])(?:[A-Za-z0-9/+]{40}|[A-Za-z0-9/+]{100,}={0,2})(?![A-Za-z0-9/+=])/g;
+/**
+ * A run of base64 at least as long as a secret access key (40; session tokens are longer). Longer runs count too:
+ * a secret followed by `/` in an ARN (`arn:aws:s3:::<secret>/*`) is one run with the slash.
+ */
+const BASE64_RUN = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40,}={0,2}(?![A-Za-z0-9/+=])/g;
 
 /** Random base64 of these lengths practically always mixes upper case, lower case and digits; words and paths do not. */
 function looksRandom(value: string): boolean {
