@@ -108,8 +108,28 @@ const damaged = (text: fc.Arbitrary<string>): fc.Arbitrary<string> =>
     .tuple(text, lineEnds, fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }), fc.double({ min: 0, max: 1, noNaN: true }))
     .map(([t, ends, kind, at]) => damage(withLineEnds(t, ends), kind, at));
 
-/** JSON policy files. */
-export const jsonFile = damaged(fc.tuple(policyJson, fc.constantFrom(0, 1, 2)).map(([policy, indent]) => JSON.stringify(policy, null, indent)));
+/** A value that may be a CloudFormation intrinsic in JSON form, naming prototype keys. */
+const jsonIntrinsic: fc.Arbitrary<Json> = fc.oneof(
+  hostileJson,
+  fc.constantFrom(...PROTO_KEYS, "X", "AWS::NoValue").map((name) => ({ Ref: name })),
+  fc.tuple(hostileString, fc.constantFrom(...PROTO_KEYS, "X")).map(([template, name]) => ({ "Fn::Sub": [`${template}\${${name}}`, { X: template }] })),
+  fc.constantFrom(...PROTO_KEYS).map((name) => ({ "Fn::Split": [",", { Ref: name }] })),
+  fc.tuple(fc.constantFrom(...PROTO_KEYS), fc.constantFrom(...PROTO_KEYS)).map(([a, b]) => ({ "Fn::FindInMap": [a, b, "x"] })),
+);
+
+/** A CloudFormation template in JSON, its policy's values possibly intrinsics. */
+const jsonTemplate = fc
+  .tuple(fc.constantFrom(...["AWS::IAM::Policy", "AWS::S3::BucketPolicy", "AWS::IAM::Role", "constructor", "toString"]), fc.constantFrom(...PROTO_KEYS, "R"), fc.array(fc.tuple(fc.constantFrom(...POLICY_KEYS), jsonIntrinsic), { maxLength: 5 }))
+  .map(([type, id, statement]) => ({
+    AWSTemplateFormatVersion: "2010-09-09",
+    Parameters: ownObject([[id, { Type: "String", Default: "x" }]]),
+    Resources: ownObject([[id, { Type: type, Properties: { PolicyDocument: { Statement: [ownObject(statement)] }, AssumeRolePolicyDocument: { Statement: [ownObject(statement)] } } }]]),
+  }));
+
+/** JSON files: bare policies, templates, and policies held in a JSON string (as `aws s3api get-bucket-policy` prints them). */
+export const jsonFile = damaged(
+  fc.tuple(fc.oneof({ weight: 4, arbitrary: policyJson }, { weight: 2, arbitrary: jsonTemplate }, { weight: 1, arbitrary: policyJson.map((p) => ({ Policy: JSON.stringify(p) })) }), fc.constantFrom(0, 1, 2)).map(([value, indent]) => JSON.stringify(value, null, indent)),
+);
 
 // --- CloudFormation YAML ------------------------------------------------------------------------------------
 
@@ -194,12 +214,18 @@ const { value: hclValue } = fc.letrec<{ value: string }>((tie) => ({
   ),
 }));
 
-const policyHcl = fc
-  .tuple(fc.option(hclValue), fc.array(fc.array(fc.tuple(fc.oneof(fc.constantFrom(...POLICY_KEYS), ident), hclValue), { maxLength: 5 }), { maxLength: 3 }))
-  .map(
-    ([version, statements]) =>
-      `jsonencode({\n${version === null ? "" : `    Version = ${version}\n`}    Statement = [${statements.map((s) => `{ ${s.map(([k, v]) => `${k} = ${v}`).join(", ")} }`).join(", ")}]\n  })`,
-  );
+const policyHcl = fc.oneof(
+  fc
+    .tuple(fc.option(hclValue), fc.array(fc.array(fc.tuple(fc.oneof(fc.constantFrom(...POLICY_KEYS), ident), hclValue), { maxLength: 5 }), { maxLength: 3 }))
+    .map(
+      ([version, statements]) =>
+        `jsonencode({\n${version === null ? "" : `    Version = ${version}\n`}    Statement = [${statements.map((s) => `{ ${s.map(([k, v]) => `${k} = ${v}`).join(", ")} }`).join(", ")}]\n  })`,
+    ),
+  // JSON in a heredoc, with interpolations in keys and values.
+  fc
+    .tuple(policyJson, ident)
+    .map(([policy, n]) => `<<EOF\n${JSON.stringify(policy, null, 1).replace(/\$\{/g, "$$${").replace(/%\{/g, "%%{").replace(/"Resource": "[^"]*"/g, `"Resource": "\${local.${n}}"`)}\nEOF`),
+);
 
 const documentBlock = fc
   .tuple(ident, fc.array(fc.tuple(hclValue, hclValue, hclValue, hclValue, hclValue), { maxLength: 3 }))
