@@ -58,11 +58,12 @@ export async function analyze(files: readonly SourceFile[], options: AnalyzeOpti
       sensitiveActions: options.sensitiveActions ?? DEFAULT_SENSITIVE_ACTIONS,
     },
   );
-  // `rules: { unparsed-input: ... }` in the config applies to the extractors' findings too.
-  const inputLevel = severities["unparsed-input"];
-  const extractedFindings = maskFindings(extracted.findings);
-  const inputFindings =
-    inputLevel === undefined ? extractedFindings : inputLevel === "off" ? [] : extractedFindings.map((f) => ({ ...f, severity: inputLevel }));
+  // `rules: { unparsed-input: ... }` in the config applies to the extractors' findings too (and the level of
+  // valid-policy-structure to the JSON the extractor rejects as AWS would, issue #12).
+  const inputFindings = maskFindings(extracted.findings).flatMap((f) => {
+    const level = Object.hasOwn(severities, f.ruleId) ? severities[f.ruleId] : undefined;
+    return level === undefined ? [f] : level === "off" ? [] : [{ ...f, severity: level }];
+  });
   const { findings, suppressed } = applySuppressions(insideFiles([...inputFindings, ...ruleFindings], files), {
     files,
     policies,

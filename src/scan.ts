@@ -3,11 +3,12 @@
  */
 import path from "node:path";
 import type { Finding, SourceFile } from "./types.ts";
-import { analyze, compareFindings } from "./engine.ts";
+import { compareFindings } from "./engine.ts";
 import { inputFormatOf } from "./extract/index.ts";
-import { kindResolver, type Config } from "./config.ts";
+import type { Config } from "./config.ts";
 import { collectFiles, readSource } from "./sources/fs.ts";
-import { scanRoots, treeReader } from "./sources/scan-root.ts";
+import { scanRoots } from "./sources/scan-root.ts";
+import { analyzeScanBounded } from "./isolate/scan-in-worker.ts";
 import type { ScanReport } from "./report/types.ts";
 import { VERSION } from "./version.ts";
 
@@ -58,13 +59,8 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
       readFindings.push(outcome.finding);
     }
   });
-  const analysis = await analyze(sources, {
-    kindFor: kindResolver(config),
-    readFile: treeReader(cwd, scanRoots(paths, cwd)),
-    ruleSeverities: config.rules,
-    sensitiveActions: config.sensitiveActions,
-    suppressions: config.suppressions,
-  });
+  // Large scans run in a heap-capped worker (issue #12): no input can push the process past a fixed cap.
+  const analysis = await analyzeScanBounded({ sources, cwd, roots: scanRoots(paths, cwd), config });
   return {
     version: VERSION,
     files: files.length,

@@ -44,3 +44,21 @@ test("a review that exhausts the worker's heap cap becomes a warning on each cha
   const next = await reviewChangesIsolated({ changed: [], headFiles: [], baseFiles: [], config });
   assert.deepEqual(next.findings, []);
 });
+
+test("the CLI analyses a large scan in a heap-capped worker: same findings as in-process, and a warning per file over the cap", async () => {
+  const { analyzeScanBounded } = await import("../../src/isolate/scan-in-worker.ts");
+  const text = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }, null, 2);
+  const input = { sources: [{ path: "admin.json", text }], cwd: process.cwd(), roots: [process.cwd()], config };
+  const inProcess = await analyzeScanBounded(input);
+  const inWorker = await analyzeScanBounded(input, { isolateAboveChars: 0 });
+  assert.deepEqual(inWorker.findings, inProcess.findings);
+  assert.ok(inWorker.findings.some((f) => f.ruleId === "no-admin-access"));
+
+  const statements = Array.from({ length: 40_000 }, (_, i) => ({ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::b${i}/*` }));
+  const big = { ...input, sources: [{ path: "big.json", text: JSON.stringify({ Statement: statements }) }, { path: "admin.json", text }] };
+  const capped = await analyzeScanBounded(big, { isolateAboveChars: 0, maxHeapMb: 16 });
+  assert.deepEqual(
+    capped.findings.map((f) => `${f.file} ${f.severity} ${f.message}`),
+    ["big.json warning This file was not analysed: the analysis reached its memory limit (16 MB).", "admin.json warning This file was not analysed: the analysis reached its memory limit (16 MB)."],
+  );
+});
