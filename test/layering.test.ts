@@ -26,10 +26,11 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "access-analyzer": ["foundation", "extract", "iam", "policy"],
   core: ["foundation", "extract", "iam", "data", "policy", "rules", "new-access", "access-analyzer"],
   sources: ["foundation", "extract"],
+  isolate: ["foundation", "extract", "core", "sources"],
   report: ["foundation", "iam", "rules", "new-access", "access-analyzer", "core"],
-  cli: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "report"],
-  app: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "report"],
-  entry: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "report", "cli", "app"],
+  cli: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "isolate", "report"],
+  app: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "isolate", "report"],
+  entry: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "isolate", "report", "cli", "app"],
 };
 
 /** The room of a file of src/ (a path relative to src/, forward slashes). */

@@ -28,6 +28,7 @@ import { buildReview, CHECK_RUN_NAME, DEFAULT_MAX_COMMENTS, fingerprintOfComment
 import { batches, renderCheckRun, type Annotation, type CheckRunInput, type Conclusion } from "../report/check-run.ts";
 import { isCandidate, listPullRequestFiles, readSources, type GitHub, type PullRequestFile, type Repo } from "../sources/github.ts";
 import { loadRepoConfig } from "./config.ts";
+import { maskFindings } from "../util/mask.ts";
 
 export { CHECK_RUN_NAME };
 
@@ -242,7 +243,7 @@ export async function runReview(context: ReviewContext, target: ReviewTarget, op
     budget.check();
     const review = await reviewChanges({ changed: candidates, headFiles: sources.headFiles, baseFiles: sources.baseFiles, config });
     budget.check();
-    let findings: Finding[] = [...sources.readFindings, ...review.findings].sort(compareFindings);
+    let findings: Finding[] = maskFindings([...sources.readFindings, ...review.findings]).sort(compareFindings);
     let suppressed = review.suppressed;
     let accessAnalyzer: CheckRunInput["accessAnalyzer"] = { enabled: false, complete: true };
     if (config.accessAnalyzer.enabled) {

@@ -11,7 +11,7 @@ import { inputFormatOf } from "../extract/index.ts";
 import type { Config } from "../core/config.ts";
 import { decodeSource, readSource } from "../sources/fs.ts";
 import { changedFiles, commitReader, gitRoot, mergeBase, readAtCommit, resolveRef, type ChangedFile } from "../sources/git.ts";
-import { treeReader } from "./scan-tree.ts";
+import { treeReader } from "../sources/scan-root.ts";
 import { mapLimit } from "../util/map-limit.ts";
 import { reviewChanges, type ChangeReview } from "../core/compare-changes.ts";
 
@@ -96,7 +96,7 @@ export async function runChangeScan(options: ChangeScanOptions): Promise<ChangeS
     headFiles,
     baseFiles,
     config,
-    readFile: treeReader(cwd),
+    readFile: treeReader(cwd, [root]),
     readBaseFile: commitReader(root, baseCommit, toRoot),
   });
   return {

@@ -1,14 +1,14 @@
 /**
  * The CLI's scan: collect files, read them (edge), analyse (pure), hand the report to a renderer.
  */
-import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Finding, SourceFile } from "../types.ts";
-import { analyze, compareFindings } from "../core/analyze-files.ts";
+import { compareFindings } from "../core/analyze-files.ts";
 import { inputFormatOf } from "../extract/index.ts";
-import { MAX_FILE_BYTES } from "../extract/limits.ts";
-import { kindResolver, type Config } from "../core/config.ts";
-import { collectFiles, decodeSource, readSource } from "../sources/fs.ts";
+import type { Config } from "../core/config.ts";
+import { collectFiles, readSource } from "../sources/fs.ts";
+import { scanRoots } from "../sources/scan-root.ts";
+import { analyzeScanBounded } from "../isolate/scan-in-worker.ts";
 import type { ScanReport } from "../report/types.ts";
 import { VERSION } from "../version.ts";
 import { mapLimit } from "../util/map-limit.ts";
@@ -30,29 +30,6 @@ function toRelative(cwd: string, abs: string): string {
   return path.relative(cwd, abs).split(path.sep).join("/");
 }
 
-/**
- * Reads a file that a Terraform `file("...")` call names, only inside `cwd` (a template must not make the scan
- * read files elsewhere on the machine, also not through a symbolic link), within the size limit and as valid
- * UTF-8 text.
- */
-export function treeReader(cwd: string): (relPath: string) => string | undefined {
-  let root: string | undefined;
-  return (relPath) => {
-    try {
-      root ??= realpathSync(cwd);
-      const real = realpathSync(path.resolve(cwd, relPath));
-      const rel = path.relative(root, real);
-      if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
-      const stats = statSync(real);
-      if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return undefined;
-      const outcome = decodeSource(relPath, readFileSync(real));
-      return outcome.ok ? outcome.file.text : undefined;
-    } catch {
-      return undefined; // missing or unreadable: the extractor reports the policy as not analysed
-    }
-  };
-}
-
 export async function runScan(options: ScanOptions): Promise<ScanReport> {
   const { cwd, config } = options;
   const paths = options.paths.length > 0 ? options.paths : ["."];
@@ -69,13 +46,8 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
       readFindings.push(outcome.finding);
     }
   });
-  const analysis = await analyze(sources, {
-    kindFor: kindResolver(config),
-    readFile: treeReader(cwd),
-    ruleSeverities: config.rules,
-    sensitiveActions: config.sensitiveActions,
-    suppressions: config.suppressions,
-  });
+  // Large scans run in a heap-capped worker (issue #12): no input can push the process past a fixed cap.
+  const analysis = await analyzeScanBounded({ sources, cwd, roots: scanRoots(paths, cwd), config });
   return {
     version: VERSION,
     files: files.length,

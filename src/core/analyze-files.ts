@@ -10,6 +10,8 @@ import { applySuppressions, type SuppressedFinding } from "./suppressions.ts";
 import type { SuppressionEntry } from "./config.ts";
 import { DEFAULT_SENSITIVE_ACTIONS } from "../data/sensitive-actions.ts";
 import { foldSameToken } from "./fold-findings.ts";
+import { maskFindings } from "../util/mask.ts";
+import { insideFiles } from "../extract/inside-files.ts";
 
 export interface AnalyzeOptions extends ExtractOptions {
   /** The rules to run (default: all local rules). */
@@ -58,11 +60,13 @@ export async function analyze(files: readonly SourceFile[], options: AnalyzeOpti
       sensitiveActions: options.sensitiveActions ?? DEFAULT_SENSITIVE_ACTIONS,
     },
   );
-  // `rules: { unparsed-input: ... }` in the config applies to the extractors' findings too.
-  const inputLevel = severities["unparsed-input"];
-  const inputFindings =
-    inputLevel === undefined ? extracted.findings : inputLevel === "off" ? [] : extracted.findings.map((f) => ({ ...f, severity: inputLevel }));
-  const { findings, suppressed } = applySuppressions([...inputFindings, ...ruleFindings], {
+  // `rules: { unparsed-input: ... }` in the config applies to the extractors' findings too (and the level of
+  // valid-policy-structure to the JSON the extractor rejects as AWS would, issue #12).
+  const inputFindings = maskFindings(extracted.findings).flatMap((f) => {
+    const level = Object.hasOwn(severities, f.ruleId) ? severities[f.ruleId] : undefined;
+    return level === undefined ? [f] : level === "off" ? [] : [{ ...f, severity: level }];
+  });
+  const { findings, suppressed } = applySuppressions(insideFiles([...inputFindings, ...ruleFindings], files), {
     files,
     policies,
     entries: options.suppressions ?? [],

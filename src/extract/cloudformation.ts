@@ -9,6 +9,8 @@ import { buildPolicyDocument } from "./document.ts";
 import { parseJson } from "./json.ts";
 import { placeholderToken } from "./placeholder.ts";
 import { member, type PEntry, type PNode, type PUnresolvedPart } from "./positioned.ts";
+import { lookupTable } from "./own.ts";
+import { EvaluationBudget, MAX_TEMPLATE_EVALUATION } from "./budget.ts";
 import { describe, intrinsicOf, listItems, resolveValue, shallow, type TemplateContext } from "./cfn-intrinsics.ts";
 
 export { parseYaml } from "./cfn-yaml.ts";
@@ -39,7 +41,7 @@ export function isCloudFormationTemplate(root: PNode): boolean {
 }
 
 /** Resource policies: the property that holds the document and the type of the resource it protects. */
-const RESOURCE_POLICIES: Readonly<Record<string, { property: string; resourceType: string }>> = {
+const RESOURCE_POLICIES = lookupTable<{ property: string; resourceType: string }>({
   "AWS::S3::BucketPolicy": { property: "PolicyDocument", resourceType: "AWS::S3::Bucket" },
   "AWS::S3::AccessPoint": { property: "Policy", resourceType: "AWS::S3::AccessPoint" },
   "AWS::SNS::TopicPolicy": { property: "PolicyDocument", resourceType: "AWS::SNS::Topic" },
@@ -53,19 +55,19 @@ const RESOURCE_POLICIES: Readonly<Record<string, { property: string; resourceTyp
   "AWS::Backup::BackupVault": { property: "AccessPolicy", resourceType: "AWS::Backup::BackupVault" },
   "AWS::ApiGateway::RestApi": { property: "Policy", resourceType: "AWS::ApiGateway::RestApi" },
   "AWS::Logs::ResourcePolicy": { property: "PolicyDocument", resourceType: "AWS::Logs::ResourcePolicy" },
-};
+});
 
 /** Where an IAM principal's name property is, to match `RoleName: build-role` as well as `!Ref BuildRole`. */
-const NAME_PROPERTIES: Readonly<Record<string, string>> = {
+const NAME_PROPERTIES = lookupTable<string>({
   "AWS::IAM::Role": "RoleName",
   "AWS::IAM::User": "UserName",
   "AWS::IAM::Group": "GroupName",
-};
+});
 
-const ORGANIZATION_KINDS: Readonly<Record<string, PolicyKind>> = {
+const ORGANIZATION_KINDS = lookupTable<PolicyKind>({
   SERVICE_CONTROL_POLICY: "scp",
   RESOURCE_CONTROL_POLICY: "rcp",
-};
+});
 
 const SAM_WITH_POLICIES = new Set(["AWS::Serverless::Function", "AWS::Serverless::StateMachine"]);
 
@@ -137,7 +139,7 @@ class Extraction {
       if (type !== undefined) types.set(entry.key, type);
     }
     this.types = types;
-    this.context = { parameters, resources: types, mappings: member(root, "Mappings")?.value };
+    this.context = { parameters, resources: types, mappings: member(root, "Mappings")?.value, budget: new EvaluationBudget(MAX_TEMPLATE_EVALUATION) };
   }
 
   private finding(range: Range, severity: "warning" | "note", message: string, subject: string): void {
@@ -176,6 +178,16 @@ class Extraction {
     for (const resource of all) this.guard(resource, () => this.index(resource));
     for (const resource of all) this.guard(resource, () => this.extract(resource));
     this.guard(undefined, () => this.outputs(root));
+    const budget = this.context.budget!;
+    if (budget.exhausted) {
+      const limit = `${(budget.limit / (1024 * 1024)).toFixed(0)} million characters`;
+      this.finding(
+        budget.where ?? { line: 1, column: 1, endLine: 1, endColumn: 1 },
+        "warning",
+        `The intrinsic functions of this template expand to more than ${limit} (nested Fn::Sub, Fn::Join or Fn::Split), so the values beyond that were left unresolved and the policies using them were not fully analysed.`,
+        "evaluation-budget",
+      );
+    }
     return this.result;
   }
 

@@ -4,6 +4,7 @@
 import type { JsonObject, JsonValue, PolicyDocument, PolicyKind, Range, SourceFormat, Unresolved } from "../types.ts";
 import { member, type PNode } from "./positioned.ts";
 import { placeholderToken } from "./placeholder.ts";
+import { setOwn } from "./own.ts";
 
 /** Appends one reference token to a JSON Pointer (RFC 6901 escaping). */
 export function pointerOf(parent: string, key: string | number): string {
@@ -71,7 +72,7 @@ export function buildPolicyDocument(node: PNode, meta: DocumentMeta): PolicyDocu
         for (const entry of current.entries) {
           const child = pointerOf(pointer, entry.key);
           keys[child] = entry.keyRange;
-          out[entry.key] = walk(entry.value, child);
+          setOwn(out, entry.key, walk(entry.value, child));
         }
         return out;
       }
@@ -98,6 +99,16 @@ export function buildPolicyDocument(node: PNode, meta: DocumentMeta): PolicyDocu
   if (meta.resourceType !== undefined) document.resourceType = meta.resourceType;
   if (meta.attachedTo !== undefined && meta.attachedTo.length > 0) document.attachedTo = [...meta.attachedTo];
   return document;
+}
+
+/**
+ * A value as message text: a string as it is, anything else as JSON (never `String(value)`, which throws on an
+ * object with a non-callable `toString` member, issue #12).
+ */
+export function displayValue(value: JsonValue | undefined): string {
+  if (typeof value === "string") return value;
+  if (value === undefined) return "undefined";
+  return JSON.stringify(value);
 }
 
 export function isJsonObject(value: JsonValue | undefined): value is JsonObject {

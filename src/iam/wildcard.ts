@@ -45,7 +45,9 @@ export function hasWildcard(value: string): boolean {
  * `?` are ordinary characters).
  */
 export function matchesWildcard(pattern: string, value: string, options: WildcardOptions = {}): boolean {
-  const p = options.ignoreCase ? pattern.toLowerCase() : pattern;
+  let p = options.ignoreCase ? pattern.toLowerCase() : pattern;
+  // Runs such as `*?*?*?` match what `???*` matches; with one star per run the backtracking stays short (issue #12).
+  if (p.includes("**") || p.includes("*?")) p = canonicalWildcard(p);
   const v = options.ignoreCase ? value.toLowerCase() : value;
   let pi = 0;
   let vi = 0;

@@ -7,6 +7,7 @@ import type { Finding, Severity } from "../types.ts";
 import { describeRule } from "../rules/catalog.ts";
 import { TOOL_NAME } from "../version.ts";
 import type { ScanReport } from "./types.ts";
+import { maskCredentials } from "../util/mask.ts";
 
 /** GitHub maps these to critical/high (≥ 7), medium (≥ 4) and low. */
 const SECURITY_SEVERITY: Record<Severity, string> = { error: "8.0", warning: "5.5", note: "2.0" };
@@ -79,5 +80,6 @@ export function toSarif(report: ScanReport): Log {
 }
 
 export function renderSarif(report: ScanReport): string {
-  return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+  // The last line of defence (issue #12): no credential leaves in any field, file names (URIs) too.
+  return maskCredentials(`${JSON.stringify(toSarif(report), null, 2)}\n`);
 }

@@ -4,11 +4,13 @@
  * replacements computed from the source text. Pure.
  */
 import type { Finding, FindingFix, IacFact, PolicyDocument, Range, Severity, SourceFile } from "../types.ts";
-import { fingerprintOf } from "../findings.ts";
+import { createHash, type Hash } from "node:crypto";
 import type { MessageFunctions, ReportDescriptor, Rule, RuleContext, RuleFix } from "./define-rule.ts";
 import { pointerTokens } from "../extract/document.ts";
 import { canonicalJson, rangeOf } from "../policy/pointers.ts";
 import { docsUrlOf } from "./docs-url.ts";
+import { bugFinding } from "../extract/boundary.ts";
+import { maskCredentials, maskFinding } from "../util/mask.ts";
 
 export interface RuleSettings {
   /** The severity a rule runs at, or "off". */
@@ -23,6 +25,12 @@ export interface RuleInput {
   files: readonly SourceFile[];
 }
 
+/**
+ * Canonical JSON of each statement, computed once per statement (issue #12: recomputing it for every report made
+ * a statement with 10,000 condition keys cost seconds per finding).
+ */
+const canonicalStatements = new WeakMap<object, string>();
+
 /** The statement (or the whole document) a pointer is in, as the stable subject of a fingerprint. */
 function statementSubject(doc: PolicyDocument, pointer: string): string {
   const tokens = pointerTokens(pointer);
@@ -30,8 +38,53 @@ function statementSubject(doc: PolicyDocument, pointer: string): string {
     return `${doc.origin}\u0000${pointer}`;
   }
   const statements = doc.json.Statement;
-  const statement = Array.isArray(statements) && tokens[1] !== undefined ? statements[Number(tokens[1])] : statements;
-  return canonicalJson(statement);
+  const index = tokens[1] !== undefined && /^\d+$/.test(tokens[1]) ? Number(tokens[1]) : undefined;
+  const statement = Array.isArray(statements) ? (index !== undefined ? statements[index] : statements) : statements;
+  if (typeof statement !== "object" || statement === null) return canonicalJson(statement);
+  let canonical = canonicalStatements.get(statement);
+  if (canonical === undefined) {
+    canonical = canonicalJson(statement);
+    canonicalStatements.set(statement, canonical);
+  }
+  return canonical;
+}
+
+/**
+ * `fingerprintOf(ruleId, file, subject, ...rest)` with the hash of the first three parts computed once per rule,
+ * file and subject: a statement of 20,000 principals reported 20,000 times is hashed once, not 20,000 times
+ * (issue #12). The digest is the same as `fingerprintOf`'s.
+ */
+function fingerprinter(ruleId: string): (file: string, subject: string, ...rest: string[]) => string {
+  const byFile = new Map<string, Map<string, Hash>>();
+  return (file, subject, ...rest) => {
+    let bySubject = byFile.get(file);
+    if (!bySubject) byFile.set(file, (bySubject = new Map()));
+    let prefix = bySubject.get(subject);
+    if (!prefix) {
+      prefix = createHash("sha256").update(ruleId).update("\u0000").update(file).update("\u0000").update(subject).update("\u0000");
+      bySubject.set(subject, prefix);
+    }
+    const hash = prefix.copy();
+    for (const part of rest) hash.update(part).update("\u0000");
+    return hash.digest("hex").slice(0, 32);
+  };
+}
+
+/** How many characters of one value a message quotes (issue #12: messages quote a bounded excerpt). */
+export const MAX_QUOTED_VALUE = 200;
+
+/** Message data with every string masked and cut to a bounded excerpt (lists too, one level down). */
+function boundedData(data: unknown): unknown {
+  const bound = (value: unknown): unknown => {
+    if (typeof value !== "string") return value;
+    const masked = maskCredentials(value);
+    return masked.length > MAX_QUOTED_VALUE ? `${masked.slice(0, MAX_QUOTED_VALUE - 1)}…` : masked;
+  };
+  if (typeof data !== "object" || data === null) return bound(data);
+  if (Array.isArray(data)) return data.map(bound);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) out[key] = Array.isArray(value) ? value.map(bound) : bound(value);
+  return out;
 }
 
 /**
@@ -80,6 +133,7 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
   for (const rule of rules) {
     const severity = settings.severityOf(rule);
     if (severity === "off") continue;
+    const fingerprintFor = fingerprinter(rule.id);
 
     const contextFor = (doc: PolicyDocument | undefined): RuleContext<MessageFunctions> => ({
       sensitiveActions: settings.sensitiveActions,
@@ -104,7 +158,7 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
         }
         const message = rule.messages[descriptor.messageId];
         if (!message) throw new Error(`Bug: rule ${rule.id} has no message "${descriptor.messageId}"`);
-        const fingerprint = fingerprintOf(rule.id, file, subject, descriptor.messageId, descriptor.subject ?? "");
+        const fingerprint = fingerprintFor(file, subject, descriptor.messageId, descriptor.subject ?? "");
         if (findings.has(fingerprint)) return;
         const finding: Finding = {
           file,
@@ -117,7 +171,7 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
           category: rule.category,
           // A rule lowers its own severity only relative to the configured one (e.g. a narrowing condition).
           severity: descriptor.severity && severity === rule.severity ? descriptor.severity : severity,
-          message: message(descriptor.data),
+          message: message(boundedData(descriptor.data)),
           source: "local",
           docsUrl: docsUrlOf(rule.id),
           fingerprint,
@@ -128,19 +182,32 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
           const fix = fixToLines(text, descriptor.fix);
           if (fix) finding.fix = fix;
         }
-        findings.set(fingerprint, finding);
+        findings.set(fingerprint, maskFinding(finding));
       },
     });
 
+    // The per-file boundary (issue #12): a rule that throws costs that policy or file, not the scan.
+    const guarded = (file: string | undefined, range: Range | undefined, work: () => void): void => {
+      try {
+        work();
+      } catch (error) {
+        const bug = bugFinding(file ?? "", `rule ${rule.id}`, error, range);
+        if (!findings.has(bug.fingerprint)) findings.set(bug.fingerprint, bug);
+      }
+    };
     if (rule.checkPolicy) {
-      for (const doc of input.policies) rule.checkPolicy(doc, contextFor(doc));
+      for (const doc of input.policies) guarded(doc.file, doc.range, () => rule.checkPolicy!(doc, contextFor(doc)));
     }
     if (rule.checkPrincipal) {
-      for (const [principal, docs] of byPrincipal(input.policies)) rule.checkPrincipal(principal, docs, contextFor(docs[0]));
+      for (const [principal, docs] of byPrincipal(input.policies)) {
+        guarded(docs[0]?.file, docs[0]?.range, () => rule.checkPrincipal!(principal, docs, contextFor(docs[0])));
+      }
     }
-    if (rule.checkFacts) rule.checkFacts(input.facts, contextFor(undefined));
+    if (rule.checkFacts) {
+      guarded(input.facts[0]?.file, input.facts[0]?.range, () => rule.checkFacts!(input.facts, contextFor(undefined)));
+    }
     if (rule.checkText) {
-      for (const file of input.files) rule.checkText(file, contextFor(undefined));
+      for (const file of input.files) guarded(file.path, undefined, () => rule.checkText!(file, contextFor(undefined)));
     }
   }
   return [...findings.values()];
