@@ -213,6 +213,16 @@ describe("costs grow linearly with the input", () => {
     ]);
   });
 
+  it("Fn::Sub alternatives are built without copying partial results and keep their order", () => {
+    const parsed = parseYaml('V: !Sub ["${A}-${B}", {A: !If [c, a1, a2], B: !If [c, b1, b2]}]\n');
+    assert.ok(parsed.ok);
+    const node = resolveValue(member(parsed.node, "V")!.value, { parameters: new Map(), resources: new Map(), mappings: undefined }, ["Action"]);
+    assert.deepEqual(
+      node?.type === "array" ? node.items.map((item) => (item.type === "string" ? item.value : item.type)) : node?.type,
+      ["a1-b1", "a1-b2", "a2-b1", "a2-b2"],
+    );
+  });
+
   it("5,000 Terraform principals blocks (under the size limit) merge into one list, one finding per principal", async () => {
     const blocks = Array.from({ length: 5_000 }, (_, i) => `    principals {\n      type = "AWS"\n      identifiers = ["arn:aws:iam::${100000000000 + i}:root"]\n    }\n`);
     const text = `data "aws_iam_policy_document" "d" {\n  statement {\n    actions = ["sts:AssumeRole"]\n${blocks.join("")}  }\n}\nresource "aws_iam_role" "r" {\n  assume_role_policy = data.aws_iam_policy_document.d.json\n}\n`;
