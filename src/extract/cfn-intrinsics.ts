@@ -191,18 +191,19 @@ function product(choices: Piece[][], budget: EvaluationBudget | undefined): Piec
     }
     if (!budget.take(cost * count + 1)) return undefined;
   }
+  // In the order of the nested loops over positions (the last position varies fastest).
   const out: Piece[] = [];
   for (let combination = 0; combination < count; combination++) {
-    const texts: string[] = [];
-    const parts: PUnresolvedPart[] = [];
+    const chosen: Piece[] = new Array<Piece>(lists.length);
     let rest = combination;
-    for (const options of lists) {
-      const piece = options[rest % options.length]!;
+    for (let position = lists.length - 1; position >= 0; position--) {
+      const options = lists[position]!;
+      chosen[position] = options[rest % options.length]!;
       rest = Math.floor(rest / options.length);
-      texts.push(piece.text);
-      for (const part of piece.parts) parts.push(part);
     }
-    out.push({ text: texts.join(""), parts });
+    const parts: PUnresolvedPart[] = [];
+    for (const piece of chosen) for (const part of piece.parts) parts.push(part);
+    out.push({ text: chosen.map((piece) => piece.text).join(""), parts });
   }
   return out;
 }

@@ -165,7 +165,18 @@ export interface ConditionEntry {
 }
 
 /** Every (operator, key) pair of a statement's Condition block. */
-export function conditionsOf(ref: StatementRef): ConditionEntry[] {
+export function conditionsOf(ref: StatementRef): readonly ConditionEntry[] {
+  // Every rule reads the same conditions: read each statement's once (issue #12: 330,000 keys read by every rule).
+  let perStatement = CONDITIONS_CACHE.get(ref.statement);
+  if (!perStatement) CONDITIONS_CACHE.set(ref.statement, (perStatement = new Map()));
+  let cached = perStatement.get(ref.pointer);
+  if (!cached) perStatement.set(ref.pointer, (cached = Object.freeze(readConditions(ref))));
+  return cached;
+}
+
+const CONDITIONS_CACHE = new WeakMap<JsonObject, Map<string, readonly ConditionEntry[]>>();
+
+function readConditions(ref: StatementRef): ConditionEntry[] {
   const condition = ref.statement.Condition;
   if (!isJsonObject(condition)) return [];
   const base = pointerOf(ref.pointer, "Condition");

@@ -70,6 +70,12 @@ function fingerprinter(ruleId: string): (file: string, subject: string, ...rest:
   };
 }
 
+/**
+ * Findings one rule lists for one file (issue #12): a file of 330,000 condition keys would otherwise build
+ * 330,000 findings and their messages; the rest are counted in one note.
+ */
+export const MAX_FINDINGS_PER_RULE_AND_FILE = 1000;
+
 /** How many characters of one value a message quotes (issue #12: messages quote a bounded excerpt). */
 export const MAX_QUOTED_VALUE = 200;
 
@@ -134,10 +140,20 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
     const severity = settings.severityOf(rule);
     if (severity === "off") continue;
     const fingerprintFor = fingerprinter(rule.id);
+    /** Findings of this rule listed per file, and reports beyond the limit. */
+    const listed = new Map<string, number>();
+    const unlisted = new Map<string, number>();
 
     const contextFor = (doc: PolicyDocument | undefined): RuleContext<MessageFunctions> => ({
       sensitiveActions: settings.sensitiveActions,
       report(descriptor: ReportDescriptor<MessageFunctions>) {
+        // At most MAX_FINDINGS_PER_RULE_AND_FILE are built per file; further reports are only counted, before
+        // any work is spent on them (issue #12).
+        const reportedFile = "pointer" in descriptor ? doc?.file : descriptor.file;
+        if (reportedFile !== undefined && (listed.get(reportedFile) ?? 0) >= MAX_FINDINGS_PER_RULE_AND_FILE) {
+          unlisted.set(reportedFile, (unlisted.get(reportedFile) ?? 0) + 1);
+          return;
+        }
         let file: string;
         let range: Range;
         let subject: string;
@@ -160,6 +176,7 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
         if (!message) throw new Error(`Bug: rule ${rule.id} has no message "${descriptor.messageId}"`);
         const fingerprint = fingerprintFor(file, subject, descriptor.messageId, descriptor.subject ?? "");
         if (findings.has(fingerprint)) return;
+        listed.set(file, (listed.get(file) ?? 0) + 1);
         const finding: Finding = {
           file,
           line: range.line,
@@ -208,6 +225,23 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
     }
     if (rule.checkText) {
       for (const file of input.files) guarded(file.path, undefined, () => rule.checkText!(file, contextFor(undefined)));
+    }
+    for (const [file, more] of unlisted) {
+      const note: Finding = {
+        file,
+        line: 1,
+        endLine: 1,
+        column: 1,
+        endColumn: 1,
+        ruleId: rule.id,
+        category: rule.category,
+        severity: "note",
+        message: `${rule.id} reported ${more.toLocaleString("en-US")} more problems in this file that are not listed (at most ${MAX_FINDINGS_PER_RULE_AND_FILE.toLocaleString("en-US")} findings per rule and file).`,
+        source: "local",
+        docsUrl: docsUrlOf(rule.id),
+        fingerprint: fingerprintFor(file, "", "more-findings", ""),
+      };
+      findings.set(note.fingerprint, note);
     }
   }
   return [...findings.values()];

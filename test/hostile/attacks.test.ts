@@ -19,6 +19,7 @@ import { member } from "../../src/extract/positioned.ts";
 import { MAX_TERRAFORM_FILE_BYTES } from "../../src/extract/limits.ts";
 import { MAX_PARSE_PROGRESS } from "../../src/extract/tf-hcl.ts";
 import { containsCredential, maskCredentials } from "../../src/util/mask.ts";
+import { MAX_FINDINGS_PER_RULE_AND_FILE } from "../../src/rules/run-rules.ts";
 import type { Finding } from "../../src/types.ts";
 
 const bugs = (findings: readonly Finding[]) => findings.filter((f) => f.message.includes("bug in the tool"));
@@ -211,6 +212,27 @@ describe("costs grow linearly with the input", () => {
     assert.deepEqual(findings.map(brief), [
       `1:1 warning unparsed-input This Terraform file is ${Math.round(text.length / 1024)} KiB, over the 512 KiB limit for Terraform files (parsing takes about 500 bytes of memory per byte), so it was not analysed.`,
     ]);
+  });
+
+  it("a rule lists at most 1,000 findings per file and counts the rest in one note (10,000 unknown actions)", async () => {
+    const actions = Array.from({ length: 10_000 }, (_, i) => `s3:Get${i}Object`);
+    const text = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] }, null, 1);
+    const { findings } = await analyze([{ path: "actions.json", text }]);
+    const validAction = findings.filter((f) => f.ruleId === "valid-action");
+    assert.equal(validAction.length, MAX_FINDINGS_PER_RULE_AND_FILE + 1);
+    assert.deepEqual(validAction.filter((f) => f.severity === "note").map(brief), [
+      "1:1 note valid-action valid-action reported 9,000 more problems in this file that are not listed (at most 1,000 findings per rule and file).",
+    ]);
+  });
+
+  it("Fn::Sub alternatives are built without copying partial results and keep their order", () => {
+    const parsed = parseYaml('V: !Sub ["${A}-${B}", {A: !If [c, a1, a2], B: !If [c, b1, b2]}]\n');
+    assert.ok(parsed.ok);
+    const node = resolveValue(member(parsed.node, "V")!.value, { parameters: new Map(), resources: new Map(), mappings: undefined }, ["Action"]);
+    assert.deepEqual(
+      node?.type === "array" ? node.items.map((item) => (item.type === "string" ? item.value : item.type)) : node?.type,
+      ["a1-b1", "a1-b2", "a2-b1", "a2-b2"],
+    );
   });
 
   it("5,000 Terraform principals blocks (under the size limit) merge into one list, one finding per principal", async () => {
