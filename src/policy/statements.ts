@@ -51,9 +51,15 @@ export function isDeny(statement: JsonObject): boolean {
 }
 
 /** Allow statements only: deny statements never produce allow-side findings. */
-export function allowStatements(doc: PolicyDocument): StatementRef[] {
-  return statementsOf(doc.json).filter(({ statement }) => isAllow(statement));
+export function allowStatements(doc: PolicyDocument): readonly StatementRef[] {
+  // Every rule asks for the same list (issue #15): filter each policy's statements once.
+  const all = statementsOf(doc.json);
+  let allowed = ALLOW_CACHE.get(all);
+  if (!allowed) ALLOW_CACHE.set(all, (allowed = Object.freeze(all.filter(({ statement }) => isAllow(statement)))));
+  return allowed;
 }
+
+const ALLOW_CACHE = new WeakMap<readonly StatementRef[], readonly StatementRef[]>();
 
 export function actionsOf(ref: StatementRef): readonly PointedString[] {
   return stringsAt(ref.statement, "Action", ref.pointer);
@@ -120,12 +126,25 @@ export function onAllResources(ref: StatementRef): boolean {
  * action is given); undefined when it is scoped.
  */
 export function allResourcesPhrase(ref: StatementRef, action?: string): string | undefined {
+  // Asked by several rules, once per statement and once per action (issue #15): the answer depends only on the
+  // statement and the action's service, so it is kept per statement and service.
+  const service = action?.split(":")[0]?.toLowerCase();
+  let perRef = PHRASE_CACHE.get(ref);
+  if (!perRef) PHRASE_CACHE.set(ref, (perRef = new Map()));
+  const key = service ?? "\u0000";
+  let phrase = perRef.get(key);
+  if (phrase === undefined) perRef.set(key, (phrase = resourcesPhrase(ref, service) ?? null));
+  return phrase ?? undefined;
+}
+
+const PHRASE_CACHE = new WeakMap<StatementRef, Map<string, string | null>>();
+
+function resourcesPhrase(ref: StatementRef, service: string | undefined): string | undefined {
   if (ref.statement.NotResource !== undefined) return "every resource";
   const resources = resourcesOf(ref);
   if (resources.some((r) => r.value === "*")) return "every resource";
   if (!resources.some((r) => r.value.includes("*"))) return undefined;
   // With an action pattern, only a whole-type wildcard of its service (or of any service) counts for it.
-  const service = action?.split(":")[0]?.toLowerCase();
   const fits = (arn: string) => {
     const of = arn.split(":")[2]?.toLowerCase() ?? "";
     return service === undefined || /[*?]/.test(service) || /^[*?]*$/.test(of) || of === service;
