@@ -126,6 +126,11 @@ export interface StatementRef {
   /** JSON Pointer of the statement: `/Statement/0`, or `/Statement` when the policy has a single statement object. */
   pointer: string;
   index: number;
+  /**
+   * What the policy layer derives from the statement (its element strings, how it reaches every resource), filled
+   * on first use and shared by every rule: one property read instead of a WeakMap lookup per question (issue #15).
+   */
+  derived?: object;
 }
 
 /** The statements of a policy, whether `Statement` is a list or a single object. Non-objects are skipped. */

@@ -7,7 +7,7 @@ import type { JsonValue } from "../types.ts";
 import { pointerOf, statementsOf, type StatementRef } from "../extract/document.ts";
 import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
 import { actionUsableOn, actionInfo, arnMatchesResourceType, hasWildcard, matchesWildcard, wildcardCovers } from "../iam/index.ts";
-import { actionPatternMatches, actionsOf, baseOperator, conditionsOf, isAllow, isDeny, resourcesOf, stringsAt, type PointedString } from "./statements.ts";
+import { actionPatternMatches, actionsOf, baseOperator, conditionsOf, isAllow, isDeny, resourcesOf, elementOf, type PointedString } from "./statements.ts";
 import { ESCALATION_PATHS, type EscalationPath } from "../data/escalation-paths.ts";
 
 // --- the matcher ------------------------------------------------------------------------------------------------
@@ -89,7 +89,7 @@ function statementActions(
       }
     }
   } else if (ref.statement.NotAction !== undefined) {
-    const excluded = stringsAt(ref.statement, "NotAction", ref.pointer);
+    const excluded = elementOf(ref, "NotAction");
     // An unresolved exclusion could exclude anything: grant nothing rather than guess.
     if (excluded.some((e) => e.unresolved)) return out;
     const pointer = pointerOf(ref.pointer, "NotAction");

@@ -61,12 +61,33 @@ export function allowStatements(doc: PolicyDocument): readonly StatementRef[] {
 
 const ALLOW_CACHE = new WeakMap<readonly StatementRef[], readonly StatementRef[]>();
 
+/** What is derived once per statement and shared by every rule (issue #15), kept on the statement's ref. */
+interface Derived {
+  Action?: readonly PointedString[];
+  NotAction?: readonly PointedString[];
+  Resource?: readonly PointedString[];
+  NotResource?: readonly PointedString[];
+  conditions?: readonly ConditionEntry[];
+  /** allResourcesPhrase per action service (`\u0000`: no action); null: scoped. */
+  phrases?: Map<string, string | null>;
+}
+
+function derivedOf(ref: StatementRef): Derived {
+  return (ref.derived ??= {}) as Derived;
+}
+
+/** The string values of one of a statement's action or resource elements, read once per statement. */
+export function elementOf(ref: StatementRef, key: "Action" | "NotAction" | "Resource" | "NotResource"): readonly PointedString[] {
+  const derived = derivedOf(ref);
+  return (derived[key] ??= stringsAt(ref.statement, key, ref.pointer));
+}
+
 export function actionsOf(ref: StatementRef): readonly PointedString[] {
-  return stringsAt(ref.statement, "Action", ref.pointer);
+  return elementOf(ref, "Action");
 }
 
 export function resourcesOf(ref: StatementRef): readonly PointedString[] {
-  return stringsAt(ref.statement, "Resource", ref.pointer);
+  return elementOf(ref, "Resource");
 }
 
 /** Whether an action pattern from a policy (`iam:*`, `iam:Pas*`, `*`) matches a concrete action. */
@@ -81,7 +102,7 @@ export function actionPatternMatches(pattern: string, action: string): boolean {
 export function statementGrants(ref: StatementRef, action: string): boolean {
   if (ref.statement.Action !== undefined) return actionsOf(ref).some((a) => actionPatternMatches(a.value, action));
   if (ref.statement.NotAction !== undefined) {
-    return !stringsAt(ref.statement, "NotAction", ref.pointer).some((a) => actionPatternMatches(a.value, action));
+    return !elementOf(ref, "NotAction").some((a) => actionPatternMatches(a.value, action));
   }
   return false;
 }
@@ -129,15 +150,13 @@ export function allResourcesPhrase(ref: StatementRef, action?: string): string |
   // Asked by several rules, once per statement and once per action (issue #15): the answer depends only on the
   // statement and the action's service, so it is kept per statement and service.
   const service = action?.split(":")[0]?.toLowerCase();
-  let perRef = PHRASE_CACHE.get(ref);
-  if (!perRef) PHRASE_CACHE.set(ref, (perRef = new Map()));
+  const derived = derivedOf(ref);
+  const perRef = (derived.phrases ??= new Map());
   const key = service ?? "\u0000";
   let phrase = perRef.get(key);
   if (phrase === undefined) perRef.set(key, (phrase = resourcesPhrase(ref, service) ?? null));
   return phrase ?? undefined;
 }
-
-const PHRASE_CACHE = new WeakMap<StatementRef, Map<string, string | null>>();
 
 function resourcesPhrase(ref: StatementRef, service: string | undefined): string | undefined {
   if (ref.statement.NotResource !== undefined) return "every resource";
@@ -185,7 +204,13 @@ export interface ConditionEntry {
 
 /** Every (operator, key) pair of a statement's Condition block. */
 export function conditionsOf(ref: StatementRef): readonly ConditionEntry[] {
-  // Every rule reads the same conditions: read each statement's once (issue #12: 330,000 keys read by every rule).
+  // Every rule reads the same conditions: read each statement's once (issue #12: 330,000 keys read by every rule),
+  // and keep them on the ref for the next rule (issue #15).
+  const derived = derivedOf(ref);
+  return (derived.conditions ??= conditionsOfStatement(ref));
+}
+
+function conditionsOfStatement(ref: StatementRef): readonly ConditionEntry[] {
   let perStatement = CONDITIONS_CACHE.get(ref.statement);
   if (!perStatement) CONDITIONS_CACHE.set(ref.statement, (perStatement = new Map()));
   let cached = perStatement.get(ref.pointer);

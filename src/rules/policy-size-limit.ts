@@ -1,7 +1,7 @@
 import type { PolicyDocument } from "../types.ts";
 import { statementsOf } from "../extract/document.ts";
 import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
-import { stringsAt } from "../policy/statements.ts";
+import { elementOf } from "../policy/statements.ts";
 import { defineRule } from "./define-rule.ts";
 import { lookupTable } from "../extract/own.ts";
 
@@ -53,7 +53,7 @@ const SERVICE_RESOURCE_TYPES = lookupTable<string>({
 function resourceTypeFromActions(doc: PolicyDocument): string | undefined {
   const services = new Set<string>();
   for (const ref of statementsOf(doc.json)) {
-    for (const action of [...stringsAt(ref.statement, "Action", ref.pointer), ...stringsAt(ref.statement, "NotAction", ref.pointer)]) {
+    for (const action of [...elementOf(ref, "Action"), ...elementOf(ref, "NotAction")]) {
       const colon = action.value.indexOf(":");
       if (action.unresolved || colon <= 0) return undefined;
       services.add(action.value.slice(0, colon).toLowerCase());

@@ -1,7 +1,7 @@
 import { statementsOf } from "../extract/document.ts";
 import { actionInfo, expandActionPattern, hasWildcard, serviceExists, serviceKeys, serviceName } from "../iam/index.ts";
 import { closestName } from "../policy/condition-operators.ts";
-import { stringsAt } from "../policy/statements.ts";
+import { elementOf } from "../policy/statements.ts";
 import { defineRule, type RuleFix } from "./define-rule.ts";
 
 /** `; did you mean "x"?` or the end of the sentence. */
@@ -106,7 +106,7 @@ export default defineRule({
   checkPolicy(doc, context) {
     for (const ref of statementsOf(doc.json)) {
       for (const key of ["Action", "NotAction"] as const) {
-        for (const entry of stringsAt(ref.statement, key, ref.pointer)) {
+        for (const entry of elementOf(ref, key)) {
           const value = entry.value;
           if (entry.unresolved || value === "*") continue;
           const colon = value.indexOf(":");

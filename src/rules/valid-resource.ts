@@ -2,7 +2,7 @@ import { statementsOf, type StatementRef } from "../extract/document.ts";
 import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
 import { actionInfo, arnMatchesResourceType, expandActionPattern, hasWildcard, matchesWildcard, serviceExists, serviceKeys } from "../iam/index.ts";
 import { readIamDataFile } from "../iam/iam-data.ts";
-import { allowStatements, resourcesOf, stringsAt, type PointedString } from "../policy/statements.ts";
+import { allowStatements, resourcesOf, elementOf, type PointedString } from "../policy/statements.ts";
 import { defineRule } from "./define-rule.ts";
 
 /** AWS partitions (the ISO ones have letter suffixes: aws-iso-b, aws-iso-e, aws-iso-f). */
@@ -279,7 +279,7 @@ export default defineRule({
     if (doc.resourceType === "AWS::Lambda::Function") return;
     for (const ref of statementsOf(doc.json)) {
       for (const key of ["Resource", "NotResource"] as const) {
-        for (const entry of stringsAt(ref.statement, key, ref.pointer)) {
+        for (const entry of elementOf(ref, key)) {
           const problem = arnProblem(entry.value);
           if (problem === undefined) continue;
           const part = "part" in problem ? problem.part : "";
@@ -294,7 +294,7 @@ export default defineRule({
       const resources = resourcesOf(ref).map((r) => r.value);
       if (resources.length === 0 || resources.includes("*")) return;
       const accepts = resourceMatcher(resources);
-      for (const entry of stringsAt(ref.statement, "Action", ref.pointer)) {
+      for (const entry of elementOf(ref, "Action")) {
         const shape = entryShape(entry);
         if (shape === undefined || accepts(shape)) continue;
         if (hasWildcard(entry.value)) {
