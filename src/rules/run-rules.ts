@@ -4,7 +4,7 @@
  * replacements computed from the source text. Pure.
  */
 import type { Finding, FindingFix, IacFact, PolicyDocument, Range, Severity, SourceFile } from "../types.ts";
-import { createHash, type Hash } from "node:crypto";
+import { createHash, hash, type Hash } from "node:crypto";
 import type { MessageFunctions, ReportDescriptor, Rule, RuleContext, RuleFix } from "./define-rule.ts";
 import { pointerTokens } from "../extract/document.ts";
 import { canonicalJson, rangeOf } from "../policy/pointers.ts";
@@ -57,6 +57,13 @@ function statementSubject(doc: PolicyDocument, pointer: string): string {
 function fingerprinter(ruleId: string): (file: string, subject: string, ...rest: string[]) => string {
   const byFile = new Map<string, Map<string, Hash>>();
   return (file, subject, ...rest) => {
+    // A short subject (almost every one) is hashed in one call, without a Hash object per finding (issue #15); the
+    // digest is the same, as the parts are joined by the same separators.
+    if (file.length + subject.length <= SHORT_SUBJECT) {
+      let text = `${ruleId}\u0000${file}\u0000${subject}\u0000`;
+      for (const part of rest) text += `${part}\u0000`;
+      return hash("sha256", text).slice(0, 32);
+    }
     let bySubject = byFile.get(file);
     if (!bySubject) byFile.set(file, (bySubject = new Map()));
     let prefix = bySubject.get(subject);
@@ -64,11 +71,14 @@ function fingerprinter(ruleId: string): (file: string, subject: string, ...rest:
       prefix = createHash("sha256").update(ruleId).update("\u0000").update(file).update("\u0000").update(subject).update("\u0000");
       bySubject.set(subject, prefix);
     }
-    const hash = prefix.copy();
-    for (const part of rest) hash.update(part).update("\u0000");
-    return hash.digest("hex").slice(0, 32);
+    const copy = prefix.copy();
+    for (const part of rest) copy.update(part).update("\u0000");
+    return copy.digest("hex").slice(0, 32);
   };
 }
+
+/** Up to this many characters of file and subject, a fingerprint is hashed in one call. */
+const SHORT_SUBJECT = 4096;
 
 /**
  * Findings one rule lists for one file (issue #12): a file of 330,000 condition keys would otherwise build
