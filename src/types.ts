@@ -48,6 +48,12 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
+/**
+ * What a `readFile` gives: the text; undefined when the file is missing or unreadable; `{ outside: true }` when
+ * the path is outside the scanned tree and was not read (issue #12).
+ */
+export type FileRead = string | undefined | { outside: true };
+
 /** A file handed to the engine: path relative to the scan root with forward slashes, and its text. */
 export interface SourceFile {
   path: string;

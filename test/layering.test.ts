@@ -26,12 +26,13 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "access-analyzer": ["foundation", "extract", "iam", "policy"],
   core: ["foundation", "extract", "iam", "data", "policy", "rules", "new-access", "access-analyzer"],
   sources: ["foundation", "extract"],
+  isolate: ["foundation", "extract", "access-analyzer", "core", "sources"],
   report: ["foundation", "iam", "policy", "rules", "new-access", "access-analyzer", "core"],
-  cli: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "report"],
-  app: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "report"],
+  cli: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "isolate", "report"],
+  app: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "isolate", "report"],
   // The GitHub Action runs the CLI's scans (src/cli/scan-report.ts) and renders with the App's check summary.
   action: ["foundation", "core", "sources", "report", "cli"],
-  entry: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "report", "cli", "app"],
+  entry: ["foundation", "extract", "rules", "access-analyzer", "core", "sources", "isolate", "report", "cli", "app"],
 };
 
 /** The room of a file of src/ (a path relative to src/, forward slashes). */

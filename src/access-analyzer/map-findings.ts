@@ -70,7 +70,7 @@ function pointerOfPath(sent: JsonValue, path: readonly PathElement[]): { pointer
       pointer = pointerOf(pointer, element.index);
     } else if (element.value !== undefined || element.key !== undefined) {
       const key = (element.value ?? element.key)!;
-      if (!isJsonObject(node) || !(key in node)) break;
+      if (!isJsonObject(node) || !Object.hasOwn(node, key)) break;
       node = node[key];
       pointer = pointerOf(pointer, key);
       if (element.key !== undefined) {

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { JsonObject, JsonValue, PolicyDocument, UnresolvedHint } from "../types.ts";
 import { hasPlaceholder, isPlaceholder, PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
 import { isJsonObject, pointerOf, pointerTokens } from "../extract/document.ts";
+import { setOwn } from "../extract/own.ts";
 
 /** The account id every placeholder account stands for (AWS's documentation example account). */
 export const PLACEHOLDER_ACCOUNT = "111122223333";
@@ -256,7 +257,7 @@ export function preparePolicy(doc: PolicyDocument): PreparedPolicy | undefined {
     }
     if (value !== null && typeof value === "object") {
       const out: JsonObject = {};
-      for (const [key, item] of Object.entries(value)) out[key] = walk(item, pointerOf(original, key), pointerOf(sent, key));
+      for (const [key, item] of Object.entries(value)) setOwn(out, key, walk(item, pointerOf(original, key), pointerOf(sent, key)));
       return out;
     }
     return value;

@@ -44,6 +44,9 @@ type Answer = { id: number; ok: true; result: AnalysisResult } | { id: number; o
 
 const ROLE = "iam-policy-review:analysis";
 
+/** The V8 heap one analysis worker may use, in MB (issue #12: no pull request can exhaust the server's memory). */
+export const ANALYSIS_HEAP_MB = 512;
+
 // Worker side: answer each job with the result or the error.
 if (!isMainThread && (workerData as { role?: string } | undefined)?.role === ROLE && parentPort) {
   const port = parentPort;
@@ -78,7 +81,12 @@ class Pool {
   }
 
   #spawn(index: number): Slot {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { role: ROLE } });
+    // A capped heap (issue #12): a pull request whose files exhaust it costs that worker and that analysis (the check
+    // concludes it could not be analysed), never the server.
+    const worker = new Worker(new URL(import.meta.url), {
+      workerData: { role: ROLE },
+      resourceLimits: { maxOldGenerationSizeMb: ANALYSIS_HEAP_MB, maxYoungGenerationSizeMb: 16 },
+    });
     worker.unref(); // an idle pool never keeps the process alive
     const slot: Slot = { worker, pending: new Map() };
     const failAll = (error: Error) => {
@@ -93,7 +101,13 @@ class Pool {
       if (answer.ok) job.resolve(answer.result);
       else job.reject(Object.assign(new Error(answer.error.message), { name: answer.error.name, stack: answer.error.stack }));
     });
-    worker.on("error", (error) => failAll(new Error("The analysis worker crashed.", { cause: error })));
+    worker.on("error", (error: Error & { code?: string }) =>
+      failAll(
+        error.code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? new Error(`The analysis reached its memory limit (${ANALYSIS_HEAP_MB} MB).`, { cause: error })
+          : new Error("The analysis worker crashed.", { cause: error }),
+      ),
+    );
     worker.on("exit", (code) => failAll(new Error(`The analysis worker exited (code ${code}).`)));
     this.#slots[index] = slot;
     return slot;

@@ -36,6 +36,7 @@ import { AnalysisStopped, inFlight, type InFlight, type InFlightRun } from "./in
 import { classifySkipped } from "./skipped-files.ts";
 import { resolveThreads } from "./resolve-threads.ts";
 import { listCompareFiles } from "./merge-group-files.ts";
+import { maskFindings } from "../util/mask.ts";
 
 export { CHECK_RUN_NAME };
 
@@ -281,7 +282,9 @@ async function analyse(
           ),
     );
     budget.check();
-    const { findings, suppressed } = review;
+    // Every reported value that looks like a credential is masked (issue #12).
+    const findings = maskFindings(review.findings);
+    const { suppressed } = review;
     const accessAnalyzer: CheckRunInput["accessAnalyzer"] = review.accessAnalyzer
       ? {
           enabled: true,

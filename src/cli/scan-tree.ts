@@ -5,10 +5,12 @@
 import path from "node:path";
 import type { Finding, SourceFile } from "../types.ts";
 import type { AccessAnalyzerRunner } from "../access-analyzer/types.ts";
-import { analyze } from "../core/analyze.ts";
 import { inputFormatOf } from "../extract/index.ts";
 import type { Config } from "../core/config.ts";
-import { collectFiles, readSource, treeReader } from "../sources/fs.ts";
+import { collectFiles, readSource } from "../sources/fs.ts";
+import { scanRoots } from "../sources/scan-root.ts";
+import { analyzeScan } from "../isolate/scan-analysis.ts";
+import { analyzeScanBounded } from "../isolate/scan-in-worker.ts";
 import type { ScanReport } from "../report/types.ts";
 import { VERSION } from "../version.ts";
 import { mapLimit } from "../util/map-limit.ts";
@@ -48,13 +50,10 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
       readFindings.push(outcome.finding);
     }
   });
-  const analysis = await analyze({
-    files: sources,
-    readFile: treeReader(cwd),
-    config,
-    readFindings,
-    ...(options.accessAnalyzer ? { accessAnalyzer: options.accessAnalyzer } : {}),
-  });
+  // Large scans run in a heap-capped worker (issue #12): no input can push the process past a fixed cap. With
+  // Access Analyzer the analysis stays in-process (its SDK client cannot cross threads).
+  const input = { sources, cwd, roots: scanRoots(paths, cwd), config, readFindings };
+  const analysis = options.accessAnalyzer ? await analyzeScan(input, options.accessAnalyzer) : await analyzeScanBounded(input);
   return {
     version: VERSION,
     files: files.length,

@@ -11,6 +11,8 @@ import { applySuppressions, type SuppressedFinding } from "./suppressions.ts";
 import type { SuppressionEntry } from "./config.ts";
 import { DEFAULT_SENSITIVE_ACTIONS } from "../data/sensitive-actions.ts";
 import { foldSameToken } from "./fold-findings.ts";
+import { maskFindings } from "../util/mask.ts";
+import { insideFiles } from "../extract/inside-files.ts";
 
 export interface AnalyzeOptions extends ExtractOptions {
   /** The rules to run (default: all local rules). */
@@ -57,11 +59,13 @@ export async function analyzeFiles(files: readonly SourceFile[], options: Analyz
       sensitiveActions: options.sensitiveActions ?? DEFAULT_SENSITIVE_ACTIONS,
     },
   );
-  // `rules: { unparsed-input: ... }` in the config applies to the extractors' findings too.
-  const inputLevel = severities["unparsed-input"];
-  const inputFindings =
-    inputLevel === undefined ? extracted.findings : inputLevel === "off" ? [] : extracted.findings.map((f) => ({ ...f, severity: inputLevel }));
-  const { findings, suppressed } = applySuppressions([...inputFindings, ...ruleFindings], {
+  // `rules: { unparsed-input: ... }` in the config applies to the extractors' findings too (and the level of
+  // valid-policy-structure to the JSON the extractor rejects as AWS would, issue #12).
+  const inputFindings = maskFindings(extracted.findings).flatMap((f) => {
+    const level = Object.hasOwn(severities, f.ruleId) ? severities[f.ruleId] : undefined;
+    return level === undefined ? [f] : level === "off" ? [] : [{ ...f, severity: level }];
+  });
+  const { findings, suppressed } = applySuppressions(insideFiles([...inputFindings, ...ruleFindings], files), {
     files,
     policies,
     entries: options.suppressions ?? [],

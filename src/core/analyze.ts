@@ -12,7 +12,7 @@
  *
  * Pure apart from the injected Access Analyzer runner and the lazy loading of the extractors.
  */
-import type { ChangedPath, Finding, PolicyDocument, SourceFile } from "../types.ts";
+import type { ChangedPath, FileRead, Finding, PolicyDocument, SourceFile } from "../types.ts";
 import type { AccessAnalyzerChecks, AccessAnalyzerItem, AccessAnalyzerRunner } from "../access-analyzer/types.ts";
 import type { AccessChangeEntry } from "../new-access/types.ts";
 import { analyzeFiles, compareFindings } from "./analyze-files.ts";
@@ -26,14 +26,14 @@ export interface BaseInput {
   changed: readonly ChangedPath[];
   files: readonly SourceFile[];
   /** Reads files of the base tree for Terraform `file("...")`. */
-  readFile?: (path: string) => string | undefined;
+  readFile?: (path: string) => FileRead;
 }
 
 export interface AnalyzeInput {
   /** The files to analyse; for a change, the head versions of the changed files plus context (module siblings). */
   files: readonly SourceFile[];
   /** Reads other files of the tree for Terraform `file("...")`; the caller decides what may be read. */
-  readFile?: (path: string) => string | undefined;
+  readFile?: (path: string) => FileRead;
   /** When given, only the changed files are reported, and each policy is compared with its base version. */
   base?: BaseInput;
   config: Config;

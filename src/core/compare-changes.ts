@@ -5,7 +5,7 @@
  */
 import type { ChangedPath, Finding, PolicyDocument, SourceFile } from "../types.ts";
 import { analyzeFiles, compareFindings } from "./analyze-files.ts";
-import { extractFiles } from "../extract/index.ts";
+import { extractFiles, type FileRead } from "../extract/index.ts";
 import { kindResolver, type Config } from "./config.ts";
 import { pairPolicies, type PolicyPair } from "./pairing.ts";
 import { compareAccess } from "../new-access/compare.ts";
@@ -23,9 +23,9 @@ export interface ChangeInput {
   /** YYYY-MM-DD, for suppression expiry; default today (UTC). */
   today?: string;
   /** Reads other files of the head tree for Terraform `file("...")`; the caller decides what may be read. */
-  readFile?: (path: string) => string | undefined;
+  readFile?: (path: string) => FileRead;
   /** The same at the base, so a policy read through `file()` pairs with its base version. */
-  readBaseFile?: (path: string) => string | undefined;
+  readBaseFile?: (path: string) => FileRead;
 }
 
 export interface ChangeComparison {

@@ -4,6 +4,7 @@
  * Access Analyzer agrees; the Access Analyzer finding is not shown twice. Pure.
  */
 import type { Finding } from "../types.ts";
+import { maskFindings } from "../util/mask.ts";
 
 export function mergeAccessAnalyzerFindings(local: readonly Finding[], remote: readonly Finding[]): Finding[] {
   const key = (f: Finding) => `${f.file}\u0000${f.line}\u0000${f.category}`;
@@ -11,7 +12,8 @@ export function mergeAccessAnalyzerFindings(local: readonly Finding[], remote: r
   const merged = local.map((f) => ({ ...f }));
   for (const f of merged) if (f.source === "local" && !byKey.has(key(f))) byKey.set(key(f), f);
   const out: Finding[] = merged;
-  for (const f of remote) {
+  // Access Analyzer's messages quote policy text; mask what looks like a credential (issue #12).
+  for (const f of maskFindings(remote)) {
     const twin = f.category === "unparsed-input" ? undefined : byKey.get(key(f));
     if (!twin) {
       out.push(f);

@@ -4,6 +4,8 @@
  */
 import type { Range, UnresolvedHint } from "../types.ts";
 import { placeholderToken } from "./placeholder.ts";
+import { lookupTable } from "./own.ts";
+import type { EvaluationBudget } from "./budget.ts";
 import { MAX_NESTING, member, NestingTooDeepError, type PEntry, type PNode, type PUnresolvedPart } from "./positioned.ts";
 
 /** What intrinsic functions may look up in the template. */
@@ -14,6 +16,8 @@ export interface TemplateContext {
   resources: ReadonlyMap<string, string>;
   /** The `Mappings` section, if any. */
   mappings: PNode | undefined;
+  /** What the template's intrinsic functions may produce in all (issue #12); unlimited when absent. */
+  budget?: EvaluationBudget;
 }
 
 export interface Intrinsic {
@@ -71,14 +75,14 @@ function clip(text: string): string {
   return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}…` : text;
 }
 
-const PSEUDO_STATIC: Readonly<Record<string, string>> = { "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com" };
-const PSEUDO_HINTS: Readonly<Record<string, UnresolvedHint>> = {
+const PSEUDO_STATIC = lookupTable<string>({ "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com" });
+const PSEUDO_HINTS = lookupTable<UnresolvedHint>({
   "AWS::AccountId": "account-id",
   "AWS::Region": "string",
   "AWS::StackName": "string",
   "AWS::StackId": "arn",
   "AWS::NotificationARNs": "list",
-};
+});
 /** Keys whose value IAM (or CloudFormation) accepts as a list, so both `Fn::If` branches can be kept. */
 const LIST_KEYS = new Set(["Action", "NotAction", "Resource", "NotResource", "Statement", "Policies", "ManagedPolicyArns", "Roles", "Users", "Groups"]);
 /** How many strings an `Fn::Sub`/`Fn::Join` with `Fn::If` inside may expand to before only the first branches are kept. */
@@ -165,29 +169,60 @@ function literalPiece(text: string): Piece {
   return { text: value, parts };
 }
 
-/** Concatenations of one choice per position, capped at `MAX_STRING_ALTERNATIVES` (then first choices only). */
-function product(choices: Piece[][]): Piece[] {
-  const total = choices.reduce((count, options) => count * Math.max(1, options.length), 1);
-  const lists = total > MAX_STRING_ALTERNATIVES ? choices.map((options) => options.slice(0, 1)) : choices;
-  let out: Piece[] = [{ text: "", parts: [] }];
-  for (const options of lists) {
-    if (options.length === 0) continue;
-    out = out.flatMap((prefix) => options.map((piece) => ({ text: prefix.text + piece.text, parts: [...prefix.parts, ...piece.parts] })));
+/**
+ * Concatenations of one choice per position, capped at `MAX_STRING_ALTERNATIVES` (then first choices only).
+ * Each result is built in one pass (no partial results copied per position, issue #12), and its characters
+ * and placeholders are taken from the budget first: undefined when the budget does not cover them.
+ */
+function product(choices: Piece[][], budget: EvaluationBudget | undefined): Piece[] | undefined {
+  let total = 1;
+  for (const options of choices) {
+    total *= Math.max(1, options.length);
+    if (total > MAX_STRING_ALTERNATIVES) break;
+  }
+  const lists = (total > MAX_STRING_ALTERNATIVES ? choices.map((options) => options.slice(0, 1)) : choices).filter((options) => options.length > 0);
+  const count = lists.reduce((n, options) => n * options.length, 1);
+  if (budget) {
+    let cost = 0;
+    for (const options of lists) {
+      let longest = 0;
+      for (const piece of options) longest = Math.max(longest, piece.text.length + piece.parts.length);
+      cost += longest;
+    }
+    if (!budget.take(cost * count + 1)) return undefined;
+  }
+  // In the order of the nested loops over positions (the last position varies fastest).
+  const out: Piece[] = [];
+  for (let combination = 0; combination < count; combination++) {
+    const chosen: Piece[] = new Array<Piece>(lists.length);
+    let rest = combination;
+    for (let position = lists.length - 1; position >= 0; position--) {
+      const options = lists[position]!;
+      chosen[position] = options[rest % options.length]!;
+      rest = Math.floor(rest / options.length);
+    }
+    const parts: PUnresolvedPart[] = [];
+    for (const piece of chosen) for (const part of piece.parts) parts.push(part);
+    out.push({ text: chosen.map((piece) => piece.text).join(""), parts });
   }
   return out;
 }
 
 /** A deep copy of a node with every range replaced (values looked up elsewhere are positioned at the call). */
-function relocate(node: PNode, range: Range, depth = 0): PNode {
+function relocate(node: PNode, range: Range, budget: EvaluationBudget | undefined, depth = 0): PNode {
   if (depth > MAX_NESTING) throw new NestingTooDeepError(range, MAX_NESTING);
+  if (budget && !budget.take(1 + (node.type === "string" ? node.value.length : 0))) {
+    budget.where ??= range;
+    return unresolvedNode("a value not evaluated (over the evaluation budget)", "unknown", range);
+  }
   switch (node.type) {
     case "array":
-      return { type: "array", range, items: node.items.map((item) => relocate(item, range, depth + 1)) };
+      return { type: "array", range, items: node.items.map((item) => relocate(item, range, budget, depth + 1)) };
     case "object":
       return {
         type: "object",
         range,
-        entries: node.entries.map((entry) => ({ key: entry.key, keyRange: range, value: relocate(entry.value, range, depth + 1) })),
+        entries: node.entries.map((entry) => ({ key: entry.key, keyRange: range, value: relocate(entry.value, range, budget, depth + 1) })),
       };
     default:
       return { ...node, range };
@@ -200,8 +235,9 @@ function staticString(node: PNode | undefined): string | undefined {
   return undefined;
 }
 
-function sameScalar(a: PNode, b: PNode): boolean {
-  return (a.type === "string" || a.type === "number" || a.type === "boolean") && a.type === b.type && a.value === b.value;
+/** A key that is equal for equal scalars (type and value), to drop duplicates in one pass; undefined otherwise. */
+function scalarKey(node: PNode): string | undefined {
+  return node.type === "string" || node.type === "number" || node.type === "boolean" ? `${node.type}\u0000${String(node.value)}` : undefined;
 }
 
 /**
@@ -214,9 +250,13 @@ export function combine(alternatives: PNode[], path: readonly string[], range: R
   if (acceptsList(path)) {
     // Statements too: two alternative statements are two statements, never one merged statement.
     const items: PNode[] = [];
+    const seen = new Set<string>();
     for (const node of alternatives) {
       for (const item of node.type === "array" ? node.items : [node]) {
-        if (!items.some((seen) => sameScalar(seen, item))) items.push(item);
+        const key = scalarKey(item);
+        if (key !== undefined && seen.has(key)) continue;
+        if (key !== undefined) seen.add(key);
+        items.push(item);
       }
     }
     if (items.length === 1 && alternatives.every((node) => node.type !== "array")) return items[0];
@@ -284,7 +324,11 @@ class Resolver {
         return [{ type: "array", range: node.range, items: node.items.flatMap((item) => this.alternatives(item, path, depth + 1)) }];
       case "object": {
         const intrinsic = intrinsicOf(node);
-        if (intrinsic) return this.intrinsic(intrinsic, node, path, depth);
+        if (intrinsic) {
+          // Every call costs a unit, so no template makes the evaluator work without producing (issue #12).
+          if (this.context.budget && !this.context.budget.take(1)) return this.overBudget(node, path);
+          return this.intrinsic(intrinsic, node, path, depth);
+        }
         const entries: PEntry[] = [];
         for (const entry of node.entries) {
           const childPath = [...path, entry.key];
@@ -341,12 +385,15 @@ class Resolver {
         const delimiter = args?.[0] ? staticString(args[0]) : undefined;
         const sources = args?.[1] ? this.alternatives(args[1], [], depth + 1).map(staticString) : [];
         if (delimiter === undefined || delimiter === "" || sources.length === 0 || sources.some((text) => text === undefined)) return unresolved("list");
+        if (this.context.budget && !this.context.budget.take(sources.reduce((n, text) => n + 2 * text!.length, 0))) return this.overBudget(node, path);
         return sources.map((text) => ({ type: "array", range, items: text!.split(delimiter).map((value) => ({ type: "string", value, range })) }));
       }
       case "Fn::Base64": {
         const value = this.alternatives(argument, [], depth + 1)[0];
         const text = value ? staticString(value) : undefined;
-        return text === undefined ? unresolved("string") : [{ type: "string", value: Buffer.from(text, "utf8").toString("base64"), range }];
+        if (text === undefined) return unresolved("string");
+        if (this.context.budget && !this.context.budget.take(2 * text.length)) return this.overBudget(node, path);
+        return [{ type: "string", value: Buffer.from(text, "utf8").toString("base64"), range }];
       }
       case "Fn::Length": {
         const value = this.alternatives(argument, [], depth + 1)[0];
@@ -354,7 +401,10 @@ class Resolver {
       }
       case "Fn::ToJsonString": {
         const value = combine(this.alternatives(argument, [], depth + 1), [], range);
-        return value ? [pieceNode(jsonPiece(value), range, path)] : unresolved("string");
+        if (!value) return unresolved("string");
+        const piece = jsonPiece(value);
+        if (this.context.budget && !this.context.budget.take(piece.text.length + piece.parts.length)) return this.overBudget(node, path);
+        return [pieceNode(piece, range, path)];
       }
       case "Fn::GetAZs":
       case "Fn::Cidr":
@@ -370,6 +420,13 @@ class Resolver {
       default:
         return unresolved("unknown");
     }
+  }
+
+  /** The value of a call the budget no longer covers: an unresolved placeholder (the extractor adds the note). */
+  private overBudget(node: PNode, path: readonly string[]): PNode[] {
+    if (this.context.budget) this.context.budget.where ??= node.range;
+    const expression = describe(node);
+    return [unresolvedNode(expression, hintAt(path, "unknown", expression), node.range)];
   }
 
   private ref(target: string, node: PNode, path: readonly string[]): PNode[] {
@@ -408,7 +465,11 @@ class Resolver {
     const template = argument.type === "array" ? argument.items[0] : argument;
     const variables = argument.type === "array" ? argument.items[1] : undefined;
     if (template?.type !== "string") return [unresolvedNode(describe(node), hintAt(path, "string"), node.range)];
+    // Variables by name, once (a lookup per `${}` made 20,000 variables quadratic, issue #12); the last wins.
+    const byName = new Map<string, PNode>();
+    if (variables?.type === "object") for (const entry of variables.entries) byName.set(entry.key, entry.value);
     const choices: Piece[][] = [];
+    const evaluated = new Map<string, Piece[]>();
     let last = 0;
     for (const match of template.value.matchAll(/\$\{([^}]*)\}/g)) {
       choices.push([literalPiece(template.value.slice(last, match.index))]);
@@ -418,9 +479,13 @@ class Resolver {
         choices.push([{ text: `\${${name.slice(1)}}`, parts: [] }]);
         continue;
       }
-      const variable = member(variables, name)?.value;
+      const variable = byName.get(name);
       if (variable) {
-        choices.push(this.pieces(variable, depth + 1) ?? [pieceOf(unresolvedNode(describe(variable), "string", node.range))!]);
+        // Each variable is evaluated once however often the template names it: ten `${X}` of a nested `!Sub`
+        // per level would otherwise evaluate the innermost one ten to the power of the depth times.
+        let pieces = evaluated.get(name);
+        if (!pieces) evaluated.set(name, (pieces = this.pieces(variable, depth + 1) ?? [pieceOf(unresolvedNode(describe(variable), "string", node.range))!]));
+        choices.push(pieces);
       } else if (POLICY_VARIABLE.test(name) && !name.includes("::")) {
         choices.push([{ text: match[0], parts: [] }]);
       } else if (name.includes(".")) {
@@ -433,7 +498,8 @@ class Resolver {
       }
     }
     choices.push([literalPiece(template.value.slice(last))]);
-    return product(choices).map((piece) => pieceNode(piece, node.range, path));
+    const pieces = product(choices, this.context.budget);
+    return pieces ? pieces.map((piece) => pieceNode(piece, node.range, path)) : this.overBudget(node, path);
   }
 
   private join(args: PNode[] | undefined, node: PNode, path: readonly string[], depth: number): PNode[] {
@@ -464,7 +530,13 @@ class Resolver {
         lists.push(choices);
       }
     }
-    return lists.flatMap((choices) => product(choices)).map((piece) => pieceNode(piece, node.range, path));
+    const out: PNode[] = [];
+    for (const choices of lists) {
+      const pieces = product(choices, this.context.budget);
+      if (!pieces) return this.overBudget(node, path);
+      for (const piece of pieces) out.push(pieceNode(piece, node.range, path));
+    }
+    return out;
   }
 
   private findInMap(args: PNode[] | undefined, node: PNode, path: readonly string[], depth: number): PNode[] {
@@ -474,7 +546,7 @@ class Resolver {
     });
     if (keys.length === 3 && keys.every((key) => key !== undefined)) {
       const found = member(member(member(this.context.mappings, keys[0]!)?.value, keys[1]!)?.value, keys[2]!)?.value;
-      if (found) return [relocate(found, node.range)];
+      if (found) return [relocate(found, node.range, this.context.budget)];
     }
     const fallback = member(args?.[3], "DefaultValue")?.value;
     if (fallback) return this.alternatives(fallback, path, depth + 1);

@@ -3,9 +3,11 @@
  * property names a principal, the Organizations policy types and the SAM resources with policies.
  */
 import type { PolicyKind } from "../types.ts";
+import { lookupTable } from "./own.ts";
 
 /** Resource policies: the property that holds the document and the type of the resource it protects. */
-export const RESOURCE_POLICIES: Readonly<Record<string, { property: string; resourceType: string }>> = {
+// Lookup tables keyed by template input have no prototype (issue #12): `constructor` is not a resource type.
+export const RESOURCE_POLICIES: Readonly<Record<string, { property: string; resourceType: string }>> = lookupTable({
   "AWS::S3::BucketPolicy": { property: "PolicyDocument", resourceType: "AWS::S3::Bucket" },
   "AWS::S3::AccessPoint": { property: "Policy", resourceType: "AWS::S3::AccessPoint" },
   "AWS::SNS::TopicPolicy": { property: "PolicyDocument", resourceType: "AWS::SNS::Topic" },
@@ -19,19 +21,19 @@ export const RESOURCE_POLICIES: Readonly<Record<string, { property: string; reso
   "AWS::Backup::BackupVault": { property: "AccessPolicy", resourceType: "AWS::Backup::BackupVault" },
   "AWS::ApiGateway::RestApi": { property: "Policy", resourceType: "AWS::ApiGateway::RestApi" },
   "AWS::Logs::ResourcePolicy": { property: "PolicyDocument", resourceType: "AWS::Logs::ResourcePolicy" },
-};
+});
 
 /** Where an IAM principal's name property is, to match `RoleName: build-role` as well as `!Ref BuildRole`. */
-export const NAME_PROPERTIES: Readonly<Record<string, string>> = {
+export const NAME_PROPERTIES: Readonly<Record<string, string>> = lookupTable({
   "AWS::IAM::Role": "RoleName",
   "AWS::IAM::User": "UserName",
   "AWS::IAM::Group": "GroupName",
-};
+});
 
-export const ORGANIZATION_KINDS: Readonly<Record<string, PolicyKind>> = {
+export const ORGANIZATION_KINDS: Readonly<Record<string, PolicyKind>> = lookupTable({
   SERVICE_CONTROL_POLICY: "scp",
   RESOURCE_CONTROL_POLICY: "rcp",
-};
+});
 
 export const SAM_WITH_POLICIES = new Set(["AWS::Serverless::Function", "AWS::Serverless::StateMachine"]);
 

@@ -4,6 +4,7 @@
  */
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser } from "yaml";
 import type { CollectionTag, ScalarTag } from "yaml";
+import { lookupTable } from "./own.ts";
 import type { Document, Node as YamlNode, Scalar } from "yaml";
 import type { Range } from "../types.ts";
 import type { ParseResult } from "./json.ts";
@@ -11,7 +12,7 @@ import { excessiveNesting, MAX_BRACKET_DEPTH } from "./limits.ts";
 import { MAX_NESTING, NestingTooDeepError, type PEntry, type PNode } from "./positioned.ts";
 
 /** Short-form tag → long-form key. */
-const SHORT_TAGS: Readonly<Record<string, string>> = {
+const SHORT_TAGS = lookupTable<string>({
   "!Ref": "Ref",
   "!Condition": "Condition",
   "!GetAtt": "Fn::GetAtt",
@@ -33,7 +34,7 @@ const SHORT_TAGS: Readonly<Record<string, string>> = {
   "!Length": "Fn::Length",
   "!ToJsonString": "Fn::ToJsonString",
   "!ForEach": "Fn::ForEach",
-};
+});
 
 /**
  * The short tags registered with the parser, for scalars, sequences and mappings, so it knows them: an unknown

@@ -11,6 +11,7 @@ import { buildPolicyDocument } from "./document.ts";
 import { parseJson } from "./json.ts";
 import { placeholderToken } from "./placeholder.ts";
 import { member, type PEntry, type PNode, type PUnresolvedPart } from "./positioned.ts";
+import { EvaluationBudget, MAX_TEMPLATE_EVALUATION } from "./budget.ts";
 import { describe, intrinsicOf, listItems, resolveValue, shallow, type TemplateContext } from "./cfn-intrinsics.ts";
 
 export { parseYaml } from "./cfn-yaml.ts";
@@ -108,7 +109,7 @@ class Extraction {
       if (type !== undefined) types.set(entry.key, type);
     }
     this.types = types;
-    this.context = { parameters, resources: types, mappings: member(root, "Mappings")?.value };
+    this.context = { parameters, resources: types, mappings: member(root, "Mappings")?.value, budget: new EvaluationBudget(MAX_TEMPLATE_EVALUATION) };
   }
 
   private finding(range: Range, severity: "warning" | "note", message: string, subject: string): void {
@@ -147,6 +148,16 @@ class Extraction {
     for (const resource of all) this.guard(resource, () => this.index(resource));
     for (const resource of all) this.guard(resource, () => this.extract(resource));
     this.guard(undefined, () => this.outputs(root));
+    const budget = this.context.budget!;
+    if (budget.exhausted) {
+      const limit = `${(budget.limit / (1024 * 1024)).toFixed(0)} million characters`;
+      this.finding(
+        budget.where ?? { line: 1, column: 1, endLine: 1, endColumn: 1 },
+        "warning",
+        `The intrinsic functions of this template expand to more than ${limit} (nested Fn::Sub, Fn::Join or Fn::Split), so the values beyond that were left unresolved and the policies using them were not fully analysed.`,
+        "evaluation-budget",
+      );
+    }
     return this.result;
   }
 

@@ -5,6 +5,7 @@ import type { JsonObject, JsonValue, PolicyDocument, PolicyKind, Range, SourceFo
 import { member, type PNode } from "./positioned.ts";
 import { placeholderToken, replaceTemplatePlaceholders } from "./placeholder.ts";
 import { readIamDataFile } from "../iam-data.ts";
+import { setOwn } from "./own.ts";
 
 /** Appends one reference token to a JSON Pointer (RFC 6901 escaping). */
 export function pointerOf(parent: string, key: string | number): string {
@@ -84,7 +85,7 @@ export function buildPolicyDocument(node: PNode, meta: DocumentMeta): PolicyDocu
           const key = templated(entry.key, (replaced) => pointerOf(pointer, replaced));
           const child = pointerOf(pointer, key);
           keys[child] = entry.keyRange;
-          out[key] = walk(entry.value, child);
+          setOwn(out, key, walk(entry.value, child));
         }
         return out;
       }
@@ -113,6 +114,16 @@ export function buildPolicyDocument(node: PNode, meta: DocumentMeta): PolicyDocu
   return document;
 }
 
+/**
+ * A value as message text: a string as it is, anything else as JSON (never `String(value)`, which throws on an
+ * object with a non-callable `toString` member, issue #12).
+ */
+export function displayValue(value: JsonValue | undefined): string {
+  if (typeof value === "string") return value;
+  if (value === undefined) return "undefined";
+  return JSON.stringify(value);
+}
+
 export function isJsonObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -128,20 +139,35 @@ export interface StatementRef {
   /** JSON Pointer of the statement: `/Statement/0`, or `/Statement` when the policy has a single statement object. */
   pointer: string;
   index: number;
+  /**
+   * What the policy layer derives from the statement (its element strings, how it reaches every resource), filled
+   * on first use and shared by every rule: one property read instead of a WeakMap lookup per question (issue #15).
+   */
+  derived?: object;
 }
 
 /** The statements of a policy, whether `Statement` is a list or a single object. Non-objects are skipped. */
-export function statementsOf(policy: JsonValue): StatementRef[] {
+export function statementsOf(policy: JsonValue): readonly StatementRef[] {
   if (!isJsonObject(policy)) return [];
+  // Every rule walks the same statements: build the list once per policy object (documents are not mutated).
+  const cached = STATEMENTS_CACHE.get(policy);
+  if (cached !== undefined && cached.raw === policy.Statement) return cached.refs;
   const raw = policy.Statement;
-  if (isJsonObject(raw)) return [{ statement: raw, pointer: "/Statement", index: 0 }];
-  if (!Array.isArray(raw)) return [];
   const out: StatementRef[] = [];
-  raw.forEach((statement, index) => {
-    if (isJsonObject(statement)) out.push({ statement, pointer: `/Statement/${index}`, index });
-  });
-  return out;
+  if (isJsonObject(raw)) out.push({ statement: raw, pointer: "/Statement", index: 0 });
+  else if (Array.isArray(raw)) {
+    raw.forEach((statement, index) => {
+      if (isJsonObject(statement)) out.push({ statement, pointer: `/Statement/${index}`, index });
+    });
+  }
+  const refs = Object.freeze(out);
+  STATEMENTS_CACHE.set(policy, { raw, refs });
+  return refs;
 }
+
+const STATEMENTS_CACHE = new WeakMap<JsonObject, { raw: JsonValue | undefined; refs: readonly StatementRef[] }>();
+
+const TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
 
 /**
  * The kind a path says its policies are, from a folder or file name (`scps/`, `service_control_policies/`,
@@ -186,7 +212,6 @@ export function fitsPathKind(kind: PolicyKind, policy: JsonValue): boolean {
   }
 }
 
-const TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
 
 /** Services RCPs apply to, from iam-data (read once). */
 let rcpServices: ReadonlySet<string> | undefined;

@@ -3,11 +3,12 @@
  * `unparsed-input` findings. Pure apart from `readFile`, which the caller provides (and may refuse).
  */
 import { posix } from "node:path";
-import type { ExtractResult, Finding, PolicyDocument, PolicyKind, Range, SourceFile } from "../types.ts";
-import { inputFinding } from "../findings.ts";
+import type { ExtractResult, FileRead, Finding, PolicyDocument, PolicyKind, Range, SourceFile } from "../types.ts";
+import { fingerprintOf, inputFinding } from "../findings.ts";
 import { kindFromPath } from "./document.ts";
 import { extractJsonPolicies, parseJson } from "./json.ts";
 import { member, type PNode } from "./positioned.ts";
+import { bugFinding } from "./boundary.ts";
 
 // The YAML and Terraform parsers are loaded only when a scan has such files: a CLI run on one JSON policy
 // should not pay for them (cold start matters for pre-commit hooks and editors).
@@ -29,8 +30,10 @@ export interface ExtractOptions {
   /** The policy kind configured for a path (config `kinds`, e.g. an SCP folder). */
   kindFor?: (path: string) => PolicyKind | undefined;
   /** Reads another file of the tree for Terraform `file("...")`; the caller decides what may be read. */
-  readFile?: (path: string) => string | undefined;
+  readFile?: (path: string) => FileRead;
 }
+
+export type { FileRead } from "../types.ts";
 
 export function emptyResult(): ExtractResult {
   return { policies: [], facts: [], findings: [] };
@@ -69,15 +72,22 @@ async function extractDataFile(file: SourceFile, format: "json" | "yaml", option
     const looksRelevant = format === "json" ? /"Statement"|AWSTemplateFormatVersion/.test(file.text) : CFN_HINT.test(file.text);
     const what = format === "json" ? "JSON" : "YAML";
     const result = emptyResult();
-    result.findings.push(
-      inputFinding(
-        file.path,
-        parsed.range,
-        looksRelevant ? "warning" : "note",
-        `This file is not valid ${what} (${parsed.message}), so no policy in it was analysed.`,
-        "parse-error",
-      ),
+    const finding = inputFinding(
+      file.path,
+      parsed.range,
+      looksRelevant ? "warning" : "note",
+      `This file is not valid ${what} (${parsed.message}), so no policy in it was analysed.`,
+      "parse-error",
     );
+    // A policy AWS would reject for its text is an invalid policy, not only unparsed input (issue #12).
+    if (parsed.controlCharacter && looksRelevant) {
+      finding.ruleId = "valid-policy-structure";
+      finding.category = "invalid-policy";
+      finding.severity = "error";
+      finding.message = `This policy is not valid JSON (${parsed.message}), so AWS rejects it; no policy in the file was analysed.`;
+      finding.fingerprint = fingerprintOf("valid-policy-structure", file.path, "control-character");
+    }
+    result.findings.push(finding);
     return result;
   }
   if (format === "yaml" || looksLikeTemplate(parsed.node)) {
@@ -113,13 +123,22 @@ export async function extractFiles(files: readonly SourceFile[], options: Extrac
       const dir = posix.dirname(file.path);
       modules.set(dir, [...(modules.get(dir) ?? []), file]);
     } else if (format) {
-      mergeInto(result, await extractDataFile(file, format, options));
+      // The per-file boundary (issue #12): a bug costs this file, not the scan.
+      try {
+        mergeInto(result, await extractDataFile(file, format, options));
+      } catch (error) {
+        result.findings.push(bugFinding(file.path, format === "json" ? "the JSON extractor" : "the CloudFormation extractor", error));
+      }
     }
   }
   if (modules.size > 0) {
     const { extractTerraform } = await loadTerraform();
     for (const moduleFiles of modules.values()) {
-      mergeInto(result, await extractTerraform(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
+      try {
+        mergeInto(result, await extractTerraform(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
+      } catch (error) {
+        for (const file of moduleFiles) result.findings.push(bugFinding(file.path, "the Terraform extractor", error));
+      }
     }
   }
   result.findings.push(...templatePlaceholderNotes(result.policies));

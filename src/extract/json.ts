@@ -9,22 +9,51 @@ import type { ExtractResult, IacFact, PolicyKind, Range, SourceFile } from "../t
 import { inputFinding } from "../findings.ts";
 import { buildPolicyDocument, displayPath, fitsPathKind, looksLikePolicy, pointerOf } from "./document.ts";
 import { excessiveNesting, MAX_BRACKET_DEPTH } from "./limits.ts";
+import { lineStarts, positionIn } from "./lines.ts";
+import { setOwn } from "./own.ts";
 import { MAX_NESTING, member, NestingTooDeepError, type PNode } from "./positioned.ts";
 
 export type ParseResult =
   | { ok: true; node: PNode; /** Problems the parse survived (a YAML key given twice). */ warnings?: Array<{ range: Range; message: string }> }
-  | { ok: false; range: Range; message: string };
+  | {
+      ok: false;
+      range: Range;
+      message: string;
+      /** A raw control character in a string: JSON and AWS reject it (momoa accepts it, issue #12). */
+      controlCharacter?: true;
+    };
 
-function rangeOf(node: MomoaNode): Range {
-  return { line: node.loc.start.line, column: node.loc.start.column, endLine: node.loc.end.line, endColumn: node.loc.end.column };
+/** Positions from momoa's offsets in the tool's one line model (momoa counts a lone `\r` as a line break). */
+function rangeFrom(starts: readonly number[], node: MomoaNode): Range {
+  const start = positionIn(starts, node.loc.start.offset);
+  const end = positionIn(starts, node.loc.end.offset);
+  return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
 }
 
-function convert(node: MomoaNode, depth: number, at: (range: Range) => Range): PNode {
+/**
+ * The first raw control character (U+0000 to U+001F) inside a string, in one linear pass. `JSON.parse` and AWS
+ * reject them; momoa accepts them and does not count the line breaks among them.
+ */
+function controlCharacterInString(text: string): number | undefined {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (!inString) {
+      if (ch === 34) inString = true;
+    } else if (ch === 92) i++;
+    else if (ch === 34) inString = false;
+    else if (ch < 32) return i;
+  }
+  return undefined;
+}
+
+function convert(node: MomoaNode, depth: number, at: (range: Range) => Range, starts: readonly number[]): PNode {
+  const rangeOf = (n: MomoaNode): Range => rangeFrom(starts, n);
   const range = at(rangeOf(node));
   if (depth > MAX_NESTING) throw new NestingTooDeepError(range, MAX_NESTING);
   switch (node.type) {
     case "Document":
-      return convert(node.body, depth, at);
+      return convert(node.body, depth, at, starts);
     case "Object":
       return {
         type: "object",
@@ -32,11 +61,11 @@ function convert(node: MomoaNode, depth: number, at: (range: Range) => Range): P
         entries: node.members.map((m) => ({
           key: m.name.type === "String" ? m.name.value : m.name.name,
           keyRange: at(rangeOf(m.name)),
-          value: convert(m.value, depth + 1, at),
+          value: convert(m.value, depth + 1, at, starts),
         })),
       };
     case "Array":
-      return { type: "array", range, items: node.elements.map((e) => convert(e.value, depth + 1, at)) };
+      return { type: "array", range, items: node.elements.map((e) => convert(e.value, depth + 1, at, starts)) };
     case "String":
       return { type: "string", value: node.value, range };
     case "Number":
@@ -59,18 +88,31 @@ function convert(node: MomoaNode, depth: number, at: (range: Range) => Range): P
 export function parseJson(text: string, at: (range: Range) => Range = (r) => r): ParseResult {
   const deep = excessiveNesting(text);
   if (deep) return { ok: false, range: at(deep), message: `nesting is deeper than ${MAX_BRACKET_DEPTH} levels` };
+  const starts = lineStarts(text);
   let ast;
   try {
     ast = parseMomoa(text, { mode: "json", ranges: false, tokens: false });
   } catch (error) {
-    const e = error as { line?: number; column?: number; message?: string };
-    const line = e.line ?? 1;
-    const column = e.column ?? 1;
+    const e = error as { offset?: number; message?: string };
+    const { line, column } = positionIn(starts, Math.min(e.offset ?? 0, text.length));
     const message = (e.message ?? "invalid JSON").replace(/\s*\(\d+:\d+\)\s*$/, "").replace(/\.$/, "");
-    return { ok: false, range: at({ line, column, endLine: line, endColumn: column + 1 }), message };
+    // At the end of the file there is no character to point at: the range is empty rather than one past the line.
+    const endColumn = (e.offset ?? 0) < text.length && text[e.offset ?? 0] !== "\n" ? column + 1 : column;
+    return { ok: false, range: at({ line, column, endLine: line, endColumn }), message };
+  }
+  const control = controlCharacterInString(text);
+  if (control !== undefined) {
+    const { line, column } = positionIn(starts, control);
+    const code = text.charCodeAt(control).toString(16).toUpperCase().padStart(4, "0");
+    return {
+      ok: false,
+      range: at({ line, column, endLine: line, endColumn: column + 1 }),
+      message: `a string holds the raw control character U+${code}, which JSON and AWS reject; write it as an escape`,
+      controlCharacter: true,
+    };
   }
   try {
-    return { ok: true, node: convert(ast, 0, at) };
+    return { ok: true, node: convert(ast, 0, at, starts) };
   } catch (error) {
     if (error instanceof NestingTooDeepError) return { ok: false, range: error.range, message: error.message };
     throw error;
@@ -222,7 +264,7 @@ function passwordPolicyFact(file: SourceFile, node: PNode, pointer: string): Iac
   for (const entry of node.entries) {
     const v = entry.value;
     if (PASSWORD_POLICY_KEYS.has(entry.key) && (v.type === "number" || v.type === "boolean" || v.type === "string")) {
-      settings[entry.key] = { value: v.value, range: v.range };
+      setOwn(settings, entry.key, { value: v.value, range: v.range });
     }
   }
   return { type: "password-policy", file: file.path, range: node.range, origin: `${file.path} .${displayPath(pointer)}`, settings };

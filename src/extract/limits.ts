@@ -6,6 +6,13 @@ import type { Range } from "../types.ts";
 /** Files larger than this are skipped with a note (issue #3). */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
+/**
+ * Terraform files larger than this are not parsed (issue #12): tree-sitter and the syntax tree take about 500
+ * bytes of memory per byte of HCL, so a 2 MB file would push the process past 600 MB. Hand-written modules stay
+ * far below it; a file this large is generated, and says so in a note.
+ */
+export const MAX_TERRAFORM_FILE_BYTES = 512 * 1024;
+
 /** Flow nesting (`[`/`{`) deeper than this is refused before parsing; real policies nest < 10 levels. */
 export const MAX_BRACKET_DEPTH = 200;
 

@@ -5,6 +5,7 @@
  */
 import type { JsonValue, Range, UnresolvedHint } from "../types.ts";
 import { placeholderToken } from "./placeholder.ts";
+import { setOwn } from "./own.ts";
 
 export type PNode =
   | { type: "string"; value: string; range: Range; unresolved?: PUnresolvedPart[] }
@@ -63,7 +64,7 @@ export function toJson(node: PNode): JsonValue {
       return node.items.map(toJson);
     case "object": {
       const out: Record<string, JsonValue> = {};
-      for (const entry of node.entries) out[entry.key] = toJson(entry.value);
+      for (const entry of node.entries) setOwn(out, entry.key, toJson(entry.value));
       return out;
     }
     case "unresolved":

@@ -13,16 +13,18 @@
 import { isServicePrincipal, LAMBDA_PERMISSION_CONDITIONS, lambdaPermissionDocument } from "./lambda-permission.ts";
 import { posix } from "node:path";
 import { shortExpression } from "./placeholder.ts";
+import type { FileRead } from "../types.ts";
 import type { ExtractResult, PolicyDocument, PolicyKind, PositionedValue, Range, SourceFile } from "../types.ts";
 import { inputFinding, WHOLE_FILE } from "../findings.ts";
 import { buildPolicyDocument, classifyPolicy } from "./document.ts";
-import { excessiveNesting, MAX_BRACKET_DEPTH, MAX_FILE_BYTES } from "./limits.ts";
+import { excessiveNesting, MAX_BRACKET_DEPTH, MAX_TERRAFORM_FILE_BYTES } from "./limits.ts";
 import { toJson, type PEntry, type PNode } from "./positioned.ts";
 import { createHclParser, parseHcl, rangeOf, rangeOfOffsets, textOf, type HclBlock, type HclExpr, type HclFile } from "./tf-hcl.ts";
 import {
   attributeOf,
   evaluationBudget,
   literalString,
+  missingWhy,
   modulePolicyReference,
   policySource,
   principalAddress,
@@ -32,10 +34,11 @@ import {
   type PolicyPath,
 } from "./tf-eval.ts";
 import { PolicyDocuments } from "./tf-policy-document.ts";
+import { lookupTable } from "./own.ts";
 
 export interface TerraformOptions {
   /** Reads another file of the scanned tree (path relative to the scan root), for `file("...")`; never executes. */
-  readFile?: (path: string) => string | undefined;
+  readFile?: (path: string) => FileRead;
 }
 
 /** How a policy is used: the kind and resource type its place implies, and the principals it is attached to. */
@@ -47,7 +50,7 @@ interface Use {
 }
 
 /** Resources whose attribute holds a resource-based policy. */
-const RESOURCE_POLICIES: Record<string, { attribute: string; resourceType: string }> = {
+const RESOURCE_POLICIES = lookupTable<{ attribute: string; resourceType: string }>({
   aws_s3_bucket_policy: { attribute: "policy", resourceType: "AWS::S3::Bucket" },
   aws_s3_bucket: { attribute: "policy", resourceType: "AWS::S3::Bucket" },
   aws_sns_topic_policy: { attribute: "policy", resourceType: "AWS::SNS::Topic" },
@@ -65,17 +68,17 @@ const RESOURCE_POLICIES: Record<string, { attribute: string; resourceType: strin
   aws_backup_vault_policy: { attribute: "policy", resourceType: "AWS::Backup::BackupVault" },
   aws_api_gateway_rest_api_policy: { attribute: "policy", resourceType: "AWS::ApiGateway::RestApi" },
   aws_cloudwatch_log_resource_policy: { attribute: "policy_document", resourceType: "AWS::Logs::ResourcePolicy" },
-};
+});
 
 /** Inline policies of a principal: the resource type and its attribute naming the principal. */
-const INLINE_POLICIES: Record<string, { attribute: string; principalType: string }> = {
+const INLINE_POLICIES = lookupTable<{ attribute: string; principalType: string }>({
   aws_iam_role_policy: { attribute: "role", principalType: "aws_iam_role" },
   aws_iam_user_policy: { attribute: "user", principalType: "aws_iam_user" },
   aws_iam_group_policy: { attribute: "group", principalType: "aws_iam_group" },
-};
+});
 
 /** Managed-policy attachments: the attributes naming principals and the one naming policies. */
-const ATTACHMENTS: Record<string, { principals: [string, string][]; policies: string }> = {
+const ATTACHMENTS = lookupTable<{ principals: [string, string][]; policies: string }>({
   aws_iam_role_policy_attachment: { principals: [["role", "aws_iam_role"]], policies: "policy_arn" },
   aws_iam_user_policy_attachment: { principals: [["user", "aws_iam_user"]], policies: "policy_arn" },
   aws_iam_group_policy_attachment: { principals: [["group", "aws_iam_group"]], policies: "policy_arn" },
@@ -90,9 +93,9 @@ const ATTACHMENTS: Record<string, { principals: [string, string][]; policies: st
   aws_iam_role_policy_attachments_exclusive: { principals: [["role_name", "aws_iam_role"]], policies: "policy_arns" },
   aws_iam_user_policy_attachments_exclusive: { principals: [["user_name", "aws_iam_user"]], policies: "policy_arns" },
   aws_iam_group_policy_attachments_exclusive: { principals: [["group_name", "aws_iam_group"]], policies: "policy_arns" },
-};
+});
 
-const PASSWORD_SETTINGS: Record<string, string> = {
+const PASSWORD_SETTINGS = lookupTable<string>({
   minimum_password_length: "MinimumPasswordLength",
   require_symbols: "RequireSymbols",
   require_numbers: "RequireNumbers",
@@ -102,7 +105,7 @@ const PASSWORD_SETTINGS: Record<string, string> = {
   max_password_age: "MaxPasswordAge",
   password_reuse_prevention: "PasswordReusePrevention",
   hard_expiry: "HardExpiry",
-};
+});
 
 /** Extracts policies and IaC facts from the `.tf` files of one module (one directory). Never throws on bad input. */
 export async function extractTerraform(files: SourceFile[], options: TerraformOptions = {}): Promise<ExtractResult> {
@@ -127,16 +130,19 @@ async function parseModule(files: SourceFile[], result: ExtractResult): Promise<
   const parser = await createHclParser();
   try {
     for (const file of files) {
-      if (Buffer.byteLength(file.text, "utf8") > MAX_FILE_BYTES) {
-        const message = `This file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, so it was not analysed.`;
-        result.findings.push(inputFinding(file.path, WHOLE_FILE, "note", message, "too-large"));
-        continue;
-      }
       // `(` counts too: tree-sitter would parse 100,000 nested parentheses, but slowly.
       const deep = excessiveNesting(file.text) ?? excessiveNesting(file.text.replace(/[()]/g, (p) => (p === "(" ? "[" : "]")));
       if (deep) {
         const message = `This file nests brackets deeper than ${MAX_BRACKET_DEPTH} levels, so it was not analysed.`;
         result.findings.push(inputFinding(file.path, deep, "warning", message, "nesting"));
+        continue;
+      }
+      const bytes = Buffer.byteLength(file.text, "utf8");
+      if (bytes > MAX_TERRAFORM_FILE_BYTES) {
+        const message =
+          `This Terraform file is ${(bytes / 1024).toFixed(0)} KiB, over the ${MAX_TERRAFORM_FILE_BYTES / 1024} KiB limit for Terraform files ` +
+          "(parsing takes about 500 bytes of memory per byte), so it was not analysed.";
+        result.findings.push(inputFinding(file.path, WHOLE_FILE, "warning", message, "too-large"));
         continue;
       }
       const outcome = parseHcl(parser, file.path, file.text);
@@ -400,7 +406,7 @@ class ModuleExtractor {
         return;
       case "missing-file":
         this.result.findings.push(
-          inputFinding(file, range, "note", `${origin} was not analysed: the policy comes from file ${source.path} which is not in the scanned files.`, `${origin} file`),
+          inputFinding(file, range, "note", `${origin} was not analysed: the policy comes from file ${source.path} which ${missingWhy(source)}.`, `${origin} file`),
         );
         return;
       case "unresolved": {

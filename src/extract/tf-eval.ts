@@ -10,6 +10,7 @@ import { placeholderToken } from "./placeholder.ts";
 import { rangeOf, rangeOfOffsets, textOf, type HclAttribute, type HclBlock, type HclExpr, type HclFile, type TemplatePart } from "./tf-hcl.ts";
 import { decodeTemplate, MARKER_PATTERN, parseTemplateJson, partExpression, scanTemplate } from "./tf-template.ts";
 import { parseJson } from "./json.ts";
+import type { FileRead } from "../types.ts";
 
 /** The blocks of one module (all `.tf` files of a directory), by Terraform address. */
 export interface ModuleIndex {
@@ -223,7 +224,13 @@ function callValue(expr: HclExpr & { kind: "call" }, ctx: EvalContext, path: Pol
   const [first] = expr.args;
   if (expr.name === "jsonencode" && first && expr.args.length === 1) {
     const inner = valueOf(first, ctx, path);
-    if (!hasUnresolved(inner)) return { type: "string", value: JSON.stringify(toJson(inner)), range };
+    if (!hasUnresolved(inner)) {
+      // The text counts against the budget: nested jsonencode doubles its escapes at every level (issue #12).
+      const value = JSON.stringify(toJson(inner));
+      ctx.budget.steps -= value.length;
+      if (ctx.budget.steps < 0) return unresolvedNode(expr, ctx, path);
+      return { type: "string", value, range };
+    }
   } else if (PASS_THROUGH.has(expr.name) && first && expr.args.length === 1) {
     // These keep or drop duplicate and empty values; for a review every written value matters.
     return valueOf(first, ctx, path);
@@ -287,10 +294,15 @@ export type PolicySource =
   | { kind: "document"; name: string; range: Range }
   | { kind: "invalid"; file: string; range: Range; message: string }
   | { kind: "unresolved"; expression: string; reason?: string }
-  | { kind: "missing-file"; path: string };
+  | { kind: "missing-file"; path: string; outside?: boolean };
 
 export interface ReadOptions {
-  readFile?: (path: string) => string | undefined;
+  readFile?: (path: string) => FileRead;
+}
+
+/** Why a `file()` was not read, for a message: `is outside the scanned tree` or `is not in the scanned files`. */
+export function missingWhy(source: { outside?: boolean }): string {
+  return source.outside ? "is outside the scanned tree, so it was not read" : "is not in the scanned files";
 }
 
 /** `data.aws_iam_policy_document.<name>.json` (also `.minified_json`, and with a `[count]` index). */
@@ -401,8 +413,9 @@ function fileJson(expr: HclExpr & { kind: "call" }, ctx: EvalContext, options: R
   const [pathExpr, varsExpr] = expr.args;
   const path = pathExpr ? filePath(pathExpr, ctx) : undefined;
   if (!path) return { kind: "unresolved", expression: normalise(textOf(expr)) };
-  const text = options.readFile?.(path);
-  if (text === undefined) return { kind: "missing-file", path };
+  const read = options.readFile?.(path);
+  if (typeof read !== "string") return { kind: "missing-file", path, ...(read?.outside ? { outside: true } : {}) };
+  const text = read;
   if (expr.name === "file") {
     const parsed = parseJson(text);
     return parsed.ok ? { kind: "node", node: parsed.node, file: path } : { kind: "invalid", file: path, range: parsed.range, message: parsed.message };

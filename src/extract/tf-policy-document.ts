@@ -10,6 +10,7 @@ import { rangeOf, rangeOfOffsets, type HclAttribute, type HclBlock, type HclExpr
 import {
   attributeOf,
   literalString,
+  missingWhy,
   policySource,
   valueOf,
   type EvalContext,
@@ -93,25 +94,43 @@ function entry(key: string, attribute: HclAttribute, value: PNode): PEntry {
   return { key, keyRange: rangeOfOffsets(attribute.file, attribute.nameStart, attribute.nameEnd), value };
 }
 
-/** Appends `value` to a merged list: several `principals` blocks of one type or conditions on one key. */
+/** Lists built by `mergeValues`, which later merges append to in place. */
+const mergedLists = new WeakSet<PNode>();
+
+/**
+ * Appends `value` to a merged list: several `principals` blocks of one type or conditions on one key. A list it
+ * built before grows in place (copying it per block made 20,000 `principals` blocks quadratic, issue #12).
+ */
 function mergeValues(existing: PNode, value: PNode): PNode {
-  const items = (node: PNode): PNode[] => (node.type === "array" ? node.items : [node]);
-  return { type: "array", range: existing.range, items: [...items(existing), ...items(value)] };
+  const added = value.type === "array" ? value.items : [value];
+  if (existing.type === "array" && mergedLists.has(existing)) {
+    for (const item of added) existing.items.push(item);
+    return existing;
+  }
+  const merged: PNode = { type: "array", range: existing.range, items: [...(existing.type === "array" ? existing.items : [existing])] };
+  for (const item of added) merged.items.push(item);
+  mergedLists.add(merged);
+  return merged;
 }
 
 function principals(statement: HclBlock, type: string, key: string, ctx: EvalContext, base: PolicyPath): PEntry | undefined {
   const blocks = blocksOf(statement, type).filter((b) => mayExist(b.outer, ctx));
   if (blocks.length === 0) return undefined;
   const groups: PEntry[] = [];
+  const groupOf = new Map<string, PEntry>();
   for (const { block } of blocks) {
     const typeAttribute = attributeOf(block, "type");
     const identifiers = attributeOf(block, "identifiers");
     if (!typeAttribute || isNull(identifiers)) continue;
     const principalType = keyOf(typeAttribute.expr, ctx);
     const value = asString(valueOf(identifiers!.expr, ctx, [...base, key, principalType]));
-    const existing = groups.find((group) => group.key === principalType);
+    const existing = groupOf.get(principalType);
     if (existing) existing.value = mergeValues(existing.value, value);
-    else groups.push({ key: principalType, keyRange: rangeOf(typeAttribute.expr), value });
+    else {
+      const group = { key: principalType, keyRange: rangeOf(typeAttribute.expr), value };
+      groups.push(group);
+      groupOf.set(principalType, group);
+    }
   }
   if (groups.length === 0) return undefined;
   const keyRange = keywordRange(blocks[0]!.outer);
@@ -126,7 +145,8 @@ function principals(statement: HclBlock, type: string, key: string, ctx: EvalCon
 
 function conditions(statement: HclBlock, ctx: EvalContext, base: PolicyPath): PEntry | undefined {
   const blocks = blocksOf(statement, "condition").filter((b) => mayExist(b.outer, ctx));
-  const tests: { entry: PEntry; blocks: HclBlock[] }[] = [];
+  const tests: { entry: PEntry; blocks: HclBlock[]; variables: Map<string, PEntry> }[] = [];
+  const testOf = new Map<string, (typeof tests)[number]>();
   for (const { block, outer } of blocks) {
     const test = attributeOf(block, "test");
     const variable = attributeOf(block, "variable");
@@ -135,19 +155,25 @@ function conditions(statement: HclBlock, ctx: EvalContext, base: PolicyPath): PE
     const testKey = keyOf(test.expr, ctx);
     const variableKey = keyOf(variable.expr, ctx);
     const value = asString(valueOf(values!.expr, ctx, [...base, "Condition", testKey, variableKey]));
-    let group = tests.find((t) => t.entry.key === testKey);
+    let group = testOf.get(testKey);
     if (!group) {
-      group = { entry: { key: testKey, keyRange: rangeOf(test.expr), value: { type: "object", range: rangeOf(outer), entries: [] } }, blocks: [] };
+      group = { entry: { key: testKey, keyRange: rangeOf(test.expr), value: { type: "object", range: rangeOf(outer), entries: [] } }, blocks: [], variables: new Map() };
       tests.push(group);
+      testOf.set(testKey, group);
     }
     group.blocks.push(outer);
     const object = group.entry.value as PNode & { type: "object" };
-    object.range = spanRange(group.blocks);
-    const existing = object.entries.find((e) => e.key === variableKey);
+    const existing = group.variables.get(variableKey);
     if (existing) existing.value = mergeValues(existing.value, value);
-    else object.entries.push({ key: variableKey, keyRange: rangeOf(variable.expr), value });
+    else {
+      const variableEntry = { key: variableKey, keyRange: rangeOf(variable.expr), value };
+      object.entries.push(variableEntry);
+      group.variables.set(variableKey, variableEntry);
+    }
   }
   if (tests.length === 0) return undefined;
+  // Each test's range spans its blocks, computed once at the end (not per block).
+  for (const group of tests) (group.entry.value as PNode & { type: "object" }).range = spanRange(group.blocks);
   return {
     key: "Condition",
     keyRange: keywordRange(blocks[0]!.outer),
@@ -311,7 +337,7 @@ function problemReason(source: PolicySource): string {
     case "invalid":
       return `it is not valid JSON (${source.message})`;
     case "missing-file":
-      return `it comes from file ${source.path} which is not in the scanned files`;
+      return `it comes from file ${source.path} which ${missingWhy(source)}`;
     case "unresolved":
       return `it comes from ${shortExpression(source.expression)}${source.reason ? `, ${source.reason}` : ""}`;
     default:

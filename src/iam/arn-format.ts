@@ -33,7 +33,69 @@ const formatCache = new Map<string, readonly WildcardToken[]>();
  * Cost: one {@link tokensOverlap} table of at most (|arn| + 1)·(|format tokens| + 1) cells, counted in `counter`.
  */
 export function arnMatchesResourceType(arn: string, arnFormat: string, counter?: StepCounter): boolean {
-  return tokensOverlap(policyArnTokens(arn), arnFormatTokens(arnFormat), counter);
+  if (headMismatch(arn, arnFormat)) return false;
+  let tokens = arnTokensCache.get(arn);
+  if (tokens === undefined) {
+    if (arnTokensCache.size >= ARN_TOKENS_CACHE_LIMIT) arnTokensCache.clear();
+    arnTokensCache.set(arn, (tokens = Object.freeze(policyArnTokens(arn))));
+  }
+  return tokensOverlap(tokens, arnFormatTokens(arnFormat), counter);
+}
+
+/** Compiled policy ARNs (issue #15): one ARN is compared with many formats, and ARNs repeat across statements. */
+const ARN_TOKENS_CACHE_LIMIT = 4096;
+const arnTokensCache = new Map<string, readonly WildcardToken[]>();
+
+/**
+ * The partition, service, region and account segments of a format: the literal text, `true` for a segment that
+ * is one variable (one or more characters, no `:` or `/`), or undefined for anything else (not judged here).
+ */
+type HeadSegment = string | true | undefined;
+const formatHeadCache = new Map<string, readonly HeadSegment[] | null>();
+
+function formatHeadSegments(arnFormat: string): readonly HeadSegment[] | null {
+  let head = formatHeadCache.get(arnFormat);
+  if (head === undefined) {
+    const parts = arnFormat.split(":");
+    head =
+      parts.length < 6 || /\$\{[^}]*:/.test(arnFormat)
+        ? null
+        : parts.slice(1, 5).map((part): HeadSegment => {
+            if (!part.includes("${") && !part.includes("}")) return part;
+            return /^\$\{[^{}]*\}$/.test(part) ? true : undefined;
+          });
+    if (formatHeadCache.size >= FORMAT_CACHE_LIMIT) formatHeadCache.clear();
+    formatHeadCache.set(arnFormat, head);
+  }
+  return head;
+}
+
+const NOT_LITERAL = /[*?${}]/;
+
+/**
+ * A quick and certain "no" (issue #15): when a policy ARN is literal up to its fifth colon, its partition, service,
+ * region and account must each match the format's segment (the format's first five colons are literal and its
+ * variables there cannot hold a colon, so the segments line up). Anything this cannot judge goes to the full
+ * comparison, which gives the same answer for everything this rejects.
+ */
+function headMismatch(arn: string, arnFormat: string): boolean {
+  let end = -1;
+  for (let colons = 0; colons < 5; colons++) {
+    end = arn.indexOf(":", end + 1);
+    if (end === -1) return false;
+  }
+  const prefix = arn.slice(0, end);
+  if (NOT_LITERAL.test(prefix)) return false;
+  const head = formatHeadSegments(arnFormat);
+  if (head === null) return false;
+  const segments = prefix.split(":");
+  for (let k = 0; k < 4; k++) {
+    const want = head[k];
+    const have = segments[k + 1]!;
+    if (want === undefined) continue;
+    if (want === true ? have === "" || have.includes("/") : have !== want) return true;
+  }
+  return false;
 }
 
 /**

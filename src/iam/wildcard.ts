@@ -55,7 +55,9 @@ export function hasWildcard(value: string): boolean {
  * `?` are ordinary characters).
  */
 export function matchesWildcard(pattern: string, value: string, options: WildcardOptions = {}): boolean {
-  const p = options.ignoreCase ? pattern.toLowerCase() : pattern;
+  let p = options.ignoreCase ? pattern.toLowerCase() : pattern;
+  // Runs such as `*?*?*?` match what `???*` matches; with one star per run the backtracking stays short (issue #12).
+  if (p.includes("**") || p.includes("*?")) p = canonicalWildcard(p);
   const v = options.ignoreCase ? value.toLowerCase() : value;
   let pi = 0;
   let vi = 0;
@@ -221,6 +223,31 @@ export function pushToken(tokens: WildcardToken[], token: WildcardToken): void {
  * rows: O(|a|·|b|) time, O(|b|) memory. `counter` receives the (|a| + 1)·(|b| + 1) cells filled.
  */
 export function tokensOverlap(a: readonly WildcardToken[], b: readonly WildcardToken[], counter?: StepCounter): boolean {
+  // Fast path (issue #15): literal characters before the first and after the last non-literal token of either side
+  // must match one for one. Most comparisons (an ARN against a format of another resource type) fail there.
+  let start = 0;
+  let endA = a.length;
+  let endB = b.length;
+  while (start < endA && start < endB) {
+    const x = a[start]!;
+    const y = b[start]!;
+    if (x.kind !== "literal" || y.kind !== "literal") break;
+    if (x.char !== y.char) return false;
+    start++;
+  }
+  while (endA > start && endB > start) {
+    const x = a[endA - 1]!;
+    const y = b[endB - 1]!;
+    if (x.kind !== "literal" || y.kind !== "literal") break;
+    if (x.char !== y.char) return false;
+    endA--;
+    endB--;
+  }
+  if (start > 0 || endA < a.length || endB < b.length) return tokensOverlapTable(a.slice(start, endA), b.slice(start, endB), counter);
+  return tokensOverlapTable(a, b, counter);
+}
+
+function tokensOverlapTable(a: readonly WildcardToken[], b: readonly WildcardToken[], counter?: StepCounter): boolean {
   const n = a.length;
   const m = b.length;
   if (counter) counter.steps += (n + 1) * (m + 1);

@@ -7,7 +7,7 @@ import type { JsonValue } from "../types.ts";
 import { pointerOf, statementsOf, type StatementRef } from "../extract/document.ts";
 import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
 import { actionUsableOn, actionInfo, arnMatchesResourceType, hasWildcard, matchesWildcard, wildcardCovers } from "../iam/index.ts";
-import { actionPatternMatches, actionsOf, baseOperator, conditionsOf, isAllow, isDeny, resourcesOf, stringsAt, type PointedString } from "./statements.ts";
+import { actionPatternMatches, actionsOf, baseOperator, conditionsOf, elementOf, isAllow, isDeny, resourcesOf, type PointedString } from "./statements.ts";
 import managedPolicyRisks from "../data/managed-policy-risks.json" with { type: "json" };
 import { ESCALATION_PATHS, type EscalationPath } from "../data/escalation-paths.ts";
 import { boundedMemo, type Memo } from "../util/memo.ts";
@@ -64,11 +64,13 @@ export interface PolicyGrants {
 const ALL_ACTIONS = new Set(["*", "*:*"]);
 
 /** Table actions a resolved action pattern (`iam:*`, `*`, `iam:Pas*`) matches; cheap for unrelated services. */
-function tableActionsMatching(pattern: string): string[] {
-  const colon = pattern.indexOf(":");
-  const service = colon === -1 ? "" : pattern.slice(0, colon);
-  const candidates = colon !== -1 && !/[*?]/.test(service) ? (ACTIONS_BY_SERVICE.get(service.toLowerCase()) ?? []) : TABLE_ACTIONS;
-  return candidates.filter((action) => actionPatternMatches(pattern, action));
+function tableActionsMatching(pattern: string): readonly string[] {
+  return remember(matchingCache, pattern, () => {
+    const colon = pattern.indexOf(":");
+    const service = colon === -1 ? "" : pattern.slice(0, colon);
+    const candidates = colon !== -1 && !/[*?]/.test(service) ? (ACTIONS_BY_SERVICE.get(service.toLowerCase()) ?? []) : TABLE_ACTIONS;
+    return candidates.filter((action) => actionPatternMatches(pattern, action));
+  });
 }
 
 /** The table actions a statement grants through Action or NotAction, each with its pointer; none if unknown. */
@@ -89,7 +91,7 @@ function statementActions(
       }
     }
   } else if (ref.statement.NotAction !== undefined) {
-    const excluded = stringsAt(ref.statement, "NotAction", ref.pointer);
+    const excluded = elementOf(ref, "NotAction");
     // An unresolved exclusion could exclude anything: grant nothing rather than guess.
     if (excluded.some((e) => e.unresolved)) return out;
     const pointer = pointerOf(ref.pointer, "NotAction");
@@ -103,14 +105,41 @@ function statementActions(
 const CACHE_LIMIT = 8192;
 const acceptCache = boundedMemo<boolean>(CACHE_LIMIT);
 const unscopedCache = boundedMemo<boolean>(CACHE_LIMIT);
+/** Table actions per action pattern: a policy repeating `*` in 20,000 statements matches the table once (issue #12). */
+const matchingCache = boundedMemo<readonly string[]>(CACHE_LIMIT);
 
 function remember<T>(cache: Memo<T>, key: string, compute: () => T): T {
   return cache.get(key, compute);
 }
 
-/** Whether a policy resource can name something the action acts on (unknown actions: yes). */
+/** The services in the ARN formats of each action's resource types (the index of issue #12); undefined: unknown action. */
+const arnServicesCache = new Map<string, ReadonlySet<string> | undefined>();
+
+function arnServicesOf(action: string): ReadonlySet<string> | undefined {
+  if (arnServicesCache.has(action)) return arnServicesCache.get(action);
+  const info = actionInfo(action);
+  const services = info ? new Set(info.resourceTypes.flatMap((type) => type.arnFormats.map((format) => format.split(":")[2] ?? ""))) : undefined;
+  arnServicesCache.set(action, services);
+  return services;
+}
+
+/** The service field of an ARN when it is literal text (no wildcard, placeholder or variable), else undefined. */
+function literalArnService(resource: string): string | undefined {
+  if (!resource.startsWith("arn:")) return undefined;
+  const service = resource.split(":", 3)[2];
+  return service !== undefined && /^[a-z0-9-]+$/.test(service) ? service : undefined;
+}
+
+/**
+ * Whether a policy resource can name something the action acts on (unknown actions: yes). A resource of a
+ * literal service only needs matching against the actions whose resource types live in that service, so a
+ * policy of many resources is not matched against every ARN format of the table (issue #12).
+ */
 function accepts(action: string, resource: string): boolean {
   if (resource === "*") return true;
+  const service = literalArnService(resource);
+  const services = service === undefined ? undefined : arnServicesOf(action);
+  if (services !== undefined && !services.has(service!)) return false;
   return remember(acceptCache, `${action}\u0000${resource}`, () => actionUsableOn(action, resource) ?? true);
 }
 
@@ -338,7 +367,10 @@ export function completePaths<G extends PathGrant>(grants: readonly G[], denied:
   const byAction = new Map<string, G[]>();
   for (const grant of grants) {
     if (denied.has(grant.action)) continue;
-    byAction.set(grant.action, [...(byAction.get(grant.action) ?? []), grant]);
+    // Appended in place: copying the list per grant made 20,000 statements quadratic (issue #12).
+    const list = byAction.get(grant.action);
+    if (list) list.push(grant);
+    else byAction.set(grant.action, [grant]);
   }
   const matches = new Map<string, PathMatch<G>>();
   const passesNamedRole = (byAction.get("iam:PassRole") ?? []).some((g) => g.breadth === "named");

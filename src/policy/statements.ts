@@ -19,16 +19,18 @@ export interface PointedString {
 
 /** The string values of a "one or a list" element such as Action or Resource, with their pointers. */
 export function stringsAt(statement: JsonObject, key: string, statementPointer: string): readonly PointedString[] {
-  // Every rule reads the same elements of the same statements: parse each once per (statement, element).
+  // Every rule reads the same elements of the same statements: parse each once per (statement, element). A
+  // statement object sits at one pointer, so the element name alone is the key (the pointer is checked).
   let perStatement = STRINGS_CACHE.get(statement);
   if (!perStatement) STRINGS_CACHE.set(statement, (perStatement = new Map()));
-  const cacheKey = `${statementPointer}\u0000${key}`;
-  let cached = perStatement.get(cacheKey);
-  if (!cached) perStatement.set(cacheKey, (cached = Object.freeze(readStrings(statement, key, statementPointer))));
-  return cached;
+  const cached = perStatement.get(key);
+  if (cached !== undefined && cached.pointer === statementPointer) return cached.strings;
+  const strings = Object.freeze(readStrings(statement, key, statementPointer));
+  perStatement.set(key, { pointer: statementPointer, strings });
+  return strings;
 }
 
-const STRINGS_CACHE = new WeakMap<JsonObject, Map<string, readonly PointedString[]>>();
+const STRINGS_CACHE = new WeakMap<JsonObject, Map<string, { pointer: string; strings: readonly PointedString[] }>>();
 
 function readStrings(statement: JsonObject, key: string, statementPointer: string): PointedString[] {
   const raw = statement[key];
@@ -50,16 +52,43 @@ export function isDeny(statement: JsonObject): boolean {
 }
 
 /** Allow statements only: deny statements never produce allow-side findings. */
-export function allowStatements(doc: PolicyDocument): StatementRef[] {
-  return statementsOf(doc.json).filter(({ statement }) => isAllow(statement));
+export function allowStatements(doc: PolicyDocument): readonly StatementRef[] {
+  // Every rule asks for the same list (issue #15): filter each policy's statements once.
+  const all = statementsOf(doc.json);
+  let allowed = ALLOW_CACHE.get(all);
+  if (!allowed) ALLOW_CACHE.set(all, (allowed = Object.freeze(all.filter(({ statement }) => isAllow(statement)))));
+  return allowed;
+}
+
+const ALLOW_CACHE = new WeakMap<readonly StatementRef[], readonly StatementRef[]>();
+
+/** What is derived once per statement and shared by every rule (issue #15), kept on the statement's ref. */
+interface Derived {
+  Action?: readonly PointedString[];
+  NotAction?: readonly PointedString[];
+  Resource?: readonly PointedString[];
+  NotResource?: readonly PointedString[];
+  conditions?: readonly ConditionEntry[];
+  /** allResourcesPhrase per action service (`\u0000`: no action); null: scoped. */
+  phrases?: Map<string, string | null>;
+}
+
+function derivedOf(ref: StatementRef): Derived {
+  return (ref.derived ??= {}) as Derived;
+}
+
+/** The string values of one of a statement's action or resource elements, read once per statement. */
+export function elementOf(ref: StatementRef, key: "Action" | "NotAction" | "Resource" | "NotResource"): readonly PointedString[] {
+  const derived = derivedOf(ref);
+  return (derived[key] ??= stringsAt(ref.statement, key, ref.pointer));
 }
 
 export function actionsOf(ref: StatementRef): readonly PointedString[] {
-  return stringsAt(ref.statement, "Action", ref.pointer);
+  return elementOf(ref, "Action");
 }
 
 export function resourcesOf(ref: StatementRef): readonly PointedString[] {
-  return stringsAt(ref.statement, "Resource", ref.pointer);
+  return elementOf(ref, "Resource");
 }
 
 /** Whether an action pattern from a policy (`iam:*`, `iam:Pas*`, `*`) matches a concrete action. */
@@ -74,7 +103,7 @@ export function actionPatternMatches(pattern: string, action: string): boolean {
 export function statementGrants(ref: StatementRef, action: string): boolean {
   if (ref.statement.Action !== undefined) return actionsOf(ref).some((a) => actionPatternMatches(a.value, action));
   if (ref.statement.NotAction !== undefined) {
-    return !stringsAt(ref.statement, "NotAction", ref.pointer).some((a) => actionPatternMatches(a.value, action));
+    return !elementOf(ref, "NotAction").some((a) => actionPatternMatches(a.value, action));
   }
   return false;
 }
@@ -86,9 +115,17 @@ export function statementGrants(ref: StatementRef, action: string): boolean {
  * named. A placeholder or policy variable names something specific.
  */
 export function isWholeTypeWildcard(resource: string): boolean {
-  if (hasPlaceholder(resource) || resource.includes("${")) return false;
-  return isWholeTypeResource(resource);
+  // Most resources have no wildcard at all: nothing to look up then.
+  if (!resource.includes("*") || hasPlaceholder(resource) || resource.includes("${")) return false;
+  let whole = WHOLE_TYPE_CACHE.get(resource);
+  if (whole === undefined) {
+    if (WHOLE_TYPE_CACHE.size >= 4096) WHOLE_TYPE_CACHE.clear();
+    WHOLE_TYPE_CACHE.set(resource, (whole = isWholeTypeResource(resource)));
+  }
+  return whole;
 }
+
+const WHOLE_TYPE_CACHE = new Map<string, boolean>();
 
 /**
  * Whether the statement reaches every resource (of the types it names): a `*` resource, a whole-type wildcard
@@ -104,11 +141,23 @@ export function onAllResources(ref: StatementRef): boolean {
  * action is given); undefined when it is scoped.
  */
 export function allResourcesPhrase(ref: StatementRef, action?: string): string | undefined {
+  // Asked by several rules, once per statement and once per action (issue #15): the answer depends only on the
+  // statement and the action's service, so it is kept per statement and service.
+  const service = action?.split(":")[0]?.toLowerCase();
+  const derived = derivedOf(ref);
+  const perRef = (derived.phrases ??= new Map());
+  const key = service ?? "\u0000";
+  let phrase = perRef.get(key);
+  if (phrase === undefined) perRef.set(key, (phrase = resourcesPhrase(ref, service) ?? null));
+  return phrase ?? undefined;
+}
+
+function resourcesPhrase(ref: StatementRef, service: string | undefined): string | undefined {
   if (ref.statement.NotResource !== undefined) return "every resource";
   const resources = resourcesOf(ref);
   if (resources.some((r) => r.value === "*")) return "every resource";
+  if (!resources.some((r) => r.value.includes("*"))) return undefined;
   // With an action pattern, only a whole-type wildcard of its service (or of any service) counts for it.
-  const service = action?.split(":")[0]?.toLowerCase();
   const fits = (arn: string) => {
     const of = arn.split(":")[2]?.toLowerCase() ?? "";
     return service === undefined || /[*?]/.test(service) || /^[*?]*$/.test(of) || of === service;
@@ -148,7 +197,24 @@ export interface ConditionEntry {
 }
 
 /** Every (operator, key) pair of a statement's Condition block. */
-export function conditionsOf(ref: StatementRef): ConditionEntry[] {
+export function conditionsOf(ref: StatementRef): readonly ConditionEntry[] {
+  // Every rule reads the same conditions: read each statement's once (issue #12: 330,000 keys read by every rule),
+  // and keep them on the ref for the next rule (issue #15).
+  const derived = derivedOf(ref);
+  return (derived.conditions ??= conditionsOfStatement(ref));
+}
+
+function conditionsOfStatement(ref: StatementRef): readonly ConditionEntry[] {
+  let perStatement = CONDITIONS_CACHE.get(ref.statement);
+  if (!perStatement) CONDITIONS_CACHE.set(ref.statement, (perStatement = new Map()));
+  let cached = perStatement.get(ref.pointer);
+  if (!cached) perStatement.set(ref.pointer, (cached = Object.freeze(readConditions(ref))));
+  return cached;
+}
+
+const CONDITIONS_CACHE = new WeakMap<JsonObject, Map<string, readonly ConditionEntry[]>>();
+
+function readConditions(ref: StatementRef): ConditionEntry[] {
   const condition = ref.statement.Condition;
   if (!isJsonObject(condition)) return [];
   const base = pointerOf(ref.pointer, "Condition");

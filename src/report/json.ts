@@ -5,6 +5,7 @@ import type { Finding, PolicyKind } from "../types.ts";
 import type { ScanReport } from "./types.ts";
 import type { AccessChangesJson } from "../new-access/types.ts";
 import { accessChangesJson } from "./access-changes.ts";
+import { maskCredentials } from "../util/mask.ts";
 
 export interface JsonPolicy {
   file: string;
@@ -48,5 +49,6 @@ export function toJsonReport(report: ScanReport): JsonReport {
 }
 
 export function renderJson(report: ScanReport): string {
-  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+  // The last line of defence (issue #12): no credential leaves in any field, file names and access changes too.
+  return maskCredentials(`${JSON.stringify(toJsonReport(report), null, 2)}\n`);
 }

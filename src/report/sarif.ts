@@ -13,6 +13,7 @@ import { TOOL_NAME } from "../version.ts";
 import { maskSecrets } from "./review.ts";
 import { ruleDocsUrl, ruleHelpMarkdown, type RuleHelpOptions } from "./rule-help.ts";
 import type { ScanReport } from "./types.ts";
+import { maskCredentials } from "../util/mask.ts";
 
 /** GitHub maps these to critical/high (≥ 7), medium (≥ 4) and low. */
 const SECURITY_SEVERITY: Record<Severity, string> = { error: "8.0", warning: "5.5", note: "2.0" };
@@ -136,5 +137,6 @@ export function toSarif(report: ScanReport, options: SarifOptions = {}): Log {
 }
 
 export function renderSarif(report: ScanReport, options: SarifOptions = {}): string {
-  return `${JSON.stringify(toSarif(report, options), null, 2)}\n`;
+  // The last line of defence (issue #12): no credential leaves in any field, file names (URIs) too.
+  return maskCredentials(`${JSON.stringify(toSarif(report, options), null, 2)}\n`);
 }

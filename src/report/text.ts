@@ -7,6 +7,7 @@ import type { Finding, PolicyDocument, Severity } from "../types.ts";
 import { countBySeverity, plural } from "./summary.ts";
 import type { ScanReport } from "./types.ts";
 import { renderAccessChanges } from "./access-changes.ts";
+import { maskCredentials } from "../util/mask.ts";
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -69,5 +70,6 @@ export function renderText(report: ScanReport, options: TextOptions): string {
     `${plural(report.findings.length, "finding")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})` +
     (report.suppressed.length > 0 ? `, ${report.suppressed.length} suppressed.` : ".");
   lines.push(counts.error > 0 ? paint("red", summary) : summary);
-  return `${lines.join("\n")}\n`;
+  // The last line of defence (issue #12): no credential leaves in any line, file names and access changes too.
+  return maskCredentials(`${lines.join("\n")}\n`);
 }

@@ -1,6 +1,6 @@
 import type { PolicyDocument } from "../types.ts";
 import { statementsOf } from "../extract/document.ts";
-import { actionsOf, allowStatements, principalsOf, resourcesOf, statementGrants, stringsAt } from "../policy/statements.ts";
+import { actionsOf, allowStatements, principalsOf, resourcesOf, statementGrants, elementOf } from "../policy/statements.ts";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../data/aws-service-accounts.ts";
 import { defineRule } from "./define-rule.ts";
 import { conditionNarrowing, type NarrowingKind } from "../policy/narrowing.ts";
@@ -46,7 +46,7 @@ function ownAccounts(doc: PolicyDocument): Set<string> {
   const accounts = new Set<string>();
   if (doc.kind !== "resource") return accounts;
   for (const ref of statementsOf(doc.json)) {
-    for (const resource of [...resourcesOf(ref), ...stringsAt(ref.statement, "NotResource", ref.pointer)]) {
+    for (const resource of [...resourcesOf(ref), ...elementOf(ref, "NotResource")]) {
       const account = ACCOUNT_IN_ARN.exec(resource.value)?.[1];
       if (account) accounts.add(account);
     }

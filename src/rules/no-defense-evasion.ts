@@ -22,6 +22,22 @@ function candidatesFor(pattern: string): readonly Candidate[] {
   return /[*?]/.test(service) ? CANDIDATES : (BY_SERVICE.get(service) ?? []);
 }
 
+const MATCHED_LIMIT = 4096;
+/** The table actions each lower-case pattern matches, in table order (issue #15: IAM vocabularies repeat heavily). */
+const matchedCache = new Map<string, readonly string[]>();
+
+function matchedActions(pattern: string): readonly string[] {
+  let matched = matchedCache.get(pattern);
+  if (matched === undefined) {
+    matched = candidatesFor(pattern)
+      .filter((c) => matchesWildcard(pattern, c.lower))
+      .map((c) => c.action);
+    if (matchedCache.size >= MATCHED_LIMIT) matchedCache.clear();
+    matchedCache.set(pattern, matched);
+  }
+  return matched;
+}
+
 /**
  * Per listed action, the service segments of the ARNs it can act on (`logs` for `logs:DeleteLogGroup`), or
  * `undefined` for a wildcard-only action. Built once from iam-data for the fixed list above.
@@ -132,10 +148,7 @@ export default defineRule({
       const resources = all ? [] : resourcesOf(ref);
       for (const action of actionsOf(ref)) {
         if (action.unresolved || ALL_ACTIONS.test(action.value)) continue;
-        const pattern = action.value.toLowerCase();
-        let matched = candidatesFor(pattern)
-          .filter((c) => matchesWildcard(pattern, c.lower))
-          .map((c) => c.action);
+        let matched = matchedActions(action.value.toLowerCase());
         // On named resources, keep only the actions one of them can apply to: `logs:*` on a bucket ARN grants
         // nothing here, and a wildcard-only action such as organizations:LeaveOrganization needs `*`.
         if (!all) matched = matched.filter((a) => resources.some((r) => mayApply(a, r.value)));

@@ -1,7 +1,7 @@
 import type { StatementRef } from "../extract/document.ts";
 import { pointerOf } from "../extract/document.ts";
 import { isUnscopedResource } from "../policy/escalation.ts";
-import { actionPatternMatches, actionsOf, allowStatements, baseOperator, conditionsOf, resourcesOf, stringsAt } from "../policy/statements.ts";
+import { actionPatternMatches, actionsOf, allowStatements, baseOperator, conditionsOf, resourcesOf, elementOf } from "../policy/statements.ts";
 import { defineRule } from "./define-rule.ts";
 
 const PASS_ROLE = "iam:PassRole";
@@ -16,7 +16,7 @@ function grantsPassRole(ref: StatementRef): boolean {
     return actionsOf(ref).some((a) => !a.unresolved && !ALL_ACTIONS.has(a.value) && actionPatternMatches(a.value, PASS_ROLE));
   }
   if (ref.statement.NotAction === undefined) return false;
-  const excluded = stringsAt(ref.statement, "NotAction", ref.pointer);
+  const excluded = elementOf(ref, "NotAction");
   // An unresolved exclusion could be iam:PassRole itself.
   return !excluded.some((e) => e.unresolved || actionPatternMatches(e.value, PASS_ROLE));
 }

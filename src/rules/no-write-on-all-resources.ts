@@ -61,8 +61,19 @@ const ELSEWHERE_ACTIONS = new Set(["iam:passrole"]);
  * leaves them to the privilege rules, and they are exactly the permissions-management grants this rule names.
  */
 function withoutSensitiveData(grant: WriteGrant, sensitive: readonly string[]): WriteGrant {
-  const data = sensitive.filter((p) => !/^(iam|sts):/i.test(p));
   if (grant.actions.length === 0) return grant;
+  // Memoised per sensitive list and grant (issue #15): both are shared objects, and the answer is deterministic.
+  let perList = withoutCache.get(sensitive);
+  if (!perList) withoutCache.set(sensitive, (perList = new WeakMap()));
+  let result = perList.get(grant);
+  if (result === undefined) perList.set(grant, (result = computeWithoutSensitiveData(grant, sensitive)));
+  return result;
+}
+
+const withoutCache = new WeakMap<readonly string[], WeakMap<WriteGrant, WriteGrant>>();
+
+function computeWithoutSensitiveData(grant: WriteGrant, sensitive: readonly string[]): WriteGrant {
+  const data = sensitive.filter((p) => !/^(iam|sts):/i.test(p));
   const actions = grant.actions.filter(
     (a) => !ELSEWHERE_ACTIONS.has(a.toLowerCase()) && !data.some((p) => matchesWildcard(p, a, { ignoreCase: true })),
   );

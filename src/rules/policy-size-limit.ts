@@ -1,8 +1,9 @@
 import type { PolicyDocument } from "../types.ts";
 import { statementsOf } from "../extract/document.ts";
 import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
-import { stringsAt } from "../policy/statements.ts";
+import { elementOf } from "../policy/statements.ts";
 import { defineRule } from "./define-rule.ts";
+import { lookupTable } from "../extract/own.ts";
 
 /** How AWS counts a policy: IAM ignores all white space; other services count the (minified) JSON. */
 type Counting = "iam-characters" | "characters" | "bytes";
@@ -26,7 +27,7 @@ const INLINE: Record<"role" | "user" | "group", Quota> = {
   group: { limit: 5120, counting: "iam-characters", what: "inline policy of a group", note: " (the quota is for all of the group's inline policies together)" },
 };
 
-const RESOURCE_QUOTAS: Readonly<Record<string, Quota>> = {
+const RESOURCE_QUOTAS = lookupTable<Quota>({
   "AWS::S3::Bucket": { limit: 20480, counting: "bytes", what: "S3 bucket policy", note: "" },
   "AWS::SQS::Queue": { limit: 8192, counting: "bytes", what: "SQS queue policy", note: "" },
   "AWS::SNS::Topic": { limit: 30720, counting: "bytes", what: "SNS topic policy", note: "" },
@@ -34,16 +35,16 @@ const RESOURCE_QUOTAS: Readonly<Record<string, Quota>> = {
   "AWS::KMS::ReplicaKey": { limit: 32768, counting: "bytes", what: "KMS key policy", note: "" },
   "AWS::Lambda::Function": { limit: 20480, counting: "bytes", what: "Lambda function policy", note: " (for all of the function's permissions together)" },
   "AWS::SecretsManager::Secret": { limit: 20480, counting: "characters", what: "Secrets Manager resource policy", note: "" },
-};
+});
 
-const SERVICE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
+const SERVICE_RESOURCE_TYPES = lookupTable<string>({
   s3: "AWS::S3::Bucket",
   sqs: "AWS::SQS::Queue",
   sns: "AWS::SNS::Topic",
   kms: "AWS::KMS::Key",
   lambda: "AWS::Lambda::Function",
   secretsmanager: "AWS::SecretsManager::Secret",
-};
+});
 
 /**
  * For a standalone resource policy (a JSON file), the resource type its actions imply when they all belong to
@@ -52,7 +53,7 @@ const SERVICE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
 function resourceTypeFromActions(doc: PolicyDocument): string | undefined {
   const services = new Set<string>();
   for (const ref of statementsOf(doc.json)) {
-    for (const action of [...stringsAt(ref.statement, "Action", ref.pointer), ...stringsAt(ref.statement, "NotAction", ref.pointer)]) {
+    for (const action of [...elementOf(ref, "Action"), ...elementOf(ref, "NotAction")]) {
       const colon = action.value.indexOf(":");
       if (action.unresolved || colon <= 0) return undefined;
       services.add(action.value.slice(0, colon).toLowerCase());

@@ -4,11 +4,14 @@
  * replacements computed from the source text. Pure.
  */
 import type { Finding, FindingFix, IacFact, PolicyDocument, Range, Severity, SourceFile } from "../types.ts";
-import { buildFinding, fingerprintOf } from "../findings.ts";
+import { buildFinding } from "../findings.ts";
+import { createHash, hash, type Hash } from "node:crypto";
 import type { MessageFunctions, ReportDescriptor, Rule, RuleContext, RuleFix } from "./define-rule.ts";
 import { pointerTokens } from "../extract/document.ts";
 import { canonicalJson, rangeOf } from "../policy/pointers.ts";
 import { docsUrlOf } from "./docs-url.ts";
+import { bugFinding } from "../extract/boundary.ts";
+import { maskCredentials, maskFinding } from "../util/mask.ts";
 
 export interface RuleSettings {
   /** The severity a rule runs at, or "off". */
@@ -23,6 +26,12 @@ export interface RuleInput {
   files: readonly SourceFile[];
 }
 
+/**
+ * Canonical JSON of each statement, computed once per statement (issue #12: recomputing it for every report made
+ * a statement with 10,000 condition keys cost seconds per finding).
+ */
+const canonicalStatements = new WeakMap<object, string>();
+
 /** The statement (or the whole document) a pointer is in, as the stable subject of a fingerprint. */
 function statementSubject(doc: PolicyDocument, pointer: string): string {
   const tokens = pointerTokens(pointer);
@@ -30,8 +39,69 @@ function statementSubject(doc: PolicyDocument, pointer: string): string {
     return `${doc.origin}\u0000${pointer}`;
   }
   const statements = doc.json.Statement;
-  const statement = Array.isArray(statements) && tokens[1] !== undefined ? statements[Number(tokens[1])] : statements;
-  return canonicalJson(statement);
+  const index = tokens[1] !== undefined && /^\d+$/.test(tokens[1]) ? Number(tokens[1]) : undefined;
+  const statement = Array.isArray(statements) ? (index !== undefined ? statements[index] : statements) : statements;
+  if (typeof statement !== "object" || statement === null) return canonicalJson(statement);
+  let canonical = canonicalStatements.get(statement);
+  if (canonical === undefined) {
+    canonical = canonicalJson(statement);
+    canonicalStatements.set(statement, canonical);
+  }
+  return canonical;
+}
+
+/**
+ * `fingerprintOf(ruleId, file, subject, ...rest)` with the hash of the first three parts computed once per rule,
+ * file and subject: a statement of 20,000 principals reported 20,000 times is hashed once, not 20,000 times
+ * (issue #12). The digest is the same as `fingerprintOf`'s.
+ */
+function fingerprinter(ruleId: string): (file: string, subject: string, ...rest: string[]) => string {
+  const byFile = new Map<string, Map<string, Hash>>();
+  return (file, subject, ...rest) => {
+    // A short subject (almost every one) is hashed in one call, without a Hash object per finding (issue #15); the
+    // digest is the same, as the parts are joined by the same separators.
+    if (file.length + subject.length <= SHORT_SUBJECT) {
+      let text = `${ruleId}\u0000${file}\u0000${subject}\u0000`;
+      for (const part of rest) text += `${part}\u0000`;
+      return hash("sha256", text).slice(0, 32);
+    }
+    let bySubject = byFile.get(file);
+    if (!bySubject) byFile.set(file, (bySubject = new Map()));
+    let prefix = bySubject.get(subject);
+    if (!prefix) {
+      prefix = createHash("sha256").update(ruleId).update("\u0000").update(file).update("\u0000").update(subject).update("\u0000");
+      bySubject.set(subject, prefix);
+    }
+    const copy = prefix.copy();
+    for (const part of rest) copy.update(part).update("\u0000");
+    return copy.digest("hex").slice(0, 32);
+  };
+}
+
+/** Up to this many characters of file and subject, a fingerprint is hashed in one call. */
+const SHORT_SUBJECT = 4096;
+
+/**
+ * Findings one rule lists for one file (issue #12): a file of 330,000 condition keys would otherwise build
+ * 330,000 findings and their messages; the rest are counted in one note.
+ */
+export const MAX_FINDINGS_PER_RULE_AND_FILE = 1000;
+
+/** How many characters of one value a message quotes (issue #12: messages quote a bounded excerpt). */
+export const MAX_QUOTED_VALUE = 200;
+
+/** Message data with every string masked and cut to a bounded excerpt (lists too, one level down). */
+function boundedData(data: unknown): unknown {
+  const bound = (value: unknown): unknown => {
+    if (typeof value !== "string") return value;
+    const masked = maskCredentials(value);
+    return masked.length > MAX_QUOTED_VALUE ? `${masked.slice(0, MAX_QUOTED_VALUE - 1)}…` : masked;
+  };
+  if (typeof data !== "object" || data === null) return bound(data);
+  if (Array.isArray(data)) return data.map(bound);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) out[key] = Array.isArray(value) ? value.map(bound) : bound(value);
+  return out;
 }
 
 /**
@@ -80,10 +150,21 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
   for (const rule of rules) {
     const severity = settings.severityOf(rule);
     if (severity === "off") continue;
+    const fingerprintFor = fingerprinter(rule.id);
+    /** Findings of this rule listed per file, and reports beyond the limit. */
+    const listed = new Map<string, number>();
+    const unlisted = new Map<string, number>();
 
     const contextFor = (doc: PolicyDocument | undefined): RuleContext<MessageFunctions> => ({
       sensitiveActions: settings.sensitiveActions,
       report(descriptor: ReportDescriptor<MessageFunctions>) {
+        // At most MAX_FINDINGS_PER_RULE_AND_FILE are built per file; further reports are only counted, before
+        // any work is spent on them (issue #12).
+        const reportedFile = "pointer" in descriptor ? doc?.file : descriptor.file;
+        if (reportedFile !== undefined && (listed.get(reportedFile) ?? 0) >= MAX_FINDINGS_PER_RULE_AND_FILE) {
+          unlisted.set(reportedFile, (unlisted.get(reportedFile) ?? 0) + 1);
+          return;
+        }
         let file: string;
         let range: Range;
         let subject: string;
@@ -104,15 +185,16 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
         }
         const message = rule.messages[descriptor.messageId];
         if (!message) throw new Error(`Bug: rule ${rule.id} has no message "${descriptor.messageId}"`);
-        const fingerprint = fingerprintOf(rule.id, file, subject, descriptor.messageId, descriptor.subject ?? "");
+        const fingerprint = fingerprintFor(file, subject, descriptor.messageId, descriptor.subject ?? "");
         if (findings.has(fingerprint)) return;
+        listed.set(file, (listed.get(file) ?? 0) + 1);
         const finding = buildFinding(file, range, {
           ruleId: rule.id,
           messageId: descriptor.messageId,
           category: rule.category,
           // A rule lowers its own severity only relative to the configured one (e.g. a narrowing condition).
           severity: descriptor.severity && severity === rule.severity ? descriptor.severity : severity,
-          message: message(descriptor.data),
+          message: message(boundedData(descriptor.data)),
           source: "local",
           docsUrl: docsUrlOf(rule.id),
           fingerprint,
@@ -123,19 +205,49 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
           const fix = fixToLines(text, descriptor.fix);
           if (fix) finding.fix = fix;
         }
-        findings.set(fingerprint, finding);
+        findings.set(fingerprint, maskFinding(finding));
       },
     });
 
+    // The per-file boundary (issue #12): a rule that throws costs that policy or file, not the scan.
+    const guarded = (file: string | undefined, range: Range | undefined, work: () => void): void => {
+      try {
+        work();
+      } catch (error) {
+        const bug = bugFinding(file ?? "", `rule ${rule.id}`, error, range);
+        if (!findings.has(bug.fingerprint)) findings.set(bug.fingerprint, bug);
+      }
+    };
     if (rule.checkPolicy) {
-      for (const doc of input.policies) if (!rule.kinds || rule.kinds.includes(doc.kind)) rule.checkPolicy(doc, contextFor(doc));
+      for (const doc of input.policies) if (!rule.kinds || rule.kinds.includes(doc.kind)) guarded(doc.file, doc.range, () => rule.checkPolicy!(doc, contextFor(doc)));
     }
     if (rule.checkPrincipal) {
-      for (const [principal, docs] of byPrincipal(input.policies)) rule.checkPrincipal(principal, docs, contextFor(docs[0]));
+      for (const [principal, docs] of byPrincipal(input.policies)) {
+        guarded(docs[0]?.file, docs[0]?.range, () => rule.checkPrincipal!(principal, docs, contextFor(docs[0])));
+      }
     }
-    if (rule.checkFacts) rule.checkFacts(input.facts, contextFor(undefined));
+    if (rule.checkFacts) {
+      guarded(input.facts[0]?.file, input.facts[0]?.range, () => rule.checkFacts!(input.facts, contextFor(undefined)));
+    }
     if (rule.checkText) {
-      for (const file of input.files) rule.checkText(file, contextFor(undefined));
+      for (const file of input.files) guarded(file.path, undefined, () => rule.checkText!(file, contextFor(undefined)));
+    }
+    for (const [file, more] of unlisted) {
+      const note: Finding = {
+        file,
+        line: 1,
+        endLine: 1,
+        column: 1,
+        endColumn: 1,
+        ruleId: rule.id,
+        category: rule.category,
+        severity: "note",
+        message: `${rule.id} reported ${more.toLocaleString("en-US")} more problems in this file that are not listed (at most ${MAX_FINDINGS_PER_RULE_AND_FILE.toLocaleString("en-US")} findings per rule and file).`,
+        source: "local",
+        docsUrl: docsUrlOf(rule.id),
+        fingerprint: fingerprintFor(file, "", "more-findings", ""),
+      };
+      findings.set(note.fingerprint, note);
     }
   }
   return [...findings.values()];

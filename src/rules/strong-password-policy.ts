@@ -1,4 +1,5 @@
 import type { IacFact, JsonValue, PositionedValue, Range } from "../types.ts";
+import { displayValue } from "../extract/document.ts";
 import { defineRule, type RuleFix } from "./define-rule.ts";
 
 type PasswordPolicy = Extract<IacFact, { type: "password-policy" }>;
@@ -166,7 +167,7 @@ export default defineRule({
  */
 function replaceLiteral(present: PositionedValue, needed: string): { range: Range; text: string } | undefined {
   const { range, value } = present;
-  const literal = typeof value === "string" ? `"${value}"` : String(value);
+  const literal = typeof value === "string" ? `"${value}"` : displayValue(value);
   if (range.line !== range.endLine || range.endColumn - range.column !== literal.length) return undefined;
   return { range, text: needed };
 }

@@ -1,7 +1,7 @@
 import { statementsOf } from "../extract/document.ts";
 import { actionInfo, expandActionPattern, hasWildcard, serviceExists, serviceKeys, serviceName } from "../iam/index.ts";
 import { closestName } from "../policy/condition-operators.ts";
-import { stringsAt } from "../policy/statements.ts";
+import { elementOf, stringsAt } from "../policy/statements.ts";
 import { defineRule, type RuleFix } from "./define-rule.ts";
 import { boundedMemo } from "../util/memo.ts";
 
@@ -125,7 +125,7 @@ export default defineRule({
       /** Whether the statement's Action list names `action` or a pattern over it. */
       const grants = (action: string): boolean => listed.some((a) => a === "*" || a === action.toLowerCase() || (hasWildcard(a) && expandActionPattern(a).some((x) => x.toLowerCase() === action.toLowerCase())));
       for (const key of ["Action", "NotAction"] as const) {
-        for (const entry of stringsAt(ref.statement, key, ref.pointer)) {
+        for (const entry of elementOf(ref, key)) {
           const value = entry.value;
           if (entry.unresolved || value === "*") continue;
           const colon = value.indexOf(":");

@@ -4,7 +4,7 @@ import { hasPlaceholder } from "../extract/placeholder.ts";
 import { actionInfo, expandActionPattern, globalConditionKeyNames, hasWildcard, lookupConditionKey, serviceExists } from "../iam/index.ts";
 import type { ConditionKeyInfo, ConditionKeyType } from "../iam/index.ts";
 import { closestName, operatorNames, parseConditionOperator, type OperatorFamily, type ParsedOperator } from "../policy/condition-operators.ts";
-import { conditionsOf, stringsAt, type ConditionEntry, type PointedString } from "../policy/statements.ts";
+import { conditionsOf, elementOf, type ConditionEntry, type PointedString } from "../policy/statements.ts";
 import { defineRule } from "./define-rule.ts";
 import { boundedMemo } from "../util/memo.ts";
 
@@ -75,7 +75,7 @@ function lookupTagKeyFamily(key: string): ConditionKeyInfo | undefined {
 function actionServices(ref: StatementRef): Set<string> | undefined {
   if (ref.statement.Action === undefined) return undefined;
   const services = new Set<string>();
-  for (const action of stringsAt(ref.statement, "Action", ref.pointer)) {
+  for (const action of elementOf(ref, "Action")) {
     const colon = action.value.indexOf(":");
     if (action.unresolved || colon <= 0) return undefined;
     const service = action.value.slice(0, colon).toLowerCase();

@@ -1,5 +1,5 @@
 import type { JsonValue, PolicyDocument } from "../types.ts";
-import { isJsonObject, pointerOf, rcpSupportsService, statementsOf, type StatementRef } from "../extract/document.ts";
+import { displayValue, isJsonObject, pointerOf, rcpSupportsService, statementsOf, type StatementRef } from "../extract/document.ts";
 import { hasPlaceholder, isPlaceholder } from "../extract/placeholder.ts";
 import { hasWildcard, serviceExists } from "../iam/index.ts";
 import { closestName } from "../policy/condition-operators.ts";
@@ -219,7 +219,7 @@ export default defineRule({
       else context.report({ messageId: "oldVersion", data: {}, pointer: "/Version", severity: "note", ...(fix ? { fix } : {}) });
     } else if (version !== CURRENT_VERSION && !(typeof version === "string" && hasPlaceholder(version))) {
       const fix = typeof version === "string" ? replaceValue("/Version", CURRENT_VERSION) : undefined;
-      context.report({ messageId: "invalidVersion", data: { version: String(version) }, pointer: "/Version", ...(fix ? { fix } : {}) });
+      context.report({ messageId: "invalidVersion", data: { version: displayValue(version) }, pointer: "/Version", ...(fix ? { fix } : {}) });
     }
 
     // Statements that are not objects
@@ -268,7 +268,7 @@ export default defineRule({
       else if (effect !== undefined && effect !== "Allow" && effect !== "Deny" && !(typeof effect === "string" && hasPlaceholder(effect))) {
         const proper = typeof effect === "string" ? caseMatch(effect, ["Allow", "Deny"]) : "";
         const fix = proper ? replaceValue(at("Effect"), proper) : undefined;
-        context.report({ messageId: "invalidEffect", data: { effect: String(effect) }, pointer: at("Effect"), ...(fix ? { fix } : {}) });
+        context.report({ messageId: "invalidEffect", data: { effect: displayValue(effect) }, pointer: at("Effect"), ...(fix ? { fix } : {}) });
       }
 
       // Action / NotAction

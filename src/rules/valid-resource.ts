@@ -1,10 +1,9 @@
 import { statementsOf, type StatementRef } from "../extract/document.ts";
 import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
 import { actionInfo, arnMatchesResourceType, expandActionPattern, hasWildcard, matchesWildcard, serviceExists, serviceKeys } from "../iam/index.ts";
-import type { ActionInfo } from "../iam/index.ts";
 import type { PolicyDocument } from "../types.ts";
 import { readIamDataFile } from "../iam-data.ts";
-import { allowStatements, resourcesOf, stringsAt, type PointedString } from "../policy/statements.ts";
+import { allowStatements, resourcesOf, elementOf, type PointedString } from "../policy/statements.ts";
 import { defineRule } from "./define-rule.ts";
 
 /** AWS partitions (the ISO ones have letter suffixes: aws-iso-b, aws-iso-e, aws-iso-f). */
@@ -134,7 +133,7 @@ function compatibleStarts(a: string, b: string): boolean {
  * grant such actions on patterns (`arn:aws:s3:::*`, `arn:aws:iam::*:*`), and those work, so only statements
  * whose resources are all specific ARNs are held against it.
  */
-function resourceMatcher(resources: readonly string[]): (info: ActionInfo) => boolean {
+function resourceMatcher(resources: readonly string[]): (shape: EntryShape) => boolean {
   const broad = resources.some((r) => hasWildcard(r) || opaque(r));
   const heads = resources.map(literalHead);
   const memo = new Map<string, boolean>();
@@ -153,7 +152,43 @@ function resourceMatcher(resources: readonly string[]): (info: ActionInfo) => bo
     }
     return found;
   };
-  return (info) => (info.wildcardOnly ? broad : info.resourceTypes.some((type) => type.arnFormats.some(formatMatches)));
+  return (shape) => (shape.wildcardOnly && broad) || shape.formats.some(formatMatches);
+}
+
+/** What the resource check needs of an action entry's actions: whether one is wildcard-only, and their ARN formats. */
+interface EntryShape {
+  wildcardOnly: boolean;
+  /** The distinct ARN formats of the resource types of the actions that are not wildcard-only. */
+  formats: readonly string[];
+}
+
+const SHAPE_LIMIT = 4096;
+/**
+ * The shape of each action entry value, or null when it is not checked (issue #15: action patterns repeat across
+ * statements, so their expansion and formats are gathered once, not per statement).
+ */
+const shapeCache = new Map<string, EntryShape | null>();
+
+function entryShape(entry: PointedString): EntryShape | undefined {
+  if (entry.unresolved) return undefined;
+  let shape = shapeCache.get(entry.value);
+  if (shape === undefined) {
+    const actions = actionsOfEntry(entry);
+    if (actions === undefined) shape = null;
+    else {
+      const formats = new Set<string>();
+      let wildcardOnly = false;
+      for (const action of actions) {
+        const info = actionInfo(action)!;
+        if (info.wildcardOnly) wildcardOnly = true;
+        else for (const type of info.resourceTypes) for (const format of type.arnFormats) formats.add(format);
+      }
+      shape = { wildcardOnly, formats: [...formats] };
+    }
+    if (shapeCache.size >= SHAPE_LIMIT) shapeCache.clear();
+    shapeCache.set(entry.value, shape);
+  }
+  return shape ?? undefined;
 }
 
 /** API Gateway's shorthand in its resource policies (`execute-api:/stage/GET/path`): API Gateway expands it to the API's ARN. */
@@ -265,7 +300,7 @@ export default defineRule({
     if (doc.resourceType === "AWS::Lambda::Function") return;
     for (const ref of statementsOf(doc.json)) {
       for (const key of ["Resource", "NotResource"] as const) {
-        for (const entry of stringsAt(ref.statement, key, ref.pointer)) {
+        for (const entry of elementOf(ref, key)) {
           if (apiShorthand(doc, entry.value)) continue;
           const problem = arnProblem(entry.value);
           if (problem === undefined) continue;
@@ -286,11 +321,11 @@ export default defineRule({
       if (resources.length === 0 || resources.includes("*")) return;
       const accepts = resourceMatcher(resources);
       const loose = looselyMatchedServices(doc, resources);
-      for (const entry of stringsAt(ref.statement, "Action", ref.pointer)) {
+      for (const entry of elementOf(ref, "Action")) {
+        const shape = entryShape(entry);
+        if (shape === undefined || accepts(shape)) continue;
         const actions = actionsOfEntry(entry);
-        if (actions === undefined) continue;
-        if (actions.some((action) => loose.has(action.slice(0, action.indexOf(":")).toLowerCase()))) continue;
-        if (actions.some((action) => accepts(actionInfo(action)!))) continue;
+        if (actions?.some((action) => loose.has(action.slice(0, action.indexOf(":")).toLowerCase()))) continue;
         if (hasWildcard(entry.value)) {
           context.report({ messageId: "patternMatchesNoResource", data: { action: entry.value }, pointer: entry.pointer, severity: "warning", subject: entry.value });
           continue;

@@ -123,7 +123,8 @@ describe("wildcardOverlaps", () => {
     test(`pathological, ${name}: at most (n + 1)·(m + 1) steps`, () => {
       const { result, steps } = counted((counter) => wildcardOverlaps(a, b, { counter }));
       assert.equal(result, false);
-      assert.ok(steps > 0 && steps <= nm(a, b), `${steps} steps`);
+      // The literal prefix/suffix fast path (issue 15) may decide with no table step at all; never more than the cap.
+      assert.ok(steps <= nm(a, b), `${steps} steps`);
     });
   }
 });
