@@ -85,6 +85,7 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
   const analysis = await analyze(sources, {
     kindFor: kindResolver(config),
     readFile: treeReader(cwd),
+    named: (relPath) => named.has(path.resolve(cwd, relPath)),
     ruleSeverities: config.rules,
     sensitiveActions: config.sensitiveActions,
     suppressions: config.suppressions,

@@ -50,7 +50,11 @@ export function canonicalJson(value: JsonValue | undefined): string {
   return JSON.stringify(value);
 }
 
-/** The statement (or the whole document) a pointer is in, as the stable subject of a fingerprint. */
+/**
+ * The document's origin and the statement (or the whole document) a pointer is in, as the stable subject of a
+ * fingerprint. The origin tells identical statements in different resources apart: each place gets its own
+ * finding and its own review comment (issue #11).
+ */
 function statementSubject(doc: PolicyDocument, pointer: string): string {
   const tokens = pointerTokens(pointer);
   if (tokens[0] !== "Statement" || typeof doc.json !== "object" || doc.json === null || Array.isArray(doc.json)) {
@@ -58,7 +62,7 @@ function statementSubject(doc: PolicyDocument, pointer: string): string {
   }
   const statements = doc.json.Statement;
   const statement = Array.isArray(statements) && tokens[1] !== undefined ? statements[Number(tokens[1])] : statements;
-  return canonicalJson(statement);
+  return `${doc.origin}\u0000${canonicalJson(statement)}`;
 }
 
 /**

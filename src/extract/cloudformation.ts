@@ -7,6 +7,8 @@ import type { ExtractResult, IacFact, PolicyKind, Range, SourceFile } from "../t
 import { inputFinding } from "../findings.ts";
 import { buildPolicyDocument } from "./document.ts";
 import { parseJson } from "./json.ts";
+import { describeJsonError } from "./json-syntax.ts";
+import { embeddedPositions } from "./embedded-positions.ts";
 import { placeholderToken } from "./placeholder.ts";
 import { member, type PEntry, type PNode, type PUnresolvedPart } from "./positioned.ts";
 import { describe, intrinsicOf, listItems, resolveValue, shallow, type TemplateContext } from "./cfn-intrinsics.ts";
@@ -415,9 +417,17 @@ class Extraction {
     if (!resolved) return; // Ref: AWS::NoValue
     let node: PNode = resolved;
     if (resolved.type === "string") {
-      const parsed = parseJson(resolved.value, () => resolved.range);
+      const origin = `${label} .${property}`;
+      if (resolved.value.trim() === "") {
+        this.result.facts.push({ type: "invalid-policy-text", file: this.file.path, range: resolved.range, origin, problem: "empty", detail: "" });
+        return;
+      }
+      const inner = embeddedPositions(this.file.text, resolved);
+      const parsed = parseJson(resolved.value, inner ?? (() => resolved.range));
       if (!parsed.ok) {
-        this.finding(resolved.range, "warning", `${what} of ${where} is a string that is not valid JSON (${parsed.message}), so it was not analysed.`, `${where}:json`);
+        // AWS rejects the policy: an invalid-policy error (rule valid-policy-json), not only an input note.
+        const { range, detail } = inner ? describeJsonError(this.file.text, parsed.range, parsed.message) : { range: resolved.range, detail: parsed.message };
+        this.result.facts.push({ type: "invalid-policy-text", file: this.file.path, range, origin, problem: "syntax", detail });
         return;
       }
       node = withParts(parsed.node, resolved.unresolved ?? []);

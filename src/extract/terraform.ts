@@ -15,6 +15,7 @@ import { shortExpression } from "./placeholder.ts";
 import type { ExtractResult, PolicyDocument, PolicyKind, PositionedValue, Range, SourceFile } from "../types.ts";
 import { inputFinding, WHOLE_FILE } from "../findings.ts";
 import { buildPolicyDocument, classifyPolicy } from "./document.ts";
+import { describeJsonError } from "./json-syntax.ts";
 import { excessiveNesting, MAX_BRACKET_DEPTH, MAX_FILE_BYTES } from "./limits.ts";
 import { toJson, type PEntry, type PNode } from "./positioned.ts";
 import { createHclParser, parseHcl, rangeOf, rangeOfOffsets, textOf, type HclBlock, type HclExpr, type HclFile } from "./tf-hcl.ts";
@@ -108,7 +109,7 @@ export async function extractTerraform(files: SourceFile[], options: TerraformOp
   const result: ExtractResult = { policies: [], facts: [], findings: [] };
   if (files.length === 0) return result;
   const parsed = await parseModule(files, result);
-  const module = indexModule(parsed, posix.dirname(files[0]!.path));
+  const module = indexModule(parsed, posix.dirname(files[0]!.path), result);
   try {
     new ModuleExtractor(module, options, result).run();
   } catch (error) {
@@ -157,18 +158,28 @@ async function parseModule(files: SourceFile[], result: ExtractResult): Promise<
   return parsed;
 }
 
-function indexModule(files: HclFile[], dir: string): ModuleIndex {
+function indexModule(files: HclFile[], dir: string, result: ExtractResult): ModuleIndex {
   const module: ModuleIndex = { dir, files, locals: new Map(), documents: new Map(), blocks: new Map() };
+  /** Terraform rejects a module that defines an address twice; the later block wins here, and the earlier is named. */
+  const define = (address: string, block: HclBlock): void => {
+    const earlier = module.blocks.get(address);
+    if (earlier) {
+      const at = rangeOf(earlier);
+      const message = `${address} is defined twice (also at ${earlier.file.path}:${at.line}), which Terraform rejects; only this later definition was analysed.`;
+      result.findings.push(inputFinding(block.file.path, rangeOfOffsets(block.file, block.start, block.start + block.type.length), "warning", message, `${address} duplicate`));
+    }
+    module.blocks.set(address, block);
+  };
   for (const file of files) {
     for (const block of file.body.blocks) {
       const [type, name] = block.labels;
       if (block.type === "locals") {
         for (const attribute of block.body.attributes) module.locals.set(attribute.name, attribute);
       } else if (block.type === "data" && type && name !== undefined) {
-        module.blocks.set(`data.${type}.${name}`, block);
+        define(`data.${type}.${name}`, block);
         if (type === "aws_iam_policy_document") module.documents.set(name, block);
       } else if (block.type === "resource" && type && name !== undefined) {
-        module.blocks.set(`${type}.${name}`, block);
+        define(`${type}.${name}`, block);
       }
     }
   }
@@ -203,8 +214,16 @@ class ModuleExtractor {
   }
 
   run(): void {
-    for (const [address, block] of this.module.blocks) if (block.type === "resource") this.collectAttachments(address, block);
-    for (const [address, block] of this.module.blocks) if (block.type === "resource") this.resource(address, block);
+    // Every resource block, an address defined twice included (its note is in indexModule): both are read.
+    const resources: Array<[string, HclBlock]> = [];
+    for (const file of this.module.files) {
+      for (const block of file.body.blocks) {
+        const [type, name] = block.labels;
+        if (block.type === "resource" && type && name !== undefined) resources.push([`${type}.${name}`, block]);
+      }
+    }
+    for (const [address, block] of resources) this.collectAttachments(address, block);
+    for (const [address, block] of resources) this.resource(address, block);
     const documents = new PolicyDocuments(this.ctx, this.options);
     for (const name of this.module.documents.keys()) this.document(name, documents);
     for (const [name, problems] of documents.problems) {
@@ -375,9 +394,13 @@ class ModuleExtractor {
   private policyAttribute(address: string, block: HclBlock, attributeName: string, uses: Use[], origin = `${address} .${attributeName}`): void {
     const attribute = attributeOf(block, attributeName);
     if (!attribute || attribute.expr.kind === "null") return;
-    const source = policySource(attribute.expr, this.ctx, this.options);
     const range = rangeOf(attribute);
     const file = block.file.path;
+    if (attribute.expr.kind === "template" && attribute.expr.parts.every((part) => part.kind === "text") && /^("\s*"|<<-?\w+\s*\n\s*\w+)$/.test(textOf(attribute.expr).trim())) {
+      this.result.facts.push({ type: "invalid-policy-text", file, range, origin, problem: "empty", detail: "" });
+      return;
+    }
+    const source = policySource(attribute.expr, this.ctx, this.options);
     switch (source.kind) {
       case "document": {
         const list = this.uses.get(source.name) ?? [];
@@ -388,11 +411,13 @@ class ModuleExtractor {
       case "node":
         for (const use of uses) this.emit(source.node, source.file, origin, use);
         return;
-      case "invalid":
-        this.result.findings.push(
-          inputFinding(source.file, source.range, "warning", `The policy in ${origin} is not valid JSON (${source.message}), so it was not analysed.`, `${origin} invalid`),
-        );
+      case "invalid": {
+        // AWS rejects the policy: an invalid-policy error (rule valid-policy-json), not only an input note.
+        const text = source.file === file ? block.file.text : this.options.readFile?.(source.file);
+        const { range: at, detail } = describeJsonError(text, source.range, source.message);
+        this.result.facts.push({ type: "invalid-policy-text", file: source.file, range: at, origin, problem: "syntax", detail });
         return;
+      }
       case "missing-file":
         this.result.findings.push(
           inputFinding(file, range, "note", `${origin} was not analysed: the policy comes from file ${source.path} which is not in the scanned files.`, `${origin} file`),

@@ -25,6 +25,7 @@ import servicePrincipalSourceCondition from "./service-principal-source-conditio
 import strongPasswordPolicy from "./strong-password-policy.ts";
 import validAction from "./valid-action.ts";
 import validCondition from "./valid-condition.ts";
+import validPolicyJson from "./valid-policy-json.ts";
 import validPolicyStructure from "./valid-policy-structure.ts";
 import validResource from "./valid-resource.ts";
 
@@ -51,6 +52,7 @@ export const RULES: readonly Rule[] = [
   strongPasswordPolicy,
   validAction,
   validCondition,
+  validPolicyJson,
   validPolicyStructure,
   validResource,
 ];
