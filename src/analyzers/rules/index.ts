@@ -25,9 +25,12 @@ import servicePrincipalSourceCondition from "./service-principal-source-conditio
 import strongPasswordPolicy from "./strong-password-policy.ts";
 import validAction from "./valid-action.ts";
 import validCondition from "./valid-condition.ts";
+import validElementTypes from "./valid-element-types.ts";
 import validPolicyJson from "./valid-policy-json.ts";
+import validPrincipal from "./valid-principal.ts";
 import validPolicyStructure from "./valid-policy-structure.ts";
 import validResource from "./valid-resource.ts";
+import validTrustActions from "./valid-trust-actions.ts";
 
 export const RULES: readonly Rule[] = [
   crossAccountTrustConditions,
@@ -52,7 +55,10 @@ export const RULES: readonly Rule[] = [
   strongPasswordPolicy,
   validAction,
   validCondition,
+  validElementTypes,
   validPolicyJson,
   validPolicyStructure,
+  validPrincipal,
   validResource,
+  validTrustActions,
 ];
