@@ -9,6 +9,7 @@ import { buildPolicyDocument } from "./document.ts";
 import { parseJson } from "./json.ts";
 import { describeJsonError } from "./json-syntax.ts";
 import { embeddedPositions } from "./embedded-positions.ts";
+import { CFN_SECRET_PROPERTIES, valueLines } from "./secret-properties.ts";
 import { placeholderToken } from "./placeholder.ts";
 import { member, type PEntry, type PNode, type PUnresolvedPart } from "./positioned.ts";
 import { describe, intrinsicOf, listItems, resolveValue, shallow, type TemplateContext } from "./cfn-intrinsics.ts";
@@ -175,10 +176,40 @@ class Extraction {
       this.resources.set(entry.key, objects);
       all.push(...objects);
     }
+    for (const entry of entries) if (last.get(entry.key) === entry) this.guard(undefined, () => this.secretValues(entry));
     for (const resource of all) this.guard(resource, () => this.index(resource));
     for (const resource of all) this.guard(resource, () => this.extract(resource));
     this.guard(undefined, () => this.outputs(root));
     return this.result;
+  }
+
+  /** `secret-value` facts: password properties and user data written in the template (issue #11). */
+  private secretValues(entry: PEntry): void {
+    const type = this.types.get(entry.key);
+    const properties = type ? CFN_SECRET_PROPERTIES[type] : undefined;
+    if (!properties) return;
+    const label = `${type} ${entry.key}`;
+    for (const property of properties) {
+      let node: PNode | undefined = member(entry.value, "Properties")?.value;
+      for (const key of property.path) node = member(node, key)?.value;
+      if (!node) continue;
+      let via: string | undefined;
+      const intrinsic = intrinsicOf(node);
+      if (intrinsic?.name === "Fn::Base64") node = intrinsicOf(intrinsic.argument)?.name === "Fn::Sub" ? intrinsicOf(intrinsic.argument)!.argument : intrinsic.argument;
+      else if (intrinsic?.name === "Fn::Sub") node = intrinsic.argument;
+      if (node.type === "array") node = node.items[0];
+      const ref = intrinsicOf(node);
+      if (ref?.name === "Ref" && ref.argument.type === "string") {
+        const name = ref.argument.value;
+        node = member(this.context.parameters.get(name), "Default")?.value;
+        via = `the Default of parameter ${name}`;
+      }
+      if (node?.type !== "string") continue;
+      const lines = property.whole ? [{ text: node.value, range: node.range }] : valueLines(this.file.text, node.range, node.value);
+      const fact: IacFact = { type: "secret-value", file: this.file.path, range: node.range, origin: label, property: property.path.join("."), whole: property.whole, lines };
+      if (via !== undefined) fact.via = via;
+      this.result.facts.push(fact);
+    }
   }
 
   /** One malformed resource must not stop the others: its problem becomes a finding. */

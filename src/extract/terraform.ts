@@ -16,6 +16,7 @@ import type { ExtractResult, PolicyDocument, PolicyKind, PositionedValue, Range,
 import { inputFinding, WHOLE_FILE } from "../findings.ts";
 import { buildPolicyDocument, classifyPolicy } from "./document.ts";
 import { describeJsonError } from "./json-syntax.ts";
+import { TF_SECRET_ATTRIBUTES, valueLines } from "./secret-properties.ts";
 import { excessiveNesting, MAX_BRACKET_DEPTH, MAX_FILE_BYTES } from "./limits.ts";
 import { toJson, type PEntry, type PNode } from "./positioned.ts";
 import { createHclParser, parseHcl, rangeOf, rangeOfOffsets, textOf, type HclBlock, type HclExpr, type HclFile } from "./tf-hcl.ts";
@@ -309,6 +310,7 @@ class ModuleExtractor {
     const type = block.labels[0]!;
     const resourcePolicy = RESOURCE_POLICIES[type];
     const inline = INLINE_POLICIES[type];
+    this.secretValues(address, block);
     if (resourcePolicy) {
       this.policyAttribute(address, block, resourcePolicy.attribute, [{ kind: "resource", resourceType: resourcePolicy.resourceType }]);
     } else if (inline) {
@@ -363,6 +365,26 @@ class ModuleExtractor {
         });
         break;
       }
+    }
+  }
+
+  /** `secret-value` facts: password arguments and user data written in the module (issue #11). */
+  private secretValues(address: string, block: HclBlock): void {
+    for (const property of TF_SECRET_ATTRIBUTES[block.labels[0]!] ?? []) {
+      const attribute = attributeOf(block, property.path[0]!);
+      if (!attribute) continue;
+      const range = rangeOf(attribute.expr);
+      let lines: Array<{ text: string; range: Range }>;
+      if (property.whole) {
+        const literal = attribute.expr.kind === "template" ? literalString(attribute.expr, this.ctx) : undefined;
+        if (literal === undefined) continue;
+        lines = [{ text: literal, range }];
+      } else {
+        // The script as written (heredoc, quoted string, inside base64encode()): its own lines, interpolations as text.
+        const source = block.file.text.split("\n").slice(range.line - 1, range.endLine).join("\n");
+        lines = valueLines(block.file.text, range, source);
+      }
+      this.result.facts.push({ type: "secret-value", file: block.file.path, range, origin: address, property: property.path[0]!, whole: property.whole, lines });
     }
   }
 

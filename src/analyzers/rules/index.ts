@@ -12,6 +12,7 @@ import noAllowNotElements from "./no-allow-not-elements.ts";
 import noDefenseEvasion from "./no-defense-evasion.ts";
 import noHardcodedAwsKeys from "./no-hardcoded-aws-keys.ts";
 import noIamUsers from "./no-iam-users.ts";
+import noPlaintextSecrets from "./no-plaintext-secrets.ts";
 import noPrivilegeEscalation from "./no-privilege-escalation.ts";
 import noPublicPrincipal from "./no-public-principal.ts";
 import noRiskyManagedPolicies from "./no-risky-managed-policies.ts";
@@ -42,6 +43,7 @@ export const RULES: readonly Rule[] = [
   noDefenseEvasion,
   noHardcodedAwsKeys,
   noIamUsers,
+  noPlaintextSecrets,
   noPrivilegeEscalation,
   noPublicPrincipal,
   noRiskyManagedPolicies,
