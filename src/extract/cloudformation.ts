@@ -10,6 +10,8 @@ import { parseJson } from "./json.ts";
 import { describeJsonError } from "./json-syntax.ts";
 import { embeddedPositions } from "./embedded-positions.ts";
 import { CFN_SECRET_PROPERTIES, valueLines } from "./secret-properties.ts";
+import { CFN_POLICY_PROPERTIES } from "./cfn-policy-properties.ts";
+import { expandExecuteApi, samApiResourcePolicy, samPolicyTemplate } from "./sam.ts";
 import { placeholderToken } from "./placeholder.ts";
 import { member, type PEntry, type PNode, type PUnresolvedPart } from "./positioned.ts";
 import { describe, intrinsicOf, listItems, resolveValue, shallow, type TemplateContext } from "./cfn-intrinsics.ts";
@@ -304,6 +306,12 @@ class Extraction {
   private extract(resource: Resource): void {
     const { type, id, label } = resource;
     const property = (key: string): PNode | undefined => this.property(resource, key);
+    for (const extra of CFN_POLICY_PROPERTIES[type] ?? []) {
+      let node: PNode | undefined = resource.properties;
+      for (const key of extra.path) node = member(node, key)?.value;
+      this.document(node, extra.path.join("."), label, "resource-policy", { resourceType: extra.resourceType });
+    }
+    if (type === "AWS::Serverless::Api") this.samApiAuth(resource);
     const resourcePolicy = RESOURCE_POLICIES[type];
     if (resourcePolicy) {
       this.document(property(resourcePolicy.property), resourcePolicy.property, label, "resource-policy", {
@@ -367,6 +375,7 @@ class Extraction {
         break;
       case "AWS::SSO::PermissionSet":
         this.document(property("InlinePolicy"), "InlinePolicy", label, "identity", {});
+        this.managedPolicyFacts(resource, property("ManagedPolicies"), "ManagedPolicies", false);
         break;
       default:
         if (SAM_WITH_POLICIES.has(type)) this.samPolicies(resource);
@@ -476,6 +485,7 @@ class Extraction {
       this.finding(node.range, "warning", `${what} of ${where} is not an object, so it was not analysed.`, `${where}:shape`);
       return;
     }
+    if (extra.resourceType === "AWS::ApiGateway::RestApi") node = expandExecuteApi(node);
     const kind = rule === "identity" ? (this.options.kind ?? "identity") : rule === "resource-policy" ? undefined : rule;
     const document = buildPolicyDocument(node, {
       file: this.file.path,
@@ -601,8 +611,20 @@ class Extraction {
     listItems(policies).forEach((item, index) => {
       const where = isList ? `Policies[${index}]` : "Policies";
       if (item.type === "object" && !intrinsicOf(item)) {
-        if (member(item, "Statement")) this.document(item, where, resource.label, "identity", { attachedTo });
-        return; // a SAM policy template such as { S3ReadPolicy: { BucketName: ... } }
+        if (member(item, "Statement")) {
+          this.document(item, where, resource.label, "identity", { attachedTo });
+          return;
+        }
+        // A SAM policy template such as { S3ReadPolicy: { BucketName: ... } }, expanded as SAM does (issue #11).
+        const [entry] = item.entries;
+        const expanded = entry && item.entries.length === 1 ? samPolicyTemplate(entry) : undefined;
+        if (expanded?.ok) this.document(expanded.node, `${where}.${entry!.key}`, resource.label, "identity", { attachedTo });
+        else {
+          const name = entry?.key ?? "{}";
+          const why = expanded ? expanded.reason : `"${name}" is not a SAM policy template`;
+          this.finding(entry?.keyRange ?? item.range, "note", `${where} of ${resource.label} was not analysed: ${why}.`, `${resource.label}:${where}:template`);
+        }
+        return;
       }
       const value = this.resolve(item, ["Policies"]);
       const text = textOf(value);
@@ -618,6 +640,14 @@ class Extraction {
         });
       }
     });
+  }
+
+  /** SAM `Auth.ResourcePolicy` of an `AWS::Serverless::Api`, as the policy SAM generates from it. */
+  private samApiAuth(resource: Resource): void {
+    const auth = member(member(resource.properties, "Auth")?.value, "ResourcePolicy");
+    if (!auth) return;
+    const generated = samApiResourcePolicy(auth);
+    if (generated) this.document(generated, "Auth.ResourcePolicy", resource.label, "resource-policy", { resourceType: "AWS::ApiGateway::RestApi" });
   }
 
   /** `secret-output` facts: outputs exposing an access key secret, a NoEcho parameter or a secret's value. */
@@ -698,6 +728,7 @@ function nameOf(node: PNode | undefined): { name?: string } {
 function handles(type: string): boolean {
   return (
     type in RESOURCE_POLICIES ||
+    type in CFN_POLICY_PROPERTIES ||
     SAM_WITH_POLICIES.has(type) ||
     [
       "AWS::IAM::Role",

@@ -161,12 +161,12 @@ async function parseModule(files: SourceFile[], result: ExtractResult): Promise<
 
 function indexModule(files: HclFile[], dir: string, result: ExtractResult): ModuleIndex {
   const module: ModuleIndex = { dir, files, locals: new Map(), documents: new Map(), blocks: new Map() };
-  /** Terraform rejects a module that defines an address twice; the later block wins here, and the earlier is named. */
+  /** Terraform rejects a module that defines an address twice: said on the later block; both are read (ModuleExtractor.run). */
   const define = (address: string, block: HclBlock): void => {
     const earlier = module.blocks.get(address);
     if (earlier) {
       const at = rangeOf(earlier);
-      const message = `${address} is defined twice (also at ${earlier.file.path}:${at.line}), which Terraform rejects; only this later definition was analysed.`;
+      const message = `${address} is defined twice (also at ${earlier.file.path}:${at.line}), which Terraform rejects; both definitions were analysed.`;
       result.findings.push(inputFinding(block.file.path, rangeOfOffsets(block.file, block.start, block.start + block.type.length), "warning", message, `${address} duplicate`));
     }
     module.blocks.set(address, block);

@@ -722,7 +722,7 @@ describe("extractCloudFormation", () => {
     });
   });
 
-  it("reads SAM function policies: managed names and ARNs, inline statements; skips policy templates", () => {
+  it("reads SAM function policies: managed names and ARNs, inline statements, policy templates expanded (issue #11)", () => {
     const result = fromYaml(
       lines(
         "Transform: AWS::Serverless-2016-10-31",
@@ -748,9 +748,11 @@ describe("extractCloudFormation", () => {
       ),
     );
     assert.deepEqual(summary(result), [
+      { origin: "AWS::Serverless::Function Api .Policies[2].S3ReadPolicy", kind: "identity", attachedTo: ["AWS::Serverless::Function Api"] },
       { origin: "AWS::Serverless::Function Api .Policies[3]", kind: "identity", attachedTo: ["AWS::Serverless::Function Api"] },
     ]);
-    assert.deepEqual(result.policies[0]!.positions["/Statement/0"], at(14, 15, 16, 42));
+    assert.deepEqual(result.policies[0]!.range, at(11, 11, 12, 36));
+    assert.deepEqual(result.policies[1]!.positions["/Statement/0"], at(14, 15, 16, 42));
     assert.deepEqual(
       result.facts.map((fact) => (fact.type === "managed-policy-attachment" ? [fact.origin, fact.arn, fact.attachedTo, fact.range.line] : fact.type)),
       [
@@ -1010,6 +1012,8 @@ describe("extractCloudFormation", () => {
           ["warning", 13],
           ["warning", 18],
           ["note", 23],
+          // `{}` in SAM Policies names no policy template (issue #11: said, not skipped).
+          ["note", 26],
         ],
       );
       assert.deepEqual(
