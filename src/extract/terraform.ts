@@ -17,6 +17,7 @@ import { inputFinding, WHOLE_FILE } from "../findings.ts";
 import { buildPolicyDocument, classifyPolicy } from "./document.ts";
 import { describeJsonError } from "./json-syntax.ts";
 import { TF_SECRET_ATTRIBUTES, valueLines } from "./secret-properties.ts";
+import { TF_POLICY_ATTRIBUTES } from "./tf-policy-attributes.ts";
 import { excessiveNesting, MAX_BRACKET_DEPTH, MAX_FILE_BYTES } from "./limits.ts";
 import { toJson, type PEntry, type PNode } from "./positioned.ts";
 import { createHclParser, parseHcl, rangeOf, rangeOfOffsets, textOf, type HclBlock, type HclExpr, type HclFile } from "./tf-hcl.ts";
@@ -311,6 +312,15 @@ class ModuleExtractor {
     const resourcePolicy = RESOURCE_POLICIES[type];
     const inline = INLINE_POLICIES[type];
     this.secretValues(address, block);
+    const extra = TF_POLICY_ATTRIBUTES[type];
+    if (extra) {
+      const holder = extra.block ? block.body.blocks.find((child) => child.type === extra.block) : block;
+      const origin = extra.block ? `${address} .${extra.block}.${extra.attribute}` : `${address} .${extra.attribute}`;
+      const use: Use = { kind: extra.kind ?? "resource", ...(extra.resourceType ? { resourceType: extra.resourceType } : {}) };
+      if (holder) this.policyAttribute(address, holder, extra.attribute, [use], origin);
+    }
+    if (type === "aws_ssoadmin_managed_policy_attachment") this.ssoManagedPolicy(address, block);
+    if (type === "aws_lambda_layer_version_permission") this.layerPermission(address, block);
     if (resourcePolicy) {
       this.policyAttribute(address, block, resourcePolicy.attribute, [{ kind: "resource", resourceType: resourcePolicy.resourceType }]);
     } else if (inline) {
@@ -557,6 +567,56 @@ class ModuleExtractor {
       ],
     };
     this.emit(node, block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::Function" });
+  }
+
+  /** `aws_ssoadmin_managed_policy_attachment`: an AWS managed policy attached to a permission set, as a fact. */
+  private ssoManagedPolicy(address: string, block: HclBlock): void {
+    const arn = attributeOf(block, "managed_policy_arn");
+    const set = attributeOf(block, "permission_set_arn");
+    if (!arn) return;
+    const attachedTo = set?.expr.kind === "traversal" && set.expr.root === "aws_ssoadmin_permission_set" && set.expr.steps[0]?.kind === "attr" ? `aws_ssoadmin_permission_set.${set.expr.steps[0].name}` : address;
+    this.result.facts.push({ type: "managed-policy-attachment", file: arn.file.path, range: rangeOf(arn.expr), origin: address, arn: this.arnValue(arn.expr), attachedTo });
+  }
+
+  /** `aws_lambda_layer_version_permission` as the one-statement policy Lambda keeps on the layer version. */
+  private layerPermission(address: string, block: HclBlock): void {
+    const base: PolicyPath = ["Statement", 0];
+    const range = rangeOf(block);
+    const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
+    const keyRange = (name: string): Range => {
+      const found = attributeOf(block, name)!;
+      return rangeOfOffsets(found.file, found.nameStart, found.nameEnd);
+    };
+    const principal = attributeOf(block, "principal");
+    const action = attributeOf(block, "action");
+    const layer = attributeOf(block, "layer_name");
+    if (!principal || !action || !layer) return;
+    const principalValue = valueOf(principal.expr, this.ctx, [...base, "Principal", "AWS", 0]);
+    const entries: PEntry[] = [
+      { key: "Effect", keyRange: keyword, value: { type: "string", value: "Allow", range } },
+      {
+        key: "Principal",
+        keyRange: keyRange("principal"),
+        value: principalValue.type === "string" && principalValue.value === "*" ? principalValue : { type: "object", range: rangeOf(principal.expr), entries: [{ key: "AWS", keyRange: keyRange("principal"), value: principalValue }] },
+      },
+      { key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) },
+      { key: "Resource", keyRange: keyRange("layer_name"), value: valueOf(layer.expr, this.ctx, [...base, "Resource"]) },
+    ];
+    const organization = attributeOf(block, "organization_id");
+    if (organization) {
+      const value = valueOf(organization.expr, this.ctx, [...base, "Condition", "StringEquals", "aws:PrincipalOrgID"]);
+      const at = keyRange("organization_id");
+      entries.push({ key: "Condition", keyRange: at, value: { type: "object", range, entries: [{ key: "StringEquals", keyRange: at, value: { type: "object", range, entries: [{ key: "aws:PrincipalOrgID", keyRange: at, value }] } }] } });
+    }
+    const node: PNode = {
+      type: "object",
+      range,
+      entries: [
+        { key: "Version", keyRange: keyword, value: { type: "string", value: "2012-10-17", range } },
+        { key: "Statement", keyRange: keyword, value: { type: "array", range, items: [{ type: "object", range, entries }] } },
+      ],
+    };
+    this.emit(node, block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::LayerVersion" });
   }
 
   private organizationsPolicy(address: string, block: HclBlock): void {

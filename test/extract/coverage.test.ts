@@ -139,3 +139,85 @@ describe("coverage: every location reported", () => {
     assert.deepEqual(findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line), [1]);
   });
 });
+
+describe("coverage: Terraform resources with a policy argument", () => {
+  const tfPublic = (type: string, attribute: string, block?: string): string => {
+    const policy = [
+      `${block ? "    " : "  "}${attribute} = jsonencode({`,
+      `${block ? "    " : "  "}  Version   = "2012-10-17"`,
+      `${block ? "    " : "  "}  Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "s3:GetObject", Resource = "*" }]`,
+      `${block ? "    " : "  "}})`,
+    ];
+    return block ? lines(`resource "${type}" "s" {`, `  ${block} {`, ...policy, "  }", "}") : lines(`resource "${type}" "s" {`, ...policy, "}");
+  };
+  const TYPES: Array<[type: string, attribute: string, block?: string]> = [
+    ["aws_kinesis_resource_policy", "policy"],
+    ["aws_dynamodb_resource_policy", "policy"],
+    ["aws_ses_identity_policy", "policy"],
+    ["aws_elasticsearch_domain", "access_policies"],
+    ["aws_opensearch_domain", "access_policies"],
+    ["aws_api_gateway_rest_api", "policy"],
+    ["aws_vpc_endpoint", "policy"],
+    ["aws_vpc_endpoint_policy", "policy"],
+    ["aws_ecrpublic_repository_policy", "policy"],
+    ["aws_ecr_registry_policy", "policy"],
+    ["aws_s3control_bucket_policy", "policy"],
+    ["aws_s3control_access_point_policy", "policy"],
+    ["aws_s3control_multi_region_access_point_policy", "policy", "details"],
+    ["aws_cloudwatch_event_bus_policy", "policy"],
+    ["aws_schemas_registry_policy", "policy"],
+    ["aws_networkfirewall_resource_policy", "policy"],
+    ["aws_codebuild_resource_policy", "policy"],
+    ["aws_glue_resource_policy", "policy"],
+    ["aws_redshiftserverless_resource_policy", "policy"],
+    ["aws_media_store_container_policy", "policy"],
+    ["aws_codeartifact_domain_permissions_policy", "policy_document"],
+    ["aws_s3tables_table_bucket_policy", "resource_policy"],
+  ];
+  for (const [type, attribute, block] of TYPES) {
+    it(`${type} .${block ? `${block}.` : ""}${attribute}: read, public principal on its line`, async () => {
+      const text = tfPublic(type, attribute, block);
+      const { policies, findings } = await scan([{ path: "main.tf", text }]);
+      assert.deepEqual(policies.map((p) => [p.origin, p.kind]), [[`${type}.s .${block ? `${block}.` : ""}${attribute}`, "resource"]]);
+      const line = text.split("\n").findIndex((l) => l.includes('AWS = "*"')) + 1;
+      assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line), [line]);
+    });
+  }
+
+  it("aws_ssoadmin_permission_set_inline_policy is an identity policy; managed attachments are facts", async () => {
+    const text = lines(
+      'resource "aws_ssoadmin_permission_set" "admin" { name = "admin" }',
+      'resource "aws_ssoadmin_permission_set_inline_policy" "admin" {',
+      "  permission_set_arn = aws_ssoadmin_permission_set.admin.arn",
+      '  inline_policy      = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }] })',
+      "}",
+      'resource "aws_ssoadmin_managed_policy_attachment" "admin" {',
+      "  permission_set_arn = aws_ssoadmin_permission_set.admin.arn",
+      '  managed_policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"',
+      "}",
+    );
+    const { policies, facts, findings } = await scan([{ path: "main.tf", text }]);
+    assert.deepEqual(policies.map((p) => [p.origin, p.kind]), [["aws_ssoadmin_permission_set_inline_policy.admin .inline_policy", "identity"]]);
+    assert.deepEqual(
+      facts.filter((f) => f.type === "managed-policy-attachment").map((f) => [f.range.line, f.type === "managed-policy-attachment" ? [f.arn, f.attachedTo] : []]),
+      [[8, ["arn:aws:iam::aws:policy/AdministratorAccess", "aws_ssoadmin_permission_set.admin"]]],
+    );
+    assert.ok(findings.some((f) => f.ruleId === "no-unscoped-pass-role" && f.line === 4));
+    assert.ok(findings.some((f) => f.category === "managed-policy" && f.line === 8));
+  });
+
+  it("aws_lambda_layer_version_permission for everyone is public", async () => {
+    const text = lines(
+      'resource "aws_lambda_layer_version_permission" "p" {',
+      '  layer_name     = "arn:aws:lambda:us-east-1:111122223333:layer:shared"',
+      "  version_number = 1",
+      '  statement_id   = "everyone"',
+      '  action         = "lambda:GetLayerVersion"',
+      '  principal      = "*"',
+      "}",
+    );
+    const { policies, findings } = await scan([{ path: "main.tf", text }]);
+    assert.deepEqual(policies.map((p) => [p.origin, p.kind, p.resourceType]), [["aws_lambda_layer_version_permission.p", "resource", "AWS::Lambda::LayerVersion"]]);
+    assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line), [6]);
+  });
+});
