@@ -18,6 +18,7 @@ import { buildPolicyDocument, classifyPolicy } from "./document.ts";
 import { describeJsonError } from "./json-syntax.ts";
 import { TF_SECRET_ATTRIBUTES, valueLines } from "./secret-properties.ts";
 import { TF_POLICY_ATTRIBUTES } from "./tf-policy-attributes.ts";
+import { argumentKind, argumentRole, statementsDocument } from "./tf-module-arguments.ts";
 import { excessiveNesting, MAX_BRACKET_DEPTH, MAX_FILE_BYTES } from "./limits.ts";
 import { toJson, type PEntry, type PNode } from "./positioned.ts";
 import { createHclParser, parseHcl, rangeOf, rangeOfOffsets, textOf, type HclBlock, type HclExpr, type HclFile } from "./tf-hcl.ts";
@@ -46,6 +47,8 @@ interface Use {
   kind: PolicyKind;
   resourceType?: string;
   attachedTo?: string[];
+  /** The kind is the document's own (a module argument: identity, resource or trust by its statements). */
+  infer?: boolean;
 }
 
 /** Resources whose attribute holds a resource-based policy. */
@@ -226,6 +229,9 @@ class ModuleExtractor {
     }
     for (const [address, block] of resources) this.collectAttachments(address, block);
     for (const [address, block] of resources) this.resource(address, block);
+    for (const file of this.module.files) {
+      for (const block of file.body.blocks) if (block.type === "module" && block.labels[0] !== undefined) this.moduleArguments(block);
+    }
     const documents = new PolicyDocuments(this.ctx, this.options);
     for (const name of this.module.documents.keys()) this.document(name, documents);
     for (const [name, problems] of documents.problems) {
@@ -491,7 +497,7 @@ class ModuleExtractor {
     // One document per distinct (kind, resource type), with the principals of all those uses.
     const groups = new Map<string, Use>();
     for (const use of uses) {
-      const key = `${use.kind} ${use.resourceType ?? ""}`;
+      const key = `${use.kind} ${use.resourceType ?? ""} ${use.infer ? "infer" : ""}`;
       const group = groups.get(key);
       if (!group) groups.set(key, { ...use, attachedTo: [...(use.attachedTo ?? [])] });
       else for (const principal of use.attachedTo ?? []) if (!group.attachedTo!.includes(principal)) group.attachedTo!.push(principal);
@@ -567,6 +573,42 @@ class ModuleExtractor {
       ],
     };
     this.emit(node, block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::Function" });
+  }
+
+  /**
+   * Policies passed to a module (issue #11): `policy_json`, `assume_role_policy`, `policy_jsons`, statement lists
+   * in the terraform-aws-modules convention, and managed policy ARNs, judged where they are written.
+   */
+  private moduleArguments(block: HclBlock): void {
+    const address = `module.${block.labels[0]!}`;
+    for (const attribute of block.body.attributes) {
+      const role = argumentRole(attribute.name);
+      if (!role || attribute.expr.kind === "null") continue;
+      const origin = `${address} .${attribute.name}`;
+      const kind = argumentKind(attribute.name);
+      const use: Use = kind ? { kind, resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : { kind: "resource", infer: true };
+      if (role === "policy") {
+        const source = policySource(attribute.expr, this.ctx, this.options);
+        if (source.kind === "node" || source.kind === "document" || source.kind === "invalid") this.policyAttribute(address, block, attribute.name, [use], origin);
+      } else if (role === "policies") {
+        listItems(attribute.expr).forEach((item, index) => {
+          const source = policySource(item, this.ctx, this.options);
+          if (source.kind === "node") this.emit(source.node, source.file, `${origin}[${index}]`, use);
+          else if (source.kind === "document") this.uses.set(source.name, [...(this.uses.get(source.name) ?? []), use]);
+        });
+      } else if (role === "statements") {
+        const value = valueOf(attribute.expr, this.ctx, ["Statement"]);
+        const document = statementsDocument(value);
+        if (document) this.emit(document, block.file.path, origin, use);
+      } else {
+        const value = valueOf(attribute.expr, this.ctx, []);
+        const items = value.type === "array" ? value.items : value.type === "object" ? value.entries.map((entry) => entry.value) : [];
+        for (const item of items) {
+          if (item.type !== "string" || !item.value.startsWith("arn:")) continue;
+          this.result.facts.push({ type: "managed-policy-attachment", file: block.file.path, range: item.range, origin, arn: item.value, attachedTo: address });
+        }
+      }
+    }
   }
 
   /** `aws_ssoadmin_managed_policy_attachment`: an AWS managed policy attached to a permission set, as a fact. */
@@ -664,7 +706,8 @@ class ModuleExtractor {
 
 /** A resource-policy use becomes a trust policy when its statements only grant `sts:AssumeRole*`. */
 function finishKind(document: PolicyDocument, use: Use): PolicyDocument {
-  if (use.kind === "resource") document.kind = classifyPolicy(document.json) === "trust" ? "trust" : "resource";
+  if (use.infer) document.kind = classifyPolicy(document.json);
+  else if (use.kind === "resource") document.kind = classifyPolicy(document.json) === "trust" ? "trust" : "resource";
   return document;
 }
 

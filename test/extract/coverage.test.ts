@@ -221,3 +221,46 @@ describe("coverage: Terraform resources with a policy argument", () => {
     assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line), [6]);
   });
 });
+
+describe("coverage: policies passed to modules", () => {
+  it("policy_json, assume_role_policy, policy_statements and managed policy ARNs are judged where written", async () => {
+    const text = lines(
+      'module "role" {',
+      '  source      = "./modules/role"',
+      '  policy_json = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })',
+      "  assume_role_policy = <<EOT",
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",',
+      '  "Principal": {"AWS": "*"}}]}',
+      "EOT",
+      "  policy_statements = [",
+      '    { actions = ["s3:Get*"], resources = ["*"] }',
+      "  ]",
+      '  iam_role_policies = { Admin = "arn:aws:iam::aws:policy/AdministratorAccess" }',
+      '  policy_jsons      = [data.aws_iam_policy_document.extra.json]',
+      '  name              = "not a policy"',
+      "}",
+      'data "aws_iam_policy_document" "extra" {',
+      "  statement {",
+      '    actions   = ["iam:PassRole"]',
+      '    resources = ["*"]',
+      "  }",
+      "}",
+    );
+    const { policies, findings } = await scan([{ path: "main.tf", text }]);
+    assert.deepEqual(
+      policies.map((p) => [p.origin, p.kind]),
+      [
+        ["module.role .policy_json", "identity"],
+        ["module.role .assume_role_policy", "trust"],
+        ["module.role .policy_statements", "identity"],
+        ["data.aws_iam_policy_document.extra", "identity"],
+      ],
+    );
+    const at = (rule: string) => findings.filter((f) => f.ruleId === rule).map((f) => f.line);
+    assert.deepEqual(at("no-admin-access"), [3]);
+    assert.deepEqual(at("no-public-principal"), [6]);
+    assert.deepEqual(at("no-sensitive-data-access-on-all-resources"), [9]);
+    assert.deepEqual(at("no-risky-managed-policies"), [11]);
+    assert.deepEqual(at("no-unscoped-pass-role"), [18]);
+  });
+});
