@@ -21,7 +21,7 @@ import { TF_POLICY_ATTRIBUTES } from "./tf-policy-attributes.ts";
 import { argumentKind, argumentRole, statementsDocument } from "./tf-module-arguments.ts";
 import { excessiveNesting, MAX_BRACKET_DEPTH, MAX_FILE_BYTES } from "./limits.ts";
 import { toJson, type PEntry, type PNode } from "./positioned.ts";
-import { createHclParser, parseHcl, rangeOf, rangeOfOffsets, textOf, type HclBlock, type HclExpr, type HclFile } from "./tf-hcl.ts";
+import { createHclParser, parseHcl, rangeOf, rangeOfOffsets, textOf, type HclAttribute, type HclBlock, type HclExpr, type HclFile } from "./tf-hcl.ts";
 import {
   attributeOf,
   evaluationBudget,
@@ -581,32 +581,44 @@ class ModuleExtractor {
    */
   private moduleArguments(block: HclBlock): void {
     const address = `module.${block.labels[0]!}`;
-    for (const attribute of block.body.attributes) {
-      const role = argumentRole(attribute.name);
-      if (!role || attribute.expr.kind === "null") continue;
-      const origin = `${address} .${attribute.name}`;
-      const kind = argumentKind(attribute.name);
-      const use: Use = kind ? { kind, resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : { kind: "resource", infer: true };
-      if (role === "policy") {
-        const source = policySource(attribute.expr, this.ctx, this.options);
-        if (source.kind === "node" || source.kind === "document" || source.kind === "invalid") this.policyAttribute(address, block, attribute.name, [use], origin);
-      } else if (role === "policies") {
-        listItems(attribute.expr).forEach((item, index) => {
-          const source = policySource(item, this.ctx, this.options);
-          if (source.kind === "node") this.emit(source.node, source.file, `${origin}[${index}]`, use);
-          else if (source.kind === "document") this.uses.set(source.name, [...(this.uses.get(source.name) ?? []), use]);
-        });
-      } else if (role === "statements") {
-        const value = valueOf(attribute.expr, this.ctx, ["Statement"]);
-        const document = statementsDocument(value);
-        if (document) this.emit(document, block.file.path, origin, use);
-      } else {
-        const value = valueOf(attribute.expr, this.ctx, []);
-        const items = value.type === "array" ? value.items : value.type === "object" ? value.entries.map((entry) => entry.value) : [];
-        for (const item of items) {
-          if (item.type !== "string" || !item.value.startsWith("arn:")) continue;
-          this.result.facts.push({ type: "managed-policy-attachment", file: block.file.path, range: item.range, origin, arn: item.value, attachedTo: address });
-        }
+    for (const attribute of block.body.attributes) this.moduleArgument(address, block, attribute, `${address} .${attribute.name}`, 0);
+  }
+
+  /** One argument; an object argument (`eks_managed_node_groups = { x = { iam_role_policy_statements = … } }`) is searched. */
+  private moduleArgument(address: string, block: HclBlock, attribute: HclAttribute, origin: string, depth: number): void {
+    const role = argumentRole(attribute.name);
+    if (!role && attribute.expr.kind === "object" && depth < 3) {
+      for (const item of attribute.expr.items) {
+        const key = literalString(item.key, this.ctx) ?? (item.key.kind === "traversal" && item.key.steps.length === 0 ? item.key.root : undefined);
+        if (key === undefined) continue;
+        const nested: HclAttribute = { ...attribute, name: key, expr: item.value };
+        this.moduleArgument(address, block, nested, `${origin}.${key}`, depth + 1);
+      }
+      return;
+    }
+    if (!role || attribute.expr.kind === "null") return;
+    const kind = argumentKind(attribute.name);
+    const use: Use = kind ? { kind, resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : { kind: "resource", infer: true };
+    if (role === "policy") {
+      const source = policySource(attribute.expr, this.ctx, this.options);
+      const holder: HclBlock = depth === 0 ? block : { ...block, body: { ...block.body, attributes: [attribute] } };
+      if (source.kind === "node" || source.kind === "document" || source.kind === "invalid") this.policyAttribute(address, holder, attribute.name, [use], origin);
+    } else if (role === "policies") {
+      listItems(attribute.expr).forEach((item, index) => {
+        const source = policySource(item, this.ctx, this.options);
+        if (source.kind === "node") this.emit(source.node, source.file, `${origin}[${index}]`, use);
+        else if (source.kind === "document") this.uses.set(source.name, [...(this.uses.get(source.name) ?? []), use]);
+      });
+    } else if (role === "statements") {
+      const value = valueOf(attribute.expr, this.ctx, ["Statement"]);
+      const document = statementsDocument(value);
+      if (document) this.emit(document, block.file.path, origin, use);
+    } else {
+      const value = valueOf(attribute.expr, this.ctx, []);
+      const items = value.type === "array" ? value.items : value.type === "object" ? value.entries.map((entry) => entry.value) : [];
+      for (const item of items) {
+        if (item.type !== "string" || !item.value.startsWith("arn:")) continue;
+        this.result.facts.push({ type: "managed-policy-attachment", file: block.file.path, range: item.range, origin, arn: item.value, attachedTo: address });
       }
     }
   }

@@ -264,3 +264,23 @@ describe("coverage: policies passed to modules", () => {
     assert.deepEqual(at("no-unscoped-pass-role"), [18]);
   });
 });
+
+describe("coverage: policies nested in module object arguments", () => {
+  it("iam_role_policy_statements inside a node group map", async () => {
+    const text = lines(
+      'module "eks" {',
+      '  source = "./modules/eks"',
+      "  eks_managed_node_groups = {",
+      "    default = {",
+      "      iam_role_policy_statements = [",
+      '        { sid = "Admin", actions = ["*"], resources = ["*"] }',
+      "      ]",
+      "    }",
+      "  }",
+      "}",
+    );
+    const { policies, findings } = await scan([{ path: "main.tf", text }]);
+    assert.deepEqual(policies.map((p) => [p.origin, p.kind, p.range.line]), [["module.eks .eks_managed_node_groups.default.iam_role_policy_statements", "identity", 5]]);
+    assert.deepEqual(findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line), [6]);
+  });
+});
