@@ -101,7 +101,15 @@ async function extractDataFile(file: SourceFile, format: "json" | "yaml", option
     const cfn = await loadCloudFormation();
     if (cfn.isCloudFormationTemplate(parsed.node)) return cfn.extractCloudFormation(file, parsed.node, kind ? { kind } : {});
   }
-  if (format === "json") return extractJsonPolicies(file, parsed.node, kind ? { kind } : {});
+  if (format === "json") {
+    // `terraform show -json`: read planned_values once, not every copy of each document (issue #11).
+    const plan = member(parsed.node, "planned_values") ? await import("./tf-plan.ts") : undefined;
+    if (plan?.isTerraformPlan(parsed.node)) {
+      const { RESOURCE_POLICIES, INLINE_POLICIES } = await loadTerraform();
+      return plan.extractPlan(file, parsed.node, { resourcePolicies: RESOURCE_POLICIES, inlinePolicies: INLINE_POLICIES });
+    }
+    return extractJsonPolicies(file, parsed.node, kind ? { kind } : {});
+  }
   return emptyResult();
 }
 

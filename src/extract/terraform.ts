@@ -52,7 +52,7 @@ interface Use {
 }
 
 /** Resources whose attribute holds a resource-based policy. */
-const RESOURCE_POLICIES: Record<string, { attribute: string; resourceType: string }> = {
+export const RESOURCE_POLICIES: Record<string, { attribute: string; resourceType: string }> = {
   aws_s3_bucket_policy: { attribute: "policy", resourceType: "AWS::S3::Bucket" },
   aws_s3_bucket: { attribute: "policy", resourceType: "AWS::S3::Bucket" },
   aws_sns_topic_policy: { attribute: "policy", resourceType: "AWS::SNS::Topic" },
@@ -73,7 +73,7 @@ const RESOURCE_POLICIES: Record<string, { attribute: string; resourceType: strin
 };
 
 /** Inline policies of a principal: the resource type and its attribute naming the principal. */
-const INLINE_POLICIES: Record<string, { attribute: string; principalType: string }> = {
+export const INLINE_POLICIES: Record<string, { attribute: string; principalType: string }> = {
   aws_iam_role_policy: { attribute: "role", principalType: "aws_iam_role" },
   aws_iam_user_policy: { attribute: "user", principalType: "aws_iam_user" },
   aws_iam_group_policy: { attribute: "group", principalType: "aws_iam_group" },

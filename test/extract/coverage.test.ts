@@ -284,3 +284,49 @@ describe("coverage: policies nested in module object arguments", () => {
     assert.deepEqual(findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line), [6]);
   });
 });
+
+describe("coverage: Terraform plan JSON", () => {
+  const admin = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+  const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: "*" } }] });
+  const plan = lines(
+    "{",
+    '  "format_version": "1.2",',
+    '  "planned_values": {"root_module": {',
+    '    "resources": [',
+    `      {"address": "aws_iam_policy.admin", "mode": "managed", "type": "aws_iam_policy", "values": {"name": "admin", "policy": ${JSON.stringify(admin)}}},`,
+    '      {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "values": {"bucket": "b"}},',
+    '      {"address": "aws_sqs_queue_policy.q", "mode": "managed", "type": "aws_sqs_queue_policy", "values": {"queue_url": "q"}}',
+    "    ],",
+    '    "child_modules": [{"address": "module.role", "resources": [',
+    `      {"address": "module.role.aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "values": {"assume_role_policy": ${JSON.stringify(trust)}}}`,
+    "    ]}]",
+    "  }},",
+    '  "resource_changes": [',
+    `    {"address": "aws_iam_policy.admin", "change": {"after": {"policy": ${JSON.stringify(admin)}}, "after_unknown": {}}},`,
+    '    {"address": "aws_s3_bucket.b", "change": {"after_unknown": {"policy": true}}},',
+    '    {"address": "aws_sqs_queue_policy.q", "change": {"after_unknown": {"policy": true}}}',
+    "  ],",
+    '  "configuration": {"root_module": {"resources": [',
+    '    {"address": "aws_s3_bucket.b", "expressions": {"bucket": {"constant_value": "b"}}},',
+    '    {"address": "aws_sqs_queue_policy.q", "expressions": {"policy": {"references": ["data.aws_iam_policy_document.q.json"]}}}',
+    "  ]}}",
+    "}",
+  );
+
+  it("each document once, from planned_values, root and child modules, on its plan line", async () => {
+    const { policies, findings } = await scan([{ path: "plan.json", text: plan }]);
+    assert.deepEqual(
+      policies.map((p) => [p.origin, p.kind, p.range.line]),
+      [
+        ["aws_iam_policy.admin .policy", "identity", 5],
+        ["module.role.aws_iam_role.r .assume_role_policy", "trust", 10],
+      ],
+    );
+    assert.deepEqual(findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line), [5]);
+    assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line), [10]);
+    // Known only after apply: a note when the configuration sets it; aws_s3_bucket's computed policy is not set.
+    assert.deepEqual(findings.filter((f) => f.ruleId === "unparsed-input").map((f) => [f.line, f.message]), [
+      [7, "aws_sqs_queue_policy.q .policy was not analysed: Terraform knows it only after apply."],
+    ]);
+  });
+});
