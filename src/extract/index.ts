@@ -18,7 +18,7 @@ export type InputFormat = "json" | "yaml" | "terraform";
 /** The format a path is read as, or undefined when the engine does not read such files. */
 export function inputFormatOf(path: string): InputFormat | undefined {
   const name = posix.basename(path).toLowerCase();
-  if (name.endsWith(".tf")) return "terraform";
+  if (name.endsWith(".tf") || name === "terraform.tfvars" || name.endsWith(".auto.tfvars")) return "terraform";
   if (name.endsWith(".json")) return "json";
   if (/\.(ya?ml|template|cfn)$/.test(name)) return "yaml";
   return undefined;

@@ -175,9 +175,17 @@ function indexModule(files: HclFile[], dir: string, result: ExtractResult): Modu
     }
     module.blocks.set(address, block);
   };
+  const variables = new Map<string, HclAttribute>();
+  const tfvars = new Map<string, HclAttribute>();
   for (const file of files) {
+    // `terraform.tfvars` and `*.auto.tfvars`, which Terraform loads by itself, set variables (later files win).
+    if (/(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)$/.test(file.path)) for (const attribute of file.body.attributes) tfvars.set(attribute.name, attribute);
     for (const block of file.body.blocks) {
       const [type, name] = block.labels;
+      if (block.type === "variable" && type !== undefined) {
+        const fallback = attributeOf(block, "default");
+        if (fallback) variables.set(type, fallback);
+      }
       if (block.type === "locals") {
         for (const attribute of block.body.attributes) module.locals.set(attribute.name, attribute);
       } else if (block.type === "data" && type && name !== undefined) {
@@ -188,6 +196,8 @@ function indexModule(files: HclFile[], dir: string, result: ExtractResult): Modu
       }
     }
   }
+  for (const [name, attribute] of tfvars) variables.set(name, attribute);
+  module.variables = variables;
   return module;
 }
 

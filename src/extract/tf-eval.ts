@@ -21,6 +21,11 @@ export interface ModuleIndex {
   documents: Map<string, HclBlock>;
   /** Resources by `type.name`, data sources by `data.type.name`. */
   blocks: Map<string, HclBlock>;
+  /**
+   * Input variables' values: `terraform.tfvars` / `*.auto.tfvars` when they set one, else its `default` (issue
+   * #11). A caller can pass another value; the review judges the one written here.
+   */
+  variables?: Map<string, HclAttribute>;
 }
 
 /** Where a value sits in the policy being built (`["Statement", 0, "Resource", 1]`); it decides placeholder hints. */
@@ -100,15 +105,17 @@ function unresolvedNode(expr: HclExpr, ctx: EvalContext, path: PolicyPath): PNod
   return { type: "unresolved", expression, hint: policyHint(path, expression), range: rangeIn(ctx, expr) };
 }
 
-/** `local.name` → its definition, when the expression is exactly that. */
+/** `local.name` → its definition, `var.name` → its tfvars value or default, when the expression is exactly that. */
 function localOf(expr: HclExpr, ctx: EvalContext): { name: string; attribute: HclAttribute } | undefined {
-  if (expr.kind !== "traversal" || expr.root !== "local" || expr.steps.length !== 1) return undefined;
+  if (expr.kind !== "traversal" || (expr.root !== "local" && expr.root !== "var") || expr.steps.length !== 1) return undefined;
   const step = expr.steps[0]!;
   if (step.kind !== "attr") return undefined;
-  const attribute = ctx.module.locals.get(step.name);
+  const attribute = expr.root === "local" ? ctx.module.locals.get(step.name) : ctx.module.variables?.get(step.name);
+  // Variables and locals share the cycle guard; `var.` keeps a variable apart from a local of the same name.
+  const name = expr.root === "local" ? step.name : `var.${step.name}`;
   const seen = ctx.localsInProgress ?? new Set<string>();
-  if (!attribute || seen.has(step.name) || seen.size >= MAX_LOCAL_CHAIN) return undefined;
-  return { name: step.name, attribute };
+  if (!attribute || attribute.expr.kind === "null" || seen.has(name) || seen.size >= MAX_LOCAL_CHAIN) return undefined;
+  return { name, attribute };
 }
 
 /** The context for evaluating a local's definition in place of a reference to it. */
@@ -224,6 +231,24 @@ function callValue(expr: HclExpr & { kind: "call" }, ctx: EvalContext, path: Pol
   if (expr.name === "jsonencode" && first && expr.args.length === 1) {
     const inner = valueOf(first, ctx, path);
     if (!hasUnresolved(inner)) return { type: "string", value: JSON.stringify(toJson(inner)), range };
+  } else if (expr.name === "one" && first && expr.args.length === 1) {
+    const list = valueOf(first, ctx, [...path, 0]);
+    if (list.type === "array" && list.items.length === 1) return list.items[0]!;
+  } else if ((expr.name === "try" || expr.name === "coalesce") && first) {
+    // The first argument that is known (and, for coalesce, not null or ""), as Terraform picks it.
+    for (const arg of expr.args) {
+      const value = valueOf(arg, ctx, path);
+      if (hasUnresolved(value)) break;
+      if (expr.name === "coalesce" && (value.type === "null" || (value.type === "string" && value.value === ""))) continue;
+      return value;
+    }
+  } else if (expr.name === "merge" && first) {
+    const parts = expr.args.map((arg) => valueOf(arg, ctx, path));
+    if (parts.every((part) => part.type === "object")) {
+      const entries = new Map<string, PEntry>();
+      for (const part of parts) for (const entry of part.type === "object" ? part.entries : []) entries.set(entry.key, entry);
+      return { type: "object", range, entries: [...entries.values()] };
+    }
   } else if (PASS_THROUGH.has(expr.name) && first && expr.args.length === 1) {
     // These keep or drop duplicate and empty values; for a review every written value matters.
     return valueOf(first, ctx, path);

@@ -330,3 +330,52 @@ describe("coverage: Terraform plan JSON", () => {
     ]);
   });
 });
+
+describe("coverage: Terraform values", () => {
+  it("variable defaults, terraform.tfvars, one(), try(), coalesce() and merge() are resolved", async () => {
+    const main = lines(
+      'variable "actions" {',
+      '  default = ["s3:GetObject"]',
+      "}",
+      'variable "resource" {',
+      '  default = "*"',
+      "}",
+      'variable "unset" {}',
+      "locals {",
+      '  principal = merge({ AWS = "111122223333" }, { AWS = "*" })',
+      "}",
+      'resource "aws_iam_policy" "p" {',
+      "  policy = jsonencode({",
+      '    Version   = "2012-10-17"',
+      "    Statement = [{",
+      '      Effect   = "Allow"',
+      "      Action   = var.actions",
+      "      Resource = one([var.resource])",
+      "    }]",
+      "  })",
+      "}",
+      'resource "aws_sqs_queue_policy" "q" {',
+      '  queue_url = "q"',
+      "  policy = jsonencode({",
+      '    Version   = "2012-10-17"',
+      '    Statement = [{ Effect = "Allow", Principal = local.principal, Action = coalesce(null, "", "sqs:SendMessage"), Resource = try(var.missing, "*") }]',
+      "  })",
+      "}",
+    );
+    const tfvars = lines('actions = ["iam:*"]');
+    const { policies, findings } = await scan([
+      { path: "main.tf", text: main },
+      { path: "terraform.tfvars", text: tfvars },
+    ]);
+    const admin = policies.find((p) => p.origin === "aws_iam_policy.p .policy")!.json as { Statement: Array<{ Action: unknown; Resource: unknown }> };
+    // terraform.tfvars wins over the default; one() of a one-item list is the item.
+    assert.deepEqual([admin.Statement[0]!.Action, admin.Statement[0]!.Resource], [["iam:*"], "*"]);
+    const queue = policies.find((p) => p.origin === "aws_sqs_queue_policy.q .policy")!.json as { Statement: Array<Record<string, unknown>> };
+    assert.deepEqual(queue.Statement[0]!.Principal, { AWS: "*" });
+    assert.equal(queue.Statement[0]!.Action, "sqs:SendMessage");
+    assert.match(String(queue.Statement[0]!.Resource), /^\{\{.*\}\}$/, "try() of an unknown first argument stays unresolved");
+    // The tfvars value is defined in another file: the finding points at the reference.
+    assert.deepEqual(findings.filter((f) => f.ruleId === "no-service-wildcard-on-all-resources").map((f) => [f.file, f.line, f.column]), [["main.tf", 16, 18]]);
+    assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line), [9]);
+  });
+});
