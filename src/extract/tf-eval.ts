@@ -203,9 +203,32 @@ export function valueOf(expr: HclExpr, ctx: EvalContext, path: PolicyPath): PNod
       return callValue(expr, ctx, path);
     case "paren":
       return valueOf(expr.inner, ctx, path);
+    case "conditional":
+      return conditionalValue(expr, ctx, path);
     case "other":
       return unresolvedNode(expr, ctx, path);
   }
+}
+
+/**
+ * `c ? a : b`: the branch a literal condition picks; otherwise both branches are reviewed, as for
+ * CloudFormation's Fn::If (issue #11): two lists become one list of both branches' values, and of two single
+ * values the wider one (`"*"`, or the known one) is kept.
+ */
+function conditionalValue(expr: HclExpr & { kind: "conditional" }, ctx: EvalContext, path: PolicyPath): PNode {
+  const condition = valueOf(expr.condition, ctx, []);
+  if (condition.type === "boolean") return valueOf(condition.value ? expr.then : expr.otherwise, ctx, path);
+  // In NotAction/NotResource/NotPrincipal the wider grant is the smaller list: neither branch may stand for both.
+  if (path.some((key) => key === "NotAction" || key === "NotResource" || key === "NotPrincipal")) return unresolvedNode(expr, ctx, path);
+  const then = valueOf(expr.then, ctx, path);
+  const otherwise = valueOf(expr.otherwise, ctx, path);
+  if (then.type === "array" && otherwise.type === "array") return { type: "array", range: rangeIn(ctx, expr), items: [...then.items, ...otherwise.items] };
+  if (then.type === "null") return otherwise;
+  if (otherwise.type === "null") return then;
+  if (otherwise.type === "string" && otherwise.value === "*") return otherwise;
+  if (then.type === "string" && then.value === "*") return then;
+  if (hasUnresolved(then) && !hasUnresolved(otherwise)) return otherwise;
+  return then;
 }
 
 function hasUnresolved(node: PNode): boolean {

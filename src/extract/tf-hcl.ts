@@ -64,7 +64,9 @@ export type HclExpr = Span &
     | { kind: "traversal"; root: string; steps: TraversalStep[] }
     | { kind: "call"; name: string; args: HclExpr[] }
     | { kind: "paren"; inner: HclExpr }
-    /** Conditionals, `for` expressions, operations, traversals of computed values. */
+    /** `condition ? then : otherwise` (issue #11: both branches are reviewed). */
+    | { kind: "conditional"; condition: HclExpr; then: HclExpr; otherwise: HclExpr }
+    /** `for` expressions, operations, traversals of computed values. */
     | { kind: "other" }
   );
 
@@ -302,6 +304,17 @@ class Converter {
         };
       case "variable_expr":
         return { ...span, kind: "traversal", root: node.text, steps: [] };
+      case "conditional": {
+        const [condition, then, otherwise] = node.namedChildren.filter((c) => c.type === "expression");
+        if (!condition || !then || !otherwise) return { ...span, kind: "other" };
+        return {
+          ...span,
+          kind: "conditional",
+          condition: this.expression(condition, depth + 1),
+          then: this.expression(then, depth + 1),
+          otherwise: this.expression(otherwise, depth + 1),
+        };
+      }
       case "function_call": {
         const name = node.namedChildren.find((c) => c.type === "identifier")?.text ?? "";
         const args = node.namedChildren.find((c) => c.type === "function_arguments");

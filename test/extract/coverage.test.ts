@@ -379,3 +379,28 @@ describe("coverage: Terraform values", () => {
     assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line), [9]);
   });
 });
+
+describe("coverage: Terraform conditionals and count", () => {
+  it("a conditional on a variable reviews both branches; a count resource is read", async () => {
+    const text = lines(
+      'variable "admin" {}',
+      'resource "aws_iam_policy" "p" {',
+      "  count  = 2",
+      "  policy = jsonencode({",
+      '    Version   = "2012-10-17"',
+      "    Statement = [{",
+      '      Effect   = "Allow"',
+      '      Action   = var.admin ? "*" : "s3:GetObject"',
+      '      Resource = true ? "*" : "arn:aws:s3:::b/*"',
+      "    }]",
+      "  })",
+      "}",
+    );
+    const { policies, findings } = await scan([{ path: "main.tf", text }]);
+    const statement = (policies[0]!.json as { Statement: Array<Record<string, unknown>> }).Statement[0]!;
+    // Unknown condition: the wider branch; literal condition: its branch.
+    assert.deepEqual([statement.Action, statement.Resource], ["*", "*"]);
+    assert.deepEqual(policies[0]!.positions["/Statement/0/Action"], { line: 8, column: 30, endLine: 8, endColumn: 33 });
+    assert.deepEqual(findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line), [8]);
+  });
+});
