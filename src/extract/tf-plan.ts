@@ -63,6 +63,13 @@ export function extractPlan(file: SourceFile, root: PNode, tables: PlanTables): 
       const type = text(member(resource, "type")?.value);
       if (address === undefined || type === undefined || text(member(resource, "mode")?.value) === "data") continue;
       const values = member(resource, "values")?.value;
+      if (type === "aws_lambda_permission" && values) {
+        const permission = lambdaPermission(values);
+        if (permission) {
+          const document = buildPolicyDocument(permission, { file: file.path, format: "terraform", origin: address, kind: "resource", resourceType: "AWS::Lambda::Function" });
+          result.policies.push(document);
+        }
+      }
       for (const use of usesOf(type, tables)) {
         const value = member(values, use.attribute)?.value;
         if (use.nested) {
@@ -132,4 +139,45 @@ function configuredAttributes(root: PNode): Set<string> {
   };
   visit(member(member(root, "configuration")?.value, "root_module")?.value, "", 0);
   return out;
+}
+
+/** A planned `aws_lambda_permission` as the one-statement policy Lambda adds to the function. */
+function lambdaPermission(values: PNode): PNode | undefined {
+  const get = (key: string): PNode | undefined => {
+    const value = member(values, key)?.value;
+    return value?.type === "string" && value.value !== "" ? value : undefined;
+  };
+  const principal = get("principal");
+  const action = get("action");
+  const functionName = get("function_name");
+  if (!principal || !action || !functionName) return undefined;
+  const at = values.range;
+  const entry = (key: string, value: PNode) => ({ key, keyRange: value.range, value });
+  const principalType = principal.type === "string" && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.amazon\.com$/.test(principal.value) ? "Service" : "AWS";
+  const statement = [
+    entry("Effect", { type: "string" as const, value: "Allow", range: at }),
+    entry("Principal", principal.type === "string" && principal.value === "*" ? principal : { type: "object" as const, range: principal.range, entries: [entry(principalType, principal)] }),
+    entry("Action", action),
+    entry("Resource", functionName),
+  ];
+  const conditions: Array<[string, string, string]> = [
+    ["source_arn", "ArnLike", "aws:SourceArn"],
+    ["source_account", "StringEquals", "aws:SourceAccount"],
+    ["principal_org_id", "StringEquals", "aws:PrincipalOrgID"],
+    ["function_url_auth_type", "StringEquals", "lambda:FunctionUrlAuthType"],
+  ];
+  const operators = new Map<string, PNode & { type: "object" }>();
+  for (const [attribute, operator, key] of conditions) {
+    const value = get(attribute);
+    if (!value) continue;
+    const block = operators.get(operator) ?? { type: "object" as const, range: at, entries: [] };
+    block.entries.push(entry(key, value));
+    operators.set(operator, block);
+  }
+  if (operators.size > 0) statement.push(entry("Condition", { type: "object", range: at, entries: [...operators].map(([operator, block]) => ({ key: operator, keyRange: at, value: block })) }));
+  return {
+    type: "object",
+    range: at,
+    entries: [entry("Version", { type: "string", value: "2012-10-17", range: at }), entry("Statement", { type: "array", range: at, items: [{ type: "object", range: at, entries: statement }] })],
+  };
 }

@@ -404,3 +404,17 @@ describe("coverage: Terraform conditionals and count", () => {
     assert.deepEqual(findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line), [8]);
   });
 });
+
+describe("coverage: Terraform plan JSON lambda permissions", () => {
+  it("a planned aws_lambda_permission for everyone is public, on its plan line", async () => {
+    const plan = lines(
+      '{"format_version": "1.2", "planned_values": {"root_module": {"resources": [',
+      '  {"address": "aws_lambda_permission.p", "mode": "managed", "type": "aws_lambda_permission",',
+      '   "values": {"action": "lambda:InvokeFunction", "function_name": "f", "principal": "*", "source_arn": null}}',
+      "]}}}",
+    );
+    const { policies, findings } = await scan([{ path: "plan.json", text: plan }]);
+    assert.deepEqual(policies.map((p) => [p.origin, p.kind]), [["aws_lambda_permission.p", "resource"]]);
+    assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => [f.line, f.column]), [[3, 85]]);
+  });
+});
