@@ -39,6 +39,8 @@ export interface EvalContext {
   policyVariables?: boolean;
   /** `templatefile(path, { name = expr })` variables, for `${name}` in the template file. */
   templateVars?: Map<string, HclExpr>;
+  /** Values of `for` expression variables in scope (issue #11). */
+  bindings?: ReadonlyMap<string, PNode>;
   /** Locals being resolved, to stop on cycles. */
   localsInProgress?: ReadonlySet<string>;
   /**
@@ -155,6 +157,8 @@ export function literalString(expr: HclExpr | undefined, ctx: EvalContext): stri
     case "paren":
       return literalString(expr.inner, ctx);
     case "traversal": {
+      const bound = boundValue(expr, ctx);
+      if (bound) return bound.type === "string" || bound.type === "number" || bound.type === "boolean" ? String(bound.value) : undefined;
       const local = localOf(expr, ctx);
       return local ? literalString(local.attribute.expr, localContext(ctx, expr, local.name, local.attribute)) : undefined;
     }
@@ -195,10 +199,14 @@ export function valueOf(expr: HclExpr, ctx: EvalContext, path: PolicyPath): PNod
         }),
       };
     case "traversal": {
+      const bound = boundValue(expr, ctx);
+      if (bound) return bound;
       const local = localOf(expr, ctx);
       if (local) return valueOf(local.attribute.expr, localContext(ctx, expr, local.name, local.attribute), path);
       return unresolvedNode(expr, ctx, path);
     }
+    case "for":
+      return forValue(expr, ctx, path);
     case "call":
       return callValue(expr, ctx, path);
     case "paren":
@@ -208,6 +216,37 @@ export function valueOf(expr: HclExpr, ctx: EvalContext, path: PolicyPath): PNod
     case "other":
       return unresolvedNode(expr, ctx, path);
   }
+}
+
+/** A `for` variable (`a`, `a.name`, `a[0]`) in scope, when the expression is one. */
+function boundValue(expr: HclExpr & { kind: "traversal" }, ctx: EvalContext): PNode | undefined {
+  let node = ctx.bindings?.get(expr.root);
+  for (const step of expr.steps) {
+    if (!node) return undefined;
+    if (step.kind === "attr") node = node.type === "object" ? node.entries.find((entry) => entry.key === step.name)?.value : undefined;
+    else if (step.kind === "index" && typeof step.index === "number") node = node.type === "array" ? node.items[step.index] : undefined;
+    else return undefined;
+  }
+  return node;
+}
+
+/** `[for v in collection : body]` over a collection known statically: one value per item, in order. */
+function forValue(expr: HclExpr & { kind: "for" }, ctx: EvalContext, path: PolicyPath): PNode {
+  const collection = valueOf(expr.collection, ctx, []);
+  const pairs: Array<[PNode, PNode]> =
+    collection.type === "array"
+      ? collection.items.map((item, index) => [{ type: "number", value: index, range: item.range }, item])
+      : collection.type === "object"
+        ? collection.entries.map((entry) => [{ type: "string", value: entry.key, range: entry.keyRange }, entry.value])
+        : [];
+  if (pairs.length === 0 && collection.type !== "array" && collection.type !== "object") return unresolvedNode(expr, ctx, path);
+  const items = pairs.map(([key, value], index) => {
+    const bindings = new Map(ctx.bindings ?? []);
+    bindings.set(expr.valueVar, value);
+    if (expr.keyVar !== undefined) bindings.set(expr.keyVar, key);
+    return valueOf(expr.body, { ...ctx, bindings }, [...path, index]);
+  });
+  return { type: "array", range: rangeIn(ctx, expr), items };
 }
 
 /**

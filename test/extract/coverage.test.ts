@@ -418,3 +418,23 @@ describe("coverage: Terraform plan JSON lambda permissions", () => {
     assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => [f.line, f.column]), [[3, 85]]);
   });
 });
+
+describe("coverage: Terraform for expressions", () => {
+  it("a for over a literal list makes one statement per item, values positioned where written", async () => {
+    const text = lines(
+      "locals {",
+      '  services = ["iam", "s3"]',
+      "}",
+      'resource "aws_iam_policy" "p" {',
+      "  policy = jsonencode({",
+      '    Version   = "2012-10-17"',
+      '    Statement = [for s in local.services : { Effect = "Allow", Action = "${s}:*", Resource = "*" }]',
+      "  })",
+      "}",
+    );
+    const { policies, findings } = await scan([{ path: "main.tf", text }]);
+    const statements = (policies[0]!.json as { Statement: Array<{ Action: string }> }).Statement;
+    assert.deepEqual(statements.map((s) => s.Action), ["iam:*", "s3:*"]);
+    assert.deepEqual([...new Set(findings.filter((f) => f.ruleId === "no-service-wildcard-on-all-resources").map((f) => f.line))], [7]);
+  });
+});
