@@ -293,6 +293,20 @@ function callValue(expr: HclExpr & { kind: "call" }, ctx: EvalContext, path: Pol
   if (expr.name === "jsonencode" && first && expr.args.length === 1) {
     const inner = valueOf(first, ctx, path);
     if (!hasUnresolved(inner)) return { type: "string", value: JSON.stringify(toJson(inner)), range };
+  } else if (expr.name === "format" && first) {
+    // `format("arn:aws:s3:::%s/*", local.bucket)` with %s, %d and %v verbs and %% (issue #11).
+    const spec = literalString(first, ctx);
+    const args = expr.args.slice(1).map((arg) => literalString(arg, ctx));
+    if (spec !== undefined && args.every((arg) => arg !== undefined)) {
+      let next = 0;
+      let complete = true;
+      const value = spec.replace(/%(%|[sdv])/g, (_match, verb: string) => {
+        if (verb === "%") return "%";
+        if (next >= args.length) complete = false;
+        return args[next++] ?? "";
+      });
+      if (complete) return { type: "string", value, range };
+    }
   } else if (expr.name === "one" && first && expr.args.length === 1) {
     const list = valueOf(first, ctx, [...path, 0]);
     if (list.type === "array" && list.items.length === 1) return list.items[0]!;

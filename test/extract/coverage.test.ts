@@ -438,3 +438,22 @@ describe("coverage: Terraform for expressions", () => {
     assert.deepEqual([...new Set(findings.filter((f) => f.ruleId === "no-service-wildcard-on-all-resources").map((f) => f.line))], [7]);
   });
 });
+
+describe("coverage: Terraform format()", () => {
+  it("format() of known values is the formatted string; unknown ones stay placeholders", async () => {
+    const text = lines(
+      'locals { bucket = "reports" }',
+      'resource "aws_iam_policy" "p" {',
+      "  policy = jsonencode({",
+      '    Version   = "2012-10-17"',
+      '    Statement = [{ Effect = "Allow", Action = format("%s:%s", "s3", "GetObject"), Resource = [format("arn:aws:s3:::%s/*", local.bucket), format("arn:aws:s3:::%s", var.other)] }]',
+      "  })",
+      "}",
+    );
+    const { policies } = await scan([{ path: "main.tf", text }]);
+    const statement = (policies[0]!.json as { Statement: Array<{ Action: string; Resource: string[] }> }).Statement[0]!;
+    assert.equal(statement.Action, "s3:GetObject");
+    assert.equal(statement.Resource[0], "arn:aws:s3:::reports/*");
+    assert.match(statement.Resource[1]!, /^\{\{format\(/);
+  });
+});
