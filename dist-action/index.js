@@ -1912,14 +1912,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end2 = lineWidth - indent.length;
@@ -1936,14 +1936,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i6 = consumeMoreIndentedLines(text, i6, indent.length);
+        i6 = consumeMoreIndentedLines(text2, i6, indent.length);
         if (i6 !== -1)
           end2 = i6 + endStep;
       }
-      for (let ch; ch = text[i6 += 1]; ) {
+      for (let ch; ch = text2[i6 += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i6;
-          switch (text[i6 + 1]) {
+          switch (text2[i6 + 1]) {
             case "x":
               i6 += 3;
               break;
@@ -1960,12 +1960,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i6 = consumeMoreIndentedLines(text, i6, indent.length);
+            i6 = consumeMoreIndentedLines(text2, i6, indent.length);
           end2 = i6 + indent.length + endStep;
           split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i6 + 1];
+            const next = text2[i6 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split2 = i6;
           }
@@ -1977,12 +1977,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i6 += 1];
+                ch = text2[i6 += 1];
                 overflow2 = true;
               }
               const j5 = i6 > escEnd + 1 ? i6 - 2 : escStart - 1;
               if (escapedFolds[j5])
-                return text;
+                return text2;
               folds.push(j5);
               escapedFolds[j5] = true;
               end2 = j5 + endStep;
@@ -1997,39 +1997,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow2 && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i7 = 0; i7 < folds.length; ++i7) {
         const fold = folds[i7];
-        const end3 = folds[i7 + 1] || text.length;
+        const end3 = folds[i7 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end3)}`;
+${indent}${text2.slice(0, end3)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end3)}`;
+${indent}${text2.slice(fold + 1, end3)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i6, indent) {
+    function consumeMoreIndentedLines(text2, i6, indent) {
       let end2 = i6;
       let start2 = i6 + 1;
-      let ch = text[start2];
+      let ch = text2[start2];
       while (ch === " " || ch === "	") {
         if (i6 < start2 + indent) {
-          ch = text[++i6];
+          ch = text2[++i6];
         } else {
           do {
-            ch = text[++i6];
+            ch = text2[++i6];
           } while (ch && ch !== "\n");
           end2 = i6;
           start2 = i6 + 1;
-          ch = text[start2];
+          ch = text2[start2];
         }
       }
       return end2;
@@ -12923,7 +12923,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e5) => `${dataVar}${e5.instancePath} ${e5.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e5) => `${dataVar}${e5.instancePath} ${e5.message}`).reduce((text2, msg) => text2 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -15182,9 +15182,9 @@ var require_ajv = __commonJS({
 
 // src/extract/placeholder.ts
 function placeholderToken(expression) {
-  let text = expression.replace(/[{}*?\r\n]+/g, " ").replace(/\s+/g, " ").trim();
-  if (text.length > MAX_EXPRESSION_LENGTH) text = `${text.slice(0, MAX_EXPRESSION_LENGTH - 1)}\u2026`;
-  return `{{${text || "unresolved"}}}`;
+  let text2 = expression.replace(/[{}*?\r\n]+/g, " ").replace(/\s+/g, " ").trim();
+  if (text2.length > MAX_EXPRESSION_LENGTH) text2 = `${text2.slice(0, MAX_EXPRESSION_LENGTH - 1)}\u2026`;
+  return `{{${text2 || "unresolved"}}}`;
 }
 function replaceTemplatePlaceholders(value, found) {
   if (!/[<#%${[_]/.test(value)) return value;
@@ -15281,16 +15281,16 @@ function root() {
 }
 function readIamDataFile(relativePath) {
   const url = new URL(relativePath, root());
-  let text;
+  let text2;
   try {
-    text = readFileSync(url, "utf8");
+    text2 = readFileSync(url, "utf8");
   } catch (error2) {
     throw new Error(`Cannot read ${relativePath} from ${IAM_DATA_PACKAGE}; reinstall dependencies with npm ci.`, {
       cause: error2
     });
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch (error2) {
     throw new Error(`${relativePath} in ${IAM_DATA_PACKAGE} is not valid JSON; reinstall dependencies with npm ci.`, {
       cause: error2
@@ -15328,9 +15328,9 @@ function buildPolicyDocument(node, meta) {
   const positions = {};
   const keys = {};
   const unresolved = [];
-  const templated = (text, pointerFor) => {
+  const templated = (text2, pointerFor) => {
     const found = [];
-    const replaced = replaceTemplatePlaceholders(text, (expression, token) => found.push({ expression, token }));
+    const replaced = replaceTemplatePlaceholders(text2, (expression, token) => found.push({ expression, token }));
     for (const { expression, token } of found) unresolved.push({ pointer: pointerFor(replaced), token, expression, hint: "unknown", template: true });
     return replaced;
   };
@@ -15700,13 +15700,13 @@ function looksBinary(bytes) {
   for (let i6 = 0; i6 < end2; i6++) if (bytes[i6] === 0) return true;
   return false;
 }
-function excessiveNesting(text, limit = MAX_BRACKET_DEPTH) {
+function excessiveNesting(text2, limit = MAX_BRACKET_DEPTH) {
   let depth = 0;
   let line = 1;
   let lineStart = 0;
   let quote = "";
-  for (let i6 = 0; i6 < text.length; i6++) {
-    const ch = text.charCodeAt(i6);
+  for (let i6 = 0; i6 < text2.length; i6++) {
+    const ch = text2.charCodeAt(i6);
     if (ch === 10) {
       line++;
       lineStart = i6 + 1;
@@ -15715,14 +15715,14 @@ function excessiveNesting(text, limit = MAX_BRACKET_DEPTH) {
     }
     if (quote !== "") {
       if (ch === 92 && quote === '"') i6++;
-      else if (text[i6] === quote) quote = "";
+      else if (text2[i6] === quote) quote = "";
       continue;
     }
-    if (ch === 35 && (i6 === lineStart || text.charCodeAt(i6 - 1) === 32)) {
-      const next = text.indexOf("\n", i6);
-      i6 = next === -1 ? text.length : next - 1;
+    if (ch === 35 && (i6 === lineStart || text2.charCodeAt(i6 - 1) === 32)) {
+      const next = text2.indexOf("\n", i6);
+      i6 = next === -1 ? text2.length : next - 1;
     } else if (ch === 34 || ch === 39) {
-      quote = text[i6];
+      quote = text2[i6];
     } else if (ch === 91 || ch === 123) {
       depth++;
       if (depth > limit) {
@@ -15792,16 +15792,16 @@ function normalizeIdentifier(identifier) {
     return String.fromCharCode(parseInt(unicodeEscape.slice(2), 16));
   });
 }
-function getEndLocation(text) {
+function getEndLocation(text2) {
   let line = 1;
   let column = 1;
-  for (let i6 = 0; i6 < text.length; i6++) {
-    const char = text[i6];
+  for (let i6 = 0; i6 < text2.length; i6++) {
+    const char = text2[i6];
     if (char === "\n") {
       line++;
       column = 1;
     } else if (char === "\r") {
-      if (text[i6 + 1] === "\n") {
+      if (text2[i6 + 1] === "\n") {
         i6++;
       }
       line++;
@@ -15813,7 +15813,7 @@ function getEndLocation(text) {
   return {
     line,
     column,
-    offset: text.length
+    offset: text2.length
   };
 }
 function getStringValue(value, token, json5 = false) {
@@ -15903,13 +15903,13 @@ function getLiteralValue(value, token, json5 = false) {
       throw new TypeError(`Unknown token type "${token.type}.`);
   }
 }
-function parse(text, options) {
+function parse(text2, options) {
   options = Object.freeze({
     ...DEFAULT_OPTIONS,
     ...options
   });
   const tokens = [];
-  const tokenizer = new Tokenizer(text, {
+  const tokenizer = new Tokenizer(text2, {
     mode: options.mode,
     ranges: options.ranges
   });
@@ -15952,7 +15952,7 @@ function parse(text, options) {
     const token = tokenizer.token;
     const range2 = createRange(token.loc.start, token.loc.end);
     const value = getLiteralValue(
-      text.slice(token.loc.start.offset, token.loc.end.offset),
+      text2.slice(token.loc.start.offset, token.loc.end.offset),
       token,
       json5
     );
@@ -15990,7 +15990,7 @@ function parse(text, options) {
   }
   function createJSON5IdentifierNode(token) {
     const range2 = createRange(token.loc.start, token.loc.end);
-    const identifier = text.slice(token.loc.start.offset, token.loc.end.offset);
+    const identifier = text2.slice(token.loc.start.offset, token.loc.end.offset);
     const loc = {
       start: {
         ...token.loc.start
@@ -16034,7 +16034,7 @@ function parse(text, options) {
       assertTokenType(tokenType, tt.String);
     }
     const token = tokenizer.token;
-    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text[token.loc.start.offset])) {
+    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text2[token.loc.start.offset])) {
       throw new UnexpectedToken(token);
     }
     let key = tokenType === tt.String ? (
@@ -16164,7 +16164,7 @@ function parse(text, options) {
         return createLiteralNode(tokenType);
       case tt.Number:
         if (json5) {
-          let tokenText = text.slice(token.loc.start.offset, token.loc.end.offset);
+          let tokenText = text2.slice(token.loc.start.offset, token.loc.end.offset);
           if (tokenText[0] === "+" || tokenText[0] === "-") {
             tokenText = tokenText.slice(1);
           }
@@ -16188,7 +16188,7 @@ function parse(text, options) {
   if (unexpectedToken) {
     throw new UnexpectedToken(tokenizer.token);
   }
-  const textEndLocation = getEndLocation(text);
+  const textEndLocation = getEndLocation(text2);
   const docParts = {
     loc: {
       start: {
@@ -16436,8 +16436,8 @@ var init_momoa = __esm({
        * Creates a new instance.
        * @param {string} text The text to read from
        */
-      constructor(text) {
-        this.#text = text;
+      constructor(text2) {
+        this.#text = text2;
       }
       /**
        * Ends the reader.
@@ -16634,13 +16634,13 @@ var init_momoa = __esm({
        * @param {string} text The source text
        * @param {TokenizeOptions} [options] Options for the tokenizer.
        */
-      constructor(text, options) {
-        this.#text = text;
+      constructor(text2, options) {
+        this.#text = text2;
         this.#options = {
           ...DEFAULT_OPTIONS$1,
           ...options
         };
-        this.#reader = new CharCodeReader(text);
+        this.#reader = new CharCodeReader(text2);
         this.#json5 = this.#options.mode === "json5";
         this.#allowComments = this.#options.mode !== "json";
         this.#ranges = this.#options.ranges;
@@ -17222,14 +17222,14 @@ var init_momoa = __esm({
 });
 
 // src/extract/lines.ts
-function lineStarts(text) {
+function lineStarts(text2) {
   const starts = [0];
-  for (let i6 = text.indexOf("\n"); i6 !== -1; i6 = text.indexOf("\n", i6 + 1)) starts.push(i6 + 1);
+  for (let i6 = text2.indexOf("\n"); i6 !== -1; i6 = text2.indexOf("\n", i6 + 1)) starts.push(i6 + 1);
   return starts;
 }
-function lineLengths(text) {
-  const starts = lineStarts(text);
-  return starts.map((start2, index) => (starts[index + 1] ?? text.length + 1) - 1 - start2);
+function lineLengths(text2) {
+  const starts = lineStarts(text2);
+  return starts.map((start2, index) => (starts[index + 1] ?? text2.length + 1) - 1 - start2);
 }
 function positionIn(starts, offset) {
   let low = 0;
@@ -17268,10 +17268,10 @@ function rangeFrom(starts, node) {
   const end2 = positionIn(starts, node.loc.end.offset);
   return { line: start2.line, column: start2.column, endLine: end2.line, endColumn: end2.column };
 }
-function controlCharacterInString(text) {
+function controlCharacterInString(text2) {
   let inString = false;
-  for (let i6 = 0; i6 < text.length; i6++) {
-    const ch = text.charCodeAt(i6);
+  for (let i6 = 0; i6 < text2.length; i6++) {
+    const ch = text2.charCodeAt(i6);
     if (!inString) {
       if (ch === 34) inString = true;
     } else if (ch === 92) i6++;
@@ -17311,24 +17311,24 @@ function convert(node, depth, at, starts) {
       throw new Error(`Bug: unexpected JSON node type ${node.type}`);
   }
 }
-function parseJson(text, at = (r5) => r5) {
-  const deep = excessiveNesting(text);
+function parseJson(text2, at = (r5) => r5) {
+  const deep = excessiveNesting(text2);
   if (deep) return { ok: false, range: at(deep), message: `nesting is deeper than ${MAX_BRACKET_DEPTH} levels` };
-  const starts = lineStarts(text);
+  const starts = lineStarts(text2);
   let ast;
   try {
-    ast = parse(text, { mode: "json", ranges: false, tokens: false });
+    ast = parse(text2, { mode: "json", ranges: false, tokens: false });
   } catch (error2) {
     const e5 = error2;
-    const { line, column } = positionIn(starts, Math.min(e5.offset ?? 0, text.length));
+    const { line, column } = positionIn(starts, Math.min(e5.offset ?? 0, text2.length));
     const message = (e5.message ?? "invalid JSON").replace(/\s*\(\d+:\d+\)\s*$/, "").replace(/\.$/, "");
-    const endColumn = (e5.offset ?? 0) < text.length && text[e5.offset ?? 0] !== "\n" ? column + 1 : column;
+    const endColumn = (e5.offset ?? 0) < text2.length && text2[e5.offset ?? 0] !== "\n" ? column + 1 : column;
     return { ok: false, range: at({ line, column, endLine: line, endColumn }), message };
   }
-  const control = controlCharacterInString(text);
+  const control = controlCharacterInString(text2);
   if (control !== void 0) {
     const { line, column } = positionIn(starts, control);
-    const code = text.charCodeAt(control).toString(16).toUpperCase().padStart(4, "0");
+    const code = text2.charCodeAt(control).toString(16).toUpperCase().padStart(4, "0");
     return {
       ok: false,
       range: at({ line, column, endLine: line, endColumn: column + 1 }),
@@ -17345,9 +17345,9 @@ function parseJson(text, at = (r5) => r5) {
 }
 function embeddedPolicy(node) {
   if (node.type !== "string") return void 0;
-  const text = node.value.trim();
-  if (!text.startsWith("{") || !text.includes("Statement")) return void 0;
-  const parsed = parseJson(text, () => node.range);
+  const text2 = node.value.trim();
+  if (!text2.startsWith("{") || !text2.includes("Statement")) return void 0;
+  const parsed = parseJson(text2, () => node.range);
   return parsed.ok && looksLikePolicy(parsed.node) ? parsed.node : void 0;
 }
 function extractJsonPolicies(file, root6, options = {}) {
@@ -17473,9 +17473,57 @@ var init_json = __esm({
   }
 });
 
+// src/extract/cfn-policy-properties.ts
+var CFN_POLICY_PROPERTIES;
+var init_cfn_policy_properties = __esm({
+  "src/extract/cfn-policy-properties.ts"() {
+    "use strict";
+    init_own();
+    CFN_POLICY_PROPERTIES = lookupTable({
+      "AWS::ApiGateway::RestApi": [{ path: ["Body", "x-amazon-apigateway-policy"], resourceType: "AWS::ApiGateway::RestApi" }],
+      "AWS::ApiGateway::DomainNameV2": [{ path: ["Policy"], resourceType: "AWS::ApiGateway::DomainNameV2" }],
+      "AWS::Serverless::Api": [
+        { path: ["DefinitionBody", "x-amazon-apigateway-policy"], resourceType: "AWS::ApiGateway::RestApi" },
+        { path: ["Policy"], resourceType: "AWS::ApiGateway::RestApi" },
+        { path: ["Domain", "Policy"], resourceType: "AWS::ApiGateway::DomainNameV2" }
+      ],
+      "AWS::S3Tables::TableBucketPolicy": [{ path: ["ResourcePolicy"], resourceType: "AWS::S3Tables::TableBucket" }],
+      "AWS::S3Tables::TablePolicy": [{ path: ["ResourcePolicy"], resourceType: "AWS::S3Tables::Table" }],
+      "AWS::S3Express::BucketPolicy": [{ path: ["PolicyDocument"], resourceType: "AWS::S3Express::DirectoryBucket" }],
+      "AWS::S3Express::AccessPoint": [{ path: ["Policy"], resourceType: "AWS::S3Express::AccessPoint" }],
+      "AWS::S3::MultiRegionAccessPointPolicy": [{ path: ["Policy"], resourceType: "AWS::S3::MultiRegionAccessPoint" }],
+      "AWS::S3ObjectLambda::AccessPointPolicy": [{ path: ["PolicyDocument"], resourceType: "AWS::S3ObjectLambda::AccessPoint" }],
+      "AWS::S3Outposts::BucketPolicy": [{ path: ["PolicyDocument"], resourceType: "AWS::S3Outposts::Bucket" }],
+      "AWS::S3Outposts::AccessPoint": [{ path: ["Policy"], resourceType: "AWS::S3Outposts::AccessPoint" }],
+      "AWS::CodeArtifact::Domain": [{ path: ["PermissionsPolicyDocument"], resourceType: "AWS::CodeArtifact::Domain" }],
+      "AWS::CodeArtifact::Repository": [{ path: ["PermissionsPolicyDocument"], resourceType: "AWS::CodeArtifact::Repository" }],
+      "AWS::CloudTrail::ResourcePolicy": [{ path: ["ResourcePolicy"], resourceType: "AWS::CloudTrail::ResourcePolicy" }],
+      "AWS::Elasticsearch::Domain": [{ path: ["AccessPolicies"], resourceType: "AWS::Elasticsearch::Domain" }],
+      "AWS::ECR::RegistryPolicy": [{ path: ["PolicyText"], resourceType: "AWS::ECR::RegistryPolicy" }],
+      "AWS::ECR::PublicRepository": [{ path: ["RepositoryPolicyText"], resourceType: "AWS::ECR::PublicRepository" }],
+      "AWS::SNS::TopicInlinePolicy": [{ path: ["PolicyDocument"], resourceType: "AWS::SNS::Topic" }],
+      "AWS::SQS::QueueInlinePolicy": [{ path: ["PolicyDocument"], resourceType: "AWS::SQS::Queue" }],
+      "AWS::Events::EventBus": [{ path: ["Policy"], resourceType: "AWS::Events::EventBus" }],
+      "AWS::EventSchemas::RegistryPolicy": [{ path: ["Policy"], resourceType: "AWS::EventSchemas::Registry" }],
+      "AWS::Kinesis::ResourcePolicy": [{ path: ["ResourcePolicy"], resourceType: "AWS::Kinesis::Stream" }],
+      "AWS::DynamoDB::Table": [{ path: ["ResourcePolicy", "PolicyDocument"], resourceType: "AWS::DynamoDB::Table" }],
+      "AWS::SSM::ResourcePolicy": [{ path: ["Policy"], resourceType: "AWS::SSM::ResourcePolicy" }],
+      "AWS::XRay::ResourcePolicy": [{ path: ["PolicyDocument"], resourceType: "AWS::XRay::ResourcePolicy" }],
+      "AWS::Lex::ResourcePolicy": [{ path: ["Policy"], resourceType: "AWS::Lex::Bot" }],
+      "AWS::MediaStore::Container": [{ path: ["Policy"], resourceType: "AWS::MediaStore::Container" }],
+      "AWS::VpcLattice::AuthPolicy": [{ path: ["Policy"], resourceType: "AWS::VpcLattice::AuthPolicy" }],
+      "AWS::VpcLattice::ResourcePolicy": [{ path: ["Policy"], resourceType: "AWS::VpcLattice::ResourcePolicy" }],
+      "AWS::Glue::ResourcePolicy": [{ path: ["Policy"], resourceType: "AWS::Glue::Catalog" }],
+      "AWS::Redshift::ClusterPolicy": [{ path: ["Policy"], resourceType: "AWS::Redshift::Cluster" }],
+      "AWS::NetworkFirewall::ResourcePolicy": [{ path: ["Policy"], resourceType: "AWS::NetworkFirewall::ResourcePolicy" }],
+      "AWS::Logs::DeliveryDestination": [{ path: ["DeliveryDestinationPolicy", "DeliveryDestinationPolicy"], resourceType: "AWS::Logs::DeliveryDestination" }]
+    });
+  }
+});
+
 // src/extract/cfn-resources.ts
 function handles(type) {
-  return type in RESOURCE_POLICIES || SAM_WITH_POLICIES.has(type) || [
+  return Object.hasOwn(RESOURCE_POLICIES, type) || Object.hasOwn(CFN_POLICY_PROPERTIES, type) || SAM_WITH_POLICIES.has(type) || [
     "AWS::EC2::VPCEndpoint",
     "AWS::IAM::Role",
     "AWS::IAM::User",
@@ -17498,6 +17546,7 @@ var init_cfn_resources = __esm({
   "src/extract/cfn-resources.ts"() {
     "use strict";
     init_own();
+    init_cfn_policy_properties();
     RESOURCE_POLICIES = lookupTable({
       "AWS::S3::BucketPolicy": { property: "PolicyDocument", resourceType: "AWS::S3::Bucket" },
       "AWS::S3::AccessPoint": { property: "Policy", resourceType: "AWS::S3::AccessPoint" },
@@ -17554,6 +17603,2406 @@ var init_lambda_permission = __esm({
   }
 });
 
+// src/extract/json-syntax.ts
+function describeJsonError(text2, range2, message) {
+  if (text2 === void 0) return { range: range2, detail: message };
+  const lines = text2.split("\n");
+  const line = lines[range2.line - 1];
+  const char = line?.[range2.column - 1];
+  if (char !== "]" && char !== "}") return { range: range2, detail: message };
+  let l3 = range2.line - 1;
+  let c5 = range2.column - 2;
+  for (let steps = 0; steps < 1e4; steps++) {
+    while (c5 < 0 && l3 > 0) {
+      l3--;
+      c5 = lines[l3].length - 1;
+    }
+    if (c5 < 0) break;
+    const previous = lines[l3][c5];
+    if (previous === ",") {
+      return { range: { line: l3 + 1, column: c5 + 1, endLine: l3 + 1, endColumn: c5 + 2 }, detail: `a trailing comma before "${char}"` };
+    }
+    if (!/\s/.test(previous)) break;
+    c5--;
+  }
+  return { range: range2, detail: message };
+}
+var init_json_syntax = __esm({
+  "src/extract/json-syntax.ts"() {
+    "use strict";
+  }
+});
+
+// src/extract/embedded-positions.ts
+function embeddedPositions(fileText, node) {
+  const lines = fileText.split("\n");
+  const start2 = node.range;
+  const first = lines[start2.line - 1];
+  if (first === void 0) return void 0;
+  const head = first.slice(start2.column - 1);
+  const valueLines2 = node.value.replace(/\n$/, "").split("\n");
+  if (/^\|[-+0-9]*\s*(#.*)?$/.test(head)) {
+    const content = lines.slice(start2.line, start2.line + valueLines2.length).map((l3) => l3.replace(/\r$/, ""));
+    const sample = content.find((l3) => l3.trim() !== "");
+    if (sample === void 0) return void 0;
+    const indent = sample.length - sample.trimStart().length;
+    const same = valueLines2.every((text2, i6) => (content[i6] ?? "").slice(indent) === text2 || text2 === "" && (content[i6] ?? "").trim() === "");
+    if (!same) return void 0;
+    const at = (line, column) => ({ line: start2.line + line, column: column + indent });
+    return (r5) => {
+      const a5 = at(r5.line, r5.column);
+      const b5 = at(r5.endLine, r5.endColumn);
+      return { line: a5.line, column: a5.column, endLine: b5.line, endColumn: b5.column };
+    };
+  }
+  if (valueLines2.length === 1 && start2.line === start2.endLine) {
+    const quote = head[0] === '"' || head[0] === "'" ? 1 : 0;
+    if (head.slice(quote, quote + node.value.length) !== node.value) return void 0;
+    const offset = start2.column - 1 + quote;
+    return (r5) => ({ line: start2.line, column: r5.column + offset, endLine: start2.line, endColumn: r5.endColumn + offset });
+  }
+  return void 0;
+}
+var init_embedded_positions = __esm({
+  "src/extract/embedded-positions.ts"() {
+    "use strict";
+  }
+});
+
+// src/extract/secret-properties.ts
+function valueLines(fileText, range2, value) {
+  const file = fileText.split("\n");
+  const out2 = [];
+  let next = range2.line - 1;
+  for (const text2 of value.split("\n")) {
+    const trimmed = text2.trim();
+    if (trimmed === "") continue;
+    let found = -1;
+    for (let l3 = next; l3 < Math.min(file.length, range2.endLine + 1); l3++) {
+      if (file[l3].includes(trimmed)) {
+        found = l3;
+        break;
+      }
+    }
+    if (found === -1) return [{ text: value, range: range2 }];
+    const column = file[found].indexOf(trimmed) + 1;
+    out2.push({ text: trimmed, range: { line: found + 1, column, endLine: found + 1, endColumn: column + trimmed.length } });
+    next = found + 1;
+  }
+  return out2;
+}
+var CFN_SECRET_PROPERTIES, TF_SECRET_ATTRIBUTES;
+var init_secret_properties = __esm({
+  "src/extract/secret-properties.ts"() {
+    "use strict";
+    init_own();
+    CFN_SECRET_PROPERTIES = lookupTable({
+      "AWS::IAM::User": [{ path: ["LoginProfile", "Password"], whole: true }],
+      "AWS::EC2::Instance": [{ path: ["UserData"], whole: false }],
+      "AWS::EC2::LaunchTemplate": [{ path: ["LaunchTemplateData", "UserData"], whole: false }],
+      "AWS::AutoScaling::LaunchConfiguration": [{ path: ["UserData"], whole: false }],
+      "AWS::RDS::DBInstance": [{ path: ["MasterUserPassword"], whole: true }],
+      "AWS::RDS::DBCluster": [{ path: ["MasterUserPassword"], whole: true }],
+      "AWS::Redshift::Cluster": [{ path: ["MasterUserPassword"], whole: true }],
+      "AWS::DocDB::DBCluster": [{ path: ["MasterUserPassword"], whole: true }],
+      "AWS::DirectoryService::MicrosoftAD": [{ path: ["Password"], whole: true }],
+      "AWS::DirectoryService::SimpleAD": [{ path: ["Password"], whole: true }]
+    });
+    TF_SECRET_ATTRIBUTES = lookupTable({
+      aws_instance: [{ path: ["user_data"], whole: false }],
+      aws_launch_template: [{ path: ["user_data"], whole: false }],
+      aws_launch_configuration: [{ path: ["user_data"], whole: false }],
+      aws_spot_instance_request: [{ path: ["user_data"], whole: false }],
+      aws_db_instance: [{ path: ["password"], whole: true }],
+      aws_rds_cluster: [{ path: ["master_password"], whole: true }],
+      aws_redshift_cluster: [{ path: ["master_password"], whole: true }],
+      aws_docdb_cluster: [{ path: ["master_password"], whole: true }],
+      aws_directory_service_directory: [{ path: ["password"], whole: true }]
+    });
+  }
+});
+
+// src/data/sam-policy-templates.json
+var sam_policy_templates_default;
+var init_sam_policy_templates = __esm({
+  "src/data/sam-policy-templates.json"() {
+    sam_policy_templates_default = {
+      source: {
+        repository: "https://github.com/aws/serverless-application-model",
+        path: "samtranslator/policy_templates_data/policy_templates.json",
+        commit: "7000d0a3b0e5e0d9fca014ce135850718aad1290",
+        license: "Apache-2.0"
+      },
+      templates: {
+        AMIDescribePolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "ec2:DescribeImages"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        AWSSecretsManagerGetSecretValuePolicy: {
+          parameters: [
+            "SecretArn"
+          ],
+          statements: [
+            {
+              Action: [
+                "secretsmanager:GetSecretValue"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "${secretArn}",
+                  {
+                    secretArn: {
+                      Ref: "SecretArn"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        AWSSecretsManagerRotationPolicy: {
+          parameters: [
+            "FunctionName"
+          ],
+          statements: [
+            {
+              Action: [
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:PutSecretValue",
+                "secretsmanager:UpdateSecretVersionStage"
+              ],
+              Condition: {
+                StringEquals: {
+                  "secretsmanager:resource/AllowRotationLambdaArn": {
+                    "Fn::Sub": [
+                      "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}",
+                      {
+                        functionName: {
+                          Ref: "FunctionName"
+                        }
+                      }
+                    ]
+                  }
+                }
+              },
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*"
+              }
+            },
+            {
+              Action: [
+                "secretsmanager:GetRandomPassword"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        AcmGetCertificatePolicy: {
+          parameters: [
+            "CertificateArn"
+          ],
+          statements: [
+            {
+              Action: [
+                "acm:GetCertificate"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "${certificateArn}",
+                  {
+                    certificateArn: {
+                      Ref: "CertificateArn"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        AthenaQueryPolicy: {
+          parameters: [
+            "WorkGroupName"
+          ],
+          statements: [
+            {
+              Action: [
+                "athena:ListWorkGroups",
+                "athena:GetExecutionEngine",
+                "athena:GetExecutionEngines",
+                "athena:GetNamespace",
+                "athena:GetCatalogs",
+                "athena:GetNamespaces",
+                "athena:GetTables",
+                "athena:GetTable"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            },
+            {
+              Action: [
+                "athena:StartQueryExecution",
+                "athena:GetQueryResults",
+                "athena:DeleteNamedQuery",
+                "athena:GetNamedQuery",
+                "athena:ListQueryExecutions",
+                "athena:StopQueryExecution",
+                "athena:GetQueryResultsStream",
+                "athena:ListNamedQueries",
+                "athena:CreateNamedQuery",
+                "athena:GetQueryExecution",
+                "athena:BatchGetNamedQuery",
+                "athena:BatchGetQueryExecution",
+                "athena:GetWorkGroup"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/${workgroupName}",
+                  {
+                    workgroupName: {
+                      Ref: "WorkGroupName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        CloudFormationDescribeStacksPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "cloudformation:DescribeStacks"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*"
+              }
+            }
+          ]
+        },
+        CloudWatchDashboardPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "cloudwatch:GetDashboard",
+                "cloudwatch:ListDashboards",
+                "cloudwatch:PutDashboard",
+                "cloudwatch:ListMetrics"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        CloudWatchDescribeAlarmHistoryPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "cloudwatch:DescribeAlarmHistory"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        CloudWatchPutMetricPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "cloudwatch:PutMetricData"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        CodeCommitCrudPolicy: {
+          parameters: [
+            "RepositoryName"
+          ],
+          statements: [
+            {
+              Action: [
+                "codecommit:GitPull",
+                "codecommit:GitPush",
+                "codecommit:CreateBranch",
+                "codecommit:DeleteBranch",
+                "codecommit:GetBranch",
+                "codecommit:ListBranches",
+                "codecommit:MergeBranchesByFastForward",
+                "codecommit:MergeBranchesBySquash",
+                "codecommit:MergeBranchesByThreeWay",
+                "codecommit:UpdateDefaultBranch",
+                "codecommit:BatchDescribeMergeConflicts",
+                "codecommit:CreateUnreferencedMergeCommit",
+                "codecommit:DescribeMergeConflicts",
+                "codecommit:GetMergeCommit",
+                "codecommit:GetMergeOptions",
+                "codecommit:BatchGetPullRequests",
+                "codecommit:CreatePullRequest",
+                "codecommit:DescribePullRequestEvents",
+                "codecommit:GetCommentsForPullRequest",
+                "codecommit:GetCommitsFromMergeBase",
+                "codecommit:GetMergeConflicts",
+                "codecommit:GetPullRequest",
+                "codecommit:ListPullRequests",
+                "codecommit:MergePullRequestByFastForward",
+                "codecommit:MergePullRequestBySquash",
+                "codecommit:MergePullRequestByThreeWay",
+                "codecommit:PostCommentForPullRequest",
+                "codecommit:UpdatePullRequestDescription",
+                "codecommit:UpdatePullRequestStatus",
+                "codecommit:UpdatePullRequestTitle",
+                "codecommit:DeleteFile",
+                "codecommit:GetBlob",
+                "codecommit:GetFile",
+                "codecommit:GetFolder",
+                "codecommit:PutFile",
+                "codecommit:DeleteCommentContent",
+                "codecommit:GetComment",
+                "codecommit:GetCommentsForComparedCommit",
+                "codecommit:PostCommentForComparedCommit",
+                "codecommit:PostCommentReply",
+                "codecommit:UpdateComment",
+                "codecommit:BatchGetCommits",
+                "codecommit:CreateCommit",
+                "codecommit:GetCommit",
+                "codecommit:GetCommitHistory",
+                "codecommit:GetDifferences",
+                "codecommit:GetObjectIdentifier",
+                "codecommit:GetReferences",
+                "codecommit:GetTree",
+                "codecommit:GetRepository",
+                "codecommit:UpdateRepositoryDescription",
+                "codecommit:ListTagsForResource",
+                "codecommit:TagResource",
+                "codecommit:UntagResource",
+                "codecommit:GetRepositoryTriggers",
+                "codecommit:PutRepositoryTriggers",
+                "codecommit:TestRepositoryTriggers",
+                "codecommit:GetBranch",
+                "codecommit:GetCommit",
+                "codecommit:UploadArchive",
+                "codecommit:GetUploadArchiveStatus",
+                "codecommit:CancelUploadArchive"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:codecommit:${AWS::Region}:${AWS::AccountId}:${repositoryName}",
+                  {
+                    repositoryName: {
+                      Ref: "RepositoryName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        CodeCommitReadPolicy: {
+          parameters: [
+            "RepositoryName"
+          ],
+          statements: [
+            {
+              Action: [
+                "codecommit:GitPull",
+                "codecommit:GetBranch",
+                "codecommit:ListBranches",
+                "codecommit:BatchDescribeMergeConflicts",
+                "codecommit:DescribeMergeConflicts",
+                "codecommit:GetMergeCommit",
+                "codecommit:GetMergeOptions",
+                "codecommit:BatchGetPullRequests",
+                "codecommit:DescribePullRequestEvents",
+                "codecommit:GetCommentsForPullRequest",
+                "codecommit:GetCommitsFromMergeBase",
+                "codecommit:GetMergeConflicts",
+                "codecommit:GetPullRequest",
+                "codecommit:ListPullRequests",
+                "codecommit:GetBlob",
+                "codecommit:GetFile",
+                "codecommit:GetFolder",
+                "codecommit:GetComment",
+                "codecommit:GetCommentsForComparedCommit",
+                "codecommit:BatchGetCommits",
+                "codecommit:GetCommit",
+                "codecommit:GetCommitHistory",
+                "codecommit:GetDifferences",
+                "codecommit:GetObjectIdentifier",
+                "codecommit:GetReferences",
+                "codecommit:GetTree",
+                "codecommit:GetRepository",
+                "codecommit:ListTagsForResource",
+                "codecommit:GetRepositoryTriggers",
+                "codecommit:TestRepositoryTriggers",
+                "codecommit:GetBranch",
+                "codecommit:GetCommit",
+                "codecommit:GetUploadArchiveStatus"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:codecommit:${AWS::Region}:${AWS::AccountId}:${repositoryName}",
+                  {
+                    repositoryName: {
+                      Ref: "RepositoryName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        CodePipelineLambdaExecutionPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "codepipeline:PutJobSuccessResult",
+                "codepipeline:PutJobFailureResult"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        CodePipelineReadOnlyPolicy: {
+          parameters: [
+            "PipelineName"
+          ],
+          statements: [
+            {
+              Action: [
+                "codepipeline:ListPipelineExecutions"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${pipelinename}",
+                  {
+                    pipelinename: {
+                      Ref: "PipelineName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        ComprehendBasicAccessPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "comprehend:BatchDetectKeyPhrases",
+                "comprehend:DetectDominantLanguage",
+                "comprehend:DetectEntities",
+                "comprehend:BatchDetectEntities",
+                "comprehend:DetectKeyPhrases",
+                "comprehend:DetectSentiment",
+                "comprehend:BatchDetectDominantLanguage",
+                "comprehend:BatchDetectSentiment"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        CostExplorerReadOnlyPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "ce:GetCostAndUsage",
+                "ce:GetDimensionValues",
+                "ce:GetReservationCoverage",
+                "ce:GetReservationPurchaseRecommendation",
+                "ce:GetReservationUtilization",
+                "ce:GetTags"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        DynamoDBBackupFullAccessPolicy: {
+          parameters: [
+            "TableName"
+          ],
+          statements: [
+            {
+              Action: [
+                "dynamodb:CreateBackup",
+                "dynamodb:DescribeContinuousBackups"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}",
+                  {
+                    tableName: {
+                      Ref: "TableName"
+                    }
+                  }
+                ]
+              }
+            },
+            {
+              Action: [
+                "dynamodb:DeleteBackup",
+                "dynamodb:DescribeBackup",
+                "dynamodb:ListBackups"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/backup/*",
+                  {
+                    tableName: {
+                      Ref: "TableName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        DynamoDBCrudPolicy: {
+          parameters: [
+            "TableName"
+          ],
+          statements: [
+            {
+              Action: [
+                "dynamodb:GetItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:PutItem",
+                "dynamodb:Scan",
+                "dynamodb:Query",
+                "dynamodb:UpdateItem",
+                "dynamodb:BatchWriteItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:DescribeTable",
+                "dynamodb:ConditionCheckItem"
+              ],
+              Effect: "Allow",
+              Resource: [
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}",
+                    {
+                      tableName: {
+                        Ref: "TableName"
+                      }
+                    }
+                  ]
+                },
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*",
+                    {
+                      tableName: {
+                        Ref: "TableName"
+                      }
+                    }
+                  ]
+                }
+              ]
+            }
+          ]
+        },
+        DynamoDBReadPolicy: {
+          parameters: [
+            "TableName"
+          ],
+          statements: [
+            {
+              Action: [
+                "dynamodb:GetItem",
+                "dynamodb:Scan",
+                "dynamodb:Query",
+                "dynamodb:BatchGetItem",
+                "dynamodb:DescribeTable"
+              ],
+              Effect: "Allow",
+              Resource: [
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}",
+                    {
+                      tableName: {
+                        Ref: "TableName"
+                      }
+                    }
+                  ]
+                },
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*",
+                    {
+                      tableName: {
+                        Ref: "TableName"
+                      }
+                    }
+                  ]
+                }
+              ]
+            }
+          ]
+        },
+        DynamoDBReconfigurePolicy: {
+          parameters: [
+            "TableName"
+          ],
+          statements: [
+            {
+              Action: [
+                "dynamodb:UpdateTable"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}",
+                  {
+                    tableName: {
+                      Ref: "TableName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        DynamoDBRestoreFromBackupPolicy: {
+          parameters: [
+            "TableName"
+          ],
+          statements: [
+            {
+              Action: [
+                "dynamodb:RestoreTableFromBackup"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/backup/*",
+                  {
+                    tableName: {
+                      Ref: "TableName"
+                    }
+                  }
+                ]
+              }
+            },
+            {
+              Action: [
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:GetItem",
+                "dynamodb:Query",
+                "dynamodb:Scan",
+                "dynamodb:BatchWriteItem"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}",
+                  {
+                    tableName: {
+                      Ref: "TableName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        DynamoDBStreamReadPolicy: {
+          parameters: [
+            "StreamName",
+            "TableName"
+          ],
+          statements: [
+            {
+              Action: [
+                "dynamodb:DescribeStream",
+                "dynamodb:GetRecords",
+                "dynamodb:GetShardIterator"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/stream/${streamName}",
+                  {
+                    streamName: {
+                      Ref: "StreamName"
+                    },
+                    tableName: {
+                      Ref: "TableName"
+                    }
+                  }
+                ]
+              }
+            },
+            {
+              Action: [
+                "dynamodb:ListStreams"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/stream/*",
+                  {
+                    tableName: {
+                      Ref: "TableName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        DynamoDBWritePolicy: {
+          parameters: [
+            "TableName"
+          ],
+          statements: [
+            {
+              Action: [
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:BatchWriteItem"
+              ],
+              Effect: "Allow",
+              Resource: [
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}",
+                    {
+                      tableName: {
+                        Ref: "TableName"
+                      }
+                    }
+                  ]
+                },
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*",
+                    {
+                      tableName: {
+                        Ref: "TableName"
+                      }
+                    }
+                  ]
+                }
+              ]
+            }
+          ]
+        },
+        EC2CopyImagePolicy: {
+          parameters: [
+            "ImageId"
+          ],
+          statements: [
+            {
+              Action: [
+                "ec2:CopyImage"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:image/${imageId}",
+                  {
+                    imageId: {
+                      Ref: "ImageId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        EC2DescribePolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "ec2:DescribeRegions",
+                "ec2:DescribeInstances"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        EFSWriteAccessPolicy: {
+          parameters: [
+            "AccessPoint",
+            "FileSystem"
+          ],
+          statements: [
+            {
+              Action: [
+                "elasticfilesystem:ClientMount",
+                "elasticfilesystem:ClientWrite"
+              ],
+              Condition: {
+                StringEquals: {
+                  "elasticfilesystem:AccessPointArn": {
+                    "Fn::Sub": [
+                      "arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:access-point/${AccessPoint}",
+                      {
+                        AccessPoint: {
+                          Ref: "AccessPoint"
+                        }
+                      }
+                    ]
+                  }
+                }
+              },
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:file-system/${FileSystem}",
+                  {
+                    FileSystem: {
+                      Ref: "FileSystem"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        EKSDescribePolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "eks:DescribeCluster",
+                "eks:ListClusters"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        EcsRunTaskPolicy: {
+          parameters: [
+            "TaskDefinition"
+          ],
+          statements: [
+            {
+              Action: [
+                "ecs:RunTask"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/${taskDefinition}",
+                  {
+                    taskDefinition: {
+                      Ref: "TaskDefinition"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        ElasticMapReduceAddJobFlowStepsPolicy: {
+          parameters: [
+            "ClusterId"
+          ],
+          statements: [
+            {
+              Action: "elasticmapreduce:AddJobFlowSteps",
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}",
+                  {
+                    clusterId: {
+                      Ref: "ClusterId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        ElasticMapReduceCancelStepsPolicy: {
+          parameters: [
+            "ClusterId"
+          ],
+          statements: [
+            {
+              Action: "elasticmapreduce:CancelSteps",
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}",
+                  {
+                    clusterId: {
+                      Ref: "ClusterId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        ElasticMapReduceModifyInstanceFleetPolicy: {
+          parameters: [
+            "ClusterId"
+          ],
+          statements: [
+            {
+              Action: [
+                "elasticmapreduce:ModifyInstanceFleet",
+                "elasticmapreduce:ListInstanceFleets"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}",
+                  {
+                    clusterId: {
+                      Ref: "ClusterId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        ElasticMapReduceModifyInstanceGroupsPolicy: {
+          parameters: [
+            "ClusterId"
+          ],
+          statements: [
+            {
+              Action: [
+                "elasticmapreduce:ModifyInstanceGroups",
+                "elasticmapreduce:ListInstanceGroups"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}",
+                  {
+                    clusterId: {
+                      Ref: "ClusterId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        ElasticMapReduceSetTerminationProtectionPolicy: {
+          parameters: [
+            "ClusterId"
+          ],
+          statements: [
+            {
+              Action: "elasticmapreduce:SetTerminationProtection",
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}",
+                  {
+                    clusterId: {
+                      Ref: "ClusterId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        ElasticMapReduceTerminateJobFlowsPolicy: {
+          parameters: [
+            "ClusterId"
+          ],
+          statements: [
+            {
+              Action: "elasticmapreduce:TerminateJobFlows",
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}",
+                  {
+                    clusterId: {
+                      Ref: "ClusterId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        ElasticsearchHttpPostPolicy: {
+          parameters: [
+            "DomainName"
+          ],
+          statements: [
+            {
+              Action: [
+                "es:ESHttpPost",
+                "es:ESHttpPut"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/${domainName}/*",
+                  {
+                    domainName: {
+                      Ref: "DomainName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        EventBridgePutEventsPolicy: {
+          parameters: [
+            "EventBusName"
+          ],
+          statements: [
+            {
+              Action: "events:PutEvents",
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${eventBusName}",
+                  {
+                    eventBusName: {
+                      Ref: "EventBusName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        FilterLogEventsPolicy: {
+          parameters: [
+            "LogGroupName"
+          ],
+          statements: [
+            {
+              Action: [
+                "logs:FilterLogEvents"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${logGroupName}:log-stream:*",
+                  {
+                    logGroupName: {
+                      Ref: "LogGroupName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        FirehoseCrudPolicy: {
+          parameters: [
+            "DeliveryStreamName"
+          ],
+          statements: [
+            {
+              Action: [
+                "firehose:CreateDeliveryStream",
+                "firehose:DeleteDeliveryStream",
+                "firehose:DescribeDeliveryStream",
+                "firehose:PutRecord",
+                "firehose:PutRecordBatch",
+                "firehose:UpdateDestination"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/${deliveryStreamName}",
+                  {
+                    deliveryStreamName: {
+                      Ref: "DeliveryStreamName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        FirehoseWritePolicy: {
+          parameters: [
+            "DeliveryStreamName"
+          ],
+          statements: [
+            {
+              Action: [
+                "firehose:PutRecord",
+                "firehose:PutRecordBatch"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/${deliveryStreamName}",
+                  {
+                    deliveryStreamName: {
+                      Ref: "DeliveryStreamName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        KMSDecryptPolicy: {
+          parameters: [
+            "KeyId"
+          ],
+          statements: [
+            {
+              Action: "kms:Decrypt",
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${keyId}",
+                  {
+                    keyId: {
+                      Ref: "KeyId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        KMSEncryptPolicy: {
+          parameters: [
+            "KeyId"
+          ],
+          statements: [
+            {
+              Action: "kms:Encrypt",
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${keyId}",
+                  {
+                    keyId: {
+                      Ref: "KeyId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        KMSEncryptPolicy_v2: {
+          parameters: [
+            "KeyId"
+          ],
+          statements: [
+            {
+              Action: [
+                "kms:Encrypt",
+                "kms:GenerateDataKey",
+                "kms:GenerateDataKeyWithoutPlaintext",
+                "kms:GenerateDataKeyPair",
+                "kms:GenerateDataKeyPairWithoutPlaintext"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${keyId}",
+                  {
+                    keyId: {
+                      Ref: "KeyId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        KinesisCrudPolicy: {
+          parameters: [
+            "StreamName"
+          ],
+          statements: [
+            {
+              Action: [
+                "kinesis:AddTagsToStream",
+                "kinesis:CreateStream",
+                "kinesis:DecreaseStreamRetentionPeriod",
+                "kinesis:DeleteStream",
+                "kinesis:DescribeStream",
+                "kinesis:DescribeStreamSummary",
+                "kinesis:GetShardIterator",
+                "kinesis:IncreaseStreamRetentionPeriod",
+                "kinesis:ListTagsForStream",
+                "kinesis:MergeShards",
+                "kinesis:PutRecord",
+                "kinesis:PutRecords",
+                "kinesis:SplitShard",
+                "kinesis:RemoveTagsFromStream"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${streamName}",
+                  {
+                    streamName: {
+                      Ref: "StreamName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        KinesisStreamReadPolicy: {
+          parameters: [
+            "StreamName"
+          ],
+          statements: [
+            {
+              Action: [
+                "kinesis:ListStreams",
+                "kinesis:DescribeLimits"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": "arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/*"
+              }
+            },
+            {
+              Action: [
+                "kinesis:DescribeStream",
+                "kinesis:DescribeStreamSummary",
+                "kinesis:GetRecords",
+                "kinesis:GetShardIterator"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${streamName}",
+                  {
+                    streamName: {
+                      Ref: "StreamName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        LambdaInvokePolicy: {
+          parameters: [
+            "FunctionName"
+          ],
+          statements: [
+            {
+              Action: [
+                "lambda:InvokeFunction"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*",
+                  {
+                    functionName: {
+                      Ref: "FunctionName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        MobileAnalyticsWriteOnlyAccessPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "mobileanalytics:PutEvents"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        OrganizationsListAccountsPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "organizations:ListAccounts"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        PinpointEndpointAccessPolicy: {
+          parameters: [
+            "PinpointApplicationId"
+          ],
+          statements: [
+            {
+              Action: [
+                "mobiletargeting:GetEndpoint",
+                "mobiletargeting:UpdateEndpoint",
+                "mobiletargeting:UpdateEndpointsBatch"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:mobiletargeting:${AWS::Region}:${AWS::AccountId}:apps/${pinpointApplicationId}/endpoints/*",
+                  {
+                    pinpointApplicationId: {
+                      Ref: "PinpointApplicationId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        PollyFullAccessPolicy: {
+          parameters: [
+            "LexiconName"
+          ],
+          statements: [
+            {
+              Action: [
+                "polly:GetLexicon",
+                "polly:DeleteLexicon"
+              ],
+              Effect: "Allow",
+              Resource: [
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:polly:${AWS::Region}:${AWS::AccountId}:lexicon/${lexiconName}",
+                    {
+                      lexiconName: {
+                        Ref: "LexiconName"
+                      }
+                    }
+                  ]
+                }
+              ]
+            },
+            {
+              Action: [
+                "polly:DescribeVoices",
+                "polly:ListLexicons",
+                "polly:PutLexicon",
+                "polly:SynthesizeSpeech"
+              ],
+              Effect: "Allow",
+              Resource: [
+                {
+                  "Fn::Sub": "arn:${AWS::Partition}:polly:${AWS::Region}:${AWS::AccountId}:lexicon/*"
+                }
+              ]
+            }
+          ]
+        },
+        RekognitionDetectOnlyPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "rekognition:DetectFaces",
+                "rekognition:DetectLabels",
+                "rekognition:DetectModerationLabels",
+                "rekognition:DetectText"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        RekognitionFacesManagementPolicy: {
+          parameters: [
+            "CollectionId"
+          ],
+          statements: [
+            {
+              Action: [
+                "rekognition:IndexFaces",
+                "rekognition:DeleteFaces",
+                "rekognition:SearchFaces",
+                "rekognition:SearchFacesByImage",
+                "rekognition:ListFaces"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:rekognition:${AWS::Region}:${AWS::AccountId}:collection/${collectionId}",
+                  {
+                    collectionId: {
+                      Ref: "CollectionId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        RekognitionFacesPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "rekognition:CompareFaces",
+                "rekognition:DetectFaces"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        RekognitionLabelsPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "rekognition:DetectLabels",
+                "rekognition:DetectModerationLabels"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        RekognitionNoDataAccessPolicy: {
+          parameters: [
+            "CollectionId"
+          ],
+          statements: [
+            {
+              Action: [
+                "rekognition:CompareFaces",
+                "rekognition:DetectFaces",
+                "rekognition:DetectLabels",
+                "rekognition:DetectModerationLabels"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:rekognition:${AWS::Region}:${AWS::AccountId}:collection/${collectionId}",
+                  {
+                    collectionId: {
+                      Ref: "CollectionId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        RekognitionReadPolicy: {
+          parameters: [
+            "CollectionId"
+          ],
+          statements: [
+            {
+              Action: [
+                "rekognition:ListCollections",
+                "rekognition:ListFaces",
+                "rekognition:SearchFaces",
+                "rekognition:SearchFacesByImage"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:rekognition:${AWS::Region}:${AWS::AccountId}:collection/${collectionId}",
+                  {
+                    collectionId: {
+                      Ref: "CollectionId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        RekognitionWriteOnlyAccessPolicy: {
+          parameters: [
+            "CollectionId"
+          ],
+          statements: [
+            {
+              Action: [
+                "rekognition:CreateCollection",
+                "rekognition:IndexFaces"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:rekognition:${AWS::Region}:${AWS::AccountId}:collection/${collectionId}",
+                  {
+                    collectionId: {
+                      Ref: "CollectionId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        Route53ChangeResourceRecordSetsPolicy: {
+          parameters: [
+            "HostedZoneId"
+          ],
+          statements: [
+            {
+              Action: [
+                "route53:ChangeResourceRecordSets"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:route53:::hostedzone/${HostedZoneId}",
+                  {
+                    HostedZoneId: {
+                      Ref: "HostedZoneId"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        S3CrudPolicy: {
+          parameters: [
+            "BucketName"
+          ],
+          statements: [
+            {
+              Action: [
+                "s3:GetObject",
+                "s3:ListBucket",
+                "s3:GetBucketLocation",
+                "s3:GetObjectVersion",
+                "s3:PutObject",
+                "s3:PutObjectAcl",
+                "s3:GetLifecycleConfiguration",
+                "s3:PutLifecycleConfiguration",
+                "s3:DeleteObject"
+              ],
+              Effect: "Allow",
+              Resource: [
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:s3:::${bucketName}",
+                    {
+                      bucketName: {
+                        Ref: "BucketName"
+                      }
+                    }
+                  ]
+                },
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:s3:::${bucketName}/*",
+                    {
+                      bucketName: {
+                        Ref: "BucketName"
+                      }
+                    }
+                  ]
+                }
+              ]
+            }
+          ]
+        },
+        S3FullAccessPolicy: {
+          parameters: [
+            "BucketName"
+          ],
+          statements: [
+            {
+              Action: [
+                "s3:GetObject",
+                "s3:GetObjectAcl",
+                "s3:GetObjectVersion",
+                "s3:PutObject",
+                "s3:PutObjectAcl",
+                "s3:DeleteObject",
+                "s3:DeleteObjectTagging",
+                "s3:DeleteObjectVersionTagging",
+                "s3:GetObjectTagging",
+                "s3:GetObjectVersionTagging",
+                "s3:PutObjectTagging",
+                "s3:PutObjectVersionTagging"
+              ],
+              Effect: "Allow",
+              Resource: [
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:s3:::${bucketName}/*",
+                    {
+                      bucketName: {
+                        Ref: "BucketName"
+                      }
+                    }
+                  ]
+                }
+              ]
+            },
+            {
+              Action: [
+                "s3:ListBucket",
+                "s3:GetBucketLocation",
+                "s3:GetLifecycleConfiguration",
+                "s3:PutLifecycleConfiguration"
+              ],
+              Effect: "Allow",
+              Resource: [
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:s3:::${bucketName}",
+                    {
+                      bucketName: {
+                        Ref: "BucketName"
+                      }
+                    }
+                  ]
+                }
+              ]
+            }
+          ]
+        },
+        S3ReadPolicy: {
+          parameters: [
+            "BucketName"
+          ],
+          statements: [
+            {
+              Action: [
+                "s3:GetObject",
+                "s3:ListBucket",
+                "s3:GetBucketLocation",
+                "s3:GetObjectVersion",
+                "s3:GetLifecycleConfiguration"
+              ],
+              Effect: "Allow",
+              Resource: [
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:s3:::${bucketName}",
+                    {
+                      bucketName: {
+                        Ref: "BucketName"
+                      }
+                    }
+                  ]
+                },
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:s3:::${bucketName}/*",
+                    {
+                      bucketName: {
+                        Ref: "BucketName"
+                      }
+                    }
+                  ]
+                }
+              ]
+            }
+          ]
+        },
+        S3WritePolicy: {
+          parameters: [
+            "BucketName"
+          ],
+          statements: [
+            {
+              Action: [
+                "s3:PutObject",
+                "s3:PutObjectAcl",
+                "s3:PutLifecycleConfiguration"
+              ],
+              Effect: "Allow",
+              Resource: [
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:s3:::${bucketName}",
+                    {
+                      bucketName: {
+                        Ref: "BucketName"
+                      }
+                    }
+                  ]
+                },
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:s3:::${bucketName}/*",
+                    {
+                      bucketName: {
+                        Ref: "BucketName"
+                      }
+                    }
+                  ]
+                }
+              ]
+            }
+          ]
+        },
+        SESBulkTemplatedCrudPolicy: {
+          parameters: [
+            "IdentityName"
+          ],
+          statements: [
+            {
+              Action: [
+                "ses:GetIdentityVerificationAttributes",
+                "ses:SendEmail",
+                "ses:SendRawEmail",
+                "ses:SendTemplatedEmail",
+                "ses:SendBulkTemplatedEmail",
+                "ses:VerifyEmailIdentity"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${identityName}",
+                  {
+                    identityName: {
+                      Ref: "IdentityName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        SESBulkTemplatedCrudPolicy_v2: {
+          parameters: [
+            "IdentityName",
+            "TemplateName"
+          ],
+          statements: [
+            {
+              Action: [
+                "ses:SendEmail",
+                "ses:SendRawEmail",
+                "ses:SendTemplatedEmail",
+                "ses:SendBulkTemplatedEmail"
+              ],
+              Effect: "Allow",
+              Resource: [
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${identityName}",
+                    {
+                      identityName: {
+                        Ref: "IdentityName"
+                      }
+                    }
+                  ]
+                },
+                {
+                  "Fn::Sub": [
+                    "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:template/${templateName}",
+                    {
+                      templateName: {
+                        Ref: "TemplateName"
+                      }
+                    }
+                  ]
+                }
+              ]
+            },
+            {
+              Action: [
+                "ses:GetIdentityVerificationAttributes",
+                "ses:VerifyEmailIdentity"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        SESCrudPolicy: {
+          parameters: [
+            "IdentityName"
+          ],
+          statements: [
+            {
+              Action: [
+                "ses:GetIdentityVerificationAttributes",
+                "ses:SendEmail",
+                "ses:SendRawEmail",
+                "ses:VerifyEmailIdentity"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${identityName}",
+                  {
+                    identityName: {
+                      Ref: "IdentityName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        SESEmailTemplateCrudPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "ses:CreateTemplate",
+                "ses:GetTemplate",
+                "ses:ListTemplates",
+                "ses:UpdateTemplate",
+                "ses:DeleteTemplate",
+                "ses:TestRenderTemplate"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        SESSendBouncePolicy: {
+          parameters: [
+            "IdentityName"
+          ],
+          statements: [
+            {
+              Action: [
+                "ses:SendBounce"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${identityName}",
+                  {
+                    identityName: {
+                      Ref: "IdentityName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        SNSCrudPolicy: {
+          parameters: [
+            "TopicName"
+          ],
+          statements: [
+            {
+              Action: [
+                "sns:ListSubscriptionsByTopic",
+                "sns:CreateTopic",
+                "sns:SetTopicAttributes",
+                "sns:Subscribe",
+                "sns:Publish"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${topicName}*",
+                  {
+                    topicName: {
+                      Ref: "TopicName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        SNSPublishMessagePolicy: {
+          parameters: [
+            "TopicName"
+          ],
+          statements: [
+            {
+              Action: [
+                "sns:Publish"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${topicName}",
+                  {
+                    topicName: {
+                      Ref: "TopicName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        SQSPollerPolicy: {
+          parameters: [
+            "QueueName"
+          ],
+          statements: [
+            {
+              Action: [
+                "sqs:ChangeMessageVisibility",
+                "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes",
+                "sqs:ReceiveMessage"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}",
+                  {
+                    queueName: {
+                      Ref: "QueueName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        SQSSendMessagePolicy: {
+          parameters: [
+            "QueueName"
+          ],
+          statements: [
+            {
+              Action: [
+                "sqs:SendMessage*"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}",
+                  {
+                    queueName: {
+                      Ref: "QueueName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        SSMParameterReadPolicy: {
+          parameters: [
+            "ParameterName"
+          ],
+          statements: [
+            {
+              Action: [
+                "ssm:DescribeParameters"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            },
+            {
+              Action: [
+                "ssm:GetParameters",
+                "ssm:GetParameter",
+                "ssm:GetParametersByPath"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${parameterName}",
+                  {
+                    parameterName: {
+                      Ref: "ParameterName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        SSMParameterWithSlashPrefixReadPolicy: {
+          parameters: [
+            "ParameterName"
+          ],
+          statements: [
+            {
+              Action: [
+                "ssm:DescribeParameters"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            },
+            {
+              Action: [
+                "ssm:GetParameters",
+                "ssm:GetParameter",
+                "ssm:GetParametersByPath"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${parameterName}",
+                  {
+                    parameterName: {
+                      Ref: "ParameterName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        SageMakerCreateEndpointConfigPolicy: {
+          parameters: [
+            "EndpointConfigName"
+          ],
+          statements: [
+            {
+              Action: [
+                "sagemaker:CreateEndpointConfig"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint-config/${endpointConfigName}",
+                  {
+                    endpointConfigName: {
+                      Ref: "EndpointConfigName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        SageMakerCreateEndpointPolicy: {
+          parameters: [
+            "EndpointName"
+          ],
+          statements: [
+            {
+              Action: [
+                "sagemaker:CreateEndpoint"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/${endpointName}",
+                  {
+                    endpointName: {
+                      Ref: "EndpointName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        ServerlessRepoReadWriteAccessPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "serverlessrepo:CreateApplication",
+                "serverlessrepo:CreateApplicationVersion",
+                "serverlessrepo:UpdateApplication",
+                "serverlessrepo:GetApplication",
+                "serverlessrepo:ListApplications",
+                "serverlessrepo:ListApplicationVersions",
+                "serverlessrepo:ListApplicationDependencies"
+              ],
+              Effect: "Allow",
+              Resource: [
+                {
+                  "Fn::Sub": "arn:${AWS::Partition}:serverlessrepo:${AWS::Region}:${AWS::AccountId}:applications/*"
+                }
+              ]
+            }
+          ]
+        },
+        StepFunctionsCallbackPolicy: {
+          parameters: [
+            "StateMachineName"
+          ],
+          statements: [
+            {
+              Action: [
+                "states:SendTaskFailure",
+                "states:SendTaskHeartbeat",
+                "states:SendTaskSuccess"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${stateMachineName}",
+                  {
+                    stateMachineName: {
+                      Ref: "StateMachineName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        StepFunctionsExecutionPolicy: {
+          parameters: [
+            "StateMachineName"
+          ],
+          statements: [
+            {
+              Action: [
+                "states:StartExecution"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${stateMachineName}",
+                  {
+                    stateMachineName: {
+                      Ref: "StateMachineName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        StepFunctionsExecutionPolicy_v2: {
+          parameters: [
+            "StateMachineName"
+          ],
+          statements: [
+            {
+              Action: [
+                "states:StartExecution",
+                "states:StartSyncExecution"
+              ],
+              Effect: "Allow",
+              Resource: {
+                "Fn::Sub": [
+                  "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${stateMachineName}",
+                  {
+                    stateMachineName: {
+                      Ref: "StateMachineName"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        TextractDetectAnalyzePolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "textract:DetectDocumentText",
+                "textract:StartDocumentTextDetection",
+                "textract:StartDocumentAnalysis",
+                "textract:AnalyzeDocument"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        TextractGetResultPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "textract:GetDocumentTextDetection",
+                "textract:GetDocumentAnalysis"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        TextractPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "textract:*"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        },
+        VPCAccessPolicy: {
+          parameters: [],
+          statements: [
+            {
+              Action: [
+                "ec2:CreateNetworkInterface",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DetachNetworkInterface"
+              ],
+              Effect: "Allow",
+              Resource: "*"
+            }
+          ]
+        }
+      }
+    };
+  }
+});
+
+// src/extract/sam.ts
+function nodeOf(value, range2, parameters) {
+  if (value === null) return { type: "null", range: range2 };
+  if (typeof value === "string") return { type: "string", value, range: range2 };
+  if (typeof value === "number") return { type: "number", value, range: range2 };
+  if (typeof value === "boolean") return { type: "boolean", value, range: range2 };
+  if (Array.isArray(value)) return { type: "array", range: range2, items: value.map((item) => nodeOf(item, range2, parameters)) };
+  const keys = Object.keys(value);
+  const ref = value.Ref;
+  if (keys.length === 1 && typeof ref === "string" && parameters.has(ref)) return parameters.get(ref);
+  const used = JSON.stringify(value).match(/"Ref":"([^"]+)"/g)?.map((m3) => m3.slice(7, -1)).filter((name2) => parameters.has(name2)) ?? [];
+  if (keys.length === 1 && keys[0] === "Fn::Sub" && new Set(used).size === 1) range2 = parameters.get(used[0]).range;
+  return { type: "object", range: range2, entries: keys.map((key) => ({ key, keyRange: range2, value: nodeOf(value[key], range2, parameters) })) };
+}
+function expandExecuteApi(node, depth = 0) {
+  if (depth > 8) return node;
+  if (node.type === "string" && node.value.startsWith("execute-api:/")) {
+    const parts2 = [
+      { token: placeholderToken("AWS::Region"), expression: "AWS::Region", hint: "string" },
+      { token: placeholderToken("AWS::AccountId"), expression: "AWS::AccountId", hint: "account-id" },
+      { token: placeholderToken("this API's id"), expression: "this API's id", hint: "string" }
+    ];
+    const value = `arn:aws:execute-api:${parts2[0].token}:${parts2[1].token}:${parts2[2].token}${node.value.slice("execute-api:".length)}`;
+    return { ...node, value, unresolved: [...node.unresolved ?? [], ...parts2] };
+  }
+  if (node.type === "array") return { ...node, items: node.items.map((item) => expandExecuteApi(item, depth + 1)) };
+  if (node.type === "object") {
+    return {
+      ...node,
+      entries: node.entries.map(
+        (entry2) => depth === 0 && entry2.key !== "Statement" ? entry2 : depth > 0 && depth % 2 === 0 && entry2.key !== "Resource" && entry2.key !== "NotResource" ? entry2 : { ...entry2, value: expandExecuteApi(entry2.value, depth + 1) }
+      )
+    };
+  }
+  return node;
+}
+function samPolicyTemplate(entry2) {
+  const template = Object.hasOwn(TABLE2.templates, entry2.key) ? TABLE2.templates[entry2.key] : void 0;
+  if (!template) return void 0;
+  const parameters = /* @__PURE__ */ new Map();
+  const given = entry2.value.type === "object" ? entry2.value.entries : [];
+  for (const item of given) parameters.set(item.key, item.value);
+  const missing = template.parameters.filter((name2) => !parameters.has(name2));
+  if (missing.length > 0) return { ok: false, reason: `the SAM policy template ${entry2.key} needs ${missing.join(", ")}` };
+  const range2 = entry2.keyRange;
+  const statements = template.statements;
+  return {
+    ok: true,
+    node: {
+      type: "object",
+      range: { ...range2, endLine: entry2.value.range.endLine, endColumn: entry2.value.range.endColumn },
+      entries: [
+        { key: "Version", keyRange: range2, value: { type: "string", value: "2012-10-17", range: range2 } },
+        { key: "Statement", keyRange: range2, value: nodeOf(statements, range2, parameters) }
+      ]
+    }
+  };
+}
+function vpcKey(list2) {
+  const items = list2.type === "array" ? list2.items : [list2];
+  return items.every((item) => item.type === "string" && item.value.startsWith("vpc-")) ? "aws:SourceVpc" : "aws:SourceVpce";
+}
+function samApiResourcePolicy(auth) {
+  if (auth.value.type !== "object") return void 0;
+  const at = auth.keyRange;
+  const str = (value, range2 = at) => ({ type: "string", value, range: range2 });
+  const entry2 = (key, value, keyRange = at) => ({ key, keyRange, value });
+  const statement = (entries, range2) => ({ type: "object", range: range2, entries });
+  const statements = [];
+  const everyone = (range2) => statement([entry2("Effect", str("Allow", range2)), entry2("Principal", str("*", range2)), entry2("Action", str(INVOKE, range2)), entry2("Resource", str(ALL_APIS, range2))], range2);
+  for (const item of auth.value.entries) {
+    const range2 = item.value.range;
+    const condition = (operator, key) => entry2("Condition", { type: "object", range: range2, entries: [entry2(operator, { type: "object", range: range2, entries: [entry2(key, item.value, item.keyRange)] }, item.keyRange)] }, item.keyRange);
+    switch (item.key) {
+      case "CustomStatements":
+        if (item.value.type === "array") statements.push(...item.value.items);
+        else statements.push(item.value);
+        break;
+      case "AwsAccountWhitelist":
+        statements.push(statement([entry2("Effect", str("Allow", range2)), entry2("Principal", { type: "object", range: range2, entries: [entry2("AWS", item.value, item.keyRange)] }, item.keyRange), entry2("Action", str(INVOKE, range2)), entry2("Resource", str(ALL_APIS, range2))], range2));
+        break;
+      case "AwsAccountBlacklist":
+        statements.push(everyone(range2));
+        statements.push(statement([entry2("Effect", str("Deny", range2)), entry2("Principal", { type: "object", range: range2, entries: [entry2("AWS", item.value, item.keyRange)] }, item.keyRange), entry2("Action", str(INVOKE, range2)), entry2("Resource", str(ALL_APIS, range2))], range2));
+        break;
+      case "IpRangeWhitelist":
+        statements.push(statement([...everyone(range2).entries, condition("IpAddress", "aws:SourceIp")], range2));
+        break;
+      case "IpRangeBlacklist":
+        statements.push(everyone(range2));
+        statements.push(statement([entry2("Effect", str("Deny", range2)), entry2("Principal", str("*", range2)), entry2("Action", str(INVOKE, range2)), entry2("Resource", str(ALL_APIS, range2)), condition("IpAddress", "aws:SourceIp")], range2));
+        break;
+      case "SourceVpcWhitelist":
+        statements.push(statement([...everyone(range2).entries, condition("StringEquals", vpcKey(item.value))], range2));
+        break;
+      case "SourceVpcBlacklist":
+        statements.push(everyone(range2));
+        statements.push(statement([entry2("Effect", str("Deny", range2)), entry2("Principal", str("*", range2)), entry2("Action", str(INVOKE, range2)), entry2("Resource", str(ALL_APIS, range2)), condition("StringEquals", vpcKey(item.value))], range2));
+        break;
+    }
+  }
+  if (statements.length === 0) return void 0;
+  return {
+    type: "object",
+    range: auth.value.range,
+    entries: [entry2("Version", str("2012-10-17")), entry2("Statement", { type: "array", range: auth.value.range, items: statements })]
+  };
+}
+var TABLE2, INVOKE, ALL_APIS;
+var init_sam = __esm({
+  "src/extract/sam.ts"() {
+    "use strict";
+    init_sam_policy_templates();
+    init_placeholder();
+    TABLE2 = sam_policy_templates_default;
+    INVOKE = "execute-api:Invoke";
+    ALL_APIS = "execute-api:/*";
+  }
+});
+
 // src/extract/budget.ts
 var MAX_TEMPLATE_EVALUATION, EvaluationBudget;
 var init_budget = __esm({
@@ -17594,7 +20043,7 @@ function intrinsicOf(node) {
   if (key === "Ref" || key.startsWith("Fn::") || key === "Condition" && value.type === "string") return { name: key, argument: value };
   return void 0;
 }
-function describe(node, depth = 0) {
+function describe2(node, depth = 0) {
   if (depth > 8) return "\u2026";
   const intrinsic = intrinsicOf(node);
   if (intrinsic) {
@@ -17603,7 +20052,7 @@ function describe(node, depth = 0) {
     if (name2 === "Fn::GetAtt" && argument.type === "array" && argument.items.every((item) => item.type === "string")) {
       return `!GetAtt ${argument.items.map((item) => item.type === "string" ? item.value : "").join(".")}`;
     }
-    return clip(`!${short} ${describe(argument, depth + 1)}`);
+    return clip(`!${short} ${describe2(argument, depth + 1)}`);
   }
   switch (node.type) {
     case "string":
@@ -17618,7 +20067,7 @@ function describe(node, depth = 0) {
     case "array": {
       let out2 = "[";
       for (const item of node.items) {
-        out2 += `${out2 === "[" ? "" : ", "}${describe(item, depth + 1)}`;
+        out2 += `${out2 === "[" ? "" : ", "}${describe2(item, depth + 1)}`;
         if (out2.length > MAX_DESCRIPTION) break;
       }
       return clip(`${out2}]`);
@@ -17627,8 +20076,8 @@ function describe(node, depth = 0) {
       return clip(`{${node.entries.map((entry2) => entry2.key).join(", ")}}`);
   }
 }
-function clip(text) {
-  return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}\u2026` : text;
+function clip(text2) {
+  return text2.length > MAX_DESCRIPTION ? `${text2.slice(0, MAX_DESCRIPTION - 1)}\u2026` : text2;
 }
 function lastIndexOfAny(path8, keys) {
   for (let i6 = path8.length - 1; i6 >= 0; i6--) if (keys.includes(path8[i6])) return i6;
@@ -17678,10 +20127,10 @@ function pieceNode(piece, range2, path8) {
   if (piece.parts.length > 0) node.unresolved = piece.parts;
   return node;
 }
-function literalPiece(text) {
+function literalPiece(text2) {
   const parts2 = [];
-  if (!text.includes("{{resolve:")) return { text, parts: parts2 };
-  const value = text.replace(DYNAMIC_REFERENCE, (reference) => {
+  if (!text2.includes("{{resolve:")) return { text: text2, parts: parts2 };
+  const value = text2.replace(DYNAMIC_REFERENCE, (reference) => {
     const token = placeholderToken(reference);
     parts2.push({ token, expression: reference, hint: "string" });
     return token;
@@ -17892,7 +20341,7 @@ var init_cfn_intrinsics = __esm({
       }
       intrinsic({ name: name2, argument }, node, path8, depth) {
         const range2 = node.range;
-        const unresolved = (own, expression = describe(node)) => [unresolvedNode(expression, hintAt(path8, own, expression), range2)];
+        const unresolved = (own, expression = describe2(node)) => [unresolvedNode(expression, hintAt(path8, own, expression), range2)];
         const args2 = argument.type === "array" ? argument.items : void 0;
         switch (name2) {
           case "Ref":
@@ -17921,16 +20370,16 @@ var init_cfn_intrinsics = __esm({
           case "Fn::Split": {
             const delimiter = args2?.[0] ? staticString(args2[0]) : void 0;
             const sources = args2?.[1] ? this.alternatives(args2[1], [], depth + 1).map(staticString) : [];
-            if (delimiter === void 0 || delimiter === "" || sources.length === 0 || sources.some((text) => text === void 0)) return unresolved("list");
-            if (this.context.budget && !this.context.budget.take(sources.reduce((n3, text) => n3 + 2 * text.length, 0))) return this.overBudget(node, path8);
-            return sources.map((text) => ({ type: "array", range: range2, items: text.split(delimiter).map((value) => ({ type: "string", value, range: range2 })) }));
+            if (delimiter === void 0 || delimiter === "" || sources.length === 0 || sources.some((text2) => text2 === void 0)) return unresolved("list");
+            if (this.context.budget && !this.context.budget.take(sources.reduce((n3, text2) => n3 + 2 * text2.length, 0))) return this.overBudget(node, path8);
+            return sources.map((text2) => ({ type: "array", range: range2, items: text2.split(delimiter).map((value) => ({ type: "string", value, range: range2 })) }));
           }
           case "Fn::Base64": {
             const value = this.alternatives(argument, [], depth + 1)[0];
-            const text = value ? staticString(value) : void 0;
-            if (text === void 0) return unresolved("string");
-            if (this.context.budget && !this.context.budget.take(2 * text.length)) return this.overBudget(node, path8);
-            return [{ type: "string", value: Buffer.from(text, "utf8").toString("base64"), range: range2 }];
+            const text2 = value ? staticString(value) : void 0;
+            if (text2 === void 0) return unresolved("string");
+            if (this.context.budget && !this.context.budget.take(2 * text2.length)) return this.overBudget(node, path8);
+            return [{ type: "string", value: Buffer.from(text2, "utf8").toString("base64"), range: range2 }];
           }
           case "Fn::Length": {
             const value = this.alternatives(argument, [], depth + 1)[0];
@@ -17961,7 +20410,7 @@ var init_cfn_intrinsics = __esm({
       /** The value of a call the budget no longer covers: an unresolved placeholder (the extractor adds the note). */
       overBudget(node, path8) {
         if (this.context.budget) this.context.budget.where ??= node.range;
-        const expression = describe(node);
+        const expression = describe2(node);
         return [unresolvedNode(expression, hintAt(path8, "unknown", expression), node.range)];
       }
       ref(target, node, path8) {
@@ -17995,7 +20444,7 @@ var init_cfn_intrinsics = __esm({
       sub(argument, node, path8, depth) {
         const template = argument.type === "array" ? argument.items[0] : argument;
         const variables2 = argument.type === "array" ? argument.items[1] : void 0;
-        if (template?.type !== "string") return [unresolvedNode(describe(node), hintAt(path8, "string"), node.range)];
+        if (template?.type !== "string") return [unresolvedNode(describe2(node), hintAt(path8, "string"), node.range)];
         const byName = /* @__PURE__ */ new Map();
         if (variables2?.type === "object") for (const entry2 of variables2.entries) byName.set(entry2.key, entry2.value);
         const choices = [];
@@ -18012,7 +20461,7 @@ var init_cfn_intrinsics = __esm({
           const variable = byName.get(name2);
           if (variable) {
             let pieces2 = evaluated.get(name2);
-            if (!pieces2) evaluated.set(name2, pieces2 = this.pieces(variable, depth + 1) ?? [pieceOf(unresolvedNode(describe(variable), "string", node.range))]);
+            if (!pieces2) evaluated.set(name2, pieces2 = this.pieces(variable, depth + 1) ?? [pieceOf(unresolvedNode(describe2(variable), "string", node.range))]);
             choices.push(pieces2);
           } else if (POLICY_VARIABLE2.test(name2) && !name2.includes("::")) {
             choices.push([{ text: match[0], parts: [] }]);
@@ -18032,7 +20481,7 @@ var init_cfn_intrinsics = __esm({
       join(args2, node, path8, depth) {
         const delimiter = args2?.[0] ? staticString(args2[0]) : void 0;
         const list2 = args2?.[1];
-        const failed2 = () => [unresolvedNode(describe(node), hintAt(path8, "string"), node.range)];
+        const failed2 = () => [unresolvedNode(describe2(node), hintAt(path8, "string"), node.range)];
         if (delimiter === void 0 || !list2) return failed2();
         const itemChoices = (items, resolveItems) => {
           const choices = [];
@@ -18075,33 +20524,33 @@ var init_cfn_intrinsics = __esm({
         }
         const fallback2 = member(args2?.[3], "DefaultValue")?.value;
         if (fallback2) return this.alternatives(fallback2, path8, depth + 1);
-        return [unresolvedNode(describe(node), hintAt(path8, "string"), node.range)];
+        return [unresolvedNode(describe2(node), hintAt(path8, "string"), node.range)];
       }
     };
   }
 });
 
 // src/extract/cfn-yaml.ts
-function excessiveBlockNesting(text, limit = MAX_BRACKET_DEPTH) {
+function excessiveBlockNesting(text2, limit = MAX_BRACKET_DEPTH) {
   const indents = [];
   let line = 0;
   let start2 = 0;
-  while (start2 <= text.length) {
-    let end2 = text.indexOf("\n", start2);
-    if (end2 === -1) end2 = text.length;
+  while (start2 <= text2.length) {
+    let end2 = text2.indexOf("\n", start2);
+    if (end2 === -1) end2 = text2.length;
     line++;
     let i6 = start2;
-    while (i6 < end2 && text.charCodeAt(i6) === 32) i6++;
-    const ch = text[i6];
+    while (i6 < end2 && text2.charCodeAt(i6) === 32) i6++;
+    const ch = text2[i6];
     if (i6 < end2 && ch !== "#" && ch !== "\r") {
       const indent = i6 - start2;
       while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
       indents.push(indent);
       let depth = indents.length;
-      while (depth <= limit && i6 < end2 && "-?:".includes(text[i6]) && (i6 + 1 === end2 || text[i6 + 1] === " ")) {
+      while (depth <= limit && i6 < end2 && "-?:".includes(text2[i6]) && (i6 + 1 === end2 || text2[i6 + 1] === " ")) {
         depth++;
         if (depth <= limit) i6++;
-        while (depth <= limit && i6 < end2 && text.charCodeAt(i6) === 32) i6++;
+        while (depth <= limit && i6 < end2 && text2.charCodeAt(i6) === 32) i6++;
       }
       if (depth > limit) {
         const column = i6 - start2 + 1;
@@ -18144,13 +20593,13 @@ function endOf(c5, node, fallback2) {
   c5.ends.set(node, end2);
   return end2;
 }
-function tagStart(text, valueStart2, tag) {
+function tagStart(text2, valueStart2, tag) {
   let i6 = valueStart2;
   for (let attempt = 0; attempt < 3; attempt++) {
-    while (i6 > 0 && isWhitespace(text[i6 - 1])) i6--;
+    while (i6 > 0 && isWhitespace(text2[i6 - 1])) i6--;
     let j5 = i6;
-    while (j5 > 0 && !isWhitespace(text[j5 - 1]) && !"[{,".includes(text[j5 - 1])) j5--;
-    const word = text.slice(j5, i6);
+    while (j5 > 0 && !isWhitespace(text2[j5 - 1]) && !"[{,".includes(text2[j5 - 1])) j5--;
+    const word = text2.slice(j5, i6);
     if (word === tag) return j5;
     if (!word.startsWith("&")) return void 0;
     i6 = j5;
@@ -18260,15 +20709,15 @@ function splitGetAtt(c5, node, value) {
     ]
   };
 }
-function parseYaml(text) {
-  const deep = excessiveNesting(text) ?? excessiveBlockNesting(text);
+function parseYaml(text2) {
+  const deep = excessiveNesting(text2) ?? excessiveBlockNesting(text2);
   if (deep) return { ok: false, range: deep, message: `nesting is deeper than ${MAX_BRACKET_DEPTH} levels` };
   const lines = new import_yaml.LineCounter();
-  const c5 = { text, lines, anchors: /* @__PURE__ */ new Map(), expanding: 0, aliases: 0, aliasNodes: 0, ends: /* @__PURE__ */ new Map(), warnings: [] };
+  const c5 = { text: text2, lines, anchors: /* @__PURE__ */ new Map(), expanding: 0, aliases: 0, aliasNodes: 0, ends: /* @__PURE__ */ new Map(), warnings: [] };
   let doc;
   try {
     const composer = new import_yaml.Composer({ uniqueKeys: false, keepSourceTokens: false, customTags: CUSTOM_TAGS });
-    for (const parsed of composer.compose(new import_yaml.Parser(lines.addNewLine).parse(text), true, text.length)) {
+    for (const parsed of composer.compose(new import_yaml.Parser(lines.addNewLine).parse(text2), true, text2.length)) {
       doc = parsed;
       break;
     }
@@ -18411,6 +20860,11 @@ var init_cloudformation = __esm({
     init_findings();
     init_document();
     init_json();
+    init_json_syntax();
+    init_embedded_positions();
+    init_secret_properties();
+    init_cfn_policy_properties();
+    init_sam();
     init_placeholder();
     init_positioned();
     init_budget();
@@ -18472,6 +20926,7 @@ var init_cloudformation = __esm({
           this.resources.set(entry2.key, objects);
           all.push(...objects);
         }
+        for (const entry2 of entries) if (last.get(entry2.key) === entry2) this.guard(void 0, () => this.secretValues(entry2));
         for (const resource of all) this.guard(resource, () => this.index(resource));
         for (const resource of all) this.guard(resource, () => this.extract(resource));
         this.guard(void 0, () => this.outputs(root6));
@@ -18486,6 +20941,34 @@ var init_cloudformation = __esm({
           );
         }
         return this.result;
+      }
+      /** `secret-value` facts: password properties and user data written in the template (issue #11). */
+      secretValues(entry2) {
+        const type = this.types.get(entry2.key);
+        const properties = type ? CFN_SECRET_PROPERTIES[type] : void 0;
+        if (!properties) return;
+        const label = `${type} ${entry2.key}`;
+        for (const property of properties) {
+          let node = member(entry2.value, "Properties")?.value;
+          for (const key of property.path) node = member(node, key)?.value;
+          if (!node) continue;
+          let via;
+          const intrinsic = intrinsicOf(node);
+          if (intrinsic?.name === "Fn::Base64") node = intrinsicOf(intrinsic.argument)?.name === "Fn::Sub" ? intrinsicOf(intrinsic.argument).argument : intrinsic.argument;
+          else if (intrinsic?.name === "Fn::Sub") node = intrinsic.argument;
+          if (node.type === "array") node = node.items[0];
+          const ref = intrinsicOf(node);
+          if (ref?.name === "Ref" && ref.argument.type === "string") {
+            const name2 = ref.argument.value;
+            node = member(this.context.parameters.get(name2), "Default")?.value;
+            via = `the Default of parameter ${name2}`;
+          }
+          if (node?.type !== "string") continue;
+          const lines = property.whole ? [{ text: node.value, range: node.range }] : valueLines(this.file.text, node.range, node.value);
+          const fact = { type: "secret-value", file: this.file.path, range: node.range, origin: label, property: property.path.join("."), whole: property.whole, lines };
+          if (via !== void 0) fact.via = via;
+          this.result.facts.push(fact);
+        }
       }
       /** One malformed resource must not stop the others: its problem becomes a finding. */
       guard(resource, work) {
@@ -18571,6 +21054,12 @@ var init_cloudformation = __esm({
       extract(resource) {
         const { type, id, label } = resource;
         const property = (key) => this.property(resource, key);
+        for (const extra of CFN_POLICY_PROPERTIES[type] ?? []) {
+          let node = resource.properties;
+          for (const key of extra.path) node = member(node, key)?.value;
+          this.document(node, extra.path.join("."), label, "resource-policy", { resourceType: extra.resourceType });
+        }
+        if (type === "AWS::Serverless::Api") this.samApiAuth(resource);
         const resourcePolicy = RESOURCE_POLICIES[type];
         if (resourcePolicy) {
           this.document(property(resourcePolicy.property), resourcePolicy.property, label, "resource-policy", {
@@ -18635,6 +21124,7 @@ var init_cloudformation = __esm({
             break;
           case "AWS::SSO::PermissionSet":
             this.document(property("InlinePolicy"), "InlinePolicy", label, "identity", {});
+            this.managedPolicyFacts(resource, property("ManagedPolicies"), "ManagedPolicies", false);
             break;
           default:
             if (SAM_WITH_POLICIES.has(type)) this.samPolicies(resource);
@@ -18705,9 +21195,16 @@ var init_cloudformation = __esm({
         if (!resolved) return;
         let node = resolved;
         if (resolved.type === "string") {
-          const parsed = parseJson(resolved.value, () => resolved.range);
+          const origin = `${label} .${property}`;
+          if (resolved.value.trim() === "") {
+            this.result.facts.push({ type: "invalid-policy-text", file: this.file.path, range: resolved.range, origin, problem: "empty", detail: "" });
+            return;
+          }
+          const inner = embeddedPositions(this.file.text, resolved);
+          const parsed = parseJson(resolved.value, inner ?? (() => resolved.range));
           if (!parsed.ok) {
-            this.finding(resolved.range, "warning", `${what} of ${where} is a string that is not valid JSON (${parsed.message}), so it was not analysed.`, `${where}:json`);
+            const { range: range2, detail: detail3 } = inner ? describeJsonError(this.file.text, parsed.range, parsed.message) : { range: resolved.range, detail: parsed.message };
+            this.result.facts.push({ type: "invalid-policy-text", file: this.file.path, range: range2, origin, problem: "syntax", detail: detail3 });
             return;
           }
           node = withParts(parsed.node, resolved.unresolved ?? []);
@@ -18725,6 +21222,7 @@ var init_cloudformation = __esm({
           this.finding(node.range, "warning", `${what} of ${where} is not an object, so it was not analysed.`, `${where}:shape`);
           return;
         }
+        if (extra.resourceType === "AWS::ApiGateway::RestApi") node = expandExecuteApi(node);
         const kind = rule === "identity" ? this.options.kind ?? "identity" : rule === "resource-policy" ? void 0 : rule;
         const document = buildPolicyDocument(node, {
           file: this.file.path,
@@ -18758,8 +21256,8 @@ var init_cloudformation = __esm({
         else {
           const groups = /* @__PURE__ */ new Map();
           for (const value of values) {
-            const text = textOf(value) ?? "";
-            const key = value.type === "string" && isServicePrincipal(text) ? "Service" : "AWS";
+            const text2 = textOf(value) ?? "";
+            const key = value.type === "string" && isServicePrincipal(text2) ? "Service" : "AWS";
             const forKey = value.type === "unresolved" ? { ...value, hint: /account/i.test(value.expression) ? "account-id" : value.hint } : value;
             groups.set(key, [...groups.get(key) ?? [], forKey]);
           }
@@ -18833,13 +21331,24 @@ var init_cloudformation = __esm({
         listItems(policies2).forEach((item, index) => {
           const where = isList ? `Policies[${index}]` : "Policies";
           if (item.type === "object" && !intrinsicOf(item)) {
-            if (member(item, "Statement")) this.document(item, where, resource.label, "identity", { attachedTo });
+            if (member(item, "Statement")) {
+              this.document(item, where, resource.label, "identity", { attachedTo });
+              return;
+            }
+            const [entry2] = item.entries;
+            const expanded = entry2 && item.entries.length === 1 ? samPolicyTemplate(entry2) : void 0;
+            if (expanded?.ok) this.document(expanded.node, `${where}.${entry2.key}`, resource.label, "identity", { attachedTo });
+            else {
+              const name2 = entry2?.key ?? "{}";
+              const why = expanded ? expanded.reason : `"${name2}" is not a SAM policy template`;
+              this.finding(entry2?.keyRange ?? item.range, "note", `${where} of ${resource.label} was not analysed: ${why}.`, `${resource.label}:${where}:template`);
+            }
             return;
           }
           const value = this.resolve(item, ["Policies"]);
-          const text = textOf(value);
-          if (value && text !== void 0) {
-            const arn = value.type === "string" && !value.unresolved && !text.startsWith("arn:") ? `arn:aws:iam::aws:policy/${text}` : text;
+          const text2 = textOf(value);
+          if (value && text2 !== void 0) {
+            const arn = value.type === "string" && !value.unresolved && !text2.startsWith("arn:") ? `arn:aws:iam::aws:policy/${text2}` : text2;
             this.result.facts.push({
               type: "managed-policy-attachment",
               file: this.file.path,
@@ -18850,6 +21359,13 @@ var init_cloudformation = __esm({
             });
           }
         });
+      }
+      /** SAM `Auth.ResourcePolicy` of an `AWS::Serverless::Api`, as the policy SAM generates from it. */
+      samApiAuth(resource) {
+        const auth = member(member(resource.properties, "Auth")?.value, "ResourcePolicy");
+        if (!auth) return;
+        const generated = samApiResourcePolicy(auth);
+        if (generated) this.document(generated, "Auth.ResourcePolicy", resource.label, "resource-policy", { resourceType: "AWS::ApiGateway::RestApi" });
       }
       /** `secret-output` facts: outputs exposing an access key secret, a NoEcho parameter or a secret's value. */
       outputs(root6) {
@@ -18875,7 +21391,7 @@ var init_cloudformation = __esm({
         if (intrinsic?.name === "Fn::GetAtt") {
           const parts2 = intrinsic.argument.type === "array" ? intrinsic.argument.items.map(staticString2) : staticString2(intrinsic.argument)?.split(".") ?? [];
           const [id, attribute] = parts2;
-          return id !== void 0 && attribute !== void 0 && this.secretAttribute(id, attribute) ? [{ expression: describe(node), range: node.range }] : [];
+          return id !== void 0 && attribute !== void 0 && this.secretAttribute(id, attribute) ? [{ expression: describe2(node), range: node.range }] : [];
         }
         if (intrinsic?.name === "Ref") {
           const name2 = staticString2(intrinsic.argument);
@@ -18912,6 +21428,148 @@ var init_cloudformation = __esm({
         return flag?.type === "boolean" && flag.value || flag?.type === "string" && flag.value.toLowerCase() === "true";
       }
     };
+  }
+});
+
+// src/extract/tf-policy-attributes.ts
+var TF_POLICY_ATTRIBUTES;
+var init_tf_policy_attributes = __esm({
+  "src/extract/tf-policy-attributes.ts"() {
+    "use strict";
+    init_own();
+    TF_POLICY_ATTRIBUTES = lookupTable({
+      aws_kinesis_resource_policy: { attribute: "policy", resourceType: "AWS::Kinesis::Stream" },
+      aws_dynamodb_resource_policy: { attribute: "policy", resourceType: "AWS::DynamoDB::Table" },
+      aws_ses_identity_policy: { attribute: "policy", resourceType: "AWS::SES::EmailIdentity" },
+      aws_ssoadmin_permission_set_inline_policy: { attribute: "inline_policy", kind: "identity" },
+      aws_elasticsearch_domain: { attribute: "access_policies", resourceType: "AWS::Elasticsearch::Domain" },
+      aws_opensearch_domain: { attribute: "access_policies", resourceType: "AWS::OpenSearchService::Domain" },
+      aws_api_gateway_rest_api: { attribute: "policy", resourceType: "AWS::ApiGateway::RestApi" },
+      aws_ecrpublic_repository_policy: { attribute: "policy", resourceType: "AWS::ECR::PublicRepository" },
+      aws_ecr_registry_policy: { attribute: "policy", resourceType: "AWS::ECR::RegistryPolicy" },
+      aws_ecr_repository_creation_template: { attribute: "repository_policy", resourceType: "AWS::ECR::Repository" },
+      aws_s3_access_point: { attribute: "policy", resourceType: "AWS::S3::AccessPoint" },
+      aws_s3control_access_point_policy: { attribute: "policy", resourceType: "AWS::S3::AccessPoint" },
+      aws_s3control_bucket_policy: { attribute: "policy", resourceType: "AWS::S3Outposts::Bucket" },
+      aws_s3control_object_lambda_access_point_policy: { attribute: "policy", resourceType: "AWS::S3ObjectLambda::AccessPoint" },
+      aws_s3control_multi_region_access_point_policy: { attribute: "policy", block: "details", resourceType: "AWS::S3::MultiRegionAccessPoint" },
+      aws_s3tables_table_bucket_policy: { attribute: "resource_policy", resourceType: "AWS::S3Tables::TableBucket" },
+      aws_s3tables_table_policy: { attribute: "resource_policy", resourceType: "AWS::S3Tables::Table" },
+      aws_codeartifact_domain_permissions_policy: { attribute: "policy_document", resourceType: "AWS::CodeArtifact::Domain" },
+      aws_codeartifact_repository_permissions_policy: { attribute: "policy_document", resourceType: "AWS::CodeArtifact::Repository" },
+      aws_cloudwatch_event_bus_policy: { attribute: "policy", resourceType: "AWS::Events::EventBus" },
+      aws_cloudwatch_log_destination_policy: { attribute: "access_policy", resourceType: "AWS::Logs::Destination" },
+      aws_schemas_registry_policy: { attribute: "policy", resourceType: "AWS::EventSchemas::Registry" },
+      aws_networkfirewall_resource_policy: { attribute: "policy", resourceType: "AWS::NetworkFirewall::ResourcePolicy" },
+      aws_codebuild_resource_policy: { attribute: "policy", resourceType: "AWS::CodeBuild::Project" },
+      aws_glue_resource_policy: { attribute: "policy", resourceType: "AWS::Glue::Catalog" },
+      aws_redshiftserverless_resource_policy: { attribute: "policy", resourceType: "AWS::RedshiftServerless::Snapshot" },
+      aws_redshift_resource_policy: { attribute: "policy", resourceType: "AWS::Redshift::Cluster" },
+      aws_media_store_container_policy: { attribute: "policy", resourceType: "AWS::MediaStore::Container" },
+      aws_glacier_vault_lock: { attribute: "policy", resourceType: "AWS::Glacier::Vault" },
+      aws_kms_key_policy: { attribute: "policy", resourceType: "AWS::KMS::Key" },
+      aws_kms_replica_key: { attribute: "policy", resourceType: "AWS::KMS::ReplicaKey" },
+      aws_kms_external_key: { attribute: "policy", resourceType: "AWS::KMS::Key" },
+      aws_kms_replica_external_key: { attribute: "policy", resourceType: "AWS::KMS::ReplicaKey" },
+      aws_sagemaker_model_package_group_policy: { attribute: "resource_policy", resourceType: "AWS::SageMaker::ModelPackageGroup" },
+      aws_vpclattice_auth_policy: { attribute: "policy", resourceType: "AWS::VpcLattice::AuthPolicy" },
+      aws_vpclattice_resource_policy: { attribute: "policy", resourceType: "AWS::VpcLattice::ResourcePolicy" },
+      aws_xray_resource_policy: { attribute: "policy_document", resourceType: "AWS::XRay::ResourcePolicy" },
+      aws_oam_sink_policy: { attribute: "policy", resourceType: "AWS::Oam::Sink" },
+      aws_lex_v2models_resource_policy: { attribute: "policy", resourceType: "AWS::Lex::Bot" },
+      aws_transfer_access: { attribute: "policy", kind: "identity" },
+      aws_transfer_user: { attribute: "policy", kind: "identity" }
+    });
+  }
+});
+
+// src/extract/tf-module-arguments.ts
+function argumentRole(name2) {
+  if (/(^|_)statements$/.test(name2)) return "statements";
+  if (/(^|_)policy_jsons$|(^|_)policy_documents$/.test(name2)) return "policies";
+  if (/(^|_)policy_arns$|(^|_)role_policies$|^policies$/.test(name2)) return "policy-arns";
+  if (/(^|_)(policy|policy_json|policy_document|assume_role_policy|trust_policy|access_policy|access_policies|resource_policy|key_policy|bucket_policy|queue_policy|topic_policy)$/.test(name2)) {
+    return "policy";
+  }
+  return void 0;
+}
+function argumentKind(name2) {
+  return /assume_role|trust/.test(name2) ? "trust" : void 0;
+}
+function entryOf(key, value, keyRange = value.range) {
+  return { key, keyRange, value };
+}
+function member2(node, key) {
+  return node.type === "object" ? node.entries.find((entry2) => entry2.key === key) : void 0;
+}
+function principalsOf2(node) {
+  const items = node.type === "array" ? node.items : [node];
+  const entries = [];
+  for (const item of items) {
+    const type = member2(item, "type")?.value;
+    const identifiers = member2(item, "identifiers")?.value;
+    if (type?.type === "string" && identifiers) entries.push(entryOf(type.value, identifiers, member2(item, "type").keyRange));
+  }
+  return { type: "object", range: node.range, entries };
+}
+function conditionsOf2(node) {
+  const items = node.type === "array" ? node.items : [node];
+  const operators = [];
+  for (const item of items) {
+    const test23 = member2(item, "test")?.value;
+    const variable = member2(item, "variable")?.value;
+    const values = member2(item, "values")?.value;
+    if (test23?.type !== "string" || variable?.type !== "string" || !values) continue;
+    let operator = operators.find((entry2) => entry2.key === test23.value);
+    if (!operator) {
+      operator = entryOf(test23.value, { type: "object", range: item.range, entries: [] }, member2(item, "test").keyRange);
+      operators.push(operator);
+    }
+    operator.value.entries.push(entryOf(variable.value, values, member2(item, "variable").keyRange));
+  }
+  return { type: "object", range: node.range, entries: operators };
+}
+function statementOf(node, sid) {
+  if (node.type !== "object") return node;
+  const entries = [];
+  for (const entry2 of node.entries) {
+    const key = KEYS[entry2.key];
+    if (key) entries.push({ key, keyRange: entry2.keyRange, value: entry2.value });
+    else if (entry2.key === "principals" || entry2.key === "not_principals") {
+      entries.push({ key: entry2.key === "principals" ? "Principal" : "NotPrincipal", keyRange: entry2.keyRange, value: principalsOf2(entry2.value) });
+    } else if (entry2.key === "conditions" || entry2.key === "condition") {
+      entries.push({ key: "Condition", keyRange: entry2.keyRange, value: conditionsOf2(entry2.value) });
+    }
+  }
+  if (!entries.some((entry2) => entry2.key === "Effect")) entries.unshift(entryOf("Effect", { type: "string", value: "Allow", range: node.range }));
+  if (sid && !entries.some((entry2) => entry2.key === "Sid")) entries.unshift(entryOf("Sid", { type: "string", value: sid.value, range: sid.range }));
+  return { type: "object", range: node.range, entries };
+}
+function statementsDocument(node) {
+  let statements;
+  if (node.type === "array") statements = node.items.map((item) => statementOf(item));
+  else if (node.type === "object") statements = node.entries.map((entry2) => statementOf(entry2.value, { value: entry2.key, range: entry2.keyRange }));
+  else return void 0;
+  if (statements.length === 0 || statements.some((statement) => statement.type !== "object")) return void 0;
+  return {
+    type: "object",
+    range: node.range,
+    entries: [entryOf("Version", { type: "string", value: "2012-10-17", range: node.range }), entryOf("Statement", { type: "array", range: node.range, items: statements })]
+  };
+}
+var KEYS;
+var init_tf_module_arguments = __esm({
+  "src/extract/tf-module-arguments.ts"() {
+    "use strict";
+    init_own();
+    KEYS = lookupTable({
+      sid: "Sid",
+      effect: "Effect",
+      actions: "Action",
+      not_actions: "NotAction",
+      resources: "Resource",
+      not_resources: "NotResource"
+    });
   }
 });
 
@@ -20749,11 +23407,11 @@ function parseMatchPredicate(steps, index, operator, textPredicates) {
     for (const c5 of captures) {
       if (c5.name === captureName) nodes5.push(c5.node.text);
     }
-    const test23 = /* @__PURE__ */ __name((text, positive) => {
-      return positive ? regex.test(text) : !regex.test(text);
+    const test23 = /* @__PURE__ */ __name((text2, positive) => {
+      return positive ? regex.test(text2) : !regex.test(text2);
     }, "test");
     if (nodes5.length === 0) return !isPositive;
-    return matchAll ? nodes5.every((text) => test23(text, isPositive)) : nodes5.some((text) => test23(text, isPositive));
+    return matchAll ? nodes5.every((text2) => test23(text2, isPositive)) : nodes5.some((text2) => test23(text2, isPositive));
   });
 }
 function parseAnyOfPredicate(steps, index, operator, textPredicates) {
@@ -20782,7 +23440,7 @@ function parseAnyOfPredicate(steps, index, operator, textPredicates) {
       if (c5.name === captureName) nodes5.push(c5.node.text);
     }
     if (nodes5.length === 0) return !isPositive;
-    return nodes5.every((text) => values.includes(text)) === isPositive;
+    return nodes5.every((text2) => values.includes(text2)) === isPositive;
   });
 }
 function parseIsPredicate(steps, index, operator, assertedProperties, refutedProperties) {
@@ -22983,9 +25641,9 @@ function rangeOfOffsets(file, start2, end2) {
 function rangeOf3(span) {
   return rangeOfOffsets(span.file, span.start, span.end);
 }
-function lineStartsOf2(text) {
+function lineStartsOf2(text2) {
   const starts = [0];
-  for (let i6 = text.indexOf("\n"); i6 !== -1; i6 = text.indexOf("\n", i6 + 1)) starts.push(i6 + 1);
+  for (let i6 = text2.indexOf("\n"); i6 !== -1; i6 = text2.indexOf("\n", i6 + 1)) starts.push(i6 + 1);
   return starts;
 }
 function terraformLanguage() {
@@ -23005,10 +25663,10 @@ async function createHclParser() {
   parser.setLanguage(language);
   return parser;
 }
-function parseHcl(parser, path8, text) {
-  const file = { path: path8, text, lineStarts: lineStartsOf2(text), body: { attributes: [], blocks: [] } };
+function parseHcl(parser, path8, text2) {
+  const file = { path: path8, text: text2, lineStarts: lineStartsOf2(text2), body: { attributes: [], blocks: [] } };
   let progress = 0;
-  const tree = parser.parse(text, null, { progressCallback: () => ++progress > MAX_PARSE_PROGRESS });
+  const tree = parser.parse(text2, null, { progressCallback: () => ++progress > MAX_PARSE_PROGRESS });
   if (!tree) {
     return { ok: false, range: rangeOfOffsets(file, 0, 0), message: "it is too complex to parse within the parser's work limit" };
   }
@@ -23160,6 +25818,34 @@ var init_tf_hcl = __esm({
             };
           case "variable_expr":
             return { ...span, kind: "traversal", root: node.text, steps: [] };
+          case "for_expr": {
+            const tuple = node.namedChildren.find((c5) => c5.type === "for_tuple_expr");
+            const intro = tuple?.namedChildren.find((c5) => c5.type === "for_intro");
+            const body2 = tuple?.namedChildren.find((c5) => c5.type === "expression");
+            const collection = intro?.namedChildren.find((c5) => c5.type === "expression");
+            const names = intro?.namedChildren.filter((c5) => c5.type === "identifier").map((c5) => c5.text) ?? [];
+            if (!tuple || !body2 || !collection || names.length === 0 || tuple.namedChildren.some((c5) => c5.type === "for_cond")) return { ...span, kind: "other" };
+            const valueVar = names[names.length - 1];
+            return {
+              ...span,
+              kind: "for",
+              ...names.length === 2 ? { keyVar: names[0] } : {},
+              valueVar,
+              collection: this.expression(collection, depth + 1),
+              body: this.expression(body2, depth + 1)
+            };
+          }
+          case "conditional": {
+            const [condition, then, otherwise] = node.namedChildren.filter((c5) => c5.type === "expression");
+            if (!condition || !then || !otherwise) return { ...span, kind: "other" };
+            return {
+              ...span,
+              kind: "conditional",
+              condition: this.expression(condition, depth + 1),
+              then: this.expression(then, depth + 1),
+              otherwise: this.expression(otherwise, depth + 1)
+            };
+          }
           case "function_call": {
             const name2 = node.namedChildren.find((c5) => c5.type === "identifier")?.text ?? "";
             const args2 = node.namedChildren.find((c5) => c5.type === "function_arguments");
@@ -23220,11 +25906,11 @@ var init_tf_hcl = __esm({
         const identifiers = node.namedChildren.filter((c5) => c5.type === "heredoc_identifier");
         const open2 = identifiers[0];
         const close = identifiers[identifiers.length - 1];
-        const text = this.file.text;
+        const text2 = this.file.text;
         if (!open2 || !close || open2 === close) return { ...this.span(node), kind: "other" };
-        const newline = text.indexOf("\n", open2.endIndex);
+        const newline = text2.indexOf("\n", open2.endIndex);
         const start2 = newline === -1 || newline > close.startIndex ? close.startIndex : newline + 1;
-        const end2 = Math.max(start2, text.lastIndexOf("\n", close.startIndex - 1) + 1);
+        const end2 = Math.max(start2, text2.lastIndexOf("\n", close.startIndex - 1) + 1);
         return { ...this.span(node), kind: "template", heredoc: true, parts: this.templateParts(node, start2, end2, depth) };
       }
     };
@@ -23281,12 +25967,12 @@ function decodeTemplate(source, parts2, mode) {
 function markerOf(index) {
   return `\uE000${index}\uE001`;
 }
-function jsonLineStarts(text) {
+function jsonLineStarts(text2) {
   const starts = [0];
-  for (let i6 = 0; i6 < text.length; i6++) {
-    const ch = text.charCodeAt(i6);
+  for (let i6 = 0; i6 < text2.length; i6++) {
+    const ch = text2.charCodeAt(i6);
     if (ch === 13) {
-      if (text.charCodeAt(i6 + 1) === 10) i6++;
+      if (text2.charCodeAt(i6 + 1) === 10) i6++;
       starts.push(i6 + 1);
     } else if (ch === 10) {
       starts.push(i6 + 1);
@@ -23313,9 +25999,9 @@ function parseTemplateJson(source, parts2, mode, toRange) {
       out2.push(inString ? markerOf(index) : `"${markerOf(index)}"`, part.start, part.end);
     }
   });
-  const { text, starts, ends } = out2.build();
-  const lineStarts2 = jsonLineStarts(text);
-  const offsetOf = (line, column) => Math.min(text.length, (lineStarts2[line - 1] ?? text.length) + column - 1);
+  const { text: text2, starts, ends } = out2.build();
+  const lineStarts2 = jsonLineStarts(text2);
+  const offsetOf = (line, column) => Math.min(text2.length, (lineStarts2[line - 1] ?? text2.length) + column - 1);
   const at = (range2) => {
     const from = offsetOf(range2.line, range2.column);
     const to = offsetOf(range2.endLine, range2.endColumn);
@@ -23323,28 +26009,28 @@ function parseTemplateJson(source, parts2, mode, toRange) {
     const sourceEnd = to > from ? ends[to - 1] : sourceStart;
     return toRange(sourceStart, Math.max(sourceStart, sourceEnd));
   };
-  return parseJson(text, at);
+  return parseJson(text2, at);
 }
 function partExpression(source, part) {
   const inner = source.slice(part.start + 2, part.end - 1).trim();
   return inner.replace(/^~\s*/, "").replace(/\s*~$/, "") || "unresolved";
 }
-function scanTemplate(text) {
+function scanTemplate(text2) {
   const parts2 = [];
   let cursor2 = 0;
-  for (let i6 = 0; i6 < text.length; i6++) {
-    const ch = text[i6];
-    if (ch !== "$" && ch !== "%" || text[i6 + 1] === void 0) continue;
-    if (text[i6 + 1] === ch && text[i6 + 2] === "{") {
+  for (let i6 = 0; i6 < text2.length; i6++) {
+    const ch = text2[i6];
+    if (ch !== "$" && ch !== "%" || text2[i6 + 1] === void 0) continue;
+    if (text2[i6 + 1] === ch && text2[i6 + 2] === "{") {
       i6 += 2;
       continue;
     }
-    if (text[i6 + 1] !== "{") continue;
+    if (text2[i6 + 1] !== "{") continue;
     let depth = 0;
     let quoted = false;
     let j5 = i6 + 1;
-    for (; j5 < text.length; j5++) {
-      const c5 = text[j5];
+    for (; j5 < text2.length; j5++) {
+      const c5 = text2[j5];
       if (quoted) {
         if (c5 === "\\") j5++;
         else if (c5 === '"') quoted = false;
@@ -23352,13 +26038,13 @@ function scanTemplate(text) {
       else if (c5 === "{") depth++;
       else if (c5 === "}" && --depth === 0) break;
     }
-    if (j5 >= text.length) break;
+    if (j5 >= text2.length) break;
     if (i6 > cursor2) parts2.push({ kind: "text", start: cursor2, end: i6 });
     parts2.push(ch === "$" ? { kind: "interpolation", start: i6, end: j5 + 1, expr: void 0 } : { kind: "directive", start: i6, end: j5 + 1 });
     cursor2 = j5 + 1;
     i6 = j5;
   }
-  if (cursor2 < text.length) parts2.push({ kind: "text", start: cursor2, end: text.length });
+  if (cursor2 < text2.length) parts2.push({ kind: "text", start: cursor2, end: text2.length });
   return parts2;
 }
 var MappedBuilder, SIMPLE_ESCAPES, MARKER_PATTERN;
@@ -23398,6 +26084,24 @@ var init_tf_template = __esm({
     };
     SIMPLE_ESCAPES = { n: "\n", r: "\r", t: "	", '"': '"', "\\": "\\" };
     MARKER_PATTERN = /\ue000(\d+)\ue001/g;
+  }
+});
+
+// src/extract/tf-functions.ts
+function formatted(spec, args2) {
+  if (spec === void 0 || !args2.every((arg) => arg !== void 0)) return void 0;
+  let next = 0;
+  let complete = true;
+  const value = spec.replace(/%(%|[sdv])/g, (_match, verb) => {
+    if (verb === "%") return "%";
+    if (next >= args2.length) complete = false;
+    return args2[next++] ?? "";
+  });
+  return complete ? value : void 0;
+}
+var init_tf_functions = __esm({
+  "src/extract/tf-functions.ts"() {
+    "use strict";
   }
 });
 
@@ -23446,13 +26150,14 @@ function unresolvedNode2(expr, ctx, path8) {
   return { type: "unresolved", expression, hint: policyHint(path8, expression), range: rangeIn(ctx, expr) };
 }
 function localOf(expr, ctx) {
-  if (expr.kind !== "traversal" || expr.root !== "local" || expr.steps.length !== 1) return void 0;
+  if (expr.kind !== "traversal" || expr.root !== "local" && expr.root !== "var" || expr.steps.length !== 1) return void 0;
   const step = expr.steps[0];
   if (step.kind !== "attr") return void 0;
-  const attribute = ctx.module.locals.get(step.name);
+  const attribute = expr.root === "local" ? ctx.module.locals.get(step.name) : ctx.module.variables?.get(step.name);
+  const name2 = expr.root === "local" ? step.name : `var.${step.name}`;
   const seen = ctx.localsInProgress ?? /* @__PURE__ */ new Set();
-  if (!attribute || seen.has(step.name) || seen.size >= MAX_LOCAL_CHAIN) return void 0;
-  return { name: step.name, attribute };
+  if (!attribute || attribute.expr.kind === "null" || seen.has(name2) || seen.size >= MAX_LOCAL_CHAIN) return void 0;
+  return { name: name2, attribute };
 }
 function localContext(ctx, reference, name2, attribute) {
   const localsInProgress = new Set(ctx.localsInProgress ?? []).add(name2);
@@ -23484,6 +26189,8 @@ function literalString(expr, ctx) {
     case "paren":
       return literalString(expr.inner, ctx);
     case "traversal": {
+      const bound = boundValue(expr, ctx);
+      if (bound) return bound.type === "string" || bound.type === "number" || bound.type === "boolean" ? String(bound.value) : void 0;
       const local = localOf(expr, ctx);
       return local ? literalString(local.attribute.expr, localContext(ctx, expr, local.name, local.attribute)) : void 0;
     }
@@ -23520,17 +26227,59 @@ function valueOf(expr, ctx, path8) {
         })
       };
     case "traversal": {
+      const bound = boundValue(expr, ctx);
+      if (bound) return bound;
       const local = localOf(expr, ctx);
       if (local) return valueOf(local.attribute.expr, localContext(ctx, expr, local.name, local.attribute), path8);
       return unresolvedNode2(expr, ctx, path8);
     }
+    case "for":
+      return forValue(expr, ctx, path8);
     case "call":
       return callValue(expr, ctx, path8);
     case "paren":
       return valueOf(expr.inner, ctx, path8);
+    case "conditional":
+      return conditionalValue(expr, ctx, path8);
     case "other":
       return unresolvedNode2(expr, ctx, path8);
   }
+}
+function boundValue(expr, ctx) {
+  let node = ctx.bindings?.get(expr.root);
+  for (const step of expr.steps) {
+    if (!node) return void 0;
+    if (step.kind === "attr") node = node.type === "object" ? node.entries.find((entry2) => entry2.key === step.name)?.value : void 0;
+    else if (step.kind === "index" && typeof step.index === "number") node = node.type === "array" ? node.items[step.index] : void 0;
+    else return void 0;
+  }
+  return node;
+}
+function forValue(expr, ctx, path8) {
+  const collection = valueOf(expr.collection, ctx, []);
+  const pairs = collection.type === "array" ? collection.items.map((item, index) => [{ type: "number", value: index, range: item.range }, item]) : collection.type === "object" ? collection.entries.map((entry2) => [{ type: "string", value: entry2.key, range: entry2.keyRange }, entry2.value]) : [];
+  if (pairs.length === 0 && collection.type !== "array" && collection.type !== "object") return unresolvedNode2(expr, ctx, path8);
+  const items = pairs.map(([key, value], index) => {
+    const bindings = new Map(ctx.bindings ?? []);
+    bindings.set(expr.valueVar, value);
+    if (expr.keyVar !== void 0) bindings.set(expr.keyVar, key);
+    return valueOf(expr.body, { ...ctx, bindings }, [...path8, index]);
+  });
+  return { type: "array", range: rangeIn(ctx, expr), items };
+}
+function conditionalValue(expr, ctx, path8) {
+  const condition = valueOf(expr.condition, ctx, []);
+  if (condition.type === "boolean") return valueOf(condition.value ? expr.then : expr.otherwise, ctx, path8);
+  if (path8.some((key) => key === "NotAction" || key === "NotResource" || key === "NotPrincipal")) return unresolvedNode2(expr, ctx, path8);
+  const then = valueOf(expr.then, ctx, path8);
+  const otherwise = valueOf(expr.otherwise, ctx, path8);
+  if (then.type === "array" && otherwise.type === "array") return { type: "array", range: rangeIn(ctx, expr), items: [...then.items, ...otherwise.items] };
+  if (then.type === "null") return otherwise;
+  if (otherwise.type === "null") return then;
+  if (otherwise.type === "string" && otherwise.value === "*") return otherwise;
+  if (then.type === "string" && then.value === "*") return then;
+  if (hasUnresolved(then) && !hasUnresolved(otherwise)) return otherwise;
+  return then;
 }
 function hasUnresolved(node) {
   switch (node.type) {
@@ -23557,6 +26306,26 @@ function callValue(expr, ctx, path8) {
       if (ctx.budget.steps < 0) return unresolvedNode2(expr, ctx, path8);
       return { type: "string", value, range: range2 };
     }
+  } else if (expr.name === "format" && first) {
+    const value = formatted(literalString(first, ctx), expr.args.slice(1).map((arg) => literalString(arg, ctx)));
+    if (value !== void 0) return { type: "string", value, range: range2 };
+  } else if (expr.name === "one" && first && expr.args.length === 1) {
+    const list2 = valueOf(first, ctx, [...path8, 0]);
+    if (list2.type === "array" && list2.items.length === 1) return list2.items[0];
+  } else if ((expr.name === "try" || expr.name === "coalesce") && first) {
+    for (const arg of expr.args) {
+      const value = valueOf(arg, ctx, path8);
+      if (hasUnresolved(value)) break;
+      if (expr.name === "coalesce" && (value.type === "null" || value.type === "string" && value.value === "")) continue;
+      return value;
+    }
+  } else if (expr.name === "merge" && first) {
+    const parts2 = expr.args.map((arg) => valueOf(arg, ctx, path8));
+    if (parts2.every((part) => part.type === "object")) {
+      const entries = /* @__PURE__ */ new Map();
+      for (const part of parts2) for (const entry2 of part.type === "object" ? part.entries : []) entries.set(entry2.key, entry2);
+      return { type: "object", range: range2, entries: [...entries.values()] };
+    }
   } else if (PASS_THROUGH.has(expr.name) && first && expr.args.length === 1) {
     return valueOf(first, ctx, path8);
   } else if ((expr.name === "concat" || expr.name === "flatten") && first) {
@@ -23578,14 +26347,14 @@ function templateValue(expr, ctx, path8) {
   const source = expr.file.text;
   const mode = expr.heredoc ? "heredoc" : "quoted";
   const textOfPart = (part) => {
-    const text = decodeTemplate(source, [part], mode).text;
-    return ctx.policyVariables ? text.replaceAll("&{", "${") : text;
+    const text2 = decodeTemplate(source, [part], mode).text;
+    return ctx.policyVariables ? text2.replaceAll("&{", "${") : text2;
   };
   const dynamic = expr.parts.filter((part) => part.kind !== "text");
   const only = dynamic[0];
   if (dynamic.length === 1 && only?.kind === "interpolation" && only.expr) {
     const rest = expr.parts.filter((part) => part.kind === "text").map(textOfPart);
-    if (rest.every((text) => text === "")) {
+    if (rest.every((text2) => text2 === "")) {
       const inner = valueOf(only.expr, ctx, path8);
       return inner.type === "array" || inner.type === "object" ? inner : { ...inner, range: range2 };
     }
@@ -23636,7 +26405,7 @@ function replaceMarkers(node, source, parts2, ctx, path8) {
     const variable = ctx.templateVars?.get(partExpression(source, part));
     return variable ? literalString(variable, { ...ctx, templateVars: /* @__PURE__ */ new Map() }) : void 0;
   };
-  const replaceIn = (text, unresolved) => text.replace(MARKER_PATTERN, (_marker, index) => {
+  const replaceIn = (text2, unresolved) => text2.replace(MARKER_PATTERN, (_marker, index) => {
     const part = partOf(index);
     const literal2 = literalOf(part);
     if (literal2 !== void 0) return literal2;
@@ -23706,20 +26475,20 @@ function fileJson(expr, ctx, options) {
   if (!path8) return { kind: "unresolved", expression: normalise(textOf2(expr)) };
   const read = options.readFile?.(path8);
   if (typeof read !== "string") return { kind: "missing-file", path: path8, ...read?.outside ? { outside: true } : {} };
-  const text = read;
+  const text2 = read;
   if (expr.name === "file") {
-    const parsed2 = parseJson(text);
+    const parsed2 = parseJson(text2);
     return parsed2.ok ? { kind: "node", node: parsed2.node, file: path8 } : { kind: "invalid", file: path8, range: parsed2.range, message: parsed2.message };
   }
-  const jsonFile = { path: path8, text, lineStarts: [0], body: { attributes: [], blocks: [] } };
-  for (let i6 = text.indexOf("\n"); i6 !== -1; i6 = text.indexOf("\n", i6 + 1)) jsonFile.lineStarts.push(i6 + 1);
+  const jsonFile = { path: path8, text: text2, lineStarts: [0], body: { attributes: [], blocks: [] } };
+  for (let i6 = text2.indexOf("\n"); i6 !== -1; i6 = text2.indexOf("\n", i6 + 1)) jsonFile.lineStarts.push(i6 + 1);
   const templateVars = /* @__PURE__ */ new Map();
   const vars = varsExpr?.kind === "paren" ? varsExpr.inner : varsExpr;
   if (vars?.kind === "object") for (const item of vars.items) templateVars.set(keyOf(item.key, ctx), item.value);
-  const parts2 = scanTemplate(text);
-  const parsed = parseTemplateJson(text, parts2, "heredoc", (start2, end2) => rangeOfOffsets(jsonFile, start2, end2));
+  const parts2 = scanTemplate(text2);
+  const parsed = parseTemplateJson(text2, parts2, "heredoc", (start2, end2) => rangeOfOffsets(jsonFile, start2, end2));
   if (!parsed.ok) return { kind: "invalid", file: path8, range: parsed.range, message: parsed.message };
-  return { kind: "node", node: replaceMarkers(parsed.node, text, parts2, { ...ctx, templateVars }, []), file: path8 };
+  return { kind: "node", node: replaceMarkers(parsed.node, text2, parts2, { ...ctx, templateVars }, []), file: path8 };
 }
 function policySource(expr, ctx, options) {
   switch (expr.kind) {
@@ -23789,6 +26558,7 @@ var init_tf_eval = __esm({
     init_tf_hcl();
     init_tf_template();
     init_json();
+    init_tf_functions();
     MAX_LOCAL_CHAIN = 16;
     PASS_THROUGH = /* @__PURE__ */ new Set(["tolist", "toset", "distinct", "compact", "sort"]);
   }
@@ -24069,111 +26839,11 @@ var init_tf_policy_document = __esm({
   }
 });
 
-// src/extract/terraform.ts
-var terraform_exports = {};
-__export(terraform_exports, {
-  extractTerraform: () => extractTerraform
-});
-import { posix as posix2 } from "node:path";
-async function extractTerraform(files, options = {}) {
-  const result = { policies: [], facts: [], findings: [] };
-  if (files.length === 0) return result;
-  const parsed = await parseModule(files, result);
-  const module2 = indexModule(parsed, posix2.dirname(files[0].path));
-  try {
-    new ModuleExtractor(module2, options, result).run();
-  } catch (error2) {
-    if (!(error2 instanceof RangeError && /call stack/i.test(error2.message))) throw error2;
-    const message = "This Terraform module is too deeply nested to analyse, so some of its policies were not analysed.";
-    result.findings.push(inputFinding(files[0].path, WHOLE_FILE, "warning", message, "stack"));
-  }
-  return result;
-}
-async function parseModule(files, result) {
-  const parsed = [];
-  const parser = await createHclParser();
-  try {
-    for (const file of files) {
-      const deep = excessiveNesting(file.text) ?? excessiveNesting(file.text.replace(/[()]/g, (p3) => p3 === "(" ? "[" : "]"));
-      if (deep) {
-        const message = `This file nests brackets deeper than ${MAX_BRACKET_DEPTH} levels, so it was not analysed.`;
-        result.findings.push(inputFinding(file.path, deep, "warning", message, "nesting"));
-        continue;
-      }
-      const bytes = Buffer.byteLength(file.text, "utf8");
-      if (bytes > MAX_TERRAFORM_FILE_BYTES) {
-        const message = `This Terraform file is ${(bytes / 1024).toFixed(0)} KiB, over the ${MAX_TERRAFORM_FILE_BYTES / 1024} KiB limit for Terraform files (parsing takes about 500 bytes of memory per byte), so it was not analysed.`;
-        result.findings.push(inputFinding(file.path, WHOLE_FILE, "warning", message, "too-large"));
-        continue;
-      }
-      const outcome = parseHcl(parser, file.path, file.text);
-      if (!outcome.ok) {
-        const message = `This Terraform file could not be analysed (${outcome.message}).`;
-        result.findings.push(inputFinding(file.path, outcome.range, "warning", message, "parse-error"));
-        continue;
-      }
-      if (outcome.syntaxError) {
-        const { range: range2, message: error2 } = outcome.syntaxError;
-        const message = `${error2}; the blocks around it were not analysed.`;
-        result.findings.push(inputFinding(file.path, range2, "warning", message, "syntax-error"));
-      }
-      parsed.push(outcome.file);
-    }
-  } finally {
-    parser.delete();
-  }
-  return parsed;
-}
-function indexModule(files, dir) {
-  const module2 = { dir, files, locals: /* @__PURE__ */ new Map(), documents: /* @__PURE__ */ new Map(), blocks: /* @__PURE__ */ new Map() };
-  for (const file of files) {
-    for (const block of file.body.blocks) {
-      const [type, name2] = block.labels;
-      if (block.type === "locals") {
-        for (const attribute of block.body.attributes) module2.locals.set(attribute.name, attribute);
-      } else if (block.type === "data" && type && name2 !== void 0) {
-        module2.blocks.set(`data.${type}.${name2}`, block);
-        if (type === "aws_iam_policy_document") module2.documents.set(name2, block);
-      } else if (block.type === "resource" && type && name2 !== void 0) {
-        module2.blocks.set(`${type}.${name2}`, block);
-      }
-    }
-  }
-  return module2;
-}
-function listItems2(expr) {
-  if (expr.kind === "tuple") return expr.items;
-  if (expr.kind === "call" && ["toset", "tolist", "concat", "distinct", "compact", "flatten"].includes(expr.name)) {
-    return expr.args.flatMap(listItems2);
-  }
-  return [expr];
-}
-function finishKind(document, use) {
-  if (use.kind === "resource") document.kind = classifyPolicy(document.json) === "trust" ? "trust" : "resource";
-  return document;
-}
-function secretIn(expr, outputName) {
-  const reference = SECRET_REFERENCE.exec(textOf2(expr));
-  if (reference) return reference[0].replace(/\s+/g, "");
-  if (expr.kind === "template" && expr.parts.length === 1 && expr.parts[0].kind === "text" && /secret|password|credential/i.test(outputName)) {
-    const text = textOf2(expr).slice(1, -1);
-    if (SECRET_LITERAL.test(text) && /[A-Z]/.test(text) && /[a-z]/.test(text) && /[0-9]/.test(text)) return "a literal secret string";
-  }
-  return void 0;
-}
-var RESOURCE_POLICIES2, INLINE_POLICIES, ATTACHMENTS, PASSWORD_SETTINGS, ModuleExtractor, SECRET_REFERENCE, SECRET_LITERAL;
-var init_terraform = __esm({
-  "src/extract/terraform.ts"() {
+// src/extract/tf-resources.ts
+var RESOURCE_POLICIES2, INLINE_POLICIES, ATTACHMENTS, PASSWORD_SETTINGS;
+var init_tf_resources = __esm({
+  "src/extract/tf-resources.ts"() {
     "use strict";
-    init_lambda_permission();
-    init_placeholder();
-    init_findings();
-    init_document();
-    init_limits();
-    init_positioned();
-    init_tf_hcl();
-    init_tf_eval();
-    init_tf_policy_document();
     init_own();
     RESOURCE_POLICIES2 = lookupTable({
       aws_s3_bucket_policy: { attribute: "policy", resourceType: "AWS::S3::Bucket" },
@@ -24226,6 +26896,163 @@ var init_terraform = __esm({
       password_reuse_prevention: "PasswordReusePrevention",
       hard_expiry: "HardExpiry"
     });
+  }
+});
+
+// src/extract/tf-secrets.ts
+function secretIn(expr, outputName) {
+  const reference = SECRET_REFERENCE.exec(textOf2(expr));
+  if (reference) return reference[0].replace(/\s+/g, "");
+  if (expr.kind === "template" && expr.parts.length === 1 && expr.parts[0].kind === "text" && /secret|password|credential/i.test(outputName)) {
+    const text2 = textOf2(expr).slice(1, -1);
+    if (SECRET_LITERAL.test(text2) && /[A-Z]/.test(text2) && /[a-z]/.test(text2) && /[0-9]/.test(text2)) return "a literal secret string";
+  }
+  return void 0;
+}
+var SECRET_REFERENCE, SECRET_LITERAL;
+var init_tf_secrets = __esm({
+  "src/extract/tf-secrets.ts"() {
+    "use strict";
+    init_tf_hcl();
+    SECRET_REFERENCE = /\b(?:aws_iam_access_key\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:secret|ses_smtp_password_v4|encrypted_secret|encrypted_ses_smtp_password_v4)|aws_iam_user_login_profile\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:password|encrypted_password))\b/;
+    SECRET_LITERAL = /^[A-Za-z0-9/+]{40}$/;
+  }
+});
+
+// src/extract/tf-module-index.ts
+function indexModule(files, dir, result) {
+  const module2 = { dir, files, locals: /* @__PURE__ */ new Map(), documents: /* @__PURE__ */ new Map(), blocks: /* @__PURE__ */ new Map() };
+  const define = (address, block) => {
+    const earlier = module2.blocks.get(address);
+    if (earlier) {
+      const at = rangeOf3(earlier);
+      const message = `${address} is defined twice (also at ${earlier.file.path}:${at.line}), which Terraform rejects; both definitions were analysed.`;
+      result.findings.push(inputFinding(block.file.path, rangeOfOffsets(block.file, block.start, block.start + block.type.length), "warning", message, `${address} duplicate`));
+    }
+    module2.blocks.set(address, block);
+  };
+  const variables2 = /* @__PURE__ */ new Map();
+  const tfvars = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    if (/(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)$/.test(file.path)) for (const attribute of file.body.attributes) tfvars.set(attribute.name, attribute);
+    for (const block of file.body.blocks) {
+      const [type, name2] = block.labels;
+      if (block.type === "variable" && type !== void 0) {
+        const fallback2 = attributeOf(block, "default");
+        if (fallback2) variables2.set(type, fallback2);
+      }
+      if (block.type === "locals") {
+        for (const attribute of block.body.attributes) module2.locals.set(attribute.name, attribute);
+      } else if (block.type === "data" && type && name2 !== void 0) {
+        define(`data.${type}.${name2}`, block);
+        if (type === "aws_iam_policy_document") module2.documents.set(name2, block);
+      } else if (block.type === "resource" && type && name2 !== void 0) {
+        define(`${type}.${name2}`, block);
+      }
+    }
+  }
+  for (const [name2, attribute] of tfvars) variables2.set(name2, attribute);
+  module2.variables = variables2;
+  return module2;
+}
+function listItems2(expr) {
+  if (expr.kind === "tuple") return expr.items;
+  if (expr.kind === "call" && ["toset", "tolist", "concat", "distinct", "compact", "flatten"].includes(expr.name)) {
+    return expr.args.flatMap(listItems2);
+  }
+  return [expr];
+}
+async function parseModule(files, result) {
+  const parsed = [];
+  const parser = await createHclParser();
+  try {
+    for (const file of files) {
+      const deep = excessiveNesting(file.text) ?? excessiveNesting(file.text.replace(/[()]/g, (p3) => p3 === "(" ? "[" : "]"));
+      if (deep) {
+        const message = `This file nests brackets deeper than ${MAX_BRACKET_DEPTH} levels, so it was not analysed.`;
+        result.findings.push(inputFinding(file.path, deep, "warning", message, "nesting"));
+        continue;
+      }
+      const bytes = Buffer.byteLength(file.text, "utf8");
+      if (bytes > MAX_TERRAFORM_FILE_BYTES) {
+        const message = `This Terraform file is ${(bytes / 1024).toFixed(0)} KiB, over the ${MAX_TERRAFORM_FILE_BYTES / 1024} KiB limit for Terraform files (parsing takes about 500 bytes of memory per byte), so it was not analysed.`;
+        result.findings.push(inputFinding(file.path, WHOLE_FILE, "warning", message, "too-large"));
+        continue;
+      }
+      const outcome = parseHcl(parser, file.path, file.text);
+      if (!outcome.ok) {
+        const message = `This Terraform file could not be analysed (${outcome.message}).`;
+        result.findings.push(inputFinding(file.path, outcome.range, "warning", message, "parse-error"));
+        continue;
+      }
+      if (outcome.syntaxError) {
+        const { range: range2, message: error2 } = outcome.syntaxError;
+        const message = `${error2}; the blocks around it were not analysed.`;
+        result.findings.push(inputFinding(file.path, range2, "warning", message, "syntax-error"));
+      }
+      parsed.push(outcome.file);
+    }
+  } finally {
+    parser.delete();
+  }
+  return parsed;
+}
+var init_tf_module_index = __esm({
+  "src/extract/tf-module-index.ts"() {
+    "use strict";
+    init_findings();
+    init_tf_hcl();
+    init_limits();
+    init_tf_eval();
+  }
+});
+
+// src/extract/terraform.ts
+var terraform_exports = {};
+__export(terraform_exports, {
+  INLINE_POLICIES: () => INLINE_POLICIES,
+  RESOURCE_POLICIES: () => RESOURCE_POLICIES2,
+  extractTerraform: () => extractTerraform
+});
+import { posix as posix2 } from "node:path";
+async function extractTerraform(files, options = {}) {
+  const result = { policies: [], facts: [], findings: [] };
+  if (files.length === 0) return result;
+  const parsed = await parseModule(files, result);
+  const module2 = indexModule(parsed, posix2.dirname(files[0].path), result);
+  try {
+    new ModuleExtractor(module2, options, result).run();
+  } catch (error2) {
+    if (!(error2 instanceof RangeError && /call stack/i.test(error2.message))) throw error2;
+    const message = "This Terraform module is too deeply nested to analyse, so some of its policies were not analysed.";
+    result.findings.push(inputFinding(files[0].path, WHOLE_FILE, "warning", message, "stack"));
+  }
+  return result;
+}
+function finishKind(document, use) {
+  if (use.infer) document.kind = classifyPolicy(document.json);
+  else if (use.kind === "resource") document.kind = classifyPolicy(document.json) === "trust" ? "trust" : "resource";
+  return document;
+}
+var ModuleExtractor;
+var init_terraform = __esm({
+  "src/extract/terraform.ts"() {
+    "use strict";
+    init_lambda_permission();
+    init_placeholder();
+    init_findings();
+    init_document();
+    init_json_syntax();
+    init_secret_properties();
+    init_tf_policy_attributes();
+    init_tf_module_arguments();
+    init_positioned();
+    init_tf_hcl();
+    init_tf_eval();
+    init_tf_policy_document();
+    init_tf_resources();
+    init_tf_secrets();
+    init_tf_module_index();
     ModuleExtractor = class {
       module;
       options;
@@ -24244,8 +27071,18 @@ var init_terraform = __esm({
         this.ctx = { module: module2, budget: { steps: evaluationBudget(module2.files) } };
       }
       run() {
-        for (const [address, block] of this.module.blocks) if (block.type === "resource") this.collectAttachments(address, block);
-        for (const [address, block] of this.module.blocks) if (block.type === "resource") this.resource(address, block);
+        const resources = [];
+        for (const file of this.module.files) {
+          for (const block of file.body.blocks) {
+            const [type, name2] = block.labels;
+            if (block.type === "resource" && type && name2 !== void 0) resources.push([`${type}.${name2}`, block]);
+          }
+        }
+        for (const [address, block] of resources) this.collectAttachments(address, block);
+        for (const [address, block] of resources) this.resource(address, block);
+        for (const file of this.module.files) {
+          for (const block of file.body.blocks) if (block.type === "module" && block.labels[0] !== void 0) this.moduleArguments(block);
+        }
         const documents = new PolicyDocuments(this.ctx, this.options);
         for (const name2 of this.module.documents.keys()) this.document(name2, documents);
         for (const [name2, problems] of documents.problems) {
@@ -24324,6 +27161,16 @@ var init_terraform = __esm({
         const type = block.labels[0];
         const resourcePolicy = RESOURCE_POLICIES2[type];
         const inline = INLINE_POLICIES[type];
+        this.secretValues(address, block);
+        const extra = TF_POLICY_ATTRIBUTES[type];
+        if (extra) {
+          const holder = extra.block ? block.body.blocks.find((child) => child.type === extra.block) : block;
+          const origin = extra.block ? `${address} .${extra.block}.${extra.attribute}` : `${address} .${extra.attribute}`;
+          const use = { kind: extra.kind ?? "resource", ...extra.resourceType ? { resourceType: extra.resourceType } : {} };
+          if (holder) this.policyAttribute(address, holder, extra.attribute, [use], origin);
+        }
+        if (type === "aws_ssoadmin_managed_policy_attachment") this.ssoManagedPolicy(address, block);
+        if (type === "aws_lambda_layer_version_permission") this.layerPermission(address, block);
         if (resourcePolicy) {
           this.policyAttribute(address, block, resourcePolicy.attribute, [{ kind: "resource", resourceType: resourcePolicy.resourceType }]);
         } else if (inline) {
@@ -24384,6 +27231,24 @@ var init_terraform = __esm({
           }
         }
       }
+      /** `secret-value` facts: password arguments and user data written in the module (issue #11). */
+      secretValues(address, block) {
+        for (const property of TF_SECRET_ATTRIBUTES[block.labels[0]] ?? []) {
+          const attribute = attributeOf(block, property.path[0]);
+          if (!attribute) continue;
+          const range2 = rangeOf3(attribute.expr);
+          let lines;
+          if (property.whole) {
+            const literal2 = attribute.expr.kind === "template" ? literalString(attribute.expr, this.ctx) : void 0;
+            if (literal2 === void 0) continue;
+            lines = [{ text: literal2, range: range2 }];
+          } else {
+            const source = block.file.text.split("\n").slice(range2.line - 1, range2.endLine).join("\n");
+            lines = valueLines(block.file.text, range2, source);
+          }
+          this.result.facts.push({ type: "secret-value", file: block.file.path, range: range2, origin: address, property: property.path[0], whole: property.whole, lines });
+        }
+      }
       factBase(address, block) {
         return { file: block.file.path, range: rangeOf3(block), origin: address };
       }
@@ -24409,9 +27274,13 @@ var init_terraform = __esm({
       policyAttribute(address, block, attributeName, uses, origin = `${address} .${attributeName}`) {
         const attribute = attributeOf(block, attributeName);
         if (!attribute || attribute.expr.kind === "null") return;
-        const source = policySource(attribute.expr, this.ctx, this.options);
         const range2 = rangeOf3(attribute);
         const file = block.file.path;
+        if (attribute.expr.kind === "template" && attribute.expr.parts.every((part) => part.kind === "text") && /^("\s*"|<<-?\w+\s*\n\s*\w+)$/.test(textOf2(attribute.expr).trim())) {
+          this.result.facts.push({ type: "invalid-policy-text", file, range: range2, origin, problem: "empty", detail: "" });
+          return;
+        }
+        const source = policySource(attribute.expr, this.ctx, this.options);
         switch (source.kind) {
           case "document": {
             const list2 = this.uses.get(source.name) ?? [];
@@ -24422,11 +27291,13 @@ var init_terraform = __esm({
           case "node":
             for (const use of uses) this.emit(source.node, source.file, origin, use);
             return;
-          case "invalid":
-            this.result.findings.push(
-              inputFinding(source.file, source.range, "warning", `The policy in ${origin} is not valid JSON (${source.message}), so it was not analysed.`, `${origin} invalid`)
-            );
+          case "invalid": {
+            const read = source.file === file ? block.file.text : this.options.readFile?.(source.file);
+            const text2 = typeof read === "string" ? read : void 0;
+            const { range: at, detail: detail3 } = describeJsonError(text2, source.range, source.message);
+            this.result.facts.push({ type: "invalid-policy-text", file: source.file, range: at, origin, problem: "syntax", detail: detail3 });
             return;
+          }
           case "missing-file":
             this.result.findings.push(
               inputFinding(file, range2, "note", `${origin} was not analysed: the policy comes from file ${source.path} which ${missingWhy(source)}.`, `${origin} file`)
@@ -24464,7 +27335,7 @@ var init_terraform = __esm({
         }
         const groups = /* @__PURE__ */ new Map();
         for (const use of uses) {
-          const key = `${use.kind} ${use.resourceType ?? ""}`;
+          const key = `${use.kind} ${use.resourceType ?? ""} ${use.infer ? "infer" : ""}`;
           const group4 = groups.get(key);
           if (!group4) groups.set(key, { ...use, attachedTo: [...use.attachedTo ?? []] });
           else for (const principal of use.attachedTo ?? []) if (!group4.attachedTo.includes(principal)) group4.attachedTo.push(principal);
@@ -24526,6 +27397,100 @@ var init_terraform = __esm({
         if (conditions2.length > 0) entries.push({ key: "Condition", keyRange: conditions2[0].keyRange, value: { type: "object", range: range2, entries: conditions2 } });
         this.emit(lambdaPermissionDocument(entries, range2, keyword), block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::Function" });
       }
+      /**
+       * Policies passed to a module (issue #11): `policy_json`, `assume_role_policy`, `policy_jsons`, statement lists
+       * in the terraform-aws-modules convention, and managed policy ARNs, judged where they are written.
+       */
+      moduleArguments(block) {
+        const address = `module.${block.labels[0]}`;
+        for (const attribute of block.body.attributes) this.moduleArgument(address, block, attribute, `${address} .${attribute.name}`, 0);
+      }
+      /** One argument; an object argument (`eks_managed_node_groups = { x = { iam_role_policy_statements = … } }`) is searched. */
+      moduleArgument(address, block, attribute, origin, depth) {
+        const role = argumentRole(attribute.name);
+        if (!role && attribute.expr.kind === "object" && depth < 3) {
+          for (const item of attribute.expr.items) {
+            const key = literalString(item.key, this.ctx) ?? (item.key.kind === "traversal" && item.key.steps.length === 0 ? item.key.root : void 0);
+            if (key === void 0) continue;
+            const nested = { ...attribute, name: key, expr: item.value };
+            this.moduleArgument(address, block, nested, `${origin}.${key}`, depth + 1);
+          }
+          return;
+        }
+        if (!role || attribute.expr.kind === "null") return;
+        const kind = argumentKind(attribute.name);
+        const use = kind ? { kind, resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : { kind: "resource", infer: true };
+        if (role === "policy") {
+          const source = policySource(attribute.expr, this.ctx, this.options);
+          const holder = depth === 0 ? block : { ...block, body: { ...block.body, attributes: [attribute] } };
+          if (source.kind === "node" || source.kind === "document" || source.kind === "invalid") this.policyAttribute(address, holder, attribute.name, [use], origin);
+        } else if (role === "policies") {
+          listItems2(attribute.expr).forEach((item, index) => {
+            const source = policySource(item, this.ctx, this.options);
+            if (source.kind === "node") this.emit(source.node, source.file, `${origin}[${index}]`, use);
+            else if (source.kind === "document") this.uses.set(source.name, [...this.uses.get(source.name) ?? [], use]);
+          });
+        } else if (role === "statements") {
+          const value = valueOf(attribute.expr, this.ctx, ["Statement"]);
+          const document = statementsDocument(value);
+          if (document) this.emit(document, block.file.path, origin, use);
+        } else {
+          const value = valueOf(attribute.expr, this.ctx, []);
+          const items = value.type === "array" ? value.items : value.type === "object" ? value.entries.map((entry2) => entry2.value) : [];
+          for (const item of items) {
+            if (item.type !== "string" || !item.value.startsWith("arn:")) continue;
+            this.result.facts.push({ type: "managed-policy-attachment", file: block.file.path, range: item.range, origin, arn: item.value, attachedTo: address });
+          }
+        }
+      }
+      /** `aws_ssoadmin_managed_policy_attachment`: an AWS managed policy attached to a permission set, as a fact. */
+      ssoManagedPolicy(address, block) {
+        const arn = attributeOf(block, "managed_policy_arn");
+        const set = attributeOf(block, "permission_set_arn");
+        if (!arn) return;
+        const attachedTo = set?.expr.kind === "traversal" && set.expr.root === "aws_ssoadmin_permission_set" && set.expr.steps[0]?.kind === "attr" ? `aws_ssoadmin_permission_set.${set.expr.steps[0].name}` : address;
+        this.result.facts.push({ type: "managed-policy-attachment", file: arn.file.path, range: rangeOf3(arn.expr), origin: address, arn: this.arnValue(arn.expr), attachedTo });
+      }
+      /** `aws_lambda_layer_version_permission` as the one-statement policy Lambda keeps on the layer version. */
+      layerPermission(address, block) {
+        const base = ["Statement", 0];
+        const range2 = rangeOf3(block);
+        const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
+        const keyRange = (name2) => {
+          const found = attributeOf(block, name2);
+          return rangeOfOffsets(found.file, found.nameStart, found.nameEnd);
+        };
+        const principal = attributeOf(block, "principal");
+        const action = attributeOf(block, "action");
+        const layer = attributeOf(block, "layer_name");
+        if (!principal || !action || !layer) return;
+        const principalValue = valueOf(principal.expr, this.ctx, [...base, "Principal", "AWS", 0]);
+        const entries = [
+          { key: "Effect", keyRange: keyword, value: { type: "string", value: "Allow", range: range2 } },
+          {
+            key: "Principal",
+            keyRange: keyRange("principal"),
+            value: principalValue.type === "string" && principalValue.value === "*" ? principalValue : { type: "object", range: rangeOf3(principal.expr), entries: [{ key: "AWS", keyRange: keyRange("principal"), value: principalValue }] }
+          },
+          { key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) },
+          { key: "Resource", keyRange: keyRange("layer_name"), value: valueOf(layer.expr, this.ctx, [...base, "Resource"]) }
+        ];
+        const organization = attributeOf(block, "organization_id");
+        if (organization) {
+          const value = valueOf(organization.expr, this.ctx, [...base, "Condition", "StringEquals", "aws:PrincipalOrgID"]);
+          const at = keyRange("organization_id");
+          entries.push({ key: "Condition", keyRange: at, value: { type: "object", range: range2, entries: [{ key: "StringEquals", keyRange: at, value: { type: "object", range: range2, entries: [{ key: "aws:PrincipalOrgID", keyRange: at, value }] } }] } });
+        }
+        const node = {
+          type: "object",
+          range: range2,
+          entries: [
+            { key: "Version", keyRange: keyword, value: { type: "string", value: "2012-10-17", range: range2 } },
+            { key: "Statement", keyRange: keyword, value: { type: "array", range: range2, items: [{ type: "object", range: range2, entries }] } }
+          ]
+        };
+        this.emit(node, block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::LayerVersion" });
+      }
       organizationsPolicy(address, block) {
         const type = attributeOf(block, "type");
         const value = type ? literalString(type.expr, this.ctx) : "SERVICE_CONTROL_POLICY";
@@ -24564,8 +27529,166 @@ var init_terraform = __esm({
         }
       }
     };
-    SECRET_REFERENCE = /\b(?:aws_iam_access_key\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:secret|ses_smtp_password_v4|encrypted_secret|encrypted_ses_smtp_password_v4)|aws_iam_user_login_profile\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:password|encrypted_password))\b/;
-    SECRET_LITERAL = /^[A-Za-z0-9/+]{40}$/;
+  }
+});
+
+// src/extract/tf-plan.ts
+var tf_plan_exports = {};
+__export(tf_plan_exports, {
+  extractPlan: () => extractPlan,
+  isTerraformPlan: () => isTerraformPlan
+});
+function isTerraformPlan(root6) {
+  return root6.type === "object" && member(root6, "format_version") !== void 0 && member(root6, "planned_values") !== void 0;
+}
+function usesOf(type, tables) {
+  const out2 = [];
+  const resource = tables.resourcePolicies[type];
+  if (resource) out2.push({ attribute: resource.attribute, kind: "resource", resourceType: resource.resourceType });
+  if (tables.inlinePolicies[type] || type === "aws_iam_policy") out2.push({ attribute: "policy", kind: "identity" });
+  const extra = TF_POLICY_ATTRIBUTES[type];
+  if (extra && !extra.block) out2.push({ attribute: extra.attribute, kind: extra.kind ?? "resource", ...extra.resourceType ? { resourceType: extra.resourceType } : {} });
+  if (type === "aws_iam_role") {
+    out2.push({ attribute: "assume_role_policy", kind: "trust", resourceType: "AWS::IAM::AssumeRolePolicyDocument" });
+    out2.push({ attribute: "inline_policy", kind: "identity", nested: "policy" });
+  }
+  if (type === "aws_organizations_policy") out2.push({ attribute: "content", kind: "scp" });
+  return out2;
+}
+function text(node) {
+  return node?.type === "string" ? node.value : void 0;
+}
+function extractPlan(file, root6, tables) {
+  const result = { policies: [], facts: [], findings: [] };
+  const unknown = afterUnknown(root6);
+  const configured = configuredAttributes(root6);
+  const visitModule = (module2, depth) => {
+    if (!module2 || depth > 50) return;
+    const resources = member(module2, "resources")?.value;
+    for (const resource of resources?.type === "array" ? resources.items : []) {
+      const address = text(member(resource, "address")?.value);
+      const type = text(member(resource, "type")?.value);
+      if (address === void 0 || type === void 0 || text(member(resource, "mode")?.value) === "data") continue;
+      const values = member(resource, "values")?.value;
+      if (type === "aws_lambda_permission" && values) {
+        const permission = lambdaPermission(values);
+        if (permission) {
+          const document = buildPolicyDocument(permission, { file: file.path, format: "terraform", origin: address, kind: "resource", resourceType: "AWS::Lambda::Function" });
+          result.policies.push(document);
+        }
+      }
+      for (const use of usesOf(type, tables)) {
+        const value = member(values, use.attribute)?.value;
+        if (use.nested) {
+          const items = value?.type === "array" ? value.items : [];
+          items.forEach((item, index) => emit(member(item, use.nested)?.value, `${address} .${use.attribute}[${index}]`, use));
+        } else if (value === void 0 || value.type === "null") {
+          if (unknown.get(address)?.has(use.attribute) && configured.has(`${address.replace(/\[[^\]]*\]/g, "")} ${use.attribute}`)) {
+            const range2 = member(resource, "address").value.range;
+            result.findings.push(inputFinding(file.path, range2, "note", `${address} .${use.attribute} was not analysed: Terraform knows it only after apply.`, `${address} ${use.attribute} unknown`));
+          }
+        } else emit(value, `${address} .${use.attribute}`, use);
+      }
+    }
+    const children = member(module2, "child_modules")?.value;
+    for (const child of children?.type === "array" ? children.items : []) visitModule(child, depth + 1);
+  };
+  const emit = (value, origin, use) => {
+    if (value?.type !== "string" || value.value.trim() === "") return;
+    const parsed = parseJson(value.value, () => value.range);
+    if (!parsed.ok || parsed.node.type !== "object") {
+      const message = `The policy in ${origin} is not a JSON object${parsed.ok ? "" : ` (${parsed.message})`}, so it was not analysed.`;
+      result.findings.push(inputFinding(file.path, value.range, "warning", message, `${origin} invalid`));
+      return;
+    }
+    const document = buildPolicyDocument(parsed.node, {
+      file: file.path,
+      format: "terraform",
+      origin,
+      ...use.kind === "resource" ? {} : { kind: use.kind },
+      ...use.resourceType ? { resourceType: use.resourceType } : {}
+    });
+    if (use.kind === "resource") document.kind = classifyPolicy(document.json) === "trust" ? "trust" : "resource";
+    result.policies.push(document);
+  };
+  visitModule(member(member(root6, "planned_values")?.value, "root_module")?.value, 0);
+  return result;
+}
+function afterUnknown(root6) {
+  const out2 = /* @__PURE__ */ new Map();
+  const changes = member(root6, "resource_changes")?.value;
+  for (const change of changes?.type === "array" ? changes.items : []) {
+    const address = text(member(change, "address")?.value);
+    const unknown = member(member(change, "change")?.value, "after_unknown")?.value;
+    if (address === void 0 || unknown?.type !== "object") continue;
+    out2.set(address, new Set(unknown.entries.filter((entry2) => entry2.value.type === "boolean" && entry2.value.value).map((entry2) => entry2.key)));
+  }
+  return out2;
+}
+function configuredAttributes(root6) {
+  const out2 = /* @__PURE__ */ new Set();
+  const visit = (module2, prefix, depth) => {
+    if (!module2 || depth > 50) return;
+    const resources = member(module2, "resources")?.value;
+    for (const resource of resources?.type === "array" ? resources.items : []) {
+      const address = text(member(resource, "address")?.value);
+      const expressions = member(resource, "expressions")?.value;
+      if (address === void 0 || expressions?.type !== "object") continue;
+      for (const entry2 of expressions.entries) out2.add(`${prefix}${address} ${entry2.key}`);
+    }
+    const calls = member(module2, "module_calls")?.value;
+    for (const call of calls?.type === "object" ? calls.entries : []) visit(member(call.value, "module")?.value, `${prefix}module.${call.key}.`, depth + 1);
+  };
+  visit(member(member(root6, "configuration")?.value, "root_module")?.value, "", 0);
+  return out2;
+}
+function lambdaPermission(values) {
+  const get2 = (key) => {
+    const value = member(values, key)?.value;
+    return value?.type === "string" && value.value !== "" ? value : void 0;
+  };
+  const principal = get2("principal");
+  const action = get2("action");
+  const functionName = get2("function_name");
+  if (!principal || !action || !functionName) return void 0;
+  const at = values.range;
+  const entry2 = (key, value) => ({ key, keyRange: value.range, value });
+  const principalType2 = principal.type === "string" && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.amazon\.com$/.test(principal.value) ? "Service" : "AWS";
+  const statement = [
+    entry2("Effect", { type: "string", value: "Allow", range: at }),
+    entry2("Principal", principal.type === "string" && principal.value === "*" ? principal : { type: "object", range: principal.range, entries: [entry2(principalType2, principal)] }),
+    entry2("Action", action),
+    entry2("Resource", functionName)
+  ];
+  const conditions2 = [
+    ["source_arn", "ArnLike", "aws:SourceArn"],
+    ["source_account", "StringEquals", "aws:SourceAccount"],
+    ["principal_org_id", "StringEquals", "aws:PrincipalOrgID"],
+    ["function_url_auth_type", "StringEquals", "lambda:FunctionUrlAuthType"]
+  ];
+  const operators = /* @__PURE__ */ new Map();
+  for (const [attribute, operator, key] of conditions2) {
+    const value = get2(attribute);
+    if (!value) continue;
+    const block = operators.get(operator) ?? { type: "object", range: at, entries: [] };
+    block.entries.push(entry2(key, value));
+    operators.set(operator, block);
+  }
+  if (operators.size > 0) statement.push(entry2("Condition", { type: "object", range: at, entries: [...operators].map(([operator, block]) => ({ key: operator, keyRange: at, value: block })) }));
+  return {
+    type: "object",
+    range: at,
+    entries: [entry2("Version", { type: "string", value: "2012-10-17", range: at }), entry2("Statement", { type: "array", range: at, items: [{ type: "object", range: at, entries: statement }] })]
+  };
+}
+var init_tf_plan = __esm({
+  "src/extract/tf-plan.ts"() {
+    "use strict";
+    init_findings();
+    init_document();
+    init_json();
+    init_positioned();
+    init_tf_policy_attributes();
   }
 });
 
@@ -27579,7 +30702,7 @@ var init_translateTraits = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/schema/schemas/NormalizedSchema.js
-function member2(memberSchema, memberName) {
+function member3(memberSchema, memberName) {
   if (memberSchema instanceof NormalizedSchema) {
     return Object.assign(memberSchema, {
       memberName,
@@ -27796,14 +30919,14 @@ var init_NormalizedSchema = __esm({
         }
         const schema = this.getSchema();
         const memberSchema = isDoc ? 15 : schema[4] ?? 0;
-        return member2([memberSchema, 0], "key");
+        return member3([memberSchema, 0], "key");
       }
       getValueSchema() {
         const sc = this.getSchema();
         const [isDoc, isMap2, isList] = [this.isDocumentSchema(), this.isMapSchema(), this.isListSchema()];
         const memberSchema = typeof sc === "number" ? 63 & sc : sc && typeof sc === "object" && (isMap2 || isList) ? sc[3 + sc[0]] : isDoc ? 15 : void 0;
         if (memberSchema != null) {
-          return member2([memberSchema, 0], isMap2 ? "value" : "member");
+          return member3([memberSchema, 0], isMap2 ? "value" : "member");
         }
         throw new Error(`@smithy/core/schema - ${this.getName(true)} has no value member.`);
       }
@@ -27812,10 +30935,10 @@ var init_NormalizedSchema = __esm({
         if (this.isStructSchema() && struct2[4].includes(memberName)) {
           const i6 = struct2[4].indexOf(memberName);
           const memberSchema = struct2[5][i6];
-          return member2(isMemberSchema(memberSchema) ? memberSchema : [memberSchema, 0], memberName);
+          return member3(isMemberSchema(memberSchema) ? memberSchema : [memberSchema, 0], memberName);
         }
         if (this.isDocumentSchema()) {
-          return member2([15, 0], memberName);
+          return member3([15, 0], memberName);
         }
         throw new Error(`@smithy/core/schema - ${this.getName(true)} has no member=${memberName}.`);
       }
@@ -27856,7 +30979,7 @@ var init_NormalizedSchema = __esm({
         it = Array(z);
         for (let i6 = 0; i6 < z; ++i6) {
           const k5 = struct2[4][i6];
-          const v = member2([struct2[5][i6], 0], k5);
+          const v = member3([struct2[5][i6], 0], k5);
           yield it[i6] = [k5, v];
         }
         struct2[anno.it] = it;
@@ -28109,9 +31232,9 @@ function schemaLogFilter(schema, data) {
   } else if (ns.isStructSchema() && typeof data === "object") {
     const object = data;
     const newObject = {};
-    for (const [member3, memberNs] of ns.structIterator()) {
-      if (object[member3] != null) {
-        newObject[member3] = schemaLogFilter(memberNs, object[member3]);
+    for (const [member4, memberNs] of ns.structIterator()) {
+      if (object[member4] != null) {
+        newObject[member4] = schemaLogFilter(memberNs, object[member4]);
       }
     }
     return newObject;
@@ -31835,8 +34958,8 @@ var init_HttpBindingNormalizedSchema = __esm({
         }
       };
       const { request, response } = bindings;
-      for (const [name2, member3] of schema.structIterator()) {
-        const bindingSchema = HttpBindingNormalizedSchema.of(member3);
+      for (const [name2, member4] of schema.structIterator()) {
+        const bindingSchema = HttpBindingNormalizedSchema.of(member4);
         const traits = bindingSchema.getMergedTraits();
         const location = bindingSchema.getHttpBindingLocation(traits);
         const wireName = traits.httpHeader?.toLowerCase() ?? traits.httpPrefixHeaders?.toLowerCase() ?? traits.httpQuery;
@@ -31853,11 +34976,11 @@ var init_HttpBindingNormalizedSchema = __esm({
         const slot = location & 7;
         if (slot === 0) {
           requestBodyMemberNames.push(name2);
-          requestBodyMemberSchemas.push(member3);
+          requestBodyMemberSchemas.push(member4);
         }
         if ((slot & 4) === 0) {
           bodyMemberNames.push(name2);
-          bodyMemberSchemas.push(member3);
+          bodyMemberSchemas.push(member4);
         } else if ((slot & 6) === 4) {
           if (slot & 1) {
             responseBindings.statusCode = binding;
@@ -33503,21 +36626,21 @@ var init_EventStreamSerde = __esm({
             if (eventStreamSchema.isStructSchema()) {
               const out2 = {};
               let hasBindings = false;
-              for (const [name2, member3] of eventStreamSchema.structIterator()) {
-                const { eventHeader, eventPayload } = member3.getMergedTraits();
+              for (const [name2, member4] of eventStreamSchema.structIterator()) {
+                const { eventHeader, eventPayload } = member4.getMergedTraits();
                 hasBindings = hasBindings || Boolean(eventHeader || eventPayload);
                 if (eventPayload) {
-                  if (member3.isBlobSchema()) {
+                  if (member4.isBlobSchema()) {
                     out2[name2] = body2;
-                  } else if (member3.isStringSchema()) {
+                  } else if (member4.isStringSchema()) {
                     out2[name2] = (this.serdeContext?.utf8Encoder ?? toUtf8)(body2);
-                  } else if (member3.isStructSchema()) {
-                    out2[name2] = await this.deserializer.read(member3, body2);
+                  } else if (member4.isStructSchema()) {
+                    out2[name2] = await this.deserializer.read(member4, body2);
                   }
                 } else if (eventHeader) {
                   const value = event[unionMember].headers[name2]?.value;
                   if (value != null) {
-                    if (member3.isNumericSchema()) {
+                    if (member4.isNumericSchema()) {
                       if (value && typeof value === "object" && "bytes" in value) {
                         out2[name2] = BigInt(value.toString());
                       } else {
@@ -34121,9 +37244,9 @@ var init_HttpBindingProtocol = __esm({
           const bytes = await collectBody(response.body, context);
           if (bytes.byteLength > 0) {
             const dataFromBody = await (directDeserializer ? directDeserializer.readCodec(responseBindings.syntheticBodySchema, bytes) : deserializer.read(responseBindings.syntheticBodySchema, bytes));
-            for (const member3 of nonHttpBindingMembers) {
-              if (dataFromBody[member3] != null) {
-                dataObject[member3] = dataFromBody[member3];
+            for (const member4 of nonHttpBindingMembers) {
+              if (dataFromBody[member4] != null) {
+                dataObject[member4] = dataFromBody[member4];
               }
             }
           }
@@ -36211,9 +39334,9 @@ var init_SmithyRpcV2JsonProtocol = __esm({
         const exception = new ErrorCtor({});
         const output = {};
         const errorDeserializer = this.codec.createDeserializer();
-        for (const [name2, member3] of ns.structIterator()) {
+        for (const [name2, member4] of ns.structIterator()) {
           if (dataObject[name2] != null) {
-            output[name2] = errorDeserializer.readObject(member3, dataObject[name2]);
+            output[name2] = errorDeserializer.readObject(member4, dataObject[name2]);
           }
         }
         throw Object.assign(exception, errorMetadata, {
@@ -39654,7 +42777,7 @@ var init_bowser = __esm({
     commonVersionIdentifier = /version\/(\d+(\.?_?\d+)+)/i;
     browsersList = [{
       test: [/gptbot/i],
-      describe: function describe2(ua) {
+      describe: function describe3(ua) {
         var browser = {
           name: "GPTBot"
         };
@@ -39664,7 +42787,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/chatgpt-user/i],
-      describe: function describe3(ua) {
+      describe: function describe4(ua) {
         var browser = {
           name: "ChatGPT-User"
         };
@@ -39674,7 +42797,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/oai-searchbot/i],
-      describe: function describe4(ua) {
+      describe: function describe5(ua) {
         var browser = {
           name: "OAI-SearchBot"
         };
@@ -39684,7 +42807,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/claudebot/i, /claude-web/i, /claude-user/i, /claude-searchbot/i],
-      describe: function describe5(ua) {
+      describe: function describe6(ua) {
         var browser = {
           name: "ClaudeBot"
         };
@@ -39694,7 +42817,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/omgilibot/i, /webzio-extended/i],
-      describe: function describe6(ua) {
+      describe: function describe7(ua) {
         var browser = {
           name: "Omgilibot"
         };
@@ -39704,7 +42827,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/diffbot/i],
-      describe: function describe7(ua) {
+      describe: function describe8(ua) {
         var browser = {
           name: "Diffbot"
         };
@@ -39714,7 +42837,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/perplexitybot/i],
-      describe: function describe8(ua) {
+      describe: function describe9(ua) {
         var browser = {
           name: "PerplexityBot"
         };
@@ -39724,7 +42847,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/perplexity-user/i],
-      describe: function describe9(ua) {
+      describe: function describe10(ua) {
         var browser = {
           name: "Perplexity-User"
         };
@@ -39734,7 +42857,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/youbot/i],
-      describe: function describe10(ua) {
+      describe: function describe11(ua) {
         var browser = {
           name: "YouBot"
         };
@@ -39744,7 +42867,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/meta-webindexer/i],
-      describe: function describe11(ua) {
+      describe: function describe12(ua) {
         var browser = {
           name: "Meta-WebIndexer"
         };
@@ -39754,7 +42877,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/meta-externalads/i],
-      describe: function describe12(ua) {
+      describe: function describe13(ua) {
         var browser = {
           name: "Meta-ExternalAds"
         };
@@ -39764,7 +42887,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/meta-externalagent/i],
-      describe: function describe13(ua) {
+      describe: function describe14(ua) {
         var browser = {
           name: "Meta-ExternalAgent"
         };
@@ -39774,7 +42897,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/meta-externalfetcher/i],
-      describe: function describe14(ua) {
+      describe: function describe15(ua) {
         var browser = {
           name: "Meta-ExternalFetcher"
         };
@@ -39784,7 +42907,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/googlebot/i],
-      describe: function describe15(ua) {
+      describe: function describe16(ua) {
         var browser = {
           name: "Googlebot"
         };
@@ -39794,7 +42917,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/linespider/i],
-      describe: function describe16(ua) {
+      describe: function describe17(ua) {
         var browser = {
           name: "Linespider"
         };
@@ -39804,7 +42927,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/amazonbot/i],
-      describe: function describe17(ua) {
+      describe: function describe18(ua) {
         var browser = {
           name: "AmazonBot"
         };
@@ -39814,7 +42937,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/bingbot/i],
-      describe: function describe18(ua) {
+      describe: function describe19(ua) {
         var browser = {
           name: "BingCrawler"
         };
@@ -39824,7 +42947,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/baiduspider/i],
-      describe: function describe19(ua) {
+      describe: function describe20(ua) {
         var browser = {
           name: "BaiduSpider"
         };
@@ -39834,7 +42957,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/duckduckbot/i],
-      describe: function describe20(ua) {
+      describe: function describe21(ua) {
         var browser = {
           name: "DuckDuckBot"
         };
@@ -39844,7 +42967,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/ia_archiver/i],
-      describe: function describe21(ua) {
+      describe: function describe22(ua) {
         var browser = {
           name: "InternetArchiveCrawler"
         };
@@ -39854,14 +42977,14 @@ var init_bowser = __esm({
       }
     }, {
       test: [/facebookexternalhit/i, /facebookcatalog/i],
-      describe: function describe22() {
+      describe: function describe23() {
         return {
           name: "FacebookExternalHit"
         };
       }
     }, {
       test: [/slackbot/i, /slack-imgProxy/i],
-      describe: function describe23(ua) {
+      describe: function describe24(ua) {
         var browser = {
           name: "SlackBot"
         };
@@ -39871,28 +42994,28 @@ var init_bowser = __esm({
       }
     }, {
       test: [/yahoo!?[\s/]*slurp/i],
-      describe: function describe24() {
+      describe: function describe25() {
         return {
           name: "YahooSlurp"
         };
       }
     }, {
       test: [/yandexbot/i, /yandexmobilebot/i],
-      describe: function describe25() {
+      describe: function describe26() {
         return {
           name: "YandexBot"
         };
       }
     }, {
       test: [/pingdom/i],
-      describe: function describe26() {
+      describe: function describe27() {
         return {
           name: "PingdomBot"
         };
       }
     }, {
       test: [/opera/i],
-      describe: function describe27(ua) {
+      describe: function describe28(ua) {
         var browser = {
           name: "Opera"
         };
@@ -39902,7 +43025,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/opr\/|opios/i],
-      describe: function describe28(ua) {
+      describe: function describe29(ua) {
         var browser = {
           name: "Opera"
         };
@@ -39912,7 +43035,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/SamsungBrowser/i],
-      describe: function describe29(ua) {
+      describe: function describe30(ua) {
         var browser = {
           name: "Samsung Internet for Android"
         };
@@ -39922,7 +43045,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/Whale/i],
-      describe: function describe30(ua) {
+      describe: function describe31(ua) {
         var browser = {
           name: "NAVER Whale Browser"
         };
@@ -39932,7 +43055,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/PaleMoon/i],
-      describe: function describe31(ua) {
+      describe: function describe32(ua) {
         var browser = {
           name: "Pale Moon"
         };
@@ -39942,7 +43065,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/HeyTapBrowser/i],
-      describe: function describe32(ua) {
+      describe: function describe33(ua) {
         var browser = {
           name: "HeyTap Browser"
         };
@@ -39952,7 +43075,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/VivoBrowser/i],
-      describe: function describe33(ua) {
+      describe: function describe34(ua) {
         var browser = {
           name: "Vivo Browser"
         };
@@ -39962,7 +43085,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/MZBrowser/i],
-      describe: function describe34(ua) {
+      describe: function describe35(ua) {
         var browser = {
           name: "MZ Browser"
         };
@@ -39972,7 +43095,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/focus/i],
-      describe: function describe35(ua) {
+      describe: function describe36(ua) {
         var browser = {
           name: "Focus"
         };
@@ -39982,7 +43105,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/swing/i],
-      describe: function describe36(ua) {
+      describe: function describe37(ua) {
         var browser = {
           name: "Swing"
         };
@@ -39992,7 +43115,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/coast/i],
-      describe: function describe37(ua) {
+      describe: function describe38(ua) {
         var browser = {
           name: "Opera Coast"
         };
@@ -40002,7 +43125,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/opt\/\d+(?:.?_?\d+)+/i],
-      describe: function describe38(ua) {
+      describe: function describe39(ua) {
         var browser = {
           name: "Opera Touch"
         };
@@ -40012,7 +43135,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/yabrowser/i],
-      describe: function describe39(ua) {
+      describe: function describe40(ua) {
         var browser = {
           name: "Yandex Browser"
         };
@@ -40022,7 +43145,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/ucbrowser/i],
-      describe: function describe40(ua) {
+      describe: function describe41(ua) {
         var browser = {
           name: "UC Browser"
         };
@@ -40032,7 +43155,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/Maxthon|mxios/i],
-      describe: function describe41(ua) {
+      describe: function describe42(ua) {
         var browser = {
           name: "Maxthon"
         };
@@ -40042,7 +43165,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/epiphany/i],
-      describe: function describe42(ua) {
+      describe: function describe43(ua) {
         var browser = {
           name: "Epiphany"
         };
@@ -40052,7 +43175,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/puffin/i],
-      describe: function describe43(ua) {
+      describe: function describe44(ua) {
         var browser = {
           name: "Puffin"
         };
@@ -40062,7 +43185,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/sleipnir/i],
-      describe: function describe44(ua) {
+      describe: function describe45(ua) {
         var browser = {
           name: "Sleipnir"
         };
@@ -40072,7 +43195,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/k-meleon/i],
-      describe: function describe45(ua) {
+      describe: function describe46(ua) {
         var browser = {
           name: "K-Meleon"
         };
@@ -40082,7 +43205,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/micromessenger/i],
-      describe: function describe46(ua) {
+      describe: function describe47(ua) {
         var browser = {
           name: "WeChat"
         };
@@ -40092,7 +43215,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/qqbrowser/i],
-      describe: function describe47(ua) {
+      describe: function describe48(ua) {
         var browser = {
           name: /qqbrowserlite/i.test(ua) ? "QQ Browser Lite" : "QQ Browser"
         };
@@ -40102,7 +43225,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/msie|trident/i],
-      describe: function describe48(ua) {
+      describe: function describe49(ua) {
         var browser = {
           name: "Internet Explorer"
         };
@@ -40112,7 +43235,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/\sedg\//i],
-      describe: function describe49(ua) {
+      describe: function describe50(ua) {
         var browser = {
           name: "Microsoft Edge"
         };
@@ -40122,7 +43245,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/edg([ea]|ios)\//i],
-      describe: function describe50(ua) {
+      describe: function describe51(ua) {
         var browser = {
           name: "Microsoft Edge"
         };
@@ -40135,7 +43258,7 @@ var init_bowser = __esm({
         if (parser.hasBrand("Vivaldi")) return true;
         return parser.test(/vivaldi/i);
       },
-      describe: function describe51(ua, parser) {
+      describe: function describe52(ua, parser) {
         var browser = {
           name: "Vivaldi"
         };
@@ -40152,7 +43275,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/seamonkey/i],
-      describe: function describe52(ua) {
+      describe: function describe53(ua) {
         var browser = {
           name: "SeaMonkey"
         };
@@ -40162,7 +43285,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/sailfish/i],
-      describe: function describe53(ua) {
+      describe: function describe54(ua) {
         var browser = {
           name: "Sailfish"
         };
@@ -40172,7 +43295,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/silk/i],
-      describe: function describe54(ua) {
+      describe: function describe55(ua) {
         var browser = {
           name: "Amazon Silk"
         };
@@ -40182,7 +43305,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/phantom/i],
-      describe: function describe55(ua) {
+      describe: function describe56(ua) {
         var browser = {
           name: "PhantomJS"
         };
@@ -40192,7 +43315,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/slimerjs/i],
-      describe: function describe56(ua) {
+      describe: function describe57(ua) {
         var browser = {
           name: "SlimerJS"
         };
@@ -40202,7 +43325,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/blackberry|\bbb\d+/i, /rim\stablet/i],
-      describe: function describe57(ua) {
+      describe: function describe58(ua) {
         var browser = {
           name: "BlackBerry"
         };
@@ -40212,7 +43335,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/(web|hpw)[o0]s/i],
-      describe: function describe58(ua) {
+      describe: function describe59(ua) {
         var browser = {
           name: "WebOS Browser"
         };
@@ -40222,7 +43345,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/bada/i],
-      describe: function describe59(ua) {
+      describe: function describe60(ua) {
         var browser = {
           name: "Bada"
         };
@@ -40232,7 +43355,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/tizen/i],
-      describe: function describe60(ua) {
+      describe: function describe61(ua) {
         var browser = {
           name: "Tizen"
         };
@@ -40242,7 +43365,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/qupzilla/i],
-      describe: function describe61(ua) {
+      describe: function describe62(ua) {
         var browser = {
           name: "QupZilla"
         };
@@ -40252,7 +43375,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/librewolf/i],
-      describe: function describe62(ua) {
+      describe: function describe63(ua) {
         var browser = {
           name: "LibreWolf"
         };
@@ -40262,7 +43385,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/firefox|iceweasel|fxios/i],
-      describe: function describe63(ua) {
+      describe: function describe64(ua) {
         var browser = {
           name: "Firefox"
         };
@@ -40272,7 +43395,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/electron/i],
-      describe: function describe64(ua) {
+      describe: function describe65(ua) {
         var browser = {
           name: "Electron"
         };
@@ -40282,7 +43405,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/sogoumobilebrowser/i, /metasr/i, /se 2\.[x]/i],
-      describe: function describe65(ua) {
+      describe: function describe66(ua) {
         var browser = {
           name: "Sogou Browser"
         };
@@ -40295,7 +43418,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/MiuiBrowser/i],
-      describe: function describe66(ua) {
+      describe: function describe67(ua) {
         var browser = {
           name: "Miui"
         };
@@ -40308,7 +43431,7 @@ var init_bowser = __esm({
         if (parser.hasBrand("DuckDuckGo")) return true;
         return parser.test(/\sDdg\/[\d.]+$/i);
       },
-      describe: function describe67(ua, parser) {
+      describe: function describe68(ua, parser) {
         var browser = {
           name: "DuckDuckGo"
         };
@@ -40327,7 +43450,7 @@ var init_bowser = __esm({
       test: function test3(parser) {
         return parser.hasBrand("Brave");
       },
-      describe: function describe68(ua, parser) {
+      describe: function describe69(ua, parser) {
         var browser = {
           name: "Brave"
         };
@@ -40342,7 +43465,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/chromium/i],
-      describe: function describe69(ua) {
+      describe: function describe70(ua) {
         var browser = {
           name: "Chromium"
         };
@@ -40352,7 +43475,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/ladybird/i],
-      describe: function describe70(ua) {
+      describe: function describe71(ua) {
         var browser = {
           name: "Ladybird"
         };
@@ -40362,7 +43485,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/chrome|crios|crmo/i],
-      describe: function describe71(ua) {
+      describe: function describe72(ua) {
         var browser = {
           name: "Chrome"
         };
@@ -40372,7 +43495,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/GSA/i],
-      describe: function describe72(ua) {
+      describe: function describe73(ua) {
         var browser = {
           name: "Google Search"
         };
@@ -40386,7 +43509,7 @@ var init_bowser = __esm({
         var butAndroid = parser.test(/android/i);
         return notLikeAndroid && butAndroid;
       },
-      describe: function describe73(ua) {
+      describe: function describe74(ua) {
         var browser = {
           name: "Android Browser"
         };
@@ -40396,7 +43519,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/playstation 4/i],
-      describe: function describe74(ua) {
+      describe: function describe75(ua) {
         var browser = {
           name: "PlayStation 4"
         };
@@ -40406,7 +43529,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/safari|applewebkit/i],
-      describe: function describe75(ua) {
+      describe: function describe76(ua) {
         var browser = {
           name: "Safari"
         };
@@ -40416,7 +43539,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/.*/i],
-      describe: function describe76(ua) {
+      describe: function describe77(ua) {
         var regexp = ua.search("\\(") !== -1 ? /^(.*)\/([^/]*)[ \t]\((.*)/ : /^(.*)\/([^/]*) /;
         return {
           name: Utils.getFirstMatch(regexp, ua),
@@ -40426,7 +43549,7 @@ var init_bowser = __esm({
     }];
     parser_os_default = [{
       test: [/Roku\/DVP/],
-      describe: function describe77(ua) {
+      describe: function describe78(ua) {
         var version = Utils.getFirstMatch(/Roku\/DVP-(\d+\.\d+)/i, ua);
         return {
           name: OS_MAP.Roku,
@@ -40435,7 +43558,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/windows phone/i],
-      describe: function describe78(ua) {
+      describe: function describe79(ua) {
         var version = Utils.getFirstMatch(/windows phone (?:os)?\s?(\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.WindowsPhone,
@@ -40444,7 +43567,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/windows /i],
-      describe: function describe79(ua) {
+      describe: function describe80(ua) {
         var version = Utils.getFirstMatch(/Windows ((NT|XP)( \d\d?.\d)?)/i, ua);
         var versionName = Utils.getWindowsVersionName(version);
         return {
@@ -40457,7 +43580,7 @@ var init_bowser = __esm({
       test: function test5(parser) {
         return Utils.isFirefoxOnIpad(parser.getUA());
       },
-      describe: function describe80(ua) {
+      describe: function describe81(ua) {
         var result = {
           name: OS_MAP.iOS
         };
@@ -40467,7 +43590,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/macintosh/i],
-      describe: function describe81(ua) {
+      describe: function describe82(ua) {
         var version = Utils.getFirstMatch(/mac os x (\d+(\.?_?\d+)+)/i, ua).replace(/[_\s]/g, ".");
         var versionName = Utils.getMacOSVersionName(version);
         var os = {
@@ -40479,7 +43602,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/(ipod|iphone|ipad)/i],
-      describe: function describe82(ua) {
+      describe: function describe83(ua) {
         var version = Utils.getFirstMatch(/os (\d+([_\s]\d+)*) like mac os x/i, ua).replace(/[_\s]/g, ".");
         return {
           name: OS_MAP.iOS,
@@ -40488,7 +43611,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/OpenHarmony/i],
-      describe: function describe83(ua) {
+      describe: function describe84(ua) {
         var version = Utils.getFirstMatch(/OpenHarmony\s+(\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.HarmonyOS,
@@ -40501,7 +43624,7 @@ var init_bowser = __esm({
         var butAndroid = parser.test(/android/i);
         return notLikeAndroid && butAndroid;
       },
-      describe: function describe84(ua) {
+      describe: function describe85(ua) {
         var version = Utils.getFirstMatch(/android[\s/-](\d+(\.\d+)*)/i, ua);
         var versionName = Utils.getAndroidVersionName(version);
         var os = {
@@ -40513,7 +43636,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/(web|hpw)[o0]s/i],
-      describe: function describe85(ua) {
+      describe: function describe86(ua) {
         var version = Utils.getFirstMatch(/(?:web|hpw)[o0]s\/(\d+(\.\d+)*)/i, ua);
         var os = {
           name: OS_MAP.WebOS
@@ -40523,7 +43646,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/blackberry|\bbb\d+/i, /rim\stablet/i],
-      describe: function describe86(ua) {
+      describe: function describe87(ua) {
         var version = Utils.getFirstMatch(/rim\stablet\sos\s(\d+(\.\d+)*)/i, ua) || Utils.getFirstMatch(/blackberry\d+\/(\d+([_\s]\d+)*)/i, ua) || Utils.getFirstMatch(/\bbb(\d+)/i, ua);
         return {
           name: OS_MAP.BlackBerry,
@@ -40532,7 +43655,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/bada/i],
-      describe: function describe87(ua) {
+      describe: function describe88(ua) {
         var version = Utils.getFirstMatch(/bada\/(\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.Bada,
@@ -40541,7 +43664,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/tizen/i],
-      describe: function describe88(ua) {
+      describe: function describe89(ua) {
         var version = Utils.getFirstMatch(/tizen[/\s](\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.Tizen,
@@ -40550,21 +43673,21 @@ var init_bowser = __esm({
       }
     }, {
       test: [/linux/i],
-      describe: function describe89() {
+      describe: function describe90() {
         return {
           name: OS_MAP.Linux
         };
       }
     }, {
       test: [/CrOS/],
-      describe: function describe90() {
+      describe: function describe91() {
         return {
           name: OS_MAP.ChromeOS
         };
       }
     }, {
       test: [/PlayStation 4/],
-      describe: function describe91(ua) {
+      describe: function describe92(ua) {
         var version = Utils.getFirstMatch(/PlayStation 4[/\s](\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.PlayStation4,
@@ -40574,7 +43697,7 @@ var init_bowser = __esm({
     }];
     parser_platforms_default = [{
       test: [/googlebot/i],
-      describe: function describe92() {
+      describe: function describe93() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "Google"
@@ -40582,7 +43705,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/linespider/i],
-      describe: function describe93() {
+      describe: function describe94() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "Line"
@@ -40590,7 +43713,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/amazonbot/i],
-      describe: function describe94() {
+      describe: function describe95() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "Amazon"
@@ -40598,14 +43721,6 @@ var init_bowser = __esm({
       }
     }, {
       test: [/gptbot/i],
-      describe: function describe95() {
-        return {
-          type: PLATFORMS_MAP.bot,
-          vendor: "OpenAI"
-        };
-      }
-    }, {
-      test: [/chatgpt-user/i],
       describe: function describe96() {
         return {
           type: PLATFORMS_MAP.bot,
@@ -40613,7 +43728,7 @@ var init_bowser = __esm({
         };
       }
     }, {
-      test: [/oai-searchbot/i],
+      test: [/chatgpt-user/i],
       describe: function describe97() {
         return {
           type: PLATFORMS_MAP.bot,
@@ -40621,8 +43736,16 @@ var init_bowser = __esm({
         };
       }
     }, {
-      test: [/baiduspider/i],
+      test: [/oai-searchbot/i],
       describe: function describe98() {
+        return {
+          type: PLATFORMS_MAP.bot,
+          vendor: "OpenAI"
+        };
+      }
+    }, {
+      test: [/baiduspider/i],
+      describe: function describe99() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "Baidu"
@@ -40630,7 +43753,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/bingbot/i],
-      describe: function describe99() {
+      describe: function describe100() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "Bing"
@@ -40638,7 +43761,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/duckduckbot/i],
-      describe: function describe100() {
+      describe: function describe101() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "DuckDuckGo"
@@ -40646,7 +43769,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/claudebot/i, /claude-web/i, /claude-user/i, /claude-searchbot/i],
-      describe: function describe101() {
+      describe: function describe102() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "Anthropic"
@@ -40654,7 +43777,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/omgilibot/i, /webzio-extended/i],
-      describe: function describe102() {
+      describe: function describe103() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "Webz.io"
@@ -40662,7 +43785,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/diffbot/i],
-      describe: function describe103() {
+      describe: function describe104() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "Diffbot"
@@ -40670,14 +43793,6 @@ var init_bowser = __esm({
       }
     }, {
       test: [/perplexitybot/i],
-      describe: function describe104() {
-        return {
-          type: PLATFORMS_MAP.bot,
-          vendor: "Perplexity AI"
-        };
-      }
-    }, {
-      test: [/perplexity-user/i],
       describe: function describe105() {
         return {
           type: PLATFORMS_MAP.bot,
@@ -40685,8 +43800,16 @@ var init_bowser = __esm({
         };
       }
     }, {
-      test: [/youbot/i],
+      test: [/perplexity-user/i],
       describe: function describe106() {
+        return {
+          type: PLATFORMS_MAP.bot,
+          vendor: "Perplexity AI"
+        };
+      }
+    }, {
+      test: [/youbot/i],
+      describe: function describe107() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "You.com"
@@ -40694,7 +43817,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/ia_archiver/i],
-      describe: function describe107() {
+      describe: function describe108() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "Internet Archive"
@@ -40702,14 +43825,6 @@ var init_bowser = __esm({
       }
     }, {
       test: [/meta-webindexer/i],
-      describe: function describe108() {
-        return {
-          type: PLATFORMS_MAP.bot,
-          vendor: "Meta"
-        };
-      }
-    }, {
-      test: [/meta-externalads/i],
       describe: function describe109() {
         return {
           type: PLATFORMS_MAP.bot,
@@ -40717,7 +43832,7 @@ var init_bowser = __esm({
         };
       }
     }, {
-      test: [/meta-externalagent/i],
+      test: [/meta-externalads/i],
       describe: function describe110() {
         return {
           type: PLATFORMS_MAP.bot,
@@ -40725,7 +43840,7 @@ var init_bowser = __esm({
         };
       }
     }, {
-      test: [/meta-externalfetcher/i],
+      test: [/meta-externalagent/i],
       describe: function describe111() {
         return {
           type: PLATFORMS_MAP.bot,
@@ -40733,7 +43848,7 @@ var init_bowser = __esm({
         };
       }
     }, {
-      test: [/facebookexternalhit/i, /facebookcatalog/i],
+      test: [/meta-externalfetcher/i],
       describe: function describe112() {
         return {
           type: PLATFORMS_MAP.bot,
@@ -40741,8 +43856,16 @@ var init_bowser = __esm({
         };
       }
     }, {
-      test: [/slackbot/i, /slack-imgProxy/i],
+      test: [/facebookexternalhit/i, /facebookcatalog/i],
       describe: function describe113() {
+        return {
+          type: PLATFORMS_MAP.bot,
+          vendor: "Meta"
+        };
+      }
+    }, {
+      test: [/slackbot/i, /slack-imgProxy/i],
+      describe: function describe114() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "Slack"
@@ -40750,7 +43873,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/yahoo/i],
-      describe: function describe114() {
+      describe: function describe115() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "Yahoo"
@@ -40758,7 +43881,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/yandexbot/i, /yandexmobilebot/i],
-      describe: function describe115() {
+      describe: function describe116() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "Yandex"
@@ -40766,7 +43889,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/pingdom/i],
-      describe: function describe116() {
+      describe: function describe117() {
         return {
           type: PLATFORMS_MAP.bot,
           vendor: "Pingdom"
@@ -40774,7 +43897,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/huawei/i],
-      describe: function describe117(ua) {
+      describe: function describe118(ua) {
         var model = Utils.getFirstMatch(/(can-l01)/i, ua) && "Nova";
         var platform2 = {
           type: PLATFORMS_MAP.mobile,
@@ -40785,7 +43908,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/nexus\s*(?:7|8|9|10).*/i],
-      describe: function describe118() {
+      describe: function describe119() {
         return {
           type: PLATFORMS_MAP.tablet,
           vendor: "Nexus"
@@ -40793,7 +43916,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/ipad/i],
-      describe: function describe119() {
+      describe: function describe120() {
         return {
           type: PLATFORMS_MAP.tablet,
           vendor: "Apple",
@@ -40804,7 +43927,7 @@ var init_bowser = __esm({
       test: function test7(parser) {
         return Utils.isFirefoxOnIpad(parser.getUA());
       },
-      describe: function describe120() {
+      describe: function describe121() {
         return {
           type: PLATFORMS_MAP.tablet,
           vendor: "Apple",
@@ -40813,7 +43936,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/kftt build/i],
-      describe: function describe121() {
+      describe: function describe122() {
         return {
           type: PLATFORMS_MAP.tablet,
           vendor: "Amazon",
@@ -40822,7 +43945,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/silk/i],
-      describe: function describe122() {
+      describe: function describe123() {
         return {
           type: PLATFORMS_MAP.tablet,
           vendor: "Amazon"
@@ -40830,7 +43953,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/tablet(?! pc)/i],
-      describe: function describe123() {
+      describe: function describe124() {
         return {
           type: PLATFORMS_MAP.tablet
         };
@@ -40841,7 +43964,7 @@ var init_bowser = __esm({
         var likeIDevice = parser.test(/like (ipod|iphone)/i);
         return iDevice && !likeIDevice;
       },
-      describe: function describe124(ua) {
+      describe: function describe125(ua) {
         var model = Utils.getFirstMatch(/(ipod|iphone)/i, ua);
         return {
           type: PLATFORMS_MAP.mobile,
@@ -40851,7 +43974,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/nexus\s*[0-6].*/i, /galaxy nexus/i],
-      describe: function describe125() {
+      describe: function describe126() {
         return {
           type: PLATFORMS_MAP.mobile,
           vendor: "Nexus"
@@ -40859,7 +43982,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/Nokia/i],
-      describe: function describe126(ua) {
+      describe: function describe127(ua) {
         var model = Utils.getFirstMatch(/Nokia\s+([0-9]+(\.[0-9]+)?)/i, ua);
         var platform2 = {
           type: PLATFORMS_MAP.mobile,
@@ -40870,7 +43993,7 @@ var init_bowser = __esm({
       }
     }, {
       test: [/[^-]mobi/i],
-      describe: function describe127() {
+      describe: function describe128() {
         return {
           type: PLATFORMS_MAP.mobile
         };
@@ -40879,7 +44002,7 @@ var init_bowser = __esm({
       test: function test9(parser) {
         return parser.getBrowserName(true) === "blackberry";
       },
-      describe: function describe128() {
+      describe: function describe129() {
         return {
           type: PLATFORMS_MAP.mobile,
           vendor: "BlackBerry"
@@ -40889,7 +44012,7 @@ var init_bowser = __esm({
       test: function test10(parser) {
         return parser.getBrowserName(true) === "bada";
       },
-      describe: function describe129() {
+      describe: function describe130() {
         return {
           type: PLATFORMS_MAP.mobile
         };
@@ -40898,7 +44021,7 @@ var init_bowser = __esm({
       test: function test11(parser) {
         return parser.getBrowserName() === "windows phone";
       },
-      describe: function describe130() {
+      describe: function describe131() {
         return {
           type: PLATFORMS_MAP.mobile,
           vendor: "Microsoft"
@@ -40909,7 +44032,7 @@ var init_bowser = __esm({
         var osMajorVersion = Number(String(parser.getOSVersion()).split(".")[0]);
         return parser.getOSName(true) === "android" && osMajorVersion >= 3;
       },
-      describe: function describe131() {
+      describe: function describe132() {
         return {
           type: PLATFORMS_MAP.tablet
         };
@@ -40918,21 +44041,21 @@ var init_bowser = __esm({
       test: function test13(parser) {
         return parser.getOSName(true) === "android";
       },
-      describe: function describe132() {
+      describe: function describe133() {
         return {
           type: PLATFORMS_MAP.mobile
         };
       }
     }, {
       test: [/smart-?tv|smarttv/i],
-      describe: function describe133() {
+      describe: function describe134() {
         return {
           type: PLATFORMS_MAP.tv
         };
       }
     }, {
       test: [/netcast/i],
-      describe: function describe134() {
+      describe: function describe135() {
         return {
           type: PLATFORMS_MAP.tv
         };
@@ -40941,7 +44064,7 @@ var init_bowser = __esm({
       test: function test14(parser) {
         return parser.getOSName(true) === "macos";
       },
-      describe: function describe135() {
+      describe: function describe136() {
         return {
           type: PLATFORMS_MAP.desktop,
           vendor: "Apple"
@@ -40951,7 +44074,7 @@ var init_bowser = __esm({
       test: function test15(parser) {
         return parser.getOSName(true) === "windows";
       },
-      describe: function describe136() {
+      describe: function describe137() {
         return {
           type: PLATFORMS_MAP.desktop
         };
@@ -40960,7 +44083,7 @@ var init_bowser = __esm({
       test: function test16(parser) {
         return parser.getOSName(true) === "linux";
       },
-      describe: function describe137() {
+      describe: function describe138() {
         return {
           type: PLATFORMS_MAP.desktop
         };
@@ -40969,7 +44092,7 @@ var init_bowser = __esm({
       test: function test17(parser) {
         return parser.getOSName(true) === "playstation 4";
       },
-      describe: function describe138() {
+      describe: function describe139() {
         return {
           type: PLATFORMS_MAP.tv
         };
@@ -40978,7 +44101,7 @@ var init_bowser = __esm({
       test: function test18(parser) {
         return parser.getOSName(true) === "roku";
       },
-      describe: function describe139() {
+      describe: function describe140() {
         return {
           type: PLATFORMS_MAP.tv
         };
@@ -40988,7 +44111,7 @@ var init_bowser = __esm({
       test: function test19(parser) {
         return parser.getBrowserName(true) === "microsoft edge";
       },
-      describe: function describe140(ua) {
+      describe: function describe141(ua) {
         if (/\sedg\//i.test(ua)) return {
           name: ENGINE_MAP.Blink
         };
@@ -41002,14 +44125,14 @@ var init_bowser = __esm({
       test: function test20(parser) {
         return parser.getBrowserName(true) === "ladybird";
       },
-      describe: function describe141() {
+      describe: function describe142() {
         return {
           name: ENGINE_MAP.LibWeb
         };
       }
     }, {
       test: [/trident/i],
-      describe: function describe142(ua) {
+      describe: function describe143(ua) {
         var engine = {
           name: ENGINE_MAP.Trident
         };
@@ -41021,7 +44144,7 @@ var init_bowser = __esm({
       test: function test21(parser) {
         return parser.test(/presto/i);
       },
-      describe: function describe143(ua) {
+      describe: function describe144(ua) {
         var engine = {
           name: ENGINE_MAP.Presto
         };
@@ -41035,7 +44158,7 @@ var init_bowser = __esm({
         var likeGecko = parser.test(/like gecko/i);
         return isGecko && !likeGecko;
       },
-      describe: function describe144(ua) {
+      describe: function describe145(ua) {
         var engine = {
           name: ENGINE_MAP.Gecko
         };
@@ -41045,14 +44168,14 @@ var init_bowser = __esm({
       }
     }, {
       test: [/(apple)?webkit\/537\.36/i],
-      describe: function describe145() {
+      describe: function describe146() {
         return {
           name: ENGINE_MAP.Blink
         };
       }
     }, {
       test: [/(apple)?webkit/i],
-      describe: function describe146(ua) {
+      describe: function describe147(ua) {
         var engine = {
           name: ENGINE_MAP.WebKit
         };
@@ -45703,8 +48826,8 @@ var init_SmithyRpcV2CborProtocol = __esm({
         const message = dataObject.message ?? dataObject.Message ?? "Unknown";
         const exception = new ErrorCtor({});
         const output = {};
-        for (const [name2, member3] of ns.structIterator()) {
-          output[name2] = this.deserializer.readValue(member3, dataObject[name2]);
+        for (const [name2, member4] of ns.structIterator()) {
+          output[name2] = this.deserializer.readValue(member4, dataObject[name2]);
         }
         throw Object.assign(exception, errorMetadata, {
           $fault: ns.getMergedTraits().error,
@@ -45907,9 +49030,9 @@ var init_AwsSmithyRpcV2CborProtocol = __esm({
         const ErrorCtor = this.compositeErrorRegistry.getErrorCtor(errorSchema) ?? Error;
         const exception = new ErrorCtor({});
         const output = {};
-        for (const [name2, member3] of ns.structIterator()) {
+        for (const [name2, member4] of ns.structIterator()) {
           if (dataObject[name2] != null) {
-            output[name2] = this.deserializer.readValue(member3, dataObject[name2]);
+            output[name2] = this.deserializer.readValue(member4, dataObject[name2]);
           }
         }
         if (this.awsQueryCompatible) {
@@ -45988,9 +49111,9 @@ var init_AwsJsonRpcProtocol = __esm({
         const exception = new ErrorCtor({});
         const output = {};
         const errorDeserializer = this.codec.createDeserializer();
-        for (const [name2, member3] of ns.structIterator()) {
+        for (const [name2, member4] of ns.structIterator()) {
           if (dataObject[name2] != null) {
-            output[name2] = errorDeserializer.readObject(member3, dataObject[name2]);
+            output[name2] = errorDeserializer.readObject(member4, dataObject[name2]);
           }
         }
         if (awsQueryCompatible) {
@@ -46117,8 +49240,8 @@ var init_AwsRestJsonProtocol = __esm({
       async deserializeResponse(operationSchema, context, response) {
         const output = await super.deserializeResponse(operationSchema, context, response);
         const outputSchema = NormalizedSchema.of(operationSchema.output);
-        for (const [name2, member3] of outputSchema.structIterator()) {
-          if (member3.getMemberTraits().httpPayload && !(name2 in output)) {
+        for (const [name2, member4] of outputSchema.structIterator()) {
+          if (member4.getMemberTraits().httpPayload && !(name2 in output)) {
             output[name2] = null;
           }
         }
@@ -46135,9 +49258,9 @@ var init_AwsRestJsonProtocol = __esm({
         await this.deserializeHttpMessage(errorSchema, context, response, dataObject);
         const output = {};
         const errorDeserializer = this.codec.createDeserializer();
-        for (const [name2, member3] of ns.structIterator()) {
-          const target = member3.getMergedTraits().jsonName ?? name2;
-          output[name2] = errorDeserializer.readObject(member3, dataObject[target]);
+        for (const [name2, member4] of ns.structIterator()) {
+          const target = member4.getMergedTraits().jsonName ?? name2;
+          output[name2] = errorDeserializer.readObject(member4, dataObject[target]);
         }
         throw this.mixin.decorateServiceException(Object.assign(exception, errorMetadata, {
           $fault: ns.getMergedTraits().error,
@@ -46192,9 +49315,9 @@ var init_AwsSmithyRpcV2JsonProtocol = __esm({
         const exception = new ErrorCtor({});
         const output = {};
         const errorDeserializer = this.getPayloadCodec().createDeserializer();
-        for (const [name2, member3] of ns.structIterator()) {
+        for (const [name2, member4] of ns.structIterator()) {
           if (dataObject[name2] != null) {
-            output[name2] = errorDeserializer.readObject(member3, dataObject[name2]);
+            output[name2] = errorDeserializer.readObject(member4, dataObject[name2]);
           }
         }
         if (this.awsQueryCompatible) {
@@ -46473,11 +49596,11 @@ var require_dist_cjs7 = __commonJS({
               childTags.push(p3.parseTag());
             }
           } else {
-            let text = "";
+            let text2 = "";
             while (p3.i < p3.z && p3.x[p3.i] !== "<") {
-              text += p3.x[p3.i++];
+              text2 += p3.x[p3.i++];
             }
-            textParts.push(p3.decodeEntities(text));
+            textParts.push(p3.decodeEntities(text2));
           }
         }
         if (!p3.isNext("</")) {
@@ -46492,18 +49615,18 @@ var require_dist_cjs7 = __commonJS({
           return { tag, value: "" };
         }
         if (!hasAttrs && !hasElementChild) {
-          const text = textParts.length === 1 ? textParts[0] : textParts.join("");
-          if (text.trim() === "" && text.includes("\n")) {
+          const text2 = textParts.length === 1 ? textParts[0] : textParts.join("");
+          if (text2.trim() === "" && text2.includes("\n")) {
             return { tag, value: "" };
           }
-          return { tag, value: text };
+          return { tag, value: text2 };
         }
         const obj = {};
-        for (const text of textParts) {
-          if (text.trim() === "" && text.includes("\n")) {
+        for (const text2 of textParts) {
+          if (text2.trim() === "" && text2.includes("\n")) {
             continue;
           }
-          obj["#text"] = "#text" in obj ? obj["#text"] + text : text;
+          obj["#text"] = "#text" in obj ? obj["#text"] + text2 : text2;
         }
         for (const child of childTags) {
           if (child.tag === "__proto__") {
@@ -46866,17 +49989,17 @@ var init_QueryShapeSerializer = __esm({
                 this.writeValue("");
               }
             } else {
-              const member3 = ns.getValueSchema();
+              const member4 = ns.getValueSchema();
               const flat = this.settings.flattenLists || ns.getMergedTraits().xmlFlattened;
               let i6 = 1;
               for (const item of value) {
                 if (item == null) {
                   continue;
                 }
-                const traits = member3.getMergedTraits();
+                const traits = member4.getMergedTraits();
                 const suffix = this.getKey("member", traits.xmlName, traits.ec2QueryName);
                 const key = flat ? `${prefix}${i6}` : `${prefix}${suffix}.${i6}`;
-                this.write(member3, item, key);
+                this.write(member4, item, key);
                 ++i6;
               }
             }
@@ -46906,14 +50029,14 @@ var init_QueryShapeSerializer = __esm({
         } else if (ns.isStructSchema()) {
           if (value && typeof value === "object") {
             let didWriteMember = false;
-            for (const [memberName, member3] of ns.structIterator()) {
-              if (value[memberName] == null && !member3.isIdempotencyToken()) {
+            for (const [memberName, member4] of ns.structIterator()) {
+              if (value[memberName] == null && !member4.isIdempotencyToken()) {
                 continue;
               }
-              const traits = member3.getMergedTraits();
+              const traits = member4.getMergedTraits();
               const suffix = this.getKey(memberName, traits.xmlName, traits.ec2QueryName, "struct");
               const key = `${prefix}${suffix}`;
-              this.write(member3, value[memberName], key);
+              this.write(member4, value[memberName], key);
               didWriteMember = true;
             }
             if (!didWriteMember && ns.isUnionSchema()) {
@@ -47069,10 +50192,10 @@ var init_AwsQueryProtocol = __esm({
           Code: errorData.Error.Code,
           Error: errorData.Error
         };
-        for (const [name2, member3] of ns.structIterator()) {
-          const target = member3.getMergedTraits().xmlName ?? name2;
+        for (const [name2, member4] of ns.structIterator()) {
+          const target = member4.getMergedTraits().xmlName ?? name2;
           const value = errorData[target] ?? dataObject[target];
-          output[name2] = this.deserializer.readSchema(member3, value);
+          output[name2] = this.deserializer.readSchema(member4, value);
         }
         throw this.mixin.decorateServiceException(Object.assign(exception, errorMetadata, {
           $fault: ns.getMergedTraits().error,
@@ -47571,10 +50694,10 @@ var init_AwsRestXmlProtocol = __esm({
         await this.deserializeHttpMessage(errorSchema, context, response, dataObject);
         const output = {};
         const errorDeserializer = this.codec.createDeserializer();
-        for (const [name2, member3] of ns.structIterator()) {
-          const target = member3.getMergedTraits().xmlName ?? name2;
+        for (const [name2, member4] of ns.structIterator()) {
+          const target = member4.getMergedTraits().xmlName ?? name2;
           const value = dataObject.Error?.[target] ?? dataObject[target];
-          output[name2] = errorDeserializer.readSchema(member3, value);
+          output[name2] = errorDeserializer.readSchema(member4, value);
         }
         throw this.mixin.decorateServiceException(Object.assign(exception, errorMetadata, {
           $fault: ns.getMergedTraits().error,
@@ -47585,9 +50708,9 @@ var init_AwsRestXmlProtocol = __esm({
         return "application/xml";
       }
       hasUnstructuredPayloadBinding(ns) {
-        for (const [, member3] of ns.structIterator()) {
-          if (member3.getMergedTraits().httpPayload) {
-            return !(member3.isStructSchema() || member3.isMapSchema() || member3.isListSchema());
+        for (const [, member4] of ns.structIterator()) {
+          if (member4.getMergedTraits().httpPayload) {
+            return !(member4.isStructSchema() || member4.isMapSchema() || member4.isListSchema());
           }
         }
         return false;
@@ -56436,8 +59559,8 @@ function severityOfFindingType(findingType) {
   if (findingType === "WARNING") return "warning";
   return "note";
 }
-function sentence(text, fallback2) {
-  const folded = (text ?? "").replace(/\s+/g, " ").trim();
+function sentence(text2, fallback2) {
+  const folded = (text2 ?? "").replace(/\s+/g, " ").trim();
   if (!folded) return fallback2;
   return /[.!?]$/.test(folded) ? folded : `${folded}.`;
 }
@@ -56604,9 +59727,9 @@ function tokenValue(token, hint, expression, slot, prefix, whole, resourceType) 
 }
 function serialise(value, pointer, out2, offsets, at) {
   const start2 = at.length;
-  const write = (text) => {
-    out2.push(text);
-    at.length += text.length;
+  const write = (text2) => {
+    out2.push(text2);
+    at.length += text2.length;
   };
   if (Array.isArray(value)) {
     write("[");
@@ -56644,21 +59767,21 @@ function preparePolicy(doc) {
     hints.set(u.pointer, byToken);
   }
   const build = { map: /* @__PURE__ */ new Map(), substituted: /* @__PURE__ */ new Set(), count: 0 };
-  const substitute = (text2, pointer) => {
+  const substitute = (text3, pointer) => {
     const slot = slotOf(root6, pointer);
-    const whole = isPlaceholder(text2);
+    const whole = isPlaceholder(text3);
     let out2 = "";
     let last = 0;
-    for (const match of text2.matchAll(PLACEHOLDER_PATTERN)) {
+    for (const match of text3.matchAll(PLACEHOLDER_PATTERN)) {
       const token = match[0];
       const known = hints.get(pointer)?.get(token);
       const expression = known?.expression ?? token.slice(2, -2);
-      out2 += text2.slice(last, match.index);
+      out2 += text3.slice(last, match.index);
       out2 += tokenValue(token, known?.hint ?? "unknown", expression, slot, out2, whole, doc.resourceType);
       last = match.index + token.length;
       build.count++;
     }
-    return out2 + text2.slice(last);
+    return out2 + text3.slice(last);
   };
   const walk = (value, original, sent2) => {
     build.map.set(sent2, original);
@@ -56700,7 +59823,7 @@ function preparePolicy(doc) {
   const parts2 = [];
   const offsets = /* @__PURE__ */ new Map();
   serialise(sent, "", parts2, offsets, { length: 0 });
-  const text = parts2.join("");
+  const text2 = parts2.join("");
   const toOriginal = (sentPointer) => {
     for (let p3 = sentPointer; ; p3 = parentOf(p3)) {
       const original = build.map.get(p3);
@@ -56709,7 +59832,7 @@ function preparePolicy(doc) {
     }
   };
   return {
-    text,
+    text: text2,
     sent,
     toOriginal,
     pointerAtOffset(offset) {
@@ -57335,11 +60458,11 @@ function keyName(instancePath, extra) {
   if (extra) parts2.push(extra);
   return parts2.reduce((out2, part) => /^\d+$/.test(part) ? `${out2}[${part}]` : out2 ? `${out2}.${part}` : part, "");
 }
-async function parseConfig(text, source, knownRules) {
+async function parseConfig(text2, source, knownRules) {
   let raw2;
   try {
     const { parse: parse3 } = await Promise.resolve().then(() => __toESM(require_dist(), 1));
-    raw2 = parse3(text, { maxAliasCount: 50, prettyErrors: true });
+    raw2 = parse3(text2, { maxAliasCount: 50, prettyErrors: true });
   } catch (error2) {
     throw new ConfigError(`${source}: not valid YAML: ${error2.message.split("\n")[0]}`, { cause: error2 });
   }
@@ -57391,11 +60514,11 @@ async function parseConfig(text, source, knownRules) {
     ...config.incomplete ? { incomplete: config.incomplete } : {}
   };
 }
-function isCalendarDate(text) {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+function isCalendarDate(text2) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text2);
   if (!match) return false;
   const date2 = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date2.toISOString().slice(0, 10) === text;
+  return date2.toISOString().slice(0, 10) === text2;
 }
 function kindResolver(config) {
   const matchers = POLICY_KINDS.flatMap((kind) => {
@@ -57644,7 +60767,7 @@ function isWholeTypeResource(resource) {
         prefixes.add(formatPart.slice(0, Math.max(0, formatPart.indexOf("${"))));
       }
     }
-    const escape2 = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const escape2 = (text2) => text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     patterns = [...prefixes].map((prefix) => new RegExp(`^${escape2(prefix)}\\*(?:[/:]\\*)*$`));
     wholeTypeCache.set(service, patterns);
   }
@@ -58589,8 +61712,8 @@ function issuerOf(federated) {
   return match ? match[1] : federated;
 }
 function providerOf(issuer) {
-  const text = issuer.replace(/^https:\/\//i, "");
-  const candidate = hasPlaceholder(text) ? text.replace(PLACEHOLDER_PATTERN, "x") : text;
+  const text2 = issuer.replace(/^https:\/\//i, "");
+  const candidate = hasPlaceholder(text2) ? text2.replace(PLACEHOLDER_PATTERN, "x") : text2;
   return OIDC_PROVIDERS.find((p3) => p3.issuer.test(candidate));
 }
 function sameIssuer(keyIssuer, issuer) {
@@ -58969,6 +62092,7 @@ var mfa_condition_default = defineRule({
     denyWithoutIfExists: (data) => `"${data.operator}" on ${data.key} in a Deny is false for requests signed with long-term access keys, which carry no MFA information, so they are not denied; use "${data.fixed}".`,
     allowIfExists: (data) => `"${data.operator}" on ${data.key} in an Allow is true for requests without MFA information (long-term access keys), so it does not require MFA; use "${data.fixed}".`,
     allowAgeInverted: (data) => `"${data.operator}" on aws:MultiFactorAuthAge in an Allow accepts sessions whose MFA is older than the limit, the opposite of an MFA age check; use "${data.fixed}".`,
+    allowWithoutMfa: (data) => `"${data.operator}" on ${data.key} with "false" in an Allow grants only to sessions without MFA, the opposite of requiring it; use "Bool" with "true".`,
     denyAgeInverted: (data) => `"${data.operator}" on aws:MultiFactorAuthAge in a Deny denies sessions with recent MFA and lets old ones through; use "${data.fixed}".`
   },
   checkPolicy(doc, context) {
@@ -58977,6 +62101,12 @@ var mfa_condition_default = defineRule({
       if (!effect || !isJsonObject(ref.statement.Condition)) continue;
       const condition = ref.statement.Condition;
       for (const entry2 of conditionsOn(ref, [PRESENT, AGE])) {
+        const values = entry2.values.map((v) => v.value.toLowerCase());
+        if (effect === "Allow" && entry2.key.toLowerCase() === PRESENT.toLowerCase() && /^bool(ifexists)?$/i.test(entry2.operator) && values.includes("false") && !values.includes("true")) {
+          const value = entry2.values.find((v) => v.value.toLowerCase() === "false");
+          context.report({ messageId: "allowWithoutMfa", data: { operator: entry2.operator, key: entry2.key }, pointer: value.pointer, subject: `${entry2.operator} ${entry2.key} false` });
+          continue;
+        }
         const problem = problemOf(effect, entry2);
         if (!problem) continue;
         const fix = renameFix(doc, condition, entry2, problem.fixed);
@@ -59436,9 +62566,9 @@ function mixedCase(value) {
 function masked(value) {
   return `${value.slice(0, 4)}\u2026`;
 }
-function lineStartsOf(text) {
+function lineStartsOf(text2) {
   const starts = [0];
-  for (let i6 = text.indexOf("\n"); i6 !== -1; i6 = text.indexOf("\n", i6 + 1)) starts.push(i6 + 1);
+  for (let i6 = text2.indexOf("\n"); i6 !== -1; i6 = text2.indexOf("\n", i6 + 1)) starts.push(i6 + 1);
   return starts;
 }
 function lastAtOrBefore(sorted, value) {
@@ -59457,18 +62587,18 @@ function rangeAt(starts, start2, length) {
   return { line: index + 1, column, endLine: index + 1, endColumn: column + length };
 }
 var BASE64 = /[A-Za-z0-9/+]/;
-function tokenEnd(text, start2) {
+function tokenEnd(text2, start2) {
   let end2 = start2;
-  while (end2 < text.length && end2 - start2 <= TOKEN_MAX && BASE64.test(text[end2])) end2++;
-  for (let pad = 0; pad < 2 && text[end2] === "="; pad++) end2++;
+  while (end2 < text2.length && end2 - start2 <= TOKEN_MAX && BASE64.test(text2[end2])) end2++;
+  for (let pad = 0; pad < 2 && text2[end2] === "="; pad++) end2++;
   const length = end2 - start2;
-  if (length < TOKEN_MIN || length > TOKEN_MAX || end2 < text.length && /[A-Za-z0-9/+=]/.test(text[end2])) return void 0;
+  if (length < TOKEN_MIN || length > TOKEN_MAX || end2 < text2.length && /[A-Za-z0-9/+=]/.test(text2[end2])) return void 0;
   return end2;
 }
 function valueStart(match) {
   return match.index + match[0].length - match[1].length;
 }
-function findCredentials(text) {
+function findCredentials(text2) {
   const hits = [];
   const taken = /* @__PURE__ */ new Set();
   const add = (hit) => {
@@ -59476,19 +62606,19 @@ function findCredentials(text) {
     taken.add(hit.start);
     hits.push(hit);
   };
-  for (const match of text.matchAll(TOKEN_NAME)) {
+  for (const match of text2.matchAll(TOKEN_NAME)) {
     const start2 = match.index + match[0].length;
-    const end2 = tokenEnd(text, start2);
-    if (end2 !== void 0) add({ kind: "sessionToken", start: start2, value: text.slice(start2, end2) });
+    const end2 = tokenEnd(text2, start2);
+    if (end2 !== void 0) add({ kind: "sessionToken", start: start2, value: text2.slice(start2, end2) });
   }
-  for (const match of text.matchAll(NAMED_SECRET)) {
+  for (const match of text2.matchAll(NAMED_SECRET)) {
     if (mixedCase(match[1])) add({ kind: "secretAccessKey", start: valueStart(match), value: match[1] });
   }
-  const keyIds = [...text.matchAll(KEY_ID)].filter((m3) => !isExample(m3[0], "accessKeyId"));
+  const keyIds = [...text2.matchAll(KEY_ID)].filter((m3) => !isExample(m3[0], "accessKeyId"));
   if (keyIds.length > 0) {
-    const starts = lineStartsOf(text);
+    const starts = lineStartsOf(text2);
     const keyLines = new Set(keyIds.map((m3) => lastAtOrBefore(starts, m3.index)));
-    for (const match of text.matchAll(SECRET_CANDIDATE)) {
+    for (const match of text2.matchAll(SECRET_CANDIDATE)) {
       const value = match[0];
       if (!mixedCase(value) || !/[0-9/+]/.test(value)) continue;
       const line = lastAtOrBefore(starts, match.index);
@@ -59640,6 +62770,92 @@ var no_iam_users_default = defineRule({
       } else if (fact.type === "login-profile") {
         const user = userOf2(fact.user);
         context.report({ messageId: "loginProfile", data: { origin: fact.origin, user: user === "an IAM user" ? "An IAM user" : user }, ...location });
+      }
+    }
+  }
+});
+
+// src/rules/no-plaintext-secrets.ts
+init_placeholder();
+init_findings();
+var ASSIGNMENT = /(?<![A-Za-z0-9_])([A-Za-z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY(?:_ID)?|PRIVATE_?KEY)[A-Za-z0-9_]*)\s*(?:=|:\s)\s*(["']?)([^\s"'`]+)\2/gi;
+function literalSecret(value) {
+  if (value.length < 4 || hasPlaceholder(value)) return false;
+  if (/^[$%{<(]|\{\{resolve:/.test(value)) return false;
+  if (/^(true|false|null|none|yes|no)$/i.test(value)) return false;
+  return true;
+}
+function awsKeyRuleFinds(value) {
+  return /^(AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/.test(value) && !value.endsWith("EXAMPLE") || /^[A-Za-z0-9/+]{40}$/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value) && !value.endsWith("EXAMPLEKEY");
+}
+var no_plaintext_secrets_default = defineRule({
+  id: "no-plaintext-secrets",
+  category: "hardcoded-secret",
+  severity: "error",
+  docs: {
+    description: "Disallow passwords and other secrets written in templates: login and database passwords, parameter defaults, user data.",
+    rationale: "A password written in a template (`LoginProfile.Password`, `MasterUserPassword`, Terraform `password`) or as the `Default` of the parameter that supplies it is readable by everyone who can read the repository and stays in its history; `NoEcho` hides the value from `DescribeStacks`, not from the template. EC2 user data is worse: it is returned by `ec2:DescribeInstanceAttribute` and readable by every process on the instance through the instance metadata service, so `export AWS_SECRET_ACCESS_KEY=\u2026` or `DATABASE_PASSWORD=\u2026` in it hands the secret to all of them. Read secrets at run time from Secrets Manager or SSM Parameter Store (`{{resolve:secretsmanager:\u2026}}`, `manage_master_user_password`), and give instances a role instead of keys. Messages name the property and the variable, never the value.",
+    examples: {
+      noncompliant: [
+        {
+          title: "A console password in the template",
+          file: "template.yaml",
+          text: "Resources:\n  Ops:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: Winter2025!x\n"
+        },
+        {
+          title: "A database password in user data",
+          file: "main.tf",
+          text: 'resource "aws_instance" "a" {\n  ami       = "ami-0abc"\n  user_data = <<EOF\nexport DATABASE_PASSWORD=hunter2hunter2\nEOF\n}\n'
+        }
+      ],
+      compliant: [
+        {
+          title: "The password resolved from Secrets Manager at deploy time",
+          file: "template.yaml",
+          text: "Resources:\n  Ops:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: '{{resolve:secretsmanager:ops-password}}'\n"
+        }
+      ]
+    },
+    references: [
+      "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html",
+      "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html"
+    ]
+  },
+  messages: {
+    plaintextValue: (data) => `${data.property} of ${data.origin} is written in plain text${data.via}, readable by anyone who can read the repository; resolve it from Secrets Manager or SSM Parameter Store at deploy time.`,
+    secretInScript: (data) => `${data.property} of ${data.origin} sets ${data.name} to a literal value; user data is readable through ec2:DescribeInstanceAttribute and by every process on the instance, so read the secret at run time (Secrets Manager, SSM Parameter Store, an instance role).`
+  },
+  checkFacts(facts, context) {
+    for (const fact of facts) {
+      if (fact.type !== "secret-value") continue;
+      if (fact.whole) {
+        const value = fact.lines.map((l3) => l3.text).join("\n").trim();
+        if (value === "" || !literalSecret(value)) continue;
+        context.report({
+          messageId: "plaintextValue",
+          data: { property: fact.property, origin: fact.origin, via: fact.via ? ` (${fact.via})` : "" },
+          file: fact.file,
+          range: fact.lines[0].range,
+          origin: fact.origin,
+          subject: fact.property
+        });
+        continue;
+      }
+      for (const line of fact.lines) {
+        for (const match of line.text.matchAll(ASSIGNMENT)) {
+          const [, name2, , value] = match;
+          if (!literalSecret(value) || awsKeyRuleFinds(value)) continue;
+          context.report({
+            messageId: "secretInScript",
+            data: { name: name2, property: fact.property, origin: fact.origin },
+            file: fact.file,
+            // `NAME=value` itself when the line is the file's text, else the whole value.
+            range: line.range.line === line.range.endLine && line.range.endColumn - line.range.column === line.text.length ? { ...line.range, column: line.range.column + match.index, endColumn: line.range.column + match.index + match[0].length } : line.range,
+            origin: fact.origin,
+            // The value goes into the fingerprint only as a hash.
+            subject: `${name2} ${fingerprintOf(value)}`
+          });
+        }
       }
     }
   }
@@ -63187,13 +66403,13 @@ function quotaOf(doc) {
 function sizeOf(doc, counting) {
   const minified = JSON.stringify(doc.json);
   let estimated = false;
-  const text = minified.replace(PLACEHOLDER_PATTERN, () => {
+  const text2 = minified.replace(PLACEHOLDER_PATTERN, () => {
     estimated = true;
     return "x".repeat(PLACEHOLDER_LENGTH);
   });
-  if (counting === "iam-characters") return { size: text.replace(/\s/g, "").length, estimated };
-  if (counting === "characters") return { size: text.length, estimated };
-  return { size: new TextEncoder().encode(text).length, estimated };
+  if (counting === "iam-characters") return { size: text2.replace(/\s/g, "").length, estimated };
+  if (counting === "characters") return { size: text2.length, estimated };
+  return { size: new TextEncoder().encode(text2).length, estimated };
 }
 var number = (n3) => n3.toLocaleString("en-US");
 var policy_size_limit_default = defineRule({
@@ -63359,12 +66575,12 @@ function sourceAccountFix(doc, ref) {
   const otherLines = Object.keys(ref.statement).filter((k5) => k5 !== "Principal").map((k5) => doc.keys[`${ref.pointer}/${k5}`]?.line);
   const ownLine = key.line > statement.line && !otherLines.includes(key.line) && !otherLines.includes(value.endLine);
   const condition = `"Condition": { "StringEquals": { "aws:SourceAccount": "${account}" } }`;
-  const text = ownLine ? `,
+  const text2 = ownLine ? `,
 ${" ".repeat(key.column - 1)}${condition}` : `, ${condition}`;
   const at = { line: value.endLine, column: value.endColumn, endLine: value.endLine, endColumn: value.endColumn };
   return {
     description: `Accept the service's requests only when it acts for account ${account}, the account of this statement's resources.`,
-    edits: [{ range: at, text }]
+    edits: [{ range: at, text: text2 }]
   };
 }
 var service_principal_source_condition_default = defineRule({
@@ -64008,6 +67224,236 @@ var valid_condition_default = defineRule({
   }
 });
 
+// src/rules/valid-element-types.ts
+init_document();
+var STRING_LISTS = ["Action", "NotAction", "Resource", "NotResource"];
+function describe(value) {
+  if (Array.isArray(value)) return "a list";
+  if (isJsonObject(value)) return "a mapping";
+  if (value === null) return "null";
+  return `a ${typeof value}`;
+}
+var valid_element_types_default = defineRule({
+  id: "valid-element-types",
+  category: "invalid-policy",
+  severity: "error",
+  docs: {
+    description: "Require a non-empty Statement list and strings (or lists of strings) in Action, Resource, Principal and Condition values.",
+    rationale: 'IAM reads `Action`, `NotAction`, `Resource` and `NotResource` as a string or a flat list of strings, each principal type in `Principal` the same way, and each condition key\'s values as strings, numbers or booleans. A nested list (`[["s3:GetObject"]]`, easily produced by concatenating lists in a template) or a mapping where a string belongs makes AWS reject the policy, and so does a policy whose `Statement` list is empty. Values left unresolved by the template are not judged.',
+    examples: {
+      noncompliant: [
+        {
+          title: "A nested action list",
+          kind: "identity",
+          policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: [["s3:GetObject"], "s3:ListBucket"], Resource: "*" }] }
+        },
+        { title: "An empty statement list", kind: "identity", policy: { Version: "2012-10-17", Statement: [] } }
+      ],
+      compliant: [
+        {
+          title: "A flat action list",
+          kind: "identity",
+          policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: "*" }] }
+        }
+      ]
+    },
+    references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html"]
+  },
+  messages: {
+    emptyStatement: () => "This policy's Statement list is empty, so AWS rejects the policy; add a statement or remove the policy.",
+    notString: (data) => `${data.element} holds ${data.found} where IAM expects a string, so AWS rejects the policy.`
+  },
+  checkPolicy(doc, context) {
+    const root6 = doc.json;
+    if (!isJsonObject(root6)) return;
+    if (Array.isArray(root6.Statement) && root6.Statement.length === 0) {
+      context.report({ messageId: "emptyStatement", data: {}, pointer: "/Statement" });
+    }
+    const check = (value, pointer, element, scalars) => {
+      if (value === void 0 || typeof value === "string") return;
+      if (scalars && (typeof value === "number" || typeof value === "boolean")) return;
+      const items = Array.isArray(value) ? value : [value];
+      items.forEach((item, index) => {
+        if (typeof item === "string" || scalars && (typeof item === "number" || typeof item === "boolean")) return;
+        const at = Array.isArray(value) ? pointerOf(pointer, index) : pointer;
+        context.report({ messageId: "notString", data: { element, found: describe(item) }, pointer: at, subject: at });
+      });
+    };
+    for (const ref of statementsOf(root6)) {
+      const { statement } = ref;
+      for (const key of STRING_LISTS) check(statement[key], pointerOf(ref.pointer, key), key, false);
+      for (const key of ["Principal", "NotPrincipal"]) {
+        const principal = statement[key];
+        if (!isJsonObject(principal)) continue;
+        for (const type of Object.keys(principal)) check(principal[type], pointerOf(pointerOf(ref.pointer, key), type), `${key}.${type}`, false);
+      }
+      const condition = statement.Condition;
+      if (!isJsonObject(condition)) continue;
+      for (const operator of Object.keys(condition)) {
+        const block = condition[operator];
+        if (!isJsonObject(block)) continue;
+        for (const conditionKey of Object.keys(block)) {
+          check(block[conditionKey], pointerOf(pointerOf(pointerOf(ref.pointer, "Condition"), operator), conditionKey), `Condition ${operator} ${conditionKey}`, true);
+        }
+      }
+    }
+  }
+});
+
+// src/rules/valid-policy-json.ts
+var valid_policy_json_default = defineRule({
+  id: "valid-policy-json",
+  category: "invalid-policy",
+  severity: "error",
+  docs: {
+    description: "Require a policy written as text (a heredoc, a JSON string, a file) to be a JSON document.",
+    rationale: "IAM parses a policy given as text as strict JSON: a trailing comma, a missing comma, single quotes or an empty string make `CreatePolicy`, `PutBucketPolicy`, `SetQueueAttributes` and the other calls fail with `MalformedPolicyDocument`, so the CloudFormation stack or the Terraform apply fails halfway through. Terraform's `jsonencode()` and CloudFormation's YAML mappings cannot produce such errors, which is one reason to prefer them to heredocs. Nothing in a policy that does not parse can be analysed, so the error points at the place where the JSON breaks (a trailing comma at the comma itself).",
+    examples: {
+      noncompliant: [
+        {
+          title: "A trailing comma in a heredoc",
+          file: "main.tf",
+          text: 'resource "aws_sns_topic_policy" "t" {\n  arn    = "arn:aws:sns:us-east-1:111122223333:t"\n  policy = <<EOT\n{"Version": "2012-10-17",\n "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"},\n                "Action": ["sns:Publish",],\n                "Resource": "*"}]}\nEOT\n}\n'
+        },
+        {
+          title: "An empty trust policy",
+          file: "main.tf",
+          text: 'resource "aws_iam_role" "r" {\n  name               = "r"\n  assume_role_policy = ""\n}\n'
+        }
+      ],
+      compliant: [
+        {
+          title: "The same policy with jsonencode",
+          file: "main.tf",
+          text: 'resource "aws_sns_topic_policy" "t" {\n  arn    = "arn:aws:sns:us-east-1:111122223333:t"\n  policy = jsonencode({\n    Version   = "2012-10-17"\n    Statement = [{ Effect = "Allow", Principal = { AWS = "111122223333" }, Action = ["sns:Publish"], Resource = "*" }]\n  })\n}\n'
+        }
+      ]
+    },
+    references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html"]
+  },
+  messages: {
+    syntax: (data) => `The policy in ${data.origin} is not valid JSON (${data.detail}), so AWS rejects it and nothing in it was analysed.`,
+    empty: (data) => `The policy in ${data.origin} is empty, so AWS rejects it.`
+  },
+  checkFacts(facts, context) {
+    for (const fact of facts) {
+      if (fact.type !== "invalid-policy-text") continue;
+      const location = { file: fact.file, range: fact.range, origin: fact.origin };
+      if (fact.problem === "empty") context.report({ messageId: "empty", data: { origin: fact.origin }, ...location });
+      else context.report({ messageId: "syntax", data: { origin: fact.origin, detail: fact.detail }, ...location });
+    }
+  }
+});
+
+// src/rules/valid-principal.ts
+init_document();
+init_placeholder();
+var PRINCIPAL_TYPES = ["AWS", "Service", "Federated", "CanonicalUser"];
+var PARTITION = String.raw`aws(?:-cn|-us-gov|-iso(?:-[a-z])?|-eusc)?`;
+var AWS_PRINCIPAL = new RegExp(
+  String.raw`^(?:\d{12}|arn:${PARTITION}:iam::\d{12}:(?:root|user/.+|role/.+)|arn:${PARTITION}:sts::\d{12}:(?:assumed-role/[^/]+/.+|federated-user/.+))$`
+);
+var CLOUDFRONT_OAI = /^arn:aws:iam::cloudfront:user\/CloudFront Origin Access Identity [A-Z0-9]+$/;
+var UNIQUE_ID = /^A(?:ROA|IDA|GPA)[A-Z0-9]{12,}$/;
+var SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.(?:amazonaws\.com(?:\.cn)?|amazon\.com|aws\.internal)$/;
+var FEDERATED_PRINCIPAL = new RegExp(String.raw`^(?:arn:${PARTITION}:iam::\d{12}:(?:saml-provider|oidc-provider)/.+|[a-z0-9-]+(?:\.[a-z0-9-]+)+)$`);
+var CANONICAL_USER = /^[0-9a-f]{64}$/;
+function awsProblem(value) {
+  if (/^arn:[^:]*:(iam|sts)::[^:]*$/.test(value)) return "the ARN has no account id";
+  const arn = /^arn:[^:]*:(iam|sts):[^:]*:([^:]*):/.exec(value);
+  if (arn) {
+    const account = arn[2];
+    if (account === "") return "the ARN has no account id";
+    if (!/^\d{12}$/.test(account)) return `"${account}" is not a 12-digit account id`;
+    return "the ARN names neither an account root, a user, a role nor a session";
+  }
+  if (/^\d+$/.test(value)) return `an account id has 12 digits, this one ${value.length}`;
+  if (/^arn:/i.test(value)) return "it is not the ARN of an IAM principal";
+  if (/[<>{}]|your|account|example|placeholder|xxx/i.test(value)) return "it looks like placeholder text";
+  return "it is neither an account id nor a principal ARN";
+}
+var valid_principal_default = defineRule({
+  id: "valid-principal",
+  category: "invalid-policy",
+  severity: "error",
+  docs: {
+    description: 'Require every principal to be one AWS accepts: "*", an account id, a principal ARN, a service, a federation provider or a canonical user.',
+    rationale: 'AWS rejects a resource or trust policy whose principal is not a principal (`MalformedPolicyDocument: Invalid principal in policy`): an 11-digit account id, an ARN without its account (`arn:aws:iam::root`), placeholder text left from an example (`<ACCOUNT_ID>`), a principal type other than `AWS`, `Service`, `Federated` and `CanonicalUser`, or a bare string other than `"*"`. The deployment then fails late. Principals with a wildcard account are reported by `no-public-principal`; values left unresolved by the template are not judged.',
+    examples: {
+      noncompliant: [
+        {
+          title: "An account id with 11 digits",
+          kind: "resource",
+          policy: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: "12345678901" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }]
+          }
+        },
+        {
+          title: "A root ARN without its account",
+          kind: "trust",
+          policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::root" }, Action: "sts:AssumeRole" }] }
+        }
+      ],
+      compliant: [
+        {
+          title: "An account root and a service",
+          kind: "trust",
+          policy: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root", Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]
+          }
+        }
+      ]
+    },
+    references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"]
+  },
+  messages: {
+    principalString: (data) => `"${data.value}" is not a principal: a Principal written as a string must be "*", otherwise an object such as {"AWS": "\u2026"}, so AWS rejects the policy.`,
+    unknownType: (data) => `"${data.type}" is not a principal type (AWS, Service, Federated, CanonicalUser), so AWS rejects the policy.`,
+    invalidAws: (data) => `"${data.value}" is not an AWS principal (${data.problem}), so AWS rejects the policy.`,
+    invalidService: (data) => `"${data.value}" is not a service principal (such as "lambda.amazonaws.com"), so AWS rejects the policy.`,
+    invalidFederated: (data) => `"${data.value}" is not a federation provider (a SAML or OIDC provider ARN, or a provider such as "cognito-identity.amazonaws.com"), so AWS rejects the policy.`,
+    invalidCanonicalUser: (data) => `"${data.value}" is not a canonical user id (64 hexadecimal characters), so AWS rejects the policy.`
+  },
+  checkPolicy(doc, context) {
+    if (doc.kind !== "resource" && doc.kind !== "trust") return;
+    for (const ref of statementsOf(doc.json)) {
+      for (const key of ["Principal", "NotPrincipal"]) {
+        const raw2 = ref.statement[key];
+        if (raw2 === void 0) continue;
+        if (typeof raw2 === "string") {
+          if (raw2 !== "*" && !hasPlaceholder(raw2)) context.report({ messageId: "principalString", data: { value: raw2 }, pointer: pointerOf(ref.pointer, key), subject: raw2 });
+          continue;
+        }
+        if (typeof raw2 === "object" && raw2 !== null && !Array.isArray(raw2)) {
+          for (const type of Object.keys(raw2)) {
+            if (!PRINCIPAL_TYPES.includes(type) && !hasPlaceholder(type)) {
+              context.report({ messageId: "unknownType", data: { type }, pointer: pointerOf(pointerOf(ref.pointer, key), type), at: "key", subject: type });
+            }
+          }
+        }
+        for (const principal of principalsOf(ref, key)) {
+          const { type, value, pointer } = principal;
+          if (principal.unresolved || value === "*") continue;
+          const report = { pointer, subject: `${type} ${value}` };
+          if (type === "AWS") {
+            if (!AWS_PRINCIPAL.test(value) && !UNIQUE_ID.test(value) && !CLOUDFRONT_OAI.test(value) && !value.includes("*")) {
+              context.report({ messageId: "invalidAws", data: { value, problem: awsProblem(value) }, ...report });
+            }
+          } else if (type === "Service") {
+            if (!SERVICE_PRINCIPAL.test(value)) context.report({ messageId: "invalidService", data: { value }, ...report });
+          } else if (type === "Federated") {
+            if (!FEDERATED_PRINCIPAL.test(value)) context.report({ messageId: "invalidFederated", data: { value }, ...report });
+          } else if (type === "CanonicalUser") {
+            if (!CANONICAL_USER.test(value)) context.report({ messageId: "invalidCanonicalUser", data: { value }, ...report });
+          }
+        }
+      }
+    }
+  }
+});
+
 // src/rules/valid-policy-structure.ts
 init_document();
 init_placeholder();
@@ -64264,7 +67710,7 @@ var valid_policy_structure_default = defineRule({
 init_document();
 init_placeholder();
 init_iam_data();
-var PARTITION = /^(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso(-[a-z])?)$/;
+var PARTITION2 = /^(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso(-[a-z])?)$/;
 var PARTITION_NAMES = ["aws", "aws-cn", "aws-us-gov", "aws-eusc", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f"];
 var GRANTING_KINDS = /* @__PURE__ */ new Set(["identity", "resource", "boundary"]);
 var MAX_EXPANSION = 30;
@@ -64302,7 +67748,7 @@ function arnProblem(value) {
   if (placeholder === -1 && parts2.length < 6 && !value.includes("*")) return { messageId: "tooFewParts" };
   const partition2 = parts2[1];
   if (complete > 1 && partition2 !== void 0 && !opaque(partition2)) {
-    const ok = hasWildcard(partition2) ? PARTITION_NAMES.some((p3) => matchesWildcard(partition2, p3)) : PARTITION.test(partition2);
+    const ok = hasWildcard(partition2) ? PARTITION_NAMES.some((p3) => matchesWildcard(partition2, p3)) : PARTITION2.test(partition2);
     if (!ok) return { messageId: "unknownPartition", part: partition2 };
   }
   const service = parts2[2];
@@ -64580,6 +68026,58 @@ var unparsed_input_default = defineRule({
   }
 });
 
+// src/rules/valid-trust-actions.ts
+init_document();
+var TRUST_ACTIONS = [
+  "sts:AssumeRole",
+  "sts:AssumeRoleWithSAML",
+  "sts:AssumeRoleWithWebIdentity",
+  "sts:TagSession",
+  "sts:SetSourceIdentity",
+  "sts:SetContext"
+];
+var TRUST_ACTION2 = new RegExp(`^(?:${TRUST_ACTIONS.join("|")})$`, "i");
+var valid_trust_actions_default = defineRule({
+  id: "valid-trust-actions",
+  category: "invalid-policy",
+  severity: "error",
+  docs: {
+    description: "Require a role's trust policy to allow only the sts actions that assume a role.",
+    rationale: 'A trust policy says who may assume the role, so IAM accepts only `sts:AssumeRole`, `sts:AssumeRoleWithSAML`, `sts:AssumeRoleWithWebIdentity` and the session actions `sts:TagSession`, `sts:SetSourceIdentity` and `sts:SetContext` in it; `"Action": "*"`, `sts:*` or any other action make `CreateRole` and `UpdateAssumeRolePolicy` fail (`AssumeRolePolicy policy may only specify STS AssumeRole actions`). Name the assume action the principal uses instead.',
+    examples: {
+      noncompliant: [
+        {
+          title: "Every action in a trust policy",
+          file: "template.yaml",
+          text: 'Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: "2012-10-17"\n        Statement:\n          - Effect: Allow\n            Principal: {Service: ec2.amazonaws.com}\n            Action: "*"\n'
+        }
+      ],
+      compliant: [
+        {
+          title: "Only sts:AssumeRole",
+          kind: "trust",
+          policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }
+        }
+      ]
+    },
+    references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#term_trust-policy"]
+  },
+  messages: {
+    notTrustAction: (data) => `"${data.action}" in a trust policy: AWS accepts only sts:AssumeRole, sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity and the session actions (sts:TagSession, sts:SetSourceIdentity, sts:SetContext) there, so it rejects this policy.`
+  },
+  checkPolicy(doc, context) {
+    if (doc.kind !== "trust") return;
+    for (const ref of statementsOf(doc.json)) {
+      if (!isAllow(ref.statement)) continue;
+      for (const action of actionsOf(ref)) {
+        if (action.unresolved || TRUST_ACTION2.test(action.value)) continue;
+        if (hasWildcard(action.value) && /^sts:AssumeRole/i.test(action.value)) continue;
+        context.report({ messageId: "notTrustAction", data: { action: action.value }, pointer: action.pointer, subject: action.value });
+      }
+    }
+  }
+});
+
 // src/rules/index.ts
 var RULES = [
   cross_account_trust_conditions_default,
@@ -64591,6 +68089,7 @@ var RULES = [
   no_defense_evasion_default,
   no_hardcoded_aws_keys_default,
   no_iam_users_default,
+  no_plaintext_secrets_default,
   no_privilege_escalation_default,
   no_public_principal_default,
   no_risky_managed_policies_default,
@@ -64604,8 +68103,12 @@ var RULES = [
   strong_password_policy_default,
   valid_action_default,
   valid_condition_default,
+  valid_element_types_default,
+  valid_policy_json_default,
   valid_policy_structure_default,
-  valid_resource_default
+  valid_principal_default,
+  valid_resource_default,
+  valid_trust_actions_default
 ];
 var REPORTED_ELSEWHERE2 = [new_access_default, unparsed_input_default];
 var ALL_RULES = [...RULES, ...REPORTED_ELSEWHERE2];
@@ -64633,13 +68136,13 @@ function skipDirectory(name2, parent) {
   return SKIPPED_DIRS.has(name2) || path.basename(parent) === "cdk.out" && name2.startsWith("asset.");
 }
 async function loadGitignore(dir) {
-  let text;
+  let text2;
   try {
-    text = await readFile(path.join(dir, ".gitignore"), "utf8");
+    text2 = await readFile(path.join(dir, ".gitignore"), "utf8");
   } catch {
     return void 0;
   }
-  return { dir, rules: (0, import_ignore2.default)().add(text) };
+  return { dir, rules: (0, import_ignore2.default)().add(text2) };
 }
 function isIgnored(scopes, file, isDir) {
   for (const scope of scopes) {
@@ -64727,17 +68230,17 @@ function decodeSource(relPath, bytes, size = bytes.length) {
   if (looksBinary(bytes)) {
     return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", "Skipped: the file is binary.", "binary") };
   }
-  let text;
+  let text2;
   try {
-    text = decoder.decode(bytes);
+    text2 = decoder.decode(bytes);
   } catch {
     return {
       ok: false,
       finding: inputFinding(relPath, WHOLE_FILE, severity, "Skipped: the file is not valid UTF-8 text.", "invalid-utf8")
     };
   }
-  if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { ok: true, file: { path: relPath, text } };
+  if (text2.charCodeAt(0) === 65279) text2 = text2.slice(1);
+  return { ok: true, file: { path: relPath, text: text2 } };
 }
 async function readSource(absPath, relPath) {
   const stats = await lstat(absPath).catch(() => void 0);
@@ -64782,14 +68285,14 @@ function isExample2(value) {
 function masked2(value) {
   return `${value.slice(0, 4)}\u2026`;
 }
-function maskCredentials(text) {
-  let out2 = text;
+function maskCredentials(text2) {
+  let out2 = text2;
   if (/A[KSBC][IC]A/.test(out2)) out2 = out2.replace(ACCESS_KEY_ID, (id) => isExample2(id) ? id : masked2(id));
   if (out2.length >= 40) out2 = out2.replace(BASE64_RUN, (run3) => looksRandom(run3) && !isExample2(run3) ? masked2(run3) : run3);
   return out2;
 }
-function containsCredential(text) {
-  return maskCredentials(text) !== text;
+function containsCredential(text2) {
+  return maskCredentials(text2) !== text2;
 }
 function maskFinding(finding) {
   const message = maskCredentials(finding.message);
@@ -64808,21 +68311,21 @@ function maskFindings(findings) {
 // src/extract/boundary.ts
 var MAX_ERROR_EXCERPT = 120;
 function errorExcerpt(error2) {
-  let text;
+  let text2;
   try {
-    text = error2 instanceof Error ? `${error2.name}: ${error2.message}` : String(error2);
+    text2 = error2 instanceof Error ? `${error2.name}: ${error2.message}` : String(error2);
   } catch {
-    text = "unprintable exception";
+    text2 = "unprintable exception";
   }
-  text = maskCredentials(text.replace(/[\p{Cc}\s]+/gu, " ").trim());
-  return text.length > MAX_ERROR_EXCERPT ? `${text.slice(0, MAX_ERROR_EXCERPT - 1)}\u2026` : text;
+  text2 = maskCredentials(text2.replace(/[\p{Cc}\s]+/gu, " ").trim());
+  return text2.length > MAX_ERROR_EXCERPT ? `${text2.slice(0, MAX_ERROR_EXCERPT - 1)}\u2026` : text2;
 }
 function bugFinding(file, component, error2, range2 = WHOLE_FILE) {
   const message = `${capitalise(component)} failed on this file (${errorExcerpt(error2)}), so it was not fully analysed. This is a bug in the tool; please report it.`;
   return inputFinding(file, range2, "warning", message, `bug ${component}`);
 }
-function capitalise(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+function capitalise(text2) {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 }
 
 // src/extract/index.ts
@@ -64830,9 +68333,18 @@ var loadCloudFormation = () => Promise.resolve().then(() => (init_cloudformation
 var loadTerraform = () => Promise.resolve().then(() => (init_terraform(), terraform_exports));
 function inputFormatOf(path8) {
   const name2 = posix3.basename(path8).toLowerCase();
-  if (name2.endsWith(".tf")) return "terraform";
+  if (name2.endsWith(".tf") || name2 === "terraform.tfvars" || name2.endsWith(".auto.tfvars")) return "terraform";
   if (name2.endsWith(".json")) return "json";
   if (/\.(ya?ml|template|cfn)$/.test(name2)) return "yaml";
+  return void 0;
+}
+function sniffFormat(text2, named) {
+  const head = text2.slice(0, 4096).trimStart();
+  if (head.startsWith("{") && text2.includes('"Statement"')) return "json";
+  if (!named) return void 0;
+  if (head.startsWith("{") || head.startsWith("[")) return "json";
+  if (/^(resource|data|module|variable|locals|provider|terraform|output)\s+("|\{)/m.test(head)) return "terraform";
+  if (/^(AWSTemplateFormatVersion|Resources|Transform)\s*:/m.test(head) || /^\s*(Version|Statement)\s*:/m.test(head)) return "yaml";
   return void 0;
 }
 function emptyResult() {
@@ -64891,6 +68403,11 @@ async function extractDataFile(file, format2, options) {
     }
   }
   if (format2 === "json") {
+    const plan = member(parsed.node, "planned_values") ? await Promise.resolve().then(() => (init_tf_plan(), tf_plan_exports)) : void 0;
+    if (plan?.isTerraformPlan(parsed.node)) {
+      const { RESOURCE_POLICIES: RESOURCE_POLICIES3, INLINE_POLICIES: INLINE_POLICIES2 } = await loadTerraform();
+      return plan.extractPlan(file, parsed.node, { resourcePolicies: RESOURCE_POLICIES3, inlinePolicies: INLINE_POLICIES2 });
+    }
     const pathKind = kind ? void 0 : kindFromPath(file.path);
     return extractJsonPolicies(file, parsed.node, { ...kind ? { kind } : {}, ...pathKind ? { pathKind } : {} });
   }
@@ -64900,7 +68417,12 @@ async function extractFiles(files, options = {}) {
   const result = emptyResult();
   const modules = /* @__PURE__ */ new Map();
   for (const file of files) {
-    const format2 = inputFormatOf(file.path);
+    const named = options.named?.(file.path) ?? false;
+    const format2 = inputFormatOf(file.path) ?? sniffFormat(file.text, named);
+    if (format2 === void 0 && named) {
+      const message = "This file is neither JSON, YAML nor Terraform, so it was only checked for hard-coded credentials.";
+      result.findings.push(inputFinding(file.path, { line: 1, column: 1, endLine: 1, endColumn: 1 }, "note", message, "unknown-format"));
+    }
     if (format2 === "terraform") {
       const dir = posix3.dirname(file.path);
       modules.set(dir, [...modules.get(dir) ?? [], file]);
@@ -65028,21 +68550,21 @@ function statementSubject(doc, pointer) {
   const statements = doc.json.Statement;
   const index = tokens[1] !== void 0 && /^\d+$/.test(tokens[1]) ? Number(tokens[1]) : void 0;
   const statement = Array.isArray(statements) ? index !== void 0 ? statements[index] : statements : statements;
-  if (typeof statement !== "object" || statement === null) return canonicalJson(statement);
+  if (typeof statement !== "object" || statement === null) return `${doc.origin}\0${canonicalJson(statement)}`;
   let canonical = canonicalStatements.get(statement);
   if (canonical === void 0) {
     canonical = canonicalJson(statement);
     canonicalStatements.set(statement, canonical);
   }
-  return canonical;
+  return `${doc.origin}\0${canonical}`;
 }
 function fingerprinter(ruleId) {
   const byFile = /* @__PURE__ */ new Map();
   return (file, subject, ...rest) => {
     if (file.length + subject.length <= SHORT_SUBJECT) {
-      let text = `${ruleId}\0${file}\0${subject}\0`;
-      for (const part of rest) text += `${part}\0`;
-      return hash("sha256", text).slice(0, 32);
+      let text2 = `${ruleId}\0${file}\0${subject}\0`;
+      for (const part of rest) text2 += `${part}\0`;
+      return hash("sha256", text2).slice(0, 32);
     }
     let bySubject = byFile.get(file);
     if (!bySubject) byFile.set(file, bySubject = /* @__PURE__ */ new Map());
@@ -65071,9 +68593,9 @@ function boundedData(data) {
   for (const [key, value] of Object.entries(data)) out2[key] = Array.isArray(value) ? value.map(bound) : bound(value);
   return out2;
 }
-function fixToLines(text, fix) {
+function fixToLines(text2, fix) {
   if (fix.edits.length === 0) return void 0;
-  const lines = text.split("\n");
+  const lines = text2.split("\n");
   const edits = [...fix.edits].sort((a5, b5) => a5.range.line - b5.range.line || a5.range.column - b5.range.column);
   const first = edits[0].range.line;
   const last = Math.max(...edits.map((e5) => e5.range.endLine));
@@ -65154,9 +68676,9 @@ function runRules(rules, input, settings) {
           fingerprint
         });
         if (origin !== void 0) finding.origin = origin;
-        const text = texts.get(file);
-        if (descriptor.fix && text !== void 0) {
-          const fix = fixToLines(text, descriptor.fix);
+        const text2 = texts.get(file);
+        if (descriptor.fix && text2 !== void 0) {
+          const fix = fixToLines(text2, descriptor.fix);
           if (fix) finding.fix = fix;
         }
         findings.set(fingerprint, maskFinding(finding));
@@ -65238,8 +68760,8 @@ function regionsByStartLine(policies2, file) {
   }
   return map3;
 }
-function isCodeLine(text) {
-  const trimmed = text.trim();
+function isCodeLine(text2) {
+  const trimmed = text2.trim();
   return trimmed !== "" && !trimmed.startsWith("#") && !trimmed.startsWith("//");
 }
 function outsideQuotes(line, index) {
@@ -65258,12 +68780,12 @@ function parseInline(file, policies2, notices) {
   const lines = file.text.split("\n");
   const regions = regionsByStartLine(policies2, file.path);
   const out2 = [];
-  lines.forEach((text, index) => {
-    const match = DIRECTIVE.exec(text);
-    if (!match || !outsideQuotes(text, match.index)) return;
+  lines.forEach((text2, index) => {
+    const match = DIRECTIVE.exec(text2);
+    if (!match || !outsideQuotes(text2, match.index)) return;
     const line = index + 1;
     const column = match.index + 1;
-    const range2 = { line, column, endLine: line, endColumn: text.length + 1 };
+    const range2 = { line, column, endLine: line, endColumn: text2.length + 1 };
     const body2 = BODY.exec(match[1] ?? "");
     if (!body2 || (body2[3]?.trim().length ?? 0) < 3 || body2[2] !== void 0 && !isCalendarDate(body2[2])) {
       notices.push(
@@ -65279,7 +68801,7 @@ function parseInline(file, policies2, notices) {
     }
     const rules = body2[1].split(",").map((r5) => r5.trim());
     const reason = body2[3].trim();
-    const trailing = isCodeLine(text.slice(0, match.index));
+    const trailing = isCodeLine(text2.slice(0, match.index));
     let from = line;
     let to = line;
     if (!trailing) {
@@ -65421,10 +68943,10 @@ function insideFiles(findings, files) {
   const texts = new Map(files.map((file) => [file.path, file.text]));
   const lengths = /* @__PURE__ */ new Map();
   return findings.map((finding) => {
-    const text = texts.get(finding.file);
-    if (text === void 0) return finding;
+    const text2 = texts.get(finding.file);
+    if (text2 === void 0) return finding;
     let lines = lengths.get(finding.file);
-    if (!lines) lengths.set(finding.file, lines = lineLengths(text));
+    if (!lines) lengths.set(finding.file, lines = lineLengths(text2));
     const clamped = clampRange(finding, lines);
     if (clamped.fix && (clamped.fix.line < 1 || clamped.fix.endLine > lines.length || clamped.fix.endLine < clamped.fix.line)) {
       const rest = { ...clamped };
@@ -65721,7 +69243,7 @@ init_placeholder();
 init_pointers();
 var ACCOUNT_ROOT = /^arn:[^:]+:iam::(\d{12}):root$/;
 var ACCOUNT_OF = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/;
-function compile(ref, text) {
+function compile(ref, text2) {
   const st = ref.statement;
   const rawEffect = st.Effect;
   let effect;
@@ -65787,7 +69309,7 @@ function compile(ref, text) {
   });
   const compiled = {
     ref,
-    text,
+    text: text2,
     effect,
     atoms: actions.atoms,
     set: actions.set,
@@ -65797,7 +69319,7 @@ function compile(ref, text) {
     principals: principals2,
     hasPrincipal,
     conditions: conditions2,
-    placeholders: text.includes("{{") && hasPlaceholder(text)
+    placeholders: text2.includes("{{") && hasPlaceholder(text2)
   };
   if (typeof st.Sid === "string" && st.Sid !== "") compiled.sid = st.Sid;
   return compiled;
@@ -65805,11 +69327,11 @@ function compile(ref, text) {
 function compileAll(doc, memo) {
   if (doc === void 0) return [];
   return statementsOf(doc.json).flatMap((ref) => {
-    const text = JSON.stringify(ref.statement);
-    const key = `${ref.pointer}\0${text}`;
+    const text2 = JSON.stringify(ref.statement);
+    const key = `${ref.pointer}\0${text2}`;
     const seen = memo.get(key);
     if (seen !== void 0) return [seen];
-    const compiled = compile(ref, text);
+    const compiled = compile(ref, text2);
     if (compiled === void 0) return [];
     memo.set(key, compiled);
     return [compiled];
@@ -66265,9 +69787,11 @@ async function analyze(input) {
     local = review;
     items = review.accessAnalyzerItems;
   } else {
+    const named = new Set(input.named ?? []);
     const analysis = await analyzeFiles(input.files, {
       kindFor: kindResolver(config),
       ...input.readFile ? { readFile: input.readFile } : {},
+      ...named.size > 0 ? { named: (path8) => named.has(path8) } : {},
       ruleSeverities: config.rules,
       sensitiveActions: config.sensitiveActions,
       suppressions: config.suppressions,
@@ -66308,6 +69832,7 @@ function analyzeScan(input, accessAnalyzer) {
     readFile: treeReader(input.cwd, input.roots),
     config: input.config,
     readFindings: input.readFindings ?? [],
+    ...input.named ? { named: input.named } : {},
     ...accessAnalyzer ? { accessAnalyzer } : {}
   });
 }
@@ -66404,7 +69929,8 @@ async function runScan(options) {
       readFindings.push(outcome.finding);
     }
   });
-  const input = { sources, cwd, roots: scanRoots(paths, cwd), config, readFindings };
+  const namedPaths = files.filter((abs) => named.has(abs)).map((abs) => toRelative(cwd, abs));
+  const input = { sources, cwd, roots: scanRoots(paths, cwd), config, readFindings, named: namedPaths };
   const analysis = options.accessAnalyzer ? await analyzeScan(input, options.accessAnalyzer) : await analyzeScanBounded(input);
   return {
     version: VERSION,
@@ -66582,8 +70108,8 @@ async function mergeBase(root6, ref) {
     throw new UsageError(`--base: git merge-base ${ref} HEAD failed (${firstLine(failed2.stderr) ?? error2.message.split("\n")[0]})`);
   }
 }
-function firstLine(text) {
-  return typeof text === "string" && text.trim() !== "" ? text.trim().split("\n")[0] : void 0;
+function firstLine(text2) {
+  return typeof text2 === "string" && text2.trim() !== "" ? text2.trim().split("\n")[0] : void 0;
 }
 async function lsTree(root6, commit, pathspec) {
   const out2 = await git(root6, ["ls-tree", "-z", "--long", commit, ...pathspec === void 0 ? [] : ["--", pathspec]]);
@@ -66684,13 +70210,13 @@ async function runChangeScan(options) {
 async function loadConfig2(cwd, explicit) {
   if (explicit !== void 0) {
     const file = path5.resolve(cwd, explicit);
-    let text;
+    let text2;
     try {
-      text = await readFile4(file, "utf8");
+      text2 = await readFile4(file, "utf8");
     } catch {
       throw new UsageError(`--config ${explicit}: cannot read the file`);
     }
-    return parseConfig(text, explicit, knownRuleIds());
+    return parseConfig(text2, explicit, knownRuleIds());
   }
   for (let dir = cwd; ; dir = path5.dirname(dir)) {
     for (const candidate of CONFIG_PATHS) {
@@ -67070,25 +70596,25 @@ var NAMED_SECRET2 = new RegExp(
 var NAMED_TOKEN = new RegExp(String.raw`((?<![A-Za-z0-9])(?:aws[_.-]?)?(?:session|security)[_.-]?token${SEPARATOR2})([A-Za-z0-9/+]{100,}=*)`, "gi");
 var SECRET_CANDIDATE2 = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 var mask = (value) => `${value.slice(0, 4)}\u2026`;
-function maskSecrets(text) {
-  const hasKeyId = KEY_ID2.test(text);
+function maskSecrets(text2) {
+  const hasKeyId = KEY_ID2.test(text2);
   KEY_ID2.lastIndex = 0;
-  let out2 = text.replace(NAMED_TOKEN, (_, name2, value) => `${name2}${mask(value)}`).replace(NAMED_SECRET2, (_, name2, value) => `${name2}${mask(value)}`);
+  let out2 = text2.replace(NAMED_TOKEN, (_, name2, value) => `${name2}${mask(value)}`).replace(NAMED_SECRET2, (_, name2, value) => `${name2}${mask(value)}`);
   if (hasKeyId) {
     out2 = out2.replace(SECRET_CANDIDATE2, (value) => /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9/+]/.test(value) ? mask(value) : value);
   }
   return out2.replace(KEY_ID2, mask);
 }
-function escapeMarkdown(text) {
-  return text.replace(/\r?\n/g, " ").replace(/[\\`*_[\]|~]/g, "\\$&").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@(?=[A-Za-z0-9])/g, "@\u200B");
+function escapeMarkdown(text2) {
+  return text2.replace(/\r?\n/g, " ").replace(/[\\`*_[\]|~]/g, "\\$&").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@(?=[A-Za-z0-9])/g, "@\u200B");
 }
-function truncateText(text, max) {
-  if (text.length <= max) return text;
+function truncateText(text2, max) {
+  if (text2.length <= max) return text2;
   if (max <= 1) return "\u2026".slice(0, Math.max(max, 0));
   let cut = max - 1;
-  const code = text.charCodeAt(cut - 1);
+  const code = text2.charCodeAt(cut - 1);
   if (code >= 55296 && code <= 56319) cut--;
-  return `${text.slice(0, cut)}\u2026`;
+  return `${text2.slice(0, cut)}\u2026`;
 }
 function compareForReport(a5, b5) {
   return SEVERITY_RANK3[a5.severity] - SEVERITY_RANK3[b5.severity] || (a5.file < b5.file ? -1 : a5.file > b5.file ? 1 : 0) || a5.line - b5.line || a5.column - b5.column || (a5.ruleId < b5.ruleId ? -1 : a5.ruleId > b5.ruleId ? 1 : 0);
@@ -67103,13 +70629,13 @@ var BUDGET = { accessChanges: 24e3, suppressed: 16e3, skipped: 8e3 };
 var MAX_REASONS = 10;
 var MAX_CELL_CHARS = 400;
 var MAX_ACTIONS_PER_LEVEL = 5;
-function byteLength(text) {
-  return Buffer.byteLength(text, "utf8");
+function byteLength(text2) {
+  return Buffer.byteLength(text2, "utf8");
 }
-function truncateBytes(text, maxBytes) {
-  if (byteLength(text) <= maxBytes) return text;
+function truncateBytes(text2, maxBytes) {
+  if (byteLength(text2) <= maxBytes) return text2;
   const room = Math.max(0, maxBytes - 3);
-  let out2 = Buffer.from(text, "utf8").subarray(0, room).toString("utf8");
+  let out2 = Buffer.from(text2, "utf8").subarray(0, room).toString("utf8");
   out2 = out2.replace(/\uFFFD$/, "");
   const code = out2.charCodeAt(out2.length - 1);
   if (code >= 55296 && code <= 56319) out2 = out2.slice(0, -1);
@@ -67118,11 +70644,11 @@ function truncateBytes(text, maxBytes) {
 var LEVEL = { error: "failure", warning: "warning", note: "notice" };
 var SEVERITY_ORDER = ["error", "warning", "note"];
 var LEVEL_ORDER = ["Permissions management", "Tagging", "Write", "Read", "List"];
-function plainText(text, max) {
-  return truncateText(maskSecrets(text), max);
+function plainText(text2, max) {
+  return truncateText(maskSecrets(text2), max);
 }
-function plainBytes(text, max) {
-  return truncateBytes(maskSecrets(text), max);
+function plainBytes(text2, max) {
+  return truncateBytes(maskSecrets(text2), max);
 }
 function annotationsOf(findings) {
   return [...findings].sort(compareForReport).map((f5) => {
@@ -67195,8 +70721,8 @@ function titleOf(input, conclusion, reasons) {
   }
   return plainText(title.replace(/\s+/g, " "), MAX_TITLE_CHARS);
 }
-function cell(text) {
-  return escapeMarkdown(truncateText(maskSecrets(text).replace(/\s+/g, " ").trim(), MAX_CELL_CHARS)) || "\u2014";
+function cell(text2) {
+  return escapeMarkdown(truncateText(maskSecrets(text2).replace(/\s+/g, " ").trim(), MAX_CELL_CHARS)) || "\u2014";
 }
 function limited(lines, budget, what, whatPlural) {
   const out2 = [];
@@ -67331,12 +70857,12 @@ function findingsText(findings) {
 function renderCheckRun(input) {
   const conclusion = conclusionOf(input);
   const reasons = incompleteReasons(input);
-  const text = findingsText(input.findings);
+  const text2 = findingsText(input.findings);
   return {
     conclusion,
     title: titleOf(input, conclusion, reasons),
     summary: summaryOf(input, conclusion, reasons),
-    ...text !== void 0 ? { text } : {},
+    ...text2 !== void 0 ? { text: text2 } : {},
     annotations: annotationsOf(input.findings)
   };
 }
@@ -67348,17 +70874,17 @@ function languageOf(file) {
   if (file.endsWith(".json")) return "json";
   return /\.ya?ml$/.test(file) ? "yaml" : "text";
 }
-function fenceFor(text) {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m3) => m3[0].length));
+function fenceFor(text2) {
+  const longest = Math.max(2, ...[...text2.matchAll(/`+/g)].map((m3) => m3[0].length));
   return "`".repeat(longest + 1);
 }
 function ruleExampleMarkdown(example) {
   if ("policy" in example) {
     return [`**${example.title}** (${example.kind} policy)`, "", "```json", JSON.stringify(example.policy, null, 2), "```"].join("\n");
   }
-  const text = example.text.trimEnd();
-  const fence = fenceFor(text);
-  return [`**${example.title}** (\`${example.file}\`)`, "", `${fence}${languageOf(example.file)}`, text, fence].join("\n");
+  const text2 = example.text.trimEnd();
+  const fence = fenceFor(text2);
+  return [`**${example.title}** (\`${example.file}\`)`, "", `${fence}${languageOf(example.file)}`, text2, fence].join("\n");
 }
 function ruleDocsUrl(ruleId, options = {}) {
   if (!LOCAL_RULES.has(ruleId)) return void 0;
@@ -67535,7 +71061,7 @@ function renderAccessChanges(changes) {
 // src/report/text.ts
 var SEVERITY_STYLE = { error: "red", warning: "yellow", note: "blue" };
 function renderText(report, options) {
-  const paint = (style, text) => options.color ? styleText(style, text, { validateStream: false }) : text;
+  const paint = (style, text2) => options.color ? styleText(style, text2, { validateStream: false }) : text2;
   const byFile = /* @__PURE__ */ new Map();
   const entry2 = (file) => {
     let e5 = byFile.get(file);
@@ -67632,7 +71158,7 @@ async function changedLines(cwd, base) {
       const lines = /* @__PURE__ */ new Set();
       for (const hunk of file.hunks) {
         let line = hunk.newStart;
-        for (const text of hunk.lines) if (text[0] === "+") lines.add(line++);
+        for (const text2 of hunk.lines) if (text2[0] === "+") lines.add(line++);
       }
       out2.set(path6.relative(cwd, path6.join(root6, name2)).split(path6.sep).join("/"), lines);
     }
@@ -67713,11 +71239,11 @@ async function scanForAction(options) {
 
 // src/action/workflow-commands.ts
 import { randomUUID } from "node:crypto";
-function escapeData(text) {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function escapeData(text2) {
+  return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function escapeProperty(text) {
-  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeProperty(text2) {
+  return escapeData(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function annotationCommand(level, properties, message) {
   const parts2 = [
@@ -67735,9 +71261,9 @@ function messageCommand(level, message) {
   return `::${level}::${escapeData(message)}
 `;
 }
-function withoutCommands(text, token = randomUUID()) {
+function withoutCommands(text2, token = randomUUID()) {
   return `::stop-commands::${token}
-${text.endsWith("\n") ? text : `${text}
+${text2.endsWith("\n") ? text2 : `${text2}
 `}::${token}::
 `;
 }

@@ -147,7 +147,27 @@ export type IacFact =
       /** What it exposes, e.g. `!GetAtt AccessKey.SecretAccessKey`, `aws_iam_access_key.ci.secret`. */
       expression: string;
     })
-  | (FactBase & { type: "oidc-provider"; url: string; clientIds: string[] });
+  | (FactBase & { type: "oidc-provider"; url: string; clientIds: string[] })
+  | (FactBase & {
+      /** A policy written as text that is not a JSON object (AWS rejects it); `origin` names the policy's place. */
+      type: "invalid-policy-text";
+      problem: "syntax" | "empty";
+      /** The parser's message for a syntax error (no policy text in it). */
+      detail: string;
+    })
+  | (FactBase & {
+      /**
+       * A value that holds secrets in plain text: a password property, or user data that scripts run on the
+       * instance. `lines` are the value's lines with their positions; `whole` says the whole value is the secret.
+       */
+      type: "secret-value";
+      /** The property, e.g. `LoginProfile.Password`, `UserData`, `user_data`. */
+      property: string;
+      whole: boolean;
+      /** How the value got there when not written in place, e.g. `the Default of parameter AdminPassword`. */
+      via?: string;
+      lines: Array<{ text: string; range: Range }>;
+    });
 
 export type IacFactType = IacFact["type"];
 

@@ -52,7 +52,8 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
   });
   // Large scans run in a heap-capped worker (issue #12): no input can push the process past a fixed cap. With
   // Access Analyzer the analysis stays in-process (its SDK client cannot cross threads).
-  const input = { sources, cwd, roots: scanRoots(paths, cwd), config, readFindings };
+  const namedPaths = files.filter((abs) => named.has(abs)).map((abs) => toRelative(cwd, abs));
+  const input = { sources, cwd, roots: scanRoots(paths, cwd), config, readFindings, named: namedPaths };
   const analysis = options.accessAnalyzer ? await analyzeScan(input, options.accessAnalyzer) : await analyzeScanBounded(input);
   return {
     version: VERSION,

@@ -39,6 +39,8 @@ export interface AnalyzeInput {
   config: Config;
   /** Problems the edge had reading inputs, reported as findings. */
   readFindings?: readonly Finding[];
+  /** Files named on the command line (report paths): read whatever their extension (issue #11). */
+  named?: readonly string[];
   /** Runs IAM Access Analyzer's checks; omitted, they are not run. */
   accessAnalyzer?: AccessAnalyzerRunner;
   /** YYYY-MM-DD, for suppression expiry; default today (UTC). */
@@ -87,9 +89,11 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
     local = review;
     items = review.accessAnalyzerItems;
   } else {
+    const named = new Set(input.named ?? []);
     const analysis = await analyzeFiles(input.files, {
       kindFor: kindResolver(config),
       ...(input.readFile ? { readFile: input.readFile } : {}),
+      ...(named.size > 0 ? { named: (path: string) => named.has(path) } : {}),
       ruleSeverities: config.rules,
       sensitiveActions: config.sensitiveActions,
       suppressions: config.suppressions,

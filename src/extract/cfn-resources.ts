@@ -4,6 +4,7 @@
  */
 import type { PolicyKind } from "../types.ts";
 import { lookupTable } from "./own.ts";
+import { CFN_POLICY_PROPERTIES } from "./cfn-policy-properties.ts";
 
 /** Resource policies: the property that holds the document and the type of the resource it protects. */
 // Lookup tables keyed by template input have no prototype (issue #12): `constructor` is not a resource type.
@@ -40,7 +41,8 @@ export const SAM_WITH_POLICIES = new Set(["AWS::Serverless::Function", "AWS::Ser
 /** Whether the extractor reads resources of this type. */
 export function handles(type: string): boolean {
   return (
-    type in RESOURCE_POLICIES ||
+    Object.hasOwn(RESOURCE_POLICIES, type) ||
+    Object.hasOwn(CFN_POLICY_PROPERTIES, type) ||
     SAM_WITH_POLICIES.has(type) ||
     [
       "AWS::EC2::VPCEndpoint",

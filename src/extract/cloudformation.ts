@@ -9,6 +9,11 @@ import type { ExtractResult, IacFact, PolicyKind, Range, SourceFile } from "../t
 import { inputFinding } from "../findings.ts";
 import { buildPolicyDocument } from "./document.ts";
 import { parseJson } from "./json.ts";
+import { describeJsonError } from "./json-syntax.ts";
+import { embeddedPositions } from "./embedded-positions.ts";
+import { CFN_SECRET_PROPERTIES, valueLines } from "./secret-properties.ts";
+import { CFN_POLICY_PROPERTIES } from "./cfn-policy-properties.ts";
+import { expandExecuteApi, samApiResourcePolicy, samPolicyTemplate } from "./sam.ts";
 import { placeholderToken } from "./placeholder.ts";
 import { member, type PEntry, type PNode, type PUnresolvedPart } from "./positioned.ts";
 import { EvaluationBudget, MAX_TEMPLATE_EVALUATION } from "./budget.ts";
@@ -145,6 +150,7 @@ class Extraction {
       this.resources.set(entry.key, objects);
       all.push(...objects);
     }
+    for (const entry of entries) if (last.get(entry.key) === entry) this.guard(undefined, () => this.secretValues(entry));
     for (const resource of all) this.guard(resource, () => this.index(resource));
     for (const resource of all) this.guard(resource, () => this.extract(resource));
     this.guard(undefined, () => this.outputs(root));
@@ -159,6 +165,35 @@ class Extraction {
       );
     }
     return this.result;
+  }
+
+  /** `secret-value` facts: password properties and user data written in the template (issue #11). */
+  private secretValues(entry: PEntry): void {
+    const type = this.types.get(entry.key);
+    const properties = type ? CFN_SECRET_PROPERTIES[type] : undefined;
+    if (!properties) return;
+    const label = `${type} ${entry.key}`;
+    for (const property of properties) {
+      let node: PNode | undefined = member(entry.value, "Properties")?.value;
+      for (const key of property.path) node = member(node, key)?.value;
+      if (!node) continue;
+      let via: string | undefined;
+      const intrinsic = intrinsicOf(node);
+      if (intrinsic?.name === "Fn::Base64") node = intrinsicOf(intrinsic.argument)?.name === "Fn::Sub" ? intrinsicOf(intrinsic.argument)!.argument : intrinsic.argument;
+      else if (intrinsic?.name === "Fn::Sub") node = intrinsic.argument;
+      if (node.type === "array") node = node.items[0];
+      const ref = intrinsicOf(node);
+      if (ref?.name === "Ref" && ref.argument.type === "string") {
+        const name = ref.argument.value;
+        node = member(this.context.parameters.get(name), "Default")?.value;
+        via = `the Default of parameter ${name}`;
+      }
+      if (node?.type !== "string") continue;
+      const lines = property.whole ? [{ text: node.value, range: node.range }] : valueLines(this.file.text, node.range, node.value);
+      const fact: IacFact = { type: "secret-value", file: this.file.path, range: node.range, origin: label, property: property.path.join("."), whole: property.whole, lines };
+      if (via !== undefined) fact.via = via;
+      this.result.facts.push(fact);
+    }
   }
 
   /** One malformed resource must not stop the others: its problem becomes a finding. */
@@ -253,6 +288,12 @@ class Extraction {
   private extract(resource: Resource): void {
     const { type, id, label } = resource;
     const property = (key: string): PNode | undefined => this.property(resource, key);
+    for (const extra of CFN_POLICY_PROPERTIES[type] ?? []) {
+      let node: PNode | undefined = resource.properties;
+      for (const key of extra.path) node = member(node, key)?.value;
+      this.document(node, extra.path.join("."), label, "resource-policy", { resourceType: extra.resourceType });
+    }
+    if (type === "AWS::Serverless::Api") this.samApiAuth(resource);
     const resourcePolicy = RESOURCE_POLICIES[type];
     if (resourcePolicy) {
       this.document(property(resourcePolicy.property), resourcePolicy.property, label, "resource-policy", {
@@ -319,6 +360,7 @@ class Extraction {
         break;
       case "AWS::SSO::PermissionSet":
         this.document(property("InlinePolicy"), "InlinePolicy", label, "identity", {});
+        this.managedPolicyFacts(resource, property("ManagedPolicies"), "ManagedPolicies", false);
         break;
       default:
         if (SAM_WITH_POLICIES.has(type)) this.samPolicies(resource);
@@ -400,9 +442,17 @@ class Extraction {
     if (!resolved) return; // Ref: AWS::NoValue
     let node: PNode = resolved;
     if (resolved.type === "string") {
-      const parsed = parseJson(resolved.value, () => resolved.range);
+      const origin = `${label} .${property}`;
+      if (resolved.value.trim() === "") {
+        this.result.facts.push({ type: "invalid-policy-text", file: this.file.path, range: resolved.range, origin, problem: "empty", detail: "" });
+        return;
+      }
+      const inner = embeddedPositions(this.file.text, resolved);
+      const parsed = parseJson(resolved.value, inner ?? (() => resolved.range));
       if (!parsed.ok) {
-        this.finding(resolved.range, "warning", `${what} of ${where} is a string that is not valid JSON (${parsed.message}), so it was not analysed.`, `${where}:json`);
+        // AWS rejects the policy: an invalid-policy error (rule valid-policy-json), not only an input note.
+        const { range, detail } = inner ? describeJsonError(this.file.text, parsed.range, parsed.message) : { range: resolved.range, detail: parsed.message };
+        this.result.facts.push({ type: "invalid-policy-text", file: this.file.path, range, origin, problem: "syntax", detail });
         return;
       }
       node = withParts(parsed.node, resolved.unresolved ?? []);
@@ -420,6 +470,7 @@ class Extraction {
       this.finding(node.range, "warning", `${what} of ${where} is not an object, so it was not analysed.`, `${where}:shape`);
       return;
     }
+    if (extra.resourceType === "AWS::ApiGateway::RestApi") node = expandExecuteApi(node);
     const kind = rule === "identity" ? (this.options.kind ?? "identity") : rule === "resource-policy" ? undefined : rule;
     const document = buildPolicyDocument(node, {
       file: this.file.path,
@@ -534,8 +585,20 @@ class Extraction {
     listItems(policies).forEach((item, index) => {
       const where = isList ? `Policies[${index}]` : "Policies";
       if (item.type === "object" && !intrinsicOf(item)) {
-        if (member(item, "Statement")) this.document(item, where, resource.label, "identity", { attachedTo });
-        return; // a SAM policy template such as { S3ReadPolicy: { BucketName: ... } }
+        if (member(item, "Statement")) {
+          this.document(item, where, resource.label, "identity", { attachedTo });
+          return;
+        }
+        // A SAM policy template such as { S3ReadPolicy: { BucketName: ... } }, expanded as SAM does (issue #11).
+        const [entry] = item.entries;
+        const expanded = entry && item.entries.length === 1 ? samPolicyTemplate(entry) : undefined;
+        if (expanded?.ok) this.document(expanded.node, `${where}.${entry!.key}`, resource.label, "identity", { attachedTo });
+        else {
+          const name = entry?.key ?? "{}";
+          const why = expanded ? expanded.reason : `"${name}" is not a SAM policy template`;
+          this.finding(entry?.keyRange ?? item.range, "note", `${where} of ${resource.label} was not analysed: ${why}.`, `${resource.label}:${where}:template`);
+        }
+        return;
       }
       const value = this.resolve(item, ["Policies"]);
       const text = textOf(value);
@@ -551,6 +614,14 @@ class Extraction {
         });
       }
     });
+  }
+
+  /** SAM `Auth.ResourcePolicy` of an `AWS::Serverless::Api`, as the policy SAM generates from it. */
+  private samApiAuth(resource: Resource): void {
+    const auth = member(member(resource.properties, "Auth")?.value, "ResourcePolicy");
+    if (!auth) return;
+    const generated = samApiResourcePolicy(auth);
+    if (generated) this.document(generated, "Auth.ResourcePolicy", resource.label, "resource-policy", { resourceType: "AWS::ApiGateway::RestApi" });
   }
 
   /** `secret-output` facts: outputs exposing an access key secret, a NoEcho parameter or a secret's value. */

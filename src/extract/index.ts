@@ -20,13 +20,31 @@ export type InputFormat = "json" | "yaml" | "terraform";
 /** The format a path is read as, or undefined when the engine does not read such files. */
 export function inputFormatOf(path: string): InputFormat | undefined {
   const name = posix.basename(path).toLowerCase();
-  if (name.endsWith(".tf")) return "terraform";
+  if (name.endsWith(".tf") || name === "terraform.tfvars" || name.endsWith(".auto.tfvars")) return "terraform";
   if (name.endsWith(".json")) return "json";
   if (/\.(ya?ml|template|cfn)$/.test(name)) return "yaml";
   return undefined;
 }
 
+/**
+ * The format of a file whose name does not say (`policy`, `trust.txt`), from its first characters; undefined when
+ * it is none the engine reads. A file found in a walk is read only when it is plainly a JSON policy, so README
+ * files with HCL or YAML snippets stay quiet; a file named on the command line (`named`) is also read as
+ * Terraform or a template when it looks like one.
+ */
+export function sniffFormat(text: string, named: boolean): InputFormat | undefined {
+  const head = text.slice(0, 4096).trimStart();
+  if (head.startsWith("{") && text.includes('"Statement"')) return "json";
+  if (!named) return undefined;
+  if (head.startsWith("{") || head.startsWith("[")) return "json";
+  if (/^(resource|data|module|variable|locals|provider|terraform|output)\s+("|\{)/m.test(head)) return "terraform";
+  if (/^(AWSTemplateFormatVersion|Resources|Transform)\s*:/m.test(head) || /^\s*(Version|Statement)\s*:/m.test(head)) return "yaml";
+  return undefined;
+}
+
 export interface ExtractOptions {
+  /** Whether the path was named on the command line (read whatever its extension). */
+  named?: (path: string) => boolean;
   /** The policy kind configured for a path (config `kinds`, e.g. an SCP folder). */
   kindFor?: (path: string) => PolicyKind | undefined;
   /** Reads another file of the tree for Terraform `file("...")`; the caller decides what may be read. */
@@ -101,6 +119,12 @@ async function extractDataFile(file: SourceFile, format: "json" | "yaml", option
     }
   }
   if (format === "json") {
+    // `terraform show -json`: read planned_values once, not every copy of each document (issue #11).
+    const plan = member(parsed.node, "planned_values") ? await import("./tf-plan.ts") : undefined;
+    if (plan?.isTerraformPlan(parsed.node)) {
+      const { RESOURCE_POLICIES, INLINE_POLICIES } = await loadTerraform();
+      return plan.extractPlan(file, parsed.node, { resourcePolicies: RESOURCE_POLICIES, inlinePolicies: INLINE_POLICIES });
+    }
     // A bare policy's kind may come from its folder or name (`scps/`, `rcp/`, `vpc-endpoint-policies/`); a
     // template's documents get theirs from their resources.
     const pathKind = kind ? undefined : kindFromPath(file.path);
@@ -118,7 +142,12 @@ export async function extractFiles(files: readonly SourceFile[], options: Extrac
   const result = emptyResult();
   const modules = new Map<string, SourceFile[]>();
   for (const file of files) {
-    const format = inputFormatOf(file.path);
+    const named = options.named?.(file.path) ?? false;
+    const format = inputFormatOf(file.path) ?? sniffFormat(file.text, named);
+    if (format === undefined && named) {
+      const message = "This file is neither JSON, YAML nor Terraform, so it was only checked for hard-coded credentials.";
+      result.findings.push(inputFinding(file.path, { line: 1, column: 1, endLine: 1, endColumn: 1 }, "note", message, "unknown-format"));
+    }
     if (format === "terraform") {
       const dir = posix.dirname(file.path);
       modules.set(dir, [...(modules.get(dir) ?? []), file]);

@@ -17,9 +17,12 @@ import type { FileRead } from "../types.ts";
 import type { ExtractResult, PolicyDocument, PolicyKind, PositionedValue, Range, SourceFile } from "../types.ts";
 import { inputFinding, WHOLE_FILE } from "../findings.ts";
 import { buildPolicyDocument, classifyPolicy } from "./document.ts";
-import { excessiveNesting, MAX_BRACKET_DEPTH, MAX_TERRAFORM_FILE_BYTES } from "./limits.ts";
+import { describeJsonError } from "./json-syntax.ts";
+import { TF_SECRET_ATTRIBUTES, valueLines } from "./secret-properties.ts";
+import { TF_POLICY_ATTRIBUTES } from "./tf-policy-attributes.ts";
+import { argumentKind, argumentRole, statementsDocument } from "./tf-module-arguments.ts";
 import { toJson, type PEntry, type PNode } from "./positioned.ts";
-import { createHclParser, parseHcl, rangeOf, rangeOfOffsets, textOf, type HclBlock, type HclExpr, type HclFile } from "./tf-hcl.ts";
+import { rangeOf, rangeOfOffsets, textOf, type HclAttribute, type HclBlock, type HclExpr } from "./tf-hcl.ts";
 import {
   attributeOf,
   evaluationBudget,
@@ -34,7 +37,10 @@ import {
   type PolicyPath,
 } from "./tf-eval.ts";
 import { PolicyDocuments } from "./tf-policy-document.ts";
-import { lookupTable } from "./own.ts";
+import { ATTACHMENTS, INLINE_POLICIES, PASSWORD_SETTINGS, RESOURCE_POLICIES } from "./tf-resources.ts";
+import { secretIn } from "./tf-secrets.ts";
+import { indexModule, listItems, parseModule } from "./tf-module-index.ts";
+export { INLINE_POLICIES, RESOURCE_POLICIES };
 
 export interface TerraformOptions {
   /** Reads another file of the scanned tree (path relative to the scan root), for `file("...")`; never executes. */
@@ -47,72 +53,17 @@ interface Use {
   kind: PolicyKind;
   resourceType?: string;
   attachedTo?: string[];
+  /** The kind is the document's own (a module argument: identity, resource or trust by its statements). */
+  infer?: boolean;
 }
 
-/** Resources whose attribute holds a resource-based policy. */
-const RESOURCE_POLICIES = lookupTable<{ attribute: string; resourceType: string }>({
-  aws_s3_bucket_policy: { attribute: "policy", resourceType: "AWS::S3::Bucket" },
-  aws_s3_bucket: { attribute: "policy", resourceType: "AWS::S3::Bucket" },
-  aws_sns_topic_policy: { attribute: "policy", resourceType: "AWS::SNS::Topic" },
-  aws_sns_topic: { attribute: "policy", resourceType: "AWS::SNS::Topic" },
-  aws_sqs_queue_policy: { attribute: "policy", resourceType: "AWS::SQS::Queue" },
-  aws_sqs_queue: { attribute: "policy", resourceType: "AWS::SQS::Queue" },
-  aws_kms_key: { attribute: "policy", resourceType: "AWS::KMS::Key" },
-  aws_ecr_repository_policy: { attribute: "policy", resourceType: "AWS::ECR::Repository" },
-  aws_secretsmanager_secret_policy: { attribute: "policy", resourceType: "AWS::SecretsManager::Secret" },
-  aws_secretsmanager_secret: { attribute: "policy", resourceType: "AWS::SecretsManager::Secret" },
-  aws_efs_file_system_policy: { attribute: "policy", resourceType: "AWS::EFS::FileSystem" },
-  aws_opensearch_domain_policy: { attribute: "access_policies", resourceType: "AWS::OpenSearchService::Domain" },
-  aws_elasticsearch_domain_policy: { attribute: "access_policies", resourceType: "AWS::Elasticsearch::Domain" },
-  aws_glacier_vault: { attribute: "access_policy", resourceType: "AWS::Glacier::Vault" },
-  aws_backup_vault_policy: { attribute: "policy", resourceType: "AWS::Backup::BackupVault" },
-  aws_api_gateway_rest_api_policy: { attribute: "policy", resourceType: "AWS::ApiGateway::RestApi" },
-  aws_cloudwatch_log_resource_policy: { attribute: "policy_document", resourceType: "AWS::Logs::ResourcePolicy" },
-});
-
-/** Inline policies of a principal: the resource type and its attribute naming the principal. */
-const INLINE_POLICIES = lookupTable<{ attribute: string; principalType: string }>({
-  aws_iam_role_policy: { attribute: "role", principalType: "aws_iam_role" },
-  aws_iam_user_policy: { attribute: "user", principalType: "aws_iam_user" },
-  aws_iam_group_policy: { attribute: "group", principalType: "aws_iam_group" },
-});
-
-/** Managed-policy attachments: the attributes naming principals and the one naming policies. */
-const ATTACHMENTS = lookupTable<{ principals: [string, string][]; policies: string }>({
-  aws_iam_role_policy_attachment: { principals: [["role", "aws_iam_role"]], policies: "policy_arn" },
-  aws_iam_user_policy_attachment: { principals: [["user", "aws_iam_user"]], policies: "policy_arn" },
-  aws_iam_group_policy_attachment: { principals: [["group", "aws_iam_group"]], policies: "policy_arn" },
-  aws_iam_policy_attachment: {
-    principals: [
-      ["roles", "aws_iam_role"],
-      ["users", "aws_iam_user"],
-      ["groups", "aws_iam_group"],
-    ],
-    policies: "policy_arn",
-  },
-  aws_iam_role_policy_attachments_exclusive: { principals: [["role_name", "aws_iam_role"]], policies: "policy_arns" },
-  aws_iam_user_policy_attachments_exclusive: { principals: [["user_name", "aws_iam_user"]], policies: "policy_arns" },
-  aws_iam_group_policy_attachments_exclusive: { principals: [["group_name", "aws_iam_group"]], policies: "policy_arns" },
-});
-
-const PASSWORD_SETTINGS = lookupTable<string>({
-  minimum_password_length: "MinimumPasswordLength",
-  require_symbols: "RequireSymbols",
-  require_numbers: "RequireNumbers",
-  require_uppercase_characters: "RequireUppercaseCharacters",
-  require_lowercase_characters: "RequireLowercaseCharacters",
-  allow_users_to_change_password: "AllowUsersToChangePassword",
-  max_password_age: "MaxPasswordAge",
-  password_reuse_prevention: "PasswordReusePrevention",
-  hard_expiry: "HardExpiry",
-});
 
 /** Extracts policies and IaC facts from the `.tf` files of one module (one directory). Never throws on bad input. */
 export async function extractTerraform(files: SourceFile[], options: TerraformOptions = {}): Promise<ExtractResult> {
   const result: ExtractResult = { policies: [], facts: [], findings: [] };
   if (files.length === 0) return result;
   const parsed = await parseModule(files, result);
-  const module = indexModule(parsed, posix.dirname(files[0]!.path));
+  const module = indexModule(parsed, posix.dirname(files[0]!.path), result);
   try {
     new ModuleExtractor(module, options, result).run();
   } catch (error) {
@@ -122,72 +73,6 @@ export async function extractTerraform(files: SourceFile[], options: TerraformOp
     result.findings.push(inputFinding(files[0]!.path, WHOLE_FILE, "warning", message, "stack"));
   }
   return result;
-}
-
-/** Parses each file, turning unreadable ones into findings. */
-async function parseModule(files: SourceFile[], result: ExtractResult): Promise<HclFile[]> {
-  const parsed: HclFile[] = [];
-  const parser = await createHclParser();
-  try {
-    for (const file of files) {
-      // `(` counts too: tree-sitter would parse 100,000 nested parentheses, but slowly.
-      const deep = excessiveNesting(file.text) ?? excessiveNesting(file.text.replace(/[()]/g, (p) => (p === "(" ? "[" : "]")));
-      if (deep) {
-        const message = `This file nests brackets deeper than ${MAX_BRACKET_DEPTH} levels, so it was not analysed.`;
-        result.findings.push(inputFinding(file.path, deep, "warning", message, "nesting"));
-        continue;
-      }
-      const bytes = Buffer.byteLength(file.text, "utf8");
-      if (bytes > MAX_TERRAFORM_FILE_BYTES) {
-        const message =
-          `This Terraform file is ${(bytes / 1024).toFixed(0)} KiB, over the ${MAX_TERRAFORM_FILE_BYTES / 1024} KiB limit for Terraform files ` +
-          "(parsing takes about 500 bytes of memory per byte), so it was not analysed.";
-        result.findings.push(inputFinding(file.path, WHOLE_FILE, "warning", message, "too-large"));
-        continue;
-      }
-      const outcome = parseHcl(parser, file.path, file.text);
-      if (!outcome.ok) {
-        const message = `This Terraform file could not be analysed (${outcome.message}).`;
-        result.findings.push(inputFinding(file.path, outcome.range, "warning", message, "parse-error"));
-        continue;
-      }
-      if (outcome.syntaxError) {
-        const { range, message: error } = outcome.syntaxError;
-        const message = `${error}; the blocks around it were not analysed.`;
-        result.findings.push(inputFinding(file.path, range, "warning", message, "syntax-error"));
-      }
-      parsed.push(outcome.file);
-    }
-  } finally {
-    parser.delete();
-  }
-  return parsed;
-}
-
-function indexModule(files: HclFile[], dir: string): ModuleIndex {
-  const module: ModuleIndex = { dir, files, locals: new Map(), documents: new Map(), blocks: new Map() };
-  for (const file of files) {
-    for (const block of file.body.blocks) {
-      const [type, name] = block.labels;
-      if (block.type === "locals") {
-        for (const attribute of block.body.attributes) module.locals.set(attribute.name, attribute);
-      } else if (block.type === "data" && type && name !== undefined) {
-        module.blocks.set(`data.${type}.${name}`, block);
-        if (type === "aws_iam_policy_document") module.documents.set(name, block);
-      } else if (block.type === "resource" && type && name !== undefined) {
-        module.blocks.set(`${type}.${name}`, block);
-      }
-    }
-  }
-  return module;
-}
-
-function listItems(expr: HclExpr): HclExpr[] {
-  if (expr.kind === "tuple") return expr.items;
-  if (expr.kind === "call" && ["toset", "tolist", "concat", "distinct", "compact", "flatten"].includes(expr.name)) {
-    return expr.args.flatMap(listItems);
-  }
-  return [expr];
 }
 
 class ModuleExtractor {
@@ -210,8 +95,19 @@ class ModuleExtractor {
   }
 
   run(): void {
-    for (const [address, block] of this.module.blocks) if (block.type === "resource") this.collectAttachments(address, block);
-    for (const [address, block] of this.module.blocks) if (block.type === "resource") this.resource(address, block);
+    // Every resource block, an address defined twice included (its note is in indexModule): both are read.
+    const resources: Array<[string, HclBlock]> = [];
+    for (const file of this.module.files) {
+      for (const block of file.body.blocks) {
+        const [type, name] = block.labels;
+        if (block.type === "resource" && type && name !== undefined) resources.push([`${type}.${name}`, block]);
+      }
+    }
+    for (const [address, block] of resources) this.collectAttachments(address, block);
+    for (const [address, block] of resources) this.resource(address, block);
+    for (const file of this.module.files) {
+      for (const block of file.body.blocks) if (block.type === "module" && block.labels[0] !== undefined) this.moduleArguments(block);
+    }
     const documents = new PolicyDocuments(this.ctx, this.options);
     for (const name of this.module.documents.keys()) this.document(name, documents);
     for (const [name, problems] of documents.problems) {
@@ -297,6 +193,16 @@ class ModuleExtractor {
     const type = block.labels[0]!;
     const resourcePolicy = RESOURCE_POLICIES[type];
     const inline = INLINE_POLICIES[type];
+    this.secretValues(address, block);
+    const extra = TF_POLICY_ATTRIBUTES[type];
+    if (extra) {
+      const holder = extra.block ? block.body.blocks.find((child) => child.type === extra.block) : block;
+      const origin = extra.block ? `${address} .${extra.block}.${extra.attribute}` : `${address} .${extra.attribute}`;
+      const use: Use = { kind: extra.kind ?? "resource", ...(extra.resourceType ? { resourceType: extra.resourceType } : {}) };
+      if (holder) this.policyAttribute(address, holder, extra.attribute, [use], origin);
+    }
+    if (type === "aws_ssoadmin_managed_policy_attachment") this.ssoManagedPolicy(address, block);
+    if (type === "aws_lambda_layer_version_permission") this.layerPermission(address, block);
     if (resourcePolicy) {
       this.policyAttribute(address, block, resourcePolicy.attribute, [{ kind: "resource", resourceType: resourcePolicy.resourceType }]);
     } else if (inline) {
@@ -358,6 +264,26 @@ class ModuleExtractor {
     }
   }
 
+  /** `secret-value` facts: password arguments and user data written in the module (issue #11). */
+  private secretValues(address: string, block: HclBlock): void {
+    for (const property of TF_SECRET_ATTRIBUTES[block.labels[0]!] ?? []) {
+      const attribute = attributeOf(block, property.path[0]!);
+      if (!attribute) continue;
+      const range = rangeOf(attribute.expr);
+      let lines: Array<{ text: string; range: Range }>;
+      if (property.whole) {
+        const literal = attribute.expr.kind === "template" ? literalString(attribute.expr, this.ctx) : undefined;
+        if (literal === undefined) continue;
+        lines = [{ text: literal, range }];
+      } else {
+        // The script as written (heredoc, quoted string, inside base64encode()): its own lines, interpolations as text.
+        const source = block.file.text.split("\n").slice(range.line - 1, range.endLine).join("\n");
+        lines = valueLines(block.file.text, range, source);
+      }
+      this.result.facts.push({ type: "secret-value", file: block.file.path, range, origin: address, property: property.path[0]!, whole: property.whole, lines });
+    }
+  }
+
   private factBase(address: string, block: HclBlock): { file: string; range: Range; origin: string } {
     return { file: block.file.path, range: rangeOf(block), origin: address };
   }
@@ -386,9 +312,13 @@ class ModuleExtractor {
   private policyAttribute(address: string, block: HclBlock, attributeName: string, uses: Use[], origin = `${address} .${attributeName}`): void {
     const attribute = attributeOf(block, attributeName);
     if (!attribute || attribute.expr.kind === "null") return;
-    const source = policySource(attribute.expr, this.ctx, this.options);
     const range = rangeOf(attribute);
     const file = block.file.path;
+    if (attribute.expr.kind === "template" && attribute.expr.parts.every((part) => part.kind === "text") && /^("\s*"|<<-?\w+\s*\n\s*\w+)$/.test(textOf(attribute.expr).trim())) {
+      this.result.facts.push({ type: "invalid-policy-text", file, range, origin, problem: "empty", detail: "" });
+      return;
+    }
+    const source = policySource(attribute.expr, this.ctx, this.options);
     switch (source.kind) {
       case "document": {
         const list = this.uses.get(source.name) ?? [];
@@ -399,11 +329,14 @@ class ModuleExtractor {
       case "node":
         for (const use of uses) this.emit(source.node, source.file, origin, use);
         return;
-      case "invalid":
-        this.result.findings.push(
-          inputFinding(source.file, source.range, "warning", `The policy in ${origin} is not valid JSON (${source.message}), so it was not analysed.`, `${origin} invalid`),
-        );
+      case "invalid": {
+        // AWS rejects the policy: an invalid-policy error (rule valid-policy-json), not only an input note.
+        const read = source.file === file ? block.file.text : this.options.readFile?.(source.file);
+        const text = typeof read === "string" ? read : undefined;
+        const { range: at, detail } = describeJsonError(text, source.range, source.message);
+        this.result.facts.push({ type: "invalid-policy-text", file: source.file, range: at, origin, problem: "syntax", detail });
         return;
+      }
       case "missing-file":
         this.result.findings.push(
           inputFinding(file, range, "note", `${origin} was not analysed: the policy comes from file ${source.path} which ${missingWhy(source)}.`, `${origin} file`),
@@ -445,7 +378,7 @@ class ModuleExtractor {
     // One document per distinct (kind, resource type), with the principals of all those uses.
     const groups = new Map<string, Use>();
     for (const use of uses) {
-      const key = `${use.kind} ${use.resourceType ?? ""}`;
+      const key = `${use.kind} ${use.resourceType ?? ""} ${use.infer ? "infer" : ""}`;
       const group = groups.get(key);
       if (!group) groups.set(key, { ...use, attachedTo: [...(use.attachedTo ?? [])] });
       else for (const principal of use.attachedTo ?? []) if (!group.attachedTo!.includes(principal)) group.attachedTo!.push(principal);
@@ -510,6 +443,104 @@ class ModuleExtractor {
     this.emit(lambdaPermissionDocument(entries, range, keyword), block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::Function" });
   }
 
+  /**
+   * Policies passed to a module (issue #11): `policy_json`, `assume_role_policy`, `policy_jsons`, statement lists
+   * in the terraform-aws-modules convention, and managed policy ARNs, judged where they are written.
+   */
+  private moduleArguments(block: HclBlock): void {
+    const address = `module.${block.labels[0]!}`;
+    for (const attribute of block.body.attributes) this.moduleArgument(address, block, attribute, `${address} .${attribute.name}`, 0);
+  }
+
+  /** One argument; an object argument (`eks_managed_node_groups = { x = { iam_role_policy_statements = … } }`) is searched. */
+  private moduleArgument(address: string, block: HclBlock, attribute: HclAttribute, origin: string, depth: number): void {
+    const role = argumentRole(attribute.name);
+    if (!role && attribute.expr.kind === "object" && depth < 3) {
+      for (const item of attribute.expr.items) {
+        const key = literalString(item.key, this.ctx) ?? (item.key.kind === "traversal" && item.key.steps.length === 0 ? item.key.root : undefined);
+        if (key === undefined) continue;
+        const nested: HclAttribute = { ...attribute, name: key, expr: item.value };
+        this.moduleArgument(address, block, nested, `${origin}.${key}`, depth + 1);
+      }
+      return;
+    }
+    if (!role || attribute.expr.kind === "null") return;
+    const kind = argumentKind(attribute.name);
+    const use: Use = kind ? { kind, resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : { kind: "resource", infer: true };
+    if (role === "policy") {
+      const source = policySource(attribute.expr, this.ctx, this.options);
+      const holder: HclBlock = depth === 0 ? block : { ...block, body: { ...block.body, attributes: [attribute] } };
+      if (source.kind === "node" || source.kind === "document" || source.kind === "invalid") this.policyAttribute(address, holder, attribute.name, [use], origin);
+    } else if (role === "policies") {
+      listItems(attribute.expr).forEach((item, index) => {
+        const source = policySource(item, this.ctx, this.options);
+        if (source.kind === "node") this.emit(source.node, source.file, `${origin}[${index}]`, use);
+        else if (source.kind === "document") this.uses.set(source.name, [...(this.uses.get(source.name) ?? []), use]);
+      });
+    } else if (role === "statements") {
+      const value = valueOf(attribute.expr, this.ctx, ["Statement"]);
+      const document = statementsDocument(value);
+      if (document) this.emit(document, block.file.path, origin, use);
+    } else {
+      const value = valueOf(attribute.expr, this.ctx, []);
+      const items = value.type === "array" ? value.items : value.type === "object" ? value.entries.map((entry) => entry.value) : [];
+      for (const item of items) {
+        if (item.type !== "string" || !item.value.startsWith("arn:")) continue;
+        this.result.facts.push({ type: "managed-policy-attachment", file: block.file.path, range: item.range, origin, arn: item.value, attachedTo: address });
+      }
+    }
+  }
+
+  /** `aws_ssoadmin_managed_policy_attachment`: an AWS managed policy attached to a permission set, as a fact. */
+  private ssoManagedPolicy(address: string, block: HclBlock): void {
+    const arn = attributeOf(block, "managed_policy_arn");
+    const set = attributeOf(block, "permission_set_arn");
+    if (!arn) return;
+    const attachedTo = set?.expr.kind === "traversal" && set.expr.root === "aws_ssoadmin_permission_set" && set.expr.steps[0]?.kind === "attr" ? `aws_ssoadmin_permission_set.${set.expr.steps[0].name}` : address;
+    this.result.facts.push({ type: "managed-policy-attachment", file: arn.file.path, range: rangeOf(arn.expr), origin: address, arn: this.arnValue(arn.expr), attachedTo });
+  }
+
+  /** `aws_lambda_layer_version_permission` as the one-statement policy Lambda keeps on the layer version. */
+  private layerPermission(address: string, block: HclBlock): void {
+    const base: PolicyPath = ["Statement", 0];
+    const range = rangeOf(block);
+    const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
+    const keyRange = (name: string): Range => {
+      const found = attributeOf(block, name)!;
+      return rangeOfOffsets(found.file, found.nameStart, found.nameEnd);
+    };
+    const principal = attributeOf(block, "principal");
+    const action = attributeOf(block, "action");
+    const layer = attributeOf(block, "layer_name");
+    if (!principal || !action || !layer) return;
+    const principalValue = valueOf(principal.expr, this.ctx, [...base, "Principal", "AWS", 0]);
+    const entries: PEntry[] = [
+      { key: "Effect", keyRange: keyword, value: { type: "string", value: "Allow", range } },
+      {
+        key: "Principal",
+        keyRange: keyRange("principal"),
+        value: principalValue.type === "string" && principalValue.value === "*" ? principalValue : { type: "object", range: rangeOf(principal.expr), entries: [{ key: "AWS", keyRange: keyRange("principal"), value: principalValue }] },
+      },
+      { key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) },
+      { key: "Resource", keyRange: keyRange("layer_name"), value: valueOf(layer.expr, this.ctx, [...base, "Resource"]) },
+    ];
+    const organization = attributeOf(block, "organization_id");
+    if (organization) {
+      const value = valueOf(organization.expr, this.ctx, [...base, "Condition", "StringEquals", "aws:PrincipalOrgID"]);
+      const at = keyRange("organization_id");
+      entries.push({ key: "Condition", keyRange: at, value: { type: "object", range, entries: [{ key: "StringEquals", keyRange: at, value: { type: "object", range, entries: [{ key: "aws:PrincipalOrgID", keyRange: at, value }] } }] } });
+    }
+    const node: PNode = {
+      type: "object",
+      range,
+      entries: [
+        { key: "Version", keyRange: keyword, value: { type: "string", value: "2012-10-17", range } },
+        { key: "Statement", keyRange: keyword, value: { type: "array", range, items: [{ type: "object", range, entries }] } },
+      ],
+    };
+    this.emit(node, block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::LayerVersion" });
+  }
+
   private organizationsPolicy(address: string, block: HclBlock): void {
     const type = attributeOf(block, "type");
     const value = type ? literalString(type.expr, this.ctx) : "SERVICE_CONTROL_POLICY";
@@ -555,25 +586,7 @@ class ModuleExtractor {
 
 /** A resource-policy use becomes a trust policy when its statements only grant `sts:AssumeRole*`. */
 function finishKind(document: PolicyDocument, use: Use): PolicyDocument {
-  if (use.kind === "resource") document.kind = classifyPolicy(document.json) === "trust" ? "trust" : "resource";
+  if (use.infer) document.kind = classifyPolicy(document.json);
+  else if (use.kind === "resource") document.kind = classifyPolicy(document.json) === "trust" ? "trust" : "resource";
   return document;
-}
-
-/** A reference to an attribute that holds a credential, through any index or splat. */
-const SECRET_REFERENCE =
-  /\b(?:aws_iam_access_key\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:secret|ses_smtp_password_v4|encrypted_secret|encrypted_ses_smtp_password_v4)|aws_iam_user_login_profile\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:password|encrypted_password))\b/;
-const SECRET_LITERAL = /^[A-Za-z0-9/+]{40}$/;
-
-/**
- * What an output value exposes: a reference to a credential attribute anywhere in it (conditionals and function
- * calls included), or a literal that looks like a secret access key in an output named like a secret.
- */
-function secretIn(expr: HclExpr, outputName: string): string | undefined {
-  const reference = SECRET_REFERENCE.exec(textOf(expr));
-  if (reference) return reference[0].replace(/\s+/g, "");
-  if (expr.kind === "template" && expr.parts.length === 1 && expr.parts[0]!.kind === "text" && /secret|password|credential/i.test(outputName)) {
-    const text = textOf(expr).slice(1, -1);
-    if (SECRET_LITERAL.test(text) && /[A-Z]/.test(text) && /[a-z]/.test(text) && /[0-9]/.test(text)) return "a literal secret string";
-  }
-  return undefined;
 }

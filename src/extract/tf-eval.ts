@@ -11,6 +11,7 @@ import { rangeOf, rangeOfOffsets, textOf, type HclAttribute, type HclBlock, type
 import { decodeTemplate, MARKER_PATTERN, parseTemplateJson, partExpression, scanTemplate } from "./tf-template.ts";
 import { parseJson } from "./json.ts";
 import type { FileRead } from "../types.ts";
+import { formatted } from "./tf-functions.ts";
 
 /** The blocks of one module (all `.tf` files of a directory), by Terraform address. */
 export interface ModuleIndex {
@@ -22,6 +23,11 @@ export interface ModuleIndex {
   documents: Map<string, HclBlock>;
   /** Resources by `type.name`, data sources by `data.type.name`. */
   blocks: Map<string, HclBlock>;
+  /**
+   * Input variables' values: `terraform.tfvars` / `*.auto.tfvars` when they set one, else its `default` (issue
+   * #11). A caller can pass another value; the review judges the one written here.
+   */
+  variables?: Map<string, HclAttribute>;
 }
 
 /** Where a value sits in the policy being built (`["Statement", 0, "Resource", 1]`); it decides placeholder hints. */
@@ -35,6 +41,8 @@ export interface EvalContext {
   policyVariables?: boolean;
   /** `templatefile(path, { name = expr })` variables, for `${name}` in the template file. */
   templateVars?: Map<string, HclExpr>;
+  /** Values of `for` expression variables in scope (issue #11). */
+  bindings?: ReadonlyMap<string, PNode>;
   /** Locals being resolved, to stop on cycles. */
   localsInProgress?: ReadonlySet<string>;
   /**
@@ -101,15 +109,17 @@ function unresolvedNode(expr: HclExpr, ctx: EvalContext, path: PolicyPath): PNod
   return { type: "unresolved", expression, hint: policyHint(path, expression), range: rangeIn(ctx, expr) };
 }
 
-/** `local.name` → its definition, when the expression is exactly that. */
+/** `local.name` → its definition, `var.name` → its tfvars value or default, when the expression is exactly that. */
 function localOf(expr: HclExpr, ctx: EvalContext): { name: string; attribute: HclAttribute } | undefined {
-  if (expr.kind !== "traversal" || expr.root !== "local" || expr.steps.length !== 1) return undefined;
+  if (expr.kind !== "traversal" || (expr.root !== "local" && expr.root !== "var") || expr.steps.length !== 1) return undefined;
   const step = expr.steps[0]!;
   if (step.kind !== "attr") return undefined;
-  const attribute = ctx.module.locals.get(step.name);
+  const attribute = expr.root === "local" ? ctx.module.locals.get(step.name) : ctx.module.variables?.get(step.name);
+  // Variables and locals share the cycle guard; `var.` keeps a variable apart from a local of the same name.
+  const name = expr.root === "local" ? step.name : `var.${step.name}`;
   const seen = ctx.localsInProgress ?? new Set<string>();
-  if (!attribute || seen.has(step.name) || seen.size >= MAX_LOCAL_CHAIN) return undefined;
-  return { name: step.name, attribute };
+  if (!attribute || attribute.expr.kind === "null" || seen.has(name) || seen.size >= MAX_LOCAL_CHAIN) return undefined;
+  return { name, attribute };
 }
 
 /** The context for evaluating a local's definition in place of a reference to it. */
@@ -149,6 +159,8 @@ export function literalString(expr: HclExpr | undefined, ctx: EvalContext): stri
     case "paren":
       return literalString(expr.inner, ctx);
     case "traversal": {
+      const bound = boundValue(expr, ctx);
+      if (bound) return bound.type === "string" || bound.type === "number" || bound.type === "boolean" ? String(bound.value) : undefined;
       const local = localOf(expr, ctx);
       return local ? literalString(local.attribute.expr, localContext(ctx, expr, local.name, local.attribute)) : undefined;
     }
@@ -189,17 +201,75 @@ export function valueOf(expr: HclExpr, ctx: EvalContext, path: PolicyPath): PNod
         }),
       };
     case "traversal": {
+      const bound = boundValue(expr, ctx);
+      if (bound) return bound;
       const local = localOf(expr, ctx);
       if (local) return valueOf(local.attribute.expr, localContext(ctx, expr, local.name, local.attribute), path);
       return unresolvedNode(expr, ctx, path);
     }
+    case "for":
+      return forValue(expr, ctx, path);
     case "call":
       return callValue(expr, ctx, path);
     case "paren":
       return valueOf(expr.inner, ctx, path);
+    case "conditional":
+      return conditionalValue(expr, ctx, path);
     case "other":
       return unresolvedNode(expr, ctx, path);
   }
+}
+
+/** A `for` variable (`a`, `a.name`, `a[0]`) in scope, when the expression is one. */
+function boundValue(expr: HclExpr & { kind: "traversal" }, ctx: EvalContext): PNode | undefined {
+  let node = ctx.bindings?.get(expr.root);
+  for (const step of expr.steps) {
+    if (!node) return undefined;
+    if (step.kind === "attr") node = node.type === "object" ? node.entries.find((entry) => entry.key === step.name)?.value : undefined;
+    else if (step.kind === "index" && typeof step.index === "number") node = node.type === "array" ? node.items[step.index] : undefined;
+    else return undefined;
+  }
+  return node;
+}
+
+/** `[for v in collection : body]` over a collection known statically: one value per item, in order. */
+function forValue(expr: HclExpr & { kind: "for" }, ctx: EvalContext, path: PolicyPath): PNode {
+  const collection = valueOf(expr.collection, ctx, []);
+  const pairs: Array<[PNode, PNode]> =
+    collection.type === "array"
+      ? collection.items.map((item, index) => [{ type: "number", value: index, range: item.range }, item])
+      : collection.type === "object"
+        ? collection.entries.map((entry) => [{ type: "string", value: entry.key, range: entry.keyRange }, entry.value])
+        : [];
+  if (pairs.length === 0 && collection.type !== "array" && collection.type !== "object") return unresolvedNode(expr, ctx, path);
+  const items = pairs.map(([key, value], index) => {
+    const bindings = new Map(ctx.bindings ?? []);
+    bindings.set(expr.valueVar, value);
+    if (expr.keyVar !== undefined) bindings.set(expr.keyVar, key);
+    return valueOf(expr.body, { ...ctx, bindings }, [...path, index]);
+  });
+  return { type: "array", range: rangeIn(ctx, expr), items };
+}
+
+/**
+ * `c ? a : b`: the branch a literal condition picks; otherwise both branches are reviewed, as for
+ * CloudFormation's Fn::If (issue #11): two lists become one list of both branches' values, and of two single
+ * values the wider one (`"*"`, or the known one) is kept.
+ */
+function conditionalValue(expr: HclExpr & { kind: "conditional" }, ctx: EvalContext, path: PolicyPath): PNode {
+  const condition = valueOf(expr.condition, ctx, []);
+  if (condition.type === "boolean") return valueOf(condition.value ? expr.then : expr.otherwise, ctx, path);
+  // In NotAction/NotResource/NotPrincipal the wider grant is the smaller list: neither branch may stand for both.
+  if (path.some((key) => key === "NotAction" || key === "NotResource" || key === "NotPrincipal")) return unresolvedNode(expr, ctx, path);
+  const then = valueOf(expr.then, ctx, path);
+  const otherwise = valueOf(expr.otherwise, ctx, path);
+  if (then.type === "array" && otherwise.type === "array") return { type: "array", range: rangeIn(ctx, expr), items: [...then.items, ...otherwise.items] };
+  if (then.type === "null") return otherwise;
+  if (otherwise.type === "null") return then;
+  if (otherwise.type === "string" && otherwise.value === "*") return otherwise;
+  if (then.type === "string" && then.value === "*") return then;
+  if (hasUnresolved(then) && !hasUnresolved(otherwise)) return otherwise;
+  return then;
 }
 
 function hasUnresolved(node: PNode): boolean {
@@ -230,6 +300,28 @@ function callValue(expr: HclExpr & { kind: "call" }, ctx: EvalContext, path: Pol
       ctx.budget.steps -= value.length;
       if (ctx.budget.steps < 0) return unresolvedNode(expr, ctx, path);
       return { type: "string", value, range };
+    }
+  } else if (expr.name === "format" && first) {
+    // `format("arn:aws:s3:::%s/*", local.bucket)` with %s, %d and %v verbs and %% (issue #11).
+    const value = formatted(literalString(first, ctx), expr.args.slice(1).map((arg) => literalString(arg, ctx)));
+    if (value !== undefined) return { type: "string", value, range };
+  } else if (expr.name === "one" && first && expr.args.length === 1) {
+    const list = valueOf(first, ctx, [...path, 0]);
+    if (list.type === "array" && list.items.length === 1) return list.items[0]!;
+  } else if ((expr.name === "try" || expr.name === "coalesce") && first) {
+    // The first argument that is known (and, for coalesce, not null or ""), as Terraform picks it.
+    for (const arg of expr.args) {
+      const value = valueOf(arg, ctx, path);
+      if (hasUnresolved(value)) break;
+      if (expr.name === "coalesce" && (value.type === "null" || (value.type === "string" && value.value === ""))) continue;
+      return value;
+    }
+  } else if (expr.name === "merge" && first) {
+    const parts = expr.args.map((arg) => valueOf(arg, ctx, path));
+    if (parts.every((part) => part.type === "object")) {
+      const entries = new Map<string, PEntry>();
+      for (const part of parts) for (const entry of part.type === "object" ? part.entries : []) entries.set(entry.key, entry);
+      return { type: "object", range, entries: [...entries.values()] };
     }
   } else if (PASS_THROUGH.has(expr.name) && first && expr.args.length === 1) {
     // These keep or drop duplicate and empty values; for a review every written value matters.

@@ -64,7 +64,11 @@ export type HclExpr = Span &
     | { kind: "traversal"; root: string; steps: TraversalStep[] }
     | { kind: "call"; name: string; args: HclExpr[] }
     | { kind: "paren"; inner: HclExpr }
-    /** Conditionals, `for` expressions, operations, traversals of computed values. */
+    /** `condition ? then : otherwise` (issue #11: both branches are reviewed). */
+    | { kind: "conditional"; condition: HclExpr; then: HclExpr; otherwise: HclExpr }
+    /** `[for k, v in collection : body]` without an `if` (issue #11: evaluated over literal collections). */
+    | { kind: "for"; keyVar?: string; valueVar: string; collection: HclExpr; body: HclExpr }
+    /** `for` objects and filters, operations, traversals of computed values. */
     | { kind: "other" }
   );
 
@@ -306,6 +310,34 @@ class Converter {
         };
       case "variable_expr":
         return { ...span, kind: "traversal", root: node.text, steps: [] };
+      case "for_expr": {
+        const tuple = node.namedChildren.find((c) => c.type === "for_tuple_expr");
+        const intro = tuple?.namedChildren.find((c) => c.type === "for_intro");
+        const body = tuple?.namedChildren.find((c) => c.type === "expression");
+        const collection = intro?.namedChildren.find((c) => c.type === "expression");
+        const names = intro?.namedChildren.filter((c) => c.type === "identifier").map((c) => c.text) ?? [];
+        if (!tuple || !body || !collection || names.length === 0 || tuple.namedChildren.some((c) => c.type === "for_cond")) return { ...span, kind: "other" };
+        const valueVar = names[names.length - 1]!;
+        return {
+          ...span,
+          kind: "for",
+          ...(names.length === 2 ? { keyVar: names[0]! } : {}),
+          valueVar,
+          collection: this.expression(collection, depth + 1),
+          body: this.expression(body, depth + 1),
+        };
+      }
+      case "conditional": {
+        const [condition, then, otherwise] = node.namedChildren.filter((c) => c.type === "expression");
+        if (!condition || !then || !otherwise) return { ...span, kind: "other" };
+        return {
+          ...span,
+          kind: "conditional",
+          condition: this.expression(condition, depth + 1),
+          then: this.expression(then, depth + 1),
+          otherwise: this.expression(otherwise, depth + 1),
+        };
+      }
       case "function_call": {
         const name = node.namedChildren.find((c) => c.type === "identifier")?.text ?? "";
         const args = node.namedChildren.find((c) => c.type === "function_arguments");

@@ -17,6 +17,8 @@ export interface ScanAnalysisInput {
   config: Config;
   /** Problems reading the files, reported as findings. */
   readFindings?: Finding[];
+  /** Files named on the command line (report paths): read whatever their extension. */
+  named?: string[];
 }
 
 export function analyzeScan(input: ScanAnalysisInput, accessAnalyzer?: AccessAnalyzerRunner): Promise<AnalysisResult> {
@@ -25,6 +27,7 @@ export function analyzeScan(input: ScanAnalysisInput, accessAnalyzer?: AccessAna
     readFile: treeReader(input.cwd, input.roots),
     config: input.config,
     readFindings: input.readFindings ?? [],
+    ...(input.named ? { named: input.named } : {}),
     ...(accessAnalyzer ? { accessAnalyzer } : {}),
   });
 }

@@ -12,6 +12,7 @@ import noAllowNotElements from "./no-allow-not-elements.ts";
 import noDefenseEvasion from "./no-defense-evasion.ts";
 import noHardcodedAwsKeys from "./no-hardcoded-aws-keys.ts";
 import noIamUsers from "./no-iam-users.ts";
+import noPlaintextSecrets from "./no-plaintext-secrets.ts";
 import noPrivilegeEscalation from "./no-privilege-escalation.ts";
 import noPublicPrincipal from "./no-public-principal.ts";
 import noRiskyManagedPolicies from "./no-risky-managed-policies.ts";
@@ -25,10 +26,14 @@ import servicePrincipalSourceCondition from "./service-principal-source-conditio
 import strongPasswordPolicy from "./strong-password-policy.ts";
 import validAction from "./valid-action.ts";
 import validCondition from "./valid-condition.ts";
+import validElementTypes from "./valid-element-types.ts";
+import validPolicyJson from "./valid-policy-json.ts";
+import validPrincipal from "./valid-principal.ts";
 import validPolicyStructure from "./valid-policy-structure.ts";
 import validResource from "./valid-resource.ts";
 import newAccess from "./new-access.ts";
 import unparsedInput from "./unparsed-input.ts";
+import validTrustActions from "./valid-trust-actions.ts";
 
 export const RULES: readonly Rule[] = [
   crossAccountTrustConditions,
@@ -40,6 +45,7 @@ export const RULES: readonly Rule[] = [
   noDefenseEvasion,
   noHardcodedAwsKeys,
   noIamUsers,
+  noPlaintextSecrets,
   noPrivilegeEscalation,
   noPublicPrincipal,
   noRiskyManagedPolicies,
@@ -53,8 +59,12 @@ export const RULES: readonly Rule[] = [
   strongPasswordPolicy,
   validAction,
   validCondition,
+  validElementTypes,
+  validPolicyJson,
   validPolicyStructure,
+  validPrincipal,
   validResource,
+  validTrustActions,
 ];
 
 /**

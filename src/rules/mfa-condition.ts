@@ -127,6 +127,8 @@ export default defineRule({
       `"${data.operator}" on ${data.key} in an Allow is true for requests without MFA information (long-term access keys), so it does not require MFA; use "${data.fixed}".`,
     allowAgeInverted: (data: { operator: string; fixed: string }) =>
       `"${data.operator}" on aws:MultiFactorAuthAge in an Allow accepts sessions whose MFA is older than the limit, the opposite of an MFA age check; use "${data.fixed}".`,
+    allowWithoutMfa: (data: { operator: string; key: string }) =>
+      `"${data.operator}" on ${data.key} with "false" in an Allow grants only to sessions without MFA, the opposite of requiring it; use "Bool" with "true".`,
     denyAgeInverted: (data: { operator: string; fixed: string }) =>
       `"${data.operator}" on aws:MultiFactorAuthAge in a Deny denies sessions with recent MFA and lets old ones through; use "${data.fixed}".`,
   },
@@ -136,6 +138,13 @@ export default defineRule({
       if (!effect || !isJsonObject(ref.statement.Condition)) continue;
       const condition = ref.statement.Condition;
       for (const entry of conditionsOn(ref, [PRESENT, AGE])) {
+        // Issue #11: an Allow on "MFA is absent" is an inverted requirement (a Deny on it is the usual pattern).
+        const values = entry.values.map((v) => v.value.toLowerCase());
+        if (effect === "Allow" && entry.key.toLowerCase() === PRESENT.toLowerCase() && /^bool(ifexists)?$/i.test(entry.operator) && values.includes("false") && !values.includes("true")) {
+          const value = entry.values.find((v) => v.value.toLowerCase() === "false")!;
+          context.report({ messageId: "allowWithoutMfa", data: { operator: entry.operator, key: entry.key }, pointer: value.pointer, subject: `${entry.operator} ${entry.key} false` });
+          continue;
+        }
         const problem = problemOf(effect, entry);
         if (!problem) continue;
         const fix = renameFix(doc, condition, entry, problem.fixed);

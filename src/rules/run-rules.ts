@@ -32,7 +32,11 @@ export interface RuleInput {
  */
 const canonicalStatements = new WeakMap<object, string>();
 
-/** The statement (or the whole document) a pointer is in, as the stable subject of a fingerprint. */
+/**
+ * The document's origin and the statement (or the whole document) a pointer is in, as the stable subject of a
+ * fingerprint. The origin tells identical statements in different resources apart: each place gets its own
+ * finding and its own review comment (issue #11).
+ */
 function statementSubject(doc: PolicyDocument, pointer: string): string {
   const tokens = pointerTokens(pointer);
   if (tokens[0] !== "Statement" || typeof doc.json !== "object" || doc.json === null || Array.isArray(doc.json)) {
@@ -41,13 +45,13 @@ function statementSubject(doc: PolicyDocument, pointer: string): string {
   const statements = doc.json.Statement;
   const index = tokens[1] !== undefined && /^\d+$/.test(tokens[1]) ? Number(tokens[1]) : undefined;
   const statement = Array.isArray(statements) ? (index !== undefined ? statements[index] : statements) : statements;
-  if (typeof statement !== "object" || statement === null) return canonicalJson(statement);
+  if (typeof statement !== "object" || statement === null) return `${doc.origin}\u0000${canonicalJson(statement)}`;
   let canonical = canonicalStatements.get(statement);
   if (canonical === undefined) {
     canonical = canonicalJson(statement);
     canonicalStatements.set(statement, canonical);
   }
-  return canonical;
+  return `${doc.origin}\u0000${canonical}`;
 }
 
 /**

@@ -731,8 +731,9 @@ describe("extractCloudFormation", () => {
       ]);
       assert.deepEqual(result.policies[0]!.positions["/Statement/0/Action"], at(12, 21, 12, 52));
       assert.deepEqual(result.policies[1]!.json, JSON.parse(rcpContent));
-      // Positions inside a JSON string point at the whole string.
-      assert.deepEqual(result.policies[1]!.positions["/Statement/0/Action"], at(19, 16, 19, 16 + rcpContent.length + 2));
+      // Positions inside a one-line JSON string without escapes point at the value itself (issue #11).
+      const column = 16 + 1 + rcpContent.indexOf('"s3:*"');
+      assert.deepEqual(result.policies[1]!.positions["/Statement/0/Action"], at(19, column, 19, column + 6));
       assert.deepEqual(result.findings, []);
     });
 
@@ -758,7 +759,7 @@ describe("extractCloudFormation", () => {
     });
   });
 
-  it("reads SAM function policies: managed names and ARNs, inline statements; skips policy templates", () => {
+  it("reads SAM function policies: managed names and ARNs, inline statements, policy templates expanded (issue #11)", () => {
     const result = fromYaml(
       lines(
         "Transform: AWS::Serverless-2016-10-31",
@@ -784,9 +785,11 @@ describe("extractCloudFormation", () => {
       ),
     );
     assert.deepEqual(summary(result), [
+      { origin: "AWS::Serverless::Function Api .Policies[2].S3ReadPolicy", kind: "identity", attachedTo: ["AWS::Serverless::Function Api"] },
       { origin: "AWS::Serverless::Function Api .Policies[3]", kind: "identity", attachedTo: ["AWS::Serverless::Function Api"] },
     ]);
-    assert.deepEqual(result.policies[0]!.positions["/Statement/0"], at(14, 15, 16, 42));
+    assert.deepEqual(result.policies[0]!.range, at(11, 11, 12, 36));
+    assert.deepEqual(result.policies[1]!.positions["/Statement/0"], at(14, 15, 16, 42));
     assert.deepEqual(
       result.facts.map((fact) => (fact.type === "managed-policy-attachment" ? [fact.origin, fact.arn, fact.attachedTo, fact.range.line] : fact.type)),
       [
@@ -1046,6 +1049,8 @@ describe("extractCloudFormation", () => {
           ["warning", 13],
           ["warning", 18],
           ["note", 23],
+          // `{}` in SAM Policies names no policy template (issue #11: said, not skipped).
+          ["note", 26],
         ],
       );
       assert.deepEqual(
@@ -1090,12 +1095,12 @@ describe("extractCloudFormation", () => {
         [
           ["warning", 4, "Properties of AWS::IAM::Role R is not an object, so its policies were not analysed."],
           ["warning", 5, "PolicyDocument of AWS::IAM::Role S .Policies[0] is not an object, so it was not analysed."],
-          [
-            "warning",
-            6,
-            "PolicyDocument of AWS::S3::BucketPolicy B is a string that is not valid JSON (Unexpected identifier 'not' found), so it was not analysed.",
-          ],
         ],
+      );
+      // A policy string that does not parse is an invalid-policy error (rule valid-policy-json), from this fact.
+      assert.deepEqual(
+        result.facts.filter((f) => f.type === "invalid-policy-text").map((f) => [f.range.line, f.origin, f.type === "invalid-policy-text" ? f.detail : ""]),
+        [[6, "AWS::S3::BucketPolicy B .PolicyDocument", "Unexpected identifier 'not' found"]],
       );
     });
   });

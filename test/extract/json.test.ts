@@ -135,9 +135,10 @@ describe("JSON policy files", () => {
       resource_changes: [{ address: "aws_iam_policy.p", change: { actions: ["create"], after: { policy } } }],
     });
     const { policies } = await extract("plan.json", text);
+    // Read from planned_values once per document, named by its Terraform address (issue 11), not once per copy.
     assert.deepEqual(
       policies.map((p) => p.origin),
-      ["plan.json .planned_values.root_module.resources[0].values.policy", "plan.json .resource_changes[0].change.after.policy"],
+      ["aws_iam_policy.p .policy"],
     );
   });
 

@@ -822,8 +822,12 @@ describe("terraform: JSON in resources", () => {
           "note",
           "aws_iam_policy.missing_doc .policy was not analysed: the policy comes from data.aws_iam_policy_document.nowhere.json, which is not defined in this module.",
         ],
-        [12, 16, "warning", "The policy in aws_iam_policy.broken .policy is not valid JSON (Unexpected token RBrace found), so it was not analysed."],
       ],
+    );
+    // Malformed JSON is an invalid-policy error (rule valid-policy-json) at the bracket that breaks it (issue #11).
+    assert.deepEqual(
+      result.facts.filter((f) => f.type === "invalid-policy-text").map((f) => [f.range.line, f.range.column, f.origin]),
+      [[12, 16, "aws_iam_policy.broken .policy"]],
     );
   });
 });

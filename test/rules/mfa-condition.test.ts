@@ -64,6 +64,21 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
+      // Issue #11: the inverted requirement.
+      name: "an allow only when MFA is absent",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "ec2:StopInstances", Resource: "*", Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } } }],
+      },
+      errors: [
+        {
+          messageId: "allowWithoutMfa",
+          line: 10, column: 41, endLine: 10, endColumn: 48,
+          message: '"Bool" on aws:MultiFactorAuthPresent with "false" in an Allow grants only to sessions without MFA, the opposite of requiring it; use "Bool" with "true".',
+        },
+      ],
+    },
+    {
       name: "a deny with Bool false misses access keys",
       policy: {
         Version: "2012-10-17",

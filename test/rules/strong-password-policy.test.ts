@@ -23,12 +23,13 @@ ruleTester.run(rule, {
       ],
     },
     {
-      name: "settings from variables are not known and not reported",
+      // Issue #11: a variable's default is its value for the review; one without a default (or tfvars) is unknown.
+      name: "settings from variables without a value are not known and not reported",
       files: [
         {
           path: "account.tf",
           text:
-            'variable "min_length" {\n  default = 8\n}\n\n' +
+            'variable "min_length" {\n  type = number\n}\n\n' +
             `${HEAD}  minimum_password_length      = var.min_length\n  require_symbols              = var.strict\n` +
             "  require_numbers              = true\n  require_uppercase_characters = true\n  require_lowercase_characters = true\n" +
             `${STRONG_REST}}\n`,
