@@ -67,7 +67,12 @@ interface BenchFile {
 
 function jsonPolicy(i: number, wide: boolean): string {
   const statements = [
-    { Sid: "Read", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [`arn:aws:s3:::bucket-${i}`, `arn:aws:s3:::bucket-${i}/*`] },
+    {
+      Sid: "Read",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:ListBucket"],
+      Resource: [`arn:aws:s3:::bucket-${i}`, `arn:aws:s3:::bucket-${i}/*`],
+    },
     { Sid: "Queue", Effect: "Allow", Action: "sqs:SendMessage", Resource: `arn:aws:sqs:us-east-1:123456789012:queue-${i}` },
   ];
   if (wide) statements.push({ Sid: "Wide", Effect: "Allow", Action: "s3:*", Resource: "*" } as never);
@@ -120,9 +125,24 @@ function pullRequestFiles(): BenchFile[] {
   const files: BenchFile[] = [];
   for (let i = 0; i < 10; i++) {
     const modified = i % 2 === 1;
-    files.push({ path: `policies/policy-${i}.json`, status: modified ? "modified" : "added", head: jsonPolicy(i, i % 3 === 0), ...(modified ? { base: jsonPolicy(i, false) } : {}) });
-    files.push({ path: `stacks/stack-${i}.yaml`, status: modified ? "modified" : "added", head: cfnTemplate(i, i % 4 === 0), ...(modified ? { base: cfnTemplate(i, false) } : {}) });
-    files.push({ path: `modules/m${i % 5}/policy-${i}.tf`, status: modified ? "modified" : "added", head: terraform(i, i % 5 === 0), ...(modified ? { base: terraform(i, false) } : {}) });
+    files.push({
+      path: `policies/policy-${i}.json`,
+      status: modified ? "modified" : "added",
+      head: jsonPolicy(i, i % 3 === 0),
+      ...(modified ? { base: jsonPolicy(i, false) } : {}),
+    });
+    files.push({
+      path: `stacks/stack-${i}.yaml`,
+      status: modified ? "modified" : "added",
+      head: cfnTemplate(i, i % 4 === 0),
+      ...(modified ? { base: cfnTemplate(i, false) } : {}),
+    });
+    files.push({
+      path: `modules/m${i % 5}/policy-${i}.tf`,
+      status: modified ? "modified" : "added",
+      head: terraform(i, i % 5 === 0),
+      ...(modified ? { base: terraform(i, false) } : {}),
+    });
   }
   for (let i = 0; files.length < FILES_PER_PR; i++) {
     const ext = ["go", "ts", "md", "py", "css"][i % 5]!;
@@ -167,7 +187,15 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 async function startFakeGitHub(files: readonly BenchFile[]): Promise<FakeGitHub> {
   const head = new Map(files.map((f) => [f.path, f.head]));
   const base = new Map(files.filter((f) => f.base !== undefined).map((f) => [f.path, f.base!]));
-  const listed = files.map((f) => ({ filename: f.path, status: f.status, patch: patchOf(f), sha: "c".repeat(40), additions: 1, deletions: 0, changes: 1 }));
+  const listed = files.map((f) => ({
+    filename: f.path,
+    status: f.status,
+    patch: patchOf(f),
+    sha: "c".repeat(40),
+    additions: 1,
+    deletions: 0,
+    changes: 1,
+  }));
   const waiters = new Map<number, (at: number) => void>();
   const done = new Map<number, number>();
   const prefix = `/repos/${OWNER}/${REPO}`;
@@ -180,7 +208,12 @@ async function startFakeGitHub(files: readonly BenchFile[]): Promise<FakeGitHub>
       const path = url.pathname;
       const body = req.method === "GET" ? "" : await readBody(req);
       if (req.method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) {
-        return json(res, 201, { token: "ghs_bench", expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: {}, repository_selection: "all" });
+        return json(res, 201, {
+          token: "ghs_bench",
+          expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+          permissions: {},
+          repository_selection: "all",
+        });
       }
       if (req.method === "POST" && path === `${prefix}/check-runs`) {
         const pr = Number((JSON.parse(body) as { external_id: string }).external_id);
@@ -196,8 +229,10 @@ async function startFakeGitHub(files: readonly BenchFile[]): Promise<FakeGitHub>
         }
         return json(res, 200, { id: Number(checkRun[1]) });
       }
-      if (req.method === "GET" && new RegExp(`^${prefix}/commits/[0-9a-f]+/check-runs$`).test(path)) return json(res, 200, { total_count: 0, check_runs: [] });
-      if (req.method === "GET" && /\/pulls\/\d+\/files$/.test(path)) return json(res, 200, Number(url.searchParams.get("page") ?? "1") === 1 ? listed : []);
+      if (req.method === "GET" && new RegExp(`^${prefix}/commits/[0-9a-f]+/check-runs$`).test(path))
+        return json(res, 200, { total_count: 0, check_runs: [] });
+      if (req.method === "GET" && /\/pulls\/\d+\/files$/.test(path))
+        return json(res, 200, Number(url.searchParams.get("page") ?? "1") === 1 ? listed : []);
       if (req.method === "GET" && /\/pulls\/\d+\/comments$/.test(path)) return json(res, 200, []);
       if (req.method === "POST" && /\/pulls\/\d+\/reviews$/.test(path)) return json(res, 200, { id: 1 });
       if (req.method === "GET" && path.startsWith(`${prefix}/contents`)) {
@@ -207,11 +242,23 @@ async function startFakeGitHub(files: readonly BenchFile[]): Promise<FakeGitHub>
         const text = tree.get(file);
         if (text !== undefined) {
           const content = Buffer.from(text);
-          return json(res, 200, { type: "file", path: file, name: file.split("/").pop(), size: content.length, encoding: "base64", content: content.toString("base64") });
+          return json(res, 200, {
+            type: "file",
+            path: file,
+            name: file.split("/").pop(),
+            size: content.length,
+            encoding: "base64",
+            content: content.toString("base64"),
+          });
         }
         const dir = file === "" ? "" : `${file}/`;
         const entries = [...tree.keys()].filter((p) => p.startsWith(dir) && !p.slice(dir.length).includes("/"));
-        if (entries.length > 0) return json(res, 200, entries.map((p) => ({ type: "file", path: p, name: p.split("/").pop(), size: tree.get(p)!.length })));
+        if (entries.length > 0)
+          return json(
+            res,
+            200,
+            entries.map((p) => ({ type: "file", path: p, name: p.split("/").pop(), size: tree.get(p)!.length })),
+          );
         return json(res, 404, { message: "Not Found" });
       }
       return json(res, 404, { message: `bench fake: no route for ${req.method} ${path}` });
@@ -224,7 +271,10 @@ async function startFakeGitHub(files: readonly BenchFile[]): Promise<FakeGitHub>
     const at = done.get(pr);
     if (at !== undefined) return Promise.resolve(at);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`pull request ${pr}: no completed check run after ${DELIVERY_TIMEOUT_MS} ms`)), DELIVERY_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`pull request ${pr}: no completed check run after ${DELIVERY_TIMEOUT_MS} ms`)),
+        DELIVERY_TIMEOUT_MS,
+      );
       waiters.set(pr, (value) => {
         clearTimeout(timer);
         resolve(value);
@@ -298,7 +348,14 @@ function pullRequestPayload(pr: number): Record<string, unknown> {
     number: pr,
     before: "d".repeat(40),
     after: HEAD,
-    pull_request: { number: pr, state: "open", draft: false, changed_files: FILES_PER_PR, head: { sha: HEAD, ref: "feature" }, base: { sha: BASE, ref: "main" } },
+    pull_request: {
+      number: pr,
+      state: "open",
+      draft: false,
+      changed_files: FILES_PER_PR,
+      head: { sha: HEAD, ref: "feature" },
+      base: { sha: BASE, ref: "main" },
+    },
     repository,
     installation: { id: 7 },
     sender: { login: "dev", id: 2, type: "User" },
@@ -325,7 +382,9 @@ function lineFrom(child: ChildProcess, prefix: string, timeoutMs = 30_000): Prom
 
 async function runMode(mode: Mode, flags: readonly string[], n: number): Promise<ModeResult> {
   const fake = await startFakeGitHub(pullRequestFiles());
-  const child = spawn(process.execPath, [...flags, import.meta.filename, "--app", mode, "--github", fake.url], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [...flags, import.meta.filename, "--app", mode, "--github", fake.url], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const latencies: number[] = [];
   let maxAnswer = 0;
   let peakRssMb: number;
@@ -362,7 +421,17 @@ async function runMode(mode: Mode, flags: readonly string[], n: number): Promise
     fake.server.close();
   }
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { mode, flags, deliveries: n, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1]!, maxAnswer, peakRssMb, githubRequests: fake.requests };
+  return {
+    mode,
+    flags,
+    deliveries: n,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    max: sorted[sorted.length - 1]!,
+    maxAnswer,
+    peakRssMb,
+    githubRequests: fake.requests,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -372,18 +441,23 @@ const { values } = parseArgs({
 });
 
 if (values.app !== undefined) {
-  if (!(MODES as readonly string[]).includes(values.app) || !values.github?.startsWith("http://127.0.0.1:")) throw new Error("usage: --app MODE --github http://127.0.0.1:PORT");
+  if (!(MODES as readonly string[]).includes(values.app) || !values.github?.startsWith("http://127.0.0.1:"))
+    throw new Error("usage: --app MODE --github http://127.0.0.1:PORT");
   await runApp(values.app as Mode, values.github);
 } else {
   const n = Math.min(MAX_DELIVERIES, Math.max(1, Number.parseInt(values.n ?? "30", 10) || 30));
   const results: ModeResult[] = [];
   for (const run of RUNS) results.push(await runMode(run.mode, run.flags, n));
   const s = (value: number) => `${(value / 1000).toFixed(2)} s`;
-  console.log(`App benchmark: webhook → completed check run, ${FILES_PER_PR}-file pull request (30 IaC files), ${n} deliveries per mode, one at a time; GitHub faked on loopback; no Access Analyzer`);
+  console.log(
+    `App benchmark: webhook → completed check run, ${FILES_PER_PR}-file pull request (30 IaC files), ${n} deliveries per mode, one at a time; GitHub faked on loopback; no Access Analyzer`,
+  );
   console.log("");
   console.log("| Mode | Node flags | p50 | p95 | max | slowest webhook answer | App peak RSS | GitHub requests |");
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of results) {
-    console.log(`| ${r.mode} | ${r.flags.length > 0 ? r.flags.map((f) => `\`${f}\``).join(" ") : "(none)"} | ${s(r.p50)} | ${s(r.p95)} | ${s(r.max)} | ${s(r.maxAnswer)} | ${r.peakRssMb.toFixed(0)} MB | ${r.githubRequests} |`);
+    console.log(
+      `| ${r.mode} | ${r.flags.length > 0 ? r.flags.map((f) => `\`${f}\``).join(" ") : "(none)"} | ${s(r.p50)} | ${s(r.p95)} | ${s(r.max)} | ${s(r.maxAnswer)} | ${r.peakRssMb.toFixed(0)} MB | ${r.githubRequests} |`,
+    );
   }
 }

@@ -47,8 +47,19 @@ const SERVICES: Readonly<Record<string, ServiceProfile>> = {
     resources: (n) => [`arn:aws:s3:::bucket-${n}`, `arn:aws:s3:::bucket-${n}/reports/*`],
   },
   dynamodb: {
-    actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem", "dynamodb:Describe*", "dynamodb:BatchGet*"],
-    resources: (n) => [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/table-${n}`, `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/table-${n}/index/*`],
+    actions: [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:Scan",
+      "dynamodb:UpdateItem",
+      "dynamodb:Describe*",
+      "dynamodb:BatchGet*",
+    ],
+    resources: (n) => [
+      `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/table-${n}`,
+      `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/table-${n}/index/*`,
+    ],
   },
   sqs: {
     actions: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:Get*"],
@@ -98,7 +109,8 @@ function generatePairs(count: number): Array<{ before: string; after: string }> 
       Resource: profile.resources(n),
     };
     if (bucketPolicy) s.Principal = { AWS: [`arn:aws:iam::${ACCOUNT}:role/reader-${n}`] };
-    if (rand() < 0.3) s.Condition = { StringEquals: { "aws:PrincipalOrgID": "o-abc123", "aws:RequestedRegion": ["us-east-1", "eu-west-1"] } };
+    if (rand() < 0.3)
+      s.Condition = { StringEquals: { "aws:PrincipalOrgID": "o-abc123", "aws:RequestedRegion": ["us-east-1", "eu-west-1"] } };
     return s;
   };
 
@@ -112,10 +124,13 @@ function generatePairs(count: number): Array<{ before: string; after: string }> 
         out.Action = out.Action.map((a, i) => (i === 0 ? `${a.slice(0, a.indexOf(":"))}:*` : a));
         break;
       case 2: // widen a resource
-        out.Resource = rand() < 0.5 ? "*" : (Array.isArray(out.Resource) ? out.Resource : [out.Resource]).map((r) => r.replace(/[^:/]+$/, "*"));
+        out.Resource =
+          rand() < 0.5 ? "*" : (Array.isArray(out.Resource) ? out.Resource : [out.Resource]).map((r) => r.replace(/[^:/]+$/, "*"));
         break;
       case 3: // narrow a resource
-        out.Resource = (Array.isArray(out.Resource) ? out.Resource : [out.Resource]).map((r) => (r.endsWith("*") ? `${r.slice(0, -1)}archive/*` : r));
+        out.Resource = (Array.isArray(out.Resource) ? out.Resource : [out.Resource]).map((r) =>
+          r.endsWith("*") ? `${r.slice(0, -1)}archive/*` : r,
+        );
         break;
       case 4: // drop or add a condition
         if (out.Condition) delete out.Condition;
@@ -154,15 +169,22 @@ function generatePairs(count: number): Array<{ before: string; after: string }> 
 
 async function documents(texts: readonly string[], dir: string): Promise<PolicyDocument[]> {
   const { policies } = await extractFiles(texts.map((text, i) => ({ path: `${dir}/policy-${i}.json`, text })));
-  if (policies.length !== texts.length) throw new Error(`Bug: expected ${texts.length} policies from the generated ${dir} files, got ${policies.length}`);
+  if (policies.length !== texts.length)
+    throw new Error(`Bug: expected ${texts.length} policies from the generated ${dir} files, got ${policies.length}`);
   return policies;
 }
 
 /** Generates the pairs, extracts them (untimed) and times `compareAccess` over all of them. */
 export async function benchNewAccess(count = 1000, warmRuns = 5): Promise<NewAccessBench> {
   const pairs = generatePairs(count);
-  const before = await documents(pairs.map((p) => p.before), "before");
-  const after = await documents(pairs.map((p) => p.after), "after");
+  const before = await documents(
+    pairs.map((p) => p.before),
+    "before",
+  );
+  const after = await documents(
+    pairs.map((p) => p.after),
+    "after",
+  );
 
   let added = 0;
   let findings = 0;

@@ -51,7 +51,10 @@ function statement(i: number): Record<string, unknown> {
     Sid: `S${i}`,
     Effect: rand() < 0.9 ? "Allow" : "Deny",
     Action: [`${service}:${pick(VERBS)}`, `${service}:${pick(VERBS)}`],
-    Resource: rand() < 0.3 ? "*" : [`arn:aws:${service}:us-east-1:111122223333:thing/${i}`, `arn:aws:${service}:us-east-1:111122223333:thing/${i}/*`],
+    Resource:
+      rand() < 0.3
+        ? "*"
+        : [`arn:aws:${service}:us-east-1:111122223333:thing/${i}`, `arn:aws:${service}:us-east-1:111122223333:thing/${i}/*`],
     ...(rand() < 0.3 ? { Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } } : {}),
   };
 }
@@ -223,7 +226,9 @@ function generateIdentityCorpus(dir: string, count: number): void {
         Effect: random() < 0.9 ? "Allow" : "Deny",
         Action: [`${service}:${choose(VERBS)}`, `${service}:${choose(VERBS)}`],
         Resource:
-          random() < 0.3 ? "*" : [`arn:aws:${service}:us-east-1:111122223333:thing/${f}`, `arn:aws:${service}:us-east-1:111122223333:thing/${f}/*`],
+          random() < 0.3
+            ? "*"
+            : [`arn:aws:${service}:us-east-1:111122223333:thing/${f}`, `arn:aws:${service}:us-east-1:111122223333:thing/${f}/*`],
         ...(random() < 0.3 ? { Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } } : {}),
       };
     });
@@ -238,7 +243,8 @@ const floor = (dir: string): ProcessRun => runProcess(process.execPath, [FLOOR, 
 const policiesIn = (run: ProcessRun): number => (JSON.parse(run.stdout) as { policies: unknown[] }).policies.length;
 const perSecond = (count: number, ms: number): string => `${Math.round(count / (ms / 1000)).toLocaleString("en-US")}/s`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-const mb = (run: readonly ProcessRun[]): string => (run.every((r) => r.peakRssMb) ? `${median(run.map((r) => r.peakRssMb!)).toFixed(0)} MB` : "n/a");
+const mb = (run: readonly ProcessRun[]): string =>
+  run.every((r) => r.peakRssMb) ? `${median(run.map((r) => r.peakRssMb!)).toFixed(0)} MB` : "n/a";
 
 type Row = [measure: string, value: string, target: string, met: string];
 const verdict = (ok: boolean | undefined): string => (ok === undefined ? "" : ok ? "yes" : "**no**");
@@ -253,14 +259,33 @@ function wholeProcessRows(): Row[] {
     const dir = `${base}-${factor}x`;
     generateIdentityCorpus(dir, 2000 * factor);
     if (factor === 1) {
-      const pairs = paired(() => floor(dir), () => cli(dir));
+      const pairs = paired(
+        () => floor(dir),
+        () => cli(dir),
+      );
       const found = policiesIn(pairs.b[0]!);
       const floorMs = median(pairs.a.map((r) => r.wallMs));
       const cliMs = median(pairs.b.map((r) => r.wallMs));
-      rows.push(["Floor: read + JSON.parse 2,000 policy files, whole process (median of 5)", `${seconds(floorMs)} (${perSecond(2000, floorMs)})`, "", ""]);
-      rows.push([`CLI scan of the same ${found.toLocaleString("en-US")} policies, whole process (median of 5)`, `${seconds(cliMs)} (${perSecond(found, cliMs)}), peak RSS ${mb(pairs.b)}`, "", ""]);
-      rows.push(["CLI speed as a share of the floor (median of pairwise wall-time ratios)", `${(pairs.wallRatio * 100).toFixed(1)}%`, "≥ 25%", verdict(pairs.wallRatio >= 0.25)]);
-      if (pairs.cpuRatio !== undefined) rows.push(["The same from CPU time (user + system)", `${(pairs.cpuRatio * 100).toFixed(1)}%`, "", ""]);
+      rows.push([
+        "Floor: read + JSON.parse 2,000 policy files, whole process (median of 5)",
+        `${seconds(floorMs)} (${perSecond(2000, floorMs)})`,
+        "",
+        "",
+      ]);
+      rows.push([
+        `CLI scan of the same ${found.toLocaleString("en-US")} policies, whole process (median of 5)`,
+        `${seconds(cliMs)} (${perSecond(found, cliMs)}), peak RSS ${mb(pairs.b)}`,
+        "",
+        "",
+      ]);
+      rows.push([
+        "CLI speed as a share of the floor (median of pairwise wall-time ratios)",
+        `${(pairs.wallRatio * 100).toFixed(1)}%`,
+        "≥ 25%",
+        verdict(pairs.wallRatio >= 0.25),
+      ]);
+      if (pairs.cpuRatio !== undefined)
+        rows.push(["The same from CPU time (user + system)", `${(pairs.cpuRatio * 100).toFixed(1)}%`, "", ""]);
       perPolicyMs.push(cliMs / found);
       continue;
     }
@@ -268,7 +293,12 @@ function wholeProcessRows(): Row[] {
     const ms = median(runs.map((r) => r.wallMs));
     const found = policiesIn(runs[0]!);
     perPolicyMs.push(ms / found);
-    rows.push([`CLI scan, ${factor}× the corpus (${found.toLocaleString("en-US")} policies, median of 3)`, `${seconds(ms)} (${perSecond(found, ms)}), peak RSS ${mb(runs)}`, "", ""]);
+    rows.push([
+      `CLI scan, ${factor}× the corpus (${found.toLocaleString("en-US")} policies, median of 3)`,
+      `${seconds(ms)} (${perSecond(found, ms)}), peak RSS ${mb(runs)}`,
+      "",
+      "",
+    ]);
   }
   const growth = perPolicyMs[perPolicyMs.length - 1]! / perPolicyMs[0]!;
   rows.push(["Cost per policy at 4× / at 1× (1.0 = linear)", growth.toFixed(2), "≤ 1.2", verdict(growth <= 1.2)]);
@@ -295,10 +325,25 @@ function repositoryRows(repo: string): Row[] {
     const rss = runs.every((r) => r.peakRssMb) ? median(runs.map((r) => r.peakRssMb!)) : undefined;
     if (factor === 1) {
       perPolicy1 = ms / found;
-      rows.push([`${name}: whole-process scan (${found.toLocaleString("en-US")} policies, median of 3)`, seconds(ms), "≤ 3 s", verdict(ms <= 3000)]);
-      rows.push([`${name}: peak RSS`, rss === undefined ? "n/a" : `${rss.toFixed(0)} MB`, "≤ 200 MB", verdict(rss === undefined ? undefined : rss <= 200)]);
+      rows.push([
+        `${name}: whole-process scan (${found.toLocaleString("en-US")} policies, median of 3)`,
+        seconds(ms),
+        "≤ 3 s",
+        verdict(ms <= 3000),
+      ]);
+      rows.push([
+        `${name}: peak RSS`,
+        rss === undefined ? "n/a" : `${rss.toFixed(0)} MB`,
+        "≤ 200 MB",
+        verdict(rss === undefined ? undefined : rss <= 200),
+      ]);
     } else {
-      rows.push([`${name} ×${factor} (${found.toLocaleString("en-US")} policies)`, `${seconds(ms)}, cost per policy ${(ms / found / perPolicy1).toFixed(2)}× the 1× figure, peak RSS ${rss === undefined ? "n/a" : `${rss.toFixed(0)} MB`}`, "", ""]);
+      rows.push([
+        `${name} ×${factor} (${found.toLocaleString("en-US")} policies)`,
+        `${seconds(ms)}, cost per policy ${(ms / found / perPolicy1).toFixed(2)}× the 1× figure, peak RSS ${rss === undefined ? "n/a" : `${rss.toFixed(0)} MB`}`,
+        "",
+        "",
+      ]);
     }
   }
   return rows;
@@ -315,9 +360,16 @@ async function main(): Promise<void> {
     ["CloudFormation", path.join("cloudformation", "stack-1.yaml")],
     ["Terraform", path.join("terraform", "module-2", "main.tf")],
   ] as const) {
-    const runs = Array.from({ length: 8 }, () => runProcess(process.execPath, [BIN, "scan", file, "--format", "json", "--fail-on", "never"], CORPUS));
+    const runs = Array.from({ length: 8 }, () =>
+      runProcess(process.execPath, [BIN, "scan", file, "--format", "json", "--fail-on", "never"], CORPUS),
+    );
     const ms = median(runs.slice(1).map((r) => r.wallMs));
-    rows.push([`CLI cold start + one ${label} file (median of 7 after one warm-up)`, `${ms.toFixed(0)} ms`, "≤ 250 ms", verdict(ms <= 250)]);
+    rows.push([
+      `CLI cold start + one ${label} file (median of 7 after one warm-up)`,
+      `${ms.toFixed(0)} ms`,
+      "≤ 250 ms",
+      verdict(ms <= 250),
+    ]);
   }
 
   rows.push(...wholeProcessRows());
@@ -325,7 +377,12 @@ async function main(): Promise<void> {
 
   // Then, while nothing is cached here: the diff's cold figure includes loading the IAM data it needs.
   const diff = await benchNewAccess(1000);
-  rows.push(["Local new-access diff, 1,000 changed policies (first run, incl. loading IAM data)", `${diff.coldMs.toFixed(0)} ms`, "< 1 s", verdict(diff.coldMs < 1000)]);
+  rows.push([
+    "Local new-access diff, 1,000 changed policies (first run, incl. loading IAM data)",
+    `${diff.coldMs.toFixed(0)} ms`,
+    "< 1 s",
+    verdict(diff.coldMs < 1000),
+  ]);
   rows.push(["Local new-access diff, 1,000 changed policies (warm, median)", `${diff.warmMs.toFixed(0)} ms`, "", ""]);
 
   // In process (warm-up run loads the WASM grammar and JIT-compiles), then measured runs.
@@ -339,10 +396,21 @@ async function main(): Promise<void> {
     found = report.policies.length;
   }
   const scanMs = median(runs);
-  rows.push([`Mixed corpus, in process: ${files} files (JSON, CloudFormation YAML, Terraform), ${found} policies (median of 5)`, `${scanMs.toFixed(0)} ms (${perSecond(found, scanMs)}, ${perSecond(files, scanMs).replace("/s", " files/s")})`, "", ""]);
+  rows.push([
+    `Mixed corpus, in process: ${files} files (JSON, CloudFormation YAML, Terraform), ${found} policies (median of 5)`,
+    `${scanMs.toFixed(0)} ms (${perSecond(found, scanMs)}, ${perSecond(files, scanMs).replace("/s", " files/s")})`,
+    "",
+    "",
+  ]);
 
   const env = `Node ${process.version}, ${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, ${os.cpus().length} cores; whole-process figures are wall time of one process`;
-  const table = ["| Measure | Value | Target | Met |", "| --- | --- | --- | --- |", ...rows.map((r) => `| ${r.join(" | ")} |`), "", env].join("\n");
+  const table = [
+    "| Measure | Value | Target | Met |",
+    "| --- | --- | --- | --- |",
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+    "",
+    env,
+  ].join("\n");
   console.log(table);
   if (found !== expectedPolicies) console.log(`\nWARNING: expected ${expectedPolicies} policies, found ${found}.`);
 

@@ -28,7 +28,8 @@ export function runProcess(command: string, args: readonly string[], cwd: string
     : spawnSync(command, args, { cwd, encoding: "utf8", maxBuffer: 1 << 30 });
   const wallMs = performance.now() - started;
   if (result.error) throw result.error;
-  if ((result.status ?? 2) >= 2) throw new Error(`${command} ${args.join(" ")} exited with ${result.status}: ${result.stderr.slice(-2000)}`);
+  if ((result.status ?? 2) >= 2)
+    throw new Error(`${command} ${args.join(" ")} exited with ${result.status}: ${result.stderr.slice(-2000)}`);
   const run: ProcessRun = { wallMs, stdout: result.stdout };
   const timing = /@@time ([\d.]+) ([\d.]+) (\d+)/.exec(result.stderr);
   if (timing) {
@@ -69,7 +70,10 @@ export function paired(a: () => ProcessRun, b: () => ProcessRun, pairs = 5): Pai
 /** `git rev-parse HEAD` of a folder, or "" (for saying which commit of a real repository was scanned). */
 export function commitOf(dir: string): string {
   try {
-    return execFileSync("git", ["-C", dir, "rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return execFileSync("git", ["-C", dir, "rev-parse", "--short", "HEAD"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
   } catch {
     return "";
   }

@@ -15331,7 +15331,8 @@ function buildPolicyDocument(node, meta) {
   const templated = (text2, pointerFor) => {
     const found = [];
     const replaced = replaceTemplatePlaceholders(text2, (expression, token) => found.push({ expression, token }));
-    for (const { expression, token } of found) unresolved.push({ pointer: pointerFor(replaced), token, expression, hint: "unknown", template: true });
+    for (const { expression, token } of found)
+      unresolved.push({ pointer: pointerFor(replaced), token, expression, hint: "unknown", template: true });
     return replaced;
   };
   const walk = (current, pointer) => {
@@ -15428,7 +15429,9 @@ function fitsPathKind(kind, policy) {
       return !refs.some(withPrincipal);
     case "rcp":
       return refs.every(withPrincipal) && refs.every(
-        ({ statement }) => asList(statement.Action).every((a5) => typeof a5 !== "string" || !a5.includes(":") || rcpSupportsService(a5.slice(0, a5.indexOf(":"))))
+        ({ statement }) => asList(statement.Action).every(
+          (a5) => typeof a5 !== "string" || !a5.includes(":") || rcpSupportsService(a5.slice(0, a5.indexOf(":")))
+        )
       );
     case "endpoint":
       return refs.every(withPrincipal);
@@ -15447,7 +15450,11 @@ function looksLikeRcp(refs) {
     const list2 = asList(a5);
     return list2.length > 0 && list2.every((x) => typeof x === "string" && (x === "*" || x.includes(":") && rcpSupportsService(x.slice(0, x.indexOf(":")))));
   };
-  return refs.every(({ statement }) => starPrincipal(statement.Principal) && statement.NotPrincipal === void 0 && rcpActions(statement.Action)) && refs.some(({ statement }) => statement.Effect === "Deny" && asList(statement.Resource).includes("*")) && refs.every(({ statement }) => statement.Effect !== "Allow" || isStar(statement.Resource) || statement.Resource === void 0 && statement.NotResource === void 0);
+  return refs.every(
+    ({ statement }) => starPrincipal(statement.Principal) && statement.NotPrincipal === void 0 && rcpActions(statement.Action)
+  ) && refs.some(({ statement }) => statement.Effect === "Deny" && asList(statement.Resource).includes("*")) && refs.every(
+    ({ statement }) => statement.Effect !== "Allow" || isStar(statement.Resource) || statement.Resource === void 0 && statement.NotResource === void 0
+  );
 }
 function classifyPolicy(policy) {
   if (looksLikeRcp(statementsOf(policy))) return "rcp";
@@ -15484,7 +15491,17 @@ var init_document = __esm({
     STATEMENTS_CACHE = /* @__PURE__ */ new WeakMap();
     TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
     isStar = (value) => value === "*" || Array.isArray(value) && value.length === 1 && value[0] === "*";
-    STATEMENT_KEYS = /* @__PURE__ */ new Set(["Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition", "Sid"]);
+    STATEMENT_KEYS = /* @__PURE__ */ new Set([
+      "Effect",
+      "Action",
+      "NotAction",
+      "Resource",
+      "NotResource",
+      "Principal",
+      "NotPrincipal",
+      "Condition",
+      "Sid"
+    ]);
   }
 });
 
@@ -15714,7 +15731,8 @@ function excessiveNesting(text2, limit = MAX_BRACKET_DEPTH) {
       continue;
     }
     if (quote !== "") {
-      if (ch === 92 && quote === '"') i6++;
+      if (ch === 92 && quote === '"')
+        i6++;
       else if (text2[i6] === quote) quote = "";
       continue;
     }
@@ -17516,7 +17534,9 @@ var init_cfn_policy_properties = __esm({
       "AWS::Glue::ResourcePolicy": [{ path: ["Policy"], resourceType: "AWS::Glue::Catalog" }],
       "AWS::Redshift::ClusterPolicy": [{ path: ["Policy"], resourceType: "AWS::Redshift::Cluster" }],
       "AWS::NetworkFirewall::ResourcePolicy": [{ path: ["Policy"], resourceType: "AWS::NetworkFirewall::ResourcePolicy" }],
-      "AWS::Logs::DeliveryDestination": [{ path: ["DeliveryDestinationPolicy", "DeliveryDestinationPolicy"], resourceType: "AWS::Logs::DeliveryDestination" }]
+      "AWS::Logs::DeliveryDestination": [
+        { path: ["DeliveryDestinationPolicy", "DeliveryDestinationPolicy"], resourceType: "AWS::Logs::DeliveryDestination" }
+      ]
     });
   }
 });
@@ -17597,7 +17617,12 @@ var init_lambda_permission = __esm({
       { cloudformation: "SourceArn", terraform: "source_arn", operator: "ArnLike", key: "aws:SourceArn" },
       { cloudformation: "SourceAccount", terraform: "source_account", operator: "StringEquals", key: "aws:SourceAccount" },
       { cloudformation: "PrincipalOrgID", terraform: "principal_org_id", operator: "StringEquals", key: "aws:PrincipalOrgID" },
-      { cloudformation: "FunctionUrlAuthType", terraform: "function_url_auth_type", operator: "StringEquals", key: "lambda:FunctionUrlAuthType" },
+      {
+        cloudformation: "FunctionUrlAuthType",
+        terraform: "function_url_auth_type",
+        operator: "StringEquals",
+        key: "lambda:FunctionUrlAuthType"
+      },
       { cloudformation: "EventSourceToken", terraform: "event_source_token", operator: "StringEquals", key: "lambda:EventSourceToken" }
     ];
   }
@@ -17646,7 +17671,9 @@ function embeddedPositions(fileText, node) {
     const sample = content.find((l3) => l3.trim() !== "");
     if (sample === void 0) return void 0;
     const indent = sample.length - sample.trimStart().length;
-    const same = valueLines2.every((text2, i6) => (content[i6] ?? "").slice(indent) === text2 || text2 === "" && (content[i6] ?? "").trim() === "");
+    const same = valueLines2.every(
+      (text2, i6) => (content[i6] ?? "").slice(indent) === text2 || text2 === "" && (content[i6] ?? "").trim() === ""
+    );
     if (!same) return void 0;
     const at = (line, column) => ({ line: start2.line + line, column: column + indent });
     return (r5) => {
@@ -19952,35 +19979,97 @@ function samApiResourcePolicy(auth) {
   const entry2 = (key, value, keyRange = at) => ({ key, keyRange, value });
   const statement = (entries, range2) => ({ type: "object", range: range2, entries });
   const statements = [];
-  const everyone = (range2) => statement([entry2("Effect", str("Allow", range2)), entry2("Principal", str("*", range2)), entry2("Action", str(INVOKE, range2)), entry2("Resource", str(ALL_APIS, range2))], range2);
+  const everyone = (range2) => statement(
+    [
+      entry2("Effect", str("Allow", range2)),
+      entry2("Principal", str("*", range2)),
+      entry2("Action", str(INVOKE, range2)),
+      entry2("Resource", str(ALL_APIS, range2))
+    ],
+    range2
+  );
   for (const item of auth.value.entries) {
     const range2 = item.value.range;
-    const condition = (operator, key) => entry2("Condition", { type: "object", range: range2, entries: [entry2(operator, { type: "object", range: range2, entries: [entry2(key, item.value, item.keyRange)] }, item.keyRange)] }, item.keyRange);
+    const condition = (operator, key) => entry2(
+      "Condition",
+      {
+        type: "object",
+        range: range2,
+        entries: [entry2(operator, { type: "object", range: range2, entries: [entry2(key, item.value, item.keyRange)] }, item.keyRange)]
+      },
+      item.keyRange
+    );
     switch (item.key) {
       case "CustomStatements":
         if (item.value.type === "array") statements.push(...item.value.items);
         else statements.push(item.value);
         break;
       case "AwsAccountWhitelist":
-        statements.push(statement([entry2("Effect", str("Allow", range2)), entry2("Principal", { type: "object", range: range2, entries: [entry2("AWS", item.value, item.keyRange)] }, item.keyRange), entry2("Action", str(INVOKE, range2)), entry2("Resource", str(ALL_APIS, range2))], range2));
+        statements.push(
+          statement(
+            [
+              entry2("Effect", str("Allow", range2)),
+              entry2("Principal", { type: "object", range: range2, entries: [entry2("AWS", item.value, item.keyRange)] }, item.keyRange),
+              entry2("Action", str(INVOKE, range2)),
+              entry2("Resource", str(ALL_APIS, range2))
+            ],
+            range2
+          )
+        );
         break;
       case "AwsAccountBlacklist":
         statements.push(everyone(range2));
-        statements.push(statement([entry2("Effect", str("Deny", range2)), entry2("Principal", { type: "object", range: range2, entries: [entry2("AWS", item.value, item.keyRange)] }, item.keyRange), entry2("Action", str(INVOKE, range2)), entry2("Resource", str(ALL_APIS, range2))], range2));
+        statements.push(
+          statement(
+            [
+              entry2("Effect", str("Deny", range2)),
+              entry2("Principal", { type: "object", range: range2, entries: [entry2("AWS", item.value, item.keyRange)] }, item.keyRange),
+              entry2("Action", str(INVOKE, range2)),
+              entry2("Resource", str(ALL_APIS, range2))
+            ],
+            range2
+          )
+        );
         break;
       case "IpRangeWhitelist":
-        statements.push(statement([...everyone(range2).entries, condition("IpAddress", "aws:SourceIp")], range2));
+        statements.push(
+          statement([...everyone(range2).entries, condition("IpAddress", "aws:SourceIp")], range2)
+        );
         break;
       case "IpRangeBlacklist":
         statements.push(everyone(range2));
-        statements.push(statement([entry2("Effect", str("Deny", range2)), entry2("Principal", str("*", range2)), entry2("Action", str(INVOKE, range2)), entry2("Resource", str(ALL_APIS, range2)), condition("IpAddress", "aws:SourceIp")], range2));
+        statements.push(
+          statement(
+            [
+              entry2("Effect", str("Deny", range2)),
+              entry2("Principal", str("*", range2)),
+              entry2("Action", str(INVOKE, range2)),
+              entry2("Resource", str(ALL_APIS, range2)),
+              condition("IpAddress", "aws:SourceIp")
+            ],
+            range2
+          )
+        );
         break;
       case "SourceVpcWhitelist":
-        statements.push(statement([...everyone(range2).entries, condition("StringEquals", vpcKey(item.value))], range2));
+        statements.push(
+          statement([...everyone(range2).entries, condition("StringEquals", vpcKey(item.value))], range2)
+        );
         break;
       case "SourceVpcBlacklist":
         statements.push(everyone(range2));
-        statements.push(statement([entry2("Effect", str("Deny", range2)), entry2("Principal", str("*", range2)), entry2("Action", str(INVOKE, range2)), entry2("Resource", str(ALL_APIS, range2)), condition("StringEquals", vpcKey(item.value))], range2));
+        statements.push(
+          statement(
+            [
+              entry2("Effect", str("Deny", range2)),
+              entry2("Principal", str("*", range2)),
+              entry2("Action", str(INVOKE, range2)),
+              entry2("Resource", str(ALL_APIS, range2)),
+              condition("StringEquals", vpcKey(item.value))
+            ],
+            range2
+          )
+        );
         break;
     }
   }
@@ -20122,7 +20211,8 @@ function pieceOf(node) {
 }
 function pieceNode(piece, range2, path8) {
   const only = piece.parts[0];
-  if (piece.parts.length === 1 && only && piece.text === only.token) return unresolvedNode(only.expression, hintAt(path8, only.hint, only.expression), range2);
+  if (piece.parts.length === 1 && only && piece.text === only.token)
+    return unresolvedNode(only.expression, hintAt(path8, only.hint, only.expression), range2);
   const node = { type: "string", value: piece.text, range: range2 };
   if (piece.parts.length > 0) node.unresolved = piece.parts;
   return node;
@@ -20143,7 +20233,9 @@ function product(choices, budget) {
     total *= Math.max(1, options.length);
     if (total > MAX_STRING_ALTERNATIVES) break;
   }
-  const lists = (total > MAX_STRING_ALTERNATIVES ? choices.map((options) => options.slice(0, 1)) : choices).filter((options) => options.length > 0);
+  const lists = (total > MAX_STRING_ALTERNATIVES ? choices.map((options) => options.slice(0, 1)) : choices).filter(
+    (options) => options.length > 0
+  );
   const count = lists.reduce((n3, options) => n3 * options.length, 1);
   if (budget) {
     let cost = 0;
@@ -20291,7 +20383,18 @@ var init_cfn_intrinsics = __esm({
       "AWS::StackId": "arn",
       "AWS::NotificationARNs": "list"
     });
-    LIST_KEYS = /* @__PURE__ */ new Set(["Action", "NotAction", "Resource", "NotResource", "Statement", "Policies", "ManagedPolicyArns", "Roles", "Users", "Groups"]);
+    LIST_KEYS = /* @__PURE__ */ new Set([
+      "Action",
+      "NotAction",
+      "Resource",
+      "NotResource",
+      "Statement",
+      "Policies",
+      "ManagedPolicyArns",
+      "Roles",
+      "Users",
+      "Groups"
+    ]);
     MAX_STRING_ALTERNATIVES = 16;
     LIST_PARAMETER = /^(?:CommaDelimitedList|List<.+>)$/;
     DYNAMIC_REFERENCE = /\{\{resolve:[^{}]*\}\}/g;
@@ -20341,7 +20444,9 @@ var init_cfn_intrinsics = __esm({
       }
       intrinsic({ name: name2, argument }, node, path8, depth) {
         const range2 = node.range;
-        const unresolved = (own, expression = describe2(node)) => [unresolvedNode(expression, hintAt(path8, own, expression), range2)];
+        const unresolved = (own, expression = describe2(node)) => [
+          unresolvedNode(expression, hintAt(path8, own, expression), range2)
+        ];
         const args2 = argument.type === "array" ? argument.items : void 0;
         switch (name2) {
           case "Ref":
@@ -20370,9 +20475,15 @@ var init_cfn_intrinsics = __esm({
           case "Fn::Split": {
             const delimiter = args2?.[0] ? staticString(args2[0]) : void 0;
             const sources = args2?.[1] ? this.alternatives(args2[1], [], depth + 1).map(staticString) : [];
-            if (delimiter === void 0 || delimiter === "" || sources.length === 0 || sources.some((text2) => text2 === void 0)) return unresolved("list");
-            if (this.context.budget && !this.context.budget.take(sources.reduce((n3, text2) => n3 + 2 * text2.length, 0))) return this.overBudget(node, path8);
-            return sources.map((text2) => ({ type: "array", range: range2, items: text2.split(delimiter).map((value) => ({ type: "string", value, range: range2 })) }));
+            if (delimiter === void 0 || delimiter === "" || sources.length === 0 || sources.some((text2) => text2 === void 0))
+              return unresolved("list");
+            if (this.context.budget && !this.context.budget.take(sources.reduce((n3, text2) => n3 + 2 * text2.length, 0)))
+              return this.overBudget(node, path8);
+            return sources.map((text2) => ({
+              type: "array",
+              range: range2,
+              items: text2.split(delimiter).map((value) => ({ type: "string", value, range: range2 }))
+            }));
           }
           case "Fn::Base64": {
             const value = this.alternatives(argument, [], depth + 1)[0];
@@ -20461,7 +20572,11 @@ var init_cfn_intrinsics = __esm({
           const variable = byName.get(name2);
           if (variable) {
             let pieces2 = evaluated.get(name2);
-            if (!pieces2) evaluated.set(name2, pieces2 = this.pieces(variable, depth + 1) ?? [pieceOf(unresolvedNode(describe2(variable), "string", node.range))]);
+            if (!pieces2)
+              evaluated.set(
+                name2,
+                pieces2 = this.pieces(variable, depth + 1) ?? [pieceOf(unresolvedNode(describe2(variable), "string", node.range))]
+              );
             choices.push(pieces2);
           } else if (POLICY_VARIABLE2.test(name2) && !name2.includes("::")) {
             choices.push([{ text: match[0], parts: [] }]);
@@ -20471,7 +20586,9 @@ var init_cfn_intrinsics = __esm({
           } else {
             const values = this.ref(name2, node, []);
             const pieces2 = values.map(pieceOf);
-            choices.push(pieces2.every((piece) => piece !== void 0) ? pieces2 : [pieceOf(unresolvedNode(`!Ref ${name2}`, "string", node.range))]);
+            choices.push(
+              pieces2.every((piece) => piece !== void 0) ? pieces2 : [pieceOf(unresolvedNode(`!Ref ${name2}`, "string", node.range))]
+            );
           }
         }
         choices.push([literalPiece(template.value.slice(last))]);
@@ -20817,7 +20934,12 @@ function isCloudFormationTemplate(root6) {
   return resources.entries.some((entry2) => staticString2(member(entry2.value, "Type")?.value)?.startsWith("AWS::"));
 }
 function spanOf(entry2) {
-  return { line: entry2.keyRange.line, column: entry2.keyRange.column, endLine: entry2.value.range.endLine, endColumn: entry2.value.range.endColumn };
+  return {
+    line: entry2.keyRange.line,
+    column: entry2.keyRange.column,
+    endLine: entry2.value.range.endLine,
+    endColumn: entry2.value.range.endColumn
+  };
 }
 function textOf(node) {
   if (node?.type === "string") return node.value;
@@ -20894,7 +21016,12 @@ var init_cloudformation = __esm({
           if (type !== void 0) types2.set(entry2.key, type);
         }
         this.types = types2;
-        this.context = { parameters, resources: types2, mappings: member(root6, "Mappings")?.value, budget: new EvaluationBudget(MAX_TEMPLATE_EVALUATION) };
+        this.context = {
+          parameters,
+          resources: types2,
+          mappings: member(root6, "Mappings")?.value,
+          budget: new EvaluationBudget(MAX_TEMPLATE_EVALUATION)
+        };
       }
       finding(range2, severity, message, subject) {
         this.result.findings.push(inputFinding(this.file.path, range2, severity, message, subject));
@@ -20902,7 +21029,12 @@ var init_cloudformation = __esm({
       run(root6) {
         const resourcesEntry = member(root6, "Resources");
         if (resourcesEntry && resourcesEntry.value.type !== "object") {
-          this.finding(resourcesEntry.keyRange, "warning", "Resources is not an object, so no resource in this template was analysed.", "resources-shape");
+          this.finding(
+            resourcesEntry.keyRange,
+            "warning",
+            "Resources is not an object, so no resource in this template was analysed.",
+            "resources-shape"
+          );
         }
         const all = [];
         const entries = objectEntries(resourcesEntry?.value);
@@ -20921,7 +21053,13 @@ var init_cloudformation = __esm({
           const objects = [];
           for (const alternative of alternatives) {
             if (alternative.type === "object") objects.push({ id: entry2.key, type, label, entry: entry2, properties: alternative });
-            else this.finding(alternative.range, "warning", `Properties of ${label} is not an object, so its policies were not analysed.`, `${label}:properties`);
+            else
+              this.finding(
+                alternative.range,
+                "warning",
+                `Properties of ${label} is not an object, so its policies were not analysed.`,
+                `${label}:properties`
+              );
           }
           this.resources.set(entry2.key, objects);
           all.push(...objects);
@@ -20954,7 +21092,8 @@ var init_cloudformation = __esm({
           if (!node) continue;
           let via;
           const intrinsic = intrinsicOf(node);
-          if (intrinsic?.name === "Fn::Base64") node = intrinsicOf(intrinsic.argument)?.name === "Fn::Sub" ? intrinsicOf(intrinsic.argument).argument : intrinsic.argument;
+          if (intrinsic?.name === "Fn::Base64")
+            node = intrinsicOf(intrinsic.argument)?.name === "Fn::Sub" ? intrinsicOf(intrinsic.argument).argument : intrinsic.argument;
           else if (intrinsic?.name === "Fn::Sub") node = intrinsic.argument;
           if (node.type === "array") node = node.items[0];
           const ref = intrinsicOf(node);
@@ -20965,7 +21104,15 @@ var init_cloudformation = __esm({
           }
           if (node?.type !== "string") continue;
           const lines = property.whole ? [{ text: node.value, range: node.range }] : valueLines(this.file.text, node.range, node.value);
-          const fact = { type: "secret-value", file: this.file.path, range: node.range, origin: label, property: property.path.join("."), whole: property.whole, lines };
+          const fact = {
+            type: "secret-value",
+            file: this.file.path,
+            range: node.range,
+            origin: label,
+            property: property.path.join("."),
+            whole: property.whole,
+            lines
+          };
           if (via !== void 0) fact.via = via;
           this.result.facts.push(fact);
         }
@@ -21078,7 +21225,13 @@ var init_cloudformation = __esm({
             this.principalPolicies(resource, [id]);
             break;
           case "AWS::IAM::User":
-            this.result.facts.push({ type: "iam-user", file: this.file.path, range: spanOf(resource.entry), origin: label, ...nameOf(this.resolve(property("UserName"))) });
+            this.result.facts.push({
+              type: "iam-user",
+              file: this.file.path,
+              range: spanOf(resource.entry),
+              origin: label,
+              ...nameOf(this.resolve(property("UserName")))
+            });
             this.principalPolicies(resource, [id]);
             this.loginProfile(resource);
             break;
@@ -21107,13 +21260,26 @@ var init_cloudformation = __esm({
           case "AWS::IAM::AccessKey": {
             const users = this.targets(property("UserName"), ["AWS::IAM::User"]);
             const user = users.length > 0 ? this.labels(users)[0] : textOf(this.resolve(property("UserName")));
-            this.result.facts.push({ type: "access-key", file: this.file.path, range: spanOf(resource.entry), origin: label, ...user !== void 0 ? { user } : {} });
+            this.result.facts.push({
+              type: "access-key",
+              file: this.file.path,
+              range: spanOf(resource.entry),
+              origin: label,
+              ...user !== void 0 ? { user } : {}
+            });
             break;
           }
           case "AWS::IAM::OIDCProvider": {
             const url = textOf(this.resolve(property("Url"))) ?? "";
             const clientIds = listItems(property("ClientIdList")).map((item) => textOf(this.resolve(item))).filter((value) => value !== void 0);
-            this.result.facts.push({ type: "oidc-provider", file: this.file.path, range: spanOf(resource.entry), origin: label, url, clientIds });
+            this.result.facts.push({
+              type: "oidc-provider",
+              file: this.file.path,
+              range: spanOf(resource.entry),
+              origin: label,
+              url,
+              clientIds
+            });
             break;
           }
           case "AWS::Lambda::Permission":
@@ -21139,12 +21305,22 @@ var init_cloudformation = __esm({
         listItems(this.property(resource, "Policies")).forEach((item, index) => {
           const where = `Policies[${index}]`;
           if (item.type !== "object") {
-            this.finding(item.range, "warning", `${where} of ${resource.label} is not an object, so it was not analysed.`, `${resource.label}:${where}`);
+            this.finding(
+              item.range,
+              "warning",
+              `${where} of ${resource.label} is not an object, so it was not analysed.`,
+              `${resource.label}:${where}`
+            );
             return;
           }
           const document = member(item, "PolicyDocument")?.value;
           if (!document) {
-            this.finding(item.range, "warning", `PolicyDocument of ${resource.label} .${where} is missing.`, `${resource.label}:${where}:missing`);
+            this.finding(
+              item.range,
+              "warning",
+              `PolicyDocument of ${resource.label} .${where} is missing.`,
+              `${resource.label}:${where}:missing`
+            );
             return;
           }
           this.document(document, where, resource.label, "identity", { attachedTo, what: "PolicyDocument" });
@@ -21179,8 +21355,19 @@ var init_cloudformation = __esm({
         const entry2 = member(resource.properties, "LoginProfile");
         if (!entry2 || entry2.value.type === "null") return;
         if (shallow(entry2.value, 0).length === 0) return;
-        const range2 = { line: entry2.keyRange.line, column: entry2.keyRange.column, endLine: entry2.value.range.endLine, endColumn: entry2.value.range.endColumn };
-        this.result.facts.push({ type: "login-profile", file: this.file.path, range: range2, origin: `${resource.label} .LoginProfile`, user: resource.label });
+        const range2 = {
+          line: entry2.keyRange.line,
+          column: entry2.keyRange.column,
+          endLine: entry2.value.range.endLine,
+          endColumn: entry2.value.range.endColumn
+        };
+        this.result.facts.push({
+          type: "login-profile",
+          file: this.file.path,
+          range: range2,
+          origin: `${resource.label} .LoginProfile`,
+          user: resource.label
+        });
       }
       /**
        * Builds one document from a property value: an object, a JSON string, or an intrinsic resolving to either.
@@ -21197,7 +21384,14 @@ var init_cloudformation = __esm({
         if (resolved.type === "string") {
           const origin = `${label} .${property}`;
           if (resolved.value.trim() === "") {
-            this.result.facts.push({ type: "invalid-policy-text", file: this.file.path, range: resolved.range, origin, problem: "empty", detail: "" });
+            this.result.facts.push({
+              type: "invalid-policy-text",
+              file: this.file.path,
+              range: resolved.range,
+              origin,
+              problem: "empty",
+              detail: ""
+            });
             return;
           }
           const inner = embeddedPositions(this.file.text, resolved);
@@ -21241,7 +21435,12 @@ var init_cloudformation = __esm({
         const entry2 = (key) => member(props, key);
         const missing = ["Action", "Principal", "FunctionName"].filter((key) => (entry2(key)?.value.type ?? "null") === "null");
         if (missing.length > 0) {
-          this.finding(resource.entry.keyRange, "warning", `${resource.label} has no ${missing.join(", ")}, so it was not analysed.`, `${resource.label}:missing`);
+          this.finding(
+            resource.entry.keyRange,
+            "warning",
+            `${resource.label} has no ${missing.join(", ")}, so it was not analysed.`,
+            `${resource.label}:missing`
+          );
           return;
         }
         const principalEntry = entry2("Principal");
@@ -21313,7 +21512,12 @@ var init_cloudformation = __esm({
         const name2 = staticString2(policyType);
         if (name2 === void 0) {
           const range2 = typeEntry?.value.range ?? resource.entry.keyRange;
-          this.finding(range2, "note", `The Type of ${resource.label} is not a static value, so its Content was not analysed.`, `${resource.label}:type`);
+          this.finding(
+            range2,
+            "note",
+            `The Type of ${resource.label} is not a static value, so its Content was not analysed.`,
+            `${resource.label}:type`
+          );
           return;
         }
         const kind = ORGANIZATION_KINDS[name2];
@@ -21341,7 +21545,12 @@ var init_cloudformation = __esm({
             else {
               const name2 = entry2?.key ?? "{}";
               const why = expanded ? expanded.reason : `"${name2}" is not a SAM policy template`;
-              this.finding(entry2?.keyRange ?? item.range, "note", `${where} of ${resource.label} was not analysed: ${why}.`, `${resource.label}:${where}:template`);
+              this.finding(
+                entry2?.keyRange ?? item.range,
+                "note",
+                `${where} of ${resource.label} was not analysed: ${why}.`,
+                `${resource.label}:${where}:template`
+              );
             }
             return;
           }
@@ -21365,7 +21574,8 @@ var init_cloudformation = __esm({
         const auth = member(member(resource.properties, "Auth")?.value, "ResourcePolicy");
         if (!auth) return;
         const generated = samApiResourcePolicy(auth);
-        if (generated) this.document(generated, "Auth.ResourcePolicy", resource.label, "resource-policy", { resourceType: "AWS::ApiGateway::RestApi" });
+        if (generated)
+          this.document(generated, "Auth.ResourcePolicy", resource.label, "resource-policy", { resourceType: "AWS::ApiGateway::RestApi" });
       }
       /** `secret-output` facts: outputs exposing an access key secret, a NoEcho parameter or a secret's value. */
       outputs(root6) {
@@ -21407,7 +21617,8 @@ var init_cloudformation = __esm({
               found.push({ expression: attribute !== void 0 ? `!GetAtt ${name2}` : `!Ref ${name2}`, range: node.range });
             }
           }
-          if (intrinsic.argument.type === "array" && intrinsic.argument.items[1]) found.push(...this.secrets(intrinsic.argument.items[1], depth + 1));
+          if (intrinsic.argument.type === "array" && intrinsic.argument.items[1])
+            found.push(...this.secrets(intrinsic.argument.items[1], depth + 1));
           return [...found, ...this.dynamicSecrets(template)];
         }
         if (node.type === "string") return this.dynamicSecrets(node);
@@ -21417,7 +21628,10 @@ var init_cloudformation = __esm({
       }
       dynamicSecrets(node) {
         if (node?.type !== "string") return [];
-        return [...node.value.matchAll(/\{\{resolve:(?:secretsmanager|ssm-secure):[^{}]*\}\}/g)].map((match) => ({ expression: match[0], range: node.range }));
+        return [...node.value.matchAll(/\{\{resolve:(?:secretsmanager|ssm-secure):[^{}]*\}\}/g)].map((match) => ({
+          expression: match[0],
+          range: node.range
+        }));
       }
       secretAttribute(id, attribute) {
         const type = this.types.get(id);
@@ -21452,7 +21666,11 @@ var init_tf_policy_attributes = __esm({
       aws_s3control_access_point_policy: { attribute: "policy", resourceType: "AWS::S3::AccessPoint" },
       aws_s3control_bucket_policy: { attribute: "policy", resourceType: "AWS::S3Outposts::Bucket" },
       aws_s3control_object_lambda_access_point_policy: { attribute: "policy", resourceType: "AWS::S3ObjectLambda::AccessPoint" },
-      aws_s3control_multi_region_access_point_policy: { attribute: "policy", block: "details", resourceType: "AWS::S3::MultiRegionAccessPoint" },
+      aws_s3control_multi_region_access_point_policy: {
+        attribute: "policy",
+        block: "details",
+        resourceType: "AWS::S3::MultiRegionAccessPoint"
+      },
       aws_s3tables_table_bucket_policy: { attribute: "resource_policy", resourceType: "AWS::S3Tables::TableBucket" },
       aws_s3tables_table_policy: { attribute: "resource_policy", resourceType: "AWS::S3Tables::Table" },
       aws_codeartifact_domain_permissions_policy: { attribute: "policy_document", resourceType: "AWS::CodeArtifact::Domain" },
@@ -21488,7 +21706,9 @@ function argumentRole(name2) {
   if (/(^|_)statements$/.test(name2)) return "statements";
   if (/(^|_)policy_jsons$|(^|_)policy_documents$/.test(name2)) return "policies";
   if (/(^|_)policy_arns$|(^|_)role_policies$|^policies$/.test(name2)) return "policy-arns";
-  if (/(^|_)(policy|policy_json|policy_document|assume_role_policy|trust_policy|access_policy|access_policies|resource_policy|key_policy|bucket_policy|queue_policy|topic_policy)$/.test(name2)) {
+  if (/(^|_)(policy|policy_json|policy_document|assume_role_policy|trust_policy|access_policy|access_policies|resource_policy|key_policy|bucket_policy|queue_policy|topic_policy)$/.test(
+    name2
+  )) {
     return "policy";
   }
   return void 0;
@@ -21536,25 +21756,35 @@ function statementOf(node, sid) {
     const key = KEYS[entry2.key];
     if (key) entries.push({ key, keyRange: entry2.keyRange, value: entry2.value });
     else if (entry2.key === "principals" || entry2.key === "not_principals") {
-      entries.push({ key: entry2.key === "principals" ? "Principal" : "NotPrincipal", keyRange: entry2.keyRange, value: principalsOf2(entry2.value) });
+      entries.push({
+        key: entry2.key === "principals" ? "Principal" : "NotPrincipal",
+        keyRange: entry2.keyRange,
+        value: principalsOf2(entry2.value)
+      });
     } else if (entry2.key === "conditions" || entry2.key === "condition") {
       entries.push({ key: "Condition", keyRange: entry2.keyRange, value: conditionsOf2(entry2.value) });
     }
   }
-  if (!entries.some((entry2) => entry2.key === "Effect")) entries.unshift(entryOf("Effect", { type: "string", value: "Allow", range: node.range }));
-  if (sid && !entries.some((entry2) => entry2.key === "Sid")) entries.unshift(entryOf("Sid", { type: "string", value: sid.value, range: sid.range }));
+  if (!entries.some((entry2) => entry2.key === "Effect"))
+    entries.unshift(entryOf("Effect", { type: "string", value: "Allow", range: node.range }));
+  if (sid && !entries.some((entry2) => entry2.key === "Sid"))
+    entries.unshift(entryOf("Sid", { type: "string", value: sid.value, range: sid.range }));
   return { type: "object", range: node.range, entries };
 }
 function statementsDocument(node) {
   let statements;
   if (node.type === "array") statements = node.items.map((item) => statementOf(item));
-  else if (node.type === "object") statements = node.entries.map((entry2) => statementOf(entry2.value, { value: entry2.key, range: entry2.keyRange }));
+  else if (node.type === "object")
+    statements = node.entries.map((entry2) => statementOf(entry2.value, { value: entry2.key, range: entry2.keyRange }));
   else return void 0;
   if (statements.length === 0 || statements.some((statement) => statement.type !== "object")) return void 0;
   return {
     type: "object",
     range: node.range,
-    entries: [entryOf("Version", { type: "string", value: "2012-10-17", range: node.range }), entryOf("Statement", { type: "array", range: node.range, items: statements })]
+    entries: [
+      entryOf("Version", { type: "string", value: "2012-10-17", range: node.range }),
+      entryOf("Statement", { type: "array", range: node.range, items: statements })
+    ]
   };
 }
 var KEYS;
@@ -25702,7 +25932,10 @@ function firstError(file, root6) {
   if (near === "") near = file.text.slice(node.startIndex, node.endIndex).trim().split("\n")[0] ?? "";
   near = near.replace(/[\p{Cc}`]/gu, " ");
   if (near.length > 40) near = `${near.slice(0, 39)}\u2026`;
-  return { range: rangeOfOffsets(file, node.startIndex, Math.max(end2, node.startIndex + 1)), message: `Terraform syntax error near \`${near}\`` };
+  return {
+    range: rangeOfOffsets(file, node.startIndex, Math.max(end2, node.startIndex + 1)),
+    message: `Terraform syntax error near \`${near}\``
+  };
 }
 function syntaxChildren(node) {
   return node.children.filter((child) => child.type !== "comment");
@@ -25798,7 +26031,12 @@ var init_tf_hcl = __esm({
             return { ...span, kind: "null" };
           case "string_lit":
           case "quoted_template":
-            return { ...span, kind: "template", heredoc: false, parts: this.templateParts(node, node.startIndex + 1, node.endIndex - 1, depth) };
+            return {
+              ...span,
+              kind: "template",
+              heredoc: false,
+              parts: this.templateParts(node, node.startIndex + 1, node.endIndex - 1, depth)
+            };
           case "heredoc_template":
             return this.heredoc(node, depth);
           case "tuple":
@@ -25824,7 +26062,8 @@ var init_tf_hcl = __esm({
             const body2 = tuple?.namedChildren.find((c5) => c5.type === "expression");
             const collection = intro?.namedChildren.find((c5) => c5.type === "expression");
             const names = intro?.namedChildren.filter((c5) => c5.type === "identifier").map((c5) => c5.text) ?? [];
-            if (!tuple || !body2 || !collection || names.length === 0 || tuple.namedChildren.some((c5) => c5.type === "for_cond")) return { ...span, kind: "other" };
+            if (!tuple || !body2 || !collection || names.length === 0 || tuple.namedChildren.some((c5) => c5.type === "for_cond"))
+              return { ...span, kind: "other" };
             const valueVar = names[names.length - 1];
             return {
               ...span,
@@ -26273,7 +26512,8 @@ function conditionalValue(expr, ctx, path8) {
   if (path8.some((key) => key === "NotAction" || key === "NotResource" || key === "NotPrincipal")) return unresolvedNode2(expr, ctx, path8);
   const then = valueOf(expr.then, ctx, path8);
   const otherwise = valueOf(expr.otherwise, ctx, path8);
-  if (then.type === "array" && otherwise.type === "array") return { type: "array", range: rangeIn(ctx, expr), items: [...then.items, ...otherwise.items] };
+  if (then.type === "array" && otherwise.type === "array")
+    return { type: "array", range: rangeIn(ctx, expr), items: [...then.items, ...otherwise.items] };
   if (then.type === "null") return otherwise;
   if (otherwise.type === "null") return then;
   if (otherwise.type === "string" && otherwise.value === "*") return otherwise;
@@ -26307,7 +26547,10 @@ function callValue(expr, ctx, path8) {
       return { type: "string", value, range: range2 };
     }
   } else if (expr.name === "format" && first) {
-    const value = formatted(literalString(first, ctx), expr.args.slice(1).map((arg) => literalString(arg, ctx)));
+    const value = formatted(
+      literalString(first, ctx),
+      expr.args.slice(1).map((arg) => literalString(arg, ctx))
+    );
     if (value !== void 0) return { type: "string", value, range: range2 };
   } else if (expr.name === "one" && first && expr.args.length === 1) {
     const list2 = valueOf(first, ctx, [...path8, 0]);
@@ -26501,7 +26744,12 @@ function policySource(expr, ctx, options) {
         return { kind: "unresolved", expression: normalise(textOf2(expr)), reason: "which is not defined in this module" };
       }
       const local = localOf(expr, ctx);
-      if (local) return policySource(local.attribute.expr, { ...ctx, localsInProgress: new Set(ctx.localsInProgress ?? []).add(local.name) }, options);
+      if (local)
+        return policySource(
+          local.attribute.expr,
+          { ...ctx, localsInProgress: new Set(ctx.localsInProgress ?? []).add(local.name) },
+          options
+        );
       return { kind: "unresolved", expression: normalise(textOf2(expr)) };
     }
     case "call": {
@@ -26657,7 +26905,11 @@ function conditions(statement, ctx, base) {
     const value = asString(valueOf(values.expr, ctx, [...base, "Condition", testKey, variableKey]));
     let group4 = testOf.get(testKey);
     if (!group4) {
-      group4 = { entry: { key: testKey, keyRange: rangeOf3(test23.expr), value: { type: "object", range: rangeOf3(outer), entries: [] } }, blocks: [], variables: /* @__PURE__ */ new Map() };
+      group4 = {
+        entry: { key: testKey, keyRange: rangeOf3(test23.expr), value: { type: "object", range: rangeOf3(outer), entries: [] } },
+        blocks: [],
+        variables: /* @__PURE__ */ new Map()
+      };
       tests.push(group4);
       testOf.set(testKey, group4);
     }
@@ -26927,14 +27179,23 @@ function indexModule(files, dir, result) {
     if (earlier) {
       const at = rangeOf3(earlier);
       const message = `${address} is defined twice (also at ${earlier.file.path}:${at.line}), which Terraform rejects; both definitions were analysed.`;
-      result.findings.push(inputFinding(block.file.path, rangeOfOffsets(block.file, block.start, block.start + block.type.length), "warning", message, `${address} duplicate`));
+      result.findings.push(
+        inputFinding(
+          block.file.path,
+          rangeOfOffsets(block.file, block.start, block.start + block.type.length),
+          "warning",
+          message,
+          `${address} duplicate`
+        )
+      );
     }
     module2.blocks.set(address, block);
   };
   const variables2 = /* @__PURE__ */ new Map();
   const tfvars = /* @__PURE__ */ new Map();
   for (const file of files) {
-    if (/(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)$/.test(file.path)) for (const attribute of file.body.attributes) tfvars.set(attribute.name, attribute);
+    if (/(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)$/.test(file.path))
+      for (const attribute of file.body.attributes) tfvars.set(attribute.name, attribute);
     for (const block of file.body.blocks) {
       const [type, name2] = block.labels;
       if (block.type === "variable" && type !== void 0) {
@@ -27138,7 +27399,14 @@ var init_terraform = __esm({
           }
           const value = this.arnValue(arn);
           for (const principal of principals2) {
-            this.result.facts.push({ type: "managed-policy-attachment", file: arn.file.path, range: rangeOf3(arn), origin: address, arn: value, attachedTo: principal });
+            this.result.facts.push({
+              type: "managed-policy-attachment",
+              file: arn.file.path,
+              range: rangeOf3(arn),
+              origin: address,
+              arn: value,
+              attachedTo: principal
+            });
           }
         }
       }
@@ -27246,7 +27514,15 @@ var init_terraform = __esm({
             const source = block.file.text.split("\n").slice(range2.line - 1, range2.endLine).join("\n");
             lines = valueLines(block.file.text, range2, source);
           }
-          this.result.facts.push({ type: "secret-value", file: block.file.path, range: range2, origin: address, property: property.path[0], whole: property.whole, lines });
+          this.result.facts.push({
+            type: "secret-value",
+            file: block.file.path,
+            range: range2,
+            origin: address,
+            property: property.path[0],
+            whole: property.whole,
+            lines
+          });
         }
       }
       factBase(address, block) {
@@ -27300,13 +27576,25 @@ var init_terraform = __esm({
           }
           case "missing-file":
             this.result.findings.push(
-              inputFinding(file, range2, "note", `${origin} was not analysed: the policy comes from file ${source.path} which ${missingWhy(source)}.`, `${origin} file`)
+              inputFinding(
+                file,
+                range2,
+                "note",
+                `${origin} was not analysed: the policy comes from file ${source.path} which ${missingWhy(source)}.`,
+                `${origin} file`
+              )
             );
             return;
           case "unresolved": {
             const reason = source.reason ? `, ${source.reason}` : "";
             this.result.findings.push(
-              inputFinding(file, range2, "note", `${origin} was not analysed: the policy comes from ${shortExpression(source.expression)}${reason}.`, `${origin} unresolved`)
+              inputFinding(
+                file,
+                range2,
+                "note",
+                `${origin} was not analysed: the policy comes from ${shortExpression(source.expression)}${reason}.`,
+                `${origin} unresolved`
+              )
             );
             return;
           }
@@ -27372,14 +27660,24 @@ var init_terraform = __esm({
             entries.push({
               key: "Principal",
               keyRange: keyRange("principal"),
-              value: { type: "object", range: rangeOf3(principal.expr), entries: [{ key: principalType2, keyRange: rangeOf3(principal.expr), value: principalValue }] }
+              value: {
+                type: "object",
+                range: rangeOf3(principal.expr),
+                entries: [{ key: principalType2, keyRange: rangeOf3(principal.expr), value: principalValue }]
+              }
             });
           }
         }
         const action = attribute("action");
-        if (action) entries.push({ key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) });
+        if (action)
+          entries.push({ key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) });
         const functionName = attribute("function_name");
-        if (functionName) entries.push({ key: "Resource", keyRange: keyRange("function_name"), value: valueOf(functionName.expr, this.ctx, [...base, "Resource"]) });
+        if (functionName)
+          entries.push({
+            key: "Resource",
+            keyRange: keyRange("function_name"),
+            value: valueOf(functionName.expr, this.ctx, [...base, "Resource"])
+          });
         const conditions2 = [];
         const condition = (attributeName, test23, variable) => {
           const found = attribute(attributeName);
@@ -27394,8 +27692,12 @@ var init_terraform = __esm({
           object.entries.push({ key: variable, keyRange: keyRange(attributeName), value });
         };
         for (const c5 of LAMBDA_PERMISSION_CONDITIONS) condition(c5.terraform, c5.operator, c5.key);
-        if (conditions2.length > 0) entries.push({ key: "Condition", keyRange: conditions2[0].keyRange, value: { type: "object", range: range2, entries: conditions2 } });
-        this.emit(lambdaPermissionDocument(entries, range2, keyword), block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::Function" });
+        if (conditions2.length > 0)
+          entries.push({ key: "Condition", keyRange: conditions2[0].keyRange, value: { type: "object", range: range2, entries: conditions2 } });
+        this.emit(lambdaPermissionDocument(entries, range2, keyword), block.file.path, address, {
+          kind: "resource",
+          resourceType: "AWS::Lambda::Function"
+        });
       }
       /**
        * Policies passed to a module (issue #11): `policy_json`, `assume_role_policy`, `policy_jsons`, statement lists
@@ -27423,7 +27725,8 @@ var init_terraform = __esm({
         if (role === "policy") {
           const source = policySource(attribute.expr, this.ctx, this.options);
           const holder = depth === 0 ? block : { ...block, body: { ...block.body, attributes: [attribute] } };
-          if (source.kind === "node" || source.kind === "document" || source.kind === "invalid") this.policyAttribute(address, holder, attribute.name, [use], origin);
+          if (source.kind === "node" || source.kind === "document" || source.kind === "invalid")
+            this.policyAttribute(address, holder, attribute.name, [use], origin);
         } else if (role === "policies") {
           listItems2(attribute.expr).forEach((item, index) => {
             const source = policySource(item, this.ctx, this.options);
@@ -27439,7 +27742,14 @@ var init_terraform = __esm({
           const items = value.type === "array" ? value.items : value.type === "object" ? value.entries.map((entry2) => entry2.value) : [];
           for (const item of items) {
             if (item.type !== "string" || !item.value.startsWith("arn:")) continue;
-            this.result.facts.push({ type: "managed-policy-attachment", file: block.file.path, range: item.range, origin, arn: item.value, attachedTo: address });
+            this.result.facts.push({
+              type: "managed-policy-attachment",
+              file: block.file.path,
+              range: item.range,
+              origin,
+              arn: item.value,
+              attachedTo: address
+            });
           }
         }
       }
@@ -27449,7 +27759,14 @@ var init_terraform = __esm({
         const set = attributeOf(block, "permission_set_arn");
         if (!arn) return;
         const attachedTo = set?.expr.kind === "traversal" && set.expr.root === "aws_ssoadmin_permission_set" && set.expr.steps[0]?.kind === "attr" ? `aws_ssoadmin_permission_set.${set.expr.steps[0].name}` : address;
-        this.result.facts.push({ type: "managed-policy-attachment", file: arn.file.path, range: rangeOf3(arn.expr), origin: address, arn: this.arnValue(arn.expr), attachedTo });
+        this.result.facts.push({
+          type: "managed-policy-attachment",
+          file: arn.file.path,
+          range: rangeOf3(arn.expr),
+          origin: address,
+          arn: this.arnValue(arn.expr),
+          attachedTo
+        });
       }
       /** `aws_lambda_layer_version_permission` as the one-statement policy Lambda keeps on the layer version. */
       layerPermission(address, block) {
@@ -27470,7 +27787,11 @@ var init_terraform = __esm({
           {
             key: "Principal",
             keyRange: keyRange("principal"),
-            value: principalValue.type === "string" && principalValue.value === "*" ? principalValue : { type: "object", range: rangeOf3(principal.expr), entries: [{ key: "AWS", keyRange: keyRange("principal"), value: principalValue }] }
+            value: principalValue.type === "string" && principalValue.value === "*" ? principalValue : {
+              type: "object",
+              range: rangeOf3(principal.expr),
+              entries: [{ key: "AWS", keyRange: keyRange("principal"), value: principalValue }]
+            }
           },
           { key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) },
           { key: "Resource", keyRange: keyRange("layer_name"), value: valueOf(layer.expr, this.ctx, [...base, "Resource"]) }
@@ -27479,7 +27800,21 @@ var init_terraform = __esm({
         if (organization) {
           const value = valueOf(organization.expr, this.ctx, [...base, "Condition", "StringEquals", "aws:PrincipalOrgID"]);
           const at = keyRange("organization_id");
-          entries.push({ key: "Condition", keyRange: at, value: { type: "object", range: range2, entries: [{ key: "StringEquals", keyRange: at, value: { type: "object", range: range2, entries: [{ key: "aws:PrincipalOrgID", keyRange: at, value }] } }] } });
+          entries.push({
+            key: "Condition",
+            keyRange: at,
+            value: {
+              type: "object",
+              range: range2,
+              entries: [
+                {
+                  key: "StringEquals",
+                  keyRange: at,
+                  value: { type: "object", range: range2, entries: [{ key: "aws:PrincipalOrgID", keyRange: at, value }] }
+                }
+              ]
+            }
+          });
         }
         const node = {
           type: "object",
@@ -27524,7 +27859,14 @@ var init_terraform = __esm({
             if (!value || sensitive?.expr.kind === "bool" && sensitive.expr.value) continue;
             const expression = secretIn(value.expr, name2);
             if (expression === void 0) continue;
-            this.result.facts.push({ type: "secret-output", file: file.path, range: rangeOf3(value.expr), origin: `output.${name2}`, name: name2, expression });
+            this.result.facts.push({
+              type: "secret-output",
+              file: file.path,
+              range: rangeOf3(value.expr),
+              origin: `output.${name2}`,
+              name: name2,
+              expression
+            });
           }
         }
       }
@@ -27547,7 +27889,12 @@ function usesOf(type, tables) {
   if (resource) out2.push({ attribute: resource.attribute, kind: "resource", resourceType: resource.resourceType });
   if (tables.inlinePolicies[type] || type === "aws_iam_policy") out2.push({ attribute: "policy", kind: "identity" });
   const extra = TF_POLICY_ATTRIBUTES[type];
-  if (extra && !extra.block) out2.push({ attribute: extra.attribute, kind: extra.kind ?? "resource", ...extra.resourceType ? { resourceType: extra.resourceType } : {} });
+  if (extra && !extra.block)
+    out2.push({
+      attribute: extra.attribute,
+      kind: extra.kind ?? "resource",
+      ...extra.resourceType ? { resourceType: extra.resourceType } : {}
+    });
   if (type === "aws_iam_role") {
     out2.push({ attribute: "assume_role_policy", kind: "trust", resourceType: "AWS::IAM::AssumeRolePolicyDocument" });
     out2.push({ attribute: "inline_policy", kind: "identity", nested: "policy" });
@@ -27573,7 +27920,13 @@ function extractPlan(file, root6, tables) {
       if (type === "aws_lambda_permission" && values) {
         const permission = lambdaPermission(values);
         if (permission) {
-          const document = buildPolicyDocument(permission, { file: file.path, format: "terraform", origin: address, kind: "resource", resourceType: "AWS::Lambda::Function" });
+          const document = buildPolicyDocument(permission, {
+            file: file.path,
+            format: "terraform",
+            origin: address,
+            kind: "resource",
+            resourceType: "AWS::Lambda::Function"
+          });
           result.policies.push(document);
         }
       }
@@ -27585,7 +27938,15 @@ function extractPlan(file, root6, tables) {
         } else if (value === void 0 || value.type === "null") {
           if (unknown.get(address)?.has(use.attribute) && configured.has(`${address.replace(/\[[^\]]*\]/g, "")} ${use.attribute}`)) {
             const range2 = member(resource, "address").value.range;
-            result.findings.push(inputFinding(file.path, range2, "note", `${address} .${use.attribute} was not analysed: Terraform knows it only after apply.`, `${address} ${use.attribute} unknown`));
+            result.findings.push(
+              inputFinding(
+                file.path,
+                range2,
+                "note",
+                `${address} .${use.attribute} was not analysed: Terraform knows it only after apply.`,
+                `${address} ${use.attribute} unknown`
+              )
+            );
           }
         } else emit(value, `${address} .${use.attribute}`, use);
       }
@@ -27621,7 +27982,10 @@ function afterUnknown(root6) {
     const address = text(member(change, "address")?.value);
     const unknown = member(member(change, "change")?.value, "after_unknown")?.value;
     if (address === void 0 || unknown?.type !== "object") continue;
-    out2.set(address, new Set(unknown.entries.filter((entry2) => entry2.value.type === "boolean" && entry2.value.value).map((entry2) => entry2.key)));
+    out2.set(
+      address,
+      new Set(unknown.entries.filter((entry2) => entry2.value.type === "boolean" && entry2.value.value).map((entry2) => entry2.key))
+    );
   }
   return out2;
 }
@@ -27637,7 +28001,8 @@ function configuredAttributes(root6) {
       for (const entry2 of expressions.entries) out2.add(`${prefix}${address} ${entry2.key}`);
     }
     const calls = member(module2, "module_calls")?.value;
-    for (const call of calls?.type === "object" ? calls.entries : []) visit(member(call.value, "module")?.value, `${prefix}module.${call.key}.`, depth + 1);
+    for (const call of calls?.type === "object" ? calls.entries : [])
+      visit(member(call.value, "module")?.value, `${prefix}module.${call.key}.`, depth + 1);
   };
   visit(member(member(root6, "configuration")?.value, "root_module")?.value, "", 0);
   return out2;
@@ -27656,7 +28021,10 @@ function lambdaPermission(values) {
   const principalType2 = principal.type === "string" && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.amazon\.com$/.test(principal.value) ? "Service" : "AWS";
   const statement = [
     entry2("Effect", { type: "string", value: "Allow", range: at }),
-    entry2("Principal", principal.type === "string" && principal.value === "*" ? principal : { type: "object", range: principal.range, entries: [entry2(principalType2, principal)] }),
+    entry2(
+      "Principal",
+      principal.type === "string" && principal.value === "*" ? principal : { type: "object", range: principal.range, entries: [entry2(principalType2, principal)] }
+    ),
     entry2("Action", action),
     entry2("Resource", functionName)
   ];
@@ -27674,11 +28042,21 @@ function lambdaPermission(values) {
     block.entries.push(entry2(key, value));
     operators.set(operator, block);
   }
-  if (operators.size > 0) statement.push(entry2("Condition", { type: "object", range: at, entries: [...operators].map(([operator, block]) => ({ key: operator, keyRange: at, value: block })) }));
+  if (operators.size > 0)
+    statement.push(
+      entry2("Condition", {
+        type: "object",
+        range: at,
+        entries: [...operators].map(([operator, block]) => ({ key: operator, keyRange: at, value: block }))
+      })
+    );
   return {
     type: "object",
     range: at,
-    entries: [entry2("Version", { type: "string", value: "2012-10-17", range: at }), entry2("Statement", { type: "array", range: at, items: [{ type: "object", range: at, entries: statement }] })]
+    entries: [
+      entry2("Version", { type: "string", value: "2012-10-17", range: at }),
+      entry2("Statement", { type: "array", range: at, items: [{ type: "object", range: at, entries: statement }] })
+    ]
   };
 }
 var init_tf_plan = __esm({
@@ -59619,15 +59997,19 @@ function listOf6(items, max = 3) {
 }
 function noteFinding(doc, ruleId, message, subject) {
   const range2 = rangeOf(doc, "");
-  return buildFinding(doc.file, { line: range2.line, column: range2.column, endLine: range2.line, endColumn: range2.column }, {
-    ruleId,
-    category: "unparsed-input",
-    severity: "note",
-    message,
-    source: "access-analyzer",
-    origin: doc.origin,
-    fingerprint: fingerprintOf(ruleId, subject)
-  });
+  return buildFinding(
+    doc.file,
+    { line: range2.line, column: range2.column, endLine: range2.line, endColumn: range2.column },
+    {
+      ruleId,
+      category: "unparsed-input",
+      severity: "note",
+      message,
+      source: "access-analyzer",
+      origin: doc.origin,
+      fingerprint: fingerprintOf(ruleId, subject)
+    }
+  );
 }
 var FEDERATION;
 var init_map_findings = __esm({
@@ -59715,7 +60097,8 @@ function tokenValue(token, hint, expression, slot, prefix, whole, resourceType) 
   const principal = slot.member === "Principal" || slot.member === "NotPrincipal";
   if (principal) {
     if (slot.sub === "Service") return whole ? `placeholder-${name2}.amazonaws.com` : `placeholder-${name2}`;
-    if (slot.sub === "Federated") return atStart ? `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:saml-provider/placeholder-${name2}` : `placeholder-${name2}`;
+    if (slot.sub === "Federated")
+      return atStart ? `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:saml-provider/placeholder-${name2}` : `placeholder-${name2}`;
     return atStart ? `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:root` : `placeholder-${name2}`;
   }
   if (resource && atStart) return arnFor(serviceOf(slot.statement, resourceType), name2);
@@ -60162,7 +60545,16 @@ var init_executor = __esm({
       "SignatureDoesNotMatch"
     ]);
     REJECTED = /* @__PURE__ */ new Set(["ValidationException", "InvalidParameterException", "UnprocessableEntityException", "SerializationException"]);
-    NETWORK_CODES = /* @__PURE__ */ new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EPIPE", "ENETUNREACH", "EHOSTUNREACH"]);
+    NETWORK_CODES = /* @__PURE__ */ new Set([
+      "ECONNREFUSED",
+      "ECONNRESET",
+      "ENOTFOUND",
+      "EAI_AGAIN",
+      "ETIMEDOUT",
+      "EPIPE",
+      "ENETUNREACH",
+      "EHOSTUNREACH"
+    ]);
   }
 });
 
@@ -60225,7 +60617,8 @@ function createAccessAnalyzer(options) {
         pending.push(
           request(call).then((outcome) => {
             if (outcome.ok) {
-              for (const finding of onAnswer(outcome.answer)) if (!findings.has(finding.fingerprint)) findings.set(finding.fingerprint, finding);
+              for (const finding of onAnswer(outcome.answer))
+                if (!findings.has(finding.fingerprint)) findings.set(finding.fingerprint, finding);
               return;
             }
             const group4 = failures.get(outcome.cause.key) ?? { cause: outcome.cause, docs: [], ops: /* @__PURE__ */ new Map() };
@@ -60791,9 +61184,7 @@ function resourceTypeFile(service) {
 }
 function buildActionInfo(service, raw2) {
   const accessLevels = raw2.accessLevel.split(",").map((part) => parseAccessLevel(part.trim(), service, raw2.name));
-  const accessLevel = accessLevels.reduce(
-    (best, level) => ACCESS_LEVEL_RANK[level] > ACCESS_LEVEL_RANK[best] ? level : best
-  );
+  const accessLevel = accessLevels.reduce((best, level) => ACCESS_LEVEL_RANK[level] > ACCESS_LEVEL_RANK[best] ? level : best);
   const resourceTypes = raw2.resourceTypes.map((ref) => buildResourceType(service, raw2.name, ref));
   return Object.freeze({
     service,
@@ -61388,7 +61779,12 @@ function denyNarrows(policy, allow, kindOf) {
     if (conditions2.length === 0) continue;
     const allNarrow = conditions2.every((c5) => {
       const kind = kindOf(c5.key.toLowerCase());
-      return kind !== void 0 && denyConditionNarrows(c5.operator, c5.key, c5.values.map((v) => v.value), kind);
+      return kind !== void 0 && denyConditionNarrows(
+        c5.operator,
+        c5.key,
+        c5.values.map((v) => v.value),
+        kind
+      );
     });
     if (allNarrow) return true;
   }
@@ -61845,14 +62241,17 @@ function subjectFix(doc, ref, issuer, provider) {
   const key = doc.keys[pointer];
   const value = doc.positions[pointer];
   const operator = doc.keys[operatorPointer];
-  if (!key || !value || !operator || sameRange(value, doc.range) || key.line !== value.endLine || key.line === operator.line) return void 0;
+  if (!key || !value || !operator || sameRange(value, doc.range) || key.line !== value.endLine || key.line === operator.line)
+    return void 0;
   if (Object.keys(block).some((k5) => k5 !== audience && doc.keys[pointerOf(operatorPointer, k5)]?.line === key.line)) return void 0;
   const subjectKey = `${audience.slice(0, audience.lastIndexOf(":"))}:sub`;
   const at = { line: value.endLine, column: value.endColumn, endLine: value.endLine, endColumn: value.endColumn };
   return {
     description: `Pin the subject to one ${provider.name} workload; replace the values in capitals with yours.`,
-    edits: [{ range: at, text: `,
-${" ".repeat(key.column - 1)}${JSON.stringify(subjectKey)}: ${JSON.stringify(provider.subjectExample)}` }]
+    edits: [
+      { range: at, text: `,
+${" ".repeat(key.column - 1)}${JSON.stringify(subjectKey)}: ${JSON.stringify(provider.subjectExample)}` }
+    ]
   };
 }
 var federation_trust_conditions_default = defineRule({
@@ -62104,7 +62503,12 @@ var mfa_condition_default = defineRule({
         const values = entry2.values.map((v) => v.value.toLowerCase());
         if (effect === "Allow" && entry2.key.toLowerCase() === PRESENT.toLowerCase() && /^bool(ifexists)?$/i.test(entry2.operator) && values.includes("false") && !values.includes("true")) {
           const value = entry2.values.find((v) => v.value.toLowerCase() === "false");
-          context.report({ messageId: "allowWithoutMfa", data: { operator: entry2.operator, key: entry2.key }, pointer: value.pointer, subject: `${entry2.operator} ${entry2.key} false` });
+          context.report({
+            messageId: "allowWithoutMfa",
+            data: { operator: entry2.operator, key: entry2.key },
+            pointer: value.pointer,
+            subject: `${entry2.operator} ${entry2.key} false`
+          });
           continue;
         }
         const problem = problemOf(effect, entry2);
@@ -62170,7 +62574,13 @@ var no_access_keys_default = defineRule({
   checkFacts(facts, context) {
     for (const fact of facts) {
       if (fact.type !== "access-key") continue;
-      context.report({ messageId: "accessKey", data: { origin: fact.origin, user: userOf(fact.user) }, file: fact.file, range: fact.range, origin: fact.origin });
+      context.report({
+        messageId: "accessKey",
+        data: { origin: fact.origin, user: userOf(fact.user) },
+        file: fact.file,
+        range: fact.range,
+        origin: fact.origin
+      });
     }
   }
 });
@@ -62551,7 +62961,10 @@ var NAMED_SECRET = new RegExp(
   String.raw`(?<![A-Za-z0-9])(?:aws[_.-]?)?secret[_.-]?(?:access[_.-]?)?key${SEPARATOR}([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
   "gi"
 );
-var TOKEN_NAME = new RegExp(String.raw`(?<![A-Za-z0-9])(?:aws[_.-]?)?(?:session|security)[_.-]?token${SEPARATOR}(?=[A-Za-z0-9/+]{100})`, "gi");
+var TOKEN_NAME = new RegExp(
+  String.raw`(?<![A-Za-z0-9])(?:aws[_.-]?)?(?:session|security)[_.-]?token${SEPARATOR}(?=[A-Za-z0-9/+]{100})`,
+  "gi"
+);
 var TOKEN_MIN = 100;
 var TOKEN_MAX = 1e4;
 var SECRET_CANDIDATE = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
@@ -62769,7 +63182,11 @@ var no_iam_users_default = defineRule({
         context.report({ messageId: "iamUser", data: { user: userLabel(fact) }, ...location });
       } else if (fact.type === "login-profile") {
         const user = userOf2(fact.user);
-        context.report({ messageId: "loginProfile", data: { origin: fact.origin, user: user === "an IAM user" ? "An IAM user" : user }, ...location });
+        context.report({
+          messageId: "loginProfile",
+          data: { origin: fact.origin, user: user === "an IAM user" ? "An IAM user" : user },
+          ...location
+        });
       }
     }
   }
@@ -65391,12 +65808,11 @@ function completePaths(grants, denied = /* @__PURE__ */ new Set()) {
     }
     const usesResource = chosen.every((g5) => !g5.action.startsWith("iam:"));
     if (usesResource && !chosen.some((g5) => g5.breadth === "unscoped")) level = Math.min(level, 0);
-    if (chosen.every((g5) => g5.breadth === "named") && (chosen.some((g5) => g5.action === "iam:PassRole") || usesResource && passesNamedRole)) level = 0;
+    if (chosen.every((g5) => g5.breadth === "named") && (chosen.some((g5) => g5.action === "iam:PassRole") || usesResource && passesNamedRole))
+      level = 0;
     if (chosen.length === path8.requires.length) matches.set(path8.id, { path: path8, chosen, level });
   }
-  return [...matches.values()].filter(
-    (m3) => !(SHORTER_PATHS.get(m3.path.id) ?? []).some((id) => (matches.get(id)?.level ?? -1) >= m3.level)
-  );
+  return [...matches.values()].filter((m3) => !(SHORTER_PATHS.get(m3.path.id) ?? []).some((id) => (matches.get(id)?.level ?? -1) >= m3.level));
 }
 function pathName(match) {
   return match.chosen.map((g5) => g5.action).join(" + ");
@@ -65932,7 +66348,9 @@ var candidateCache = /* @__PURE__ */ new WeakMap();
 function candidatesOf(sensitive) {
   let candidates = candidateCache.get(sensitive);
   if (!candidates) {
-    const all = sensitive.filter((action) => !PRIVILEGE_SERVICES.test(action) && actionInfo(action)?.wildcardOnly !== true && !isWorkloadBaselineAction(action)).map((action) => ({ action, lower: action.toLowerCase() }));
+    const all = sensitive.filter(
+      (action) => !PRIVILEGE_SERVICES.test(action) && actionInfo(action)?.wildcardOnly !== true && !isWorkloadBaselineAction(action)
+    ).map((action) => ({ action, lower: action.toLowerCase() }));
     const byService = /* @__PURE__ */ new Map();
     for (const candidate of all) {
       const service = candidate.lower.split(":")[0];
@@ -66168,7 +66586,13 @@ var no_unscoped_pass_role_default = defineRule({
         continue;
       }
       for (const resource of unscoped) {
-        context.report({ messageId, data: { resource: `"${resource.value}"` }, pointer: resource.pointer, severity, subject: resource.value });
+        context.report({
+          messageId,
+          data: { resource: `"${resource.value}"` },
+          pointer: resource.pointer,
+          severity,
+          subject: resource.value
+        });
       }
     }
   }
@@ -66277,7 +66701,9 @@ var no_write_on_all_resources_default = defineRule({
         }
       ]
     },
-    references: ["https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"]
+    references: [
+      "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"
+    ]
   },
   messages: {
     writeOnAllResources: (data) => `"${data.action}" on ${data.where} allows write operations${detail2(data)} on resources the workload may not own; list their ARNs in Resource.`,
@@ -66323,9 +66749,24 @@ init_own();
 var PLACEHOLDER_LENGTH = 20;
 var MANAGED = { limit: 6144, counting: "iam-characters", what: "managed policy", note: "" };
 var INLINE = {
-  role: { limit: 10240, counting: "iam-characters", what: "inline policy of a role", note: " (the quota is for all of the role's inline policies together)" },
-  user: { limit: 2048, counting: "iam-characters", what: "inline policy of a user", note: " (the quota is for all of the user's inline policies together)" },
-  group: { limit: 5120, counting: "iam-characters", what: "inline policy of a group", note: " (the quota is for all of the group's inline policies together)" }
+  role: {
+    limit: 10240,
+    counting: "iam-characters",
+    what: "inline policy of a role",
+    note: " (the quota is for all of the role's inline policies together)"
+  },
+  user: {
+    limit: 2048,
+    counting: "iam-characters",
+    what: "inline policy of a user",
+    note: " (the quota is for all of the user's inline policies together)"
+  },
+  group: {
+    limit: 5120,
+    counting: "iam-characters",
+    what: "inline policy of a group",
+    note: " (the quota is for all of the group's inline policies together)"
+  }
 };
 var RESOURCE_QUOTAS = lookupTable({
   "AWS::S3::Bucket": { limit: 20480, counting: "bytes", what: "S3 bucket policy", note: "" },
@@ -66333,7 +66774,12 @@ var RESOURCE_QUOTAS = lookupTable({
   "AWS::SNS::Topic": { limit: 30720, counting: "bytes", what: "SNS topic policy", note: "" },
   "AWS::KMS::Key": { limit: 32768, counting: "bytes", what: "KMS key policy", note: "" },
   "AWS::KMS::ReplicaKey": { limit: 32768, counting: "bytes", what: "KMS key policy", note: "" },
-  "AWS::Lambda::Function": { limit: 20480, counting: "bytes", what: "Lambda function policy", note: " (for all of the function's permissions together)" },
+  "AWS::Lambda::Function": {
+    limit: 20480,
+    counting: "bytes",
+    what: "Lambda function policy",
+    note: " (for all of the function's permissions together)"
+  },
   "AWS::SecretsManager::Secret": { limit: 20480, counting: "characters", what: "Secrets Manager resource policy", note: "" }
 });
 var SERVICE_RESOURCE_TYPES = lookupTable({
@@ -66376,7 +66822,11 @@ function identityQuota(doc) {
     return smallest ?? INLINE.role;
   }
   if (origin.startsWith("data.aws_iam_policy_document.")) {
-    return { ...INLINE.role, what: "identity policy", note: " (the largest identity-policy quota, for a role's inline policies; a managed policy allows 6,144)" };
+    return {
+      ...INLINE.role,
+      what: "identity policy",
+      note: " (the largest identity-policy quota, for a role's inline policies; a managed policy allows 6,144)"
+    };
   }
   return MANAGED;
 }
@@ -66387,7 +66837,12 @@ function quotaOf(doc) {
     case "boundary":
       return { ...MANAGED, what: "permissions boundary (a managed policy)" };
     case "trust":
-      return { limit: 2048, counting: "iam-characters", what: "trust policy", note: " (the default quota; it can be raised to 4,096 through Service Quotas)" };
+      return {
+        limit: 2048,
+        counting: "iam-characters",
+        what: "trust policy",
+        note: " (the default quota; it can be raised to 4,096 through Service Quotas)"
+      };
     case "scp":
       return { limit: 5120, counting: "characters", what: "service control policy", note: "" };
     case "rcp":
@@ -66752,7 +67207,8 @@ var strong_password_policy_default = defineRule({
       const read = (setting) => fact.settings[setting]?.value ?? null;
       const length = numberOf(read("MinimumPasswordLength"));
       if (length.state === "missing") report("minimumLength", "MinimumPasswordLength", "not set (6 by default)", String(MIN_LENGTH));
-      else if (length.state === "known" && length.value < MIN_LENGTH) report("minimumLength", "MinimumPasswordLength", String(length.value), String(MIN_LENGTH));
+      else if (length.state === "known" && length.value < MIN_LENGTH)
+        report("minimumLength", "MinimumPasswordLength", String(length.value), String(MIN_LENGTH));
       for (const [setting, what] of CHARACTER_CLASSES) {
         const required = booleanOf(read(setting));
         if (required.state === "unknown" || required.state === "known" && required.value) continue;
@@ -66768,8 +67224,10 @@ var strong_password_policy_default = defineRule({
         });
       }
       const reuse = numberOf(read("PasswordReusePrevention"));
-      if (reuse.state === "missing") report("reusePrevention", "PasswordReusePrevention", "not set (any old password may be reused)", String(REUSE_PREVENTION));
-      else if (reuse.state === "known" && reuse.value < REUSE_PREVENTION) report("reusePrevention", "PasswordReusePrevention", String(reuse.value), String(REUSE_PREVENTION));
+      if (reuse.state === "missing")
+        report("reusePrevention", "PasswordReusePrevention", "not set (any old password may be reused)", String(REUSE_PREVENTION));
+      else if (reuse.state === "known" && reuse.value < REUSE_PREVENTION)
+        report("reusePrevention", "PasswordReusePrevention", String(reuse.value), String(REUSE_PREVENTION));
       const age = numberOf(read("MaxPasswordAge"));
       if (age.state === "missing") report("maxAge", "MaxPasswordAge", "not set (passwords never expire)", String(MAX_AGE));
       else if (age.state === "known" && age.value === 0) report("maxAge", "MaxPasswordAge", "0 (passwords never expire)", String(MAX_AGE));
@@ -66873,7 +67331,9 @@ var valid_action_default = defineRule({
   checkPolicy(doc, context) {
     for (const ref of statementsOf(doc.json)) {
       const listed = stringsAt(ref.statement, "Action", ref.pointer).map((e5) => e5.value.toLowerCase());
-      const grants = (action) => listed.some((a5) => a5 === "*" || a5 === action.toLowerCase() || hasWildcard(a5) && expandActionPattern(a5).some((x) => x.toLowerCase() === action.toLowerCase()));
+      const grants = (action) => listed.some(
+        (a5) => a5 === "*" || a5 === action.toLowerCase() || hasWildcard(a5) && expandActionPattern(a5).some((x) => x.toLowerCase() === action.toLowerCase())
+      );
       for (const key of ["Action", "NotAction"]) {
         for (const entry2 of elementOf(ref, key)) {
           const value = entry2.value;
@@ -66904,19 +67364,36 @@ var valid_action_default = defineRule({
           const serviceKey = service.toLowerCase();
           if (hasWildcard(rest)) {
             if (expandActionPattern(value).length === 0) {
-              context.report({ messageId: "patternMatchesNothing", data: { action: value, service: serviceLabel(serviceKey) }, pointer: entry2.pointer, subject: value });
+              context.report({
+                messageId: "patternMatchesNothing",
+                data: { action: value, service: serviceLabel(serviceKey) },
+                pointer: entry2.pointer,
+                subject: value
+              });
             }
             continue;
           }
           if (actionInfo(value) !== void 0) continue;
           const generated = GENERATED_NO_OPS[value.toLowerCase()];
           if (generated !== void 0) {
-            context.report({ messageId: "generatedNoOp", data: { action: value, source: generated }, pointer: entry2.pointer, subject: value, severity: "note" });
+            context.report({
+              messageId: "generatedNoOp",
+              data: { action: value, source: generated },
+              pointer: entry2.pointer,
+              subject: value,
+              severity: "note"
+            });
             continue;
           }
           const base = batchBase(serviceKey, rest);
           if (base !== void 0 && key === "Action" && grants(base)) {
-            context.report({ messageId: "batchCovered", data: { action: value, base }, pointer: entry2.pointer, subject: value, severity: "note" });
+            context.report({
+              messageId: "batchCovered",
+              data: { action: value, base },
+              pointer: entry2.pointer,
+              subject: value,
+              severity: "note"
+            });
             continue;
           }
           const suggestion = base ?? closestAction(serviceKey, rest);
@@ -67176,7 +67653,8 @@ var valid_condition_default = defineRule({
           const suggestion = closestName(entry2.key, globalConditionKeyNames());
           if (suggestion !== void 0) context.report({ messageId: "unknownGlobalKey", data: { key: entry2.key, suggestion }, ...atKey });
           else context.report({ messageId: "undocumentedGlobalKey", data: { key: entry2.key }, ...atKey, severity: "note" });
-        } else if (verdict.why === "service") context.report({ messageId: "unknownServiceKey", data: { key: entry2.key, service: verdict.prefix }, ...atKey });
+        } else if (verdict.why === "service")
+          context.report({ messageId: "unknownServiceKey", data: { key: entry2.key, service: verdict.prefix }, ...atKey });
         else context.report({ messageId: "unknownPrefix", data: { key: entry2.key, prefix: verdict.prefix }, ...atKey });
       } else if (verdict.state === "known") {
         const { info: info2, service } = verdict;
@@ -67192,7 +67670,12 @@ var valid_condition_default = defineRule({
           }
         }
         if (!operatorFits(parsed, info2, entry2.values) && boolAsText(parsed, info2, entry2.values)) {
-          context.report({ messageId: "boolAsText", data: { operator: parsed.canonical, key: entry2.key }, severity: "note", ...atOperator });
+          context.report({
+            messageId: "boolAsText",
+            data: { operator: parsed.canonical, key: entry2.key },
+            severity: "note",
+            ...atOperator
+          });
         } else if (!operatorFits(parsed, info2, entry2.values)) {
           context.report({
             messageId: "operatorTypeMismatch",
@@ -67285,7 +67768,8 @@ var valid_element_types_default = defineRule({
       for (const key of ["Principal", "NotPrincipal"]) {
         const principal = statement[key];
         if (!isJsonObject(principal)) continue;
-        for (const type of Object.keys(principal)) check(principal[type], pointerOf(pointerOf(ref.pointer, key), type), `${key}.${type}`, false);
+        for (const type of Object.keys(principal))
+          check(principal[type], pointerOf(pointerOf(ref.pointer, key), type), `${key}.${type}`, false);
       }
       const condition = statement.Condition;
       if (!isJsonObject(condition)) continue;
@@ -67293,7 +67777,12 @@ var valid_element_types_default = defineRule({
         const block = condition[operator];
         if (!isJsonObject(block)) continue;
         for (const conditionKey of Object.keys(block)) {
-          check(block[conditionKey], pointerOf(pointerOf(pointerOf(ref.pointer, "Condition"), operator), conditionKey), `Condition ${operator} ${conditionKey}`, true);
+          check(
+            block[conditionKey],
+            pointerOf(pointerOf(pointerOf(ref.pointer, "Condition"), operator), conditionKey),
+            `Condition ${operator} ${conditionKey}`,
+            true
+          );
         }
       }
     }
@@ -67356,7 +67845,9 @@ var AWS_PRINCIPAL = new RegExp(
 var CLOUDFRONT_OAI = /^arn:aws:iam::cloudfront:user\/CloudFront Origin Access Identity [A-Z0-9]+$/;
 var UNIQUE_ID = /^A(?:ROA|IDA|GPA)[A-Z0-9]{12,}$/;
 var SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.(?:amazonaws\.com(?:\.cn)?|amazon\.com|aws\.internal)$/;
-var FEDERATED_PRINCIPAL = new RegExp(String.raw`^(?:arn:${PARTITION}:iam::\d{12}:(?:saml-provider|oidc-provider)/.+|[a-z0-9-]+(?:\.[a-z0-9-]+)+)$`);
+var FEDERATED_PRINCIPAL = new RegExp(
+  String.raw`^(?:arn:${PARTITION}:iam::\d{12}:(?:saml-provider|oidc-provider)/.+|[a-z0-9-]+(?:\.[a-z0-9-]+)+)$`
+);
 var CANONICAL_USER = /^[0-9a-f]{64}$/;
 function awsProblem(value) {
   if (/^arn:[^:]*:(iam|sts)::[^:]*$/.test(value)) return "the ARN has no account id";
@@ -67392,7 +67883,10 @@ var valid_principal_default = defineRule({
         {
           title: "A root ARN without its account",
           kind: "trust",
-          policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::root" }, Action: "sts:AssumeRole" }] }
+          policy: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::root" }, Action: "sts:AssumeRole" }]
+          }
         }
       ],
       compliant: [
@@ -67401,7 +67895,13 @@ var valid_principal_default = defineRule({
           kind: "trust",
           policy: {
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root", Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::111122223333:root", Service: "ec2.amazonaws.com" },
+                Action: "sts:AssumeRole"
+              }
+            ]
           }
         }
       ]
@@ -67423,13 +67923,20 @@ var valid_principal_default = defineRule({
         const raw2 = ref.statement[key];
         if (raw2 === void 0) continue;
         if (typeof raw2 === "string") {
-          if (raw2 !== "*" && !hasPlaceholder(raw2)) context.report({ messageId: "principalString", data: { value: raw2 }, pointer: pointerOf(ref.pointer, key), subject: raw2 });
+          if (raw2 !== "*" && !hasPlaceholder(raw2))
+            context.report({ messageId: "principalString", data: { value: raw2 }, pointer: pointerOf(ref.pointer, key), subject: raw2 });
           continue;
         }
         if (typeof raw2 === "object" && raw2 !== null && !Array.isArray(raw2)) {
           for (const type of Object.keys(raw2)) {
             if (!PRINCIPAL_TYPES.includes(type) && !hasPlaceholder(type)) {
-              context.report({ messageId: "unknownType", data: { type }, pointer: pointerOf(pointerOf(ref.pointer, key), type), at: "key", subject: type });
+              context.report({
+                messageId: "unknownType",
+                data: { type },
+                pointer: pointerOf(pointerOf(ref.pointer, key), type),
+                at: "key",
+                subject: type
+              });
             }
           }
         }
@@ -67605,7 +68112,14 @@ var valid_policy_structure_default = defineRule({
       const pointer = pointerOf("", key);
       const suggestion = meant(key, TOP_LEVEL_KEYS);
       const fix = suggestion && root6[suggestion] === void 0 ? renameKey(pointer, suggestion) : void 0;
-      context.report({ messageId: "unknownTopLevelKey", data: { key, suggestion }, pointer, at: "key", subject: key, ...fix ? { fix } : {} });
+      context.report({
+        messageId: "unknownTopLevelKey",
+        data: { key, suggestion },
+        pointer,
+        at: "key",
+        subject: key,
+        ...fix ? { fix } : {}
+      });
     }
     const version = root6.Version;
     if (version === void 0) {
@@ -67621,7 +68135,12 @@ var valid_policy_structure_default = defineRule({
       else context.report({ messageId: "oldVersion", data: {}, pointer: "/Version", severity: "note", ...fix ? { fix } : {} });
     } else if (version !== CURRENT_VERSION && !(typeof version === "string" && hasPlaceholder(version))) {
       const fix = typeof version === "string" ? replaceValue("/Version", CURRENT_VERSION) : void 0;
-      context.report({ messageId: "invalidVersion", data: { version: displayValue(version) }, pointer: "/Version", ...fix ? { fix } : {} });
+      context.report({
+        messageId: "invalidVersion",
+        data: { version: displayValue(version) },
+        pointer: "/Version",
+        ...fix ? { fix } : {}
+      });
     }
     if (Array.isArray(root6.Statement)) {
       root6.Statement.forEach((item, index) => {
@@ -67642,7 +68161,14 @@ var valid_policy_structure_default = defineRule({
         if (STATEMENT_KEYS2.includes(key) || hasPlaceholder(key)) continue;
         const suggestion = meant(key, STATEMENT_KEYS2);
         const fix = suggestion && statement[suggestion] === void 0 ? renameKey(at(key), suggestion) : void 0;
-        context.report({ messageId: "unknownStatementKey", data: { key, suggestion }, pointer: at(key), at: "key", subject: key, ...fix ? { fix } : {} });
+        context.report({
+          messageId: "unknownStatementKey",
+          data: { key, suggestion },
+          pointer: at(key),
+          at: "key",
+          subject: key,
+          ...fix ? { fix } : {}
+        });
       }
       const present = (key) => has(key) || Object.keys(statement).some((k5) => !STATEMENT_KEYS2.includes(k5) && meant(k5, STATEMENT_KEYS2) === key);
       const sid = statement.Sid;
@@ -67658,26 +68184,36 @@ var valid_policy_structure_default = defineRule({
       else if (effect !== void 0 && effect !== "Allow" && effect !== "Deny" && !(typeof effect === "string" && hasPlaceholder(effect))) {
         const proper = typeof effect === "string" ? caseMatch(effect, ["Allow", "Deny"]) : "";
         const fix = proper ? replaceValue(at("Effect"), proper) : void 0;
-        context.report({ messageId: "invalidEffect", data: { effect: displayValue(effect) }, pointer: at("Effect"), ...fix ? { fix } : {} });
+        context.report({
+          messageId: "invalidEffect",
+          data: { effect: displayValue(effect) },
+          pointer: at("Effect"),
+          ...fix ? { fix } : {}
+        });
       }
       if (!present("Action") && !present("NotAction") && !generic) context.report({ messageId: "missingAction", data: {}, pointer });
-      else if (has("Action") && has("NotAction") && !wholly("Action") && !wholly("NotAction")) context.report({ messageId: "actionAndNotAction", data: {}, pointer: at("NotAction"), at: "key" });
+      else if (has("Action") && has("NotAction") && !wholly("Action") && !wholly("NotAction"))
+        context.report({ messageId: "actionAndNotAction", data: {}, pointer: at("NotAction"), at: "key" });
       if (doc.kind === "trust") {
         for (const key of ["Resource", "NotResource"]) {
-          if (has(key) && !wholly(key)) context.report({ messageId: "resourceInTrust", data: {}, pointer: at(key), at: "key", subject: key });
+          if (has(key) && !wholly(key))
+            context.report({ messageId: "resourceInTrust", data: {}, pointer: at(key), at: "key", subject: key });
         }
       } else if (!present("Resource") && !present("NotResource")) {
         const rcpAllow = doc.kind === "rcp" && statement.Effect === "Allow";
-        if (!resourceIsOptional(doc, ref) && !generic && !rcpAllow) context.report({ messageId: "missingResource", data: { kind: kindName }, pointer });
+        if (!resourceIsOptional(doc, ref) && !generic && !rcpAllow)
+          context.report({ messageId: "missingResource", data: { kind: kindName }, pointer });
       } else if (has("Resource") && has("NotResource") && !wholly("Resource") && !wholly("NotResource")) {
         context.report({ messageId: "resourceAndNotResource", data: {}, pointer: at("NotResource"), at: "key" });
       }
       if (NO_PRINCIPAL_KINDS.has(doc.kind)) {
         for (const key of ["Principal", "NotPrincipal"]) {
-          if (has(key) && !wholly(key)) context.report({ messageId: "principalNotAllowed", data: { key, kind: kindName }, pointer: at(key), at: "key", subject: key });
+          if (has(key) && !wholly(key))
+            context.report({ messageId: "principalNotAllowed", data: { key, kind: kindName }, pointer: at(key), at: "key", subject: key });
         }
       } else if (PRINCIPAL_KINDS.has(doc.kind)) {
-        if (!present("Principal") && !present("NotPrincipal") && !generic) context.report({ messageId: "missingPrincipal", data: { kind: kindName }, pointer });
+        if (!present("Principal") && !present("NotPrincipal") && !generic)
+          context.report({ messageId: "missingPrincipal", data: { kind: kindName }, pointer });
         else if (has("Principal") && has("NotPrincipal") && doc.kind !== "rcp" && !wholly("Principal") && !wholly("NotPrincipal")) {
           context.report({ messageId: "principalAndNotPrincipal", data: {}, pointer: at("NotPrincipal"), at: "key" });
         }
@@ -67687,20 +68223,27 @@ var valid_policy_structure_default = defineRule({
     function checkRcp(ref) {
       const { statement, pointer } = ref;
       const at = (key) => pointerOf(pointer, key);
-      if (statement.Effect === "Allow" && !isFullAccessAllow(ref)) context.report({ messageId: "rcpAllow", data: {}, pointer: at("Effect") });
+      if (statement.Effect === "Allow" && !isFullAccessAllow(ref))
+        context.report({ messageId: "rcpAllow", data: {}, pointer: at("Effect") });
       const principal = statement.Principal;
       if (principal !== void 0 && principal !== "*" && !(typeof principal === "string" && hasPlaceholder(principal))) {
         context.report({ messageId: "rcpPrincipal", data: {}, pointer: at("Principal"), at: "key" });
       }
       for (const key of ["NotPrincipal", "NotAction"]) {
-        if (statement[key] !== void 0) context.report({ messageId: "rcpNotElement", data: { key }, pointer: at(key), at: "key", subject: key });
+        if (statement[key] !== void 0)
+          context.report({ messageId: "rcpNotElement", data: { key }, pointer: at(key), at: "key", subject: key });
       }
       for (const action of actionsOf(ref)) {
         const colon = action.value.indexOf(":");
         if (action.unresolved || colon <= 0) continue;
         const service = action.value.slice(0, colon).toLowerCase();
         if (hasWildcard(service) || !serviceExists(service) || rcpSupportsService(service)) continue;
-        context.report({ messageId: "rcpUnsupportedService", data: { action: action.value, service }, pointer: action.pointer, subject: action.value });
+        context.report({
+          messageId: "rcpUnsupportedService",
+          data: { action: action.value, service },
+          pointer: action.pointer,
+          subject: action.value
+        });
       }
     }
   }
@@ -67912,7 +68455,12 @@ var valid_resource_default = defineRule({
           const problem = arnProblem(entry2.value);
           if (problem === void 0) continue;
           const part = "part" in problem ? problem.part : "";
-          context.report({ messageId: problem.messageId, data: { resource: entry2.value, part }, pointer: entry2.pointer, subject: entry2.value });
+          context.report({
+            messageId: problem.messageId,
+            data: { resource: entry2.value, part },
+            pointer: entry2.pointer,
+            subject: entry2.value
+          });
         }
       }
     }
@@ -67929,12 +68477,24 @@ var valid_resource_default = defineRule({
         const actions = actionsOfEntry(entry2);
         if (actions?.some((action) => loose.has(action.slice(0, action.indexOf(":")).toLowerCase()))) continue;
         if (hasWildcard(entry2.value)) {
-          context.report({ messageId: "patternMatchesNoResource", data: { action: entry2.value }, pointer: entry2.pointer, severity: "warning", subject: entry2.value });
+          context.report({
+            messageId: "patternMatchesNoResource",
+            data: { action: entry2.value },
+            pointer: entry2.pointer,
+            severity: "warning",
+            subject: entry2.value
+          });
           continue;
         }
         const info2 = actionInfo(entry2.value);
         if (info2.wildcardOnly) {
-          context.report({ messageId: "wildcardOnlyAction", data: { action: entry2.value }, pointer: entry2.pointer, severity: "warning", subject: entry2.value });
+          context.report({
+            messageId: "wildcardOnlyAction",
+            data: { action: entry2.value },
+            pointer: entry2.pointer,
+            severity: "warning",
+            subject: entry2.value
+          });
           continue;
         }
         const types2 = [...info2.resourceTypes].sort((a5, b5) => variables(a5.arnFormats[0]) - variables(b5.arnFormats[0]));
@@ -67979,11 +68539,16 @@ var new_access_default = defineRule({
         {
           title: "The change only renames the statement: the same access as at the base",
           kind: "identity",
-          policy: { Version: "2012-10-17", Statement: [{ Sid: "ReadReports", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }] }
+          policy: {
+            Version: "2012-10-17",
+            Statement: [{ Sid: "ReadReports", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }]
+          }
         }
       ]
     },
-    references: ["https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"]
+    references: [
+      "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"
+    ]
   },
   messages: {
     newPolicy: composed,
@@ -68008,7 +68573,13 @@ var unparsed_input_default = defineRule({
     description: "Report files and policies that could not be read or parsed, so that nothing is skipped silently.",
     rationale: 'A policy the tool could not read is a policy nobody reviewed. Instead of skipping it silently, the scan says which file, which line and what is wrong: invalid JSON, YAML or HCL; nesting deeper than 200 levels; YAML alias bombs; binary, non-UTF-8 or over-5-MB files; a policy whose text comes from a value the tool cannot resolve (a Terraform variable, a module output, a `Ref` to a parameter without a default); and suppression comments without a reason or past their expiry date. It is a warning when the file looks like IaC or a policy (a `.tf`, a template, JSON with `"Statement"`), a note otherwise.',
     examples: {
-      noncompliant: [{ title: "A policy file that is not valid JSON", file: "policies/broken.json", text: '{\n  "Version": "2012-10-17",\n  "Statement": [\n' }],
+      noncompliant: [
+        {
+          title: "A policy file that is not valid JSON",
+          file: "policies/broken.json",
+          text: '{\n  "Version": "2012-10-17",\n  "Statement": [\n'
+        }
+      ],
       compliant: [
         {
           title: "A policy file the tool can read",
@@ -68056,7 +68627,10 @@ var valid_trust_actions_default = defineRule({
         {
           title: "Only sts:AssumeRole",
           kind: "trust",
-          policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }
+          policy: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]
+          }
         }
       ]
     },
@@ -68225,7 +68799,10 @@ function decodeSource(relPath, bytes, size = bytes.length) {
   const severity = looksLikeIac(relPath) ? "warning" : "note";
   if (size > MAX_FILE_BYTES) {
     const mb = (size / (1024 * 1024)).toFixed(1);
-    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", `Skipped: the file is ${mb} MB, over the 5 MB limit.`, "too-large") };
+    return {
+      ok: false,
+      finding: inputFinding(relPath, WHOLE_FILE, "note", `Skipped: the file is ${mb} MB, over the 5 MB limit.`, "too-large")
+    };
   }
   if (looksBinary(bytes)) {
     return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", "Skipped: the file is binary.", "binary") };
@@ -68693,7 +69270,8 @@ function runRules(rules, input, settings) {
       }
     };
     if (rule.checkPolicy) {
-      for (const doc of input.policies) if (!rule.kinds || rule.kinds.includes(doc.kind)) guarded(doc.file, doc.range, () => rule.checkPolicy(doc, contextFor(doc)));
+      for (const doc of input.policies)
+        if (!rule.kinds || rule.kinds.includes(doc.kind)) guarded(doc.file, doc.range, () => rule.checkPolicy(doc, contextFor(doc)));
     }
     if (rule.checkPrincipal) {
       for (const [principal, docs] of byPrincipal(input.policies)) {
@@ -68847,7 +69425,13 @@ function applySuppressions(findings, options) {
     if (expiredNoticed.has(key)) return;
     expiredNoticed.add(key);
     notices.push(
-      inputFinding(file, range2, "note", `A suppression expired on ${expires} and no longer applies; review the findings it covered.`, `expired:${key}`)
+      inputFinding(
+        file,
+        range2,
+        "note",
+        `A suppression expired on ${expires} and no longer applies; review the findings it covered.`,
+        `expired:${key}`
+      )
     );
   };
   for (const finding of findings) {
@@ -68985,7 +69569,12 @@ async function analyzeFiles(files, options = {}) {
     entries: options.suppressions ?? [],
     today: options.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
   });
-  return { policies: policies2, facts: extracted.facts, findings: foldSameToken(findings).sort(compareFindings), suppressed: suppressed.sort(compareFindings) };
+  return {
+    policies: policies2,
+    facts: extracted.facts,
+    findings: foldSameToken(findings).sort(compareFindings),
+    suppressed: suppressed.sort(compareFindings)
+  };
 }
 function dropDuplicateDocuments(policies2) {
   const key = (p3) => `${p3.file}\0${p3.range.line}:${p3.range.column}`;
@@ -69210,7 +69799,16 @@ var ANY_OPERATORS = /* @__PURE__ */ new Set([
   "dateequals",
   "binaryequals"
 ]);
-var NONE_OPERATORS = /* @__PURE__ */ new Set(["stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike", "notipaddress", "numericnotequals", "datenotequals"]);
+var NONE_OPERATORS = /* @__PURE__ */ new Set([
+  "stringnotequals",
+  "stringnotequalsignorecase",
+  "stringnotlike",
+  "arnnotequals",
+  "arnnotlike",
+  "notipaddress",
+  "numericnotequals",
+  "datenotequals"
+]);
 function valueMode(operator) {
   const { base, qualifier } = operatorParts(operator.toLowerCase());
   if (qualifier === "ForAllValues") return "exact";
@@ -69267,7 +69865,14 @@ function compile(ref, text2) {
       if (p3.value === "*" && (p3.type === "*" || p3.type === "AWS")) {
         return { kind: "everyone", type: "*", value: "*", pointer: p3.pointer, key: "*", unresolved: false };
       }
-      const atom = { kind: "value", type: p3.type, value: p3.value, pointer: p3.pointer, key: `${p3.type}:${p3.value}`, unresolved: p3.unresolved };
+      const atom = {
+        kind: "value",
+        type: p3.type,
+        value: p3.value,
+        pointer: p3.pointer,
+        key: `${p3.type}:${p3.value}`,
+        unresolved: p3.unresolved
+      };
       if (p3.type === "AWS") {
         if (/^\d{12}$/.test(p3.value)) {
           atom.account = p3.value;
@@ -69424,7 +70029,15 @@ function deltasOf(cells, deny, conditionsFlag) {
       if (merged) merged.resources.push(...resource);
       else {
         const principals2 = cell2.stmt.hasPrincipal ? [cell2.p.value] : [];
-        owned.push({ stmt: cell2.stmt, level: part.level, uncertain: part.uncertain, conditions: part.conditions, actions, resources: [...resource], principals: principals2 });
+        owned.push({
+          stmt: cell2.stmt,
+          level: part.level,
+          uncertain: part.uncertain,
+          conditions: part.conditions,
+          actions,
+          resources: [...resource],
+          principals: principals2
+        });
       }
     }
   }
@@ -69521,7 +70134,12 @@ function causeOf(s2, cells, cp, wholePolicy) {
       message: (sum) => `This new policy ${sum.may ? "may grant" : "grants"} ${sum.levels} access: ${sum.actions}${sum.on}.`
     };
   }
-  const newStatement = { messageId: "newStatement", pointer: s2.ref.pointer, detail: "statement", message: (sum) => `This change ${grants(sum)}.` };
+  const newStatement = {
+    messageId: "newStatement",
+    pointer: s2.ref.pointer,
+    detail: "statement",
+    message: (sum) => `This change ${grants(sum)}.`
+  };
   if (cp === void 0) return newStatement;
   if (cp.effect === "Deny") {
     return {
@@ -69543,10 +70161,17 @@ function causeOf(s2, cells, cp, wholePolicy) {
       (a5) => !cp.actionValues.has(a5.value.toLowerCase()) && atomsOfValue(a5.value).some((atom) => granted2.has(atom.key))
     );
     if (entry2) {
-      return { messageId: "newAction", pointer: entry2.pointer, detail: `action:${entry2.value.toLowerCase()}`, message: (sum) => `This change ${grants(sum)}.` };
+      return {
+        messageId: "newAction",
+        pointer: entry2.pointer,
+        detail: `action:${entry2.value.toLowerCase()}`,
+        message: (sum) => `This change ${grants(sum)}.`
+      };
     }
   }
-  const principal = s2.principals.find((p3) => p3.kind !== "none" && !cp.principals.some((q3) => q3.key === p3.key) && cells.some((c5) => c5.p === p3));
+  const principal = s2.principals.find(
+    (p3) => p3.kind !== "none" && !cp.principals.some((q3) => q3.key === p3.key) && cells.some((c5) => c5.p === p3)
+  );
   if (principal) {
     return {
       messageId: "newPrincipal",
@@ -69566,7 +70191,12 @@ function causeOf(s2, cells, cp, wholePolicy) {
         message: (sum) => `This change widens Resource from ${resourceText(from)} to ${resourceText(resource)}, which ${sum.may ? "may grant" : "grants"} new ${sum.levels} access: ${sum.actions}.`
       };
     }
-    return { messageId: "newResource", pointer: resource.pointer, detail: `resource:${resource.key}`, message: (sum) => `This change ${grants(sum)}.` };
+    return {
+      messageId: "newResource",
+      pointer: resource.pointer,
+      detail: `resource:${resource.key}`,
+      message: (sum) => `This change ${grants(sum)}.`
+    };
   }
   const lost = cp.conditions.filter((c5) => !conditionsImplied([c5], s2.conditions, false));
   const first = lost[0];
@@ -69624,7 +70254,9 @@ function uncoveredGrants(specifics, generals) {
   const cells = [];
   for (const s2 of specifics) {
     if (twins.has(s2.text)) continue;
-    const eligible = generals.filter((g5) => g5.effect !== "unresolved" || s2.effect === "unresolved" && g5.ref.statement.Effect === s2.ref.statement.Effect);
+    const eligible = generals.filter(
+      (g5) => g5.effect !== "unresolved" || s2.effect === "unresolved" && g5.ref.statement.Effect === s2.ref.statement.Effect
+    );
     for (const r5 of s2.resources) {
       const onResource = eligible.filter((g5) => g5.resources.some((gr) => resourceCovers(gr, r5)));
       for (const p3 of s2.principals) {
@@ -69678,7 +70310,18 @@ function compareAccess(before, after) {
     const cause = causeOf(s2, cells, cp, before === void 0);
     if (cause.messageId === "effectChanged") effectFindings.add(s2);
     const sum = summarize(cells);
-    change.findings.push(findingAt(after, cause.pointer, "value", sum.severity, cause.messageId, cause.message(sum), canonicalJson(s2.ref.statement), cause.detail));
+    change.findings.push(
+      findingAt(
+        after,
+        cause.pointer,
+        "value",
+        sum.severity,
+        cause.messageId,
+        cause.message(sum),
+        canonicalJson(s2.ref.statement),
+        cause.detail
+      )
+    );
   }
   for (const [d5, cells] of groupByStatement(removedDenies)) {
     const replacement = counterpartOf(d5, now, oldTexts);
@@ -69698,7 +70341,9 @@ function compareAccess(before, after) {
       }
       message = `This change removes a Deny of ${sum.actions}${sum.on}, so that access ${sum.may ? "may no longer be" : "is no longer"} blocked.`;
     }
-    change.findings.push(findingAt(after, pointer, at, sum.severity, "denyRemoved", message, canonicalJson(d5.ref.statement), "deny-removed"));
+    change.findings.push(
+      findingAt(after, pointer, at, sum.severity, "denyRemoved", message, canonicalJson(d5.ref.statement), "deny-removed")
+    );
   }
   return change;
 }
@@ -69722,7 +70367,11 @@ async function compareChanges(input) {
   const base = await extractFiles(input.baseFiles, { kindFor, ...input.readBaseFile ? { readFile: input.readBaseFile } : {} });
   const throughFile = (p3) => p3.format === "terraform" && !p3.file.endsWith(".tf");
   const policies2 = analysis.policies.filter((p3) => changedHead.has(p3.file) || throughFile(p3));
-  const pairs = pairPolicies(policies2, base.policies.filter((p3) => changedBase.has(p3.file) || throughFile(p3)), renames);
+  const pairs = pairPolicies(
+    policies2,
+    base.policies.filter((p3) => changedBase.has(p3.file) || throughFile(p3)),
+    renames
+  );
   const reportedFiles = /* @__PURE__ */ new Set([...changedHead, ...policies2.filter(throughFile).map((p3) => p3.file)]);
   const accessChanges = [];
   const newAccess = [];
@@ -69961,7 +70610,10 @@ async function readChange(reader, changed, options) {
   const listings = [];
   const seen = /* @__PURE__ */ new Set();
   for (const file of changed) {
-    for (const [side, path8] of [["head", file.path], ["base", file.basePath]]) {
+    for (const [side, path8] of [
+      ["head", file.path],
+      ["base", file.basePath]
+    ]) {
       if ((side === "head" ? file.status === "deleted" : file.status === "added") || inputFormatOf(path8) !== "terraform") continue;
       const key = `${side}\0${posix5.dirname(path8)}`;
       if (seen.has(key)) continue;
@@ -69973,7 +70625,10 @@ async function readChange(reader, changed, options) {
   const siblingsOf = (side) => siblings.flatMap((paths, i6) => listings[i6].side === side ? paths : []);
   const headPaths = [.../* @__PURE__ */ new Set([...changedHead, ...siblingsOf("head")])].sort();
   const basePaths = [.../* @__PURE__ */ new Set([...changedBase, ...siblingsOf("base")])].sort();
-  const reads = [...headPaths.map((path8) => ({ side: "head", path: path8 })), ...basePaths.map((path8) => ({ side: "base", path: path8 }))];
+  const reads = [
+    ...headPaths.map((path8) => ({ side: "head", path: path8 })),
+    ...basePaths.map((path8) => ({ side: "base", path: path8 }))
+  ];
   const outcomes = await mapLimit(reads, options.concurrency, (r5) => reader.read(r5.side, r5.path, toReport(r5.path)));
   const result = {
     headFiles: [],
@@ -70006,7 +70661,13 @@ async function readChange(reader, changed, options) {
     if (!head2 || !headRead.has(toReport(head2.path))) return;
     const why = outcome.finding.message.replace(/^Skipped: /, "").replace(/\.$/, "");
     result.readFindings.push(
-      inputFinding(toReport(head2.path), WHOLE_FILE, "warning", `The base version of this file could not be read (${why}), so its policies are compared with nothing: all their access counts as new.`, "base-unreadable")
+      inputFinding(
+        toReport(head2.path),
+        WHOLE_FILE,
+        "warning",
+        `The base version of this file could not be read (${why}), so its policies are compared with nothing: all their access counts as new.`,
+        "base-unreadable"
+      )
     );
   });
   const head = await fileTargets(reader, "head", result.headFiles, options.concurrency, toRepo);
@@ -70105,7 +70766,9 @@ async function mergeBase(root6, ref) {
       }
       return ref;
     }
-    throw new UsageError(`--base: git merge-base ${ref} HEAD failed (${firstLine(failed2.stderr) ?? error2.message.split("\n")[0]})`);
+    throw new UsageError(
+      `--base: git merge-base ${ref} HEAD failed (${firstLine(failed2.stderr) ?? error2.message.split("\n")[0]})`
+    );
   }
 }
 function firstLine(text2) {
@@ -70126,10 +70789,17 @@ async function blobAtCommit(root6, commit, path8, limit) {
   if (entry2.mode === "120000") return { kind: "missing", reason: "a symbolic link, not a regular file" };
   if (entry2.size > limit) return { kind: "too-large", size: entry2.size };
   try {
-    const { stdout } = await run2("git", ["cat-file", "blob", entry2.object], { cwd: root6, maxBuffer: Math.max(entry2.size, 1) + 1024, encoding: "buffer" });
+    const { stdout } = await run2("git", ["cat-file", "blob", entry2.object], {
+      cwd: root6,
+      maxBuffer: Math.max(entry2.size, 1) + 1024,
+      encoding: "buffer"
+    });
     return { kind: "blob", bytes: new Uint8Array(stdout) };
   } catch (error2) {
-    throw new Error(`git could not read ${path8} at ${commit.slice(0, 12)}: ${firstLine(error2.stderr?.toString()) ?? error2.message}`, { cause: error2 });
+    throw new Error(
+      `git could not read ${path8} at ${commit.slice(0, 12)}: ${firstLine(error2.stderr?.toString()) ?? error2.message}`,
+      { cause: error2 }
+    );
   }
 }
 function gitChangeReader(options) {
@@ -70593,7 +71263,10 @@ var NAMED_SECRET2 = new RegExp(
   String.raw`((?<![A-Za-z0-9])(?:aws[_.-]?)?secret[_.-]?(?:access[_.-]?)?key${SEPARATOR2})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
   "gi"
 );
-var NAMED_TOKEN = new RegExp(String.raw`((?<![A-Za-z0-9])(?:aws[_.-]?)?(?:session|security)[_.-]?token${SEPARATOR2})([A-Za-z0-9/+]{100,}=*)`, "gi");
+var NAMED_TOKEN = new RegExp(
+  String.raw`((?<![A-Za-z0-9])(?:aws[_.-]?)?(?:session|security)[_.-]?token${SEPARATOR2})([A-Za-z0-9/+]{100,}=*)`,
+  "gi"
+);
 var SECRET_CANDIDATE2 = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 var mask = (value) => `${value.slice(0, 4)}\u2026`;
 function maskSecrets(text2) {
@@ -70601,7 +71274,10 @@ function maskSecrets(text2) {
   KEY_ID2.lastIndex = 0;
   let out2 = text2.replace(NAMED_TOKEN, (_, name2, value) => `${name2}${mask(value)}`).replace(NAMED_SECRET2, (_, name2, value) => `${name2}${mask(value)}`);
   if (hasKeyId) {
-    out2 = out2.replace(SECRET_CANDIDATE2, (value) => /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9/+]/.test(value) ? mask(value) : value);
+    out2 = out2.replace(
+      SECRET_CANDIDATE2,
+      (value) => /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9/+]/.test(value) ? mask(value) : value
+    );
   }
   return out2.replace(KEY_ID2, mask);
 }
@@ -70667,9 +71343,12 @@ function annotationsOf(findings) {
     };
     if (f5.fix) {
       const lines = f5.fix.line === f5.fix.endLine ? `line ${f5.fix.line}` : `lines ${f5.fix.line}-${f5.fix.endLine}`;
-      annotation.raw_details = plainText(`Suggested fix (replace ${lines}): ${f5.fix.description}
+      annotation.raw_details = plainText(
+        `Suggested fix (replace ${lines}): ${f5.fix.description}
 
-${f5.fix.replacement}`, MAX_MESSAGE_BYTES);
+${f5.fix.replacement}`,
+        MAX_MESSAGE_BYTES
+      );
     }
     return annotation;
   });
@@ -70695,7 +71374,8 @@ function softReasons(input) {
     reasons.push(aa.reason ?? `Access Analyzer checks did not all run${detail3}`);
   }
   const unsent = input.unsentAnnotations ?? 0;
-  if (unsent > 0) reasons.push(`${plural(unsent, "finding")} could not be sent as annotations (the Findings table below lists every finding)`);
+  if (unsent > 0)
+    reasons.push(`${plural(unsent, "finding")} could not be sent as annotations (the Findings table below lists every finding)`);
   return reasons;
 }
 var tidy = (reasons) => [...new Set(reasons.map((r5) => r5.trim().replace(/\.+$/, "")).filter(Boolean))];
@@ -70732,11 +71412,21 @@ function limited(lines, budget, what, whatPlural) {
     out2.push(line);
     used += line.length + 1;
   }
-  if (lines.length > out2.length) out2.push("", `\u2026 and ${plural(lines.length - out2.length, `more ${what}`, `more ${whatPlural}`)}, not shown.`);
+  if (lines.length > out2.length)
+    out2.push("", `\u2026 and ${plural(lines.length - out2.length, `more ${what}`, `more ${whatPlural}`)}, not shown.`);
   return out2;
 }
 function table(header, rows, budget, what, whatPlural = `${what}s`) {
-  return [`| ${header.join(" | ")} |`, `|${header.map(() => " --- |").join("")}`, ...limited(rows.map((r5) => `| ${r5.join(" | ")} |`), budget, what, whatPlural)];
+  return [
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => " --- |").join("")}`,
+    ...limited(
+      rows.map((r5) => `| ${r5.join(" | ")} |`),
+      budget,
+      what,
+      whatPlural
+    )
+  ];
 }
 function categoryTable(findings) {
   const rows = CATEGORIES.flatMap((category) => {
@@ -70752,7 +71442,12 @@ function deltasCell(deltas) {
   const groups = /* @__PURE__ */ new Map();
   const sorted = [...deltas].sort((a5, b5) => LEVEL_ORDER.indexOf(a5.accessLevel) - LEVEL_ORDER.indexOf(b5.accessLevel));
   for (const d5 of sorted) {
-    const tags = [d5.deny ? "Deny" : "", d5.conditionsDropped ? "conditions dropped" : "", d5.conditionsAdded ? "conditions added" : "", d5.uncertain ? "may" : ""].filter(Boolean);
+    const tags = [
+      d5.deny ? "Deny" : "",
+      d5.conditionsDropped ? "conditions dropped" : "",
+      d5.conditionsAdded ? "conditions added" : "",
+      d5.uncertain ? "may" : ""
+    ].filter(Boolean);
     const key = `${d5.accessLevel}${tags.length > 0 ? ` (${tags.join(", ")})` : ""}`;
     let actions = groups.get(key);
     if (!actions) groups.set(key, actions = /* @__PURE__ */ new Set());
@@ -70794,7 +71489,11 @@ function suppressedSection(suppressed) {
     cell(`${f5.suppression.reason} (${f5.suppression.source})`),
     f5.suppression.expires ? cell(f5.suppression.expires) : "\u2014"
   ]);
-  return [`### Suppressed findings (${suppressed.length})`, "", ...table(["Rule", "Location", "Reason", "Expires"], rows, BUDGET.suppressed, "suppressed finding")];
+  return [
+    `### Suppressed findings (${suppressed.length})`,
+    "",
+    ...table(["Rule", "Location", "Reason", "Expires"], rows, BUDGET.suppressed, "suppressed finding")
+  ];
 }
 function skippedSection(skipped) {
   const items = skipped.map((s2) => `- ${cell(s2.path)}: ${cell(s2.reason)}`);
@@ -70802,7 +71501,13 @@ function skippedSection(skipped) {
 }
 function otherSkippedSection(skipped) {
   const items = skipped.map((s2) => `- ${cell(s2.path)}: ${cell(s2.reason)}`);
-  return [`### Not analysed, not IaC (${skipped.length})`, "", "These files do not look like a policy or a template (lockfiles, binaries, links), so skipping them leaves the analysis complete.", "", ...limited(items, BUDGET.skipped, "file", "files")];
+  return [
+    `### Not analysed, not IaC (${skipped.length})`,
+    "",
+    "These files do not look like a policy or a template (lockfiles, binaries, links), so skipping them leaves the analysis complete.",
+    "",
+    ...limited(items, BUDGET.skipped, "file", "files")
+  ];
 }
 function fit(lines, note, maxBytes = MAX_SUMMARY_CHARS) {
   const full = lines.join("\n");
@@ -70846,13 +71551,25 @@ function summaryOf(input, conclusion, reasons) {
   if (input.suppressed.length > 0) out2.push("", ...suppressedSection(input.suppressed));
   if (input.skipped.length > 0) out2.push("", ...skippedSection(input.skipped));
   if (input.otherSkipped?.length) out2.push("", ...otherSkippedSection(input.otherSkipped));
-  return fit(out2, `_Summary truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} bytes. Every finding is still an annotation on this check run._`);
+  return fit(
+    out2,
+    `_Summary truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} bytes. Every finding is still an annotation on this check run._`
+  );
 }
 function findingsText(findings) {
   if (findings.length === 0) return void 0;
   const rows = [...findings].sort(compareForReport).map((f5) => [f5.severity, `\`${f5.ruleId.replace(/`/g, "")}\``, cell(`${f5.file}:${f5.line}`), cell(f5.message)]);
-  const lines = ["### Findings", "", `| Severity | Rule | Location | Message |`, "| --- | --- | --- | --- |", ...rows.map((r5) => `| ${r5.join(" | ")} |`)];
-  return fit(lines, `_List truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} bytes; the annotations of this check run hold every finding._`);
+  const lines = [
+    "### Findings",
+    "",
+    `| Severity | Rule | Location | Message |`,
+    "| --- | --- | --- | --- |",
+    ...rows.map((r5) => `| ${r5.join(" | ")} |`)
+  ];
+  return fit(
+    lines,
+    `_List truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} bytes; the annotations of this check run hold every finding._`
+  );
 }
 function renderCheckRun(input) {
   const conclusion = conclusionOf(input);
@@ -70917,9 +71634,13 @@ function ruleHelpMarkdown(ruleId, options = {}) {
     ].join("\n");
   }
   if (ruleId.startsWith("access-analyzer/")) {
-    return [`IAM Access Analyzer: \`${ruleId.slice("access-analyzer/".length)}\`.`, "", ACCESS_ANALYZER_RATIONALE, "", `[IAM Access Analyzer policy check reference](${ACCESS_ANALYZER_DOCS})`].join(
-      "\n"
-    );
+    return [
+      `IAM Access Analyzer: \`${ruleId.slice("access-analyzer/".length)}\`.`,
+      "",
+      ACCESS_ANALYZER_RATIONALE,
+      "",
+      `[IAM Access Analyzer policy check reference](${ACCESS_ANALYZER_DOCS})`
+    ].join("\n");
   }
   return void 0;
 }
@@ -70948,7 +71669,9 @@ function fixesOf(f5) {
         {
           artifactLocation: { uri: encodePath(f5.file), uriBaseId: "%SRCROOT%" },
           // A region of whole lines without columns: the lines' text, without their final newline (as `replacement`).
-          replacements: [{ deletedRegion: { startLine: f5.fix.line, endLine: f5.fix.endLine }, insertedContent: { text: maskSecrets(f5.fix.replacement) } }]
+          replacements: [
+            { deletedRegion: { startLine: f5.fix.line, endLine: f5.fix.endLine }, insertedContent: { text: maskSecrets(f5.fix.replacement) } }
+          ]
         }
       ]
     }
@@ -71005,7 +71728,9 @@ function toSarif(report, options = {}) {
       suppressions: [
         {
           kind: f5.suppression.source === "config" ? "external" : "inSource",
-          justification: maskSecrets(f5.suppression.expires ? `${f5.suppression.reason} (until ${f5.suppression.expires})` : f5.suppression.reason)
+          justification: maskSecrets(
+            f5.suppression.expires ? `${f5.suppression.reason} (until ${f5.suppression.expires})` : f5.suppression.reason
+          )
         }
       ]
     }))
@@ -71017,7 +71742,13 @@ function toSarif(report, options = {}) {
     runs: [
       {
         tool: {
-          driver: { name: TOOL_NAME, semanticVersion: report.version, version: report.version, ...informationUri ? { informationUri } : {}, rules }
+          driver: {
+            name: TOOL_NAME,
+            semanticVersion: report.version,
+            version: report.version,
+            ...informationUri ? { informationUri } : {},
+            rules
+          }
         },
         columnKind: "utf16CodeUnits",
         results
@@ -71091,7 +71822,10 @@ function renderText(report, options) {
     const aa = report.accessAnalyzer;
     const calls = aa.validatePolicy + aa.checkNoNewAccess + aa.checkAccessNotGranted + aa.checkNoPublicAccess;
     lines.push(
-      aa.complete ? `Access Analyzer: ${plural(calls, "request")} (ValidatePolicy ${aa.validatePolicy}, CheckNoNewAccess ${aa.checkNoNewAccess}, CheckAccessNotGranted ${aa.checkAccessNotGranted}, CheckNoPublicAccess ${aa.checkNoPublicAccess}).` : paint("yellow", `Access Analyzer: INCOMPLETE \u2014 ${aa.failed} failed and ${aa.skipped} skipped of ${calls + aa.skipped} checks; see the access-analyzer notes.`),
+      aa.complete ? `Access Analyzer: ${plural(calls, "request")} (ValidatePolicy ${aa.validatePolicy}, CheckNoNewAccess ${aa.checkNoNewAccess}, CheckAccessNotGranted ${aa.checkAccessNotGranted}, CheckNoPublicAccess ${aa.checkNoPublicAccess}).` : paint(
+        "yellow",
+        `Access Analyzer: INCOMPLETE \u2014 ${aa.failed} failed and ${aa.skipped} skipped of ${calls + aa.skipped} checks; see the access-analyzer notes.`
+      ),
       ""
     );
   }
@@ -71099,7 +71833,9 @@ function renderText(report, options) {
     lines.push(paint("bold", `Suppressed (${report.suppressed.length})`));
     for (const f5 of report.suppressed) {
       const until = f5.suppression.expires ? `, until ${f5.suppression.expires}` : "";
-      lines.push(`  ${f5.file}:${f5.line}:${f5.column}  ${f5.ruleId}  ${paint("dim", `${f5.suppression.reason} (${f5.suppression.source}${until})`)}`);
+      lines.push(
+        `  ${f5.file}:${f5.line}:${f5.column}  ${f5.ruleId}  ${paint("dim", `${f5.suppression.reason} (${f5.suppression.source}${until})`)}`
+      );
     }
     lines.push("");
   }
@@ -71151,7 +71887,11 @@ async function changedLines(cwd, base) {
   const out2 = /* @__PURE__ */ new Map();
   try {
     const root6 = (await exec("git", ["rev-parse", "--show-toplevel"], { cwd, encoding: "utf8" })).stdout.trim();
-    const { stdout } = await exec("git", ["diff", "-U0", "--no-color", "--no-ext-diff", "-M", base, "--"], { cwd: root6, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await exec("git", ["diff", "-U0", "--no-color", "--no-ext-diff", "-M", base, "--"], {
+      cwd: root6,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024
+    });
     for (const file of parsePatch(stdout)) {
       const name2 = file.newFileName?.replace(/^b\//, "");
       if (!name2 || name2 === "/dev/null") continue;
@@ -71216,7 +71956,9 @@ function annotationsLine(input) {
   const shown2 = LEVELS.filter((l3) => annotations.total[l3] > 0).map(
     (l3) => annotations.shown[l3] === annotations.total[l3] ? plural(annotations.total[l3], WORD[l3]) : `${annotations.shown[l3]} of ${plural(annotations.total[l3], WORD[l3])}`
   );
-  const hidden = LEVELS.filter((l3) => annotations.total[l3] > annotations.shown[l3]).map((l3) => plural(annotations.total[l3] - annotations.shown[l3], WORD[l3]));
+  const hidden = LEVELS.filter((l3) => annotations.total[l3] > annotations.shown[l3]).map(
+    (l3) => plural(annotations.total[l3] - annotations.shown[l3], WORD[l3])
+  );
   const cap = hidden.length > 0 ? ` GitHub shows at most ${ANNOTATIONS_PER_LEVEL} annotations of each level per step, so ${hidden.join(" and ")} ${hidden.length === 1 && !/s$/.test(hidden[0]) ? "is" : "are"} not annotated: every finding is listed below${sarif}.` : ` Every finding is also listed below${sarif}.`;
   const order = input.changedLinesFirst ? "changed lines first" : "most severe first";
   return `**Annotations**: ${shown2.join(", ")} on the files (${order}).${cap}`;
@@ -71228,7 +71970,9 @@ function renderJobSummary(input) {
   const inline = lines.findIndex((l3) => l3.startsWith("**Inline**"));
   if (inline >= 0) lines.splice(inline, 1, line);
   else lines.push("", line);
-  return [`## IAM Policy Review: ${rendered.title}`, "", input.scope, "", ...lines, ...rendered.text ? ["", rendered.text] : [], ""].join("\n");
+  return [`## IAM Policy Review: ${rendered.title}`, "", input.scope, "", ...lines, ...rendered.text ? ["", rendered.text] : [], ""].join(
+    "\n"
+  );
 }
 
 // src/action/scan-adapter.ts
@@ -71289,7 +72033,9 @@ async function readEvent(env2) {
   try {
     return JSON.parse(await readFile5(file, "utf8"));
   } catch (error2) {
-    throw new ActionError(`Cannot read the event payload at GITHUB_EVENT_PATH (${error2.message.split("\n")[0]}).`, { cause: error2 });
+    throw new ActionError(`Cannot read the event payload at GITHUB_EVENT_PATH (${error2.message.split("\n")[0]}).`, {
+      cause: error2
+    });
   }
 }
 async function git2(cwd, args2) {
@@ -71301,7 +72047,9 @@ async function git2(cwd, args2) {
 }
 async function checkBase(workspace, base, from) {
   if (await git2(workspace, ["rev-parse", "--is-inside-work-tree"]) !== "true") {
-    throw new ActionError(`${workspace} is not a git checkout, so there is nothing to compare with ${from}: add an actions/checkout step (with fetch-depth: 0) before this one.`);
+    throw new ActionError(
+      `${workspace} is not a git checkout, so there is nothing to compare with ${from}: add an actions/checkout step (with fetch-depth: 0) before this one.`
+    );
   }
   if (base.startsWith("-") || await git2(workspace, ["cat-file", "-e", `${base}^{commit}`]) === void 0) {
     const shallow2 = await git2(workspace, ["rev-parse", "--is-shallow-repository"]) === "true";
@@ -71349,7 +72097,10 @@ function shown(workspace, file) {
 }
 async function writeOutputs(env2, outputs) {
   if (!env2.GITHUB_OUTPUT) return;
-  await appendFile(env2.GITHUB_OUTPUT, Object.entries(outputs).map(([name2, value]) => outputEntry(name2, value)).join(""));
+  await appendFile(
+    env2.GITHUB_OUTPUT,
+    Object.entries(outputs).map(([name2, value]) => outputEntry(name2, value)).join("")
+  );
 }
 async function writeSummary(env2, markdown) {
   if (env2.GITHUB_STEP_SUMMARY) await appendFile(env2.GITHUB_STEP_SUMMARY, markdown);
@@ -71408,7 +72159,13 @@ async function scanAndReport(io, inputs, workspace, target) {
   };
   await writeSummary(
     env2,
-    renderJobSummary({ checkRun, scope, annotations: annotationTally, changedLinesFirst: report.base !== void 0, ...sarifPath ? { sarifFile: shown(workspace, sarifPath) } : {} })
+    renderJobSummary({
+      checkRun,
+      scope,
+      annotations: annotationTally,
+      changedLinesFirst: report.base !== void 0,
+      ...sarifPath ? { sarifFile: shown(workspace, sarifPath) } : {}
+    })
   );
   const counts = countBySeverity(report.findings);
   await writeOutputs(env2, {
@@ -71419,7 +72176,12 @@ async function scanAndReport(io, inputs, workspace, target) {
     "sarif-file": sarifPath ?? ""
   });
   if (!complete) {
-    stdout.write(messageCommand("error", "Access Analyzer checks did not all run; see the access-analyzer/unavailable notes. The analysis is incomplete."));
+    stdout.write(
+      messageCommand(
+        "error",
+        "Access Analyzer checks did not all run; see the access-analyzer/unavailable notes. The analysis is incomplete."
+      )
+    );
     return 2;
   }
   return report.findings.some((f5) => failsAt(f5.severity, inputs.failOn)) ? 1 : 0;
@@ -71433,7 +72195,9 @@ async function runAction(io) {
     return await scanAndReport(io, inputs, workspace, target);
   } catch (error2) {
     const known = error2 instanceof ActionError || error2 instanceof InputError || error2 instanceof UsageError || error2 instanceof ConfigError;
-    const message = maskSecrets(known ? error2.message : `internal error: ${error2 instanceof Error ? error2.message : String(error2)}`);
+    const message = maskSecrets(
+      known ? error2.message : `internal error: ${error2 instanceof Error ? error2.message : String(error2)}`
+    );
     stdout.write(messageCommand("error", `${TOOL_NAME}: ${message}`));
     try {
       await writeSummary(env2, `## IAM Policy Review: not run

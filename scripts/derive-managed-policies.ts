@@ -47,7 +47,10 @@ export interface WorkloadBaseline {
 }
 
 /** The actions the baseline policies allow on `"*"` without a condition, expanded through iam-data. */
-export function deriveWorkloadBaseline(policies: Readonly<Record<string, PackagedPolicy>>, pkg: { name: string; version: string }): WorkloadBaseline {
+export function deriveWorkloadBaseline(
+  policies: Readonly<Record<string, PackagedPolicy>>,
+  pkg: { name: string; version: string },
+): WorkloadBaseline {
   const actions = new Set<string>();
   for (const name of WORKLOAD_BASELINE_POLICIES) {
     const policy = policies[name];
@@ -97,7 +100,9 @@ function iamWriteGrants(ref: StatementRef): string[] {
   }
   const excluded = stringsAt(ref.statement, "NotAction", ref.pointer);
   if (excluded.length === 0 || excluded.some((e) => e.unresolved)) return [];
-  const granted = iamPermissionsManagement().some((action) => !excluded.some((e) => actionPatternMatches(e.value, action)) && unscoped(action));
+  const granted = iamPermissionsManagement().some(
+    (action) => !excluded.some((e) => actionPatternMatches(e.value, action)) && unscoped(action),
+  );
   return granted ? [`NotAction ${excluded.map((e) => e.value).join(", ")}`] : [];
 }
 
@@ -148,7 +153,8 @@ export function readManagedPoliciesPackage(root: string = ROOT): { policies: Rec
   if (!existsSync(path.join(dir, "package.json"))) return undefined;
   const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as JsonObject;
   const data = path.join(dir, "dist", "managedPolicies.json");
-  if (!existsSync(data)) throw new Error(`${PACKAGE_NAME} has no dist/managedPolicies.json; its layout changed, update ${path.basename(import.meta.filename)}.`);
+  if (!existsSync(data))
+    throw new Error(`${PACKAGE_NAME} has no dist/managedPolicies.json; its layout changed, update ${path.basename(import.meta.filename)}.`);
   return { policies: JSON.parse(readFileSync(data, "utf8")) as Record<string, PackagedPolicy>, version: String(manifest.version) };
 }
 

@@ -15,7 +15,9 @@ export const TABLE_PATH = path.join(ROOT, "src/data/sam-policy-templates.json");
 /** shared/ sits beside the checkout (CI, the main work tree) or two levels up (a worktree under wt/). */
 export const DEFAULT_SOURCE =
   process.env.SAM_POLICY_TEMPLATES ??
-  ["../shared/data/sam-policy-templates.json", "../../shared/data/sam-policy-templates.json"].map((p) => path.resolve(ROOT, p)).find((p) => existsSync(p)) ??
+  ["../shared/data/sam-policy-templates.json", "../../shared/data/sam-policy-templates.json"]
+    .map((p) => path.resolve(ROOT, p))
+    .find((p) => existsSync(p)) ??
   path.resolve(ROOT, "../shared/data/sam-policy-templates.json");
 
 /**
@@ -25,7 +27,8 @@ export const DEFAULT_SOURCE =
 function knownActionsOnly(statements: JsonValue): JsonValue {
   if (!Array.isArray(statements)) return statements;
   return statements.map((statement) => {
-    if (typeof statement !== "object" || statement === null || Array.isArray(statement) || !Array.isArray(statement.Action)) return statement;
+    if (typeof statement !== "object" || statement === null || Array.isArray(statement) || !Array.isArray(statement.Action))
+      return statement;
     const Action = statement.Action.filter((action) => {
       if (typeof action !== "string" || hasWildcard(action)) return true;
       const service = action.split(":")[0] ?? "";
@@ -50,7 +53,10 @@ export function deriveSamTemplates(source: SourceFile): SamTemplateTable {
   const templates: SamTemplateTable["templates"] = {};
   for (const name of Object.keys(source.Templates).sort()) {
     const template = source.Templates[name]!;
-    templates[name] = { parameters: Object.keys(template.Parameters ?? {}).sort(), statements: knownActionsOnly(template.Definition.Statement) };
+    templates[name] = {
+      parameters: Object.keys(template.Parameters ?? {}).sort(),
+      statements: knownActionsOnly(template.Definition.Statement),
+    };
   }
   return {
     source: {

@@ -23,7 +23,9 @@ export function rulePage(rule: Rule): string {
     "",
     `- Category: \`${rule.category}\``,
     `- Default severity: \`${rule.severity}\``,
-    `- Messages: ${Object.keys(rule.messages).map((m) => `\`${m}\``).join(", ")}`,
+    `- Messages: ${Object.keys(rule.messages)
+      .map((m) => `\`${m}\``)
+      .join(", ")}`,
     ...(rule.kinds ? [`- Policy kinds it runs on: ${rule.kinds.map((k) => `\`${k}\``).join(", ")}`] : []),
     "",
     "## Why",
@@ -60,11 +62,14 @@ export function ruleTable(linkPrefix: string): string {
 export function generatedDocs(readme: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const rule of ALL_RULES) out.set(`docs/rules/${rule.id}.md`, rulePage(rule));
+  out.set("docs/rules/README.md", `# Rules\n\nEvery rule, generated from the rules' metadata (\`npm run docs\`).\n\n${ruleTable("./")}\n`);
   out.set(
-    "docs/rules/README.md",
-    `# Rules\n\nEvery rule, generated from the rules' metadata (\`npm run docs\`).\n\n${ruleTable("./")}\n`,
+    "README.md",
+    readme.replace(
+      /<!-- rules:start -->[\s\S]*<!-- rules:end -->/,
+      `<!-- rules:start -->\n${ruleTable("docs/rules/")}\n<!-- rules:end -->`,
+    ),
   );
-  out.set("README.md", readme.replace(/<!-- rules:start -->[\s\S]*<!-- rules:end -->/, `<!-- rules:start -->\n${ruleTable("docs/rules/")}\n<!-- rules:end -->`));
   return out;
 }
 

@@ -82,7 +82,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const failOn = failOnFlag ?? config.failOn;
 
     const accessAnalyzer = values["access-analyzer"] === true || config.accessAnalyzer.enabled;
-    const report = await scanReport({ paths, cwd: io.cwd, config, accessAnalyzer, ...(values.base === undefined ? {} : { base: values.base }) });
+    const report = await scanReport({
+      paths,
+      cwd: io.cwd,
+      config,
+      accessAnalyzer,
+      ...(values.base === undefined ? {} : { base: values.base }),
+    });
     const incomplete = report.accessAnalyzer?.complete === false;
     const color = format === "text" && io.stdout.isTTY === true && !env.NO_COLOR && env.TERM !== "dumb";
     const output = format === "json" ? renderJson(report) : format === "sarif" ? renderSarif(report) : renderText(report, { color });

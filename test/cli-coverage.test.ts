@@ -33,7 +33,13 @@ class Capture extends Writable {
 async function scanJson(cwd: string, ...args: string[]) {
   const stdout = new Capture();
   const code = await main(["scan", "--format", "json", ...args], { stdout, stderr: new Capture(), cwd, env: {} });
-  return { code, report: JSON.parse(stdout.text) as { policies: Array<{ file: string; line: number }>; findings: Array<{ file: string; line: number; ruleId: string; message: string }> } };
+  return {
+    code,
+    report: JSON.parse(stdout.text) as {
+      policies: Array<{ file: string; line: number }>;
+      findings: Array<{ file: string; line: number; ruleId: string; message: string }>;
+    },
+  };
 }
 
 const ADMIN = '{\n  "Version": "2012-10-17",\n  "Statement": [{ "Effect": "Allow", "Action": "*", "Resource": "*" }]\n}\n';
@@ -42,8 +48,10 @@ describe("scan: files whatever their extension", () => {
   it("a named .txt policy, Terraform without .tf and a template without .yaml are read", async () => {
     const root = tree({
       "admin.txt": ADMIN,
-      "main.hcl.txt": 'resource "aws_iam_policy" "p" {\n  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })\n}\n',
-      "stack.cfn.txt": 'Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}\n',
+      "main.hcl.txt":
+        'resource "aws_iam_policy" "p" {\n  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })\n}\n',
+      "stack.cfn.txt":
+        'Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}\n',
       "notes.txt": "just words\n",
     });
     const { code, report } = await scanJson(root, "admin.txt", "main.hcl.txt", "stack.cfn.txt", "notes.txt");
@@ -58,11 +66,17 @@ describe("scan: files whatever their extension", () => {
   it("a walk reads an extension-less JSON policy and stays quiet on prose with snippets", async () => {
     const root = tree({
       "policies/admin": ADMIN,
-      "README": 'Example:\n\nresource "aws_iam_policy" "p" {\n  policy = "{"\n}\n',
-      "LICENSE": "MIT\n",
+      README: 'Example:\n\nresource "aws_iam_policy" "p" {\n  policy = "{"\n}\n',
+      LICENSE: "MIT\n",
     });
     const { report } = await scanJson(root, ".");
-    assert.deepEqual(report.policies.map((p) => p.file), ["policies/admin"]);
-    assert.deepEqual(report.findings.filter((f) => f.ruleId === "unparsed-input"), []);
+    assert.deepEqual(
+      report.policies.map((p) => p.file),
+      ["policies/admin"],
+    );
+    assert.deepEqual(
+      report.findings.filter((f) => f.ruleId === "unparsed-input"),
+      [],
+    );
   });
 });

@@ -81,10 +81,13 @@ describe("iam-policy-review scan", () => {
     const report = JSON.parse(stdout);
     assert.deepEqual(Object.keys(report), ["version", "files", "policies", "findings", "suppressed"]);
     assert.equal(report.files, 3);
-    assert.deepEqual(report.policies, [
-      { file: "admin.json", line: 1, endLine: 4, kind: "identity", origin: "admin.json" },
-      { file: "trust.json", line: 1, endLine: 1, kind: "trust", origin: "trust.json", resourceType: undefined },
-    ].map((p) => JSON.parse(JSON.stringify(p))));
+    assert.deepEqual(
+      report.policies,
+      [
+        { file: "admin.json", line: 1, endLine: 4, kind: "identity", origin: "admin.json" },
+        { file: "trust.json", line: 1, endLine: 1, kind: "trust", origin: "trust.json", resourceType: undefined },
+      ].map((p) => JSON.parse(JSON.stringify(p))),
+    );
     assert.deepEqual(
       report.findings.map((f: { file: string; line: number; ruleId: string; severity: string }) => [f.file, f.line, f.ruleId, f.severity]),
       [
@@ -114,10 +117,15 @@ describe("iam-policy-review scan", () => {
     assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
     const run0 = sarif.runs[0];
     assert.equal(run0.tool.driver.name, "iam-policy-review");
-    assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ["no-admin-access", "unparsed-input"]);
+    assert.deepEqual(
+      run0.tool.driver.rules.map((r: { id: string }) => r.id),
+      ["no-admin-access", "unparsed-input"],
+    );
     assert.deepEqual(run0.tool.driver.rules[1].properties.tags, ["security", "unparsed-input"]);
     assert.equal(run0.tool.driver.rules[0].properties["security-severity"], "8.0");
-    assert.deepEqual(run0.tool.driver.rules[0].shortDescription, { text: "Disallow statements that allow every action on every resource." });
+    assert.deepEqual(run0.tool.driver.rules[0].shortDescription, {
+      text: "Disallow statements that allow every action on every resource.",
+    });
     assert.equal(run0.tool.driver.rules[0].defaultConfiguration.level, "error");
     assert.deepEqual(run0.results[1].locations[0].physicalLocation, {
       artifactLocation: { uri: "iam/broken.json", uriBaseId: "%SRCROOT%" },
@@ -204,6 +212,9 @@ describe("usage", () => {
     const exec = promisify(execFile);
     const { stdout } = await exec(process.execPath, [bin, "scan", "--format", "json"], { cwd: root });
     assert.equal(JSON.parse(stdout).findings[0].ruleId, "unparsed-input");
-    await assert.rejects(exec(process.execPath, [bin, "scan", "--fail-on", "warning"], { cwd: root }), (error: { code: number }) => error.code === 1);
+    await assert.rejects(
+      exec(process.execPath, [bin, "scan", "--fail-on", "warning"], { cwd: root }),
+      (error: { code: number }) => error.code === 1,
+    );
   });
 });

@@ -49,7 +49,11 @@ describe("generated docs", () => {
 async function findingsFor(ruleId: string, example: RuleExample) {
   const rule = RULES.find((r) => r.id === ruleId)!;
   if ("policy" in example) {
-    return runRule(rule, [render(example.policy, example.kind, "json")], example.kind, { name: example.title, policy: example.policy, kind: example.kind });
+    return runRule(rule, [render(example.policy, example.kind, "json")], example.kind, {
+      name: example.title,
+      policy: example.policy,
+      kind: example.kind,
+    });
   }
   return runRule(rule, [{ path: example.file, text: example.text }], undefined, { name: example.title });
 }
@@ -63,7 +67,10 @@ describe("doc examples are executed", () => {
     }
     for (const example of rule.docs.examples.compliant) {
       it(`${rule.id}: compliant "${example.title}" does not trigger the rule`, async () => {
-        assert.deepEqual((await findingsFor(rule.id, example)).map((f) => f.message), []);
+        assert.deepEqual(
+          (await findingsFor(rule.id, example)).map((f) => f.message),
+          [],
+        );
       });
     }
   }

@@ -36,11 +36,17 @@ describe("examples/mixed: a folder of JSON, CloudFormation and Terraform, scanne
     });
 
     const trust = byOrigin.get("AWS::IAM::Role AppRole .AssumeRolePolicyDocument")!;
-    assert.deepEqual(trust.unresolved.map((u) => [u.pointer, u.expression]), [["/Statement/0/Principal/AWS", "!Ref TrustedAccount"]]);
+    assert.deepEqual(
+      trust.unresolved.map((u) => [u.pointer, u.expression]),
+      [["/Statement/0/Principal/AWS", "!Ref TrustedAccount"]],
+    );
 
     const tf = byOrigin.get("aws_iam_role_policy.ci .policy")!;
     assert.deepEqual(tf.positions["/Statement/1/Resource"], { line: 34, column: 20, endLine: 34, endColumn: 80 });
-    assert.equal((tf.json as { Statement: Array<{ Resource: string }> }).Statement[1]!.Resource, "arn:aws:ecr:{{var.region}}:{{var.account_id}}:repository/app");
+    assert.equal(
+      (tf.json as { Statement: Array<{ Resource: string }> }).Statement[1]!.Resource,
+      "arn:aws:ecr:{{var.region}}:{{var.account_id}}:repository/app",
+    );
 
     const tfTrust = byOrigin.get("data.aws_iam_policy_document.github_trust")!;
     assert.deepEqual(tfTrust.positions["/Statement/0/Action/0"], { line: 3, column: 16, endLine: 3, endColumn: 47 });

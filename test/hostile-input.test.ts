@@ -62,9 +62,9 @@ describe("hostile input never crashes, hangs or passes silently", () => {
   }
 
   const garbage: Array<[string, string]> = [
-    ["garbage.tf", "resource \u0000\u0001 {{{{ ]]] \"\n<<EOF\n"],
+    ["garbage.tf", 'resource \u0000\u0001 {{{{ ]]] "\n<<EOF\n'],
     ["garbage.yaml", "AWSTemplateFormatVersion: [\n: : : - - !Ref\n\t\tx"],
-    ["garbage.json", "{\"Statement\": [{\"Effect\": \"Allow\",, ]"],
+    ["garbage.json", '{"Statement": [{"Effect": "Allow",, ]'],
     ["empty.tf", ""],
     ["empty.yaml", ""],
     ["empty.json", ""],

@@ -69,32 +69,74 @@ describe("npm pack, installed", () => {
     // Pack a copy (npm pack runs `prepare`, the build, which must not rewrite this checkout's dist/ under other tests).
     const stage = path.join(work, "stage");
     mkdirSync(stage);
-    for (const entry of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "src", "bin", "app.yml", "README.md", "LICENSE"]) {
+    for (const entry of [
+      "package.json",
+      "package-lock.json",
+      "tsconfig.json",
+      "tsconfig.build.json",
+      "src",
+      "bin",
+      "app.yml",
+      "README.md",
+      "LICENSE",
+    ]) {
       cpSync(path.join(ROOT, entry), path.join(stage, entry), { recursive: true });
     }
     symlinkSync(path.join(ROOT, "node_modules"), path.join(stage, "node_modules"), "dir");
-    const out = execFileSync(npm, ["pack", "--json", "--pack-destination", work], { cwd: stage, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync(npm, ["pack", "--json", "--pack-destination", work], {
+      cwd: stage,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     packed = (JSON.parse(out) as (typeof packed)[])[0]!;
 
     const lock = JSON.parse(readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean }> };
     const tarball = `file:${path.join(work, packed.filename)}`;
     const packages: Record<string, unknown> = {
       "": { name: "install-test", dependencies: { [pkg.name]: tarball } },
-      [`node_modules/${pkg.name}`]: { version: pkg.version, resolved: tarball, license: pkg.license, dependencies: pkg.dependencies, bin: pkg.bin, engines: pkg.engines },
+      [`node_modules/${pkg.name}`]: {
+        version: pkg.version,
+        resolved: tarball,
+        license: pkg.license,
+        dependencies: pkg.dependencies,
+        bin: pkg.bin,
+        engines: pkg.engines,
+      },
     };
     for (const [key, entry] of Object.entries(lock.packages)) if (key !== "" && !entry.dev) packages[key] = entry;
     mkdirSync(project);
-    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "install-test", private: true, dependencies: { [pkg.name]: tarball } }));
-    writeFileSync(path.join(project, "package-lock.json"), JSON.stringify({ name: "install-test", lockfileVersion: 3, requires: true, packages }));
-    execFileSync(npm, ["ci", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: project, stdio: ["ignore", "pipe", "pipe"] });
+    writeFileSync(
+      path.join(project, "package.json"),
+      JSON.stringify({ name: "install-test", private: true, dependencies: { [pkg.name]: tarball } }),
+    );
+    writeFileSync(
+      path.join(project, "package-lock.json"),
+      JSON.stringify({ name: "install-test", lockfileVersion: 3, requires: true, packages }),
+    );
+    execFileSync(npm, ["ci", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], {
+      cwd: project,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   });
 
   it("packs the CLI bundle, the compiled App, the bin with its version check, and no sources or tests", () => {
     const files = packed.files.map((f) => f.path);
-    for (const needed of ["package.json", "README.md", "LICENSE", "app.yml", "bin/iam-policy-review.js", "bin/node-version.js", "dist/cli/cli.js", "dist/app/server.js"]) {
+    for (const needed of [
+      "package.json",
+      "README.md",
+      "LICENSE",
+      "app.yml",
+      "bin/iam-policy-review.js",
+      "bin/node-version.js",
+      "dist/cli/cli.js",
+      "dist/app/server.js",
+    ]) {
       assert.ok(files.includes(needed), `${needed} is packed`);
     }
-    assert.deepEqual(files.filter((f) => /^(src|test|scripts|dist-action|node_modules)\//.test(f)), []);
+    assert.deepEqual(
+      files.filter((f) => /^(src|test|scripts|dist-action|node_modules)\//.test(f)),
+      [],
+    );
   });
 
   it("installs a working iam-policy-review: --version and a scan of JSON and Terraform", () => {
@@ -102,13 +144,17 @@ describe("npm pack, installed", () => {
     const tree = path.join(work, "tree");
     writeFiles(tree, {
       "iam/admin.json": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}\n',
-      "tf/main.tf": 'data "aws_iam_policy_document" "p" {\n  statement {\n    actions   = ["iam:PassRole"]\n    resources = ["*"]\n  }\n}\n',
+      "tf/main.tf":
+        'data "aws_iam_policy_document" "p" {\n  statement {\n    actions   = ["iam:PassRole"]\n    resources = ["*"]\n  }\n}\n',
     });
     const result = spawnSync(bin, ["scan", "--format", "json"], { cwd: tree, encoding: "utf8" });
     assert.equal(result.stderr, "");
     assert.equal(result.status, 1);
     const report = JSON.parse(result.stdout) as { policies: Array<{ file: string }>; findings: Array<{ file: string; ruleId: string }> };
-    assert.deepEqual(report.policies.map((p) => p.file), ["iam/admin.json", "tf/main.tf"]);
+    assert.deepEqual(
+      report.policies.map((p) => p.file),
+      ["iam/admin.json", "tf/main.tf"],
+    );
     assert.ok(report.findings.some((f) => f.file === "iam/admin.json" && f.ruleId === "no-admin-access"));
     assert.ok(report.findings.some((f) => f.file === "tf/main.tf" && f.ruleId === "no-unscoped-pass-role"));
   });

@@ -69,7 +69,10 @@ describe(".pre-commit-hooks.yaml", () => {
     assert.equal(stderr, "");
     assert.equal(code, 1);
     assert.match(stdout, /^ {2}4:36 +error +This statement allows "\*" on every resource: .* {2}no-admin-access$/m);
-    assert.match(stdout, /^ {2}1:81 +warning +This change grants new Write access: s3:PutObject on arn:aws:s3:::assets\/\*\. {2}new-access$/m);
+    assert.match(
+      stdout,
+      /^ {2}1:81 +warning +This change grants new Write access: s3:PutObject on arn:aws:s3:::assets\/\*\. {2}new-access$/m,
+    );
   });
 
   it("iam-policy-review: only the files pre-commit passes are scanned, so an old finding elsewhere does not block", () => {

@@ -67,7 +67,10 @@ describe("reading stays inside the scanned tree", () => {
     mkdirSync(path.join(root, "a"));
     mkdirSync(path.join(root, "b"));
     writeFileSync(path.join(root, "b", "p.json"), ADMIN);
-    writeFileSync(path.join(root, "a", "cfg.yml"), "kinds:\n  scp: [org/]\nsuppressions:\n  - rule: no-admin-access\n    path: org/\n    reason: test only\n");
+    writeFileSync(
+      path.join(root, "a", "cfg.yml"),
+      "kinds:\n  scp: [org/]\nsuppressions:\n  - rule: no-admin-access\n    path: org/\n    reason: test only\n",
+    );
     const { code, stdout, stderr } = await run(path.join(root, "a"), "scan", "../b", "--config", "cfg.yml", "--format", "json");
     assert.equal(stderr, "");
     assert.equal(code, 1);
@@ -79,11 +82,22 @@ describe("suppressions that must not apply", () => {
   it("a directive inside a JSON value suppresses nothing", async () => {
     const policy = JSON.stringify({
       Version: "2012-10-17",
-      Statement: [{ Sid: "x", Effect: "Allow", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/x": "# iam-policy-review:ignore * -- trust me" } } }],
+      Statement: [
+        {
+          Sid: "x",
+          Effect: "Allow",
+          Action: "*",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:PrincipalTag/x": "# iam-policy-review:ignore * -- trust me" } },
+        },
+      ],
     });
     const { findings, suppressed } = await analyze([{ path: "p.json", text: policy }], { rules: [noAdminAccess], today: "2026-11-24" });
     assert.deepEqual(suppressed, []);
-    assert.deepEqual(findings.map((f) => f.ruleId), ["no-admin-access"]);
+    assert.deepEqual(
+      findings.map((f) => f.ruleId),
+      ["no-admin-access"],
+    );
   });
 
   it("a directive inside a quoted YAML string suppresses nothing", async () => {
@@ -101,13 +115,22 @@ Resources:
             Resource: "*"
 `;
     const { findings } = await analyze([{ path: "t.yaml", text }], { rules: [noAdminAccess], today: "2026-11-24" });
-    assert.deepEqual(findings.map((f) => f.ruleId), ["no-admin-access"]);
+    assert.deepEqual(
+      findings.map((f) => f.ruleId),
+      ["no-admin-access"],
+    );
   });
 
   it("`*` does not silence a file that could not be analysed; naming unparsed-input does", async () => {
     const broken = (directive: string) => `${directive}\nresource "aws_iam_policy" "p" {\n  policy = jsonencode({ ] })\n}\n`;
-    const star = await analyze([{ path: "main.tf", text: broken("# iam-policy-review:ignore * -- work in progress") }], { rules: [], today: "2026-11-24" });
-    assert.deepEqual(star.findings.map((f) => f.ruleId), ["unparsed-input"]);
+    const star = await analyze([{ path: "main.tf", text: broken("# iam-policy-review:ignore * -- work in progress") }], {
+      rules: [],
+      today: "2026-11-24",
+    });
+    assert.deepEqual(
+      star.findings.map((f) => f.ruleId),
+      ["unparsed-input"],
+    );
     const trailing = `resource "aws_iam_policy" "p" {\n  policy = jsonencode({ ] }) # iam-policy-review:ignore unparsed-input -- generated file, checked elsewhere\n}\n`;
     const named = await analyze([{ path: "main.tf", text: trailing }], {
       rules: [],
@@ -124,11 +147,17 @@ Resources:
     );
     const text = `resource "aws_iam_policy" "p" {\n  # iam-policy-review:ignore no-admin-access until 2027-02-30 -- reason\n  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })\n}\n`;
     const { findings } = await analyze([{ path: "main.tf", text }], { rules: [noAdminAccess], today: "2026-11-24" });
-    assert.deepEqual(findings.map((f) => `${f.line} ${f.ruleId}`), ["2 unparsed-input", "3 no-admin-access"]);
+    assert.deepEqual(
+      findings.map((f) => `${f.line} ${f.ruleId}`),
+      ["2 unparsed-input", "3 no-admin-access"],
+    );
   });
 
   it("rules: { unparsed-input: off } applies to the extractors' findings", async () => {
-    const { findings } = await analyze([{ path: "p.json", text: '{"Statement": [' }], { rules: [], ruleSeverities: { "unparsed-input": "off" } });
+    const { findings } = await analyze([{ path: "p.json", text: '{"Statement": [' }], {
+      rules: [],
+      ruleSeverities: { "unparsed-input": "off" },
+    });
     assert.deepEqual(findings, []);
   });
 });

@@ -16,9 +16,25 @@ import { AccessAnalyzerClient } from "@aws-sdk/client-accessanalyzer";
 import type { Finding, JsonValue, PolicyDocument } from "../types.ts";
 import { canonicalJson } from "../policy/pointers.ts";
 import { hasWildcard } from "../iam/wildcard.ts";
-import { MAX_ACTIONS_PER_CHECK, type AccessAnalyzerChecks, type AccessAnalyzerItem, type AccessAnalyzerOptions, type AccessAnalyzerResult, type AccessAnalyzerRunner } from "./types.ts";
+import {
+  MAX_ACTIONS_PER_CHECK,
+  type AccessAnalyzerChecks,
+  type AccessAnalyzerItem,
+  type AccessAnalyzerOptions,
+  type AccessAnalyzerResult,
+  type AccessAnalyzerRunner,
+} from "./types.ts";
 import { planChecks } from "./plan.ts";
-import { accessAnalyzerClientConfig, createLimiter, execute, type Answer, type Call, type Cause, type Operation, type Outcome } from "./executor.ts";
+import {
+  accessAnalyzerClientConfig,
+  createLimiter,
+  execute,
+  type Answer,
+  type Call,
+  type Cause,
+  type Operation,
+  type Outcome,
+} from "./executor.ts";
 import { listOf, noteFinding } from "./map-findings.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -98,7 +114,8 @@ export function createAccessAnalyzer(options: AccessAnalyzerOptions): AccessAnal
         pending.push(
           request(call).then((outcome) => {
             if (outcome.ok) {
-              for (const finding of onAnswer(outcome.answer)) if (!findings.has(finding.fingerprint)) findings.set(finding.fingerprint, finding);
+              for (const finding of onAnswer(outcome.answer))
+                if (!findings.has(finding.fingerprint)) findings.set(finding.fingerprint, finding);
               return;
             }
             const group = failures.get(outcome.cause.key) ?? { cause: outcome.cause, docs: [], ops: new Map<Operation, number>() };

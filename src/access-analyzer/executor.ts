@@ -2,8 +2,22 @@
  * The executor: the only code that calls AWS. Sends one planned call with the SDK (pagination, adaptive retries)
  * and turns any failure into a cause (what happened, and what to do), never a throw.
  */
-import type { AccessAnalyzerClient} from "@aws-sdk/client-accessanalyzer";
-import { CheckAccessNotGrantedCommand, CheckNoNewAccessCommand, CheckNoPublicAccessCommand, ValidatePolicyCommand, type AccessAnalyzerClientConfig, type CheckAccessNotGrantedCommandInput, type CheckAccessNotGrantedCommandOutput, type CheckNoNewAccessCommandInput, type CheckNoNewAccessCommandOutput, type CheckNoPublicAccessCommandInput, type CheckNoPublicAccessCommandOutput, type ValidatePolicyCommandInput, type ValidatePolicyFinding } from "@aws-sdk/client-accessanalyzer";
+import type { AccessAnalyzerClient } from "@aws-sdk/client-accessanalyzer";
+import {
+  CheckAccessNotGrantedCommand,
+  CheckNoNewAccessCommand,
+  CheckNoPublicAccessCommand,
+  ValidatePolicyCommand,
+  type AccessAnalyzerClientConfig,
+  type CheckAccessNotGrantedCommandInput,
+  type CheckAccessNotGrantedCommandOutput,
+  type CheckNoNewAccessCommandInput,
+  type CheckNoNewAccessCommandOutput,
+  type CheckNoPublicAccessCommandInput,
+  type CheckNoPublicAccessCommandOutput,
+  type ValidatePolicyCommandInput,
+  type ValidatePolicyFinding,
+} from "@aws-sdk/client-accessanalyzer";
 import { MAX_ATTEMPTS, PERMISSIONS } from "./types.ts";
 
 /**
@@ -83,7 +97,16 @@ const INVALID_CREDENTIALS = new Set([
   "SignatureDoesNotMatch",
 ]);
 const REJECTED = new Set(["ValidationException", "InvalidParameterException", "UnprocessableEntityException", "SerializationException"]);
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EPIPE", "ENETUNREACH", "EHOSTUNREACH"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+]);
 
 /**
  * Classifies a failed call. Only error names, codes and HTTP statuses are used: messages may quote a profile name
@@ -159,7 +182,8 @@ function causeOf(error: unknown): Cause {
     return {
       key: "network",
       reason: `the Access Analyzer endpoint could not be reached${after} (${code ?? name})`,
-      action: "check network access to access-analyzer.<region>.amazonaws.com (or AWS_ENDPOINT_URL_ACCESSANALYZER) and any proxy, and run again",
+      action:
+        "check network access to access-analyzer.<region>.amazonaws.com (or AWS_ENDPOINT_URL_ACCESSANALYZER) and any proxy, and run again",
     };
   }
   return {

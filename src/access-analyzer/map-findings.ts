@@ -193,13 +193,17 @@ export function listOf(items: readonly string[], max = 3): string {
 export function noteFinding(doc: PolicyDocument, ruleId: string, message: string, subject: string): Finding {
   const range: Range = rangeOf(doc, "");
   // A point: the first position of the policy.
-  return buildFinding(doc.file, { line: range.line, column: range.column, endLine: range.line, endColumn: range.column }, {
-    ruleId,
-    category: "unparsed-input",
-    severity: "note",
-    message,
-    source: "access-analyzer",
-    origin: doc.origin,
-    fingerprint: fingerprintOf(ruleId, subject),
-  });
+  return buildFinding(
+    doc.file,
+    { line: range.line, column: range.column, endLine: range.line, endColumn: range.column },
+    {
+      ruleId,
+      category: "unparsed-input",
+      severity: "note",
+      message,
+      source: "access-analyzer",
+      origin: doc.origin,
+      fingerprint: fingerprintOf(ruleId, subject),
+    },
+  );
 }

@@ -118,7 +118,15 @@ function pseudoValue(expression: string): string | undefined {
 }
 
 /** The replacement for one token inside a string; `offset` is where it starts in the partly substituted text. */
-function tokenValue(token: string, hint: UnresolvedHint, expression: string, slot: Slot, prefix: string, whole: boolean, resourceType: string | undefined): string {
+function tokenValue(
+  token: string,
+  hint: UnresolvedHint,
+  expression: string,
+  slot: Slot,
+  prefix: string,
+  whole: boolean,
+  resourceType: string | undefined,
+): string {
   const name = nameOf(token);
   const pseudo = pseudoValue(expression);
   if (pseudo) return pseudo;
@@ -136,7 +144,8 @@ function tokenValue(token: string, hint: UnresolvedHint, expression: string, slo
   const principal = slot.member === "Principal" || slot.member === "NotPrincipal";
   if (principal) {
     if (slot.sub === "Service") return whole ? `placeholder-${name}.amazonaws.com` : `placeholder-${name}`;
-    if (slot.sub === "Federated") return atStart ? `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:saml-provider/placeholder-${name}` : `placeholder-${name}`;
+    if (slot.sub === "Federated")
+      return atStart ? `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:saml-provider/placeholder-${name}` : `placeholder-${name}`;
     return atStart ? `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:root` : `placeholder-${name}`;
   }
   if (resource && atStart) return arnFor(serviceOf(slot.statement, resourceType), name);

@@ -15,7 +15,16 @@ import {
 } from "@aws-sdk/client-accessanalyzer";
 import type { Finding, PolicyDocument, PolicyKind } from "../types.ts";
 import type { Answer, Call } from "./executor.ts";
-import { grantedActions, listOf, makeFinding, noteFinding, reasonPointer, reasonsOf, statementAt, validateFindings } from "./map-findings.ts";
+import {
+  grantedActions,
+  listOf,
+  makeFinding,
+  noteFinding,
+  reasonPointer,
+  reasonsOf,
+  statementAt,
+  validateFindings,
+} from "./map-findings.ts";
 import { preparePolicy } from "./placeholders.ts";
 import { CUSTOM_CHECKS_DOCS, MAX_POLICY_CHARACTERS, type AccessAnalyzerItem } from "./types.ts";
 
@@ -75,7 +84,8 @@ export function planChecks(items: readonly AccessAnalyzerItem[], chunks: readonl
     const resourceType = resourceTypeOf(doc);
     const wantsNoNewAccess = before !== undefined && accessType !== undefined && POLICY_TYPES[before.kind] === policyType;
     const wantsNotGranted = (doc.kind === "identity" || doc.kind === "resource") && chunks.length > 0;
-    const wantsPublic = (doc.kind === "resource" || doc.kind === "trust") && resourceType !== undefined && PUBLIC_ACCESS_RESOURCE_TYPES.has(resourceType);
+    const wantsPublic =
+      (doc.kind === "resource" || doc.kind === "trust") && resourceType !== undefined && PUBLIC_ACCESS_RESOURCE_TYPES.has(resourceType);
     const applicable = 1 + (wantsNoNewAccess ? 1 : 0) + (wantsNotGranted ? chunks.length : 0) + (wantsPublic ? 1 : 0);
     if (wantsNotGranted) plan.firstAccessCheckDoc ??= doc;
 
@@ -144,7 +154,10 @@ export function planChecks(items: readonly AccessAnalyzerItem[], chunks: readonl
           return reasonsOf(answer.output.reasons).map((reason) => {
             const pointer = reasonPointer(prepared, reason);
             const granted = grantedActions(statementAt(doc, pointer), actions);
-            const what = granted.length > 0 ? `the sensitive action${granted.length === 1 ? "" : "s"} ${listOf(granted)}` : "one of the configured sensitive actions";
+            const what =
+              granted.length > 0
+                ? `the sensitive action${granted.length === 1 ? "" : "s"} ${listOf(granted)}`
+                : "one of the configured sensitive actions";
             return makeFinding({
               doc,
               pointer,

@@ -15,7 +15,11 @@ export async function changedLines(cwd: string, base: string): Promise<Map<strin
   const out = new Map<string, Set<number>>();
   try {
     const root = (await exec("git", ["rev-parse", "--show-toplevel"], { cwd, encoding: "utf8" })).stdout.trim();
-    const { stdout } = await exec("git", ["diff", "-U0", "--no-color", "--no-ext-diff", "-M", base, "--"], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await exec("git", ["diff", "-U0", "--no-color", "--no-ext-diff", "-M", base, "--"], {
+      cwd: root,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
     for (const file of parsePatch(stdout)) {
       const name = file.newFileName?.replace(/^b\//, "");
       if (!name || name === "/dev/null") continue;

@@ -33,7 +33,9 @@ export function baseFromEvent(eventName: string | undefined, payload: unknown): 
     }
     case "merge_group": {
       const base = stringAt(payload, "merge_group", "base_sha");
-      return base ? { base, reason: `the merge group's base commit ${base.slice(0, 12)}` } : { reason: "the merge_group event has no base_sha; scanning everything" };
+      return base
+        ? { base, reason: `the merge group's base commit ${base.slice(0, 12)}` }
+        : { reason: "the merge_group event has no base_sha; scanning everything" };
     }
     case "push": {
       const before = stringAt(payload, "before");

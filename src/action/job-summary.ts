@@ -39,9 +39,13 @@ function annotationsLine(input: JobSummaryInput): string {
   const total = LEVELS.reduce((n, l) => n + annotations.total[l], 0);
   if (total === 0) return `**Annotations**: none (no findings).`;
   const shown = LEVELS.filter((l) => annotations.total[l] > 0).map((l) =>
-    annotations.shown[l] === annotations.total[l] ? plural(annotations.total[l], WORD[l]) : `${annotations.shown[l]} of ${plural(annotations.total[l], WORD[l])}`,
+    annotations.shown[l] === annotations.total[l]
+      ? plural(annotations.total[l], WORD[l])
+      : `${annotations.shown[l]} of ${plural(annotations.total[l], WORD[l])}`,
   );
-  const hidden = LEVELS.filter((l) => annotations.total[l] > annotations.shown[l]).map((l) => plural(annotations.total[l] - annotations.shown[l], WORD[l]));
+  const hidden = LEVELS.filter((l) => annotations.total[l] > annotations.shown[l]).map((l) =>
+    plural(annotations.total[l] - annotations.shown[l], WORD[l]),
+  );
   const cap =
     hidden.length > 0
       ? ` GitHub shows at most ${ANNOTATIONS_PER_LEVEL} annotations of each level per step, so ${hidden.join(" and ")} ${hidden.length === 1 && !/s$/.test(hidden[0]!) ? "is" : "are"} not annotated: every finding is listed below${sarif}.`
@@ -59,5 +63,7 @@ export function renderJobSummary(input: JobSummaryInput): string {
   const inline = lines.findIndex((l) => l.startsWith("**Inline**"));
   if (inline >= 0) lines.splice(inline, 1, line);
   else lines.push("", line);
-  return [`## IAM Policy Review: ${rendered.title}`, "", input.scope, "", ...lines, ...(rendered.text ? ["", rendered.text] : []), ""].join("\n");
+  return [`## IAM Policy Review: ${rendered.title}`, "", input.scope, "", ...lines, ...(rendered.text ? ["", rendered.text] : []), ""].join(
+    "\n",
+  );
 }

@@ -54,7 +54,9 @@ async function readEvent(env: NodeJS.ProcessEnv): Promise<unknown> {
   try {
     return JSON.parse(await readFile(file, "utf8")) as unknown;
   } catch (error) {
-    throw new ActionError(`Cannot read the event payload at GITHUB_EVENT_PATH (${(error as Error).message.split("\n")[0]}).`, { cause: error });
+    throw new ActionError(`Cannot read the event payload at GITHUB_EVENT_PATH (${(error as Error).message.split("\n")[0]}).`, {
+      cause: error,
+    });
   }
 }
 
@@ -69,7 +71,9 @@ async function git(cwd: string, args: string[]): Promise<string | undefined> {
 /** Fails with how to fix it when `base` cannot be compared with in the checkout at `workspace`. */
 async function checkBase(workspace: string, base: string, from: string): Promise<void> {
   if ((await git(workspace, ["rev-parse", "--is-inside-work-tree"])) !== "true") {
-    throw new ActionError(`${workspace} is not a git checkout, so there is nothing to compare with ${from}: add an actions/checkout step (with fetch-depth: 0) before this one.`);
+    throw new ActionError(
+      `${workspace} is not a git checkout, so there is nothing to compare with ${from}: add an actions/checkout step (with fetch-depth: 0) before this one.`,
+    );
   }
   if (base.startsWith("-") || (await git(workspace, ["cat-file", "-e", `${base}^{commit}`])) === undefined) {
     const shallow = (await git(workspace, ["rev-parse", "--is-shallow-repository"])) === "true";
@@ -131,7 +135,12 @@ function shown(workspace: string, file: string): string {
 
 async function writeOutputs(env: NodeJS.ProcessEnv, outputs: Record<string, string>): Promise<void> {
   if (!env.GITHUB_OUTPUT) return;
-  await appendFile(env.GITHUB_OUTPUT, Object.entries(outputs).map(([name, value]) => outputEntry(name, value)).join(""));
+  await appendFile(
+    env.GITHUB_OUTPUT,
+    Object.entries(outputs)
+      .map(([name, value]) => outputEntry(name, value))
+      .join(""),
+  );
 }
 
 async function writeSummary(env: NodeJS.ProcessEnv, markdown: string): Promise<void> {
@@ -165,7 +174,9 @@ async function scanAndReport(io: ActionIo, inputs: ActionInputs, workspace: stri
     const docsBase = env.GITHUB_ACTION_REPOSITORY
       ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_ACTION_REPOSITORY}/blob/${env.GITHUB_ACTION_REF || "main"}/`
       : undefined;
-    const informationUri = env.GITHUB_ACTION_REPOSITORY ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_ACTION_REPOSITORY}` : undefined;
+    const informationUri = env.GITHUB_ACTION_REPOSITORY
+      ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_ACTION_REPOSITORY}`
+      : undefined;
     await mkdir(path.dirname(sarifPath), { recursive: true });
     await writeFile(sarifPath, renderSarif(report, { ...(docsBase ? { docsBase } : {}), ...(informationUri ? { informationUri } : {}) }));
   }
@@ -204,7 +215,13 @@ async function scanAndReport(io: ActionIo, inputs: ActionInputs, workspace: stri
   };
   await writeSummary(
     env,
-    renderJobSummary({ checkRun, scope, annotations: annotationTally, changedLinesFirst: report.base !== undefined, ...(sarifPath ? { sarifFile: shown(workspace, sarifPath) } : {}) }),
+    renderJobSummary({
+      checkRun,
+      scope,
+      annotations: annotationTally,
+      changedLinesFirst: report.base !== undefined,
+      ...(sarifPath ? { sarifFile: shown(workspace, sarifPath) } : {}),
+    }),
   );
 
   const counts = countBySeverity(report.findings);
@@ -217,7 +234,12 @@ async function scanAndReport(io: ActionIo, inputs: ActionInputs, workspace: stri
   });
 
   if (!complete) {
-    stdout.write(messageCommand("error", "Access Analyzer checks did not all run; see the access-analyzer/unavailable notes. The analysis is incomplete."));
+    stdout.write(
+      messageCommand(
+        "error",
+        "Access Analyzer checks did not all run; see the access-analyzer/unavailable notes. The analysis is incomplete.",
+      ),
+    );
     return 2;
   }
   return report.findings.some((f) => failsAt(f.severity, inputs.failOn)) ? 1 : 0;
@@ -237,8 +259,11 @@ export async function runAction(io: ActionIo): Promise<number> {
           : baseFromEvent(env.GITHUB_EVENT_NAME, await readEvent(env));
     return await scanAndReport(io, inputs, workspace, target);
   } catch (error) {
-    const known = error instanceof ActionError || error instanceof InputError || error instanceof UsageError || error instanceof ConfigError;
-    const message = maskSecrets(known ? (error as Error).message : `internal error: ${error instanceof Error ? error.message : String(error)}`);
+    const known =
+      error instanceof ActionError || error instanceof InputError || error instanceof UsageError || error instanceof ConfigError;
+    const message = maskSecrets(
+      known ? (error as Error).message : `internal error: ${error instanceof Error ? error.message : String(error)}`,
+    );
     stdout.write(messageCommand("error", `${TOOL_NAME}: ${message}`));
     try {
       await writeSummary(env, `## IAM Policy Review: not run\n\n> **Error**: ${message.replace(/\n/g, " ")}\n`);

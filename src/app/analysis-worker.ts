@@ -31,7 +31,13 @@ export function toAnalyzeInput(job: WorkerJobInput): AnalyzeInput {
     ...rest,
     ...(fileTargets ? { readFile: (path: string) => fileTargets.get(path) } : {}),
     ...(base
-      ? { base: { changed: base.changed, files: base.files, ...(base.fileTargets ? { readFile: (path: string) => base.fileTargets!.get(path) } : {}) } }
+      ? {
+          base: {
+            changed: base.changed,
+            files: base.files,
+            ...(base.fileTargets ? { readFile: (path: string) => base.fileTargets!.get(path) } : {}),
+          },
+        }
       : {}),
   };
 }
@@ -40,7 +46,8 @@ export function toAnalyzeInput(job: WorkerJobInput): AnalyzeInput {
 const loadAnalyze = async () => (await import("../core/analyze.ts")).analyze;
 
 type Job = { id: number; input: WorkerJobInput };
-type Answer = { id: number; ok: true; result: AnalysisResult } | { id: number; ok: false; error: { name: string; message: string; stack?: string } };
+type Answer =
+  { id: number; ok: true; result: AnalysisResult } | { id: number; ok: false; error: { name: string; message: string; stack?: string } };
 
 const ROLE = "iam-policy-review:analysis";
 
@@ -51,13 +58,19 @@ export const ANALYSIS_HEAP_MB = 512;
 if (!isMainThread && (workerData as { role?: string } | undefined)?.role === ROLE && parentPort) {
   const port = parentPort;
   port.on("message", (job: Job) => {
-    loadAnalyze().then((analyze) => analyze(toAnalyzeInput(job.input))).then(
-      (result) => port.postMessage({ id: job.id, ok: true, result } satisfies Answer),
-      (error: unknown) => {
-        const e = error instanceof Error ? error : new Error(String(error));
-        port.postMessage({ id: job.id, ok: false, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } } satisfies Answer);
-      },
-    );
+    loadAnalyze()
+      .then((analyze) => analyze(toAnalyzeInput(job.input)))
+      .then(
+        (result) => port.postMessage({ id: job.id, ok: true, result } satisfies Answer),
+        (error: unknown) => {
+          const e = error instanceof Error ? error : new Error(String(error));
+          port.postMessage({
+            id: job.id,
+            ok: false,
+            error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) },
+          } satisfies Answer);
+        },
+      );
   });
 }
 
@@ -170,9 +183,19 @@ export async function warmUpWorkers(config: Config): Promise<void> {
   // One file of each format, so the YAML parser and the Terraform grammar (WebAssembly) are loaded too.
   const files = [
     { path: "warm-up.json", text: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}' },
-    { path: "warm-up.yaml", text: "Resources:\n  R:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: !Sub 'arn:aws:s3:::${AWS::StackName}/*'\n" },
-    { path: "warm-up/main.tf", text: 'data "aws_iam_policy_document" "d" {\n  statement {\n    actions   = ["s3:GetObject"]\n    resources = ["*"]\n  }\n}\n' },
+    {
+      path: "warm-up.yaml",
+      text: "Resources:\n  R:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: !Sub 'arn:aws:s3:::${AWS::StackName}/*'\n",
+    },
+    {
+      path: "warm-up/main.tf",
+      text: 'data "aws_iam_policy_document" "d" {\n  statement {\n    actions   = ["s3:GetObject"]\n    resources = ["*"]\n  }\n}\n',
+    },
   ];
-  const input: WorkerJobInput = { files, base: { changed: files.map((f) => ({ path: f.path, basePath: f.path, status: "added" as const })), files: [] }, config };
+  const input: WorkerJobInput = {
+    files,
+    base: { changed: files.map((f) => ({ path: f.path, basePath: f.path, status: "added" as const })), files: [] },
+    config,
+  };
   await Promise.all(Array.from({ length: size }, () => analyzeInWorker(input)));
 }

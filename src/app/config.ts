@@ -23,7 +23,8 @@ export async function loadRepoConfig(octokit: GitHub, repo: Repo, signal?: Abort
     // No `ref`: the default branch.
     const bytes = await readRaw(octokit, repo, path, { limit: MAX_CONFIG_BYTES, ...(signal ? { signal } : {}) });
     if (bytes === "missing") continue;
-    if (bytes === "too-large") return { ok: false, source: path, message: `${path}: larger than ${MAX_CONFIG_BYTES / 1024} KiB, which no configuration needs.` };
+    if (bytes === "too-large")
+      return { ok: false, source: path, message: `${path}: larger than ${MAX_CONFIG_BYTES / 1024} KiB, which no configuration needs.` };
     let text: string;
     try {
       text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);

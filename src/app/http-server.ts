@@ -22,7 +22,12 @@ export interface AppServer {
   shutdown(graceMs: number): Promise<number>;
 }
 
-export async function createAppServer(options: { probot: Probot; registry: InFlight; log: Logger; runOptions?: RunReviewOptions }): Promise<AppServer> {
+export async function createAppServer(options: {
+  probot: Probot;
+  registry: InFlight;
+  log: Logger;
+  runOptions?: RunReviewOptions;
+}): Promise<AppServer> {
   const { registry, log } = options;
   const middleware = await createNodeMiddleware(createApp({ ...options.runOptions, registry }), { probot: options.probot });
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>

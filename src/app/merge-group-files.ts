@@ -17,7 +17,11 @@ const STATUS: Readonly<Record<string, PullRequestFile["status"] | undefined>> = 
   renamed: "renamed",
 };
 
-export async function listCompareFiles(octokit: GitHub, target: Repo & { base: string; head: string }, signal?: AbortSignal): Promise<ListedFiles> {
+export async function listCompareFiles(
+  octokit: GitHub,
+  target: Repo & { base: string; head: string },
+  signal?: AbortSignal,
+): Promise<ListedFiles> {
   const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
     owner: target.owner,
     repo: target.repo,

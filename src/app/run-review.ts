@@ -25,11 +25,27 @@ import { accessAnalyzerOptions, type Config } from "../core/config.ts";
 import { analyze } from "../core/analyze.ts";
 import { analyzeInWorker } from "./analysis-worker.ts";
 import type { AccessAnalyzerChecks, AccessAnalyzerOptions, AccessAnalyzerRunner } from "../access-analyzer/types.ts";
-import { buildReview, CHECK_RUN_NAME, DEFAULT_MAX_COMMENTS, fingerprintOfComment, fingerprintsOfComment, ruleDocsUrl, type ExistingComment } from "../report/review.ts";
+import {
+  buildReview,
+  CHECK_RUN_NAME,
+  DEFAULT_MAX_COMMENTS,
+  fingerprintOfComment,
+  fingerprintsOfComment,
+  ruleDocsUrl,
+  type ExistingComment,
+} from "../report/review.ts";
 import { batches, renderCheckRun, trimmedOutput, type Annotation, type CheckRunInput, type Conclusion } from "../report/check-run.ts";
 import { ruleHelpMarkdown } from "../report/rule-help.ts";
 import { newAccessInline } from "../report/new-access-inline.ts";
-import { DEFAULT_READ_CONCURRENCY, isCandidate, listPullRequestFiles, pullRequestReader, type GitHub, type PullRequestFile, type Repo } from "../sources/github.ts";
+import {
+  DEFAULT_READ_CONCURRENCY,
+  isCandidate,
+  listPullRequestFiles,
+  pullRequestReader,
+  type GitHub,
+  type PullRequestFile,
+  type Repo,
+} from "../sources/github.ts";
 import { readChange } from "../sources/change.ts";
 import { loadRepoConfig } from "./config.ts";
 import { AnalysisStopped, inFlight, type InFlight, type InFlightRun } from "./in-flight.ts";
@@ -150,7 +166,11 @@ async function analyse(
 ): Promise<ReviewOutcome> {
   const repo = context.repo();
   const octokit = context.octokit;
-  const log = context.log.child({ repo: `${repo.owner}/${repo.repo}`, ...(target.mergeGroup ? { mergeGroup: target.mergeGroup.headRef } : { pr: target.pr }), delivery: context.id });
+  const log = context.log.child({
+    repo: `${repo.owner}/${repo.repo}`,
+    ...(target.mergeGroup ? { mergeGroup: target.mergeGroup.headRef } : { pr: target.pr }),
+    delivery: context.id,
+  });
   const budgetMs = options.timeBudgetMs ?? timeBudgetMs();
   const started = Date.now();
   const request = { request: { signal: budget.signal } };
@@ -165,7 +185,12 @@ async function analyse(
    * Completes the run (the first update of the report, or the whole of a short one). A conclusion GitHub refuses
    * (422) is sent again trimmed: no text, no annotations, a short summary, and never `success`.
    */
-  const conclude = async (conclusion: Conclusion, output: RunOutput, signal?: AbortSignal, droppedIfTrimmed = output.annotations?.length ?? 0): Promise<void> => {
+  const conclude = async (
+    conclusion: Conclusion,
+    output: RunOutput,
+    signal?: AbortSignal,
+    droppedIfTrimmed = output.annotations?.length ?? 0,
+  ): Promise<void> => {
     const send = (c: Conclusion, o: RunOutput) =>
       octokit.rest.checks.update({
         ...repo,
@@ -214,7 +239,15 @@ async function analyse(
         concludeOtherRuns(
           octokit,
           repo,
-          { appId, ownId: checkRunId, skip: supersededHere, headSha: target.headSha, previousSha: target.previousSha, budgetMs, signal: budget.signal },
+          {
+            appId,
+            ownId: checkRunId,
+            skip: supersededHere,
+            headSha: target.headSha,
+            previousSha: target.previousSha,
+            budgetMs,
+            signal: budget.signal,
+          },
           log,
         ),
       );
@@ -240,7 +273,11 @@ async function analyse(
     const listed = await budget.within(
       target.mergeGroup
         ? listCompareFiles(octokit, { ...repo, base: target.baseSha, head: target.headSha }, budget.signal)
-        : listPullRequestFiles(octokit, { ...repo, pullNumber: target.pr, ...(target.changedFiles !== undefined ? { total: target.changedFiles } : {}) }, budget.signal),
+        : listPullRequestFiles(
+            octokit,
+            { ...repo, pullNumber: target.pr, ...(target.changedFiles !== undefined ? { total: target.changedFiles } : {}) },
+            budget.signal,
+          ),
     );
     const ignored = config.ignorePaths.length > 0 ? ignore().add(config.ignorePaths) : undefined;
     const candidates = listed.files.filter((f) => (isCandidate(f.path) || isCandidate(f.basePath)) && !ignored?.ignores(f.path));
@@ -255,8 +292,16 @@ async function analyse(
 
     // 4. Contents (head, base, Terraform module siblings and file() targets, as the CLI reads them), then the one
     //    pipeline: local rules, the new-access diff and Access Analyzer when the config enables it.
-    const reader = pullRequestReader(octokit, { ...repo, headSha: target.headSha, baseSha: target.baseSha, changed: candidates, signal: budget.signal });
-    const sources = await budget.within(readChange(reader, candidates, { concurrency: options.readConcurrency ?? DEFAULT_READ_CONCURRENCY }));
+    const reader = pullRequestReader(octokit, {
+      ...repo,
+      headSha: target.headSha,
+      baseSha: target.baseSha,
+      changed: candidates,
+      signal: budget.signal,
+    });
+    const sources = await budget.within(
+      readChange(reader, candidates, { concurrency: options.readConcurrency ?? DEFAULT_READ_CONCURRENCY }),
+    );
     budget.check();
     const runner = config.accessAnalyzer.enabled ? await accessAnalyzerRunner(config, options.createAccessAnalyzer) : undefined;
     // Off the event loop (issue #13), except when Access Analyzer runs: its SDK client cannot cross threads.
@@ -315,7 +360,10 @@ async function analyse(
             !skippedPaths.has(comment.path) &&
             (!listed.truncated || listedPaths.has(comment.path)) &&
             (accessAnalyzer.complete || !/reported by IAM Access Analyzer/.test(comment.body)),
-          newAccessInline: newAccessInline(review.accessChanges ?? [], { mode: config.newAccessComments ?? "sensitive", sensitiveActions: config.sensitiveActions }),
+          newAccessInline: newAccessInline(review.accessChanges ?? [], {
+            mode: config.newAccessComments ?? "sensitive",
+            sensitiveActions: config.sensitiveActions,
+          }),
           style: { docsUrl: (ruleId) => ruleDocsUrl(docsBase, ruleId), help: ruleHelpMarkdown },
           ...(checkRunUrl ? { checkRunUrl } : {}),
         });
@@ -352,7 +400,9 @@ async function analyse(
       const marked: number[] = [];
       for (const resolved of built?.resolved ?? []) {
         try {
-          await budget.within(octokit.rest.pulls.updateReviewComment({ ...repo, comment_id: resolved.id, body: resolved.body, ...request }));
+          await budget.within(
+            octokit.rest.pulls.updateReviewComment({ ...repo, comment_id: resolved.id, body: resolved.body, ...request }),
+          );
           marked.push(resolved.id);
         } catch (error) {
           if ((error as { status?: unknown }).status !== 404) throw error; // deleted meanwhile: nothing to mark
@@ -365,7 +415,10 @@ async function analyse(
           log.info({ threads: count }, "resolved the threads of fixed findings");
         } catch (error) {
           budget.check();
-          log.warn({ err: describeError(error).fields }, "could not resolve the threads of fixed findings; the comments say they are fixed");
+          log.warn(
+            { err: describeError(error).fields },
+            "could not resolve the threads of fixed findings; the comments say they are fixed",
+          );
         }
       }
     };
@@ -405,7 +458,12 @@ async function analyse(
           return false;
         }
         try {
-          await octokit.rest.checks.update({ ...repo, check_run_id: checkRunId!, output: output(annotations), request: { signal: tailSignal() } });
+          await octokit.rest.checks.update({
+            ...repo,
+            check_run_id: checkRunId!,
+            output: output(annotations),
+            request: { signal: tailSignal() },
+          });
           sent += annotations.length;
         } catch (error) {
           log.warn({ err: describeError(error).fields, sent, total: rendered.annotations.length }, "could not add annotations");
@@ -489,7 +547,10 @@ async function analyse(
         };
       } else if (stopped?.kind === "superseded") {
         conclusion = "cancelled";
-        output = { title: "Superseded", summary: "A newer analysis of this commit replaced this run; see the latest IAM Policy Review check run." };
+        output = {
+          title: "Superseded",
+          summary: "A newer analysis of this commit replaced this run; see the latest IAM Policy Review check run.",
+        };
       } else if (overBudget) {
         output = {
           title: "Incomplete: time budget exceeded",
@@ -528,12 +589,23 @@ async function analyse(
 async function concludeOtherRuns(
   octokit: GitHub,
   repo: Repo,
-  options: { appId: number | undefined; ownId: number; skip: readonly number[]; headSha: string; previousSha: string | undefined; budgetMs: number; signal: AbortSignal },
+  options: {
+    appId: number | undefined;
+    ownId: number;
+    skip: readonly number[];
+    headSha: string;
+    previousSha: string | undefined;
+    budgetMs: number;
+    signal: AbortSignal;
+  },
   log: Logger,
 ): Promise<void> {
   if (options.appId === undefined) return;
   const cutoff = Date.now() - options.budgetMs - STALE_GRACE_MS;
-  const refs = [{ ref: options.headSha, superseded: true }, ...(options.previousSha && options.previousSha !== options.headSha ? [{ ref: options.previousSha, superseded: false }] : [])];
+  const refs = [
+    { ref: options.headSha, superseded: true },
+    ...(options.previousSha && options.previousSha !== options.headSha ? [{ ref: options.previousSha, superseded: false }] : []),
+  ];
   for (const { ref, superseded } of refs) {
     const { data } = await octokit.rest.checks.listForRef({
       ...repo,
@@ -545,7 +617,8 @@ async function concludeOtherRuns(
       request: { signal: options.signal },
     });
     for (const run of data.check_runs) {
-      if (run.id === options.ownId || options.skip.includes(run.id) || run.app?.id !== options.appId || run.status === "completed") continue;
+      if (run.id === options.ownId || options.skip.includes(run.id) || run.app?.id !== options.appId || run.status === "completed")
+        continue;
       if (!superseded && run.started_at && Date.parse(run.started_at) > cutoff) continue; // possibly a live analysis
       await octokit.rest.checks.update({
         ...repo,
@@ -554,8 +627,14 @@ async function concludeOtherRuns(
         conclusion: "cancelled",
         completed_at: new Date().toISOString(),
         output: superseded
-          ? { title: "Superseded", summary: "Superseded: a newer analysis of this commit replaced this run; see the latest IAM Policy Review check run." }
-          : { title: "Interrupted", summary: "Interrupted: a previous analysis stopped before finishing; the analysis of the new head replaces it." },
+          ? {
+              title: "Superseded",
+              summary: "Superseded: a newer analysis of this commit replaced this run; see the latest IAM Policy Review check run.",
+            }
+          : {
+              title: "Interrupted",
+              summary: "Interrupted: a previous analysis stopped before finishing; the analysis of the new head replaces it.",
+            },
         request: { signal: options.signal },
       });
       log.info({ checkRun: run.id, superseded }, superseded ? "concluded a superseded check run" : "concluded an interrupted check run");
@@ -564,10 +643,23 @@ async function concludeOtherRuns(
 }
 
 /** Our earlier inline comments on the pull request: by a bot, carrying our fingerprint marker. */
-async function listOurComments(octokit: GitHub, repo: Repo, pr: number, botLogin: string | undefined, signal: AbortSignal): Promise<ExistingComment[]> {
-  const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...repo, pull_number: pr, per_page: 100, request: { signal } });
+async function listOurComments(
+  octokit: GitHub,
+  repo: Repo,
+  pr: number,
+  botLogin: string | undefined,
+  signal: AbortSignal,
+): Promise<ExistingComment[]> {
+  const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, {
+    ...repo,
+    pull_number: pr,
+    per_page: 100,
+    request: { signal },
+  });
   return comments
-    .filter((c) => c.user?.type === "Bot" && (botLogin === undefined || c.user.login === botLogin) && fingerprintOfComment(c.body) !== undefined)
+    .filter(
+      (c) => c.user?.type === "Bot" && (botLogin === undefined || c.user.login === botLogin) && fingerprintOfComment(c.body) !== undefined,
+    )
     .map((c) => ({ id: c.id, path: c.path, line: c.line ?? null, body: c.body }));
 }
 

@@ -20,7 +20,8 @@ const NOT_IAC_NAMES =
   /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.ya?ml|yarn\.lock|composer\.lock|Pipfile\.lock|poetry\.lock|Gemfile\.lock|Cargo\.lock|packages\.lock\.json|project\.assets\.json|deno\.lock|bun\.lock|flake\.lock|[^/]*\.lock\.json|[^/]*\.min\.json|[^/]*\.map\.json|composer\.json|package\.json|tsconfig[^/]*\.json)$/i;
 
 /** What marks IaC or a policy in the first bytes of a JSON or YAML file. */
-const IAC_MARKERS = /"?(?:Statement|AWSTemplateFormatVersion|Resources|Transform)"?\s*:|AWS::[A-Za-z0-9]+::|"(?:resource|data|module|provider)"\s*:\s*\{|"Version"\s*:\s*"2012-10-17"/;
+const IAC_MARKERS =
+  /"?(?:Statement|AWSTemplateFormatVersion|Resources|Transform)"?\s*:|AWS::[A-Za-z0-9]+::|"(?:resource|data|module|provider)"\s*:\s*\{|"Version"\s*:\s*"2012-10-17"/;
 
 /** Whether the reason is one the file's content decides (too large, not UTF-8), rather than what the file is. */
 function contentUnknown(reason: string): boolean {
@@ -84,7 +85,9 @@ export async function classifySkipped(
     const format = inputFormatOf(file.path);
     const needsPrefix = format === "json" || (format === "yaml" && !/\.(?:template|cfn)$/i.test(file.path));
     const prefix =
-      needsPrefix && contentUnknown(file.reason) && !NOT_IAC_NAMES.test(file.path) ? await readPrefix(octokit, repo, file.path, headSha, signal) : undefined;
+      needsPrefix && contentUnknown(file.reason) && !NOT_IAC_NAMES.test(file.path)
+        ? await readPrefix(octokit, repo, file.path, headSha, signal)
+        : undefined;
     (looksLikeIac(file.path, file.reason, prefix) ? iac : other).push(file);
   }
   return { iac, other };

@@ -14,7 +14,9 @@ export function startupProblems(env: NodeJS.ProcessEnv): string[] {
   }
   if (!env.APP_ID) problems.push("APP_ID is not set. Set it to your GitHub App's App ID (shown on the App's settings page).");
   if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) {
-    problems.push("Neither PRIVATE_KEY nor PRIVATE_KEY_PATH is set. Set one to the App's private key (the PEM text, or the path of the .pem file).");
+    problems.push(
+      "Neither PRIVATE_KEY nor PRIVATE_KEY_PATH is set. Set one to the App's private key (the PEM text, or the path of the .pem file).",
+    );
   }
   return problems;
 }

@@ -45,4 +45,3 @@ export function createBudget(ms: number): Budget {
     dispose: () => clearTimeout(timer),
   };
 }
-

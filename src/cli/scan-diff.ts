@@ -67,6 +67,8 @@ export async function runChangeScan(options: ChangeScanOptions): Promise<ScanRep
     suppressed: analysis.suppressed,
     base: { ref: options.base, commit: baseCommit, changedFiles: changedPaths.length },
     accessChanges: analysis.accessChanges ?? [],
-    ...(analysis.accessAnalyzer ? { accessAnalyzer: { ...analysis.accessAnalyzer.checks, complete: analysis.accessAnalyzer.complete } } : {}),
+    ...(analysis.accessAnalyzer
+      ? { accessAnalyzer: { ...analysis.accessAnalyzer.checks, complete: analysis.accessAnalyzer.complete } }
+      : {}),
   };
 }

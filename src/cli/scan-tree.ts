@@ -61,6 +61,8 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
     policies: analysis.policies,
     findings: analysis.findings,
     suppressed: analysis.suppressed,
-    ...(analysis.accessAnalyzer ? { accessAnalyzer: { ...analysis.accessAnalyzer.checks, complete: analysis.accessAnalyzer.complete } } : {}),
+    ...(analysis.accessAnalyzer
+      ? { accessAnalyzer: { ...analysis.accessAnalyzer.checks, complete: analysis.accessAnalyzer.complete } }
+      : {}),
   };
 }

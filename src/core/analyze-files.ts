@@ -71,7 +71,12 @@ export async function analyzeFiles(files: readonly SourceFile[], options: Analyz
     entries: options.suppressions ?? [],
     today: options.today ?? new Date().toISOString().slice(0, 10),
   });
-  return { policies, facts: extracted.facts, findings: foldSameToken(findings).sort(compareFindings), suppressed: suppressed.sort(compareFindings) };
+  return {
+    policies,
+    facts: extracted.facts,
+    findings: foldSameToken(findings).sort(compareFindings),
+    suppressed: suppressed.sort(compareFindings),
+  };
 }
 
 /**

@@ -62,7 +62,11 @@ export async function compareChanges(input: ChangeInput): Promise<ChangeComparis
   // itself: only changed modules (and their siblings) are analysed, so such documents belong to the change.
   const throughFile = (p: PolicyDocument) => p.format === "terraform" && !p.file.endsWith(".tf");
   const policies = analysis.policies.filter((p) => changedHead.has(p.file) || throughFile(p));
-  const pairs = pairPolicies(policies, base.policies.filter((p) => changedBase.has(p.file) || throughFile(p)), renames);
+  const pairs = pairPolicies(
+    policies,
+    base.policies.filter((p) => changedBase.has(p.file) || throughFile(p)),
+    renames,
+  );
   const reportedFiles = new Set([...changedHead, ...policies.filter(throughFile).map((p) => p.file)]);
 
   // Local new-access diff of every policy that changed, with the same suppressions as the rules' findings.

@@ -119,7 +119,8 @@ export const CONFIG_SCHEMA = {
     },
     incomplete: {
       enum: [...INCOMPLETE_CONCLUSIONS],
-      description: "Conclusion of an incomplete analysis (default failure when IaC files were not analysed, neutral when only Access Analyzer was unavailable).",
+      description:
+        "Conclusion of an incomplete analysis (default failure when IaC files were not analysed, neutral when only Access Analyzer was unavailable).",
     },
     suppressions: {
       type: "array",

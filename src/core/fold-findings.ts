@@ -48,7 +48,8 @@ export function foldSameToken(findings: readonly Finding[]): Finding[] {
   for (const group of groups.values()) {
     if (group.length < 2) continue;
     const ranked = [...group].sort(
-      (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || categoryRank(a) - categoryRank(b) || a.ruleId.localeCompare(b.ruleId),
+      (a, b) =>
+        SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || categoryRank(a) - categoryRank(b) || a.ruleId.localeCompare(b.ruleId),
     );
     // A rule's several findings on one token are different problems (each missing setting): they all stay.
     const winner = ranked[0]!;

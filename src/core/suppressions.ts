@@ -165,7 +165,13 @@ export function applySuppressions(
     if (expiredNoticed.has(key)) return;
     expiredNoticed.add(key);
     notices.push(
-      inputFinding(file, range, "note", `A suppression expired on ${expires} and no longer applies; review the findings it covered.`, `expired:${key}`),
+      inputFinding(
+        file,
+        range,
+        "note",
+        `A suppression expired on ${expires} and no longer applies; review the findings it covered.`,
+        `expired:${key}`,
+      ),
     );
   };
 

@@ -84,7 +84,18 @@ const PSEUDO_HINTS = lookupTable<UnresolvedHint>({
   "AWS::NotificationARNs": "list",
 });
 /** Keys whose value IAM (or CloudFormation) accepts as a list, so both `Fn::If` branches can be kept. */
-const LIST_KEYS = new Set(["Action", "NotAction", "Resource", "NotResource", "Statement", "Policies", "ManagedPolicyArns", "Roles", "Users", "Groups"]);
+const LIST_KEYS = new Set([
+  "Action",
+  "NotAction",
+  "Resource",
+  "NotResource",
+  "Statement",
+  "Policies",
+  "ManagedPolicyArns",
+  "Roles",
+  "Users",
+  "Groups",
+]);
 /** How many strings an `Fn::Sub`/`Fn::Join` with `Fn::If` inside may expand to before only the first branches are kept. */
 const MAX_STRING_ALTERNATIVES = 16;
 const LIST_PARAMETER = /^(?:CommaDelimitedList|List<.+>)$/;
@@ -151,7 +162,8 @@ function pieceOf(node: PNode): Piece | undefined {
 
 function pieceNode(piece: Piece, range: Range, path: readonly string[]): PNode {
   const only = piece.parts[0];
-  if (piece.parts.length === 1 && only && piece.text === only.token) return unresolvedNode(only.expression, hintAt(path, only.hint, only.expression), range);
+  if (piece.parts.length === 1 && only && piece.text === only.token)
+    return unresolvedNode(only.expression, hintAt(path, only.hint, only.expression), range);
   const node: PNode = { type: "string", value: piece.text, range };
   if (piece.parts.length > 0) node.unresolved = piece.parts;
   return node;
@@ -180,7 +192,9 @@ function product(choices: Piece[][], budget: EvaluationBudget | undefined): Piec
     total *= Math.max(1, options.length);
     if (total > MAX_STRING_ALTERNATIVES) break;
   }
-  const lists = (total > MAX_STRING_ALTERNATIVES ? choices.map((options) => options.slice(0, 1)) : choices).filter((options) => options.length > 0);
+  const lists = (total > MAX_STRING_ALTERNATIVES ? choices.map((options) => options.slice(0, 1)) : choices).filter(
+    (options) => options.length > 0,
+  );
   const count = lists.reduce((n, options) => n * options.length, 1);
   if (budget) {
     let cost = 0;
@@ -237,7 +251,9 @@ function staticString(node: PNode | undefined): string | undefined {
 
 /** A key that is equal for equal scalars (type and value), to drop duplicates in one pass; undefined otherwise. */
 function scalarKey(node: PNode): string | undefined {
-  return node.type === "string" || node.type === "number" || node.type === "boolean" ? `${node.type}\u0000${String(node.value)}` : undefined;
+  return node.type === "string" || node.type === "number" || node.type === "boolean"
+    ? `${node.type}\u0000${String(node.value)}`
+    : undefined;
 }
 
 /**
@@ -355,13 +371,19 @@ class Resolver {
 
   private intrinsic({ name, argument }: Intrinsic, node: PNode, path: readonly string[], depth: number): PNode[] {
     const range = node.range;
-    const unresolved = (own: UnresolvedHint, expression = describe(node)): PNode[] => [unresolvedNode(expression, hintAt(path, own, expression), range)];
+    const unresolved = (own: UnresolvedHint, expression = describe(node)): PNode[] => [
+      unresolvedNode(expression, hintAt(path, own, expression), range),
+    ];
     const args = argument.type === "array" ? argument.items : undefined;
     switch (name) {
       case "Ref":
         return argument.type === "string" ? this.ref(argument.value, node, path) : unresolved("string");
       case "Fn::GetAtt": {
-        const attribute = args?.[1] ?? (argument.type === "string" ? { type: "string" as const, value: argument.value.split(".").slice(1).join("."), range } : undefined);
+        const attribute =
+          args?.[1] ??
+          (argument.type === "string"
+            ? { type: "string" as const, value: argument.value.split(".").slice(1).join("."), range }
+            : undefined);
         const attributeName = attribute ? staticString(attribute) : undefined;
         return unresolved(attributeName !== undefined && /Arn$/.test(attributeName) ? "arn" : "string");
       }
@@ -384,9 +406,15 @@ class Resolver {
       case "Fn::Split": {
         const delimiter = args?.[0] ? staticString(args[0]) : undefined;
         const sources = args?.[1] ? this.alternatives(args[1], [], depth + 1).map(staticString) : [];
-        if (delimiter === undefined || delimiter === "" || sources.length === 0 || sources.some((text) => text === undefined)) return unresolved("list");
-        if (this.context.budget && !this.context.budget.take(sources.reduce((n, text) => n + 2 * text!.length, 0))) return this.overBudget(node, path);
-        return sources.map((text) => ({ type: "array", range, items: text!.split(delimiter).map((value) => ({ type: "string", value, range })) }));
+        if (delimiter === undefined || delimiter === "" || sources.length === 0 || sources.some((text) => text === undefined))
+          return unresolved("list");
+        if (this.context.budget && !this.context.budget.take(sources.reduce((n, text) => n + 2 * text!.length, 0)))
+          return this.overBudget(node, path);
+        return sources.map((text) => ({
+          type: "array",
+          range,
+          items: text!.split(delimiter).map((value) => ({ type: "string", value, range })),
+        }));
       }
       case "Fn::Base64": {
         const value = this.alternatives(argument, [], depth + 1)[0];
@@ -484,7 +512,11 @@ class Resolver {
         // Each variable is evaluated once however often the template names it: ten `${X}` of a nested `!Sub`
         // per level would otherwise evaluate the innermost one ten to the power of the depth times.
         let pieces = evaluated.get(name);
-        if (!pieces) evaluated.set(name, (pieces = this.pieces(variable, depth + 1) ?? [pieceOf(unresolvedNode(describe(variable), "string", node.range))!]));
+        if (!pieces)
+          evaluated.set(
+            name,
+            (pieces = this.pieces(variable, depth + 1) ?? [pieceOf(unresolvedNode(describe(variable), "string", node.range))!]),
+          );
         choices.push(pieces);
       } else if (POLICY_VARIABLE.test(name) && !name.includes("::")) {
         choices.push([{ text: match[0], parts: [] }]);
@@ -494,7 +526,11 @@ class Resolver {
       } else {
         const values = this.ref(name, node, []);
         const pieces = values.map(pieceOf);
-        choices.push(pieces.every((piece) => piece !== undefined) ? (pieces as Piece[]) : [pieceOf(unresolvedNode(`!Ref ${name}`, "string", node.range))!]);
+        choices.push(
+          pieces.every((piece) => piece !== undefined)
+            ? (pieces as Piece[])
+            : [pieceOf(unresolvedNode(`!Ref ${name}`, "string", node.range))!],
+        );
       }
     }
     choices.push([literalPiece(template.value.slice(last))]);

@@ -47,5 +47,7 @@ export const CFN_POLICY_PROPERTIES: Readonly<Record<string, readonly PolicyPrope
   "AWS::Glue::ResourcePolicy": [{ path: ["Policy"], resourceType: "AWS::Glue::Catalog" }],
   "AWS::Redshift::ClusterPolicy": [{ path: ["Policy"], resourceType: "AWS::Redshift::Cluster" }],
   "AWS::NetworkFirewall::ResourcePolicy": [{ path: ["Policy"], resourceType: "AWS::NetworkFirewall::ResourcePolicy" }],
-  "AWS::Logs::DeliveryDestination": [{ path: ["DeliveryDestinationPolicy", "DeliveryDestinationPolicy"], resourceType: "AWS::Logs::DeliveryDestination" }],
+  "AWS::Logs::DeliveryDestination": [
+    { path: ["DeliveryDestinationPolicy", "DeliveryDestinationPolicy"], resourceType: "AWS::Logs::DeliveryDestination" },
+  ],
 });

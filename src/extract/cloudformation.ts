@@ -61,7 +61,12 @@ interface Resource {
 
 /** Range of a whole resource or output: from its logical id to the end of its value. */
 function spanOf(entry: PEntry): Range {
-  return { line: entry.keyRange.line, column: entry.keyRange.column, endLine: entry.value.range.endLine, endColumn: entry.value.range.endColumn };
+  return {
+    line: entry.keyRange.line,
+    column: entry.keyRange.column,
+    endLine: entry.value.range.endLine,
+    endColumn: entry.value.range.endColumn,
+  };
 }
 
 /** Text of a resolved string-like value, placeholders as tokens. */
@@ -114,7 +119,12 @@ class Extraction {
       if (type !== undefined) types.set(entry.key, type);
     }
     this.types = types;
-    this.context = { parameters, resources: types, mappings: member(root, "Mappings")?.value, budget: new EvaluationBudget(MAX_TEMPLATE_EVALUATION) };
+    this.context = {
+      parameters,
+      resources: types,
+      mappings: member(root, "Mappings")?.value,
+      budget: new EvaluationBudget(MAX_TEMPLATE_EVALUATION),
+    };
   }
 
   private finding(range: Range, severity: "warning" | "note", message: string, subject: string): void {
@@ -124,7 +134,12 @@ class Extraction {
   run(root: PNode & { type: "object" }): ExtractResult {
     const resourcesEntry = member(root, "Resources");
     if (resourcesEntry && resourcesEntry.value.type !== "object") {
-      this.finding(resourcesEntry.keyRange, "warning", "Resources is not an object, so no resource in this template was analysed.", "resources-shape");
+      this.finding(
+        resourcesEntry.keyRange,
+        "warning",
+        "Resources is not an object, so no resource in this template was analysed.",
+        "resources-shape",
+      );
     }
     const all: Resource[] = [];
     const entries = objectEntries(resourcesEntry?.value);
@@ -141,11 +156,19 @@ class Extraction {
       const label = `${type} ${entry.key}`;
       const properties = member(entry.value, "Properties")?.value;
       const alternatives =
-        properties && properties.type !== "null" ? shallow(properties, 0) : [{ type: "object" as const, entries: [], range: entry.value.range }];
+        properties && properties.type !== "null"
+          ? shallow(properties, 0)
+          : [{ type: "object" as const, entries: [], range: entry.value.range }];
       const objects: Resource[] = [];
       for (const alternative of alternatives) {
         if (alternative.type === "object") objects.push({ id: entry.key, type, label, entry, properties: alternative });
-        else this.finding(alternative.range, "warning", `Properties of ${label} is not an object, so its policies were not analysed.`, `${label}:properties`);
+        else
+          this.finding(
+            alternative.range,
+            "warning",
+            `Properties of ${label} is not an object, so its policies were not analysed.`,
+            `${label}:properties`,
+          );
       }
       this.resources.set(entry.key, objects);
       all.push(...objects);
@@ -179,7 +202,8 @@ class Extraction {
       if (!node) continue;
       let via: string | undefined;
       const intrinsic = intrinsicOf(node);
-      if (intrinsic?.name === "Fn::Base64") node = intrinsicOf(intrinsic.argument)?.name === "Fn::Sub" ? intrinsicOf(intrinsic.argument)!.argument : intrinsic.argument;
+      if (intrinsic?.name === "Fn::Base64")
+        node = intrinsicOf(intrinsic.argument)?.name === "Fn::Sub" ? intrinsicOf(intrinsic.argument)!.argument : intrinsic.argument;
       else if (intrinsic?.name === "Fn::Sub") node = intrinsic.argument;
       if (node.type === "array") node = node.items[0];
       const ref = intrinsicOf(node);
@@ -190,7 +214,15 @@ class Extraction {
       }
       if (node?.type !== "string") continue;
       const lines = property.whole ? [{ text: node.value, range: node.range }] : valueLines(this.file.text, node.range, node.value);
-      const fact: IacFact = { type: "secret-value", file: this.file.path, range: node.range, origin: label, property: property.path.join("."), whole: property.whole, lines };
+      const fact: IacFact = {
+        type: "secret-value",
+        file: this.file.path,
+        range: node.range,
+        origin: label,
+        property: property.path.join("."),
+        whole: property.whole,
+        lines,
+      };
       if (via !== undefined) fact.via = via;
       this.result.facts.push(fact);
     }
@@ -312,7 +344,13 @@ class Extraction {
         this.principalPolicies(resource, [id]);
         break;
       case "AWS::IAM::User":
-        this.result.facts.push({ type: "iam-user", file: this.file.path, range: spanOf(resource.entry), origin: label, ...nameOf(this.resolve(property("UserName"))) });
+        this.result.facts.push({
+          type: "iam-user",
+          file: this.file.path,
+          range: spanOf(resource.entry),
+          origin: label,
+          ...nameOf(this.resolve(property("UserName"))),
+        });
         this.principalPolicies(resource, [id]);
         this.loginProfile(resource);
         break;
@@ -341,7 +379,13 @@ class Extraction {
       case "AWS::IAM::AccessKey": {
         const users = this.targets(property("UserName"), ["AWS::IAM::User"]);
         const user = users.length > 0 ? this.labels(users)[0] : textOf(this.resolve(property("UserName")));
-        this.result.facts.push({ type: "access-key", file: this.file.path, range: spanOf(resource.entry), origin: label, ...(user !== undefined ? { user } : {}) });
+        this.result.facts.push({
+          type: "access-key",
+          file: this.file.path,
+          range: spanOf(resource.entry),
+          origin: label,
+          ...(user !== undefined ? { user } : {}),
+        });
         break;
       }
       case "AWS::IAM::OIDCProvider": {
@@ -349,7 +393,14 @@ class Extraction {
         const clientIds = listItems(property("ClientIdList"))
           .map((item) => textOf(this.resolve(item)))
           .filter((value) => value !== undefined);
-        this.result.facts.push({ type: "oidc-provider", file: this.file.path, range: spanOf(resource.entry), origin: label, url, clientIds });
+        this.result.facts.push({
+          type: "oidc-provider",
+          file: this.file.path,
+          range: spanOf(resource.entry),
+          origin: label,
+          url,
+          clientIds,
+        });
         break;
       }
       case "AWS::Lambda::Permission":
@@ -377,12 +428,22 @@ class Extraction {
     listItems(this.property(resource, "Policies")).forEach((item, index) => {
       const where = `Policies[${index}]`;
       if (item.type !== "object") {
-        this.finding(item.range, "warning", `${where} of ${resource.label} is not an object, so it was not analysed.`, `${resource.label}:${where}`);
+        this.finding(
+          item.range,
+          "warning",
+          `${where} of ${resource.label} is not an object, so it was not analysed.`,
+          `${resource.label}:${where}`,
+        );
         return;
       }
       const document = member(item, "PolicyDocument")?.value;
       if (!document) {
-        this.finding(item.range, "warning", `PolicyDocument of ${resource.label} .${where} is missing.`, `${resource.label}:${where}:missing`);
+        this.finding(
+          item.range,
+          "warning",
+          `PolicyDocument of ${resource.label} .${where} is missing.`,
+          `${resource.label}:${where}:missing`,
+        );
         return;
       }
       this.document(document, where, resource.label, "identity", { attachedTo, what: "PolicyDocument" });
@@ -419,8 +480,19 @@ class Extraction {
     const entry = member(resource.properties, "LoginProfile");
     if (!entry || entry.value.type === "null") return;
     if (shallow(entry.value, 0).length === 0) return;
-    const range = { line: entry.keyRange.line, column: entry.keyRange.column, endLine: entry.value.range.endLine, endColumn: entry.value.range.endColumn };
-    this.result.facts.push({ type: "login-profile", file: this.file.path, range, origin: `${resource.label} .LoginProfile`, user: resource.label });
+    const range = {
+      line: entry.keyRange.line,
+      column: entry.keyRange.column,
+      endLine: entry.value.range.endLine,
+      endColumn: entry.value.range.endColumn,
+    };
+    this.result.facts.push({
+      type: "login-profile",
+      file: this.file.path,
+      range,
+      origin: `${resource.label} .LoginProfile`,
+      user: resource.label,
+    });
   }
 
   /**
@@ -444,14 +516,23 @@ class Extraction {
     if (resolved.type === "string") {
       const origin = `${label} .${property}`;
       if (resolved.value.trim() === "") {
-        this.result.facts.push({ type: "invalid-policy-text", file: this.file.path, range: resolved.range, origin, problem: "empty", detail: "" });
+        this.result.facts.push({
+          type: "invalid-policy-text",
+          file: this.file.path,
+          range: resolved.range,
+          origin,
+          problem: "empty",
+          detail: "",
+        });
         return;
       }
       const inner = embeddedPositions(this.file.text, resolved);
       const parsed = parseJson(resolved.value, inner ?? (() => resolved.range));
       if (!parsed.ok) {
         // AWS rejects the policy: an invalid-policy error (rule valid-policy-json), not only an input note.
-        const { range, detail } = inner ? describeJsonError(this.file.text, parsed.range, parsed.message) : { range: resolved.range, detail: parsed.message };
+        const { range, detail } = inner
+          ? describeJsonError(this.file.text, parsed.range, parsed.message)
+          : { range: resolved.range, detail: parsed.message };
         this.result.facts.push({ type: "invalid-policy-text", file: this.file.path, range, origin, problem: "syntax", detail });
         return;
       }
@@ -490,7 +571,12 @@ class Extraction {
     const entry = (key: string): PEntry | undefined => member(props, key);
     const missing = ["Action", "Principal", "FunctionName"].filter((key) => (entry(key)?.value.type ?? "null") === "null");
     if (missing.length > 0) {
-      this.finding(resource.entry.keyRange, "warning", `${resource.label} has no ${missing.join(", ")}, so it was not analysed.`, `${resource.label}:missing`);
+      this.finding(
+        resource.entry.keyRange,
+        "warning",
+        `${resource.label} has no ${missing.join(", ")}, so it was not analysed.`,
+        `${resource.label}:missing`,
+      );
       return;
     }
     const principalEntry = entry("Principal")!;
@@ -508,7 +594,10 @@ class Extraction {
       for (const value of values) {
         const text = textOf(value) ?? "";
         const key = value.type === "string" && isServicePrincipal(text) ? "Service" : "AWS";
-        const forKey = value.type === "unresolved" ? { ...value, hint: /account/i.test(value.expression) ? ("account-id" as const) : value.hint } : value;
+        const forKey =
+          value.type === "unresolved"
+            ? { ...value, hint: /account/i.test(value.expression) ? ("account-id" as const) : value.hint }
+            : value;
         groups.set(key, [...(groups.get(key) ?? []), forKey]);
       }
       principalNode = {
@@ -566,7 +655,12 @@ class Extraction {
     const name = staticString(policyType);
     if (name === undefined) {
       const range = typeEntry?.value.range ?? resource.entry.keyRange;
-      this.finding(range, "note", `The Type of ${resource.label} is not a static value, so its Content was not analysed.`, `${resource.label}:type`);
+      this.finding(
+        range,
+        "note",
+        `The Type of ${resource.label} is not a static value, so its Content was not analysed.`,
+        `${resource.label}:type`,
+      );
       return;
     }
     const kind = ORGANIZATION_KINDS[name];
@@ -596,7 +690,12 @@ class Extraction {
         else {
           const name = entry?.key ?? "{}";
           const why = expanded ? expanded.reason : `"${name}" is not a SAM policy template`;
-          this.finding(entry?.keyRange ?? item.range, "note", `${where} of ${resource.label} was not analysed: ${why}.`, `${resource.label}:${where}:template`);
+          this.finding(
+            entry?.keyRange ?? item.range,
+            "note",
+            `${where} of ${resource.label} was not analysed: ${why}.`,
+            `${resource.label}:${where}:template`,
+          );
         }
         return;
       }
@@ -621,7 +720,8 @@ class Extraction {
     const auth = member(member(resource.properties, "Auth")?.value, "ResourcePolicy");
     if (!auth) return;
     const generated = samApiResourcePolicy(auth);
-    if (generated) this.document(generated, "Auth.ResourcePolicy", resource.label, "resource-policy", { resourceType: "AWS::ApiGateway::RestApi" });
+    if (generated)
+      this.document(generated, "Auth.ResourcePolicy", resource.label, "resource-policy", { resourceType: "AWS::ApiGateway::RestApi" });
   }
 
   /** `secret-output` facts: outputs exposing an access key secret, a NoEcho parameter or a secret's value. */
@@ -647,9 +747,14 @@ class Extraction {
     if (depth > 50) return [];
     const intrinsic = intrinsicOf(node);
     if (intrinsic?.name === "Fn::GetAtt") {
-      const parts = intrinsic.argument.type === "array" ? intrinsic.argument.items.map(staticString) : (staticString(intrinsic.argument)?.split(".") ?? []);
+      const parts =
+        intrinsic.argument.type === "array"
+          ? intrinsic.argument.items.map(staticString)
+          : (staticString(intrinsic.argument)?.split(".") ?? []);
       const [id, attribute] = parts;
-      return id !== undefined && attribute !== undefined && this.secretAttribute(id, attribute) ? [{ expression: describe(node), range: node.range }] : [];
+      return id !== undefined && attribute !== undefined && this.secretAttribute(id, attribute)
+        ? [{ expression: describe(node), range: node.range }]
+        : [];
     }
     if (intrinsic?.name === "Ref") {
       const name = staticString(intrinsic.argument);
@@ -665,7 +770,8 @@ class Extraction {
           found.push({ expression: attribute !== undefined ? `!GetAtt ${name}` : `!Ref ${name}`, range: node.range });
         }
       }
-      if (intrinsic.argument.type === "array" && intrinsic.argument.items[1]) found.push(...this.secrets(intrinsic.argument.items[1], depth + 1));
+      if (intrinsic.argument.type === "array" && intrinsic.argument.items[1])
+        found.push(...this.secrets(intrinsic.argument.items[1], depth + 1));
       return [...found, ...this.dynamicSecrets(template)];
     }
     if (node.type === "string") return this.dynamicSecrets(node);
@@ -676,12 +782,18 @@ class Extraction {
 
   private dynamicSecrets(node: PNode | undefined): { expression: string; range: Range }[] {
     if (node?.type !== "string") return [];
-    return [...node.value.matchAll(/\{\{resolve:(?:secretsmanager|ssm-secure):[^{}]*\}\}/g)].map((match) => ({ expression: match[0], range: node.range }));
+    return [...node.value.matchAll(/\{\{resolve:(?:secretsmanager|ssm-secure):[^{}]*\}\}/g)].map((match) => ({
+      expression: match[0],
+      range: node.range,
+    }));
   }
 
   private secretAttribute(id: string, attribute: string): boolean {
     const type = this.types.get(id);
-    return (type === "AWS::IAM::AccessKey" && attribute === "SecretAccessKey") || (type === "AWS::SecretsManager::Secret" && attribute.startsWith("SecretString"));
+    return (
+      (type === "AWS::IAM::AccessKey" && attribute === "SecretAccessKey") ||
+      (type === "AWS::SecretsManager::Secret" && attribute.startsWith("SecretString"))
+    );
   }
 
   private noEcho(name: string): boolean {

@@ -60,7 +60,8 @@ export function buildPolicyDocument(node: PNode, meta: DocumentMeta): PolicyDocu
   const templated = (text: string, pointerFor: (replaced: string) => string): string => {
     const found: Array<{ expression: string; token: string }> = [];
     const replaced = replaceTemplatePlaceholders(text, (expression, token) => found.push({ expression, token }));
-    for (const { expression, token } of found) unresolved.push({ pointer: pointerFor(replaced), token, expression, hint: "unknown", template: true });
+    for (const { expression, token } of found)
+      unresolved.push({ pointer: pointerFor(replaced), token, expression, hint: "unknown", template: true });
     return replaced;
   };
 
@@ -202,7 +203,9 @@ export function fitsPathKind(kind: PolicyKind, policy: JsonValue): boolean {
       return (
         refs.every(withPrincipal) &&
         refs.every(({ statement }) =>
-          asList(statement.Action).every((a) => typeof a !== "string" || !a.includes(":") || rcpSupportsService(a.slice(0, a.indexOf(":")))),
+          asList(statement.Action).every(
+            (a) => typeof a !== "string" || !a.includes(":") || rcpSupportsService(a.slice(0, a.indexOf(":"))),
+          ),
         )
       );
     case "endpoint":
@@ -211,7 +214,6 @@ export function fitsPathKind(kind: PolicyKind, policy: JsonValue): boolean {
       return true;
   }
 }
-
 
 /** Services RCPs apply to, from iam-data (read once). */
 let rcpServices: ReadonlySet<string> | undefined;
@@ -233,12 +235,22 @@ function looksLikeRcp(refs: readonly StatementRef[]): boolean {
   const starPrincipal = (p: JsonValue | undefined) => isStar(p) || (isJsonObject(p) && Object.keys(p).length === 1 && isStar(p.AWS));
   const rcpActions = (a: JsonValue | undefined) => {
     const list = asList(a);
-    return list.length > 0 && list.every((x) => typeof x === "string" && (x === "*" || (x.includes(":") && rcpSupportsService(x.slice(0, x.indexOf(":"))))));
+    return (
+      list.length > 0 &&
+      list.every((x) => typeof x === "string" && (x === "*" || (x.includes(":") && rcpSupportsService(x.slice(0, x.indexOf(":"))))))
+    );
   };
   return (
-    refs.every(({ statement }) => starPrincipal(statement.Principal) && statement.NotPrincipal === undefined && rcpActions(statement.Action)) &&
+    refs.every(
+      ({ statement }) => starPrincipal(statement.Principal) && statement.NotPrincipal === undefined && rcpActions(statement.Action),
+    ) &&
     refs.some(({ statement }) => statement.Effect === "Deny" && asList(statement.Resource).includes("*")) &&
-    refs.every(({ statement }) => statement.Effect !== "Allow" || isStar(statement.Resource) || (statement.Resource === undefined && statement.NotResource === undefined))
+    refs.every(
+      ({ statement }) =>
+        statement.Effect !== "Allow" ||
+        isStar(statement.Resource) ||
+        (statement.Resource === undefined && statement.NotResource === undefined),
+    )
   );
 }
 
@@ -261,7 +273,17 @@ export function classifyPolicy(policy: JsonValue): PolicyKind {
   return trust ? "trust" : "resource";
 }
 
-const STATEMENT_KEYS = new Set(["Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition", "Sid"]);
+const STATEMENT_KEYS = new Set([
+  "Effect",
+  "Action",
+  "NotAction",
+  "Resource",
+  "NotResource",
+  "Principal",
+  "NotPrincipal",
+  "Condition",
+  "Sid",
+]);
 
 /**
  * Whether a node has the shape of an IAM policy: a `Statement` that is an object or a list of objects using
@@ -270,8 +292,7 @@ const STATEMENT_KEYS = new Set(["Effect", "Action", "NotAction", "Resource", "No
 export function looksLikePolicy(node: PNode): boolean {
   const statement = member(node, "Statement")?.value;
   if (statement === undefined) return false;
-  const isStatement = (item: PNode): boolean =>
-    item.type === "object" && item.entries.some((entry) => STATEMENT_KEYS.has(entry.key));
+  const isStatement = (item: PNode): boolean => item.type === "object" && item.entries.some((entry) => STATEMENT_KEYS.has(entry.key));
   if (statement.type === "object") return isStatement(statement);
   if (statement.type === "array") {
     if (statement.items.some(isStatement)) return true;

@@ -21,7 +21,9 @@ export function embeddedPositions(fileText: string, node: { value: string; range
     const sample = content.find((l) => l.trim() !== "");
     if (sample === undefined) return undefined;
     const indent = sample.length - sample.trimStart().length;
-    const same = valueLines.every((text, i) => (content[i] ?? "").slice(indent) === text || (text === "" && (content[i] ?? "").trim() === ""));
+    const same = valueLines.every(
+      (text, i) => (content[i] ?? "").slice(indent) === text || (text === "" && (content[i] ?? "").trim() === ""),
+    );
     if (!same) return undefined;
     const at = (line: number, column: number) => ({ line: start.line + line, column: column + indent });
     return (r) => {

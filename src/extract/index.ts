@@ -189,7 +189,10 @@ function templatePlaceholderNotes(policies: readonly PolicyDocument[]): Finding[
     }
   }
   return [...byFile].map(([file, { range, names }]) => {
-    const shown = [...names].slice(0, 3).map((name) => `"${name}"`).join(", ");
+    const shown = [...names]
+      .slice(0, 3)
+      .map((name) => `"${name}"`)
+      .join(", ");
     const more = names.size > 3 ? ` and ${names.size - 3} more` : "";
     const message = `This file holds template placeholders (${shown}${more}) for values to be filled in; they were treated as unknown values, not checked.`;
     return inputFinding(file, range, "note", message, "template-placeholders");

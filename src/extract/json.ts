@@ -14,7 +14,11 @@ import { setOwn } from "./own.ts";
 import { MAX_NESTING, member, NestingTooDeepError, type PNode } from "./positioned.ts";
 
 export type ParseResult =
-  | { ok: true; node: PNode; /** Problems the parse survived (a YAML key given twice). */ warnings?: Array<{ range: Range; message: string }> }
+  | {
+      ok: true;
+      node: PNode;
+      /** Problems the parse survived (a YAML key given twice). */ warnings?: Array<{ range: Range; message: string }>;
+    }
   | {
       ok: false;
       range: Range;

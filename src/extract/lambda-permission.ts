@@ -11,7 +11,12 @@ export const LAMBDA_PERMISSION_CONDITIONS: ReadonlyArray<{ cloudformation: strin
   { cloudformation: "SourceArn", terraform: "source_arn", operator: "ArnLike", key: "aws:SourceArn" },
   { cloudformation: "SourceAccount", terraform: "source_account", operator: "StringEquals", key: "aws:SourceAccount" },
   { cloudformation: "PrincipalOrgID", terraform: "principal_org_id", operator: "StringEquals", key: "aws:PrincipalOrgID" },
-  { cloudformation: "FunctionUrlAuthType", terraform: "function_url_auth_type", operator: "StringEquals", key: "lambda:FunctionUrlAuthType" },
+  {
+    cloudformation: "FunctionUrlAuthType",
+    terraform: "function_url_auth_type",
+    operator: "StringEquals",
+    key: "lambda:FunctionUrlAuthType",
+  },
   { cloudformation: "EventSourceToken", terraform: "event_source_token", operator: "StringEquals", key: "lambda:EventSourceToken" },
 ];
 

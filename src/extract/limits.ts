@@ -41,7 +41,8 @@ export function excessiveNesting(text: string, limit = MAX_BRACKET_DEPTH): Range
       continue;
     }
     if (quote !== "") {
-      if (ch === 92 && quote === '"') i++; // backslash escape
+      if (ch === 92 && quote === '"')
+        i++; // backslash escape
       else if (text[i] === quote) quote = "";
       continue;
     }

@@ -12,7 +12,10 @@ export const PLACEHOLDER_PATTERN = /\{\{[^{}]*\}\}/g;
 
 /** Turns a source expression into the token that stands for it in the document. */
 export function placeholderToken(expression: string): string {
-  let text = expression.replace(/[{}*?\r\n]+/g, " ").replace(/\s+/g, " ").trim();
+  let text = expression
+    .replace(/[{}*?\r\n]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   if (text.length > MAX_EXPRESSION_LENGTH) text = `${text.slice(0, MAX_EXPRESSION_LENGTH - 1)}…`;
   return `{{${text || "unresolved"}}}`;
 }

@@ -25,7 +25,11 @@ function nodeOf(value: JsonValue, range: Range, parameters: ReadonlyMap<string, 
   const ref = value.Ref;
   if (keys.length === 1 && typeof ref === "string" && parameters.has(ref)) return parameters.get(ref)!;
   // `Fn::Sub` of one parameter (`arn:…:s3:::${bucketName}`): the resulting value is where that parameter is written.
-  const used = JSON.stringify(value).match(/"Ref":"([^"]+)"/g)?.map((m) => m.slice(7, -1)).filter((name) => parameters.has(name)) ?? [];
+  const used =
+    JSON.stringify(value)
+      .match(/"Ref":"([^"]+)"/g)
+      ?.map((m) => m.slice(7, -1))
+      .filter((name) => parameters.has(name)) ?? [];
   if (keys.length === 1 && keys[0] === "Fn::Sub" && new Set(used).size === 1) range = parameters.get(used[0]!)!.range;
   return { type: "object", range, entries: keys.map((key) => ({ key, keyRange: range, value: nodeOf(value[key]!, range, parameters) })) };
 }
@@ -50,7 +54,11 @@ export function expandExecuteApi(node: PNode, depth = 0): PNode {
     return {
       ...node,
       entries: node.entries.map((entry) =>
-        depth === 0 && entry.key !== "Statement" ? entry : depth > 0 && depth % 2 === 0 && entry.key !== "Resource" && entry.key !== "NotResource" ? entry : { ...entry, value: expandExecuteApi(entry.value, depth + 1) },
+        depth === 0 && entry.key !== "Statement"
+          ? entry
+          : depth > 0 && depth % 2 === 0 && entry.key !== "Resource" && entry.key !== "NotResource"
+            ? entry
+            : { ...entry, value: expandExecuteApi(entry.value, depth + 1) },
       ),
     };
   }
@@ -105,36 +113,98 @@ export function samApiResourcePolicy(auth: PEntry): PNode | undefined {
   const statement = (entries: PEntry[], range: Range): PNode => ({ type: "object", range, entries });
   const statements: PNode[] = [];
   const everyone = (range: Range) =>
-    statement([entry("Effect", str("Allow", range)), entry("Principal", str("*", range)), entry("Action", str(INVOKE, range)), entry("Resource", str(ALL_APIS, range))], range);
+    statement(
+      [
+        entry("Effect", str("Allow", range)),
+        entry("Principal", str("*", range)),
+        entry("Action", str(INVOKE, range)),
+        entry("Resource", str(ALL_APIS, range)),
+      ],
+      range,
+    );
   for (const item of auth.value.entries) {
     const range = item.value.range;
     const condition = (operator: string, key: string): PEntry =>
-      entry("Condition", { type: "object", range, entries: [entry(operator, { type: "object", range, entries: [entry(key, item.value, item.keyRange)] }, item.keyRange)] }, item.keyRange);
+      entry(
+        "Condition",
+        {
+          type: "object",
+          range,
+          entries: [entry(operator, { type: "object", range, entries: [entry(key, item.value, item.keyRange)] }, item.keyRange)],
+        },
+        item.keyRange,
+      );
     switch (item.key) {
       case "CustomStatements":
         if (item.value.type === "array") statements.push(...item.value.items);
         else statements.push(item.value);
         break;
       case "AwsAccountWhitelist":
-        statements.push(statement([entry("Effect", str("Allow", range)), entry("Principal", { type: "object", range, entries: [entry("AWS", item.value, item.keyRange)] }, item.keyRange), entry("Action", str(INVOKE, range)), entry("Resource", str(ALL_APIS, range))], range));
+        statements.push(
+          statement(
+            [
+              entry("Effect", str("Allow", range)),
+              entry("Principal", { type: "object", range, entries: [entry("AWS", item.value, item.keyRange)] }, item.keyRange),
+              entry("Action", str(INVOKE, range)),
+              entry("Resource", str(ALL_APIS, range)),
+            ],
+            range,
+          ),
+        );
         break;
       case "AwsAccountBlacklist":
         statements.push(everyone(range));
-        statements.push(statement([entry("Effect", str("Deny", range)), entry("Principal", { type: "object", range, entries: [entry("AWS", item.value, item.keyRange)] }, item.keyRange), entry("Action", str(INVOKE, range)), entry("Resource", str(ALL_APIS, range))], range));
+        statements.push(
+          statement(
+            [
+              entry("Effect", str("Deny", range)),
+              entry("Principal", { type: "object", range, entries: [entry("AWS", item.value, item.keyRange)] }, item.keyRange),
+              entry("Action", str(INVOKE, range)),
+              entry("Resource", str(ALL_APIS, range)),
+            ],
+            range,
+          ),
+        );
         break;
       case "IpRangeWhitelist":
-        statements.push(statement([...(everyone(range) as PNode & { type: "object" }).entries, condition("IpAddress", "aws:SourceIp")], range));
+        statements.push(
+          statement([...(everyone(range) as PNode & { type: "object" }).entries, condition("IpAddress", "aws:SourceIp")], range),
+        );
         break;
       case "IpRangeBlacklist":
         statements.push(everyone(range));
-        statements.push(statement([entry("Effect", str("Deny", range)), entry("Principal", str("*", range)), entry("Action", str(INVOKE, range)), entry("Resource", str(ALL_APIS, range)), condition("IpAddress", "aws:SourceIp")], range));
+        statements.push(
+          statement(
+            [
+              entry("Effect", str("Deny", range)),
+              entry("Principal", str("*", range)),
+              entry("Action", str(INVOKE, range)),
+              entry("Resource", str(ALL_APIS, range)),
+              condition("IpAddress", "aws:SourceIp"),
+            ],
+            range,
+          ),
+        );
         break;
       case "SourceVpcWhitelist":
-        statements.push(statement([...(everyone(range) as PNode & { type: "object" }).entries, condition("StringEquals", vpcKey(item.value))], range));
+        statements.push(
+          statement([...(everyone(range) as PNode & { type: "object" }).entries, condition("StringEquals", vpcKey(item.value))], range),
+        );
         break;
       case "SourceVpcBlacklist":
         statements.push(everyone(range));
-        statements.push(statement([entry("Effect", str("Deny", range)), entry("Principal", str("*", range)), entry("Action", str(INVOKE, range)), entry("Resource", str(ALL_APIS, range)), condition("StringEquals", vpcKey(item.value))], range));
+        statements.push(
+          statement(
+            [
+              entry("Effect", str("Deny", range)),
+              entry("Principal", str("*", range)),
+              entry("Action", str(INVOKE, range)),
+              entry("Resource", str(ALL_APIS, range)),
+              condition("StringEquals", vpcKey(item.value)),
+            ],
+            range,
+          ),
+        );
         break;
     }
   }

@@ -57,7 +57,6 @@ interface Use {
   infer?: boolean;
 }
 
-
 /** Extracts policies and IaC facts from the `.tf` files of one module (one directory). Never throws on bad input. */
 export async function extractTerraform(files: SourceFile[], options: TerraformOptions = {}): Promise<ExtractResult> {
   const result: ExtractResult = { policies: [], facts: [], findings: [] };
@@ -118,7 +117,8 @@ class ModuleExtractor {
     }
     this.outputs();
     if (this.ctx.budget.steps < 0) {
-      const message = "This Terraform module expands into too many values (locals referencing each other); some values were left unresolved.";
+      const message =
+        "This Terraform module expands into too many values (locals referencing each other); some values were left unresolved.";
       this.result.findings.push(inputFinding(this.module.files[0]?.path ?? "", WHOLE_FILE, "warning", message, "budget"));
     }
   }
@@ -167,7 +167,14 @@ class ModuleExtractor {
       }
       const value = this.arnValue(arn);
       for (const principal of principals) {
-        this.result.facts.push({ type: "managed-policy-attachment", file: arn.file.path, range: rangeOf(arn), origin: address, arn: value, attachedTo: principal });
+        this.result.facts.push({
+          type: "managed-policy-attachment",
+          file: arn.file.path,
+          range: rangeOf(arn),
+          origin: address,
+          arn: value,
+          attachedTo: principal,
+        });
       }
     }
   }
@@ -176,7 +183,13 @@ class ModuleExtractor {
   private arnValue(expr: HclExpr): string {
     if (expr.kind === "traversal" && expr.root === "data") {
       const [type, name, attribute] = expr.steps;
-      if (type?.kind === "attr" && type.name === "aws_iam_policy" && name?.kind === "attr" && attribute?.kind === "attr" && attribute.name === "arn") {
+      if (
+        type?.kind === "attr" &&
+        type.name === "aws_iam_policy" &&
+        name?.kind === "attr" &&
+        attribute?.kind === "attr" &&
+        attribute.name === "arn"
+      ) {
         const block = this.module.blocks.get(`data.aws_iam_policy.${name.name}`);
         const arn = block ? attributeOf(block, "arn") : undefined;
         const literal = arn ? literalString(arn.expr, this.ctx) : undefined;
@@ -277,10 +290,21 @@ class ModuleExtractor {
         lines = [{ text: literal, range }];
       } else {
         // The script as written (heredoc, quoted string, inside base64encode()): its own lines, interpolations as text.
-        const source = block.file.text.split("\n").slice(range.line - 1, range.endLine).join("\n");
+        const source = block.file.text
+          .split("\n")
+          .slice(range.line - 1, range.endLine)
+          .join("\n");
         lines = valueLines(block.file.text, range, source);
       }
-      this.result.facts.push({ type: "secret-value", file: block.file.path, range, origin: address, property: property.path[0]!, whole: property.whole, lines });
+      this.result.facts.push({
+        type: "secret-value",
+        file: block.file.path,
+        range,
+        origin: address,
+        property: property.path[0]!,
+        whole: property.whole,
+        lines,
+      });
     }
   }
 
@@ -298,7 +322,12 @@ class ModuleExtractor {
     this.policyAttribute(address, block, "assume_role_policy", [{ kind: "trust", resourceType: "AWS::IAM::AssumeRolePolicyDocument" }]);
     let index = 0;
     for (const child of block.body.blocks) {
-      const inline = child.type === "inline_policy" ? child : child.type === "dynamic" && child.labels[0] === "inline_policy" ? child.body.blocks.find((b) => b.type === "content") : undefined;
+      const inline =
+        child.type === "inline_policy"
+          ? child
+          : child.type === "dynamic" && child.labels[0] === "inline_policy"
+            ? child.body.blocks.find((b) => b.type === "content")
+            : undefined;
       if (!inline) continue;
       const origin = `${address} .inline_policy[${index++}]`;
       this.policyAttribute(address, inline, "policy", [{ kind: "identity", attachedTo: [address] }], origin);
@@ -309,12 +338,22 @@ class ModuleExtractor {
    * Emits the policy held by `attributeName`, once per use; a reference to a policy document data source is
    * recorded as a use of that document instead.
    */
-  private policyAttribute(address: string, block: HclBlock, attributeName: string, uses: Use[], origin = `${address} .${attributeName}`): void {
+  private policyAttribute(
+    address: string,
+    block: HclBlock,
+    attributeName: string,
+    uses: Use[],
+    origin = `${address} .${attributeName}`,
+  ): void {
     const attribute = attributeOf(block, attributeName);
     if (!attribute || attribute.expr.kind === "null") return;
     const range = rangeOf(attribute);
     const file = block.file.path;
-    if (attribute.expr.kind === "template" && attribute.expr.parts.every((part) => part.kind === "text") && /^("\s*"|<<-?\w+\s*\n\s*\w+)$/.test(textOf(attribute.expr).trim())) {
+    if (
+      attribute.expr.kind === "template" &&
+      attribute.expr.parts.every((part) => part.kind === "text") &&
+      /^("\s*"|<<-?\w+\s*\n\s*\w+)$/.test(textOf(attribute.expr).trim())
+    ) {
       this.result.facts.push({ type: "invalid-policy-text", file, range, origin, problem: "empty", detail: "" });
       return;
     }
@@ -339,13 +378,25 @@ class ModuleExtractor {
       }
       case "missing-file":
         this.result.findings.push(
-          inputFinding(file, range, "note", `${origin} was not analysed: the policy comes from file ${source.path} which ${missingWhy(source)}.`, `${origin} file`),
+          inputFinding(
+            file,
+            range,
+            "note",
+            `${origin} was not analysed: the policy comes from file ${source.path} which ${missingWhy(source)}.`,
+            `${origin} file`,
+          ),
         );
         return;
       case "unresolved": {
         const reason = source.reason ? `, ${source.reason}` : "";
         this.result.findings.push(
-          inputFinding(file, range, "note", `${origin} was not analysed: the policy comes from ${shortExpression(source.expression)}${reason}.`, `${origin} unresolved`),
+          inputFinding(
+            file,
+            range,
+            "note",
+            `${origin} was not analysed: the policy comes from ${shortExpression(source.expression)}${reason}.`,
+            `${origin} unresolved`,
+          ),
         );
         return;
       }
@@ -417,14 +468,24 @@ class ModuleExtractor {
         entries.push({
           key: "Principal",
           keyRange: keyRange("principal"),
-          value: { type: "object", range: rangeOf(principal.expr), entries: [{ key: principalType, keyRange: rangeOf(principal.expr), value: principalValue }] },
+          value: {
+            type: "object",
+            range: rangeOf(principal.expr),
+            entries: [{ key: principalType, keyRange: rangeOf(principal.expr), value: principalValue }],
+          },
         });
       }
     }
     const action = attribute("action");
-    if (action) entries.push({ key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) });
+    if (action)
+      entries.push({ key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) });
     const functionName = attribute("function_name");
-    if (functionName) entries.push({ key: "Resource", keyRange: keyRange("function_name"), value: valueOf(functionName.expr, this.ctx, [...base, "Resource"]) });
+    if (functionName)
+      entries.push({
+        key: "Resource",
+        keyRange: keyRange("function_name"),
+        value: valueOf(functionName.expr, this.ctx, [...base, "Resource"]),
+      });
     const conditions: PEntry[] = [];
     const condition = (attributeName: string, test: string, variable: string): void => {
       const found = attribute(attributeName);
@@ -439,8 +500,12 @@ class ModuleExtractor {
       object.entries.push({ key: variable, keyRange: keyRange(attributeName), value });
     };
     for (const c of LAMBDA_PERMISSION_CONDITIONS) condition(c.terraform, c.operator, c.key);
-    if (conditions.length > 0) entries.push({ key: "Condition", keyRange: conditions[0]!.keyRange, value: { type: "object", range, entries: conditions } });
-    this.emit(lambdaPermissionDocument(entries, range, keyword), block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::Function" });
+    if (conditions.length > 0)
+      entries.push({ key: "Condition", keyRange: conditions[0]!.keyRange, value: { type: "object", range, entries: conditions } });
+    this.emit(lambdaPermissionDocument(entries, range, keyword), block.file.path, address, {
+      kind: "resource",
+      resourceType: "AWS::Lambda::Function",
+    });
   }
 
   /**
@@ -457,7 +522,8 @@ class ModuleExtractor {
     const role = argumentRole(attribute.name);
     if (!role && attribute.expr.kind === "object" && depth < 3) {
       for (const item of attribute.expr.items) {
-        const key = literalString(item.key, this.ctx) ?? (item.key.kind === "traversal" && item.key.steps.length === 0 ? item.key.root : undefined);
+        const key =
+          literalString(item.key, this.ctx) ?? (item.key.kind === "traversal" && item.key.steps.length === 0 ? item.key.root : undefined);
         if (key === undefined) continue;
         const nested: HclAttribute = { ...attribute, name: key, expr: item.value };
         this.moduleArgument(address, block, nested, `${origin}.${key}`, depth + 1);
@@ -470,7 +536,8 @@ class ModuleExtractor {
     if (role === "policy") {
       const source = policySource(attribute.expr, this.ctx, this.options);
       const holder: HclBlock = depth === 0 ? block : { ...block, body: { ...block.body, attributes: [attribute] } };
-      if (source.kind === "node" || source.kind === "document" || source.kind === "invalid") this.policyAttribute(address, holder, attribute.name, [use], origin);
+      if (source.kind === "node" || source.kind === "document" || source.kind === "invalid")
+        this.policyAttribute(address, holder, attribute.name, [use], origin);
     } else if (role === "policies") {
       listItems(attribute.expr).forEach((item, index) => {
         const source = policySource(item, this.ctx, this.options);
@@ -486,7 +553,14 @@ class ModuleExtractor {
       const items = value.type === "array" ? value.items : value.type === "object" ? value.entries.map((entry) => entry.value) : [];
       for (const item of items) {
         if (item.type !== "string" || !item.value.startsWith("arn:")) continue;
-        this.result.facts.push({ type: "managed-policy-attachment", file: block.file.path, range: item.range, origin, arn: item.value, attachedTo: address });
+        this.result.facts.push({
+          type: "managed-policy-attachment",
+          file: block.file.path,
+          range: item.range,
+          origin,
+          arn: item.value,
+          attachedTo: address,
+        });
       }
     }
   }
@@ -496,8 +570,18 @@ class ModuleExtractor {
     const arn = attributeOf(block, "managed_policy_arn");
     const set = attributeOf(block, "permission_set_arn");
     if (!arn) return;
-    const attachedTo = set?.expr.kind === "traversal" && set.expr.root === "aws_ssoadmin_permission_set" && set.expr.steps[0]?.kind === "attr" ? `aws_ssoadmin_permission_set.${set.expr.steps[0].name}` : address;
-    this.result.facts.push({ type: "managed-policy-attachment", file: arn.file.path, range: rangeOf(arn.expr), origin: address, arn: this.arnValue(arn.expr), attachedTo });
+    const attachedTo =
+      set?.expr.kind === "traversal" && set.expr.root === "aws_ssoadmin_permission_set" && set.expr.steps[0]?.kind === "attr"
+        ? `aws_ssoadmin_permission_set.${set.expr.steps[0].name}`
+        : address;
+    this.result.facts.push({
+      type: "managed-policy-attachment",
+      file: arn.file.path,
+      range: rangeOf(arn.expr),
+      origin: address,
+      arn: this.arnValue(arn.expr),
+      attachedTo,
+    });
   }
 
   /** `aws_lambda_layer_version_permission` as the one-statement policy Lambda keeps on the layer version. */
@@ -519,7 +603,14 @@ class ModuleExtractor {
       {
         key: "Principal",
         keyRange: keyRange("principal"),
-        value: principalValue.type === "string" && principalValue.value === "*" ? principalValue : { type: "object", range: rangeOf(principal.expr), entries: [{ key: "AWS", keyRange: keyRange("principal"), value: principalValue }] },
+        value:
+          principalValue.type === "string" && principalValue.value === "*"
+            ? principalValue
+            : {
+                type: "object",
+                range: rangeOf(principal.expr),
+                entries: [{ key: "AWS", keyRange: keyRange("principal"), value: principalValue }],
+              },
       },
       { key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) },
       { key: "Resource", keyRange: keyRange("layer_name"), value: valueOf(layer.expr, this.ctx, [...base, "Resource"]) },
@@ -528,7 +619,21 @@ class ModuleExtractor {
     if (organization) {
       const value = valueOf(organization.expr, this.ctx, [...base, "Condition", "StringEquals", "aws:PrincipalOrgID"]);
       const at = keyRange("organization_id");
-      entries.push({ key: "Condition", keyRange: at, value: { type: "object", range, entries: [{ key: "StringEquals", keyRange: at, value: { type: "object", range, entries: [{ key: "aws:PrincipalOrgID", keyRange: at, value }] } }] } });
+      entries.push({
+        key: "Condition",
+        keyRange: at,
+        value: {
+          type: "object",
+          range,
+          entries: [
+            {
+              key: "StringEquals",
+              keyRange: at,
+              value: { type: "object", range, entries: [{ key: "aws:PrincipalOrgID", keyRange: at, value }] },
+            },
+          ],
+        },
+      });
     }
     const node: PNode = {
       type: "object",
@@ -578,7 +683,14 @@ class ModuleExtractor {
         if (!value || (sensitive?.expr.kind === "bool" && sensitive.expr.value)) continue;
         const expression = secretIn(value.expr, name);
         if (expression === undefined) continue;
-        this.result.facts.push({ type: "secret-output", file: file.path, range: rangeOf(value.expr), origin: `output.${name}`, name, expression });
+        this.result.facts.push({
+          type: "secret-output",
+          file: file.path,
+          range: rangeOf(value.expr),
+          origin: `output.${name}`,
+          name,
+          expression,
+        });
       }
     }
   }

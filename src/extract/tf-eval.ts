@@ -7,7 +7,16 @@ import { posix } from "node:path";
 import type { Range, UnresolvedHint } from "../types.ts";
 import { toJson, type PEntry, type PNode, type PUnresolvedPart } from "./positioned.ts";
 import { placeholderToken } from "./placeholder.ts";
-import { rangeOf, rangeOfOffsets, textOf, type HclAttribute, type HclBlock, type HclExpr, type HclFile, type TemplatePart } from "./tf-hcl.ts";
+import {
+  rangeOf,
+  rangeOfOffsets,
+  textOf,
+  type HclAttribute,
+  type HclBlock,
+  type HclExpr,
+  type HclFile,
+  type TemplatePart,
+} from "./tf-hcl.ts";
 import { decodeTemplate, MARKER_PATTERN, parseTemplateJson, partExpression, scanTemplate } from "./tf-template.ts";
 import { parseJson } from "./json.ts";
 import type { FileRead } from "../types.ts";
@@ -263,7 +272,8 @@ function conditionalValue(expr: HclExpr & { kind: "conditional" }, ctx: EvalCont
   if (path.some((key) => key === "NotAction" || key === "NotResource" || key === "NotPrincipal")) return unresolvedNode(expr, ctx, path);
   const then = valueOf(expr.then, ctx, path);
   const otherwise = valueOf(expr.otherwise, ctx, path);
-  if (then.type === "array" && otherwise.type === "array") return { type: "array", range: rangeIn(ctx, expr), items: [...then.items, ...otherwise.items] };
+  if (then.type === "array" && otherwise.type === "array")
+    return { type: "array", range: rangeIn(ctx, expr), items: [...then.items, ...otherwise.items] };
   if (then.type === "null") return otherwise;
   if (otherwise.type === "null") return then;
   if (otherwise.type === "string" && otherwise.value === "*") return otherwise;
@@ -303,7 +313,10 @@ function callValue(expr: HclExpr & { kind: "call" }, ctx: EvalContext, path: Pol
     }
   } else if (expr.name === "format" && first) {
     // `format("arn:aws:s3:::%s/*", local.bucket)` with %s, %d and %v verbs and %% (issue #11).
-    const value = formatted(literalString(first, ctx), expr.args.slice(1).map((arg) => literalString(arg, ctx)));
+    const value = formatted(
+      literalString(first, ctx),
+      expr.args.slice(1).map((arg) => literalString(arg, ctx)),
+    );
     if (value !== undefined) return { type: "string", value, range };
   } else if (expr.name === "one" && first && expr.args.length === 1) {
     const list = valueOf(first, ctx, [...path, 0]);
@@ -510,7 +523,9 @@ function fileJson(expr: HclExpr & { kind: "call" }, ctx: EvalContext, options: R
   const text = read;
   if (expr.name === "file") {
     const parsed = parseJson(text);
-    return parsed.ok ? { kind: "node", node: parsed.node, file: path } : { kind: "invalid", file: path, range: parsed.range, message: parsed.message };
+    return parsed.ok
+      ? { kind: "node", node: parsed.node, file: path }
+      : { kind: "invalid", file: path, range: parsed.range, message: parsed.message };
   }
   const jsonFile: HclFile = { path, text, lineStarts: [0], body: { attributes: [], blocks: [] } };
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) jsonFile.lineStarts.push(i + 1);
@@ -539,7 +554,12 @@ export function policySource(expr: HclExpr, ctx: EvalContext, options: ReadOptio
       }
       const local = localOf(expr, ctx);
       // The policy then sits where the local is defined, possibly another file of the module.
-      if (local) return policySource(local.attribute.expr, { ...ctx, localsInProgress: new Set(ctx.localsInProgress ?? []).add(local.name) }, options);
+      if (local)
+        return policySource(
+          local.attribute.expr,
+          { ...ctx, localsInProgress: new Set(ctx.localsInProgress ?? []).add(local.name) },
+          options,
+        );
       return { kind: "unresolved", expression: normalise(textOf(expr)) };
     }
     case "call": {

@@ -188,7 +188,10 @@ function firstError(file: HclFile, root: Node): { range: Range; message: string 
   if (near === "") near = file.text.slice(node.startIndex, node.endIndex).trim().split("\n")[0] ?? "";
   near = near.replace(/[\p{Cc}`]/gu, " "); // binary garbage must not end up in a message
   if (near.length > 40) near = `${near.slice(0, 39)}…`;
-  return { range: rangeOfOffsets(file, node.startIndex, Math.max(end, node.startIndex + 1)), message: `Terraform syntax error near \`${near}\`` };
+  return {
+    range: rangeOfOffsets(file, node.startIndex, Math.max(end, node.startIndex + 1)),
+    message: `Terraform syntax error near \`${near}\``,
+  };
 }
 
 /** Children that carry syntax (comments dropped). */
@@ -288,7 +291,12 @@ class Converter {
         return { ...span, kind: "null" };
       case "string_lit":
       case "quoted_template":
-        return { ...span, kind: "template", heredoc: false, parts: this.templateParts(node, node.startIndex + 1, node.endIndex - 1, depth) };
+        return {
+          ...span,
+          kind: "template",
+          heredoc: false,
+          parts: this.templateParts(node, node.startIndex + 1, node.endIndex - 1, depth),
+        };
       case "heredoc_template":
         return this.heredoc(node, depth);
       case "tuple":
@@ -316,7 +324,8 @@ class Converter {
         const body = tuple?.namedChildren.find((c) => c.type === "expression");
         const collection = intro?.namedChildren.find((c) => c.type === "expression");
         const names = intro?.namedChildren.filter((c) => c.type === "identifier").map((c) => c.text) ?? [];
-        if (!tuple || !body || !collection || names.length === 0 || tuple.namedChildren.some((c) => c.type === "for_cond")) return { ...span, kind: "other" };
+        if (!tuple || !body || !collection || names.length === 0 || tuple.namedChildren.some((c) => c.type === "for_cond"))
+          return { ...span, kind: "other" };
         const valueVar = names[names.length - 1]!;
         return {
           ...span,

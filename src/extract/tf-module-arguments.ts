@@ -14,7 +14,11 @@ export function argumentRole(name: string): ArgumentRole | undefined {
   if (/(^|_)statements$/.test(name)) return "statements";
   if (/(^|_)policy_jsons$|(^|_)policy_documents$/.test(name)) return "policies";
   if (/(^|_)policy_arns$|(^|_)role_policies$|^policies$/.test(name)) return "policy-arns";
-  if (/(^|_)(policy|policy_json|policy_document|assume_role_policy|trust_policy|access_policy|access_policies|resource_policy|key_policy|bucket_policy|queue_policy|topic_policy)$/.test(name)) {
+  if (
+    /(^|_)(policy|policy_json|policy_document|assume_role_policy|trust_policy|access_policy|access_policies|resource_policy|key_policy|bucket_policy|queue_policy|topic_policy)$/.test(
+      name,
+    )
+  ) {
     return "policy";
   }
   return undefined;
@@ -81,13 +85,19 @@ export function statementOf(node: PNode, sid?: { value: string; range: PNode["ra
     const key = KEYS[entry.key];
     if (key) entries.push({ key, keyRange: entry.keyRange, value: entry.value });
     else if (entry.key === "principals" || entry.key === "not_principals") {
-      entries.push({ key: entry.key === "principals" ? "Principal" : "NotPrincipal", keyRange: entry.keyRange, value: principalsOf(entry.value) });
+      entries.push({
+        key: entry.key === "principals" ? "Principal" : "NotPrincipal",
+        keyRange: entry.keyRange,
+        value: principalsOf(entry.value),
+      });
     } else if (entry.key === "conditions" || entry.key === "condition") {
       entries.push({ key: "Condition", keyRange: entry.keyRange, value: conditionsOf(entry.value) });
     }
   }
-  if (!entries.some((entry) => entry.key === "Effect")) entries.unshift(entryOf("Effect", { type: "string", value: "Allow", range: node.range }));
-  if (sid && !entries.some((entry) => entry.key === "Sid")) entries.unshift(entryOf("Sid", { type: "string", value: sid.value, range: sid.range }));
+  if (!entries.some((entry) => entry.key === "Effect"))
+    entries.unshift(entryOf("Effect", { type: "string", value: "Allow", range: node.range }));
+  if (sid && !entries.some((entry) => entry.key === "Sid"))
+    entries.unshift(entryOf("Sid", { type: "string", value: sid.value, range: sid.range }));
   return { type: "object", range: node.range, entries };
 }
 
@@ -95,12 +105,16 @@ export function statementOf(node: PNode, sid?: { value: string; range: PNode["ra
 export function statementsDocument(node: PNode): PNode | undefined {
   let statements: PNode[];
   if (node.type === "array") statements = node.items.map((item) => statementOf(item));
-  else if (node.type === "object") statements = node.entries.map((entry) => statementOf(entry.value, { value: entry.key, range: entry.keyRange }));
+  else if (node.type === "object")
+    statements = node.entries.map((entry) => statementOf(entry.value, { value: entry.key, range: entry.keyRange }));
   else return undefined;
   if (statements.length === 0 || statements.some((statement) => statement.type !== "object")) return undefined;
   return {
     type: "object",
     range: node.range,
-    entries: [entryOf("Version", { type: "string", value: "2012-10-17", range: node.range }), entryOf("Statement", { type: "array", range: node.range, items: statements })],
+    entries: [
+      entryOf("Version", { type: "string", value: "2012-10-17", range: node.range }),
+      entryOf("Statement", { type: "array", range: node.range, items: statements }),
+    ],
   };
 }

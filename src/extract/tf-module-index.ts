@@ -5,7 +5,16 @@
  */
 import type { ExtractResult, SourceFile } from "../types.ts";
 import { inputFinding, WHOLE_FILE } from "../findings.ts";
-import { createHclParser, parseHcl, rangeOf, rangeOfOffsets, type HclAttribute, type HclBlock, type HclExpr, type HclFile } from "./tf-hcl.ts";
+import {
+  createHclParser,
+  parseHcl,
+  rangeOf,
+  rangeOfOffsets,
+  type HclAttribute,
+  type HclBlock,
+  type HclExpr,
+  type HclFile,
+} from "./tf-hcl.ts";
 import { excessiveNesting, MAX_BRACKET_DEPTH, MAX_TERRAFORM_FILE_BYTES } from "./limits.ts";
 import { attributeOf, type ModuleIndex } from "./tf-eval.ts";
 export function indexModule(files: HclFile[], dir: string, result: ExtractResult): ModuleIndex {
@@ -16,7 +25,15 @@ export function indexModule(files: HclFile[], dir: string, result: ExtractResult
     if (earlier) {
       const at = rangeOf(earlier);
       const message = `${address} is defined twice (also at ${earlier.file.path}:${at.line}), which Terraform rejects; both definitions were analysed.`;
-      result.findings.push(inputFinding(block.file.path, rangeOfOffsets(block.file, block.start, block.start + block.type.length), "warning", message, `${address} duplicate`));
+      result.findings.push(
+        inputFinding(
+          block.file.path,
+          rangeOfOffsets(block.file, block.start, block.start + block.type.length),
+          "warning",
+          message,
+          `${address} duplicate`,
+        ),
+      );
     }
     module.blocks.set(address, block);
   };
@@ -24,7 +41,8 @@ export function indexModule(files: HclFile[], dir: string, result: ExtractResult
   const tfvars = new Map<string, HclAttribute>();
   for (const file of files) {
     // `terraform.tfvars` and `*.auto.tfvars`, which Terraform loads by itself, set variables (later files win).
-    if (/(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)$/.test(file.path)) for (const attribute of file.body.attributes) tfvars.set(attribute.name, attribute);
+    if (/(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)$/.test(file.path))
+      for (const attribute of file.body.attributes) tfvars.set(attribute.name, attribute);
     for (const block of file.body.blocks) {
       const [type, name] = block.labels;
       if (block.type === "variable" && type !== undefined) {

@@ -32,7 +32,12 @@ function usesOf(type: string, tables: PlanTables): PlanUse[] {
   if (resource) out.push({ attribute: resource.attribute, kind: "resource", resourceType: resource.resourceType });
   if (tables.inlinePolicies[type] || type === "aws_iam_policy") out.push({ attribute: "policy", kind: "identity" });
   const extra = TF_POLICY_ATTRIBUTES[type];
-  if (extra && !extra.block) out.push({ attribute: extra.attribute, kind: extra.kind ?? "resource", ...(extra.resourceType ? { resourceType: extra.resourceType } : {}) });
+  if (extra && !extra.block)
+    out.push({
+      attribute: extra.attribute,
+      kind: extra.kind ?? "resource",
+      ...(extra.resourceType ? { resourceType: extra.resourceType } : {}),
+    });
   if (type === "aws_iam_role") {
     out.push({ attribute: "assume_role_policy", kind: "trust", resourceType: "AWS::IAM::AssumeRolePolicyDocument" });
     out.push({ attribute: "inline_policy", kind: "identity", nested: "policy" });
@@ -66,7 +71,13 @@ export function extractPlan(file: SourceFile, root: PNode, tables: PlanTables): 
       if (type === "aws_lambda_permission" && values) {
         const permission = lambdaPermission(values);
         if (permission) {
-          const document = buildPolicyDocument(permission, { file: file.path, format: "terraform", origin: address, kind: "resource", resourceType: "AWS::Lambda::Function" });
+          const document = buildPolicyDocument(permission, {
+            file: file.path,
+            format: "terraform",
+            origin: address,
+            kind: "resource",
+            resourceType: "AWS::Lambda::Function",
+          });
           result.policies.push(document);
         }
       }
@@ -79,7 +90,15 @@ export function extractPlan(file: SourceFile, root: PNode, tables: PlanTables): 
           // Computed attributes (aws_s3_bucket's legacy policy) are unknown when not set: only a set one matters.
           if (unknown.get(address)?.has(use.attribute) && configured.has(`${address.replace(/\[[^\]]*\]/g, "")} ${use.attribute}`)) {
             const range = member(resource, "address")!.value.range;
-            result.findings.push(inputFinding(file.path, range, "note", `${address} .${use.attribute} was not analysed: Terraform knows it only after apply.`, `${address} ${use.attribute} unknown`));
+            result.findings.push(
+              inputFinding(
+                file.path,
+                range,
+                "note",
+                `${address} .${use.attribute} was not analysed: Terraform knows it only after apply.`,
+                `${address} ${use.attribute} unknown`,
+              ),
+            );
           }
         } else emit(value, `${address} .${use.attribute}`, use);
       }
@@ -117,7 +136,10 @@ function afterUnknown(root: PNode): Map<string, Set<string>> {
     const address = text(member(change, "address")?.value);
     const unknown = member(member(change, "change")?.value, "after_unknown")?.value;
     if (address === undefined || unknown?.type !== "object") continue;
-    out.set(address, new Set(unknown.entries.filter((entry) => entry.value.type === "boolean" && entry.value.value).map((entry) => entry.key)));
+    out.set(
+      address,
+      new Set(unknown.entries.filter((entry) => entry.value.type === "boolean" && entry.value.value).map((entry) => entry.key)),
+    );
   }
   return out;
 }
@@ -135,7 +157,8 @@ function configuredAttributes(root: PNode): Set<string> {
       for (const entry of expressions.entries) out.add(`${prefix}${address} ${entry.key}`);
     }
     const calls = member(module, "module_calls")?.value;
-    for (const call of calls?.type === "object" ? calls.entries : []) visit(member(call.value, "module")?.value, `${prefix}module.${call.key}.`, depth + 1);
+    for (const call of calls?.type === "object" ? calls.entries : [])
+      visit(member(call.value, "module")?.value, `${prefix}module.${call.key}.`, depth + 1);
   };
   visit(member(member(root, "configuration")?.value, "root_module")?.value, "", 0);
   return out;
@@ -153,10 +176,16 @@ function lambdaPermission(values: PNode): PNode | undefined {
   if (!principal || !action || !functionName) return undefined;
   const at = values.range;
   const entry = (key: string, value: PNode) => ({ key, keyRange: value.range, value });
-  const principalType = principal.type === "string" && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.amazon\.com$/.test(principal.value) ? "Service" : "AWS";
+  const principalType =
+    principal.type === "string" && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.amazon\.com$/.test(principal.value) ? "Service" : "AWS";
   const statement = [
     entry("Effect", { type: "string" as const, value: "Allow", range: at }),
-    entry("Principal", principal.type === "string" && principal.value === "*" ? principal : { type: "object" as const, range: principal.range, entries: [entry(principalType, principal)] }),
+    entry(
+      "Principal",
+      principal.type === "string" && principal.value === "*"
+        ? principal
+        : { type: "object" as const, range: principal.range, entries: [entry(principalType, principal)] },
+    ),
     entry("Action", action),
     entry("Resource", functionName),
   ];
@@ -174,10 +203,20 @@ function lambdaPermission(values: PNode): PNode | undefined {
     block.entries.push(entry(key, value));
     operators.set(operator, block);
   }
-  if (operators.size > 0) statement.push(entry("Condition", { type: "object", range: at, entries: [...operators].map(([operator, block]) => ({ key: operator, keyRange: at, value: block })) }));
+  if (operators.size > 0)
+    statement.push(
+      entry("Condition", {
+        type: "object",
+        range: at,
+        entries: [...operators].map(([operator, block]) => ({ key: operator, keyRange: at, value: block })),
+      }),
+    );
   return {
     type: "object",
     range: at,
-    entries: [entry("Version", { type: "string", value: "2012-10-17", range: at }), entry("Statement", { type: "array", range: at, items: [{ type: "object", range: at, entries: statement }] })],
+    entries: [
+      entry("Version", { type: "string", value: "2012-10-17", range: at }),
+      entry("Statement", { type: "array", range: at, items: [{ type: "object", range: at, entries: statement }] }),
+    ],
   };
 }

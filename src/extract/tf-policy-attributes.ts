@@ -30,7 +30,11 @@ export const TF_POLICY_ATTRIBUTES: Readonly<Record<string, PolicyAttribute>> = l
   aws_s3control_access_point_policy: { attribute: "policy", resourceType: "AWS::S3::AccessPoint" },
   aws_s3control_bucket_policy: { attribute: "policy", resourceType: "AWS::S3Outposts::Bucket" },
   aws_s3control_object_lambda_access_point_policy: { attribute: "policy", resourceType: "AWS::S3ObjectLambda::AccessPoint" },
-  aws_s3control_multi_region_access_point_policy: { attribute: "policy", block: "details", resourceType: "AWS::S3::MultiRegionAccessPoint" },
+  aws_s3control_multi_region_access_point_policy: {
+    attribute: "policy",
+    block: "details",
+    resourceType: "AWS::S3::MultiRegionAccessPoint",
+  },
   aws_s3tables_table_bucket_policy: { attribute: "resource_policy", resourceType: "AWS::S3Tables::TableBucket" },
   aws_s3tables_table_policy: { attribute: "resource_policy", resourceType: "AWS::S3Tables::Table" },
   aws_codeartifact_domain_permissions_policy: { attribute: "policy_document", resourceType: "AWS::CodeArtifact::Domain" },

@@ -157,7 +157,11 @@ function conditions(statement: HclBlock, ctx: EvalContext, base: PolicyPath): PE
     const value = asString(valueOf(values!.expr, ctx, [...base, "Condition", testKey, variableKey]));
     let group = testOf.get(testKey);
     if (!group) {
-      group = { entry: { key: testKey, keyRange: rangeOf(test.expr), value: { type: "object", range: rangeOf(outer), entries: [] } }, blocks: [], variables: new Map() };
+      group = {
+        entry: { key: testKey, keyRange: rangeOf(test.expr), value: { type: "object", range: rangeOf(outer), entries: [] } },
+        blocks: [],
+        variables: new Map(),
+      };
       tests.push(group);
       testOf.set(testKey, group);
     }
@@ -184,7 +188,9 @@ function conditions(statement: HclBlock, ctx: EvalContext, base: PolicyPath): PE
 function keyOf(expr: HclExpr, ctx: EvalContext): string {
   const node = valueOf(expr, ctx, []);
   if (node.type === "string") return node.value;
-  return literalString(expr, ctx) ?? placeholderToken(node.type === "unresolved" ? node.expression : expr.file.text.slice(expr.start, expr.end));
+  return (
+    literalString(expr, ctx) ?? placeholderToken(node.type === "unresolved" ? node.expression : expr.file.text.slice(expr.start, expr.end))
+  );
 }
 
 const LISTS: readonly [string, string][] = [

@@ -16,7 +16,12 @@ const SECRET_LITERAL = /^[A-Za-z0-9/+]{40}$/;
 export function secretIn(expr: HclExpr, outputName: string): string | undefined {
   const reference = SECRET_REFERENCE.exec(textOf(expr));
   if (reference) return reference[0].replace(/\s+/g, "");
-  if (expr.kind === "template" && expr.parts.length === 1 && expr.parts[0]!.kind === "text" && /secret|password|credential/i.test(outputName)) {
+  if (
+    expr.kind === "template" &&
+    expr.parts.length === 1 &&
+    expr.parts[0]!.kind === "text" &&
+    /secret|password|credential/i.test(outputName)
+  ) {
     const text = textOf(expr).slice(1, -1);
     if (SECRET_LITERAL.test(text) && /[A-Z]/.test(text) && /[a-z]/.test(text) && /[0-9]/.test(text)) return "a literal secret string";
   }

@@ -265,9 +265,7 @@ function resourceTypeFile(service: string): Readonly<Record<string, RawResourceT
 
 function buildActionInfo(service: string, raw: RawAction): ActionInfo {
   const accessLevels = raw.accessLevel.split(",").map((part) => parseAccessLevel(part.trim(), service, raw.name));
-  const accessLevel = accessLevels.reduce((best, level) =>
-    ACCESS_LEVEL_RANK[level] > ACCESS_LEVEL_RANK[best] ? level : best,
-  );
+  const accessLevel = accessLevels.reduce((best, level) => (ACCESS_LEVEL_RANK[level] > ACCESS_LEVEL_RANK[best] ? level : best));
   const resourceTypes = raw.resourceTypes.map((ref) => buildResourceType(service, raw.name, ref));
   return Object.freeze({
     service,

@@ -36,8 +36,7 @@ export interface StepCounter {
  * The exclusions let callers model "a variable that stops at the next `/`" (see `arn-format.ts`).
  */
 export type WildcardToken =
-  | { readonly kind: "literal"; readonly char: string }
-  | { readonly kind: "one" | "star"; readonly except: string };
+  { readonly kind: "literal"; readonly char: string } | { readonly kind: "one" | "star"; readonly except: string };
 
 const STAR = 42; // "*"
 const QUESTION = 63; // "?"

@@ -47,7 +47,9 @@ export function reviewChangesIsolated(input: IsolatedChangeInput, limits: Isolat
     const worker = new Worker(workerUrl(), {
       workerData: input,
       // The parent's flags are inherited, except one that only applies to its own entry (`node --input-type=module -e`).
-      ...(process.execArgv.some((flag) => flag.startsWith("--input-type")) ? { execArgv: process.execArgv.filter((flag) => !flag.startsWith("--input-type")) } : {}),
+      ...(process.execArgv.some((flag) => flag.startsWith("--input-type"))
+        ? { execArgv: process.execArgv.filter((flag) => !flag.startsWith("--input-type")) }
+        : {}),
       // A small young generation: V8 would grow it to ~100 MB under a large file's burst of allocations.
       resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
       // The worker must not write to the server's output (it never logs; this keeps a stray trace out too).

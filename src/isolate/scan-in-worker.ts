@@ -24,7 +24,10 @@ function workerUrl(): URL {
 }
 
 /** Analyses the scan in-process when it is small, else in a heap-capped worker. Never rejects for the input. */
-export function analyzeScanBounded(input: ScanAnalysisInput, limits: { maxHeapMb?: number; isolateAboveChars?: number } = {}): Promise<AnalysisResult> {
+export function analyzeScanBounded(
+  input: ScanAnalysisInput,
+  limits: { maxHeapMb?: number; isolateAboveChars?: number } = {},
+): Promise<AnalysisResult> {
   const size = input.sources.reduce((total, file) => total + file.text.length, 0);
   if (size <= (limits.isolateAboveChars ?? ISOLATE_ABOVE_CHARS)) return analyzeScan(input);
   const maxHeapMb = limits.maxHeapMb ?? SCAN_HEAP_MB;
@@ -37,7 +40,9 @@ export function analyzeScanBounded(input: ScanAnalysisInput, limits: { maxHeapMb
     };
     const worker = new Worker(workerUrl(), {
       workerData: input,
-      ...(process.execArgv.some((flag) => flag.startsWith("--input-type")) ? { execArgv: process.execArgv.filter((flag) => !flag.startsWith("--input-type")) } : {}),
+      ...(process.execArgv.some((flag) => flag.startsWith("--input-type"))
+        ? { execArgv: process.execArgv.filter((flag) => !flag.startsWith("--input-type")) }
+        : {}),
       resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
     });
     worker.once("message", (analysis: AnalysisResult) => {

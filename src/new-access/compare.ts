@@ -31,7 +31,18 @@ import type { PolicyDocument } from "../types.ts";
 import { pointerOf } from "../extract/document.ts";
 import { canonicalJson } from "../policy/pointers.ts";
 import type { AccessChange } from "./types.ts";
-import { type Atom, actionAtom, principalCovers, principalMayCover, resourceCovers, resourceMayCover, serviceSummary, setCovers, setCoversRef, setMayCover } from "./sets.ts";
+import {
+  type Atom,
+  actionAtom,
+  principalCovers,
+  principalMayCover,
+  resourceCovers,
+  resourceMayCover,
+  serviceSummary,
+  setCovers,
+  setCoversRef,
+  setMayCover,
+} from "./sets.ts";
 import { conditionsImplied } from "./conditions.ts";
 import { type Cell, type Compiled, type Grant, compileAll } from "./compile.ts";
 import { causeOf, counterpartOf, deltasOf, findingAt, groupByStatement, levelOf, sortDeltas, summarize } from "./messages.ts";
@@ -55,7 +66,9 @@ function uncoveredGrants(specifics: readonly Compiled[], generals: readonly Comp
   for (const s of specifics) {
     if (twins.has(s.text)) continue;
     // A statement with an unresolved Effect may be a Deny: it covers for certain only the same unresolved Effect.
-    const eligible = generals.filter((g) => g.effect !== "unresolved" || (s.effect === "unresolved" && g.ref.statement.Effect === s.ref.statement.Effect));
+    const eligible = generals.filter(
+      (g) => g.effect !== "unresolved" || (s.effect === "unresolved" && g.ref.statement.Effect === s.ref.statement.Effect),
+    );
     for (const r of s.resources) {
       const onResource = eligible.filter((g) => g.resources.some((gr) => resourceCovers(gr, r)));
       for (const p of s.principals) {
@@ -129,7 +142,18 @@ export function compareAccess(before: PolicyDocument | undefined, after: PolicyD
     const cause = causeOf(s, cells, cp, before === undefined);
     if (cause.messageId === "effectChanged") effectFindings.add(s);
     const sum = summarize(cells);
-    change.findings.push(findingAt(after, cause.pointer, "value", sum.severity, cause.messageId, cause.message(sum), canonicalJson(s.ref.statement), cause.detail));
+    change.findings.push(
+      findingAt(
+        after,
+        cause.pointer,
+        "value",
+        sum.severity,
+        cause.messageId,
+        cause.message(sum),
+        canonicalJson(s.ref.statement),
+        cause.detail,
+      ),
+    );
   }
   for (const [d, cells] of groupByStatement(removedDenies)) {
     const replacement = counterpartOf(d, now, oldTexts);
@@ -149,7 +173,9 @@ export function compareAccess(before: PolicyDocument | undefined, after: PolicyD
       }
       message = `This change removes a Deny of ${sum.actions}${sum.on}, so that access ${sum.may ? "may no longer be" : "is no longer"} blocked.`;
     }
-    change.findings.push(findingAt(after, pointer, at, sum.severity, "denyRemoved", message, canonicalJson(d.ref.statement), "deny-removed"));
+    change.findings.push(
+      findingAt(after, pointer, at, sum.severity, "denyRemoved", message, canonicalJson(d.ref.statement), "deny-removed"),
+    );
   }
   return change;
 }

@@ -66,7 +66,14 @@ function compile(ref: StatementRef, text: string): Compiled | undefined {
       if (p.value === "*" && (p.type === "*" || p.type === "AWS")) {
         return { kind: "everyone", type: "*", value: "*", pointer: p.pointer, key: "*", unresolved: false };
       }
-      const atom: PrincipalAtom = { kind: "value", type: p.type, value: p.value, pointer: p.pointer, key: `${p.type}:${p.value}`, unresolved: p.unresolved };
+      const atom: PrincipalAtom = {
+        kind: "value",
+        type: p.type,
+        value: p.value,
+        pointer: p.pointer,
+        key: `${p.type}:${p.value}`,
+        unresolved: p.unresolved,
+      };
       if (p.type === "AWS") {
         if (/^\d{12}$/.test(p.value)) {
           atom.account = p.value;

@@ -21,7 +21,16 @@ const ANY_OPERATORS = new Set([
   "dateequals",
   "binaryequals",
 ]);
-const NONE_OPERATORS = new Set(["stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike", "notipaddress", "numericnotequals", "datenotequals"]);
+const NONE_OPERATORS = new Set([
+  "stringnotequals",
+  "stringnotequalsignorecase",
+  "stringnotlike",
+  "arnnotequals",
+  "arnnotlike",
+  "notipaddress",
+  "numericnotequals",
+  "datenotequals",
+]);
 
 export interface ConditionAtom {
   /** `operator\0key`, lower case. */

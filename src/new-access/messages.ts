@@ -121,7 +121,15 @@ export function deltasOf(cells: readonly Cell[], deny: boolean, conditionsFlag: 
       if (merged) merged.resources.push(...resource);
       else {
         const principals = cell.stmt.hasPrincipal ? [cell.p.value] : [];
-        owned.push({ stmt: cell.stmt, level: part.level, uncertain: part.uncertain, conditions: part.conditions, actions, resources: [...resource], principals });
+        owned.push({
+          stmt: cell.stmt,
+          level: part.level,
+          uncertain: part.uncertain,
+          conditions: part.conditions,
+          actions,
+          resources: [...resource],
+          principals,
+        });
       }
     }
   }
@@ -255,7 +263,12 @@ export function causeOf(s: Compiled, cells: readonly Cell[], cp: Compiled | unde
       message: (sum) => `This new policy ${sum.may ? "may grant" : "grants"} ${sum.levels} access: ${sum.actions}${sum.on}.`,
     };
   }
-  const newStatement: Cause = { messageId: "newStatement", pointer: s.ref.pointer, detail: "statement", message: (sum) => `This change ${grants(sum)}.` };
+  const newStatement: Cause = {
+    messageId: "newStatement",
+    pointer: s.ref.pointer,
+    detail: "statement",
+    message: (sum) => `This change ${grants(sum)}.`,
+  };
   if (cp === undefined) return newStatement;
   if (cp.effect === "Deny") {
     return {
@@ -277,10 +290,17 @@ export function causeOf(s: Compiled, cells: readonly Cell[], cp: Compiled | unde
       (a) => !cp.actionValues.has(a.value.toLowerCase()) && atomsOfValue(a.value).some((atom) => granted.has(atom.key)),
     );
     if (entry) {
-      return { messageId: "newAction", pointer: entry.pointer, detail: `action:${entry.value.toLowerCase()}`, message: (sum) => `This change ${grants(sum)}.` };
+      return {
+        messageId: "newAction",
+        pointer: entry.pointer,
+        detail: `action:${entry.value.toLowerCase()}`,
+        message: (sum) => `This change ${grants(sum)}.`,
+      };
     }
   }
-  const principal = s.principals.find((p) => p.kind !== "none" && !cp.principals.some((q) => q.key === p.key) && cells.some((c) => c.p === p));
+  const principal = s.principals.find(
+    (p) => p.kind !== "none" && !cp.principals.some((q) => q.key === p.key) && cells.some((c) => c.p === p),
+  );
   if (principal) {
     return {
       messageId: "newPrincipal",
@@ -302,7 +322,12 @@ export function causeOf(s: Compiled, cells: readonly Cell[], cp: Compiled | unde
           `This change widens Resource from ${resourceText(from)} to ${resourceText(resource)}, which ${sum.may ? "may grant" : "grants"} new ${sum.levels} access: ${sum.actions}.`,
       };
     }
-    return { messageId: "newResource", pointer: resource.pointer, detail: `resource:${resource.key}`, message: (sum) => `This change ${grants(sum)}.` };
+    return {
+      messageId: "newResource",
+      pointer: resource.pointer,
+      detail: `resource:${resource.key}`,
+      message: (sum) => `This change ${grants(sum)}.`,
+    };
   }
   const lost = cp.conditions.filter((c) => !conditionsImplied([c], s.conditions, false));
   const first = lost[0];
@@ -312,7 +337,10 @@ export function causeOf(s: Compiled, cells: readonly Cell[], cp: Compiled | unde
     const who = lost.some((c) => WHO_KEYS.test(c.key)) ? "principals" : "requests";
     const operator = first.id.slice(0, first.id.indexOf("\u0000"));
     const sameOperator = s.conditions.find((c) => c.id.startsWith(`${operator}\u0000`));
-    const pointer = kept?.pointer ?? sameOperator?.operatorPointer ?? (s.ref.statement.Condition !== undefined ? pointerOf(s.ref.pointer, "Condition") : s.ref.pointer);
+    const pointer =
+      kept?.pointer ??
+      sameOperator?.operatorPointer ??
+      (s.ref.statement.Condition !== undefined ? pointerOf(s.ref.pointer, "Condition") : s.ref.pointer);
     const verb = kept ? "widens" : "drops";
     return {
       messageId: kept ? "widenedCondition" : "droppedCondition",
@@ -326,7 +354,16 @@ export function causeOf(s: Compiled, cells: readonly Cell[], cp: Compiled | unde
   return { ...newStatement, messageId: "newAccess", pointer, detail: "other" };
 }
 
-export function findingAt(doc: PolicyDocument, pointer: string, at: "value" | "key", severity: Severity, messageId: string, message: string, subject: string, detail: string): Finding {
+export function findingAt(
+  doc: PolicyDocument,
+  pointer: string,
+  at: "value" | "key",
+  severity: Severity,
+  messageId: string,
+  message: string,
+  subject: string,
+  detail: string,
+): Finding {
   const range: Range = rangeOf(doc, pointer, at);
   return buildFinding(doc.file, range, {
     ruleId: RULE_ID,

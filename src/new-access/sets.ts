@@ -5,7 +5,15 @@
  */
 import type { JsonObject, JsonValue } from "../types.ts";
 import type { AccessLevel } from "../iam/index.ts";
-import { actionInfo, expandActionPattern, hasWildcard, matchesWildcard, serviceExists, wildcardCovers, wildcardOverlaps } from "../iam/index.ts";
+import {
+  actionInfo,
+  expandActionPattern,
+  hasWildcard,
+  matchesWildcard,
+  serviceExists,
+  wildcardCovers,
+  wildcardOverlaps,
+} from "../iam/index.ts";
 import { hasPlaceholder, PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
 import { boundedMemo } from "../util/memo.ts";
 
@@ -202,7 +210,9 @@ export function setCovers(set: ActionSet, atom: Atom): boolean {
     case "action":
       return setCoversRef(set, atom.ref);
     case "service":
-      return set.services.has(atom.service) || (set.not !== undefined && !set.not.some((p) => wildcardOverlaps(star(p), `${atom.service}:*`)));
+      return (
+        set.services.has(atom.service) || (set.not !== undefined && !set.not.some((p) => wildcardOverlaps(star(p), `${atom.service}:*`)))
+      );
     case "all":
       return set.not !== undefined && set.not.length === 0;
     case "opaque": {
@@ -226,8 +236,7 @@ export function setMayCover(set: ActionSet, atom: Atom): boolean {
 // Resources, principals, conditions
 
 export type ResourceAtom =
-  | { kind: "value"; value: string; pointer: string; key: string }
-  | { kind: "not"; excluded: string[]; pointer: string; key: string };
+  { kind: "value"; value: string; pointer: string; key: string } | { kind: "not"; excluded: string[]; pointer: string; key: string };
 
 function resourceHasPlaceholder(r: ResourceAtom): boolean {
   return r.kind === "value" ? hasPlaceholder(r.value) : r.excluded.some(hasPlaceholder);

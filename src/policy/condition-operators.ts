@@ -98,7 +98,11 @@ export interface OperatorParts {
  */
 export function operatorParts(operator: string): OperatorParts {
   const qualified = /^(ForAnyValue|ForAllValues):/i.exec(operator);
-  const qualifier: SetQualifier | undefined = qualified ? (qualified[1]!.toLowerCase() === "foranyvalue" ? "ForAnyValue" : "ForAllValues") : undefined;
+  const qualifier: SetQualifier | undefined = qualified
+    ? qualified[1]!.toLowerCase() === "foranyvalue"
+      ? "ForAnyValue"
+      : "ForAllValues"
+    : undefined;
   const rest = qualified ? operator.slice(qualified[0].length) : operator;
   const ifExists = /IfExists$/i.test(rest);
   return { base: ifExists ? rest.slice(0, -"IfExists".length) : rest, ifExists, ...(qualifier ? { qualifier } : {}) };

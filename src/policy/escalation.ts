@@ -7,7 +7,17 @@ import type { JsonValue } from "../types.ts";
 import { pointerOf, statementsOf, type StatementRef } from "../extract/document.ts";
 import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
 import { actionUsableOn, actionInfo, arnMatchesResourceType, hasWildcard, matchesWildcard, wildcardCovers } from "../iam/index.ts";
-import { actionPatternMatches, actionsOf, baseOperator, conditionsOf, elementOf, isAllow, isDeny, resourcesOf, type PointedString } from "./statements.ts";
+import {
+  actionPatternMatches,
+  actionsOf,
+  baseOperator,
+  conditionsOf,
+  elementOf,
+  isAllow,
+  isDeny,
+  resourcesOf,
+  type PointedString,
+} from "./statements.ts";
 import managedPolicyRisks from "../data/managed-policy-risks.json" with { type: "json" };
 import { ESCALATION_PATHS, type EscalationPath } from "../data/escalation-paths.ts";
 import { boundedMemo, type Memo } from "../util/memo.ts";
@@ -118,7 +128,9 @@ const arnServicesCache = new Map<string, ReadonlySet<string> | undefined>();
 function arnServicesOf(action: string): ReadonlySet<string> | undefined {
   if (arnServicesCache.has(action)) return arnServicesCache.get(action);
   const info = actionInfo(action);
-  const services = info ? new Set(info.resourceTypes.flatMap((type) => type.arnFormats.map((format) => format.split(":")[2] ?? ""))) : undefined;
+  const services = info
+    ? new Set(info.resourceTypes.flatMap((type) => type.arnFormats.map((format) => format.split(":")[2] ?? "")))
+    : undefined;
   arnServicesCache.set(action, services);
   return services;
 }
@@ -399,12 +411,14 @@ export function completePaths<G extends PathGrant>(grants: readonly G[], denied:
     // named or prefixed resources (`function:orders`, `stack/myapp-*`): a note (issue #10). On every resource of
     // the type it stays a warning or an error.
     if (usesResource && !chosen.some((g) => g.breadth === "unscoped")) level = Math.min(level, 0);
-    if (chosen.every((g) => g.breadth === "named") && (chosen.some((g) => g.action === "iam:PassRole") || (usesResource && passesNamedRole))) level = 0;
+    if (
+      chosen.every((g) => g.breadth === "named") &&
+      (chosen.some((g) => g.action === "iam:PassRole") || (usesResource && passesNamedRole))
+    )
+      level = 0;
     if (chosen.length === path.requires.length) matches.set(path.id, { path, chosen, level: level as PathLevel });
   }
-  return [...matches.values()].filter(
-    (m) => !(SHORTER_PATHS.get(m.path.id) ?? []).some((id) => (matches.get(id)?.level ?? -1) >= m.level),
-  );
+  return [...matches.values()].filter((m) => !(SHORTER_PATHS.get(m.path.id) ?? []).some((id) => (matches.get(id)?.level ?? -1) >= m.level));
 }
 
 /** `iam:PassRole + ec2:RunInstances`: the granted action of each group. */

@@ -118,7 +118,6 @@ export function conditionNarrowing(ref: StatementRef, kindOf: (lowerKey: string)
   return defeated ? { narrowed: false, defeated } : { narrowed: false };
 }
 
-
 /**
  * Whether a condition limits which resources a grant reaches: a key `isNarrowingKey` accepts (it receives the key
  * in lower case), under an operator that fails when the key is absent (not `...IfExists`, not `ForAllValues:`,
@@ -196,7 +195,15 @@ export function denyNarrows(policy: JsonValue, allow: StatementRef, kindOf: (low
     if (conditions.length === 0) continue;
     const allNarrow = conditions.every((c) => {
       const kind = kindOf(c.key.toLowerCase());
-      return kind !== undefined && denyConditionNarrows(c.operator, c.key, c.values.map((v) => v.value), kind);
+      return (
+        kind !== undefined &&
+        denyConditionNarrows(
+          c.operator,
+          c.key,
+          c.values.map((v) => v.value),
+          kind,
+        )
+      );
     });
     if (allNarrow) return true;
   }

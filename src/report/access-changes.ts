@@ -29,8 +29,13 @@ export function renderAccessChanges(changes: readonly AccessChangeEntry[]): stri
     const lines = [...change.added.map((d) => deltaLine("+", d)), ...change.removed.map((d) => deltaLine("-", d))];
     if (lines.length === 0) continue;
     const place = `${policy.file}:${policy.range.line}`;
-    const where = policy.origin.startsWith(policy.file) ? `${place}${policy.origin.slice(policy.file.length)}` : `${place} ${policy.origin}`;
-    const shown = lines.length > MAX_LINES_PER_POLICY ? [...lines.slice(0, MAX_LINES_PER_POLICY - 1), `… and ${lines.length - MAX_LINES_PER_POLICY + 1} more changes`] : lines;
+    const where = policy.origin.startsWith(policy.file)
+      ? `${place}${policy.origin.slice(policy.file.length)}`
+      : `${place} ${policy.origin}`;
+    const shown =
+      lines.length > MAX_LINES_PER_POLICY
+        ? [...lines.slice(0, MAX_LINES_PER_POLICY - 1), `… and ${lines.length - MAX_LINES_PER_POLICY + 1} more changes`]
+        : lines;
     blocks.push([`  ${where} (${status})`, ...shown.map((l) => `    ${l}`)].join("\n"));
   }
   return blocks.length === 0 ? "" : ["Access changes", ...blocks].join("\n");

@@ -158,7 +158,10 @@ export function annotationsOf(findings: readonly Finding[]): Annotation[] {
     };
     if (f.fix) {
       const lines = f.fix.line === f.fix.endLine ? `line ${f.fix.line}` : `lines ${f.fix.line}-${f.fix.endLine}`;
-      annotation.raw_details = plainText(`Suggested fix (replace ${lines}): ${f.fix.description}\n\n${f.fix.replacement}`, MAX_MESSAGE_BYTES);
+      annotation.raw_details = plainText(
+        `Suggested fix (replace ${lines}): ${f.fix.description}\n\n${f.fix.replacement}`,
+        MAX_MESSAGE_BYTES,
+      );
     }
     return annotation;
   });
@@ -187,11 +190,13 @@ function softReasons(input: CheckRunInput): string[] {
   const reasons: string[] = [];
   const aa = input.accessAnalyzer;
   if (aa?.enabled && !aa.complete) {
-    const detail = aa.checks && aa.checks.failed + aa.checks.skipped > 0 ? ` (${aa.checks.failed} failed, ${aa.checks.skipped} skipped)` : "";
+    const detail =
+      aa.checks && aa.checks.failed + aa.checks.skipped > 0 ? ` (${aa.checks.failed} failed, ${aa.checks.skipped} skipped)` : "";
     reasons.push(aa.reason ?? `Access Analyzer checks did not all run${detail}`);
   }
   const unsent = input.unsentAnnotations ?? 0;
-  if (unsent > 0) reasons.push(`${plural(unsent, "finding")} could not be sent as annotations (the Findings table below lists every finding)`);
+  if (unsent > 0)
+    reasons.push(`${plural(unsent, "finding")} could not be sent as annotations (the Findings table below lists every finding)`);
   return reasons;
 }
 
@@ -211,7 +216,12 @@ export function conclusionOf(input: CheckRunInput): Conclusion {
 }
 
 function titleOf(input: CheckRunInput, conclusion: Conclusion, reasons: readonly string[]): string {
-  const scope = input.policiesCount > 0 ? ` in ${plural(input.policiesCount, "policy", "policies")}` : input.filesCount > 0 ? ` in ${plural(input.filesCount, "file")}` : "";
+  const scope =
+    input.policiesCount > 0
+      ? ` in ${plural(input.policiesCount, "policy", "policies")}`
+      : input.filesCount > 0
+        ? ` in ${plural(input.filesCount, "file")}`
+        : "";
   let title: string;
   const failing = input.findings.some((f) => failsAt(f.severity, input.failOn));
   if (!failing && reasons.length > 0) {
@@ -238,13 +248,23 @@ function limited(lines: readonly string[], budget: number, what: string, whatPlu
     out.push(line);
     used += line.length + 1;
   }
-  if (lines.length > out.length) out.push("", `… and ${plural(lines.length - out.length, `more ${what}`, `more ${whatPlural}`)}, not shown.`);
+  if (lines.length > out.length)
+    out.push("", `… and ${plural(lines.length - out.length, `more ${what}`, `more ${whatPlural}`)}, not shown.`);
   return out;
 }
 
 /** A Markdown table (see {@link limited}). */
 function table(header: readonly string[], rows: readonly string[][], budget: number, what: string, whatPlural = `${what}s`): string[] {
-  return [`| ${header.join(" | ")} |`, `|${header.map(() => " --- |").join("")}`, ...limited(rows.map((r) => `| ${r.join(" | ")} |`), budget, what, whatPlural)];
+  return [
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => " --- |").join("")}`,
+    ...limited(
+      rows.map((r) => `| ${r.join(" | ")} |`),
+      budget,
+      what,
+      whatPlural,
+    ),
+  ];
 }
 
 function categoryTable(findings: readonly Finding[]): string[] {
@@ -263,7 +283,12 @@ function deltasCell(deltas: readonly AccessDelta[]): string {
   const groups = new Map<string, Set<string>>();
   const sorted = [...deltas].sort((a, b) => LEVEL_ORDER.indexOf(a.accessLevel) - LEVEL_ORDER.indexOf(b.accessLevel));
   for (const d of sorted) {
-    const tags = [d.deny ? "Deny" : "", d.conditionsDropped ? "conditions dropped" : "", d.conditionsAdded ? "conditions added" : "", d.uncertain ? "may" : ""].filter(Boolean);
+    const tags = [
+      d.deny ? "Deny" : "",
+      d.conditionsDropped ? "conditions dropped" : "",
+      d.conditionsAdded ? "conditions added" : "",
+      d.uncertain ? "may" : "",
+    ].filter(Boolean);
     const key = `${d.accessLevel}${tags.length > 0 ? ` (${tags.join(", ")})` : ""}`;
     let actions = groups.get(key);
     if (!actions) groups.set(key, (actions = new Set()));
@@ -312,7 +337,11 @@ function suppressedSection(suppressed: readonly SuppressedFinding[]): string[] {
     cell(`${f.suppression.reason} (${f.suppression.source})`),
     f.suppression.expires ? cell(f.suppression.expires) : "—",
   ]);
-  return [`### Suppressed findings (${suppressed.length})`, "", ...table(["Rule", "Location", "Reason", "Expires"], rows, BUDGET.suppressed, "suppressed finding")];
+  return [
+    `### Suppressed findings (${suppressed.length})`,
+    "",
+    ...table(["Rule", "Location", "Reason", "Expires"], rows, BUDGET.suppressed, "suppressed finding"),
+  ];
 }
 
 function skippedSection(skipped: CheckRunInput["skipped"]): string[] {
@@ -322,7 +351,13 @@ function skippedSection(skipped: CheckRunInput["skipped"]): string[] {
 
 function otherSkippedSection(skipped: NonNullable<CheckRunInput["otherSkipped"]>): string[] {
   const items = skipped.map((s) => `- ${cell(s.path)}: ${cell(s.reason)}`);
-  return [`### Not analysed, not IaC (${skipped.length})`, "", "These files do not look like a policy or a template (lockfiles, binaries, links), so skipping them leaves the analysis complete.", "", ...limited(items, BUDGET.skipped, "file", "files")];
+  return [
+    `### Not analysed, not IaC (${skipped.length})`,
+    "",
+    "These files do not look like a policy or a template (lockfiles, binaries, links), so skipping them leaves the analysis complete.",
+    "",
+    ...limited(items, BUDGET.skipped, "file", "files"),
+  ];
 }
 
 /** Joins Markdown lines, cutting at a line boundary with a note when the result would exceed the limit. */
@@ -339,10 +374,9 @@ function summaryOf(input: CheckRunInput, conclusion: Conclusion, reasons: readon
   const out: string[] = [];
   if (reasons.length > 0) {
     const failing = input.findings.some((f) => failsAt(f.severity, input.failOn));
-    const what =
-      failing
-        ? "The findings below fail this check regardless; the parts not analysed may hold more."
-        : "Nothing found so far fails this check, but it cannot pass until a complete analysis: fix the cause and re-run this check.";
+    const what = failing
+      ? "The findings below fail this check regardless; the parts not analysed may hold more."
+      : "Nothing found so far fails this check, but it cannot pass until a complete analysis: fix the cause and re-run this check.";
     const shown = reasons.slice(0, MAX_REASONS).map(cell);
     if (reasons.length > shown.length) shown.push(`and ${reasons.length - shown.length} more`);
     out.push(`> **Incomplete analysis**: ${shown.join("; ")}.`, `> ${what}`, "");
@@ -367,7 +401,9 @@ function summaryOf(input: CheckRunInput, conclusion: Conclusion, reasons: readon
   if (findings.length > 0) {
     out.push("", ...categoryTable(findings), "");
     const overflow =
-      input.overflowCount > 0 ? ` ${plural(input.overflowCount, "more finding")} on changed lines went over the limit of ${input.maxComments ?? DEFAULT_MAX_COMMENTS} inline comments per review.` : "";
+      input.overflowCount > 0
+        ? ` ${plural(input.overflowCount, "more finding")} on changed lines went over the limit of ${input.maxComments ?? DEFAULT_MAX_COMMENTS} inline comments per review.`
+        : "";
     out.push(
       `**Inline**: ${plural(input.inlineCount, "new review comment")} on changed lines.${overflow} Every finding, including those outside the diff, is an annotation on this check run and listed below.`,
     );
@@ -377,7 +413,10 @@ function summaryOf(input: CheckRunInput, conclusion: Conclusion, reasons: readon
   if (input.suppressed.length > 0) out.push("", ...suppressedSection(input.suppressed));
   if (input.skipped.length > 0) out.push("", ...skippedSection(input.skipped));
   if (input.otherSkipped?.length) out.push("", ...otherSkippedSection(input.otherSkipped));
-  return fit(out, `_Summary truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} bytes. Every finding is still an annotation on this check run._`);
+  return fit(
+    out,
+    `_Summary truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} bytes. Every finding is still an annotation on this check run._`,
+  );
 }
 
 function findingsText(findings: readonly Finding[]): string | undefined {
@@ -385,8 +424,17 @@ function findingsText(findings: readonly Finding[]): string | undefined {
   const rows = [...findings]
     .sort(compareForReport)
     .map((f) => [f.severity, `\`${f.ruleId.replace(/`/g, "")}\``, cell(`${f.file}:${f.line}`), cell(f.message)]);
-  const lines = ["### Findings", "", `| Severity | Rule | Location | Message |`, "| --- | --- | --- | --- |", ...rows.map((r) => `| ${r.join(" | ")} |`)];
-  return fit(lines, `_List truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} bytes; the annotations of this check run hold every finding._`);
+  const lines = [
+    "### Findings",
+    "",
+    `| Severity | Rule | Location | Message |`,
+    "| --- | --- | --- | --- |",
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ];
+  return fit(
+    lines,
+    `_List truncated at GitHub's limit of ${MAX_SUMMARY_CHARS} bytes; the annotations of this check run hold every finding._`,
+  );
 }
 
 /** Renders the completed check run of one analysis. Every text is masked; summary and text stay within GitHub's limits. */
@@ -427,7 +475,8 @@ export function trimmedOutput(
 ): { conclusion: Conclusion; output: CheckRunOutputBody } {
   const note = `_GitHub refused the full report, so it was trimmed: ${plural(findings, "finding")} could not be sent as annotations. Re-run this check, or run \`iam-policy-review scan\` locally, to see them._`;
   const summary = fit([note, "", output.summary], "_Summary trimmed._", TRIMMED_SUMMARY_BYTES);
-  const title = conclusion === "success" && findings > 0 ? `Incomplete: ${plural(findings, "finding")} not sent as annotations` : output.title;
+  const title =
+    conclusion === "success" && findings > 0 ? `Incomplete: ${plural(findings, "finding")} not sent as annotations` : output.title;
   return {
     conclusion: conclusion === "success" && findings > 0 ? (incompleteConclusion ?? "neutral") : conclusion,
     output: { title: truncateText(title, MAX_TITLE_CHARS), summary },

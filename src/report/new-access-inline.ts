@@ -11,7 +11,6 @@ import type { AccessChangeEntry, AccessDelta } from "../new-access/types.ts";
 import { rangeOf } from "../policy/pointers.ts";
 import { matchesWildcard } from "../iam/index.ts";
 
-
 function deltaIsSensitive(delta: AccessDelta, sensitiveActions: readonly string[]): boolean {
   if (delta.accessLevel === "Permissions management") return true;
   return delta.actions.some((action) => {
@@ -19,9 +18,7 @@ function deltaIsSensitive(delta: AccessDelta, sensitiveActions: readonly string[
     // `*`, `* except …` and unresolved placeholders may stand for any action.
     if (lower === "*" || lower.startsWith("* except") || lower.includes("{{")) return true;
     const service = lower.endsWith(":*") ? lower.slice(0, -1) : undefined;
-    return sensitiveActions.some((s) =>
-      service ? s.toLowerCase().startsWith(service) : matchesWildcard(s, lower, { ignoreCase: true }),
-    );
+    return sensitiveActions.some((s) => (service ? s.toLowerCase().startsWith(service) : matchesWildcard(s, lower, { ignoreCase: true })));
   });
 }
 

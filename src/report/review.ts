@@ -119,7 +119,10 @@ const NAMED_SECRET = new RegExp(
   String.raw`((?<![A-Za-z0-9])(?:aws[_.-]?)?secret[_.-]?(?:access[_.-]?)?key${SEPARATOR})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
   "gi",
 );
-const NAMED_TOKEN = new RegExp(String.raw`((?<![A-Za-z0-9])(?:aws[_.-]?)?(?:session|security)[_.-]?token${SEPARATOR})([A-Za-z0-9/+]{100,}=*)`, "gi");
+const NAMED_TOKEN = new RegExp(
+  String.raw`((?<![A-Za-z0-9])(?:aws[_.-]?)?(?:session|security)[_.-]?token${SEPARATOR})([A-Za-z0-9/+]{100,}=*)`,
+  "gi",
+);
 const SECRET_CANDIDATE = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 
 const mask = (value: string): string => `${value.slice(0, 4)}…`;
@@ -138,7 +141,9 @@ export function maskSecrets(text: string): string {
     .replace(NAMED_TOKEN, (_, name: string, value: string) => `${name}${mask(value)}`)
     .replace(NAMED_SECRET, (_, name: string, value: string) => `${name}${mask(value)}`);
   if (hasKeyId) {
-    out = out.replace(SECRET_CANDIDATE, (value) => (/[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9/+]/.test(value) ? mask(value) : value));
+    out = out.replace(SECRET_CANDIDATE, (value) =>
+      /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9/+]/.test(value) ? mask(value) : value,
+    );
   }
   return out.replace(KEY_ID, mask);
 }
@@ -245,7 +250,8 @@ export function ruleDocsUrl(base: string | undefined, ruleId: string): string | 
 
 function linkOf(finding: Finding, style: CommentStyle): string {
   const id = `\`${finding.ruleId.replace(/`/g, "")}\``;
-  const url = style.docsUrl?.(finding.ruleId) ?? (finding.docsUrl && /^https:\/\/[^\s()<>]+$/.test(finding.docsUrl) ? finding.docsUrl : undefined);
+  const url =
+    style.docsUrl?.(finding.ruleId) ?? (finding.docsUrl && /^https:\/\/[^\s()<>]+$/.test(finding.docsUrl) ? finding.docsUrl : undefined);
   return url ? `[${id}](${url})` : id;
 }
 
@@ -267,7 +273,12 @@ function sameFix(a: FindingFix, b: FindingFix): boolean {
  * lines do not overlap (else the most severe one's alone). The lines between fixes come from the patch; when one
  * of them is not in it, only a fix covering exactly the comment's lines can be suggested.
  */
-function suggestionOf(members: readonly Placed[], start: number, end: number, lines: CommentableLines | undefined): { replacement: string; fixes: FindingFix[] } | undefined {
+function suggestionOf(
+  members: readonly Placed[],
+  start: number,
+  end: number,
+  lines: CommentableLines | undefined,
+): { replacement: string; fixes: FindingFix[] } | undefined {
   const applicable: FindingFix[] = [];
   for (const m of members) {
     const fix = m.finding.fix;
@@ -279,7 +290,7 @@ function suggestionOf(members: readonly Placed[], start: number, end: number, li
   const conflict = sorted.some((f, i) => i > 0 && f.line <= sorted[i - 1]!.endLine);
   const fixes = conflict ? [applicable[0]!] : sorted;
   const out: string[] = [];
-  for (let line = start; line <= end; ) {
+  for (let line = start; line <= end;) {
     const fix = fixes.find((f) => f.line === line);
     if (fix) {
       if (fix.replacement !== "") out.push(fix.replacement);
@@ -302,7 +313,14 @@ function detailsOf(ruleIds: readonly string[], style: CommentStyle): string[] {
   for (const id of ruleIds) {
     const help = style.help?.(id);
     if (help === undefined) continue;
-    out.push("", `<details><summary>Why <code>${id.replace(/[<>&"]/g, "")}</code> matters, with a compliant example</summary>`, "", maskSecrets(help), "", "</details>");
+    out.push(
+      "",
+      `<details><summary>Why <code>${id.replace(/[<>&"]/g, "")}</code> matters, with a compliant example</summary>`,
+      "",
+      maskSecrets(help),
+      "",
+      "</details>",
+    );
   }
   return out;
 }
@@ -314,14 +332,24 @@ function detailsOf(ruleIds: readonly string[], style: CommentStyle): string[] {
  * fingerprint marker per finding. Masked, escaped, and at most {@link MAX_COMMENT_CHARS}: the `<details>` go
  * first, then the suggestion, then the messages are shortened.
  */
-function groupBody(members: readonly Placed[], start: number, end: number, lines: CommentableLines | undefined, style: CommentStyle): string {
+function groupBody(
+  members: readonly Placed[],
+  start: number,
+  end: number,
+  lines: CommentableLines | undefined,
+  style: CommentStyle,
+): string {
   const findings = members.map((m) => m.finding);
   const single = findings.length === 1;
   const messages = findings.map((f) => escapeMarkdown(maskSecrets(f.message)));
   const headOf = (msgs: readonly string[]): string[] =>
     single
       ? [`**${findings[0]!.severity}** · ${msgs[0]}`, "", metaOf(findings[0]!, style)]
-      : [`**${plural(findings.length, "finding")} on ${start === end ? "this line" : "these lines"}**`, "", ...findings.map((f, i) => `- **${f.severity}** · ${msgs[i]} — ${metaOf(f, style)}`)];
+      : [
+          `**${plural(findings.length, "finding")} on ${start === end ? "this line" : "these lines"}**`,
+          "",
+          ...findings.map((f, i) => `- **${f.severity}** · ${msgs[i]} — ${metaOf(f, style)}`),
+        ];
 
   let fixPart: string[] = [];
   const suggestion = suggestionOf(members, start, end, lines);
@@ -336,7 +364,13 @@ function groupBody(members: readonly Placed[], start: number, end: number, lines
       const replacement = maskSecrets(fix.replacement);
       const fence = fenceFor(replacement);
       const where = fix.line === fix.endLine ? `line ${fix.line}` : `lines ${fix.line}–${fix.endLine}`;
-      fixPart = ["", `Suggested fix for ${where} (not all of them are in this diff, so it cannot be applied from here): ${escapeMarkdown(maskSecrets(fix.description))}`, fence, replacement, fence];
+      fixPart = [
+        "",
+        `Suggested fix for ${where} (not all of them are in this diff, so it cannot be applied from here): ${escapeMarkdown(maskSecrets(fix.description))}`,
+        fence,
+        replacement,
+        fence,
+      ];
     }
   }
   let details = detailsOf([...new Set(findings.map((f) => f.ruleId))], style);
@@ -350,11 +384,17 @@ function groupBody(members: readonly Placed[], start: number, end: number, lines
   }
   if (body.length > MAX_COMMENT_CHARS && fixPart.length > 0) {
     const descriptions = findings.flatMap((f) => (f.fix ? [f.fix.description] : [])).join(" ");
-    fixPart = ["", `Suggested fix: ${escapeMarkdown(truncateText(maskSecrets(descriptions), 1000))} (the replacement is too long to show here).`];
+    fixPart = [
+      "",
+      `Suggested fix: ${escapeMarkdown(truncateText(maskSecrets(descriptions), 1000))} (the replacement is too long to show here).`,
+    ];
     body = assemble(messages);
   }
   if (body.length > MAX_COMMENT_CHARS) {
-    const room = Math.max(1, Math.floor((MAX_COMMENT_CHARS - (body.length - messages.reduce((n, m) => n + m.length, 0))) / messages.length));
+    const room = Math.max(
+      1,
+      Math.floor((MAX_COMMENT_CHARS - (body.length - messages.reduce((n, m) => n + m.length, 0))) / messages.length),
+    );
     body = assemble(messages.map((m) => truncateEscaped(m, room)));
   }
   return body;
@@ -383,7 +423,12 @@ export function resolvedBody(original: string, fingerprint: string, headSha: str
     .replace(/^(`{3,})suggestion\s*$/gm, "$1text")
     .trimEnd();
   const sha = headSha.replace(/[^0-9a-f]/gi, "");
-  const head = [`✅ **Fixed in ${sha}**: IAM Policy Review no longer reports ${fingerprintsOfComment(original).length > 1 ? "these findings" : "this finding"}.`, "", "<details><summary>Original comment</summary>", ""];
+  const head = [
+    `✅ **Fixed in ${sha}**: IAM Policy Review no longer reports ${fingerprintsOfComment(original).length > 1 ? "these findings" : "this finding"}.`,
+    "",
+    "<details><summary>Original comment</summary>",
+    "",
+  ];
   const end = ["", "</details>", "", `<!-- iam-policy-review:resolved fingerprint=${markable(fingerprint)} sha=${sha} -->`];
   const room = MAX_COMMENT_CHARS - [...head, ...end].join("\n").length - 2;
   return [...head, truncateText(inert, room), ...end].join("\n");

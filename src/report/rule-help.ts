@@ -89,9 +89,13 @@ export function ruleHelpMarkdown(ruleId: string, options: RuleHelpOptions = {}):
     ].join("\n");
   }
   if (ruleId.startsWith("access-analyzer/")) {
-    return [`IAM Access Analyzer: \`${ruleId.slice("access-analyzer/".length)}\`.`, "", ACCESS_ANALYZER_RATIONALE, "", `[IAM Access Analyzer policy check reference](${ACCESS_ANALYZER_DOCS})`].join(
-      "\n",
-    );
+    return [
+      `IAM Access Analyzer: \`${ruleId.slice("access-analyzer/".length)}\`.`,
+      "",
+      ACCESS_ANALYZER_RATIONALE,
+      "",
+      `[IAM Access Analyzer policy check reference](${ACCESS_ANALYZER_DOCS})`,
+    ].join("\n");
   }
   return undefined;
 }

@@ -42,7 +42,10 @@ function pascalName(id: string): string {
 
 /** Markdown to plain text, roughly: `help.text` is required next to `help.markdown`. */
 function plainTextOf(markdown: string): string {
-  return markdown.replace(/^#{1,6} /gm, "").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/\[([^\]]+)\]\(([^)]+)\)/g, "$1: $2");
+  return markdown
+    .replace(/^#{1,6} /gm, "")
+    .replace(/\*\*([^*]+)\*\*/g, "$1")
+    .replace(/\[([^\]]+)\]\(([^)]+)\)/g, "$1: $2");
 }
 
 function fixesOf(f: Finding): Fix[] | undefined {
@@ -54,7 +57,9 @@ function fixesOf(f: Finding): Fix[] | undefined {
         {
           artifactLocation: { uri: encodePath(f.file), uriBaseId: "%SRCROOT%" },
           // A region of whole lines without columns: the lines' text, without their final newline (as `replacement`).
-          replacements: [{ deletedRegion: { startLine: f.fix.line, endLine: f.fix.endLine }, insertedContent: { text: maskSecrets(f.fix.replacement) } }],
+          replacements: [
+            { deletedRegion: { startLine: f.fix.line, endLine: f.fix.endLine }, insertedContent: { text: maskSecrets(f.fix.replacement) } },
+          ],
         },
       ],
     },
@@ -68,7 +73,8 @@ export function toSarif(report: ScanReport, options: SarifOptions = {}): Log {
     let index = ruleIndex.get(finding.ruleId);
     if (index === undefined) {
       const d = describeRule(finding.ruleId, { category: finding.category, severity: finding.severity });
-      const helpUri = ruleDocsUrl(d.id, options) ?? (finding.docsUrl && /^https:\/\/\S+$/.test(finding.docsUrl) ? finding.docsUrl : undefined);
+      const helpUri =
+        ruleDocsUrl(d.id, options) ?? (finding.docsUrl && /^https:\/\/\S+$/.test(finding.docsUrl) ? finding.docsUrl : undefined);
       const markdown =
         ruleHelpMarkdown(d.id, options) ?? [d.description, ...(helpUri ? ["", `[More about \`${d.id}\`](${helpUri})`] : [])].join("\n");
       index = rules.length;
@@ -114,7 +120,9 @@ export function toSarif(report: ScanReport, options: SarifOptions = {}): Log {
       suppressions: [
         {
           kind: f.suppression.source === "config" ? ("external" as const) : ("inSource" as const),
-          justification: maskSecrets(f.suppression.expires ? `${f.suppression.reason} (until ${f.suppression.expires})` : f.suppression.reason),
+          justification: maskSecrets(
+            f.suppression.expires ? `${f.suppression.reason} (until ${f.suppression.expires})` : f.suppression.reason,
+          ),
         },
       ],
     })),
@@ -127,7 +135,13 @@ export function toSarif(report: ScanReport, options: SarifOptions = {}): Log {
     runs: [
       {
         tool: {
-          driver: { name: TOOL_NAME, semanticVersion: report.version, version: report.version, ...(informationUri ? { informationUri } : {}), rules },
+          driver: {
+            name: TOOL_NAME,
+            semanticVersion: report.version,
+            version: report.version,
+            ...(informationUri ? { informationUri } : {}),
+            rules,
+          },
         },
         columnKind: "utf16CodeUnits",
         results,

@@ -51,7 +51,10 @@ export function renderText(report: ScanReport, options: TextOptions): string {
     lines.push(
       aa.complete
         ? `Access Analyzer: ${plural(calls, "request")} (ValidatePolicy ${aa.validatePolicy}, CheckNoNewAccess ${aa.checkNoNewAccess}, CheckAccessNotGranted ${aa.checkAccessNotGranted}, CheckNoPublicAccess ${aa.checkNoPublicAccess}).`
-        : paint("yellow", `Access Analyzer: INCOMPLETE — ${aa.failed} failed and ${aa.skipped} skipped of ${calls + aa.skipped} checks; see the access-analyzer notes.`),
+        : paint(
+            "yellow",
+            `Access Analyzer: INCOMPLETE — ${aa.failed} failed and ${aa.skipped} skipped of ${calls + aa.skipped} checks; see the access-analyzer notes.`,
+          ),
       "",
     );
   }
@@ -59,7 +62,9 @@ export function renderText(report: ScanReport, options: TextOptions): string {
     lines.push(paint("bold", `Suppressed (${report.suppressed.length})`));
     for (const f of report.suppressed) {
       const until = f.suppression.expires ? `, until ${f.suppression.expires}` : "";
-      lines.push(`  ${f.file}:${f.line}:${f.column}  ${f.ruleId}  ${paint("dim", `${f.suppression.reason} (${f.suppression.source}${until})`)}`);
+      lines.push(
+        `  ${f.file}:${f.line}:${f.column}  ${f.ruleId}  ${paint("dim", `${f.suppression.reason} (${f.suppression.source}${until})`)}`,
+      );
     }
     lines.push("");
   }

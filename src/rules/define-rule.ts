@@ -35,9 +35,7 @@ interface ReportBase {
 }
 
 /** Where a finding points: a value (or its key) in the policy being checked, or a range in a file. */
-export type ReportLocation =
-  | { pointer: string; at?: "value" | "key" }
-  | { file: string; range: Range; origin?: string };
+export type ReportLocation = { pointer: string; at?: "value" | "key" } | { file: string; range: Range; origin?: string };
 
 /** The data a message takes; `{}` for a message without data. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- matches any message function
@@ -60,9 +58,7 @@ export interface RuleContext<M extends MessageFunctions> {
 }
 
 /** A documented example; `policy` examples are checked as a document of `kind`, `file` examples as that file. */
-export type RuleExample =
-  | { title: string; kind: PolicyKind; policy: JsonObject }
-  | { title: string; file: string; text: string };
+export type RuleExample = { title: string; kind: PolicyKind; policy: JsonObject } | { title: string; file: string; text: string };
 
 export interface RuleDocs {
   /** One line, starting with a verb: "Disallow ...", "Require ...". */

@@ -1,7 +1,15 @@
 import type { PolicyDocument, Range, Severity } from "../types.ts";
 import { isJsonObject, pointerOf, type StatementRef } from "../extract/document.ts";
 import { hasPlaceholder, isPlaceholder } from "../extract/placeholder.ts";
-import { actionsOf, allowStatements, conditionsOf, principalsOf, statementGrants, type ConditionEntry, type PrincipalEntry } from "../policy/statements.ts";
+import {
+  actionsOf,
+  allowStatements,
+  conditionsOf,
+  principalsOf,
+  statementGrants,
+  type ConditionEntry,
+  type PrincipalEntry,
+} from "../policy/statements.ts";
 import type { OidcProvider, RequiredClaim } from "../data/oidc-providers.ts";
 import { classifyClaimValue, issuerOf, providerOf, sameIssuer, type ClaimVerdict } from "../policy/oidc-claims.ts";
 import { defineRule, type RuleFix } from "./define-rule.ts";
@@ -10,7 +18,10 @@ const PINNING_OPERATORS = new Set(["stringequals", "stringequalsignorecase", "st
 const SAML_AUDIENCE = "https://signin.aws.amazon.com/saml";
 
 function baseOf(operator: string): string {
-  return operator.toLowerCase().replace(/^(foranyvalue|forallvalues):/, "").replace(/ifexists$/, "");
+  return operator
+    .toLowerCase()
+    .replace(/^(foranyvalue|forallvalues):/, "")
+    .replace(/ifexists$/, "");
 }
 
 function isSetOperator(operator: string): boolean {
@@ -28,7 +39,10 @@ function splitKey(key: string): { issuer: string; claim: string } | undefined {
  * (`aws_iam_openid_connect_provider.github.arn`), from the one known issuer the condition keys name. Nothing
  * when neither tells: a provider we cannot identify is not judged.
  */
-function identify(principal: PrincipalEntry, conditions: readonly ConditionEntry[]): { provider: OidcProvider; issuer: string } | undefined {
+function identify(
+  principal: PrincipalEntry,
+  conditions: readonly ConditionEntry[],
+): { provider: OidcProvider; issuer: string } | undefined {
   if (/:saml-provider\//.test(principal.value)) return undefined;
   const issuer = issuerOf(principal.value);
   const provider = isPlaceholder(principal.value) ? undefined : providerOf(issuer);
@@ -122,13 +136,16 @@ function subjectFix(doc: PolicyDocument, ref: StatementRef, issuer: string, prov
   const key = doc.keys[pointer];
   const value = doc.positions[pointer];
   const operator = doc.keys[operatorPointer];
-  if (!key || !value || !operator || sameRange(value, doc.range) || key.line !== value.endLine || key.line === operator.line) return undefined;
+  if (!key || !value || !operator || sameRange(value, doc.range) || key.line !== value.endLine || key.line === operator.line)
+    return undefined;
   if (Object.keys(block).some((k) => k !== audience && doc.keys[pointerOf(operatorPointer, k)]?.line === key.line)) return undefined;
   const subjectKey = `${audience.slice(0, audience.lastIndexOf(":"))}:sub`;
   const at = { line: value.endLine, column: value.endColumn, endLine: value.endLine, endColumn: value.endColumn };
   return {
     description: `Pin the subject to one ${provider.name} workload; replace the values in capitals with yours.`,
-    edits: [{ range: at, text: `,\n${" ".repeat(key.column - 1)}${JSON.stringify(subjectKey)}: ${JSON.stringify(provider.subjectExample)}` }],
+    edits: [
+      { range: at, text: `,\n${" ".repeat(key.column - 1)}${JSON.stringify(subjectKey)}: ${JSON.stringify(provider.subjectExample)}` },
+    ],
   };
 }
 

@@ -75,8 +75,8 @@ export default defineRule({
     rationale:
       "Requests signed with long-term access keys carry no `aws:MultiFactorAuthPresent` or `aws:MultiFactorAuthAge` " +
       "key at all. A plain operator is false when its key is absent and an `IfExists` operator is true, so the two " +
-      "common ways to write an MFA rule fail silently: `Deny` with `Bool` `aws:MultiFactorAuthPresent` `\"false\"` never " +
-      "denies an access key (use `BoolIfExists`), and `Allow` with `BoolIfExists` `\"true\"` allows it (use `Bool`). " +
+      'common ways to write an MFA rule fail silently: `Deny` with `Bool` `aws:MultiFactorAuthPresent` `"false"` never ' +
+      'denies an access key (use `BoolIfExists`), and `Allow` with `BoolIfExists` `"true"` allows it (use `Bool`). ' +
       "For `aws:MultiFactorAuthAge` an `Allow` must use `NumericLessThan` (recent MFA) and a `Deny` " +
       "`NumericGreaterThanIfExists` (old or no MFA); the opposite operators invert the rule.",
     examples: {
@@ -140,9 +140,20 @@ export default defineRule({
       for (const entry of conditionsOn(ref, [PRESENT, AGE])) {
         // Issue #11: an Allow on "MFA is absent" is an inverted requirement (a Deny on it is the usual pattern).
         const values = entry.values.map((v) => v.value.toLowerCase());
-        if (effect === "Allow" && entry.key.toLowerCase() === PRESENT.toLowerCase() && /^bool(ifexists)?$/i.test(entry.operator) && values.includes("false") && !values.includes("true")) {
+        if (
+          effect === "Allow" &&
+          entry.key.toLowerCase() === PRESENT.toLowerCase() &&
+          /^bool(ifexists)?$/i.test(entry.operator) &&
+          values.includes("false") &&
+          !values.includes("true")
+        ) {
           const value = entry.values.find((v) => v.value.toLowerCase() === "false")!;
-          context.report({ messageId: "allowWithoutMfa", data: { operator: entry.operator, key: entry.key }, pointer: value.pointer, subject: `${entry.operator} ${entry.key} false` });
+          context.report({
+            messageId: "allowWithoutMfa",
+            data: { operator: entry.operator, key: entry.key },
+            pointer: value.pointer,
+            subject: `${entry.operator} ${entry.key} false`,
+          });
           continue;
         }
         const problem = problemOf(effect, entry);

@@ -22,7 +22,7 @@ export default defineRule({
       "changed policy with its own version at the base (same file, following renames, same resource and property) and " +
       "names what the new version allows that the old one did not, by access level: Permissions management is an " +
       "error, Write and Tagging a warning, Read and List a note; an addition that depends on values the tool cannot " +
-      "resolve says \"may\" one level lower. Confirm the access is intended, or narrow it.",
+      'resolve says "may" one level lower. Confirm the access is intended, or narrow it.',
     examples: {
       noncompliant: [
         {
@@ -38,11 +38,16 @@ export default defineRule({
         {
           title: "The change only renames the statement: the same access as at the base",
           kind: "identity",
-          policy: { Version: "2012-10-17", Statement: [{ Sid: "ReadReports", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }] },
+          policy: {
+            Version: "2012-10-17",
+            Statement: [{ Sid: "ReadReports", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }],
+          },
         },
       ],
     },
-    references: ["https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"],
+    references: [
+      "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
+    ],
   },
   messages: {
     newPolicy: composed,

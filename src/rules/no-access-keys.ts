@@ -59,7 +59,13 @@ export default defineRule({
   checkFacts(facts, context) {
     for (const fact of facts) {
       if (fact.type !== "access-key") continue;
-      context.report({ messageId: "accessKey", data: { origin: fact.origin, user: userOf(fact.user) }, file: fact.file, range: fact.range, origin: fact.origin });
+      context.report({
+        messageId: "accessKey",
+        data: { origin: fact.origin, user: userOf(fact.user) },
+        file: fact.file,
+        range: fact.range,
+        origin: fact.origin,
+      });
     }
   },
 });

@@ -11,7 +11,7 @@ export default defineRule({
   docs: {
     description: "Disallow statements that allow every action on every resource.",
     rationale:
-      "`\"Action\": \"*\"` on `\"Resource\": \"*\"` is full administrator access: whoever holds it can do anything in the " +
+      '`"Action": "*"` on `"Resource": "*"` is full administrator access: whoever holds it can do anything in the ' +
       "account, including granting themselves or others any other access and erasing the audit trail. Grant the " +
       "actions the workload needs on the resources it uses; for people, use a role with the AWS managed " +
       "`AdministratorAccess` policy behind MFA and keep it out of application policies.",

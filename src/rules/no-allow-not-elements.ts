@@ -7,7 +7,10 @@ import { defineRule } from "./define-rule.ts";
 /** `"a", "b", "c" and 4 more`, or "the listed ones" when there is nothing readable to name. */
 function listOf(values: readonly string[]): string {
   if (values.length === 0) return "the listed ones";
-  const shown = values.slice(0, 3).map((v) => `"${v}"`).join(", ");
+  const shown = values
+    .slice(0, 3)
+    .map((v) => `"${v}"`)
+    .join(", ");
   return values.length > 3 ? `${shown} and ${values.length - 3} more` : shown;
 }
 
@@ -19,11 +22,11 @@ export default defineRule({
     description: "Disallow `NotAction`, `NotResource` and `NotPrincipal` in statements that allow access.",
     rationale:
       "An Allow statement with `NotAction` grants every action except the listed ones, including every action " +
-      "of every service AWS adds later; with `\"Resource\": \"*\"` it is administrator access minus a few " +
+      'of every service AWS adds later; with `"Resource": "*"` it is administrator access minus a few ' +
       "exceptions and is reported as an error. `NotResource` in an Allow grants access to every resource except " +
       "the listed ones, and `NotPrincipal` in an Allow grants access to everyone except the listed principals, " +
       "anonymous users included. Each reads as a restriction but is a broad grant: list what is allowed instead. " +
-      "`NotAction` and `NotResource` in a Deny statement (\"deny everything except ...\") are a sound guardrail " +
+      '`NotAction` and `NotResource` in a Deny statement ("deny everything except ...") are a sound guardrail ' +
       "pattern and are never reported, nor are SCPs, RCPs and permissions boundaries, which cannot grant.",
     examples: {
       noncompliant: [

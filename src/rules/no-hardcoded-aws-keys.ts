@@ -28,7 +28,10 @@ const NAMED_SECRET = new RegExp(
  * value (base64 of 100 to 10,000 characters) is measured by `tokenEnd`, because an unbounded run in a regex
  * backtracks through every character of a long line.
  */
-const TOKEN_NAME = new RegExp(String.raw`(?<![A-Za-z0-9])(?:aws[_.-]?)?(?:session|security)[_.-]?token${SEPARATOR}(?=[A-Za-z0-9/+]{100})`, "gi");
+const TOKEN_NAME = new RegExp(
+  String.raw`(?<![A-Za-z0-9])(?:aws[_.-]?)?(?:session|security)[_.-]?token${SEPARATOR}(?=[A-Za-z0-9/+]{100})`,
+  "gi",
+);
 const TOKEN_MIN = 100;
 const TOKEN_MAX = 10_000;
 

@@ -6,7 +6,9 @@ type Fact<T extends IacFact["type"]> = Extract<IacFact, { type: T }>;
 
 /** `IAM user "ci" (aws_iam_user.ci)`, or just the address when the name is unknown or unresolved. */
 function userLabel(fact: Fact<"iam-user">): string {
-  return fact.name !== undefined && fact.name !== "" && !hasPlaceholder(fact.name) ? `IAM user "${fact.name}" (${fact.origin})` : `IAM user ${fact.origin}`;
+  return fact.name !== undefined && fact.name !== "" && !hasPlaceholder(fact.name)
+    ? `IAM user "${fact.name}" (${fact.origin})`
+    : `IAM user ${fact.origin}`;
 }
 
 /**
@@ -73,7 +75,11 @@ export default defineRule({
         context.report({ messageId: "iamUser", data: { user: userLabel(fact) }, ...location });
       } else if (fact.type === "login-profile") {
         const user = userOf(fact.user);
-        context.report({ messageId: "loginProfile", data: { origin: fact.origin, user: user === "an IAM user" ? "An IAM user" : user }, ...location });
+        context.report({
+          messageId: "loginProfile",
+          data: { origin: fact.origin, user: user === "an IAM user" ? "An IAM user" : user },
+          ...location,
+        });
       }
     }
   },

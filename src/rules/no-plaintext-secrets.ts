@@ -16,8 +16,10 @@ function literalSecret(value: string): boolean {
 
 /** Access keys and secret keys not from AWS's documentation are no-hardcoded-aws-keys's (one finding per secret). */
 function awsKeyRuleFinds(value: string): boolean {
-  return (/^(AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/.test(value) && !value.endsWith("EXAMPLE")) ||
-    (/^[A-Za-z0-9/+]{40}$/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value) && !value.endsWith("EXAMPLEKEY"));
+  return (
+    (/^(AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/.test(value) && !value.endsWith("EXAMPLE")) ||
+    (/^[A-Za-z0-9/+]{40}$/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value) && !value.endsWith("EXAMPLEKEY"))
+  );
 }
 
 export default defineRule({
@@ -71,7 +73,10 @@ export default defineRule({
     for (const fact of facts) {
       if (fact.type !== "secret-value") continue;
       if (fact.whole) {
-        const value = fact.lines.map((l) => l.text).join("\n").trim();
+        const value = fact.lines
+          .map((l) => l.text)
+          .join("\n")
+          .trim();
         if (value === "" || !literalSecret(value)) continue;
         context.report({
           messageId: "plaintextValue",

@@ -51,7 +51,7 @@ export default defineRule({
   docs: {
     description: "Disallow resource and trust policies that allow any principal without a condition that limits who.",
     rationale:
-      "A statement whose principal is `\"*\"` (or `{\"AWS\": \"*\"}`, or an ARN with a wildcard account) grants its actions " +
+      'A statement whose principal is `"*"` (or `{"AWS": "*"}`, or an ARN with a wildcard account) grants its actions ' +
       "to every AWS account and, for services such as S3, to anonymous callers on the internet; in a trust policy it " +
       "lets anyone assume the role. Leaked buckets, queues and keys usually start this way. It is only safe when a " +
       "condition pins who can use it: `aws:PrincipalOrgID`, `aws:SourceArn` or `aws:SourceAccount`, `aws:SourceVpce`, " +

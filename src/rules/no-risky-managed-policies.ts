@@ -51,7 +51,8 @@ export default defineRule({
   category: "managed-policy",
   severity: "error",
   docs: {
-    description: "Disallow attaching AWS managed policies that grant administrator access, IAM permissions management or a privilege-escalation path.",
+    description:
+      "Disallow attaching AWS managed policies that grant administrator access, IAM permissions management or a privilege-escalation path.",
     rationale:
       "An AWS managed policy attached by ARN brings a document the template does not show. Some grant far more than " +
       "their names suggest: `PowerUserAccess` allows everything but IAM and Organizations (enough to run code as any " +

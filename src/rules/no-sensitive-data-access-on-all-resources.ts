@@ -57,7 +57,9 @@ function candidatesOf(sensitive: readonly string[]): Candidates {
   if (!candidates) {
     const all = sensitive
       // Pulling images on `*` is what AWS's own ECS task execution policy grants (see workload-baseline.ts).
-      .filter((action) => !PRIVILEGE_SERVICES.test(action) && actionInfo(action)?.wildcardOnly !== true && !isWorkloadBaselineAction(action))
+      .filter(
+        (action) => !PRIVILEGE_SERVICES.test(action) && actionInfo(action)?.wildcardOnly !== true && !isWorkloadBaselineAction(action),
+      )
       .map((action) => ({ action, lower: action.toLowerCase() }));
     const byService = new Map<string, Candidate[]>();
     for (const candidate of all) {
@@ -97,7 +99,7 @@ export default defineRule({
     description: "Disallow statements that allow reading secrets, keys or data on every resource.",
     rationale:
       "Actions such as `secretsmanager:GetSecretValue`, `ssm:GetParameter`, `kms:Decrypt` and `s3:GetObject` on " +
-      "`\"Resource\": \"*\"` reach every secret, parameter, key and object in the account, including those of other " +
+      '`"Resource": "*"` reach every secret, parameter, key and object in the account, including those of other ' +
       "workloads and ones created later: one compromised function then leaks everything. The actions come from " +
       "the configured `sensitiveActions` list (IAM and STS actions there are left to the privilege-escalation " +
       "rules) and are matched through wildcards such as `secretsmanager:Get*` or `s3:*`. A condition that limits " +

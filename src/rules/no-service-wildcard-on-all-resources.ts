@@ -16,7 +16,7 @@ export default defineRule({
   docs: {
     description: "Disallow statements that allow every action of a service (`s3:*`) on every resource.",
     rationale:
-      "`\"Action\": \"s3:*\"` on `\"Resource\": \"*\"` grants every current and future action of the service on every " +
+      '`"Action": "s3:*"` on `"Resource": "*"` grants every current and future action of the service on every ' +
       "resource in the account: reading and deleting all data, changing bucket policies, and whatever AWS adds " +
       "next. It is rarely what a workload needs and hides what it does. For `iam:*`, `sts:*`, `organizations:*` " +
       "and `kms:*` it is close to administrator access (create users and policies, assume any role, leave the " +

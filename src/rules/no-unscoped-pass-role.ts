@@ -1,7 +1,15 @@
 import type { StatementRef } from "../extract/document.ts";
 import { pointerOf } from "../extract/document.ts";
 import { isUnscopedResource } from "../policy/escalation.ts";
-import { actionPatternMatches, actionsOf, allowStatements, baseOperator, conditionsOf, resourcesOf, elementOf } from "../policy/statements.ts";
+import {
+  actionPatternMatches,
+  actionsOf,
+  allowStatements,
+  baseOperator,
+  conditionsOf,
+  resourcesOf,
+  elementOf,
+} from "../policy/statements.ts";
 import { defineRule } from "./define-rule.ts";
 
 const PASS_ROLE = "iam:PassRole";
@@ -38,7 +46,7 @@ export default defineRule({
     description: "Disallow iam:PassRole on every role of an account.",
     rationale:
       "`iam:PassRole` lets its holder hand a role to a service (EC2, Lambda, ECS, Glue, CloudFormation...), which then " +
-      "acts with that role's permissions. Allowed on `\"Resource\": \"*\"` or a pattern such as " +
+      'acts with that role\'s permissions. Allowed on `"Resource": "*"` or a pattern such as ' +
       "`arn:aws:iam::111122223333:role/*`, it covers every role in the account, including administrator roles, so " +
       "any service that runs code becomes a way to gain them. List the roles this principal needs to pass, and add " +
       "an `iam:PassedToService` condition naming the service; with that condition the finding is only a note.",
@@ -108,7 +116,13 @@ export default defineRule({
         continue;
       }
       for (const resource of unscoped) {
-        context.report({ messageId, data: { resource: `"${resource.value}"` }, pointer: resource.pointer, severity, subject: resource.value });
+        context.report({
+          messageId,
+          data: { resource: `"${resource.value}"` },
+          pointer: resource.pointer,
+          severity,
+          subject: resource.value,
+        });
       }
     }
   },

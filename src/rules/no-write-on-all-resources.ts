@@ -136,7 +136,7 @@ export default defineRule({
   docs: {
     description: "Disallow statements that allow write or permissions-management actions on every resource.",
     rationale:
-      "A write action on `\"Resource\": \"*\"` can change or delete every resource of that type in the account, not " +
+      'A write action on `"Resource": "*"` can change or delete every resource of that type in the account, not ' +
       "just the workload's own: every object in every bucket, every queue, every log group. Permissions-management " +
       "actions (`s3:PutBucketPolicy`, `iam:PutRolePolicy`, `kms:PutKeyPolicy`) on `*` let the holder change who " +
       "can access anything, so they are reported as errors. Actions that support no resource type (for example " +
@@ -169,7 +169,9 @@ export default defineRule({
         },
       ],
     },
-    references: ["https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"],
+    references: [
+      "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
+    ],
   },
   messages: {
     writeOnAllResources: (data: { action: string; actions: string; where: string }) =>

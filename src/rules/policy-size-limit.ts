@@ -22,9 +22,24 @@ const PLACEHOLDER_LENGTH = 20;
 
 const MANAGED: Quota = { limit: 6144, counting: "iam-characters", what: "managed policy", note: "" };
 const INLINE: Record<"role" | "user" | "group", Quota> = {
-  role: { limit: 10240, counting: "iam-characters", what: "inline policy of a role", note: " (the quota is for all of the role's inline policies together)" },
-  user: { limit: 2048, counting: "iam-characters", what: "inline policy of a user", note: " (the quota is for all of the user's inline policies together)" },
-  group: { limit: 5120, counting: "iam-characters", what: "inline policy of a group", note: " (the quota is for all of the group's inline policies together)" },
+  role: {
+    limit: 10240,
+    counting: "iam-characters",
+    what: "inline policy of a role",
+    note: " (the quota is for all of the role's inline policies together)",
+  },
+  user: {
+    limit: 2048,
+    counting: "iam-characters",
+    what: "inline policy of a user",
+    note: " (the quota is for all of the user's inline policies together)",
+  },
+  group: {
+    limit: 5120,
+    counting: "iam-characters",
+    what: "inline policy of a group",
+    note: " (the quota is for all of the group's inline policies together)",
+  },
 };
 
 const RESOURCE_QUOTAS = lookupTable<Quota>({
@@ -33,7 +48,12 @@ const RESOURCE_QUOTAS = lookupTable<Quota>({
   "AWS::SNS::Topic": { limit: 30720, counting: "bytes", what: "SNS topic policy", note: "" },
   "AWS::KMS::Key": { limit: 32768, counting: "bytes", what: "KMS key policy", note: "" },
   "AWS::KMS::ReplicaKey": { limit: 32768, counting: "bytes", what: "KMS key policy", note: "" },
-  "AWS::Lambda::Function": { limit: 20480, counting: "bytes", what: "Lambda function policy", note: " (for all of the function's permissions together)" },
+  "AWS::Lambda::Function": {
+    limit: 20480,
+    counting: "bytes",
+    what: "Lambda function policy",
+    note: " (for all of the function's permissions together)",
+  },
   "AWS::SecretsManager::Secret": { limit: 20480, counting: "characters", what: "Secrets Manager resource policy", note: "" },
 });
 
@@ -85,7 +105,8 @@ function principalType(label: string): "role" | "user" | "group" | undefined {
 function identityQuota(doc: PolicyDocument): Quota | undefined {
   const origin = doc.origin;
   if (/^AWS::SSO::PermissionSet\s|^aws_ssoadmin_/.test(origin)) return undefined;
-  const inlineOf = /^AWS::IAM::(Role|User|Group)\s.*\.Policies\[\d+\]$/.exec(origin)?.[1] ?? /^AWS::IAM::(Role|User|Group)Policy\s/.exec(origin)?.[1];
+  const inlineOf =
+    /^AWS::IAM::(Role|User|Group)\s.*\.Policies\[\d+\]$/.exec(origin)?.[1] ?? /^AWS::IAM::(Role|User|Group)Policy\s/.exec(origin)?.[1];
   if (inlineOf) return INLINE[inlineOf.toLowerCase() as "role" | "user" | "group"];
   const tfInline = /^aws_iam_(role|user|group)_policy\./.exec(origin)?.[1];
   if (tfInline) return INLINE[tfInline as "role" | "user" | "group"];
@@ -100,7 +121,11 @@ function identityQuota(doc: PolicyDocument): Quota | undefined {
     return smallest ?? INLINE.role;
   }
   if (origin.startsWith("data.aws_iam_policy_document.")) {
-    return { ...INLINE.role, what: "identity policy", note: " (the largest identity-policy quota, for a role's inline policies; a managed policy allows 6,144)" };
+    return {
+      ...INLINE.role,
+      what: "identity policy",
+      note: " (the largest identity-policy quota, for a role's inline policies; a managed policy allows 6,144)",
+    };
   }
   return MANAGED;
 }
@@ -112,7 +137,12 @@ function quotaOf(doc: PolicyDocument): Quota | undefined {
     case "boundary":
       return { ...MANAGED, what: "permissions boundary (a managed policy)" };
     case "trust":
-      return { limit: 2048, counting: "iam-characters", what: "trust policy", note: " (the default quota; it can be raised to 4,096 through Service Quotas)" };
+      return {
+        limit: 2048,
+        counting: "iam-characters",
+        what: "trust policy",
+        note: " (the default quota; it can be raised to 4,096 through Service Quotas)",
+      };
     case "scp":
       return { limit: 5120, counting: "characters", what: "service control policy", note: "" };
     case "rcp":
@@ -174,28 +204,72 @@ export default defineRule({
                 Effect: "Allow",
                 Principal: {
                   AWS: [
-                    "arn:aws:iam::100000000001:root", "arn:aws:iam::100000000002:root", "arn:aws:iam::100000000003:root",
-                    "arn:aws:iam::100000000004:root", "arn:aws:iam::100000000005:root", "arn:aws:iam::100000000006:root",
-                    "arn:aws:iam::100000000007:root", "arn:aws:iam::100000000008:root", "arn:aws:iam::100000000009:root",
-                    "arn:aws:iam::100000000010:root", "arn:aws:iam::100000000011:root", "arn:aws:iam::100000000012:root",
-                    "arn:aws:iam::100000000013:root", "arn:aws:iam::100000000014:root", "arn:aws:iam::100000000015:root",
-                    "arn:aws:iam::100000000016:root", "arn:aws:iam::100000000017:root", "arn:aws:iam::100000000018:root",
-                    "arn:aws:iam::100000000019:root", "arn:aws:iam::100000000020:root", "arn:aws:iam::100000000021:root",
-                    "arn:aws:iam::100000000022:root", "arn:aws:iam::100000000023:root", "arn:aws:iam::100000000024:root",
-                    "arn:aws:iam::100000000025:root", "arn:aws:iam::100000000026:root", "arn:aws:iam::100000000027:root",
-                    "arn:aws:iam::100000000028:root", "arn:aws:iam::100000000029:root", "arn:aws:iam::100000000030:root",
-                    "arn:aws:iam::100000000031:root", "arn:aws:iam::100000000032:root", "arn:aws:iam::100000000033:root",
-                    "arn:aws:iam::100000000034:root", "arn:aws:iam::100000000035:root", "arn:aws:iam::100000000036:root",
-                    "arn:aws:iam::100000000037:root", "arn:aws:iam::100000000038:root", "arn:aws:iam::100000000039:root",
-                    "arn:aws:iam::100000000040:root", "arn:aws:iam::100000000041:root", "arn:aws:iam::100000000042:root",
-                    "arn:aws:iam::100000000043:root", "arn:aws:iam::100000000044:root", "arn:aws:iam::100000000045:root",
-                    "arn:aws:iam::100000000046:root", "arn:aws:iam::100000000047:root", "arn:aws:iam::100000000048:root",
-                    "arn:aws:iam::100000000049:root", "arn:aws:iam::100000000050:root", "arn:aws:iam::100000000051:root",
-                    "arn:aws:iam::100000000052:root", "arn:aws:iam::100000000053:root", "arn:aws:iam::100000000054:root",
-                    "arn:aws:iam::100000000055:root", "arn:aws:iam::100000000056:root", "arn:aws:iam::100000000057:root",
-                    "arn:aws:iam::100000000058:root", "arn:aws:iam::100000000059:root", "arn:aws:iam::100000000060:root",
-                    "arn:aws:iam::100000000061:root", "arn:aws:iam::100000000062:root", "arn:aws:iam::100000000063:root",
-                    "arn:aws:iam::100000000064:root", "arn:aws:iam::100000000065:root", "arn:aws:iam::100000000066:root",
+                    "arn:aws:iam::100000000001:root",
+                    "arn:aws:iam::100000000002:root",
+                    "arn:aws:iam::100000000003:root",
+                    "arn:aws:iam::100000000004:root",
+                    "arn:aws:iam::100000000005:root",
+                    "arn:aws:iam::100000000006:root",
+                    "arn:aws:iam::100000000007:root",
+                    "arn:aws:iam::100000000008:root",
+                    "arn:aws:iam::100000000009:root",
+                    "arn:aws:iam::100000000010:root",
+                    "arn:aws:iam::100000000011:root",
+                    "arn:aws:iam::100000000012:root",
+                    "arn:aws:iam::100000000013:root",
+                    "arn:aws:iam::100000000014:root",
+                    "arn:aws:iam::100000000015:root",
+                    "arn:aws:iam::100000000016:root",
+                    "arn:aws:iam::100000000017:root",
+                    "arn:aws:iam::100000000018:root",
+                    "arn:aws:iam::100000000019:root",
+                    "arn:aws:iam::100000000020:root",
+                    "arn:aws:iam::100000000021:root",
+                    "arn:aws:iam::100000000022:root",
+                    "arn:aws:iam::100000000023:root",
+                    "arn:aws:iam::100000000024:root",
+                    "arn:aws:iam::100000000025:root",
+                    "arn:aws:iam::100000000026:root",
+                    "arn:aws:iam::100000000027:root",
+                    "arn:aws:iam::100000000028:root",
+                    "arn:aws:iam::100000000029:root",
+                    "arn:aws:iam::100000000030:root",
+                    "arn:aws:iam::100000000031:root",
+                    "arn:aws:iam::100000000032:root",
+                    "arn:aws:iam::100000000033:root",
+                    "arn:aws:iam::100000000034:root",
+                    "arn:aws:iam::100000000035:root",
+                    "arn:aws:iam::100000000036:root",
+                    "arn:aws:iam::100000000037:root",
+                    "arn:aws:iam::100000000038:root",
+                    "arn:aws:iam::100000000039:root",
+                    "arn:aws:iam::100000000040:root",
+                    "arn:aws:iam::100000000041:root",
+                    "arn:aws:iam::100000000042:root",
+                    "arn:aws:iam::100000000043:root",
+                    "arn:aws:iam::100000000044:root",
+                    "arn:aws:iam::100000000045:root",
+                    "arn:aws:iam::100000000046:root",
+                    "arn:aws:iam::100000000047:root",
+                    "arn:aws:iam::100000000048:root",
+                    "arn:aws:iam::100000000049:root",
+                    "arn:aws:iam::100000000050:root",
+                    "arn:aws:iam::100000000051:root",
+                    "arn:aws:iam::100000000052:root",
+                    "arn:aws:iam::100000000053:root",
+                    "arn:aws:iam::100000000054:root",
+                    "arn:aws:iam::100000000055:root",
+                    "arn:aws:iam::100000000056:root",
+                    "arn:aws:iam::100000000057:root",
+                    "arn:aws:iam::100000000058:root",
+                    "arn:aws:iam::100000000059:root",
+                    "arn:aws:iam::100000000060:root",
+                    "arn:aws:iam::100000000061:root",
+                    "arn:aws:iam::100000000062:root",
+                    "arn:aws:iam::100000000063:root",
+                    "arn:aws:iam::100000000064:root",
+                    "arn:aws:iam::100000000065:root",
+                    "arn:aws:iam::100000000066:root",
                   ],
                 },
                 Action: "sts:AssumeRole",
@@ -236,7 +310,8 @@ export default defineRule({
     if (quota === undefined) return;
     const { size, estimated } = sizeOf(doc, quota.counting);
     if (size <= quota.limit) return;
-    const unit = quota.counting === "bytes" ? "bytes" : quota.counting === "characters" ? "characters" : "characters (not counting white space)";
+    const unit =
+      quota.counting === "bytes" ? "bytes" : quota.counting === "characters" ? "characters" : "characters (not counting white space)";
     context.report({
       messageId: "tooLarge",
       data: { what: quota.what, size: `${estimated ? "about " : ""}${number(size)}`, unit, limit: number(quota.limit), note: quota.note },

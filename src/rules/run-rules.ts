@@ -223,7 +223,8 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
       }
     };
     if (rule.checkPolicy) {
-      for (const doc of input.policies) if (!rule.kinds || rule.kinds.includes(doc.kind)) guarded(doc.file, doc.range, () => rule.checkPolicy!(doc, contextFor(doc)));
+      for (const doc of input.policies)
+        if (!rule.kinds || rule.kinds.includes(doc.kind)) guarded(doc.file, doc.range, () => rule.checkPolicy!(doc, contextFor(doc)));
     }
     if (rule.checkPrincipal) {
       for (const [principal, docs] of byPrincipal(input.policies)) {

@@ -107,15 +107,11 @@ export default defineRule({
         const range = present?.value === null || !present ? fact.range : present.range;
         if (!terraform) return { range };
         const description = `Set ${nameOf(setting)} to ${needed}.`;
-        const edit = present && present.value !== null ? replaceLiteral(present, needed) : insertSetting(fact, `  ${nameOf(setting)} = ${needed}\n`);
+        const edit =
+          present && present.value !== null ? replaceLiteral(present, needed) : insertSetting(fact, `  ${nameOf(setting)} = ${needed}\n`);
         return edit ? { range, fix: { description, edits: [edit] } } : { range };
       };
-      const report = (
-        messageId: "minimumLength" | "reusePrevention" | "maxAge",
-        setting: Setting,
-        found: string,
-        needed: string,
-      ): void => {
+      const report = (messageId: "minimumLength" | "reusePrevention" | "maxAge", setting: Setting, found: string, needed: string): void => {
         const { range, fix } = locate(setting, needed);
         context.report({
           messageId,
@@ -132,7 +128,8 @@ export default defineRule({
       // AWS applies 6 when a password policy is created without a minimum (the console's default is 8).
       const length = numberOf(read("MinimumPasswordLength"));
       if (length.state === "missing") report("minimumLength", "MinimumPasswordLength", "not set (6 by default)", String(MIN_LENGTH));
-      else if (length.state === "known" && length.value < MIN_LENGTH) report("minimumLength", "MinimumPasswordLength", String(length.value), String(MIN_LENGTH));
+      else if (length.state === "known" && length.value < MIN_LENGTH)
+        report("minimumLength", "MinimumPasswordLength", String(length.value), String(MIN_LENGTH));
 
       for (const [setting, what] of CHARACTER_CLASSES) {
         const required = booleanOf(read(setting));
@@ -150,8 +147,10 @@ export default defineRule({
       }
 
       const reuse = numberOf(read("PasswordReusePrevention"));
-      if (reuse.state === "missing") report("reusePrevention", "PasswordReusePrevention", "not set (any old password may be reused)", String(REUSE_PREVENTION));
-      else if (reuse.state === "known" && reuse.value < REUSE_PREVENTION) report("reusePrevention", "PasswordReusePrevention", String(reuse.value), String(REUSE_PREVENTION));
+      if (reuse.state === "missing")
+        report("reusePrevention", "PasswordReusePrevention", "not set (any old password may be reused)", String(REUSE_PREVENTION));
+      else if (reuse.state === "known" && reuse.value < REUSE_PREVENTION)
+        report("reusePrevention", "PasswordReusePrevention", String(reuse.value), String(REUSE_PREVENTION));
 
       const age = numberOf(read("MaxPasswordAge"));
       if (age.state === "missing") report("maxAge", "MaxPasswordAge", "not set (passwords never expire)", String(MAX_AGE));

@@ -21,9 +21,15 @@ export default defineRule({
       "binary, non-UTF-8 or over-5-MB files; a policy whose text comes from a value the tool cannot resolve (a Terraform " +
       "variable, a module output, a `Ref` to a parameter without a default); and suppression comments without a reason " +
       "or past their expiry date. It is a warning when the file looks like IaC or a policy (a `.tf`, a template, JSON " +
-      "with `\"Statement\"`), a note otherwise.",
+      'with `"Statement"`), a note otherwise.',
     examples: {
-      noncompliant: [{ title: "A policy file that is not valid JSON", file: "policies/broken.json", text: '{\n  "Version": "2012-10-17",\n  "Statement": [\n' }],
+      noncompliant: [
+        {
+          title: "A policy file that is not valid JSON",
+          file: "policies/broken.json",
+          text: '{\n  "Version": "2012-10-17",\n  "Statement": [\n',
+        },
+      ],
       compliant: [
         {
           title: "A policy file the tool can read",

@@ -123,7 +123,13 @@ export default defineRule({
     for (const ref of statementsOf(doc.json)) {
       const listed = stringsAt(ref.statement, "Action", ref.pointer).map((e) => e.value.toLowerCase());
       /** Whether the statement's Action list names `action` or a pattern over it. */
-      const grants = (action: string): boolean => listed.some((a) => a === "*" || a === action.toLowerCase() || (hasWildcard(a) && expandActionPattern(a).some((x) => x.toLowerCase() === action.toLowerCase())));
+      const grants = (action: string): boolean =>
+        listed.some(
+          (a) =>
+            a === "*" ||
+            a === action.toLowerCase() ||
+            (hasWildcard(a) && expandActionPattern(a).some((x) => x.toLowerCase() === action.toLowerCase())),
+        );
       for (const key of ["Action", "NotAction"] as const) {
         for (const entry of elementOf(ref, key)) {
           const value = entry.value;
@@ -155,19 +161,36 @@ export default defineRule({
           const serviceKey = service.toLowerCase();
           if (hasWildcard(rest)) {
             if (expandActionPattern(value).length === 0) {
-              context.report({ messageId: "patternMatchesNothing", data: { action: value, service: serviceLabel(serviceKey) }, pointer: entry.pointer, subject: value });
+              context.report({
+                messageId: "patternMatchesNothing",
+                data: { action: value, service: serviceLabel(serviceKey) },
+                pointer: entry.pointer,
+                subject: value,
+              });
             }
             continue;
           }
           if (actionInfo(value) !== undefined) continue;
           const generated = GENERATED_NO_OPS[value.toLowerCase()];
           if (generated !== undefined) {
-            context.report({ messageId: "generatedNoOp", data: { action: value, source: generated }, pointer: entry.pointer, subject: value, severity: "note" });
+            context.report({
+              messageId: "generatedNoOp",
+              data: { action: value, source: generated },
+              pointer: entry.pointer,
+              subject: value,
+              severity: "note",
+            });
             continue;
           }
           const base = batchBase(serviceKey, rest);
           if (base !== undefined && key === "Action" && grants(base)) {
-            context.report({ messageId: "batchCovered", data: { action: value, base }, pointer: entry.pointer, subject: value, severity: "note" });
+            context.report({
+              messageId: "batchCovered",
+              data: { action: value, base },
+              pointer: entry.pointer,
+              subject: value,
+              severity: "note",
+            });
             continue;
           }
           const suggestion = base ?? closestAction(serviceKey, rest);

@@ -3,7 +3,13 @@ import { isJsonObject, pointerOf, statementsOf, type StatementRef } from "../ext
 import { hasPlaceholder } from "../extract/placeholder.ts";
 import { actionInfo, expandActionPattern, globalConditionKeyNames, hasWildcard, lookupConditionKey, serviceExists } from "../iam/index.ts";
 import type { ConditionKeyInfo, ConditionKeyType } from "../iam/index.ts";
-import { closestName, operatorNames, parseConditionOperator, type OperatorFamily, type ParsedOperator } from "../policy/condition-operators.ts";
+import {
+  closestName,
+  operatorNames,
+  parseConditionOperator,
+  type OperatorFamily,
+  type ParsedOperator,
+} from "../policy/condition-operators.ts";
 import { conditionsOf, elementOf, type ConditionEntry, type PointedString } from "../policy/statements.ts";
 import { defineRule } from "./define-rule.ts";
 import { boundedMemo } from "../util/memo.ts";
@@ -115,8 +121,7 @@ function literal(value: PointedString): boolean {
 
 const NUMBER = /^[-+]?\d+(\.\d+)?$/;
 const BOOLEAN = /^(true|false)$/i;
-const ISO_DATE =
-  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$/;
+const ISO_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$/;
 const BASIC_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 function isDate(value: string): boolean {
@@ -201,7 +206,7 @@ export default defineRule({
       "never applies) and `StringNotEquals` or `...IfExists` always match. A key of a service the statement does " +
       "not use is absent in the same way. An operator of the wrong type for its key (`StringEquals` on the " +
       "boolean `aws:SecureTransport`, `DateLessThan` on the number `aws:MultiFactorAuthAge`) does not compare " +
-      "what the author meant, and a value that cannot be of the operator's type (`\"yes\"` for `Bool`, `10.0.0/8` " +
+      'what the author meant, and a value that cannot be of the operator\'s type (`"yes"` for `Bool`, `10.0.0/8` ' +
       "for `IpAddress`) never matches. `ForAllValues` on a single-valued key is a classic bug: it also matches " +
       "when the key is absent from the request, so an Allow guarded by it applies to requests that do not carry " +
       "the key at all. Keys of identity providers (`token.actions.githubusercontent.com:sub`, " +
@@ -340,8 +345,8 @@ export default defineRule({
           const suggestion = closestName(entry.key, globalConditionKeyNames());
           if (suggestion !== undefined) context.report({ messageId: "unknownGlobalKey", data: { key: entry.key, suggestion }, ...atKey });
           else context.report({ messageId: "undocumentedGlobalKey", data: { key: entry.key }, ...atKey, severity: "note" });
-        }
-        else if (verdict.why === "service") context.report({ messageId: "unknownServiceKey", data: { key: entry.key, service: verdict.prefix }, ...atKey });
+        } else if (verdict.why === "service")
+          context.report({ messageId: "unknownServiceKey", data: { key: entry.key, service: verdict.prefix }, ...atKey });
         else context.report({ messageId: "unknownPrefix", data: { key: entry.key, prefix: verdict.prefix }, ...atKey });
       } else if (verdict.state === "known") {
         const { info, service } = verdict;
@@ -358,7 +363,12 @@ export default defineRule({
         }
         if (!operatorFits(parsed, info, entry.values) && boolAsText(parsed, info, entry.values)) {
           // IAM compares Bool context values as the text "true"/"false", so this works; Bool says it better.
-          context.report({ messageId: "boolAsText", data: { operator: parsed.canonical, key: entry.key }, severity: "note", ...atOperator });
+          context.report({
+            messageId: "boolAsText",
+            data: { operator: parsed.canonical, key: entry.key },
+            severity: "note",
+            ...atOperator,
+          });
         } else if (!operatorFits(parsed, info, entry.values)) {
           context.report({
             messageId: "operatorTypeMismatch",

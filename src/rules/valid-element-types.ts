@@ -17,11 +17,12 @@ export default defineRule({
   category: "invalid-policy",
   severity: "error",
   docs: {
-    description: "Require a non-empty Statement list and strings (or lists of strings) in Action, Resource, Principal and Condition values.",
+    description:
+      "Require a non-empty Statement list and strings (or lists of strings) in Action, Resource, Principal and Condition values.",
     rationale:
       "IAM reads `Action`, `NotAction`, `Resource` and `NotResource` as a string or a flat list of strings, each " +
       "principal type in `Principal` the same way, and each condition key's values as strings, numbers or booleans. " +
-      "A nested list (`[[\"s3:GetObject\"]]`, easily produced by concatenating lists in a template) or a mapping where " +
+      'A nested list (`[["s3:GetObject"]]`, easily produced by concatenating lists in a template) or a mapping where ' +
       "a string belongs makes AWS reject the policy, and so does a policy whose `Statement` list is empty. Values " +
       "left unresolved by the template are not judged.",
     examples: {
@@ -70,7 +71,8 @@ export default defineRule({
       for (const key of ["Principal", "NotPrincipal"]) {
         const principal = statement[key];
         if (!isJsonObject(principal)) continue;
-        for (const type of Object.keys(principal)) check(principal[type], pointerOf(pointerOf(ref.pointer, key), type), `${key}.${type}`, false);
+        for (const type of Object.keys(principal))
+          check(principal[type], pointerOf(pointerOf(ref.pointer, key), type), `${key}.${type}`, false);
       }
       const condition = statement.Condition;
       if (!isJsonObject(condition)) continue;
@@ -78,7 +80,12 @@ export default defineRule({
         const block = condition[operator];
         if (!isJsonObject(block)) continue;
         for (const conditionKey of Object.keys(block)) {
-          check(block[conditionKey], pointerOf(pointerOf(pointerOf(ref.pointer, "Condition"), operator), conditionKey), `Condition ${operator} ${conditionKey}`, true);
+          check(
+            block[conditionKey],
+            pointerOf(pointerOf(pointerOf(ref.pointer, "Condition"), operator), conditionKey),
+            `Condition ${operator} ${conditionKey}`,
+            true,
+          );
         }
       }
     }

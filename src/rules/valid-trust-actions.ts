@@ -23,7 +23,7 @@ export default defineRule({
     rationale:
       "A trust policy says who may assume the role, so IAM accepts only `sts:AssumeRole`, " +
       "`sts:AssumeRoleWithSAML`, `sts:AssumeRoleWithWebIdentity` and the session actions `sts:TagSession`, " +
-      "`sts:SetSourceIdentity` and `sts:SetContext` in it; `\"Action\": \"*\"`, `sts:*` or any other action make " +
+      '`sts:SetSourceIdentity` and `sts:SetContext` in it; `"Action": "*"`, `sts:*` or any other action make ' +
       "`CreateRole` and `UpdateAssumeRolePolicy` fail (`AssumeRolePolicy policy may only specify STS AssumeRole " +
       "actions`). Name the assume action the principal uses instead.",
     examples: {
@@ -40,7 +40,10 @@ export default defineRule({
         {
           title: "Only sts:AssumeRole",
           kind: "trust",
-          policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+          policy: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+          },
         },
       ],
     },

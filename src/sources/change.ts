@@ -71,7 +71,11 @@ export interface ChangeSources {
  * version (under its base path) of every one that existed, plus, for each changed Terraform file, the other `.tf`
  * files of its directory at the same side, and the files those modules read with `file()`/`templatefile()`.
  */
-export async function readChange(reader: ChangeReader, changed: readonly ChangedPath[], options: ReadChangeOptions): Promise<ChangeSources> {
+export async function readChange(
+  reader: ChangeReader,
+  changed: readonly ChangedPath[],
+  options: ReadChangeOptions,
+): Promise<ChangeSources> {
   const toReport = options.toReport ?? ((p: string) => p);
   const toRepo = options.toRepo ?? inRepository;
   const changedHead = new Set(changed.filter((f) => f.status !== "deleted").map((f) => f.path));
@@ -80,7 +84,10 @@ export async function readChange(reader: ChangeReader, changed: readonly Changed
   const listings: Array<{ side: Side; dir: string }> = [];
   const seen = new Set<string>();
   for (const file of changed) {
-    for (const [side, path] of [["head", file.path], ["base", file.basePath]] as const) {
+    for (const [side, path] of [
+      ["head", file.path],
+      ["base", file.basePath],
+    ] as const) {
       if ((side === "head" ? file.status === "deleted" : file.status === "added") || inputFormatOf(path) !== "terraform") continue;
       const key = `${side}\u0000${posix.dirname(path)}`;
       if (seen.has(key)) continue;
@@ -93,7 +100,10 @@ export async function readChange(reader: ChangeReader, changed: readonly Changed
   const headPaths = [...new Set([...changedHead, ...siblingsOf("head")])].sort();
   const basePaths = [...new Set([...changedBase, ...siblingsOf("base")])].sort();
 
-  const reads = [...headPaths.map((path) => ({ side: "head" as const, path })), ...basePaths.map((path) => ({ side: "base" as const, path }))];
+  const reads = [
+    ...headPaths.map((path) => ({ side: "head" as const, path })),
+    ...basePaths.map((path) => ({ side: "base" as const, path })),
+  ];
   const outcomes = await mapLimit(reads, options.concurrency, (r) => reader.read(r.side, r.path, toReport(r.path)));
   const result: ChangeSources = {
     headFiles: [],
@@ -130,7 +140,13 @@ export async function readChange(reader: ChangeReader, changed: readonly Changed
     if (!head || !headRead.has(toReport(head.path))) return;
     const why = outcome.finding.message.replace(/^Skipped: /, "").replace(/\.$/, "");
     result.readFindings.push(
-      inputFinding(toReport(head.path), WHOLE_FILE, "warning", `The base version of this file could not be read (${why}), so its policies are compared with nothing: all their access counts as new.`, "base-unreadable"),
+      inputFinding(
+        toReport(head.path),
+        WHOLE_FILE,
+        "warning",
+        `The base version of this file could not be read (${why}), so its policies are compared with nothing: all their access counts as new.`,
+        "base-unreadable",
+      ),
     );
   });
 

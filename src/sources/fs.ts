@@ -144,7 +144,10 @@ export function decodeSource(relPath: string, bytes: Uint8Array, size = bytes.le
   const severity = looksLikeIac(relPath) ? "warning" : "note";
   if (size > MAX_FILE_BYTES) {
     const mb = (size / (1024 * 1024)).toFixed(1);
-    return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", `Skipped: the file is ${mb} MB, over the 5 MB limit.`, "too-large") };
+    return {
+      ok: false,
+      finding: inputFinding(relPath, WHOLE_FILE, "note", `Skipped: the file is ${mb} MB, over the 5 MB limit.`, "too-large"),
+    };
   }
   if (looksBinary(bytes)) {
     return { ok: false, finding: inputFinding(relPath, WHOLE_FILE, "note", "Skipped: the file is binary.", "binary") };

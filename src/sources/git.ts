@@ -49,7 +49,7 @@ export async function changedFiles(root: string, baseCommit: string): Promise<Ch
   const out = await git(root, ["diff", "--name-status", "-z", "-M", "--no-ext-diff", baseCommit, "--"]);
   const tokens = out.split("\0").filter((t) => t !== "");
   const files: ChangedFile[] = [];
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const code = tokens[i++]!;
     if (code.startsWith("R")) {
       const from = tokens[i++]!;
@@ -88,7 +88,9 @@ export async function mergeBase(root: string, ref: string): Promise<string> {
       }
       return ref; // unrelated histories: compare with REF itself
     }
-    throw new UsageError(`--base: git merge-base ${ref} HEAD failed (${firstLine(failed.stderr) ?? (error as Error).message.split("\n")[0]})`);
+    throw new UsageError(
+      `--base: git merge-base ${ref} HEAD failed (${firstLine(failed.stderr) ?? (error as Error).message.split("\n")[0]})`,
+    );
   }
 }
 
@@ -135,10 +137,17 @@ async function blobAtCommit(root: string, commit: string, path: string, limit: n
   if (entry.mode === "120000") return { kind: "missing", reason: "a symbolic link, not a regular file" };
   if (entry.size > limit) return { kind: "too-large", size: entry.size };
   try {
-    const { stdout } = await run("git", ["cat-file", "blob", entry.object], { cwd: root, maxBuffer: Math.max(entry.size, 1) + 1024, encoding: "buffer" });
+    const { stdout } = await run("git", ["cat-file", "blob", entry.object], {
+      cwd: root,
+      maxBuffer: Math.max(entry.size, 1) + 1024,
+      encoding: "buffer",
+    });
     return { kind: "blob", bytes: new Uint8Array(stdout) };
   } catch (error) {
-    throw new Error(`git could not read ${path} at ${commit.slice(0, 12)}: ${firstLine((error as { stderr?: unknown }).stderr?.toString()) ?? (error as Error).message}`, { cause: error });
+    throw new Error(
+      `git could not read ${path} at ${commit.slice(0, 12)}: ${firstLine((error as { stderr?: unknown }).stderr?.toString()) ?? (error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 

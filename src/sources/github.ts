@@ -22,7 +22,6 @@ export interface Repo {
 /** GitHub lists at most this many files of a pull request (REST `pulls.listFiles`). */
 export const MAX_LISTED_FILES = 3000;
 
-
 /** Requests in flight per analysis when reading contents. */
 export const DEFAULT_READ_CONCURRENCY = 8;
 

@@ -57,7 +57,8 @@ export function containsCredential(text: string): boolean {
 export function maskFinding<T extends Finding>(finding: T): T {
   const message = maskCredentials(finding.message);
   const origin = finding.origin === undefined ? undefined : maskCredentials(finding.origin);
-  const leakyFix = finding.fix !== undefined && (containsCredential(finding.fix.replacement) || containsCredential(finding.fix.description));
+  const leakyFix =
+    finding.fix !== undefined && (containsCredential(finding.fix.replacement) || containsCredential(finding.fix.description));
   if (message === finding.message && origin === finding.origin && !leakyFix) return finding;
   const out: T = { ...finding, message };
   if (origin !== undefined) out.origin = origin;

@@ -141,7 +141,8 @@ describe("ValidatePolicy", () => {
               findingDetails: "The action s3:ListBuckets does not exist.",
               findingType: "ERROR",
               issueCode: "INVALID_ACTION",
-              learnMoreLink: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-invalid-action",
+              learnMoreLink:
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-invalid-action",
               locations: [
                 {
                   path: [{ value: "Statement" }, { index: 0 }, { value: "Action" }, { index: 1 }],
@@ -150,10 +151,12 @@ describe("ValidatePolicy", () => {
               ],
             },
             {
-              findingDetails: "Using the iam:PassRole action with wildcards (*) in the resource can be overly permissive because it allows iam:PassRole permissions on multiple resources.",
+              findingDetails:
+                "Using the iam:PassRole action with wildcards (*) in the resource can be overly permissive because it allows iam:PassRole permissions on multiple resources.",
               findingType: "SECURITY_WARNING",
               issueCode: "PASS_ROLE_WITH_STAR_IN_RESOURCE",
-              learnMoreLink: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource",
+              learnMoreLink:
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource",
               locations: [
                 {
                   path: [{ value: "Statement" }, { index: 1 }, { value: "Resource" }],
@@ -170,7 +173,10 @@ describe("ValidatePolicy", () => {
               locations: [
                 {
                   path: [],
-                  span: { start: { line: 1, column: passRole, offset: passRole }, end: { line: 1, column: passRole + 14, offset: passRole + 14 } },
+                  span: {
+                    start: { line: 1, column: passRole, offset: passRole },
+                    end: { line: 1, column: passRole + 14, offset: passRole + 14 },
+                  },
                 },
               ],
             },
@@ -179,7 +185,12 @@ describe("ValidatePolicy", () => {
               findingType: "WARNING",
               issueCode: "SOME_WARNING",
               learnMoreLink: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html",
-              locations: [{ path: [{ value: "Statement" }, { index: 0 }, { key: "Action" }], span: { start: { line: 1, column: 0, offset: 0 }, end: { line: 1, column: 0, offset: 0 } } }],
+              locations: [
+                {
+                  path: [{ value: "Statement" }, { index: 0 }, { key: "Action" }],
+                  span: { start: { line: 1, column: 0, offset: 0 }, end: { line: 1, column: 0, offset: 0 } },
+                },
+              ],
             },
           ],
         },
@@ -191,7 +202,10 @@ describe("ValidatePolicy", () => {
     assert.equal(requests.length, 1);
     const [request] = requests;
     assert.equal(request!.headers["content-type"], "application/json");
-    assert.match(String(request!.headers.authorization), /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/access-analyzer\/aws4_request, /);
+    assert.match(
+      String(request!.headers.authorization),
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/access-analyzer\/aws4_request, /,
+    );
     assert.deepEqual(Object.keys(request!.body).sort(), ["policyDocument", "policyType"]);
     assert.equal(request!.body.policyType, "IDENTITY_POLICY");
     assert.deepEqual(sentPolicy(request), JSON.parse(fixture("identity.json").text));
@@ -220,7 +234,14 @@ describe("ValidatePolicy", () => {
 
     assert.deepEqual(result.notes, []);
     assert.equal(result.complete, true);
-    assert.deepEqual(result.checks, { validatePolicy: 1, checkNoNewAccess: 0, checkAccessNotGranted: 0, checkNoPublicAccess: 0, failed: 0, skipped: 0 });
+    assert.deepEqual(result.checks, {
+      validatePolicy: 1,
+      checkNoNewAccess: 0,
+      checkAccessNotGranted: 0,
+      checkNoPublicAccess: 0,
+      failed: 0,
+      skipped: 0,
+    });
   });
 
   it("follows nextToken pages", async () => {
@@ -230,7 +251,12 @@ describe("ValidatePolicy", () => {
       findingType: "WARNING",
       issueCode,
       learnMoreLink: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html",
-      locations: [{ path: [{ value: "Statement" }, { index }], span: { start: { line: 1, column: 0, offset: 0 }, end: { line: 1, column: 1, offset: 1 } } }],
+      locations: [
+        {
+          path: [{ value: "Statement" }, { index }],
+          span: { start: { line: 1, column: 0, offset: 0 }, end: { line: 1, column: 1, offset: 1 } },
+        },
+      ],
     });
     const scope = nock(ENDPOINT)
       .post("/policy/validation")
@@ -271,7 +297,12 @@ describe("CloudFormation and Terraform positions, placeholders and resource type
                 findingType: "SECURITY_WARNING",
                 issueCode: "PASS_ROLE_WITH_STAR_IN_RESOURCE",
                 learnMoreLink: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html",
-                locations: [{ path: [{ value: "Statement" }, { index: 1 }, { value: "Resource" }], span: { start: { line: 1, column: 0, offset: 0 }, end: { line: 1, column: 1, offset: 1 } } }],
+                locations: [
+                  {
+                    path: [{ value: "Statement" }, { index: 1 }, { value: "Resource" }],
+                    span: { start: { line: 1, column: 0, offset: 0 }, end: { line: 1, column: 1, offset: 1 } },
+                  },
+                ],
               },
               {
                 // About the value we made up for !Sub "${Artifacts.Arn}/*": must not be reported.
@@ -279,7 +310,12 @@ describe("CloudFormation and Terraform positions, placeholders and resource type
                 findingType: "WARNING",
                 issueCode: "ABOUT_OUR_PLACEHOLDER",
                 learnMoreLink: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html",
-                locations: [{ path: [{ value: "Statement" }, { index: 0 }, { value: "Resource" }], span: { start: { line: 1, column: 0, offset: 0 }, end: { line: 1, column: 1, offset: 1 } } }],
+                locations: [
+                  {
+                    path: [{ value: "Statement" }, { index: 0 }, { value: "Resource" }],
+                    span: { start: { line: 1, column: 0, offset: 0 }, end: { line: 1, column: 1, offset: 1 } },
+                  },
+                ],
               },
             ],
           },
@@ -287,32 +323,60 @@ describe("CloudFormation and Terraform positions, placeholders and resource type
       }
       if (path === "/policy/check-no-public-access") {
         if (body.resourceType !== "AWS::S3::Bucket") return PASS;
-        return [200, { result: "FAIL", message: "The resource policy grants public access for the given resource type.", reasons: [{ description: "Public access granted in the following statement with sid: PublicRead.", statementIndex: 0, statementId: "PublicRead" }] }];
+        return [
+          200,
+          {
+            result: "FAIL",
+            message: "The resource policy grants public access for the given resource type.",
+            reasons: [
+              {
+                description: "Public access granted in the following statement with sid: PublicRead.",
+                statementIndex: 0,
+                statementId: "PublicRead",
+              },
+            ],
+          },
+        ];
       }
       if (path === "/policy/check-access-not-granted") {
         if (body.policyType !== "IDENTITY_POLICY") return PASS;
-        return [200, { result: "FAIL", message: "The policy document grants access to perform one or more of the listed actions.", reasons: [{ description: "One or more of the listed actions in the statement with index: 1.", statementIndex: 1 }] }];
+        return [
+          200,
+          {
+            result: "FAIL",
+            message: "The policy document grants access to perform one or more of the listed actions.",
+            reasons: [{ description: "One or more of the listed actions in the statement with index: 1.", statementIndex: 1 }],
+          },
+        ];
       }
       throw new Error(`unexpected path ${path}`);
     });
 
-    const runner = createAccessAnalyzer({ client: testClient(), sensitiveActions: ["s3:GetObject", "iam:PassRole", "kms:Decrypt", "s3:Get*"] });
+    const runner = createAccessAnalyzer({
+      client: testClient(),
+      sensitiveActions: ["s3:GetObject", "iam:PassRole", "kms:Decrypt", "s3:Get*"],
+    });
     const result = await runner.analyze([{ after: bucket }, { after: trust }, { after: inline }]);
 
     const validate = requests.filter((r) => r.path === "/policy/validation");
-    assert.deepEqual(
-      validate.map((r) => [r.body.policyType, r.body.validatePolicyResourceType]).sort(),
-      [
-        ["IDENTITY_POLICY", undefined],
-        ["RESOURCE_POLICY", "AWS::IAM::AssumeRolePolicyDocument"],
-        ["RESOURCE_POLICY", "AWS::S3::Bucket"],
-      ],
-    );
+    assert.deepEqual(validate.map((r) => [r.body.policyType, r.body.validatePolicyResourceType]).sort(), [
+      ["IDENTITY_POLICY", undefined],
+      ["RESOURCE_POLICY", "AWS::IAM::AssumeRolePolicyDocument"],
+      ["RESOURCE_POLICY", "AWS::S3::Bucket"],
+    ]);
     // Placeholders become values of the right shape; the same reference gets the same value everywhere.
     const bucketSent = sentPolicy(validate.find((r) => r.body.validatePolicyResourceType === "AWS::S3::Bucket"));
     assert.deepEqual(bucketSent, {
       Version: "2012-10-17",
-      Statement: [{ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::placeholder-bucket-e4fb7c23/*" }],
+      Statement: [
+        {
+          Sid: "PublicRead",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:::placeholder-bucket-e4fb7c23/*",
+        },
+      ],
     });
     const trustSent = sentPolicy(validate.find((r) => r.body.validatePolicyResourceType === "AWS::IAM::AssumeRolePolicyDocument"));
     assert.deepEqual(trustSent.Statement, [{ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "sts:AssumeRole" }]);
@@ -329,7 +393,10 @@ describe("CloudFormation and Terraform positions, placeholders and resource type
     const passRole = only(result.findings, "access-analyzer/PASS_ROLE_WITH_STAR_IN_RESOURCE");
     assert.deepEqual(position(passRole), ["stack.yaml", 47, 27, 47, 30]);
     assert.equal(passRole.origin, "AWS::IAM::Role BuildRole .Policies[0]");
-    assert.equal(result.findings.some((f) => f.ruleId === "access-analyzer/ABOUT_OUR_PLACEHOLDER"), false);
+    assert.equal(
+      result.findings.some((f) => f.ruleId === "access-analyzer/ABOUT_OUR_PLACEHOLDER"),
+      false,
+    );
 
     const isPublic = only(result.findings, "access-analyzer/check-no-public-access");
     assert.deepEqual(position(isPublic), ["stack.yaml", 19, 13, 23, 48]);
@@ -346,7 +413,14 @@ describe("CloudFormation and Terraform positions, placeholders and resource type
     assert.match(wildcardNote.message, /s3:Get\*/);
     assert.equal(wildcardNote.severity, "note");
     assert.equal(result.complete, true);
-    assert.deepEqual(result.checks, { validatePolicy: 3, checkNoNewAccess: 0, checkAccessNotGranted: 2, checkNoPublicAccess: 2, failed: 0, skipped: 0 });
+    assert.deepEqual(result.checks, {
+      validatePolicy: 3,
+      checkNoNewAccess: 0,
+      checkAccessNotGranted: 2,
+      checkNoPublicAccess: 2,
+      failed: 0,
+      skipped: 0,
+    });
   });
 
   it("maps a finding to the Terraform line of a policy document built from HCL", async () => {
@@ -360,7 +434,12 @@ describe("CloudFormation and Terraform positions, placeholders and resource type
             findingType: "SECURITY_WARNING",
             issueCode: "PASS_ROLE_WITH_STAR_IN_RESOURCE",
             learnMoreLink: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html",
-            locations: [{ path: [{ value: "Statement" }, { index: 1 }, { value: "Resource" }, { index: 0 }], span: { start: { line: 1, column: 0, offset: 0 }, end: { line: 1, column: 1, offset: 1 } } }],
+            locations: [
+              {
+                path: [{ value: "Statement" }, { index: 1 }, { value: "Resource" }, { index: 0 }],
+                span: { start: { line: 1, column: 0, offset: 0 }, end: { line: 1, column: 1, offset: 1 } },
+              },
+            ],
           },
         ],
       },
@@ -369,8 +448,16 @@ describe("CloudFormation and Terraform positions, placeholders and resource type
     const result = await createAccessAnalyzer({ client: testClient(), sensitiveActions: [] }).analyze([{ after: doc! }]);
 
     assert.equal(requests.length, 1);
-    assert.deepEqual((sentPolicy(requests[0]).Statement as Array<Record<string, unknown>>)[0]!.Resource, ["arn:aws:s3:::placeholder-bucket-765f56a2/*"]);
-    assert.deepEqual(position(only(result.findings, "access-analyzer/PASS_ROLE_WITH_STAR_IN_RESOURCE")), ["terraform/main.tf", 17, 18, 17, 21]);
+    assert.deepEqual((sentPolicy(requests[0]).Statement as Array<Record<string, unknown>>)[0]!.Resource, [
+      "arn:aws:s3:::placeholder-bucket-765f56a2/*",
+    ]);
+    assert.deepEqual(position(only(result.findings, "access-analyzer/PASS_ROLE_WITH_STAR_IN_RESOURCE")), [
+      "terraform/main.tf",
+      17,
+      18,
+      17,
+      21,
+    ]);
   });
 });
 
@@ -383,7 +470,14 @@ describe("CheckNoNewAccess", () => {
     const requests = fakeAccessAnalyzer((path) => {
       if (path === "/policy/validation") return NO_FINDINGS;
       assert.equal(path, "/policy/check-no-new-access");
-      return [200, { result: "FAIL", message: "The modified permissions grant new access compared to your existing policy.", reasons: [{ description: "New access in the statement with index: 1.", statementIndex: 1 }] }];
+      return [
+        200,
+        {
+          result: "FAIL",
+          message: "The modified permissions grant new access compared to your existing policy.",
+          reasons: [{ description: "New access in the statement with index: 1.", statementIndex: 1 }],
+        },
+      ];
     });
 
     const result = await createAccessAnalyzer({ client: testClient(), sensitiveActions: [] }).analyze([{ after: after!, before: before! }]);
@@ -409,7 +503,9 @@ describe("CheckNoNewAccess", () => {
     assert.deepEqual(result.findings, []);
     assert.equal(requests.filter((r) => r.path === "/policy/check-no-new-access").length, 1);
 
-    const unchanged = await createAccessAnalyzer({ client: testClient(), sensitiveActions: [] }).analyze([{ after: after!, before: same! }]);
+    const unchanged = await createAccessAnalyzer({ client: testClient(), sensitiveActions: [] }).analyze([
+      { after: after!, before: same! },
+    ]);
     assert.equal(unchanged.checks.checkNoNewAccess, 0);
   });
 });
@@ -434,7 +530,12 @@ describe("de-duplication and concurrency", () => {
             findingType: "SECURITY_WARNING",
             issueCode: "PASS_ROLE_WITH_STAR_IN_RESOURCE",
             learnMoreLink: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html",
-            locations: [{ path: [{ value: "Statement" }, { index: 1 }, { value: "Resource" }], span: { start: { line: 1, column: 0, offset: 0 }, end: { line: 1, column: 1, offset: 1 } } }],
+            locations: [
+              {
+                path: [{ value: "Statement" }, { index: 1 }, { value: "Resource" }],
+                span: { start: { line: 1, column: 0, offset: 0 }, end: { line: 1, column: 1, offset: 1 } },
+              },
+            ],
           },
         ],
       });
@@ -445,19 +546,19 @@ describe("de-duplication and concurrency", () => {
     assert.deepEqual(nock.pendingMocks(), []);
     assert.deepEqual(result.notes, []);
     assert.equal(result.checks.validatePolicy, 1);
-    assert.deepEqual(
-      result.findings.map((f) => [f.file, f.line]).sort(),
-      [
-        ["a/policy.json", 17],
-        ["b/policy.json", 17],
-      ],
-    );
+    assert.deepEqual(result.findings.map((f) => [f.file, f.line]).sort(), [
+      ["a/policy.json", 17],
+      ["b/policy.json", 17],
+    ]);
   });
 
   it("keeps at most `concurrency` requests in flight", async () => {
     const items: AccessAnalyzerItem[] = [];
     for (let i = 0; i < 6; i++) {
-      const text = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: `s3:GetObject`, Resource: `arn:aws:s3:::bucket-${i}/*` }] });
+      const text = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: `s3:GetObject`, Resource: `arn:aws:s3:::bucket-${i}/*` }],
+      });
       items.push(...(await extractFiles([{ path: `p${i}.json`, text }])).policies.map((after) => ({ after })));
     }
     let inFlight = 0;
@@ -501,9 +602,14 @@ describe("failures", () => {
 
   it("turns a persisting 503 outage into one note per cause and complete: false", async () => {
     const policies = await policiesOf("stack.yaml");
-    const scope = nock(ENDPOINT).post(/^\/policy\//).times(50).reply(503, "Service Unavailable");
+    const scope = nock(ENDPOINT)
+      .post(/^\/policy\//)
+      .times(50)
+      .reply(503, "Service Unavailable");
 
-    const result = await createAccessAnalyzer({ client: testClient(), sensitiveActions: ["s3:GetObject"] }).analyze(policies.map((after) => ({ after })));
+    const result = await createAccessAnalyzer({ client: testClient(), sensitiveActions: ["s3:GetObject"] }).analyze(
+      policies.map((after) => ({ after })),
+    );
 
     assert.equal(scope.pendingMocks().length, 1); // the interceptor is left with unused replies
     assert.deepEqual(result.findings, []);
@@ -512,7 +618,10 @@ describe("failures", () => {
     assert.equal(note.category, "unparsed-input");
     assert.equal(note.severity, "note");
     assert.equal(note.file, "stack.yaml");
-    assert.match(note.message, /did not run for 3 policies \(AWS::S3::BucketPolicy ArtifactsPolicy \.PolicyDocument in stack\.yaml and 2 more\)/);
+    assert.match(
+      note.message,
+      /did not run for 3 policies \(AWS::S3::BucketPolicy ArtifactsPolicy \.PolicyDocument in stack\.yaml and 2 more\)/,
+    );
     assert.match(note.message, /ValidatePolicy \(3\)/);
     assert.match(note.message, /CheckNoPublicAccess \(2\)/);
     assert.match(note.message, /CheckAccessNotGranted \(2\)/);
@@ -532,7 +641,10 @@ describe("failures", () => {
 
     assert.equal(result.complete, false);
     const note = only(result.notes, "access-analyzer/unavailable");
-    assert.match(note.message, /because no AWS credentials were found \(CredentialsProviderError\); configure AWS credentials allowed to call access-analyzer:ValidatePolicy/);
+    assert.match(
+      note.message,
+      /because no AWS credentials were found \(CredentialsProviderError\); configure AWS credentials allowed to call access-analyzer:ValidatePolicy/,
+    );
     assert.match(note.message, /ValidatePolicy \(1\), CheckAccessNotGranted \(1\)|CheckAccessNotGranted \(1\), ValidatePolicy \(1\)/);
     assert.equal(result.checks.failed, 2);
   });
@@ -542,14 +654,19 @@ describe("failures", () => {
     nock(ENDPOINT)
       .post(/^\/policy\//)
       .times(2)
-      .reply(403, { message: `User: arn:aws:sts::111122223333:assumed-role/ci is not authorized to perform: access-analyzer:ValidatePolicy` }, { "x-amzn-errortype": "AccessDeniedException" });
+      .reply(
+        403,
+        { message: `User: arn:aws:sts::111122223333:assumed-role/ci is not authorized to perform: access-analyzer:ValidatePolicy` },
+        { "x-amzn-errortype": "AccessDeniedException" },
+      );
 
     const result = await createAccessAnalyzer({ client: testClient(), sensitiveActions: ["s3:GetObject"] }).analyze([{ after: doc! }]);
 
     assert.equal(result.complete, false);
     const note = only(result.notes, "access-analyzer/unavailable");
     assert.match(note.message, /\(AccessDeniedException, HTTP 403\); grant the identity access-analyzer:ValidatePolicy/);
-    for (const secret of [ACCESS_KEY, SECRET_KEY, "s3:ListBuckets", "arn:aws:s3:::artifacts", "assumed-role"]) assert.equal(note.message.includes(secret), false, secret);
+    for (const secret of [ACCESS_KEY, SECRET_KEY, "s3:ListBuckets", "arn:aws:s3:::artifacts", "assumed-role"])
+      assert.equal(note.message.includes(secret), false, secret);
   });
 
   it("says the endpoint could not be reached when the network is down", async () => {
@@ -558,7 +675,10 @@ describe("failures", () => {
     const result = await createAccessAnalyzer({ client: testClient(), sensitiveActions: [] }).analyze([{ after: doc! }]);
 
     const note = only(result.notes, "access-analyzer/unavailable");
-    assert.match(note.message, /^IAM Access Analyzer checks did not run for 1 policy \(identity\.json\): ValidatePolicy \(1\), because the Access Analyzer endpoint could not be reached/);
+    assert.match(
+      note.message,
+      /^IAM Access Analyzer checks did not run for 1 policy \(identity\.json\): ValidatePolicy \(1\), because the Access Analyzer endpoint could not be reached/,
+    );
     assert.match(note.message, /check network access to access-analyzer\.<region>\.amazonaws\.com/);
     assert.equal(result.complete, false);
   });
@@ -575,11 +695,19 @@ describe("failures", () => {
   });
 
   it("does not send a document larger than the limit and says so", async () => {
-    const statements = Array.from({ length: 2000 }, (_, i) => ({ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::bucket-${i}/*` }));
-    const { policies } = await extractFiles([{ path: "huge.json", text: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }]);
+    const statements = Array.from({ length: 2000 }, (_, i) => ({
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: `arn:aws:s3:::bucket-${i}/*`,
+    }));
+    const { policies } = await extractFiles([
+      { path: "huge.json", text: JSON.stringify({ Version: "2012-10-17", Statement: statements }) },
+    ]);
     assert.ok(JSON.stringify(policies[0]!.json).length > MAX_POLICY_CHARACTERS);
 
-    const result = await createAccessAnalyzer({ client: testClient(), sensitiveActions: ["s3:GetObject"] }).analyze([{ after: policies[0]! }]);
+    const result = await createAccessAnalyzer({ client: testClient(), sensitiveActions: ["s3:GetObject"] }).analyze([
+      { after: policies[0]! },
+    ]);
 
     const note = only(result.notes, "access-analyzer/too-large");
     assert.equal(note.file, "huge.json");
@@ -596,7 +724,9 @@ describe("policy types", () => {
     const { policies } = await extractFiles([fixture("identity.json")], { kindFor: () => "scp" });
     const requests = fakeAccessAnalyzer(() => NO_FINDINGS);
 
-    const result = await createAccessAnalyzer({ client: testClient(), sensitiveActions: ["s3:GetObject"] }).analyze([{ after: policies[0]!, before: policies[0]! }]);
+    const result = await createAccessAnalyzer({ client: testClient(), sensitiveActions: ["s3:GetObject"] }).analyze([
+      { after: policies[0]!, before: policies[0]! },
+    ]);
 
     assert.deepEqual(
       requests.map((r) => [r.path, r.body.policyType]),
@@ -614,14 +744,24 @@ describe("preparePolicy", () => {
       Version: "2012-10-17",
       Statement: [
         "{{dynamic.statement}}",
-        { Effect: "Allow", Principal: "{{var.principal}}", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:{{var.region}}:{{var.account_id}}:q" },
+        {
+          Effect: "Allow",
+          Principal: "{{var.principal}}",
+          Action: "sqs:SendMessage",
+          Resource: "arn:aws:sqs:{{var.region}}:{{var.account_id}}:q",
+        },
       ],
     });
     const [doc] = (await extractFiles([{ path: "p.json", text }])).policies;
     const prepared = preparePolicy(doc!)!;
     assert.equal(prepared.text, JSON.stringify(prepared.sent));
     assert.deepEqual(prepared.sent.Statement, [
-      { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:111122223333:q" },
+      {
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::111122223333:root" },
+        Action: "sqs:SendMessage",
+        Resource: "arn:aws:sqs:us-east-1:111122223333:q",
+      },
     ]);
     assert.equal(prepared.statementPointer(0), "/Statement/1");
     assert.equal(prepared.toOriginal("/Statement/0/Principal/AWS"), "/Statement/1/Principal");

@@ -42,7 +42,13 @@ async function run() {
   cleanup.push(path.dirname(files.summary));
   let log = "";
   const code = await runAction({ env: files.env, stdout: { write: (text: string) => (log += text) } });
-  return { code, log, summary: readFileSync(files.summary, "utf8"), outputs: readOutputs(files.output), sarif: readFileSync(path.join(root, "iam-policy-review.sarif"), "utf8") };
+  return {
+    code,
+    log,
+    summary: readFileSync(files.summary, "utf8"),
+    outputs: readOutputs(files.output),
+    sarif: readFileSync(path.join(root, "iam-policy-review.sarif"), "utf8"),
+  };
 }
 
 describe("the Action with Access Analyzer", () => {
@@ -57,7 +63,12 @@ describe("the Action with Access Analyzer", () => {
             issueCode: "MADE_UP_SUGGESTION",
             findingDetails: "A made-up suggestion on the Action.",
             learnMoreLink: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html",
-            locations: [{ path: [{ value: "Statement" }, { index: 0 }, { value: "Action" }], span: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } } }],
+            locations: [
+              {
+                path: [{ value: "Statement" }, { index: 0 }, { value: "Action" }],
+                span: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } },
+              },
+            ],
           },
         ],
       })
@@ -66,8 +77,16 @@ describe("the Action with Access Analyzer", () => {
     const { code, log, summary, outputs, sarif } = await run();
     assert.ok(scope.isDone());
     assert.equal(code, 0);
-    assert.match(log, /^::notice file=iam\/read\.json,line=1,.*title=access-analyzer\/MADE_UP_SUGGESTION::A made-up suggestion on the Action\./m);
-    assert.ok(summary.includes("**Access Analyzer**: 2 requests (ValidatePolicy 1, CheckNoNewAccess 0, CheckAccessNotGranted 1, CheckNoPublicAccess 0)."), summary);
+    assert.match(
+      log,
+      /^::notice file=iam\/read\.json,line=1,.*title=access-analyzer\/MADE_UP_SUGGESTION::A made-up suggestion on the Action\./m,
+    );
+    assert.ok(
+      summary.includes(
+        "**Access Analyzer**: 2 requests (ValidatePolicy 1, CheckNoNewAccess 0, CheckAccessNotGranted 1, CheckNoPublicAccess 0).",
+      ),
+      summary,
+    );
     assert.equal(outputs.findings, "1");
     const rule = JSON.parse(sarif).runs[0].tool.driver.rules[0];
     assert.equal(rule.id, "access-analyzer/MADE_UP_SUGGESTION");
@@ -79,10 +98,17 @@ describe("the Action with Access Analyzer", () => {
       .persist()
       .post(/^\/policy\//)
       .query(true)
-      .reply(403, { message: "User is not authorized to perform: access-analyzer:ValidatePolicy" }, { "x-amzn-errortype": "AccessDeniedException" });
+      .reply(
+        403,
+        { message: "User is not authorized to perform: access-analyzer:ValidatePolicy" },
+        { "x-amzn-errortype": "AccessDeniedException" },
+      );
     const { code, log, summary } = await run();
     assert.equal(code, 2);
-    assert.match(log, /^::error::Access Analyzer checks did not all run; see the access-analyzer\/unavailable notes\. The analysis is incomplete\.$/m);
+    assert.match(
+      log,
+      /^::error::Access Analyzer checks did not all run; see the access-analyzer\/unavailable notes\. The analysis is incomplete\.$/m,
+    );
     assert.match(summary, /^## IAM Policy Review: Incomplete: /);
     assert.ok(summary.includes("**Access Analyzer**: **incomplete**."), summary);
     assert.doesNotMatch(log + summary, /wJalrXUtnFEMI|AKIDEXAMPLE/);

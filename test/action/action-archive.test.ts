@@ -9,7 +9,20 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sarifErrors } from "../report/sarif-schema.ts";
-import { ADMIN_POLICY, examplePayload, git, pullRequestEvent, pullRequestRepo, readOutputs, runnerEnv, SAFE_POLICY, tempDir, WIDER_POLICY, writeFiles, type RunnerFiles } from "./fixture.ts";
+import {
+  ADMIN_POLICY,
+  examplePayload,
+  git,
+  pullRequestEvent,
+  pullRequestRepo,
+  readOutputs,
+  runnerEnv,
+  SAFE_POLICY,
+  tempDir,
+  WIDER_POLICY,
+  writeFiles,
+  type RunnerFiles,
+} from "./fixture.ts";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 const cleanup: string[] = [];
@@ -49,7 +62,10 @@ function changedLines(root: string, base: string): Map<string, Set<number>> {
 
 describe("the Action from a bare archive of the repository", () => {
   it("on a pull request that adds findings: annotations on the changed lines, SARIF, job summary, outputs, exit 1", () => {
-    const repo = pullRequestRepo({ "iam/app.json": SAFE_POLICY, "README.md": "# app\n" }, { "iam/app.json": WIDER_POLICY, "iam/admin.json": ADMIN_POLICY });
+    const repo = pullRequestRepo(
+      { "iam/app.json": SAFE_POLICY, "README.md": "# app\n" },
+      { "iam/app.json": WIDER_POLICY, "iam/admin.json": ADMIN_POLICY },
+    );
     cleanup.push(repo.root);
     const files = runnerEnv(repo.root, "pull_request", pullRequestEvent(repo));
     cleanup.push(path.dirname(files.summary));
@@ -73,7 +89,10 @@ describe("the Action from a bare archive of the repository", () => {
     const sarif = JSON.parse(readFileSync(sarifPath, "utf8"));
     assert.deepEqual(sarifErrors(sarif), []);
     const rules = sarif.runs[0].tool.driver.rules as Array<{ id: string; help?: { markdown?: string }; helpUri?: string }>;
-    assert.deepEqual(rules.map((r) => r.id), ["new-access", "no-admin-access"]);
+    assert.deepEqual(
+      rules.map((r) => r.id),
+      ["new-access", "no-admin-access"],
+    );
     for (const rule of rules) assert.ok(rule.help?.markdown, `${rule.id} has help.markdown`);
     assert.equal(rules[1]!.helpUri, "https://github.com/acme/iam-policy-review/blob/v1/docs/rules/no-admin-access.md");
     assert.equal(sarif.runs[0].tool.driver.informationUri, "https://github.com/acme/iam-policy-review");
@@ -98,7 +117,13 @@ describe("the Action from a bare archive of the repository", () => {
     );
     assert.ok(summary.includes("**Annotations**: 2 errors, 1 warning on the files (changed lines first)."));
 
-    assert.deepEqual(readOutputs(files.output), { findings: "3", errors: "2", warnings: "1", "new-access": "true", "sarif-file": sarifPath });
+    assert.deepEqual(readOutputs(files.output), {
+      findings: "3",
+      errors: "2",
+      warnings: "1",
+      "new-access": "true",
+      "sarif-file": sarifPath,
+    });
   });
 
   it("on a pull request that touches no IaC: exit 0, no findings, no new access", () => {

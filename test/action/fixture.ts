@@ -94,7 +94,15 @@ export function runnerEnv(workspace: string, eventName: string, payload: unknown
   writeFileSync(summary, "");
   writeFileSync(output, "");
   // action.yml's defaults, as the runner passes them, then the workflow's `with:`.
-  const defaults: Record<string, string> = { path: ".", base: "", "fail-on": "error", config: "", "sarif-file": "iam-policy-review.sarif", "access-analyzer": "false", annotations: "true" };
+  const defaults: Record<string, string> = {
+    path: ".",
+    base: "",
+    "fail-on": "error",
+    config: "",
+    "sarif-file": "iam-policy-review.sarif",
+    "access-analyzer": "false",
+    annotations: "true",
+  };
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,

@@ -8,7 +8,18 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { runAction } from "../../src/action/run-action.ts";
-import { ADMIN_POLICY, examplePayload, git, pullRequestRepo, readOutputs, runnerEnv, SAFE_POLICY, tempDir, WIDER_POLICY, writeFiles } from "./fixture.ts";
+import {
+  ADMIN_POLICY,
+  examplePayload,
+  git,
+  pullRequestRepo,
+  readOutputs,
+  runnerEnv,
+  SAFE_POLICY,
+  tempDir,
+  WIDER_POLICY,
+  writeFiles,
+} from "./fixture.ts";
 
 const cleanup: string[] = [];
 after(() => cleanup.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -53,7 +64,10 @@ describe("the Action's base", () => {
     payload.before = "0".repeat(40);
     const { code, log, summary, outputs } = await run(repo.root, "push", payload);
     assert.equal(code, 1);
-    assert.deepEqual(annotations(log).map((l) => l.slice(0, l.indexOf("::", 2))), ["::error file=old/admin.json,line=4,endLine=4,col=36,endColumn=38,title=no-admin-access"]);
+    assert.deepEqual(
+      annotations(log).map((l) => l.slice(0, l.indexOf("::", 2))),
+      ["::error file=old/admin.json,line=4,endLine=4,col=36,endColumn=38,title=no-admin-access"],
+    );
     assert.ok(summary.includes("Full scan of `.`: the push created the branch (no commit before it); scanning everything."));
     assert.equal(outputs["new-access"], "false", "a full scan compares with nothing");
   });
@@ -61,7 +75,10 @@ describe("the Action's base", () => {
   it("the base input wins over the event", async () => {
     const repo = repoWithOldFinding();
     const { log, summary } = await run(repo.root, "workflow_dispatch", examplePayload("workflow_dispatch"), { base: "main" });
-    assert.deepEqual(annotations(log).map((l) => l.slice(0, l.indexOf(","))), ["::warning file=iam/app.json"]);
+    assert.deepEqual(
+      annotations(log).map((l) => l.slice(0, l.indexOf(","))),
+      ["::warning file=iam/app.json"],
+    );
     assert.ok(summary.includes("Compared with the base input main: only changed files"));
   });
 
@@ -88,7 +105,10 @@ describe("the Action's base", () => {
     cleanup.push(root);
     const { code, log } = await run(root, "pull_request", { pull_request: { base: { sha: "c".repeat(40) } } });
     assert.equal(code, 2);
-    assert.match(log, /^::error::iam-policy-review: \S+ is not a git checkout, so there is nothing to compare with the pull request's base commit cccccccccccc: add an actions\/checkout step \(with fetch-depth: 0\) before this one\.\n$/);
+    assert.match(
+      log,
+      /^::error::iam-policy-review: \S+ is not a git checkout, so there is nothing to compare with the pull request's base commit cccccccccccc: add an actions\/checkout step \(with fetch-depth: 0\) before this one\.\n$/,
+    );
   });
 });
 
@@ -97,7 +117,10 @@ describe("the Action's reports", () => {
     const root = tempDir("many");
     cleanup.push(root);
     git(root, "init", "-q");
-    writeFiles(root, Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`iam/admin-${String(i).padStart(2, "0")}.json`, ADMIN_POLICY])));
+    writeFiles(
+      root,
+      Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`iam/admin-${String(i).padStart(2, "0")}.json`, ADMIN_POLICY])),
+    );
     const { code, log, summary, outputs } = await run(root, "workflow_dispatch", {});
     assert.equal(code, 1);
     const written = annotations(log);
@@ -118,7 +141,8 @@ describe("the Action's reports", () => {
   });
 
   it("in a compared run, annotates the findings on changed lines before an older one in the same file", async () => {
-    const old = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "*", "Resource": "*" },\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::a/*" }\n  ]\n}\n';
+    const old =
+      '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "*", "Resource": "*" },\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::a/*" }\n  ]\n}\n';
     const repo = pullRequestRepo(
       { "a/admin.json": old },
       {
@@ -131,9 +155,16 @@ describe("the Action's reports", () => {
     assert.equal(outputs.errors, "13", "the old admin statement and, per new file, no-admin-access and new-access");
     const errors = annotations(log).filter((l) => l.startsWith("::error "));
     assert.equal(errors.length, 10);
-    assert.ok(errors.every((l) => l.startsWith("::error file=z/")), "the unchanged line 4 of a/admin.json waits behind changed lines");
+    assert.ok(
+      errors.every((l) => l.startsWith("::error file=z/")),
+      "the unchanged line 4 of a/admin.json waits behind changed lines",
+    );
     assert.equal(annotations(log).length, 10, "the admin statement already allowed the new bucket: no new access, no warning");
-    assert.ok(summary.includes("**Annotations**: 10 of 13 errors on the files (changed lines first). GitHub shows at most 10 annotations of each level per step, so 3 errors are not annotated"));
+    assert.ok(
+      summary.includes(
+        "**Annotations**: 10 of 13 errors on the files (changed lines first). GitHub shows at most 10 annotations of each level per step, so 3 errors are not annotated",
+      ),
+    );
   });
 
   it("lists suppressed findings in the job summary and in SARIF, never as annotations", async () => {
@@ -142,12 +173,18 @@ describe("the Action's reports", () => {
     git(root, "init", "-q");
     writeFiles(root, {
       "iam/admin.json": ADMIN_POLICY,
-      ".github/iam-policy-review.yml": "suppressions:\n  - rule: no-admin-access\n    path: iam/admin.json\n    reason: Break-glass role, reviewed in SEC-1\n",
+      ".github/iam-policy-review.yml":
+        "suppressions:\n  - rule: no-admin-access\n    path: iam/admin.json\n    reason: Break-glass role, reviewed in SEC-1\n",
     });
     const { code, log, summary, outputs } = await run(root, "workflow_dispatch", {});
     assert.equal(code, 0);
     assert.deepEqual(annotations(log), []);
-    assert.ok(summary.includes("### Suppressed findings (1)\n\n| Rule | Location | Reason | Expires |\n| --- | --- | --- | --- |\n| `no-admin-access` | iam/admin.json:4 | Break-glass role, reviewed in SEC-1 (config) | — |"), summary);
+    assert.ok(
+      summary.includes(
+        "### Suppressed findings (1)\n\n| Rule | Location | Reason | Expires |\n| --- | --- | --- | --- |\n| `no-admin-access` | iam/admin.json:4 | Break-glass role, reviewed in SEC-1 (config) | — |",
+      ),
+      summary,
+    );
     assert.equal(outputs.findings, "0");
     const sarif = JSON.parse(readFileSync(path.join(root, "iam-policy-review.sarif"), "utf8"));
     assert.deepEqual(sarif.runs[0].results[0].suppressions, [{ kind: "external", justification: "Break-glass role, reviewed in SEC-1" }]);
@@ -204,7 +241,10 @@ describe("the Action's reports", () => {
     const bad = await run(root, "workflow_dispatch", {}, { "fail-on": "critical" });
     assert.equal(bad.code, 2);
     assert.equal(bad.log, '::error::iam-policy-review: Input fail-on must be one of error, warning, note, never (got "critical").\n');
-    assert.equal(bad.summary, '## IAM Policy Review: not run\n\n> **Error**: Input fail-on must be one of error, warning, note, never (got "critical").\n');
+    assert.equal(
+      bad.summary,
+      '## IAM Policy Review: not run\n\n> **Error**: Input fail-on must be one of error, warning, note, never (got "critical").\n',
+    );
     const missing = await run(root, "workflow_dispatch", {}, { config: "ci/iam.yml" });
     assert.equal(missing.log, "::error::iam-policy-review: Input config: there is no file ci/iam.yml in the workspace.\n");
     writeFiles(root, { ".github/iam-policy-review.yml": "failOn: sometimes\n" });

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { annotationCommand, escapeData, escapeProperty, messageCommand, outputEntry, withoutCommands } from "../../src/action/workflow-commands.ts";
+import {
+  annotationCommand,
+  escapeData,
+  escapeProperty,
+  messageCommand,
+  outputEntry,
+  withoutCommands,
+} from "../../src/action/workflow-commands.ts";
 import { InputError, readInputs } from "../../src/action/inputs.ts";
 import { baseFromEvent } from "../../src/action/event-base.ts";
 import { examplePayload } from "./fixture.ts";
@@ -12,7 +19,11 @@ describe("workflow commands", () => {
   });
 
   it("keeps a message with a newline and a forged command on one annotation line", () => {
-    const line = annotationCommand("warning", { file: "iam/a,b:c.json", line: 3, endLine: 5, title: "rule,x" }, 'bad\n::set-output name=x::y');
+    const line = annotationCommand(
+      "warning",
+      { file: "iam/a,b:c.json", line: 3, endLine: 5, title: "rule,x" },
+      "bad\n::set-output name=x::y",
+    );
     assert.equal(line, "::warning file=iam/a%2Cb%3Ac.json,line=3,endLine=5,title=rule%2Cx::bad%0A::set-output name=x::y\n");
     assert.equal(line.split("\n").length, 2);
   });
@@ -38,7 +49,13 @@ describe("workflow commands", () => {
 
 describe("inputs", () => {
   it("applies action.yml's defaults when the runner passes none", () => {
-    assert.deepEqual(readInputs({}), { path: ".", failOn: "error", sarifFile: "iam-policy-review.sarif", accessAnalyzer: false, annotations: true });
+    assert.deepEqual(readInputs({}), {
+      path: ".",
+      failOn: "error",
+      sarifFile: "iam-policy-review.sarif",
+      accessAnalyzer: false,
+      annotations: true,
+    });
   });
 
   it("reads INPUT_ variables with the names' hyphens, and YAML booleans", () => {
@@ -57,7 +74,10 @@ describe("inputs", () => {
   });
 
   it("names a wrong input and its allowed values", () => {
-    assert.throws(() => readInputs({ "INPUT_FAIL-ON": "critical" }), new InputError('Input fail-on must be one of error, warning, note, never (got "critical").'));
+    assert.throws(
+      () => readInputs({ "INPUT_FAIL-ON": "critical" }),
+      new InputError('Input fail-on must be one of error, warning, note, never (got "critical").'),
+    );
     assert.throws(() => readInputs({ INPUT_ANNOTATIONS: "yes" }), new InputError('Input annotations must be true or false (got "yes").'));
   });
 });
@@ -66,7 +86,10 @@ describe("the base from the event", () => {
   it("pull_request and pull_request_target: the pull request's base commit", () => {
     const payload = examplePayload("pull_request", "opened") as { pull_request: { base: { sha: string } } };
     payload.pull_request.base.sha = "a".repeat(40);
-    assert.deepEqual(baseFromEvent("pull_request", payload), { base: "a".repeat(40), reason: "the pull request's base commit aaaaaaaaaaaa" });
+    assert.deepEqual(baseFromEvent("pull_request", payload), {
+      base: "a".repeat(40),
+      reason: "the pull request's base commit aaaaaaaaaaaa",
+    });
     assert.equal(baseFromEvent("pull_request_target", payload).base, "a".repeat(40));
   });
 
@@ -87,11 +110,15 @@ describe("the base from the event", () => {
   });
 
   it("workflow_dispatch and schedule: a full scan", () => {
-    assert.deepEqual(baseFromEvent("workflow_dispatch", examplePayload("workflow_dispatch")), { reason: "a workflow_dispatch run scans everything" });
+    assert.deepEqual(baseFromEvent("workflow_dispatch", examplePayload("workflow_dispatch")), {
+      reason: "a workflow_dispatch run scans everything",
+    });
     assert.deepEqual(baseFromEvent("schedule", {}), { reason: "a schedule run scans everything" });
   });
 
   it("a pull request payload without a base sha says so and scans everything", () => {
-    assert.deepEqual(baseFromEvent("pull_request", {}), { reason: "the pull_request event has no pull_request.base.sha; scanning everything" });
+    assert.deepEqual(baseFromEvent("pull_request", {}), {
+      reason: "the pull_request event has no pull_request.base.sha; scanning everything",
+    });
   });
 });

@@ -71,7 +71,10 @@ export function example<T extends Loose>(name: string, action: string): T {
 
 /** A pull_request payload for PR {@link PR} of the test repository at {@link HEAD}/{@link BASE}. */
 export function pullRequestPayload(action = "opened", overrides: { draft?: boolean; changedFiles?: number } = {}): PullRequestPayload {
-  const payload = example<PullRequestPayload>("pull_request", action === "synchronize" || action === "ready_for_review" || action === "reopened" ? action : "opened");
+  const payload = example<PullRequestPayload>(
+    "pull_request",
+    action === "synchronize" || action === "ready_for_review" || action === "reopened" ? action : "opened",
+  );
   payload.action = action;
   payload.number = PR;
   payload.installation = { id: INSTALLATION, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
@@ -340,7 +343,19 @@ function contentsEntry(path: string, text: string): Record<string, unknown> {
  * (assert `scope.isDone()`); contents reads are answered by a persisted interceptor in `contents`.
  */
 export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents: nock.Scope; recorded: Recorded } {
-  const recorded: Recorded = { created: [], updates: [], reviews: [], commentEdits: [], staleUpdates: [], resolvedThreads: [], refusedUpdates: [], rawReads: [], requests: [], authorizations: [], unanswered: [] };
+  const recorded: Recorded = {
+    created: [],
+    updates: [],
+    reviews: [],
+    commentEdits: [],
+    staleUpdates: [],
+    resolvedThreads: [],
+    refusedUpdates: [],
+    rawReads: [],
+    requests: [],
+    authorizations: [],
+    unanswered: [],
+  };
   // nock 15 calls reply functions with the fetch Request (and `this` is the interceptor).
   const record = (method: string, req: Request): URL => {
     const url = new URL(req.url);
@@ -400,10 +415,12 @@ export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents:
     scope.get(`${REPO_PATH}/contents/.github%2Fiam-policy-review.yml`).reply((req: Request) => {
       record("GET", req);
       assert.equal(req.headers.get("accept"), "application/vnd.github.raw");
-      return options.config === undefined ? [404, { message: "Not Found" }] : [200, options.config, { "content-type": "text/plain; charset=utf-8" }];
+      return options.config === undefined
+        ? [404, { message: "Not Found" }]
+        : [200, options.config, { "content-type": "text/plain; charset=utf-8" }];
     });
-    if (options.config === undefined) scope.get(`${REPO_PATH}/contents/.github%2Fiam-policy-review.yaml`).reply(404, { message: "Not Found" });
-
+    if (options.config === undefined)
+      scope.get(`${REPO_PATH}/contents/.github%2Fiam-policy-review.yaml`).reply(404, { message: "Not Found" });
   }
   if (options.expectFiles !== false && options.listsFiles !== false && options.mergeGroup) {
     scope.get(`${REPO_PATH}/compare/${BASE}...${HEAD}`).reply((req: Request) => {
@@ -464,7 +481,11 @@ export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents:
           return { data: { resolveReviewThread: { thread: { id: variables.threadId, isResolved: true } } } };
         }
         assert.equal(variables.pr, PR);
-        const nodes = options.threads!.map((t) => ({ id: t.id, isResolved: t.isResolved, comments: { nodes: [{ databaseId: t.commentId }] } }));
+        const nodes = options.threads!.map((t) => ({
+          id: t.id,
+          isResolved: t.isResolved,
+          comments: { nodes: [{ databaseId: t.commentId }] },
+        }));
         return { data: { repository: { pullRequest: { reviewThreads: { pageInfo: { hasNextPage: false, endCursor: null }, nodes } } } } };
       });
   }
@@ -503,7 +524,8 @@ export function fakeGitHub(options: FakeOptions): { scope: nock.Scope; contents:
       }
       const prefix = path === "" ? "" : `${path}/`;
       const entries = [...files.keys()].filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes("/"));
-      if (entries.length > 0) return [200, entries.map((p) => ({ ...contentsEntry(p, files.get(p)!), content: undefined, encoding: undefined }))];
+      if (entries.length > 0)
+        return [200, entries.map((p) => ({ ...contentsEntry(p, files.get(p)!), content: undefined, encoding: undefined }))];
       return [404, { message: "Not Found" }];
     });
   return { scope, contents, recorded };
@@ -523,6 +545,8 @@ export function trackUnmatched(): { unmatched: string[]; stop: () => void } {
 function recordedEditsWanted(options: FakeOptions, commentId: number): boolean {
   return (
     (options.expectCommentEdits ?? 0) > 0 &&
-    (options.existingComments ?? []).some((c) => c.id === commentId && (c.user as { login?: string } | undefined)?.login === "iam-policy-review[bot]")
+    (options.existingComments ?? []).some(
+      (c) => c.id === commentId && (c.user as { login?: string } | undefined)?.login === "iam-policy-review[bot]",
+    )
   );
 }

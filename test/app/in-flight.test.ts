@@ -20,8 +20,14 @@ describe("InFlight", () => {
     const newer = run("o/r", "a".repeat(40), 4);
     for (const r of [older, otherCommit, otherRepo, newer]) registry.track(r, new Promise(() => undefined));
     assert.deepEqual(registry.supersede(newer), [1]);
-    assert.deepEqual(older.stopped.map((s) => s.kind), ["superseded"]);
-    assert.deepEqual([otherCommit, otherRepo, newer].map((r) => r.stopped.length), [0, 0, 0]);
+    assert.deepEqual(
+      older.stopped.map((s) => s.kind),
+      ["superseded"],
+    );
+    assert.deepEqual(
+      [otherCommit, otherRepo, newer].map((r) => r.stopped.length),
+      [0, 0, 0],
+    );
   });
 
   it("shutdown interrupts every analysis, waits for them to finish, and refuses new ones", async () => {
@@ -35,7 +41,10 @@ describe("InFlight", () => {
     registry.track(a, new Promise<void>((resolve) => (finish = resolve)));
     assert.equal(registry.size, 1);
     assert.equal(await registry.shutdown(60_000), 0);
-    assert.deepEqual(a.stopped.map((s) => s.kind), ["interrupted"]);
+    assert.deepEqual(
+      a.stopped.map((s) => s.kind),
+      ["interrupted"],
+    );
     assert.equal(registry.closing, true);
     assert.equal(registry.size, 0);
   });

@@ -130,12 +130,22 @@ describe("one comment per place", () => {
     const body = comment!.body;
     const lines = body.split("\n");
     assert.match(lines[0]!, /^\*\*2 findings on (this line|these lines)\*\*$/);
-    assert.match(lines[2]!, /^- \*\*error\*\* · This statement allows .* — \[`no-admin-access`\]\(https:\/\/docs\.example\.com\/iam-rules\/no-admin-access\.md\) · `overly-permissive`$/);
-    assert.match(lines[3]!, /^- \*\*error\*\* · This change grants new Permissions management, .* — \[`new-access`\]\(https:\/\/docs\.example\.com\/iam-rules\/new-access\.md\)$/);
+    assert.match(
+      lines[2]!,
+      /^- \*\*error\*\* · This statement allows .* — \[`no-admin-access`\]\(https:\/\/docs\.example\.com\/iam-rules\/no-admin-access\.md\) · `overly-permissive`$/,
+    );
+    assert.match(
+      lines[3]!,
+      /^- \*\*error\*\* · This change grants new Permissions management, .* — \[`new-access`\]\(https:\/\/docs\.example\.com\/iam-rules\/new-access\.md\)$/,
+    );
     // The rule id is not repeated as the category ("`new-access` · `new-access`").
     assert.ok(!body.includes("`new-access` · `new-access`"));
     // Learn more, in place: the same text as SARIF's help.markdown, collapsed.
-    assert.ok(body.includes(`<details><summary>Why <code>no-admin-access</code> matters, with a compliant example</summary>\n\n${ruleHelpMarkdown("no-admin-access")}\n\n</details>`));
+    assert.ok(
+      body.includes(
+        `<details><summary>Why <code>no-admin-access</code> matters, with a compliant example</summary>\n\n${ruleHelpMarkdown("no-admin-access")}\n\n</details>`,
+      ),
+    );
     assert.ok(body.includes("<summary>Why <code>new-access</code> matters"));
     assert.equal(body.match(marker)?.length, 2);
     assert.match(recorded.reviews[0]!.body, /2 new findings on changed lines in 1 comment \(2 errors\)/);
@@ -192,10 +202,15 @@ describe("one comment per place", () => {
 describe("merge queues", () => {
   it("merge_group checks_requested: the check on the group's head sha, from the base…head compare, no review", async () => {
     unmatched = trackUnmatched();
-    const files: FileSpec[] = [{ path: "iam/admin.json", status: "added", head: ROLE_ADMIN.replace('"Action": "s3:GetObject"', '"Action": "*"') }];
+    const files: FileSpec[] = [
+      { path: "iam/admin.json", status: "added", head: ROLE_ADMIN.replace('"Action": "s3:GetObject"', '"Action": "*"') },
+    ];
     const { scope, recorded } = fakeGitHub({ files, mergeGroup: true, expectUpdates: 1 });
     const { probot } = await createTestProbot();
-    const payload = example<Record<string, unknown> & { merge_group: Record<string, unknown>; installation: unknown; repository: unknown }>("merge_group", "checks_requested");
+    const payload = example<Record<string, unknown> & { merge_group: Record<string, unknown>; installation: unknown; repository: unknown }>(
+      "merge_group",
+      "checks_requested",
+    );
     payload.merge_group.head_sha = HEAD;
     payload.merge_group.base_sha = BASE;
     payload.installation = { id: INSTALLATION, node_id: "x" };
@@ -233,13 +248,20 @@ describe("honest conclusions", () => {
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
     const done = recorded.updates[0]!;
     assert.equal(done.conclusion, "success", done.output.title);
-    assert.match(done.output.summary, /### Not analysed, not IaC \(1\)[\s\S]*package-lock\.json: Skipped: the file is 6\.\d MB, over the 5 MB limit\./);
+    assert.match(
+      done.output.summary,
+      /### Not analysed, not IaC \(1\)[\s\S]*package-lock\.json: Skipped: the file is 6\.\d MB, over the 5 MB limit\./,
+    );
     assert.ok(!/Incomplete/.test(done.output.summary));
   });
 
   it("exactly 3,000 listed files of 3,000, none IaC, is complete: success", async () => {
     unmatched = trackUnmatched();
-    const files: FileSpec[] = Array.from({ length: 3000 }, (_, i) => ({ path: `src/f${i}.ts`, status: "added" as const, head: "export {};\n" }));
+    const files: FileSpec[] = Array.from({ length: 3000 }, (_, i) => ({
+      path: `src/f${i}.ts`,
+      status: "added" as const,
+      head: "export {};\n",
+    }));
     const { scope, recorded } = fakeGitHub({ files, listsComments: false, expectUpdates: 1 });
     const { probot } = await createTestProbot();
 
@@ -264,7 +286,10 @@ describe("honest conclusions", () => {
     assert.equal(done.status, "completed");
     assert.equal(done.conclusion, "failure");
     assert.equal(done.output.annotations, undefined);
-    assert.match(done.output.summary, /^_GitHub refused the full report, so it was trimmed: \d+ findings could not be sent as annotations\./);
+    assert.match(
+      done.output.summary,
+      /^_GitHub refused the full report, so it was trimmed: \d+ findings could not be sent as annotations\./,
+    );
   });
 
   it("annotations that could not be sent are counted in the summary and the run is never success", async () => {
@@ -287,15 +312,24 @@ describe("honest conclusions", () => {
     assert.equal(done.status, "completed");
     assert.equal(done.conclusion, "neutral");
     const unsent = 120 - 50;
-    assert.equal(done.output.title, `Incomplete: ${unsent} findings could not be sent as annotations (the Findings table below lists every finding)`);
-    assert.match(done.output.summary, new RegExp(`^> \\*\\*Incomplete analysis\\*\\*: ${unsent} findings could not be sent as annotations`));
+    assert.equal(
+      done.output.title,
+      `Incomplete: ${unsent} findings could not be sent as annotations (the Findings table below lists every finding)`,
+    );
+    assert.match(
+      done.output.summary,
+      new RegExp(`^> \\*\\*Incomplete analysis\\*\\*: ${unsent} findings could not be sent as annotations`),
+    );
   });
 });
 
 describe("fixed threads, judged per file", () => {
   it("a skipped binary elsewhere in the pull request does not stop a fixed comment from being resolved", async () => {
     unmatched = trackUnmatched();
-    const fixed = ROLE_ADMIN.replace('"Action": "*"', '"Action": "s3:ListBucket"').replace('"Resource": "*"', '"Resource": "arn:aws:s3:::my-bucket"');
+    const fixed = ROLE_ADMIN.replace('"Action": "*"', '"Action": "s3:ListBucket"').replace(
+      '"Resource": "*"',
+      '"Resource": "arn:aws:s3:::my-bucket"',
+    );
     const files: FileSpec[] = [
       { path: "iam/role.json", status: "modified", head: fixed, base: ROLE_ADMIN, patch: hunkPatch(ROLE_ADMIN, fixed, 10, 15) },
       { path: "assets/logo.json", status: "added", head: "\u0000\u0001binary", patch: null },
@@ -321,14 +355,27 @@ describe("fixed threads, judged per file", () => {
       { id: "PRRT_role", isResolved: false, commentId: 901 },
       { id: "PRRT_logo", isResolved: false, commentId: 902 },
     ];
-    const { scope, recorded } = fakeGitHub({ files, existingComments: existing, expectCommentEdits: 1, expectUpdates: 1, threads, resolves: 1 });
+    const { scope, recorded } = fakeGitHub({
+      files,
+      existingComments: existing,
+      expectCommentEdits: 1,
+      expectUpdates: 1,
+      threads,
+      resolves: 1,
+    });
     const { probot } = await createTestProbot();
 
     await probot.receive({ id: "fixed-1", name: "pull_request", payload: pullRequestPayload("opened", { changedFiles: 2 }) as never });
 
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
-    assert.deepEqual(recorded.commentEdits.map((e) => e.id), [901]);
-    assert.match(recorded.commentEdits[0]!.body.body, new RegExp(`^✅ \\*\\*Fixed in ${HEAD}\\*\\*: IAM Policy Review no longer reports these findings\\.`));
+    assert.deepEqual(
+      recorded.commentEdits.map((e) => e.id),
+      [901],
+    );
+    assert.match(
+      recorded.commentEdits[0]!.body.body,
+      new RegExp(`^✅ \\*\\*Fixed in ${HEAD}\\*\\*: IAM Policy Review no longer reports these findings\\.`),
+    );
     assert.deepEqual(recorded.resolvedThreads, ["PRRT_role"]);
     assert.notEqual(recorded.updates[0]!.conclusion, "neutral");
     assert.equal(CHECK_RUN_ID, 42);
@@ -342,7 +389,10 @@ describe("never stuck: superseding in this process", () => {
     const updates: Array<{ id: number; body: { status?: string; conclusion?: string; output: { title: string } } }> = [];
     let nextId = 50;
     const scope = tokenScope();
-    scope.post(`${REPO_PATH}/check-runs`).times(2).reply(201, () => ({ id: nextId++, head_sha: HEAD, app: { id: 1, slug: "iam-policy-review" } }));
+    scope
+      .post(`${REPO_PATH}/check-runs`)
+      .times(2)
+      .reply(201, () => ({ id: nextId++, head_sha: HEAD, app: { id: 1, slug: "iam-policy-review" } }));
     // No other run is listed as in_progress on GitHub: the first run is stopped in-process.
     scope.get(`${REPO_PATH}/commits/${HEAD}/check-runs`).query(true).times(2).reply(200, { total_count: 0, check_runs: [] });
     scope.get(`${REPO_PATH}/contents/.github%2Fiam-policy-review.yml`).times(2).reply(404, { message: "Not Found" });
@@ -361,7 +411,13 @@ describe("never stuck: superseding in this process", () => {
     const contents = nock(API)
       .persist()
       .get((uri) => uri.startsWith(`${REPO_PATH}/contents/iam`))
-      .reply(200, { type: "file", path: "iam/narrow.json", size: NARROW.length, encoding: "base64", content: Buffer.from(NARROW).toString("base64") });
+      .reply(200, {
+        type: "file",
+        path: "iam/narrow.json",
+        size: NARROW.length,
+        encoding: "base64",
+        content: Buffer.from(NARROW).toString("base64"),
+      });
     const { probot } = await createTestProbot();
 
     const first = probot.receive({ id: "sup-1", name: "pull_request", payload: pullRequestPayload("opened") as never });

@@ -73,7 +73,10 @@ describe("never stuck", () => {
     unmatched = trackUnmatched();
     const config = "accessAnalyzer:\n  enabled: true\n";
     const { scope, recorded } = fakeGitHub({ files, config, expectReview: true, expectUpdates: 1 });
-    const aws = nock(AWS_ENDPOINT).persist().post(/^\/policy\//).reply(503, "Service Unavailable");
+    const aws = nock(AWS_ENDPOINT)
+      .persist()
+      .post(/^\/policy\//)
+      .reply(503, "Service Unavailable");
     const { probot } = await createTestProbot();
 
     await probot.receive({ id: "delivery-aa", name: "pull_request", payload: pullRequestPayload("opened") as never });
@@ -111,7 +114,12 @@ describe("never stuck", () => {
     assert.deepEqual(unmatched.unmatched, []);
     assert.ok(scope.isDone(), `pending: ${scope.pendingMocks().join(", ")}`);
     assert.deepEqual(
-      recorded.staleUpdates.map((u) => ({ id: u.id, status: u.body.status, conclusion: u.body.conclusion, summary: u.body.output.summary })),
+      recorded.staleUpdates.map((u) => ({
+        id: u.id,
+        status: u.body.status,
+        conclusion: u.body.conclusion,
+        summary: u.body.output.summary,
+      })),
       [41, 39].map((id) => ({
         id,
         status: "completed",

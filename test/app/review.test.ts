@@ -138,7 +138,13 @@ describe("pull_request.opened", () => {
   it("annotates a finding outside the diff's hunks but does not comment on it", async () => {
     track();
     const files: FileSpec[] = [
-      { path: "policies/app.json", status: "modified", head: OFF_DIFF_HEAD, base: OFF_DIFF_BASE, patch: hunkPatch(OFF_DIFF_BASE, OFF_DIFF_HEAD, 10, 16) },
+      {
+        path: "policies/app.json",
+        status: "modified",
+        head: OFF_DIFF_HEAD,
+        base: OFF_DIFF_BASE,
+        patch: hunkPatch(OFF_DIFF_BASE, OFF_DIFF_HEAD, 10, 16),
+      },
     ];
     const { scope, recorded } = fakeGitHub({ files, expectReview: true, expectUpdates: 1 });
     const { probot } = await createTestProbot();
@@ -176,7 +182,13 @@ describe("pull_request.opened", () => {
     nock.cleanAll();
 
     // Redelivery: GitHub now lists our comments; no review interceptor is set, so a POST would be unmatched.
-    const existing = posted.map((c, i) => ({ id: 500 + i, path: c.path, line: c.line, body: c.body, user: { login: "iam-policy-review[bot]", type: "Bot" } }));
+    const existing = posted.map((c, i) => ({
+      id: 500 + i,
+      path: c.path,
+      line: c.line,
+      body: c.body,
+      user: { login: "iam-policy-review[bot]", type: "Bot" },
+    }));
     const second = fakeGitHub({ files, existingComments: existing, expectReview: false, expectUpdates: 1 });
     const { probot: again } = await createTestProbot();
     await again.receive({ id: "delivery-3", name: "pull_request", payload: pullRequestPayload("opened") as never });
@@ -191,8 +203,13 @@ describe("pull_request.opened", () => {
 
   it("marks an earlier comment as fixed when its finding is gone and resolves its thread (GraphQL)", async () => {
     track();
-    const fixed = ADMIN.replace('"Action": "*"', '"Action": "s3:GetObject"').replace('"Resource": "*"', '"Resource": "arn:aws:s3:::my-bucket/*"');
-    const files: FileSpec[] = [{ path: "policies/admin.json", status: "modified", head: fixed, base: ADMIN, patch: hunkPatch(ADMIN, fixed, 4, 9) }];
+    const fixed = ADMIN.replace('"Action": "*"', '"Action": "s3:GetObject"').replace(
+      '"Resource": "*"',
+      '"Resource": "arn:aws:s3:::my-bucket/*"',
+    );
+    const files: FileSpec[] = [
+      { path: "policies/admin.json", status: "modified", head: fixed, base: ADMIN, patch: hunkPatch(ADMIN, fixed, 4, 9) },
+    ];
     const existing = [
       {
         id: 777,
@@ -202,15 +219,35 @@ describe("pull_request.opened", () => {
         user: { login: "iam-policy-review[bot]", type: "Bot" },
       },
       // Someone else's comment quoting our marker is not ours.
-      { id: 778, path: "policies/admin.json", line: 7, body: "<!-- iam-policy-review:fingerprint=feedfeed -->", user: { login: "mallory", type: "User" } },
+      {
+        id: 778,
+        path: "policies/admin.json",
+        line: 7,
+        body: "<!-- iam-policy-review:fingerprint=feedfeed -->",
+        user: { login: "mallory", type: "User" },
+      },
       // Nor another App's bot (a workflow anyone can change) writing our marker.
-      { id: 779, path: "policies/admin.json", line: 7, body: "<!-- iam-policy-review:fingerprint=beefbeef -->", user: { login: "github-actions[bot]", type: "Bot" } },
+      {
+        id: 779,
+        path: "policies/admin.json",
+        line: 7,
+        body: "<!-- iam-policy-review:fingerprint=beefbeef -->",
+        user: { login: "github-actions[bot]", type: "Bot" },
+      },
     ];
     const threads = [
       { id: "PRRT_ours", isResolved: false, commentId: 777 },
       { id: "PRRT_mallory", isResolved: false, commentId: 778 },
     ];
-    const { scope, recorded } = fakeGitHub({ files, existingComments: existing, sweepBefore: true, expectReview: false, expectCommentEdits: 1, expectUpdates: 1, threads });
+    const { scope, recorded } = fakeGitHub({
+      files,
+      existingComments: existing,
+      sweepBefore: true,
+      expectReview: false,
+      expectCommentEdits: 1,
+      expectUpdates: 1,
+      threads,
+    });
     const { probot } = await createTestProbot();
 
     await probot.receive({ id: "delivery-4", name: "pull_request", payload: pullRequestPayload("synchronize") as never });
@@ -227,7 +264,13 @@ describe("pull_request.opened", () => {
   it("concludes success without reading any file when no changed file is one the engine reads", async () => {
     track();
     const files: FileSpec[] = [
-      { path: "src/main.go", status: "modified", head: "package main\n", base: "package main\n\n", patch: "@@ -1,2 +1 @@\n package main\n-" },
+      {
+        path: "src/main.go",
+        status: "modified",
+        head: "package main\n",
+        base: "package main\n\n",
+        patch: "@@ -1,2 +1 @@\n package main\n-",
+      },
       { path: "docs/index.md", status: "added", head: "# Docs\n" },
     ];
     const { scope, recorded } = fakeGitHub({ files, expectUpdates: 1, listsComments: false });
@@ -270,7 +313,7 @@ describe("pull_request.opened", () => {
     assert.equal(recorded.updates[0]!.conclusion, "failure");
     for (const later of recorded.updates.slice(1)) {
       assert.equal(later.conclusion, undefined);
-    assert.equal(later.status, undefined);
+      assert.equal(later.status, undefined);
       assert.equal(later.output.title, recorded.updates[0]!.output.title);
     }
     // At most 30 inline comments; the rest are counted as overflow in the summary.
@@ -307,8 +350,17 @@ describe("pull_request.opened", () => {
   it("follows Terraform file() at the head and at the base through the API, so switching a policy file shows the new access (issue #13 item 9)", async () => {
     track();
     const tf = (file: string) => `resource "aws_iam_policy" "p" {\n  policy = file("\${path.module}/${file}")\n}\n`;
-    const read = '{\n  "Version": "2012-10-17",\n  "Statement": [{ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*" }]\n}\n';
-    const files: FileSpec[] = [{ path: "mod/main.tf", status: "modified", head: tf("admin.json"), base: tf("ok.json"), patch: hunkPatch(tf("ok.json"), tf("admin.json"), 1, 3) }];
+    const read =
+      '{\n  "Version": "2012-10-17",\n  "Statement": [{ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*" }]\n}\n';
+    const files: FileSpec[] = [
+      {
+        path: "mod/main.tf",
+        status: "modified",
+        head: tf("admin.json"),
+        base: tf("ok.json"),
+        patch: hunkPatch(tf("ok.json"), tf("admin.json"), 1, 3),
+      },
+    ];
     // Neither JSON file is part of the pull request: only evaluating file() in the module finds them.
     const unchanged = { "mod/ok.json": read, "mod/admin.json": ADMIN };
     const { scope, recorded } = fakeGitHub({ files, headExtra: unchanged, baseExtra: unchanged, expectUpdates: 1 });
@@ -325,7 +377,10 @@ describe("pull_request.opened", () => {
     const titles = done.output.annotations.map((a) => `${a.path}:${a.start_line}:${a.title}`);
     assert.ok(titles.includes("mod/admin.json:7:no-admin-access"), titles.join(", "));
     // Paired with the base policy read from ok.json: the admin access is new, and nothing is "not analysed".
-    assert.ok(titles.some((t) => t.startsWith("mod/admin.json:") && t.endsWith(":new-access")), titles.join(", "));
+    assert.ok(
+      titles.some((t) => t.startsWith("mod/admin.json:") && t.endsWith(":new-access")),
+      titles.join(", "),
+    );
     assert.ok(!titles.some((t) => t.endsWith(":unparsed-input")), titles.join(", "));
     assert.match(done.output.summary, /mod\/admin\.json/);
   });
@@ -359,7 +414,13 @@ describe("pull_request.opened", () => {
   it("compares a renamed file with its base version under the previous name", async () => {
     track();
     const widened = ADMIN.replace('"Sid": "Admin",', '"Sid": "Admin",\n      "Condition": {},');
-    const RENAME_PATCH = ["@@ -4,3 +4,4 @@", "     {", '       "Sid": "Admin",', '+      "Condition": {},', '       "Effect": "Allow",'].join("\n");
+    const RENAME_PATCH = [
+      "@@ -4,3 +4,4 @@",
+      "     {",
+      '       "Sid": "Admin",',
+      '+      "Condition": {},',
+      '       "Effect": "Allow",',
+    ].join("\n");
     const files: FileSpec[] = [
       { path: "iam/new-name.json", previous: "iam/old-name.json", status: "renamed", head: widened, base: ADMIN, patch: RENAME_PATCH },
     ];

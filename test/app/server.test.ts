@@ -50,7 +50,10 @@ describe("refuses to run unsafely", () => {
     const env = { PATH: process.env.PATH ?? "", NODE_ENV: "production", APP_ID: "1", PRIVATE_KEY: "not-a-key", PORT: "0" };
     const result = spawnSync(process.execPath, [entry], { env, encoding: "utf8" });
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /^IAM Policy Review cannot start:\n- WEBHOOK_SECRET is not set\. Set it to the webhook secret of your GitHub App/);
+    assert.match(
+      result.stderr,
+      /^IAM Policy Review cannot start:\n- WEBHOOK_SECRET is not set\. Set it to the webhook secret of your GitHub App/,
+    );
     assert.equal(result.stdout, "");
   });
 });
@@ -71,7 +74,12 @@ describe("health and shutdown", () => {
     const signature = `sha256=${createHmac("sha256", "test").update(body).digest("hex")}`;
     const delivery = fetch(`${base}/api/github/webhooks`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": "sigterm-1", "x-hub-signature-256": signature },
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "pull_request",
+        "x-github-delivery": "sigterm-1",
+        "x-hub-signature-256": signature,
+      },
       body,
     });
 
@@ -94,7 +102,10 @@ describe("health and shutdown", () => {
     assert.equal(done!.status, "completed");
     assert.equal(done!.conclusion, "cancelled");
     assert.equal(done!.output.title, "Interrupted — re-run");
-    assert.match(done!.output.summary, /The app was shut down \(a deploy or a scale-down\) before this analysis finished, so nothing is concluded about this pull request\. Re-run this check\./);
+    assert.match(
+      done!.output.summary,
+      /The app was shut down \(a deploy or a scale-down\) before this analysis finished, so nothing is concluded about this pull request\. Re-run this check\./,
+    );
     assert.equal(registry.size, 0);
     // No longer accepting: new connections are refused.
     await assert.rejects(fetch(`${base}/api/github/webhooks`, { method: "POST", body: "{}" }));

@@ -22,7 +22,10 @@ describe("looksLikeIac", () => {
     assert.equal(looksLikeIac("stack.template", TOO_LARGE), true);
     assert.equal(looksLikeIac("data/big.json", TOO_LARGE, '{"rows": [1, 2, 3'), false);
     assert.equal(looksLikeIac("iam/big.json", TOO_LARGE, '{\n  "Version": "2012-10-17",\n  "Statement": ['), true);
-    assert.equal(looksLikeIac("cfn/stack.yaml", "Skipped: the file is not valid UTF-8 text.", "AWSTemplateFormatVersion: 2010-09-09\nResources:\n"), true);
+    assert.equal(
+      looksLikeIac("cfn/stack.yaml", "Skipped: the file is not valid UTF-8 text.", "AWSTemplateFormatVersion: 2010-09-09\nResources:\n"),
+      true,
+    );
     assert.equal(looksLikeIac("cfn/values.yaml", TOO_LARGE, "replicas: 3\nimage: app\n"), false);
     // Unreadable first bytes: assume the worst.
     assert.equal(looksLikeIac("iam/big.json", TOO_LARGE), true);

@@ -90,7 +90,9 @@ function pullRequestRef() {
 }
 
 function pullsGet(scope: nock.Scope): void {
-  scope.get(`${REPO_PATH}/pulls/${PR}`).reply(200, { number: PR, state: "open", head: { sha: HEAD }, base: { sha: BASE }, changed_files: 1 });
+  scope
+    .get(`${REPO_PATH}/pulls/${PR}`)
+    .reply(200, { number: PR, state: "open", head: { sha: HEAD }, base: { sha: BASE }, changed_files: 1 });
 }
 
 const files: FileSpec[] = [{ path: "iam/admin.json", status: "added", head: POLICY }];

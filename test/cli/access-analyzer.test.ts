@@ -81,13 +81,22 @@ describe("iam-policy-review scan --access-analyzer", () => {
             issueCode: "EMPTY_ARRAY_ACTION",
             findingDetails: "A made-up suggestion on the Action, to show an unmatched finding is kept.",
             learnMoreLink: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html",
-            locations: [{ path: [{ value: "Statement" }, { index: 0 }, { value: "Action" }], span: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } } }],
+            locations: [
+              {
+                path: [{ value: "Statement" }, { index: 0 }, { value: "Action" }],
+                span: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } },
+              },
+            ],
           },
         ],
       })
       .post("/policy/check-access-not-granted", (body) => (bodies.push({ path: "check-access-not-granted", body }), true))
       .times(2)
-      .reply(200, { result: "FAIL", message: "The policy document grants access to perform one or more of the listed actions.", reasons: [{ description: "One or more of the listed actions is granted.", statementIndex: 0 }] });
+      .reply(200, {
+        result: "FAIL",
+        message: "The policy document grants access to perform one or more of the listed actions.",
+        reasons: [{ description: "One or more of the listed actions is granted.", statementIndex: 0 }],
+      });
 
     const { code, stdout, stderr } = await run("scan", "--access-analyzer", "--format", "json");
     assert.equal(stderr, "");
@@ -112,7 +121,10 @@ describe("iam-policy-review scan --access-analyzer", () => {
     const merged = report.findings.find((f: { ruleId: string }) => f.ruleId === "no-unscoped-pass-role");
     assert.match(merged.message, /Access Analyzer \(PASS_ROLE_WITH_STAR_IN_RESOURCE\) reports it too\.$/);
     assert.ok(lines.includes("6:17 access-analyzer/EMPTY_ARRAY_ACTION (access-analyzer)"), lines.join("\n"));
-    assert.ok(lines.some((l: string) => /^4:5 access-analyzer\/check-access-not-granted/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l: string) => /^4:5 access-analyzer\/check-access-not-granted/.test(l)),
+      lines.join("\n"),
+    );
     assert.equal(code, 0, "warnings only: below the default fail-on level");
     assert.equal((await run("scan", "--access-analyzer", "--fail-on", "warning")).code, 1);
     assert.ok(scope.isDone());
@@ -123,7 +135,11 @@ describe("iam-policy-review scan --access-analyzer", () => {
       .persist()
       .post(/^\/policy\//)
       .query(true)
-      .reply(403, { message: "User is not authorized to perform: access-analyzer:ValidatePolicy" }, { "x-amzn-errortype": "AccessDeniedException" });
+      .reply(
+        403,
+        { message: "User is not authorized to perform: access-analyzer:ValidatePolicy" },
+        { "x-amzn-errortype": "AccessDeniedException" },
+      );
     const { code, stdout, stderr } = await run("scan", "--access-analyzer");
     assert.equal(code, 2);
     assert.match(stderr, /Access Analyzer checks did not all run/);

@@ -47,7 +47,13 @@ function repository(): string {
   git("commit", "-q", "-m", "base");
   git("checkout", "-q", "-b", "feature");
   // Widen the read policy to every bucket and add a write.
-  write("iam/reader.json", policy([{ ...READ, Resource: "*" }, { Sid: "Write", Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::reports/daily/*" }]));
+  write(
+    "iam/reader.json",
+    policy([
+      { ...READ, Resource: "*" },
+      { Sid: "Write", Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::reports/daily/*" },
+    ]),
+  );
   renameSync(path.join(root, "iam/to-rename.json"), path.join(root, "iam/renamed.json"));
   rmSync(path.join(root, "iam/removed.json"));
   git("add", "-A");
@@ -76,18 +82,27 @@ describe("iam-policy-review scan --base", () => {
     assert.deepEqual(Object.keys(changes).sort(), ["iam/reader.json", "iam/removed.json"], "the renamed policy is unchanged");
     assert.equal(changes["iam/reader.json"].status, "changed");
     assert.deepEqual(
-      changes["iam/reader.json"].added.map((d: { accessLevel: string; actions: string[]; resources: string[] }) => [d.accessLevel, d.actions, d.resources]),
+      changes["iam/reader.json"].added.map((d: { accessLevel: string; actions: string[]; resources: string[] }) => [
+        d.accessLevel,
+        d.actions,
+        d.resources,
+      ]),
       [
         ["Write", ["s3:PutObject"], ["arn:aws:s3:::reports/daily/*"]],
         ["Read", ["s3:GetObject"], ["*"]],
       ],
     );
     assert.equal(changes["iam/removed.json"].status, "removed");
-    assert.deepEqual(changes["iam/removed.json"].removed.map((d: { actions: string[] }) => d.actions), [["kms:Decrypt"]]);
+    assert.deepEqual(
+      changes["iam/removed.json"].removed.map((d: { actions: string[] }) => d.actions),
+      [["kms:Decrypt"]],
+    );
 
     const newAccess = report.findings.filter((f: { ruleId: string }) => f.ruleId === "new-access");
     assert.deepEqual(
-      newAccess.map((f: { file: string; line: number; column: number; severity: string }) => `${f.file}:${f.line}:${f.column} ${f.severity}`),
+      newAccess.map(
+        (f: { file: string; line: number; column: number; severity: string }) => `${f.file}:${f.line}:${f.column} ${f.severity}`,
+      ),
       ["iam/reader.json:8:19 note", "iam/reader.json:10:5 warning"],
     );
   });
@@ -95,7 +110,10 @@ describe("iam-policy-review scan --base", () => {
   it("prints an Access changes section in text", async () => {
     const root = repository();
     const { stdout } = await run(root, "scan", "--base", "main");
-    assert.match(stdout, /\nAccess changes\n {2}iam\/reader\.json:1 \(changed\)\n {4}\+ Write: s3:PutObject on arn:aws:s3:::reports\/daily\/\*\n {4}\+ Read: s3:GetObject on \*\n/);
+    assert.match(
+      stdout,
+      /\nAccess changes\n {2}iam\/reader\.json:1 \(changed\)\n {4}\+ Write: s3:PutObject on arn:aws:s3:::reports\/daily\/\*\n {4}\+ Read: s3:GetObject on \*\n/,
+    );
     assert.match(stdout, /\n {2}iam\/removed\.json:1 \(removed\)\n {4}- Write: kms:Decrypt on arn:aws:kms:us-east-1:111122223333:key\/k\n/);
     assert.match(stdout, /Scanned 4 files changed since main \([0-9a-f]{12}\):/);
   });
@@ -122,10 +140,16 @@ describe("iam-policy-review scan --base", () => {
 
     const { stdout } = await run(root, "scan", "--base", "main", "--format", "json");
     const report = JSON.parse(stdout);
-    assert.deepEqual(report.policies.map((p: { file: string; origin: string }) => `${p.file} ${p.origin}`), ["mod/admin.json aws_iam_policy.p .policy"]);
-    assert.deepEqual(report.findings.map((f: { file: string; ruleId: string }) => `${f.file} ${f.ruleId}`).filter((l: string) => !l.endsWith("new-access")), [
-      "mod/admin.json no-admin-access",
-    ]);
+    assert.deepEqual(
+      report.policies.map((p: { file: string; origin: string }) => `${p.file} ${p.origin}`),
+      ["mod/admin.json aws_iam_policy.p .policy"],
+    );
+    assert.deepEqual(
+      report.findings
+        .map((f: { file: string; ruleId: string }) => `${f.file} ${f.ruleId}`)
+        .filter((l: string) => !l.endsWith("new-access")),
+      ["mod/admin.json no-admin-access"],
+    );
     assert.equal(report.accessChanges.length, 1);
     assert.equal(report.accessChanges[0].status, "changed", "paired with the base policy read from ok.json");
     assert.ok(report.accessChanges[0].added.some((d: { actions: string[] }) => d.actions.includes("*")));
@@ -147,7 +171,9 @@ describe("iam-policy-review scan --base", () => {
     const notes = report.findings.filter((f: { ruleId: string }) => f.ruleId === "unparsed-input");
     assert.deepEqual(
       notes.map((f: { file: string; severity: string; message: string }) => `${f.file} ${f.severity} ${f.message}`),
-      ["role.json warning The base version of this file could not be read (the file is binary), so its policies are compared with nothing: all their access counts as new."],
+      [
+        "role.json warning The base version of this file could not be read (the file is binary), so its policies are compared with nothing: all their access counts as new.",
+      ],
     );
   });
 

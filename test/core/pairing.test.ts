@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 import { extractFiles } from "../../src/extract/index.ts";
 import { pairPolicies } from "../../src/core/pairing.ts";
 
-const policy = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
+const policy = (action: string) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
 
 const template = (roles: Record<string, string>) =>
   `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n${Object.entries(roles)
@@ -33,13 +34,20 @@ describe("pairPolicies", () => {
     const base = await extractFiles([{ path: "old/p.json", text: policy("s3:GetObject") }]);
     const head = await extractFiles([{ path: "new/p.json", text: policy("s3:*") }]);
     const pairs = pairPolicies(head.policies, base.policies, new Map([["new/p.json", "old/p.json"]]));
-    assert.deepEqual(pairs.map((p) => [p.status, p.after?.file, p.before?.file]), [["changed", "new/p.json", "old/p.json"]]);
+    assert.deepEqual(
+      pairs.map((p) => [p.status, p.after?.file, p.before?.file]),
+      [["changed", "new/p.json", "old/p.json"]],
+    );
   });
 
   it("pairs a Terraform policy that moved to another file of its module", async () => {
-    const tf = (action: string) => `resource "aws_iam_policy" "p" {\n  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "${action}", Resource = "*" }] })\n}\n`;
+    const tf = (action: string) =>
+      `resource "aws_iam_policy" "p" {\n  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "${action}", Resource = "*" }] })\n}\n`;
     const base = await extractFiles([{ path: "mod/main.tf", text: tf("s3:GetObject") }]);
     const head = await extractFiles([{ path: "mod/iam.tf", text: tf("s3:GetObject") }]);
-    assert.deepEqual(pairPolicies(head.policies, base.policies).map((p) => p.status), ["unchanged"]);
+    assert.deepEqual(
+      pairPolicies(head.policies, base.policies).map((p) => p.status),
+      ["unchanged"],
+    );
   });
 });

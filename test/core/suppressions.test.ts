@@ -48,13 +48,19 @@ describe("suppressions", () => {
     const text = template("          # iam-policy-review:ignore no-public-principal\n");
     const { findings, suppressed } = await analyze([{ path: "site.yaml", text }], { rules, today: "2026-11-24" });
     assert.deepEqual(suppressed, []);
-    assert.deepEqual(findings.map((f) => `${f.line} ${f.ruleId} ${f.severity}`), ["10 unparsed-input warning", "13 no-public-principal error"]);
+    assert.deepEqual(
+      findings.map((f) => `${f.line} ${f.ruleId} ${f.severity}`),
+      ["10 unparsed-input warning", "13 no-public-principal error"],
+    );
   });
 
   it("a suppression for another rule does not apply", async () => {
     const text = template("          # iam-policy-review:ignore no-admin-access -- not this one\n");
     const { findings } = await analyze([{ path: "site.yaml", text }], { rules, today: "2026-11-24" });
-    assert.deepEqual(findings.map((f) => f.ruleId), ["no-public-principal"]);
+    assert.deepEqual(
+      findings.map((f) => f.ruleId),
+      ["no-public-principal"],
+    );
   });
 
   it("a trailing comment suppresses findings on its own line", async () => {
@@ -83,8 +89,18 @@ describe("suppressions", () => {
       2,
     );
     const entries = [{ rule: "no-public-principal", path: "policies/", sid: "PublicRead", reason: "website" }];
-    const { findings, suppressed } = await analyze([{ path: "policies/site.json", text: json }], { rules, suppressions: entries, today: "2026-11-24" });
-    assert.deepEqual(suppressed.map((f) => [f.line, f.suppression.source]), [[7, "config"]]);
-    assert.deepEqual(findings.map((f) => f.line), [14]);
+    const { findings, suppressed } = await analyze([{ path: "policies/site.json", text: json }], {
+      rules,
+      suppressions: entries,
+      today: "2026-11-24",
+    });
+    assert.deepEqual(
+      suppressed.map((f) => [f.line, f.suppression.source]),
+      [[7, "config"]],
+    );
+    assert.deepEqual(
+      findings.map((f) => f.line),
+      [14],
+    );
   });
 });

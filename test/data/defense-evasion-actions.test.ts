@@ -30,6 +30,9 @@ describe("defense-evasion actions", () => {
   });
 
   it("the flat list is the groups' actions in order", () => {
-    assert.deepEqual(DEFENSE_EVASION_ACTIONS, DEFENSE_EVASION_GROUPS.flatMap((g) => g.actions));
+    assert.deepEqual(
+      DEFENSE_EVASION_ACTIONS,
+      DEFENSE_EVASION_GROUPS.flatMap((g) => g.actions),
+    );
   });
 });

@@ -21,7 +21,10 @@ describe("oidc-providers", () => {
   it("identifies providers from Federated principals and condition key prefixes", () => {
     const id = (federated: string) => providerOf(issuerOf(federated))?.id;
     assert.equal(id("arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"), "github-actions");
-    assert.equal(id("arn:aws-us-gov:iam::111122223333:oidc-provider/token.actions.githubusercontent.com/octo-enterprise"), "github-actions");
+    assert.equal(
+      id("arn:aws-us-gov:iam::111122223333:oidc-provider/token.actions.githubusercontent.com/octo-enterprise"),
+      "github-actions",
+    );
     assert.equal(id("arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com.evil.example"), undefined);
     assert.equal(id("arn:aws:iam::111122223333:oidc-provider/gitlab.com"), "gitlab");
     assert.equal(id("arn:aws:iam::111122223333:oidc-provider/code.gitlab.example.org"), "gitlab");
@@ -35,7 +38,9 @@ describe("oidc-providers", () => {
 
   it("matches condition key issuers case-insensitively, and unresolved parts as anything", () => {
     assert.ok(sameIssuer("Token.Actions.GitHubUserContent.com", "token.actions.githubusercontent.com"));
-    assert.ok(sameIssuer("{{replace(aws_iam_openid_connect_provider.eks.url, \"https://\", \"\")}}", "oidc.eks.us-east-1.amazonaws.com/id/ABC"));
+    assert.ok(
+      sameIssuer('{{replace(aws_iam_openid_connect_provider.eks.url, "https://", "")}}', "oidc.eks.us-east-1.amazonaws.com/id/ABC"),
+    );
     assert.ok(sameIssuer("oidc.eks.us-east-1.amazonaws.com/id/ABC", "oidc.eks.{{var.region}}.amazonaws.com/id/{{var.id}}"));
     assert.ok(!sameIssuer("token.actions.githubusercontent.com/", "token.actions.githubusercontent.com"));
   });
@@ -77,6 +82,10 @@ describe("oidc-providers", () => {
   });
 
   it("cites a source for every provider", () => {
-    for (const provider of OIDC_PROVIDERS) assert.ok(provider.sources.every((s) => s.startsWith("https://")), provider.id);
+    for (const provider of OIDC_PROVIDERS)
+      assert.ok(
+        provider.sources.every((s) => s.startsWith("https://")),
+        provider.id,
+      );
   });
 });

@@ -2,7 +2,12 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import type { ExtractResult, PolicyDocument, Range } from "../../src/types.ts";
-import { extractCloudFormation, isCloudFormationTemplate, parseYaml, type CloudFormationOptions } from "../../src/extract/cloudformation.ts";
+import {
+  extractCloudFormation,
+  isCloudFormationTemplate,
+  parseYaml,
+  type CloudFormationOptions,
+} from "../../src/extract/cloudformation.ts";
 import { parseJson } from "../../src/extract/json.ts";
 import { member, toJson, type PNode } from "../../src/extract/positioned.ts";
 
@@ -80,7 +85,13 @@ describe("parseYaml", () => {
         tagEndColumn: 7,
       },
       { name: "!Not", source: "!Not [!Condition A]", json: { "Fn::Not": [{ Condition: "A" }] }, endColumn: 23, tagEndColumn: 8 },
-      { name: "!Cidr", source: "!Cidr [10.0.0.0/16, 4, 8]", json: { "Fn::Cidr": ["10.0.0.0/16", "4", "8"] }, endColumn: 29, tagEndColumn: 9 },
+      {
+        name: "!Cidr",
+        source: "!Cidr [10.0.0.0/16, 4, 8]",
+        json: { "Fn::Cidr": ["10.0.0.0/16", "4", "8"] },
+        endColumn: 29,
+        tagEndColumn: 9,
+      },
       { name: "!GetAZs", source: '!GetAZs ""', json: { "Fn::GetAZs": "" }, endColumn: 14, tagEndColumn: 11 },
       {
         name: "!Transform",
@@ -112,7 +123,9 @@ describe("parseYaml", () => {
   });
 
   it("keeps plain scalars as strings except nulls and booleans", () => {
-    const root = parsedYaml(lines("Version: 2012-10-17", "Account: 123456789012", "Ratio: 1.10", "Flag: true", "Off: False", "Empty: ~", "Quoted: 'true'"));
+    const root = parsedYaml(
+      lines("Version: 2012-10-17", "Account: 123456789012", "Ratio: 1.10", "Flag: true", "Off: False", "Empty: ~", "Quoted: 'true'"),
+    );
     assert.deepEqual(toJson(root), {
       Version: "2012-10-17",
       Account: "123456789012",
@@ -153,7 +166,11 @@ describe("parseYaml", () => {
     assert.ok(parsed.ok);
     assert.deepEqual(toJson(parsed.node), { a: "3", b: "2" });
     assert.deepEqual(parsed.warnings, [
-      { range: at(3, 1, 3, 2), message: 'The key "a" is given twice in one mapping; CloudFormation uses this one and ignores the value at line 1, which was not analysed.' },
+      {
+        range: at(3, 1, 3, 2),
+        message:
+          'The key "a" is given twice in one mapping; CloudFormation uses this one and ignores the value at line 1, which was not analysed.',
+      },
     ]);
   });
 
@@ -177,7 +194,9 @@ describe("parseYaml", () => {
     assert.equal(policies.length, 1);
     assert.deepEqual(
       findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.message}`),
-      ['12:7 warning The key "Description" is given twice in one mapping; CloudFormation uses this one and ignores the value at line 11, which was not analysed.'],
+      [
+        '12:7 warning The key "Description" is given twice in one mapping; CloudFormation uses this one and ignores the value at line 11, which was not analysed.',
+      ],
     );
   });
 
@@ -197,7 +216,12 @@ describe("parseYaml", () => {
         message: /too many YAML aliases/,
         range: at(3, 32, 3, 34),
       },
-      { name: "100,000 nested flow sequences", text: "[".repeat(100_000), message: /nesting is deeper than 200 levels/, range: at(1, 201, 1, 202) },
+      {
+        name: "100,000 nested flow sequences",
+        text: "[".repeat(100_000),
+        message: /nesting is deeper than 200 levels/,
+        range: at(1, 201, 1, 202),
+      },
       {
         name: "100,000 nested compact block sequences",
         text: `${"- ".repeat(100_000)}x\n`,
@@ -332,7 +356,11 @@ describe("extractCloudFormation", () => {
       it(name, () => {
         const extracted = result();
         assert.deepEqual(summary(extracted), [
-          { origin: "AWS::IAM::Role BuildRole .AssumeRolePolicyDocument", kind: "trust", resourceType: "AWS::IAM::AssumeRolePolicyDocument" },
+          {
+            origin: "AWS::IAM::Role BuildRole .AssumeRolePolicyDocument",
+            kind: "trust",
+            resourceType: "AWS::IAM::AssumeRolePolicyDocument",
+          },
           { origin: "AWS::IAM::Role BuildRole .Policies[0]", kind: "identity", attachedTo: ["AWS::IAM::Role BuildRole"] },
         ]);
         const trustPolicy = policy(extracted, "AWS::IAM::Role BuildRole .AssumeRolePolicyDocument");
@@ -452,7 +480,12 @@ describe("extractCloudFormation", () => {
         { pointer: "/Statement/0/Resource", token: "{{!Ref AWS::AccountId}}", expression: "!Ref AWS::AccountId", hint: "account-id" },
         { pointer: "/Statement/1/Action", token: "{{!Ref ExtraActions}}", expression: "!Ref ExtraActions", hint: "list" },
         { pointer: "/Statement/1/Resource", token: "{{!GetAtt Table.Arn}}", expression: "!GetAtt Table.Arn", hint: "arn" },
-        { pointer: "/Statement/2/Resource/3", token: "{{!ImportValue SharedTopicArn}}", expression: "!ImportValue SharedTopicArn", hint: "arn" },
+        {
+          pointer: "/Statement/2/Resource/3",
+          token: "{{!ImportValue SharedTopicArn}}",
+          expression: "!ImportValue SharedTopicArn",
+          hint: "arn",
+        },
       ]);
     });
 
@@ -473,7 +506,12 @@ describe("extractCloudFormation", () => {
         Statement: [{ Effect: "Allow", Principal: { AWS: "{{!Ref TrustedAccountId}}" }, Action: "sts:AssumeRole" }],
       });
       assert.deepEqual(trust.unresolved, [
-        { pointer: "/Statement/0/Principal/AWS", token: "{{!Ref TrustedAccountId}}", expression: "!Ref TrustedAccountId", hint: "account-id" },
+        {
+          pointer: "/Statement/0/Principal/AWS",
+          token: "{{!Ref TrustedAccountId}}",
+          expression: "!Ref TrustedAccountId",
+          hint: "account-id",
+        },
       ]);
       assert.equal(JSON.stringify(trust.json).includes("*"), false);
       assert.deepEqual(trust.positions["/Statement/0/Principal/AWS"], at(23, 20, 23, 41));
@@ -507,7 +545,9 @@ describe("extractCloudFormation", () => {
           { Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::111122223333:role/admin" },
         ],
       });
-      assert.deepEqual(managed.unresolved, [{ pointer: "/Statement/0/Resource", token: "{{!Ref Bucket}}", expression: "!Ref Bucket", hint: "string" }]);
+      assert.deepEqual(managed.unresolved, [
+        { pointer: "/Statement/0/Resource", token: "{{!Ref Bucket}}", expression: "!Ref Bucket", hint: "string" },
+      ]);
       assert.deepEqual(managed.positions["/Statement/0/Resource"], at(10, 72, 10, 138));
       assert.deepEqual(managed.positions["/Statement/1/Resource"], at(11, 95, 11, 113));
     });
@@ -563,8 +603,12 @@ describe("extractCloudFormation", () => {
         ),
       );
       const reader = policy(result, "AWS::IAM::Policy Reader .PolicyDocument");
-      assert.deepEqual(reader.json, { Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::{{!Ref Bucket}}/*" }] });
-      assert.deepEqual(reader.unresolved, [{ pointer: "/Statement/0/Resource", token: "{{!Ref Bucket}}", expression: "!Ref Bucket", hint: "string" }]);
+      assert.deepEqual(reader.json, {
+        Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::{{!Ref Bucket}}/*" }],
+      });
+      assert.deepEqual(reader.unresolved, [
+        { pointer: "/Statement/0/Resource", token: "{{!Ref Bucket}}", expression: "!Ref Bucket", hint: "string" },
+      ]);
       assert.deepEqual(reader.positions["/Statement/0/Resource"], at(9, 23, 9, 126));
     });
   });
@@ -634,51 +678,57 @@ describe("extractCloudFormation", () => {
         { origin: "AWS::Lambda::Permission UrlPermission .Properties", kind: "resource", resourceType: "AWS::Lambda::Function" },
         { origin: "AWS::Lambda::Permission AccountPermission .Properties", kind: "resource", resourceType: "AWS::Lambda::Function" },
       ]);
-      assert.deepEqual(result.policies.map((p) => p.json), [
-        {
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "s3.amazonaws.com" },
-              Action: "lambda:InvokeFunction",
-              Resource: "{{!GetAtt Handler.Arn}}",
-              Condition: {
-                ArnLike: { "aws:SourceArn": "arn:aws:s3:::uploads" },
-                StringEquals: { "aws:SourceAccount": "{{!Ref AWS::AccountId}}" },
+      assert.deepEqual(
+        result.policies.map((p) => p.json),
+        [
+          {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "s3.amazonaws.com" },
+                Action: "lambda:InvokeFunction",
+                Resource: "{{!GetAtt Handler.Arn}}",
+                Condition: {
+                  ArnLike: { "aws:SourceArn": "arn:aws:s3:::uploads" },
+                  StringEquals: { "aws:SourceAccount": "{{!Ref AWS::AccountId}}" },
+                },
               },
-            },
-          ],
-        },
-        {
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: "*",
-              Action: "lambda:InvokeFunctionUrl",
-              Resource: "handler",
-              Condition: { StringEquals: { "lambda:FunctionUrlAuthType": "NONE" } },
-            },
-          ],
-        },
-        {
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { AWS: "123456789012" },
-              Action: "lambda:InvokeFunction",
-              Resource: "handler",
-              Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } },
-            },
-          ],
-        },
-      ]);
-      assert.deepEqual(result.policies[0]!.unresolved.map((u) => [u.pointer, u.hint]), [
-        ["/Statement/0/Resource", "arn"],
-        ["/Statement/0/Condition/StringEquals/aws:SourceAccount", "account-id"],
-      ]);
+            ],
+          },
+          {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: "*",
+                Action: "lambda:InvokeFunctionUrl",
+                Resource: "handler",
+                Condition: { StringEquals: { "lambda:FunctionUrlAuthType": "NONE" } },
+              },
+            ],
+          },
+          {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { AWS: "123456789012" },
+                Action: "lambda:InvokeFunction",
+                Resource: "handler",
+                Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } },
+              },
+            ],
+          },
+        ],
+      );
+      assert.deepEqual(
+        result.policies[0]!.unresolved.map((u) => [u.pointer, u.hint]),
+        [
+          ["/Statement/0/Resource", "arn"],
+          ["/Statement/0/Condition/StringEquals/aws:SourceAccount", "account-id"],
+        ],
+      );
     });
 
     it("points every element at the property it comes from", () => {
@@ -785,17 +835,38 @@ describe("extractCloudFormation", () => {
       ),
     );
     assert.deepEqual(summary(result), [
-      { origin: "AWS::Serverless::Function Api .Policies[2].S3ReadPolicy", kind: "identity", attachedTo: ["AWS::Serverless::Function Api"] },
+      {
+        origin: "AWS::Serverless::Function Api .Policies[2].S3ReadPolicy",
+        kind: "identity",
+        attachedTo: ["AWS::Serverless::Function Api"],
+      },
       { origin: "AWS::Serverless::Function Api .Policies[3]", kind: "identity", attachedTo: ["AWS::Serverless::Function Api"] },
     ]);
     assert.deepEqual(result.policies[0]!.range, at(11, 11, 12, 36));
     assert.deepEqual(result.policies[1]!.positions["/Statement/0"], at(14, 15, 16, 42));
     assert.deepEqual(
-      result.facts.map((fact) => (fact.type === "managed-policy-attachment" ? [fact.origin, fact.arn, fact.attachedTo, fact.range.line] : fact.type)),
+      result.facts.map((fact) =>
+        fact.type === "managed-policy-attachment" ? [fact.origin, fact.arn, fact.attachedTo, fact.range.line] : fact.type,
+      ),
       [
-        ["AWS::Serverless::Function Api .Policies[0]", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "AWS::Serverless::Function Api", 9],
-        ["AWS::Serverless::Function Api .Policies[1]", "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess", "AWS::Serverless::Function Api", 10],
-        ["AWS::Serverless::Function Worker .Policies", "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole", "AWS::Serverless::Function Worker", 20],
+        [
+          "AWS::Serverless::Function Api .Policies[0]",
+          "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+          "AWS::Serverless::Function Api",
+          9,
+        ],
+        [
+          "AWS::Serverless::Function Api .Policies[1]",
+          "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+          "AWS::Serverless::Function Api",
+          10,
+        ],
+        [
+          "AWS::Serverless::Function Worker .Policies",
+          "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole",
+          "AWS::Serverless::Function Worker",
+          20,
+        ],
       ],
     );
     assert.deepEqual(result.findings, []);
@@ -851,8 +922,20 @@ describe("extractCloudFormation", () => {
         arn: "arn:aws:iam::aws:policy/AdministratorAccess",
         attachedTo: "AWS::IAM::User Deployer",
       },
-      { type: "login-profile", file: "template.yaml", range: at(10, 7, 11, 34), origin: "AWS::IAM::User Deployer .LoginProfile", user: "AWS::IAM::User Deployer" },
-      { type: "access-key", file: "template.yaml", range: at(15, 3, 18, 30), origin: "AWS::IAM::AccessKey DeployerKey", user: "AWS::IAM::User Deployer" },
+      {
+        type: "login-profile",
+        file: "template.yaml",
+        range: at(10, 7, 11, 34),
+        origin: "AWS::IAM::User Deployer .LoginProfile",
+        user: "AWS::IAM::User Deployer",
+      },
+      {
+        type: "access-key",
+        file: "template.yaml",
+        range: at(15, 3, 18, 30),
+        origin: "AWS::IAM::AccessKey DeployerKey",
+        user: "AWS::IAM::User Deployer",
+      },
       {
         type: "secret-output",
         file: "template.yaml",
@@ -861,10 +944,21 @@ describe("extractCloudFormation", () => {
         name: "SecretKey",
         expression: "!GetAtt DeployerKey.SecretAccessKey",
       },
-      { type: "secret-output", file: "template.yaml", range: at(33, 12, 33, 41), origin: "Outputs Password", name: "Password", expression: "!Ref DbPassword" },
+      {
+        type: "secret-output",
+        file: "template.yaml",
+        range: at(33, 12, 33, 41),
+        origin: "Outputs Password",
+        name: "Password",
+        expression: "!Ref DbPassword",
+      },
     ]);
     assert.deepEqual(summary(result), [
-      { origin: "AWS::IAM::Group Admins .Policies[0]", kind: "identity", attachedTo: ["AWS::IAM::Group Admins", "AWS::IAM::User Deployer"] },
+      {
+        origin: "AWS::IAM::Group Admins .Policies[0]",
+        kind: "identity",
+        attachedTo: ["AWS::IAM::Group Admins", "AWS::IAM::User Deployer"],
+      },
     ]);
   });
 
@@ -918,8 +1012,14 @@ describe("extractCloudFormation", () => {
       { origin: "AWS::IAM::RolePolicy Inline .PolicyDocument", kind: "identity", attachedTo: ["AWS::IAM::Role BuildRole"] },
       { origin: "AWS::IAM::ManagedPolicy Boundary .PolicyDocument", kind: "boundary" },
     ]);
-    assert.deepEqual(result.facts.filter((fact) => fact.type === "managed-policy-attachment"), []);
-    assert.deepEqual(result.facts.map((fact) => fact.origin), ["AWS::IAM::User Alice"]);
+    assert.deepEqual(
+      result.facts.filter((fact) => fact.type === "managed-policy-attachment"),
+      [],
+    );
+    assert.deepEqual(
+      result.facts.map((fact) => fact.origin),
+      ["AWS::IAM::User Alice"],
+    );
   });
 
   it("lets the configured kind override identity documents only", () => {
@@ -980,7 +1080,9 @@ describe("extractCloudFormation", () => {
           "      PolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: sns.amazonaws.com}, Action: sqs:SendMessage, Resource: '*'}]}",
         ),
       );
-      assert.deepEqual(summary(result), [{ origin: "AWS::SQS::QueuePolicy Fine .PolicyDocument", kind: "resource", resourceType: "AWS::SQS::Queue" }]);
+      assert.deepEqual(summary(result), [
+        { origin: "AWS::SQS::QueuePolicy Fine .PolicyDocument", kind: "resource", resourceType: "AWS::SQS::Queue" },
+      ]);
       assert.deepEqual(
         result.findings.map((finding) => [finding.ruleId, finding.severity, finding.line, finding.column, finding.message]),
         [
@@ -1089,7 +1191,10 @@ describe("extractCloudFormation", () => {
         ),
       );
       assert.deepEqual(summary(result), [{ origin: "AWS::KMS::Key T .KeyPolicy", kind: "resource", resourceType: "AWS::KMS::Key" }]);
-      assert.deepEqual(result.policies[0]!.unresolved.map((u) => [u.pointer, u.hint]), [["/Statement/0/Principal/AWS", "arn"]]);
+      assert.deepEqual(
+        result.policies[0]!.unresolved.map((u) => [u.pointer, u.hint]),
+        [["/Statement/0/Principal/AWS", "arn"]],
+      );
       assert.deepEqual(
         result.findings.map((finding) => [finding.severity, finding.line, finding.message]),
         [
@@ -1099,7 +1204,9 @@ describe("extractCloudFormation", () => {
       );
       // A policy string that does not parse is an invalid-policy error (rule valid-policy-json), from this fact.
       assert.deepEqual(
-        result.facts.filter((f) => f.type === "invalid-policy-text").map((f) => [f.range.line, f.origin, f.type === "invalid-policy-text" ? f.detail : ""]),
+        result.facts
+          .filter((f) => f.type === "invalid-policy-text")
+          .map((f) => [f.range.line, f.origin, f.type === "invalid-policy-text" ? f.detail : ""]),
         [[6, "AWS::S3::BucketPolicy B .PolicyDocument", "Unexpected identifier 'not' found"]],
       );
     });

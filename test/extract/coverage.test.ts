@@ -21,7 +21,14 @@ function cfnPublic(type: string, path: string[]): string {
   const rows = ["Resources:", "  Subject:", `    Type: ${type}`, "    Properties:"];
   path.forEach((key, i) => rows.push(`${"  ".repeat(3 + i)}${key}:`));
   const indent = "  ".repeat(3 + path.length);
-  rows.push(`${indent}Version: "2012-10-17"`, `${indent}Statement:`, `${indent}  - Effect: Allow`, `${indent}    Principal: {AWS: "*"}`, `${indent}    Action: s3:GetObject`, `${indent}    Resource: "*"`);
+  rows.push(
+    `${indent}Version: "2012-10-17"`,
+    `${indent}Statement:`,
+    `${indent}  - Effect: Allow`,
+    `${indent}    Principal: {AWS: "*"}`,
+    `${indent}    Action: s3:GetObject`,
+    `${indent}    Resource: "*"`,
+  );
   return lines(...rows);
 }
 
@@ -43,9 +50,15 @@ describe("coverage: CloudFormation resource types with a policy property", () =>
     it(`${type} .${path.join(".")}: read, public principal on its line`, async () => {
       const text = cfnPublic(type, path);
       const { policies, findings } = await scan([{ path: "template.yaml", text }]);
-      assert.deepEqual(policies.map((p) => p.origin), [`${type} Subject .${path.join(".")}`]);
+      assert.deepEqual(
+        policies.map((p) => p.origin),
+        [`${type} Subject .${path.join(".")}`],
+      );
       const line = text.split("\n").findIndex((l) => l.includes('{AWS: "*"}')) + 1;
-      assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line), [line]);
+      assert.deepEqual(
+        findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line),
+        [line],
+      );
     });
   }
 });
@@ -78,9 +91,10 @@ describe("coverage: SAM", () => {
     assert.match(sqs.Statement[0]!.Resource, /^arn:aws:sqs:\{\{.*\}\}:\{\{.*\}\}:orders$/);
     // IAM does not have sqs:DeleteMessageBatch (SAM's template lists it): left out, not reported on every use.
     assert.ok(!sqs.Statement[0]!.Action.includes("sqs:DeleteMessageBatch"));
-    assert.deepEqual(findings.filter((f) => f.ruleId === "unparsed-input").map((f) => [f.line, f.message]), [
-      [12, 'Policies[2] of AWS::Serverless::Function Fn was not analysed: "NoSuchPolicy" is not a SAM policy template.'],
-    ]);
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "unparsed-input").map((f) => [f.line, f.message]),
+      [[12, 'Policies[2] of AWS::Serverless::Function Fn was not analysed: "NoSuchPolicy" is not a SAM policy template.']],
+    );
     // A generated value is positioned on the template entry; a value built from a parameter on the parameter.
     assert.deepEqual(policies[1]!.positions["/Statement/0/Action/0"]!.line, 10);
     assert.deepEqual(policies[1]!.positions["/Statement/0/Resource/0"]!.line, 11);
@@ -104,24 +118,40 @@ describe("coverage: SAM", () => {
       "          IpRangeBlacklist: [10.0.0.0/8]",
     );
     const { policies, findings } = await scan([{ path: "template.yaml", text }]);
-    assert.deepEqual(policies.map((p) => [p.origin, p.kind, p.resourceType]), [["AWS::Serverless::Api Api .Auth.ResourcePolicy", "resource", "AWS::ApiGateway::RestApi"]]);
+    assert.deepEqual(
+      policies.map((p) => [p.origin, p.kind, p.resourceType]),
+      [["AWS::Serverless::Api Api .Auth.ResourcePolicy", "resource", "AWS::ApiGateway::RestApi"]],
+    );
     const statements = (policies[0]!.json as { Statement: Array<{ Effect: string; Resource: string }> }).Statement;
-    assert.deepEqual(statements.map((s) => s.Effect), ["Allow", "Allow", "Deny"]);
+    assert.deepEqual(
+      statements.map((s) => s.Effect),
+      ["Allow", "Allow", "Deny"],
+    );
     // execute-api:/* is this API's ARN, as API Gateway expands it.
     assert.match(statements[0]!.Resource, /^arn:aws:execute-api:\{\{.*\}\}:\{\{.*\}\}:\{\{.*\}\}\/\*$/);
     // The Allow SAM adds for the block list is the custom statement's twin: one finding for the document.
-    assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line), [11]);
-    assert.deepEqual(findings.filter((f) => f.ruleId === "valid-resource"), []);
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line),
+      [11],
+    );
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "valid-resource"),
+      [],
+    );
   });
 });
 
 describe("coverage: every location reported", () => {
   it("three identical admin policies in one template: three findings", async () => {
-    const row = (id: string) => `  ${id}: {Type: AWS::IAM::ManagedPolicy, Properties: {PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}}}`;
+    const row = (id: string) =>
+      `  ${id}: {Type: AWS::IAM::ManagedPolicy, Properties: {PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}}}`;
     const text = lines("Resources:", row("A"), row("B"), row("C"));
     const { findings } = await scan([{ path: "template.yaml", text }]);
     const admin = findings.filter((f) => f.ruleId === "no-admin-access");
-    assert.deepEqual(admin.map((f) => f.line), [2, 3, 4]);
+    assert.deepEqual(
+      admin.map((f) => f.line),
+      [2, 3, 4],
+    );
     assert.equal(new Set(admin.map((f) => f.fingerprint)).size, 3);
   });
 
@@ -131,11 +161,18 @@ describe("coverage: every location reported", () => {
       'resource "aws_iam_policy" "p" { policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*" }] }) }',
     );
     const { policies, findings } = await scan([{ path: "main.tf", text }]);
-    assert.deepEqual(policies.map((p) => p.range.line), [1, 2]);
-    assert.deepEqual(findings.filter((f) => f.ruleId === "unparsed-input").map((f) => [f.line, f.severity, f.message]), [
-      [2, "warning", "aws_iam_policy.p is defined twice (also at main.tf:1), which Terraform rejects; both definitions were analysed."],
-    ]);
-    assert.deepEqual(findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line), [1]);
+    assert.deepEqual(
+      policies.map((p) => p.range.line),
+      [1, 2],
+    );
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "unparsed-input").map((f) => [f.line, f.severity, f.message]),
+      [[2, "warning", "aws_iam_policy.p is defined twice (also at main.tf:1), which Terraform rejects; both definitions were analysed."]],
+    );
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line),
+      [1],
+    );
   });
 });
 
@@ -147,7 +184,9 @@ describe("coverage: Terraform resources with a policy argument", () => {
       `${block ? "    " : "  "}  Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "s3:GetObject", Resource = "*" }]`,
       `${block ? "    " : "  "}})`,
     ];
-    return block ? lines(`resource "${type}" "s" {`, `  ${block} {`, ...policy, "  }", "}") : lines(`resource "${type}" "s" {`, ...policy, "}");
+    return block
+      ? lines(`resource "${type}" "s" {`, `  ${block} {`, ...policy, "  }", "}")
+      : lines(`resource "${type}" "s" {`, ...policy, "}");
   };
   const TYPES: Array<[type: string, attribute: string, block?: string]> = [
     ["aws_kinesis_resource_policy", "policy"],
@@ -175,9 +214,15 @@ describe("coverage: Terraform resources with a policy argument", () => {
     it(`${type} .${block ? `${block}.` : ""}${attribute}: read, public principal on its line`, async () => {
       const text = tfPublic(type, attribute, block);
       const { policies, findings } = await scan([{ path: "main.tf", text }]);
-      assert.deepEqual(policies.map((p) => [p.origin, p.kind]), [[`${type}.s .${block ? `${block}.` : ""}${attribute}`, "resource"]]);
+      assert.deepEqual(
+        policies.map((p) => [p.origin, p.kind]),
+        [[`${type}.s .${block ? `${block}.` : ""}${attribute}`, "resource"]],
+      );
       const line = text.split("\n").findIndex((l) => l.includes('AWS = "*"')) + 1;
-      assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line), [line]);
+      assert.deepEqual(
+        findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line),
+        [line],
+      );
     });
   }
 
@@ -194,9 +239,14 @@ describe("coverage: Terraform resources with a policy argument", () => {
       "}",
     );
     const { policies, facts, findings } = await scan([{ path: "main.tf", text }]);
-    assert.deepEqual(policies.map((p) => [p.origin, p.kind]), [["aws_ssoadmin_permission_set_inline_policy.admin .inline_policy", "identity"]]);
     assert.deepEqual(
-      facts.filter((f) => f.type === "managed-policy-attachment").map((f) => [f.range.line, f.type === "managed-policy-attachment" ? [f.arn, f.attachedTo] : []]),
+      policies.map((p) => [p.origin, p.kind]),
+      [["aws_ssoadmin_permission_set_inline_policy.admin .inline_policy", "identity"]],
+    );
+    assert.deepEqual(
+      facts
+        .filter((f) => f.type === "managed-policy-attachment")
+        .map((f) => [f.range.line, f.type === "managed-policy-attachment" ? [f.arn, f.attachedTo] : []]),
       [[8, ["arn:aws:iam::aws:policy/AdministratorAccess", "aws_ssoadmin_permission_set.admin"]]],
     );
     assert.ok(findings.some((f) => f.ruleId === "no-unscoped-pass-role" && f.line === 4));
@@ -214,8 +264,14 @@ describe("coverage: Terraform resources with a policy argument", () => {
       "}",
     );
     const { policies, findings } = await scan([{ path: "main.tf", text }]);
-    assert.deepEqual(policies.map((p) => [p.origin, p.kind, p.resourceType]), [["aws_lambda_layer_version_permission.p", "resource", "AWS::Lambda::LayerVersion"]]);
-    assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line), [6]);
+    assert.deepEqual(
+      policies.map((p) => [p.origin, p.kind, p.resourceType]),
+      [["aws_lambda_layer_version_permission.p", "resource", "AWS::Lambda::LayerVersion"]],
+    );
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line),
+      [6],
+    );
   });
 });
 
@@ -233,7 +289,7 @@ describe("coverage: policies passed to modules", () => {
       '    { actions = ["s3:Get*"], resources = ["*"] }',
       "  ]",
       '  iam_role_policies = { Admin = "arn:aws:iam::aws:policy/AdministratorAccess" }',
-      '  policy_jsons      = [data.aws_iam_policy_document.extra.json]',
+      "  policy_jsons      = [data.aws_iam_policy_document.extra.json]",
       '  name              = "not a policy"',
       "}",
       'data "aws_iam_policy_document" "extra" {',
@@ -277,14 +333,23 @@ describe("coverage: policies nested in module object arguments", () => {
       "}",
     );
     const { policies, findings } = await scan([{ path: "main.tf", text }]);
-    assert.deepEqual(policies.map((p) => [p.origin, p.kind, p.range.line]), [["module.eks .eks_managed_node_groups.default.iam_role_policy_statements", "identity", 5]]);
-    assert.deepEqual(findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line), [6]);
+    assert.deepEqual(
+      policies.map((p) => [p.origin, p.kind, p.range.line]),
+      [["module.eks .eks_managed_node_groups.default.iam_role_policy_statements", "identity", 5]],
+    );
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line),
+      [6],
+    );
   });
 });
 
 describe("coverage: Terraform plan JSON", () => {
   const admin = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
-  const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: "*" } }] });
+  const trust = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: "*" } }],
+  });
   const plan = lines(
     "{",
     '  "format_version": "1.2",',
@@ -319,12 +384,19 @@ describe("coverage: Terraform plan JSON", () => {
         ["module.role.aws_iam_role.r .assume_role_policy", "trust", 10],
       ],
     );
-    assert.deepEqual(findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line), [5]);
-    assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line), [10]);
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line),
+      [5],
+    );
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line),
+      [10],
+    );
     // Known only after apply: a note when the configuration sets it; aws_s3_bucket's computed policy is not set.
-    assert.deepEqual(findings.filter((f) => f.ruleId === "unparsed-input").map((f) => [f.line, f.message]), [
-      [7, "aws_sqs_queue_policy.q .policy was not analysed: Terraform knows it only after apply."],
-    ]);
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "unparsed-input").map((f) => [f.line, f.message]),
+      [[7, "aws_sqs_queue_policy.q .policy was not analysed: Terraform knows it only after apply."]],
+    );
   });
 });
 
@@ -364,18 +436,29 @@ describe("coverage: Terraform values", () => {
       { path: "main.tf", text: main },
       { path: "terraform.tfvars", text: tfvars },
     ]);
-    const admin = policies.find((p) => p.origin === "aws_iam_policy.p .policy")!.json as { Statement: Array<{ Action: unknown; Resource: unknown }> };
+    const admin = policies.find((p) => p.origin === "aws_iam_policy.p .policy")!.json as {
+      Statement: Array<{ Action: unknown; Resource: unknown }>;
+    };
     // terraform.tfvars wins over the default; one() of a one-item list is the item.
     assert.deepEqual([admin.Statement[0]!.Action, admin.Statement[0]!.Resource], [["iam:*"], "*"]);
-    const queue = policies.find((p) => p.origin === "aws_sqs_queue_policy.q .policy")!.json as { Statement: Array<Record<string, unknown>> };
+    const queue = policies.find((p) => p.origin === "aws_sqs_queue_policy.q .policy")!.json as {
+      Statement: Array<Record<string, unknown>>;
+    };
     assert.deepEqual(queue.Statement[0]!.Principal, { AWS: "*" });
     assert.equal(queue.Statement[0]!.Action, "sqs:SendMessage");
     assert.match(String(queue.Statement[0]!.Resource), /^\{\{.*\}\}$/, "try() of an unknown first argument stays unresolved");
     // The tfvars value is defined in another file: the finding points at the reference.
     // iam:* on * is one finding on that token (issue 10), naming the service wildcard too.
-    const wildcard = (f: Finding) => f.ruleId === "no-service-wildcard-on-all-resources" || f.message.includes("no-service-wildcard-on-all-resources");
-    assert.deepEqual(findings.filter(wildcard).map((f) => [f.file, f.line, f.column]), [["main.tf", 16, 18]]);
-    assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line), [9]);
+    const wildcard = (f: Finding) =>
+      f.ruleId === "no-service-wildcard-on-all-resources" || f.message.includes("no-service-wildcard-on-all-resources");
+    assert.deepEqual(
+      findings.filter(wildcard).map((f) => [f.file, f.line, f.column]),
+      [["main.tf", 16, 18]],
+    );
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "no-public-principal").map((f) => f.line),
+      [9],
+    );
   });
 });
 
@@ -400,7 +483,10 @@ describe("coverage: Terraform conditionals and count", () => {
     // Unknown condition: the wider branch; literal condition: its branch.
     assert.deepEqual([statement.Action, statement.Resource], ["*", "*"]);
     assert.deepEqual(policies[0]!.positions["/Statement/0/Action"], { line: 8, column: 30, endLine: 8, endColumn: 33 });
-    assert.deepEqual(findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line), [8]);
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "no-admin-access").map((f) => f.line),
+      [8],
+    );
   });
 });
 
@@ -413,8 +499,14 @@ describe("coverage: Terraform plan JSON lambda permissions", () => {
       "]}}}",
     );
     const { policies, findings } = await scan([{ path: "plan.json", text: plan }]);
-    assert.deepEqual(policies.map((p) => [p.origin, p.kind]), [["aws_lambda_permission.p", "resource"]]);
-    assert.deepEqual(findings.filter((f) => f.ruleId === "no-public-principal").map((f) => [f.line, f.column]), [[3, 85]]);
+    assert.deepEqual(
+      policies.map((p) => [p.origin, p.kind]),
+      [["aws_lambda_permission.p", "resource"]],
+    );
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "no-public-principal").map((f) => [f.line, f.column]),
+      [[3, 85]],
+    );
   });
 });
 
@@ -433,8 +525,12 @@ describe("coverage: Terraform for expressions", () => {
     );
     const { policies, findings } = await scan([{ path: "main.tf", text }]);
     const statements = (policies[0]!.json as { Statement: Array<{ Action: string }> }).Statement;
-    assert.deepEqual(statements.map((s) => s.Action), ["iam:*", "s3:*"]);
-    const wildcard = (f: Finding) => f.ruleId === "no-service-wildcard-on-all-resources" || f.message.includes("no-service-wildcard-on-all-resources");
+    assert.deepEqual(
+      statements.map((s) => s.Action),
+      ["iam:*", "s3:*"],
+    );
+    const wildcard = (f: Finding) =>
+      f.ruleId === "no-service-wildcard-on-all-resources" || f.message.includes("no-service-wildcard-on-all-resources");
     assert.deepEqual([...new Set(findings.filter(wildcard).map((f) => f.line))], [7]);
   });
 });

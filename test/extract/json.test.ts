@@ -131,7 +131,9 @@ describe("JSON policy files", () => {
     const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] });
     const text = JSON.stringify({
       format_version: "1.2",
-      planned_values: { root_module: { resources: [{ address: "aws_iam_policy.p", type: "aws_iam_policy", values: { name: "p", policy } }] } },
+      planned_values: {
+        root_module: { resources: [{ address: "aws_iam_policy.p", type: "aws_iam_policy", values: { name: "p", policy } }] },
+      },
       resource_changes: [{ address: "aws_iam_policy.p", change: { actions: ["create"], after: { policy } } }],
     });
     const { policies } = await extract("plan.json", text);

@@ -36,7 +36,13 @@ const TF = (principal: string) => `resource "aws_lambda_permission" "invoke" {
 `;
 
 describe("Lambda permissions", () => {
-  for (const principal of ["alexa-appkit.amazon.com", "s3.amazonaws.com", "111122223333", "arn:aws:iam::111122223333:root", "partner.example.com"]) {
+  for (const principal of [
+    "alexa-appkit.amazon.com",
+    "s3.amazonaws.com",
+    "111122223333",
+    "arn:aws:iam::111122223333:root",
+    "partner.example.com",
+  ]) {
     it(`CloudFormation and Terraform build the same policy for principal ${principal}`, async () => {
       const cfn = await policyOf("template.yaml", CFN(principal));
       const tf = await policyOf("main.tf", TF(principal));

@@ -75,7 +75,18 @@ describe("template placeholders", () => {
     });
   }
 
-  const placeholders = ["<my-cidr>", "##account##", "%{Source.Arn}", "{{x}}", "${AWS::AccountId}", "${BucketName}", "{account_id}", "[MAX_AGE]", "_S3_BUCKET_ARN_", "$ACCOUNT_ID"];
+  const placeholders = [
+    "<my-cidr>",
+    "##account##",
+    "%{Source.Arn}",
+    "{{x}}",
+    "${AWS::AccountId}",
+    "${BucketName}",
+    "{account_id}",
+    "[MAX_AGE]",
+    "_S3_BUCKET_ARN_",
+    "$ACCOUNT_ID",
+  ];
   for (const value of placeholders) {
     it(`is a placeholder: ${value}`, () => {
       // `{{x}}` is already the extractor's own placeholder token; every other form is rewritten into one.

@@ -22,7 +22,11 @@ async function extract(files: Files, readable: Files = {}): Promise<ExtractResul
 
 function policy(result: ExtractResult, origin: string, kind?: string): PolicyDocument {
   const found = result.policies.filter((p) => p.origin === origin && (kind === undefined || p.kind === kind));
-  assert.equal(found.length, 1, `expected one policy ${origin} ${kind ?? ""}, got ${result.policies.map((p) => `${p.origin} ${p.kind}`).join("; ")}`);
+  assert.equal(
+    found.length,
+    1,
+    `expected one policy ${origin} ${kind ?? ""}, got ${result.policies.map((p) => `${p.origin} ${p.kind}`).join("; ")}`,
+  );
   return found[0]!;
 }
 
@@ -157,7 +161,12 @@ describe("terraform: aws_iam_policy_document", () => {
           Principal: { AWS: ["arn:aws:iam::111122223333:root", "444455556666"] },
           Condition: { StringEquals: { "aws:PrincipalTag/team": ["ops", "dev"] }, Bool: { "aws:SecureTransport": ["false"] } },
         },
-        { Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::b/${aws:userid}"], Principal: "*" },
+        {
+          Effect: "Allow",
+          Action: ["s3:GetObject"],
+          Resource: ["arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::b/${aws:userid}"],
+          Principal: "*",
+        },
       ],
     });
     assert.equal(where(result, doc, "/Statement/0/Effect"), '6:21-6:27 "Deny"');
@@ -190,7 +199,9 @@ describe("terraform: aws_iam_policy_document", () => {
     const doc = policy(result, "data.aws_iam_policy_document.d");
     assert.deepEqual(doc.json, {
       Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Action: "{{statement.value.actions}}", Resource: ["{{statement.value.arn}}", "arn:aws:s3:::{{each.key}}"] }],
+      Statement: [
+        { Effect: "Allow", Action: "{{statement.value.actions}}", Resource: ["{{statement.value.arn}}", "arn:aws:s3:::{{each.key}}"] },
+      ],
     });
     assert.deepEqual(
       doc.unresolved.map((u) => [u.pointer, u.expression, u.hint]),
@@ -252,7 +263,11 @@ describe("terraform: aws_iam_policy_document", () => {
     const doc = policy(result, "data.aws_iam_policy_document.generic");
     const [generic, known] = (doc.json as { Statement: Record<string, unknown>[] }).Statement;
     assert.deepEqual(Object.keys(generic!).sort(), ["Action", "Effect", "Resource"]);
-    assert.deepEqual(Object.keys(known!).sort(), ["Action", "Effect", "Principal", "Resource"], "a dynamic block over a known list is kept");
+    assert.deepEqual(
+      Object.keys(known!).sort(),
+      ["Action", "Effect", "Principal", "Resource"],
+      "a dynamic block over a known list is kept",
+    );
   });
 
   it("merges source and override documents per the provider (same-sid replaced in place, others appended)", async () => {
@@ -471,13 +486,18 @@ describe("terraform: JSON in resources", () => {
     assert.equal(doc.kind, "resource");
     assert.equal(doc.resourceType, "AWS::SNS::Topic");
     assert.deepEqual(doc.json, {
-      Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: "{{var.topic_arns}}" }],
+      Statement: [
+        { Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: "{{var.topic_arns}}" },
+      ],
     });
     assert.equal(where(result, doc, "/Statement/0"), "5:21-10:8 {");
     assert.equal(where(result, doc, "/Statement/0/Principal/Service"), '7:34-7:56 "events.amazonaws.com"');
     assert.equal(where(result, doc, "/Statement/0/Action"), '8:19-8:32 "sns:Publish"');
     assert.equal(where(result, doc, "/Statement/0/Resource"), "9:21-9:50 ${jsonencode(var.topic_arns)}");
-    assert.deepEqual(doc.unresolved.map((u) => [u.expression, u.hint]), [["var.topic_arns", "arn"]]);
+    assert.deepEqual(
+      doc.unresolved.map((u) => [u.expression, u.hint]),
+      [["var.topic_arns", "arn"]],
+    );
   });
 
   it("a quoted JSON string maps positions through escapes", async () => {
@@ -523,13 +543,19 @@ describe("terraform: JSON in resources", () => {
     assert.equal(doc.file, "mod/policies/key.json");
     assert.equal(doc.kind, "resource");
     assert.equal(doc.resourceType, "AWS::KMS::Key");
-    assert.equal(where(result, doc, "/Statement/0"), '4:5-4:120 { "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111122223333:root" }, "Action": "kms:*", "Resource": "*" }');
+    assert.equal(
+      where(result, doc, "/Statement/0"),
+      '4:5-4:120 { "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111122223333:root" }, "Action": "kms:*", "Resource": "*" }',
+    );
     assert.equal(where(result, doc, "/Statement/0/Principal/AWS"), '4:48-4:80 "arn:aws:iam::111122223333:root"');
     assert.equal(where(result, doc, "/Statement/0/Action"), '4:94-4:101 "kms:*"');
     const missing = result.findings.find((f) => f.line === 5);
     assert.equal(missing?.severity, "note");
     assert.equal(missing?.file, "mod/kms.tf");
-    assert.equal(missing?.message, "aws_ecr_repository_policy.r .policy was not analysed: the policy comes from file mod/policies/missing.json which is not in the scanned files.");
+    assert.equal(
+      missing?.message,
+      "aws_ecr_repository_policy.r .policy was not analysed: the policy comes from file mod/policies/missing.json which is not in the scanned files.",
+    );
   });
 
   it("templatefile() JSON: template variables resolve, other interpolations become placeholders", async () => {
@@ -593,7 +619,10 @@ describe("terraform: JSON in resources", () => {
     const trust = policy(result, "aws_iam_role.build .assume_role_policy");
     assert.equal(trust.kind, "trust");
     assert.equal(trust.resourceType, "AWS::IAM::AssumeRolePolicyDocument");
-    assert.deepEqual(trust.unresolved.map((u) => [u.pointer, u.expression, u.hint]), [["/Statement/0/Principal/AWS", "var.account_id", "account-id"]]);
+    assert.deepEqual(
+      trust.unresolved.map((u) => [u.pointer, u.expression, u.hint]),
+      [["/Statement/0/Principal/AWS", "var.account_id", "account-id"]],
+    );
     assert.equal(where(result, trust, "/Statement/0/Principal/AWS"), '4:85-4:122 "arn:aws:iam::${var.account_id}:root"');
     const inline = policy(result, "aws_iam_role.build .inline_policy[0]");
     assert.equal(inline.kind, "identity");
@@ -612,7 +641,12 @@ describe("terraform: JSON in resources", () => {
   const attachmentCases: { name: string; resource: string[]; attachedTo: string[]; managed: [string, string][] }[] = [
     {
       name: "aws_iam_user_policy_attachment with a module policy",
-      resource: ['resource "aws_iam_user_policy_attachment" "a" {', "  user       = aws_iam_user.u.name", "  policy_arn = aws_iam_policy.p.arn", "}"],
+      resource: [
+        'resource "aws_iam_user_policy_attachment" "a" {',
+        "  user       = aws_iam_user.u.name",
+        "  policy_arn = aws_iam_policy.p.arn",
+        "}",
+      ],
       attachedTo: ["aws_iam_user.u"],
       managed: [],
     },
@@ -741,14 +775,22 @@ describe("terraform: JSON in resources", () => {
     assert.equal(where(result, s3, "/Statement/0/Action"), '3:20-3:43 "lambda:InvokeFunction"');
     assert.equal(where(result, s3, "/Statement/0/Resource"), "4:20-4:55 aws_lambda_function.f.function_name");
     assert.equal(where(result, s3, "/Statement/0/Condition/ArnLike/aws:SourceArn"), "6:20-6:39 aws_s3_bucket.b.arn");
-    assert.deepEqual(s3.unresolved.map((u) => u.hint), ["arn", "arn"]);
+    assert.deepEqual(
+      s3.unresolved.map((u) => u.hint),
+      ["arn", "arn"],
+    );
     const open = policy(result, "aws_lambda_permission.public");
     assert.deepEqual((open.json as { Statement: { Principal: unknown; Condition: unknown }[] }).Statement[0]!.Principal, "*");
-    assert.deepEqual((open.json as { Statement: { Condition: unknown }[] }).Statement[0]!.Condition, { StringEquals: { "lambda:FunctionUrlAuthType": "NONE" } });
-    assert.equal(where(result, open, "/Statement/0/Principal"), '12:28-12:31 "*"');
-    assert.deepEqual((policy(result, "aws_lambda_permission.account").json as { Statement: { Principal: unknown }[] }).Statement[0]!.Principal, {
-      AWS: "444455556666",
+    assert.deepEqual((open.json as { Statement: { Condition: unknown }[] }).Statement[0]!.Condition, {
+      StringEquals: { "lambda:FunctionUrlAuthType": "NONE" },
     });
+    assert.equal(where(result, open, "/Statement/0/Principal"), '12:28-12:31 "*"');
+    assert.deepEqual(
+      (policy(result, "aws_lambda_permission.account").json as { Statement: { Principal: unknown }[] }).Statement[0]!.Principal,
+      {
+        AWS: "444455556666",
+      },
+    );
   });
 
   it("aws_organizations_policy: SCP by default, RCP by type, other policy types skipped", async () => {
@@ -848,7 +890,7 @@ describe("terraform: placeholders and locals", () => {
         '      type        = "AWS"',
         "      identifiers = [data.aws_caller_identity.current.account_id, var.role_arn]",
         "    }",
-        "    not_actions = var.count > 0 ? [\"iam:*\"] : []",
+        '    not_actions = var.count > 0 ? ["iam:*"] : []',
         "  }",
         "}",
       ),
@@ -994,7 +1036,10 @@ describe("terraform: hostile input", () => {
       result.findings.map((f) => [f.file, f.line, f.column, f.severity, f.ruleId, f.message]),
       [["broken.tf", 5, 12, "warning", "unparsed-input", "Terraform syntax error near `=`; the blocks around it were not analysed."]],
     );
-    assert.deepEqual(result.policies.map((p) => p.origin), ["aws_iam_policy.ok .policy"]);
+    assert.deepEqual(
+      result.policies.map((p) => p.origin),
+      ["aws_iam_policy.ok .policy"],
+    );
   });
 
   it("a missing closing brace is reported at the end of the file", async () => {
@@ -1017,7 +1062,13 @@ describe("terraform: hostile input", () => {
   });
 
   it("locals that reference each other exponentially are cut off by the evaluation budget with a warning", async () => {
-    const locals = Array.from({ length: 15 }, (_, i) => `  l${i} = [${Array(10).fill(`local.l${i + 1}`).join(", ")}]`);
+    const locals = Array.from(
+      { length: 15 },
+      (_, i) =>
+        `  l${i} = [${Array(10)
+          .fill(`local.l${i + 1}`)
+          .join(", ")}]`,
+    );
     const result = await extract({
       "bomb.tf": lines(
         "locals {",
@@ -1032,7 +1083,12 @@ describe("terraform: hostile input", () => {
     // 10^15 values if expanded; the budget (10,000 steps plus one per 4 characters) stops it and says so.
     assert.deepEqual(
       result.findings.map((f) => [f.severity, f.message]),
-      [["warning", "This Terraform module expands into too many values (locals referencing each other); some values were left unresolved."]],
+      [
+        [
+          "warning",
+          "This Terraform module expands into too many values (locals referencing each other); some values were left unresolved.",
+        ],
+      ],
     );
     assert.equal(result.policies.length, 1);
   });
@@ -1068,29 +1124,25 @@ describe("terraform: realistic module", () => {
       .filter((name) => name.endsWith(".tf"))
       .map((name) => ({ path: `ci-deployer/${name}`, text: read(`ci-deployer/${name}`)! }));
     const result = await extractTerraform(files, { readFile: read });
-    assert.deepEqual(
-      result.policies.map((p) => [p.origin, p.kind, p.file, p.range.line, p.attachedTo ?? []]).sort(),
-      [
-        ["aws_iam_policy.ecr .policy", "identity", "ci-deployer/policies/ecr-push.json", 1, ["aws_iam_role.deployer"]],
-        ["aws_iam_role.deployer .inline_policy[0]", "identity", "ci-deployer/iam.tf", 12, ["aws_iam_role.deployer"]],
-        ["aws_s3_bucket_policy.artifacts .policy", "resource", "ci-deployer/s3.tf", 4, []],
-        ["data.aws_iam_policy_document.deploy", "identity", "ci-deployer/policies.tf", 21, ["aws_iam_role.deployer"]],
-        ["data.aws_iam_policy_document.github_trust", "trust", "ci-deployer/policies.tf", 3, []],
-      ],
-    );
-    assert.deepEqual(
-      result.facts.map((f) => [f.type, f.origin, f.file, f.range.line]).sort(),
-      [
-        ["access-key", "aws_iam_access_key.legacy", "ci-deployer/iam.tf", 48],
-        ["iam-user", "aws_iam_user.legacy", "ci-deployer/iam.tf", 44],
-        ["managed-policy-attachment", "aws_iam_role_policy_attachment.readonly", "ci-deployer/iam.tf", 41],
-        ["oidc-provider", "aws_iam_openid_connect_provider.github", "ci-deployer/iam.tf", 1],
-        ["secret-output", "output.legacy_secret", "ci-deployer/outputs.tf", 6],
-      ],
-    );
+    assert.deepEqual(result.policies.map((p) => [p.origin, p.kind, p.file, p.range.line, p.attachedTo ?? []]).sort(), [
+      ["aws_iam_policy.ecr .policy", "identity", "ci-deployer/policies/ecr-push.json", 1, ["aws_iam_role.deployer"]],
+      ["aws_iam_role.deployer .inline_policy[0]", "identity", "ci-deployer/iam.tf", 12, ["aws_iam_role.deployer"]],
+      ["aws_s3_bucket_policy.artifacts .policy", "resource", "ci-deployer/s3.tf", 4, []],
+      ["data.aws_iam_policy_document.deploy", "identity", "ci-deployer/policies.tf", 21, ["aws_iam_role.deployer"]],
+      ["data.aws_iam_policy_document.github_trust", "trust", "ci-deployer/policies.tf", 3, []],
+    ]);
+    assert.deepEqual(result.facts.map((f) => [f.type, f.origin, f.file, f.range.line]).sort(), [
+      ["access-key", "aws_iam_access_key.legacy", "ci-deployer/iam.tf", 48],
+      ["iam-user", "aws_iam_user.legacy", "ci-deployer/iam.tf", 44],
+      ["managed-policy-attachment", "aws_iam_role_policy_attachment.readonly", "ci-deployer/iam.tf", 41],
+      ["oidc-provider", "aws_iam_openid_connect_provider.github", "ci-deployer/iam.tf", 1],
+      ["secret-output", "output.legacy_secret", "ci-deployer/outputs.tf", 6],
+    ]);
     assert.deepEqual(result.findings, []);
     const deploy = result.policies.find((p) => p.origin === "data.aws_iam_policy_document.deploy")!;
-    assert.deepEqual((deploy.json as { Statement: { Resource: string[] }[] }).Statement[1]!.Resource, ["arn:aws:iam::123456789012:role/app-*"]);
+    assert.deepEqual((deploy.json as { Statement: { Resource: string[] }[] }).Statement[1]!.Resource, [
+      "arn:aws:iam::123456789012:role/app-*",
+    ]);
     const bucket = result.policies.find((p) => p.origin === "aws_s3_bucket_policy.artifacts .policy")!;
     assert.deepEqual(bucket.positions["/Statement/0/Principal"], { line: 10, column: 24, endLine: 10, endColumn: 27 });
   });

@@ -48,7 +48,12 @@ describe("crashes: one file never takes the scan down", () => {
   });
 
   for (const [format, path, text, line] of [
-    ["JSON", "p.json", '{\n  "Version": {"toString": 1},\n  "Statement": [{"Effect": {"toString": 1}, "Action": "s3:GetObject", "Resource": "*"}]\n}\n', 3],
+    [
+      "JSON",
+      "p.json",
+      '{\n  "Version": {"toString": 1},\n  "Statement": [{"Effect": {"toString": 1}, "Action": "s3:GetObject", "Resource": "*"}]\n}\n',
+      3,
+    ],
     [
       "YAML",
       "t.yaml",
@@ -126,16 +131,20 @@ describe("crashes: one file never takes the scan down", () => {
   it("a bug in an extractor costs that file, not the scan: an unparsed-input finding names the extractor", async () => {
     const files = [
       { path: "a.json", text: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' },
-      { path: "b.tf", text: 'resource "aws_iam_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })\n}\n' },
+      {
+        path: "b.tf",
+        text: 'resource "aws_iam_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })\n}\n',
+      },
     ];
     const kindFor = (file: string) => {
       if (file === "a.json") throw new RangeError("kinds exploded");
       return undefined;
     };
     const { findings } = await analyze(files, { kindFor });
-    assert.deepEqual(bugs(findings).map((f) => `${f.file} ${f.message.slice(0, 70)}`), [
-      "a.json The JSON extractor failed on this file (RangeError: kinds exploded), s",
-    ]);
+    assert.deepEqual(
+      bugs(findings).map((f) => `${f.file} ${f.message.slice(0, 70)}`),
+      ["a.json The JSON extractor failed on this file (RangeError: kinds exploded), s"],
+    );
     assert.ok(findings.some((f) => f.file === "b.tf" && f.ruleId === "no-admin-access"));
   });
 });
@@ -163,19 +172,25 @@ describe("prototype keys are ordinary names", () => {
   });
 
   it("a __proto__ key is kept as a member (and reported as not a statement element), never a prototype", async () => {
-    const text = '{"Version":"2012-10-17","Statement":[{"__proto__":{"Effect":"Deny"},"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}';
+    const text =
+      '{"Version":"2012-10-17","Statement":[{"__proto__":{"Effect":"Deny"},"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}';
     const { findings, policies } = await analyze([{ path: "p.json", text }]);
     const statement = (policies[0]!.json as { Statement: Record<string, unknown>[] }).Statement[0]!;
     assert.equal(Object.getPrototypeOf(statement), Object.prototype);
     assert.deepEqual(Object.keys(statement), ["__proto__", "Effect", "Action", "Resource"]);
-    assert.ok(findings.some((f) => f.messageId === "unknownStatementKey" && f.message.startsWith('"__proto__" is not a statement element')));
+    assert.ok(
+      findings.some((f) => f.messageId === "unknownStatementKey" && f.message.startsWith('"__proto__" is not a statement element')),
+    );
   });
 });
 
 describe("costs grow linearly with the input", () => {
   it("a Condition with 10,000 keys is reported (each statement is canonicalised once)", async () => {
     const keys = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`aws:PrincipalTag/k${i}`, "v"]));
-    const text = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*", Condition: { StringEquals: keys } }] });
+    const text = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*", Condition: { StringEquals: keys } }],
+    });
     const { findings } = await analyze([{ path: "cond.json", text }]);
     assert.deepEqual(bugs(findings), []);
     assert.ok(findings.some((f) => f.ruleId === "policy-size-limit"));
@@ -205,7 +220,10 @@ describe("costs grow linearly with the input", () => {
   });
 
   it("20,000 Terraform principals blocks: a file over the Terraform size limit gets a warning instead of 600 MB of syntax tree", async () => {
-    const blocks = Array.from({ length: 20_000 }, (_, i) => `    principals {\n      type = "AWS"\n      identifiers = ["arn:aws:iam::${100000000000 + i}:root"]\n    }\n`);
+    const blocks = Array.from(
+      { length: 20_000 },
+      (_, i) => `    principals {\n      type = "AWS"\n      identifiers = ["arn:aws:iam::${100000000000 + i}:root"]\n    }\n`,
+    );
     const text = `data "aws_iam_policy_document" "d" {\n  statement {\n    actions = ["sts:AssumeRole"]\n${blocks.join("")}  }\n}\n`;
     assert.ok(text.length > MAX_TERRAFORM_FILE_BYTES);
     const { findings } = await analyze([{ path: "main.tf", text }]);
@@ -228,15 +246,22 @@ describe("costs grow linearly with the input", () => {
   it("Fn::Sub alternatives are built without copying partial results and keep their order", () => {
     const parsed = parseYaml('V: !Sub ["${A}-${B}", {A: !If [c, a1, a2], B: !If [c, b1, b2]}]\n');
     assert.ok(parsed.ok);
-    const node = resolveValue(member(parsed.node, "V")!.value, { parameters: new Map(), resources: new Map(), mappings: undefined }, ["Action"]);
-    assert.deepEqual(
-      node?.type === "array" ? node.items.map((item) => (item.type === "string" ? item.value : item.type)) : node?.type,
-      ["a1-b1", "a1-b2", "a2-b1", "a2-b2"],
-    );
+    const node = resolveValue(member(parsed.node, "V")!.value, { parameters: new Map(), resources: new Map(), mappings: undefined }, [
+      "Action",
+    ]);
+    assert.deepEqual(node?.type === "array" ? node.items.map((item) => (item.type === "string" ? item.value : item.type)) : node?.type, [
+      "a1-b1",
+      "a1-b2",
+      "a2-b1",
+      "a2-b2",
+    ]);
   });
 
   it("5,000 Terraform principals blocks (under the size limit) merge into one list, one finding per principal", async () => {
-    const blocks = Array.from({ length: 5_000 }, (_, i) => `    principals {\n      type = "AWS"\n      identifiers = ["arn:aws:iam::${100000000000 + i}:root"]\n    }\n`);
+    const blocks = Array.from(
+      { length: 5_000 },
+      (_, i) => `    principals {\n      type = "AWS"\n      identifiers = ["arn:aws:iam::${100000000000 + i}:root"]\n    }\n`,
+    );
     const text = `data "aws_iam_policy_document" "d" {\n  statement {\n    actions = ["sts:AssumeRole"]\n${blocks.join("")}  }\n}\nresource "aws_iam_role" "r" {\n  assume_role_policy = data.aws_iam_policy_document.d.json\n}\n`;
     const { findings, policies } = await analyze([{ path: "main.tf", text }]);
     assert.deepEqual(bugs(findings), []);
@@ -247,14 +272,22 @@ describe("costs grow linearly with the input", () => {
   it("Terraform locals that triple at every level and nested jsonencode stop at the module's evaluation budget with a warning", async () => {
     let nested = '"\\"q\\""';
     for (let level = 0; level < 60; level++) nested = `jsonencode(${nested})`;
-    const locals = ["locals {", '  a0 = "x"', ...Array.from({ length: 40 }, (_, i) => `  a${i + 1} = jsonencode([local.a${i}, local.a${i}, local.a${i}])`), "}"];
+    const locals = [
+      "locals {",
+      '  a0 = "x"',
+      ...Array.from({ length: 40 }, (_, i) => `  a${i + 1} = jsonencode([local.a${i}, local.a${i}, local.a${i}])`),
+      "}",
+    ];
     const text = `${locals.join("\n")}\nresource "aws_iam_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = [${nested}, local.a40] }] })\n}\n`;
     const { findings } = await analyze([{ path: "main.tf", text }]);
     assert.deepEqual(bugs(findings), []);
     const budget = findings.filter((f) => f.ruleId === "unparsed-input");
     assert.equal(budget.length, 1);
     assert.match(budget[0]!.message, /expands into too many values .* left unresolved/);
-    assert.ok(findings.some((f) => f.line === 45 && f.ruleId === "no-privilege-escalation"), "the policy is still judged");
+    assert.ok(
+      findings.some((f) => f.line === 45 && f.ruleId === "no-privilege-escalation"),
+      "the policy is still judged",
+    );
   });
 
   it("Terraform's parse budget is a count of parser work, not a time", () => {
@@ -271,7 +304,7 @@ describe("secrets are masked whichever rule reports them", () => {
     const text = [
       "{",
       '  "Version": "2012-10-17",',
-      "  \"Statement\": [{",
+      '  "Statement": [{',
       `    "Effect": "allow", "Action": ["s3:${SECRET}", "${KEY}:Get"],`,
       '    "Resource": "*",',
       `    "Condition": {"StringEquals": {"aws:${SECRET}": "${KEY}"}}`,
@@ -304,7 +337,10 @@ describe("secrets are masked whichever rule reports them", () => {
 
   it("masking keeps the first four characters and leaves AWS's documented examples and ordinary words alone", () => {
     assert.equal(maskCredentials(`key ${KEY}, secret ${SECRET}.`), "key AKIA…, secret Qz7w….");
-    assert.equal(maskCredentials("AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), "AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    assert.equal(
+      maskCredentials("AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+      "AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    );
     assert.equal(maskCredentials("arn:aws:s3:::my-bucket/reports/*"), "arn:aws:s3:::my-bucket/reports/*");
   });
 });

@@ -24,7 +24,11 @@ test("a review in the worker returns the same findings as in-process", async () 
 
 test("a review that exhausts the worker's heap cap becomes a warning on each changed file, and this process goes on", async () => {
   // 40,000 statements need far more than a 16 MB heap; the cap, not the machine, decides.
-  const statements = Array.from({ length: 40_000 }, (_, i) => ({ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::b${i}/*` }));
+  const statements = Array.from({ length: 40_000 }, (_, i) => ({
+    Effect: "Allow",
+    Action: "s3:GetObject",
+    Resource: `arn:aws:s3:::b${i}/*`,
+  }));
   const text = JSON.stringify({ Version: "2012-10-17", Statement: statements });
   const review = await reviewChangesIsolated(
     {
@@ -54,11 +58,24 @@ test("the CLI analyses a large scan in a heap-capped worker: same findings as in
   assert.deepEqual(inWorker.findings, inProcess.findings);
   assert.ok(inWorker.findings.some((f) => f.ruleId === "no-admin-access"));
 
-  const statements = Array.from({ length: 40_000 }, (_, i) => ({ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::b${i}/*` }));
-  const big = { ...input, sources: [{ path: "big.json", text: JSON.stringify({ Statement: statements }) }, { path: "admin.json", text }] };
+  const statements = Array.from({ length: 40_000 }, (_, i) => ({
+    Effect: "Allow",
+    Action: "s3:GetObject",
+    Resource: `arn:aws:s3:::b${i}/*`,
+  }));
+  const big = {
+    ...input,
+    sources: [
+      { path: "big.json", text: JSON.stringify({ Statement: statements }) },
+      { path: "admin.json", text },
+    ],
+  };
   const capped = await analyzeScanBounded(big, { isolateAboveChars: 0, maxHeapMb: 16 });
   assert.deepEqual(
     capped.findings.map((f) => `${f.file} ${f.severity} ${f.message}`),
-    ["big.json warning This file was not analysed: the analysis reached its memory limit (16 MB).", "admin.json warning This file was not analysed: the analysis reached its memory limit (16 MB)."],
+    [
+      "big.json warning This file was not analysed: the analysis reached its memory limit (16 MB).",
+      "admin.json warning This file was not analysed: the analysis reached its memory limit (16 MB).",
+    ],
   );
 });

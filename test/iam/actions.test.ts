@@ -57,7 +57,13 @@ describe("actionInfo", () => {
       accessLevels: ["Tagging", "Write"],
       wildcardOnly: false,
     },
-    { name: "s3:ListAllMyBuckets is List and wildcard-only", action: "s3:ListAllMyBuckets", accessLevel: "List", accessLevels: ["List"], wildcardOnly: true },
+    {
+      name: "s3:ListAllMyBuckets is List and wildcard-only",
+      action: "s3:ListAllMyBuckets",
+      accessLevel: "List",
+      accessLevels: ["List"],
+      wildcardOnly: true,
+    },
   ] as const;
   for (const { name, action, accessLevel, accessLevels, wildcardOnly } of cases) {
     test(name, () => {
@@ -137,7 +143,8 @@ describe("expandActionPattern", () => {
     const all = expandActionPattern("iam:*");
     assert.ok(all.length > 150, `only ${all.length}`);
     assert.ok(all.every((action) => action.startsWith("iam:")));
-    for (const action of ["iam:PassRole", "iam:CreateUser", "iam:PutRolePolicy", "iam:AttachRolePolicy"]) assert.ok(all.includes(action), action);
+    for (const action of ["iam:PassRole", "iam:CreateUser", "iam:PutRolePolicy", "iam:AttachRolePolicy"])
+      assert.ok(all.includes(action), action);
   });
 
   test("? matches one character", () => {
@@ -189,18 +196,43 @@ describe("resource types and resources", () => {
   const accepts = [
     { name: "s3:GetObject accepts objects of a bucket", action: "s3:GetObject", resource: "arn:aws:s3:::b/*", expected: true },
     { name: "s3:GetObject rejects the bucket itself", action: "s3:GetObject", resource: "arn:aws:s3:::b", expected: false },
-    { name: "s3:GetObject accepts a placeholder bucket's objects", action: "s3:GetObject", resource: "arn:aws:s3:::{{Ref DataBucket}}/*", expected: true },
-    { name: "s3:GetObject accepts a whole-ARN placeholder", action: "s3:GetObject", resource: "{{aws_s3_bucket.data.arn}}/*", expected: true },
+    {
+      name: "s3:GetObject accepts a placeholder bucket's objects",
+      action: "s3:GetObject",
+      resource: "arn:aws:s3:::{{Ref DataBucket}}/*",
+      expected: true,
+    },
+    {
+      name: "s3:GetObject accepts a whole-ARN placeholder",
+      action: "s3:GetObject",
+      resource: "{{aws_s3_bucket.data.arn}}/*",
+      expected: true,
+    },
     { name: "s3:GetObject accepts Resource *", action: "s3:GetObject", resource: "*", expected: true },
     { name: "s3:ListBucket rejects objects", action: "s3:ListBucket", resource: "arn:aws:s3:::b/*", expected: false },
     { name: "s3:ListBucket accepts the bucket", action: "s3:ListBucket", resource: "arn:aws:s3:::b", expected: true },
     { name: "s3:ListAllMyBuckets accepts only *", action: "s3:ListAllMyBuckets", resource: "*", expected: true },
     { name: "s3:ListAllMyBuckets rejects an ARN", action: "s3:ListAllMyBuckets", resource: "arn:aws:s3:::*", expected: false },
     { name: "s3:ListAllMyBuckets accepts a placeholder", action: "s3:ListAllMyBuckets", resource: "{{var.resource}}", expected: true },
-    { name: "iam:PassRole accepts a role with a path", action: "iam:PassRole", resource: "arn:aws:iam::123456789012:role/service/app", expected: true },
+    {
+      name: "iam:PassRole accepts a role with a path",
+      action: "iam:PassRole",
+      resource: "arn:aws:iam::123456789012:role/service/app",
+      expected: true,
+    },
     { name: "iam:PassRole rejects a user", action: "iam:PassRole", resource: "arn:aws:iam::123456789012:user/app", expected: false },
-    { name: "iam:PassRole accepts a policy variable", action: "iam:PassRole", resource: "arn:aws:iam::${aws:PrincipalAccount}:role/*", expected: true },
-    { name: "logs:PutLogEvents accepts a log group with slashes", action: "logs:PutLogEvents", resource: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/fn:*", expected: true },
+    {
+      name: "iam:PassRole accepts a policy variable",
+      action: "iam:PassRole",
+      resource: "arn:aws:iam::${aws:PrincipalAccount}:role/*",
+      expected: true,
+    },
+    {
+      name: "logs:PutLogEvents accepts a log group with slashes",
+      action: "logs:PutLogEvents",
+      resource: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/fn:*",
+      expected: true,
+    },
   ] as const;
   for (const { name, action, resource, expected } of accepts) {
     test(name, () => assert.equal(actionAcceptsResource(action, resource), expected));

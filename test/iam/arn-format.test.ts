@@ -29,11 +29,26 @@ describe("arnMatchesResourceType", () => {
     { name: "role: any account", arn: "arn:aws:iam::*:role/x", format: ROLE, expected: true },
     { name: "role: a user is not a role", arn: "arn:aws:iam::123456789012:user/x", format: ROLE, expected: false },
     { name: "role: account must be non-empty", arn: "arn:aws:iam:::role/x", format: ROLE, expected: false },
-    { name: "log stream: group with slashes", arn: "arn:aws:logs:eu-west-1:1:log-group:/aws/lambda/f:log-stream:s", format: LOG_STREAM, expected: true },
-    { name: "log stream: group alone is not a stream", arn: "arn:aws:logs:eu-west-1:1:log-group:/aws/lambda/f", format: LOG_STREAM, expected: false },
+    {
+      name: "log stream: group with slashes",
+      arn: "arn:aws:logs:eu-west-1:1:log-group:/aws/lambda/f:log-stream:s",
+      format: LOG_STREAM,
+      expected: true,
+    },
+    {
+      name: "log stream: group alone is not a stream",
+      arn: "arn:aws:logs:eu-west-1:1:log-group:/aws/lambda/f",
+      format: LOG_STREAM,
+      expected: false,
+    },
     { name: "queue: name", arn: "arn:aws:sqs:us-east-1:123456789012:jobs", format: QUEUE, expected: true },
     { name: "queue: no sub-resources", arn: "arn:aws:sqs:us-east-1:123456789012:jobs/x", format: QUEUE, expected: false },
-    { name: "variables followed by other text may hold that text", arn: "arn:aws:backup:r:1:framework:my-name-abc123", format: BACKUP_FRAMEWORK, expected: true },
+    {
+      name: "variables followed by other text may hold that text",
+      arn: "arn:aws:backup:r:1:framework:my-name-abc123",
+      format: BACKUP_FRAMEWORK,
+      expected: true,
+    },
   ] as const;
   for (const { name, arn, format, expected } of cases) {
     test(name, () => assert.equal(arnMatchesResourceType(arn, format), expected));

@@ -7,13 +7,37 @@ describe("globalConditionKeyInfo", () => {
     { name: "aws:SourceIp is an IPAddress", key: "aws:SourceIp", expected: { name: "aws:SourceIp", type: "IPAddress", template: false } },
     { name: "any case", key: "AWS:SOURCEIP", expected: { name: "aws:SourceIp", type: "IPAddress", template: false } },
     { name: "aws:PrincipalArn is an ARN", key: "aws:PrincipalArn", expected: { name: "aws:PrincipalArn", type: "ARN", template: false } },
-    { name: "aws:MultiFactorAuthPresent is a Bool", key: "aws:MultiFactorAuthPresent", expected: { name: "aws:MultiFactorAuthPresent", type: "Bool", template: false } },
-    { name: "aws:MultiFactorAuthAge is Numeric", key: "aws:MultiFactorAuthAge", expected: { name: "aws:MultiFactorAuthAge", type: "Numeric", template: false } },
+    {
+      name: "aws:MultiFactorAuthPresent is a Bool",
+      key: "aws:MultiFactorAuthPresent",
+      expected: { name: "aws:MultiFactorAuthPresent", type: "Bool", template: false },
+    },
+    {
+      name: "aws:MultiFactorAuthAge is Numeric",
+      key: "aws:MultiFactorAuthAge",
+      expected: { name: "aws:MultiFactorAuthAge", type: "Numeric", template: false },
+    },
     { name: "aws:CurrentTime is a Date", key: "aws:CurrentTime", expected: { name: "aws:CurrentTime", type: "Date", template: false } },
-    { name: "aws:PrincipalOrgPaths is ArrayOfString", key: "aws:PrincipalOrgPaths", expected: { name: "aws:PrincipalOrgPaths", type: "ArrayOfString", template: false } },
-    { name: "tag-suffixed aws:PrincipalTag/team", key: "aws:PrincipalTag/team", expected: { name: "aws:PrincipalTag/tag-key", type: "String", template: true } },
-    { name: "tag key with slashes and colons", key: "aws:ResourceTag/kubernetes.io/cluster:x", expected: { name: "aws:ResourceTag/tag-key", type: "String", template: true } },
-    { name: "service-prefixed global key", key: "ec2:SourceInstanceArn", expected: { name: "ec2:SourceInstanceArn", type: "ARN", template: false } },
+    {
+      name: "aws:PrincipalOrgPaths is ArrayOfString",
+      key: "aws:PrincipalOrgPaths",
+      expected: { name: "aws:PrincipalOrgPaths", type: "ArrayOfString", template: false },
+    },
+    {
+      name: "tag-suffixed aws:PrincipalTag/team",
+      key: "aws:PrincipalTag/team",
+      expected: { name: "aws:PrincipalTag/tag-key", type: "String", template: true },
+    },
+    {
+      name: "tag key with slashes and colons",
+      key: "aws:ResourceTag/kubernetes.io/cluster:x",
+      expected: { name: "aws:ResourceTag/tag-key", type: "String", template: true },
+    },
+    {
+      name: "service-prefixed global key",
+      key: "ec2:SourceInstanceArn",
+      expected: { name: "ec2:SourceInstanceArn", type: "ARN", template: false },
+    },
   ] as const;
   for (const { name, key, expected } of cases) {
     test(name, () => {
@@ -39,8 +63,18 @@ describe("globalConditionKeyInfo", () => {
 describe("conditionKeyInfo", () => {
   const cases = [
     { name: "s3:prefix is a String", service: "s3", key: "s3:prefix", expected: { name: "s3:prefix", type: "String", global: false } },
-    { name: "service and key in any case", service: "S3", key: "S3:PREFIX", expected: { name: "s3:prefix", type: "String", global: false } },
-    { name: "iam:PassedToService", service: "iam", key: "iam:PassedToService", expected: { name: "iam:PassedToService", type: "String", global: false } },
+    {
+      name: "service and key in any case",
+      service: "S3",
+      key: "S3:PREFIX",
+      expected: { name: "s3:prefix", type: "String", global: false },
+    },
+    {
+      name: "iam:PassedToService",
+      service: "iam",
+      key: "iam:PassedToService",
+      expected: { name: "iam:PassedToService", type: "String", global: false },
+    },
     {
       name: "s3:ExistingObjectTag/<key> matches a concrete tag",
       service: "s3",
@@ -53,8 +87,18 @@ describe("conditionKeyInfo", () => {
       key: "aws:RequestTag/team",
       expected: { name: "aws:RequestTag/${TagKey}", type: "String", global: false },
     },
-    { name: "global keys apply to every service", service: "s3", key: "aws:SecureTransport", expected: { name: "aws:SecureTransport", type: "Bool", global: true } },
-    { name: "ArrayOfString service key", service: "sts", key: "sts:TransitiveTagKeys", expected: { name: "sts:TransitiveTagKeys", type: "ArrayOfString", global: false } },
+    {
+      name: "global keys apply to every service",
+      service: "s3",
+      key: "aws:SecureTransport",
+      expected: { name: "aws:SecureTransport", type: "Bool", global: true },
+    },
+    {
+      name: "ArrayOfString service key",
+      service: "sts",
+      key: "sts:TransitiveTagKeys",
+      expected: { name: "sts:TransitiveTagKeys", type: "ArrayOfString", global: false },
+    },
   ] as const;
   for (const { name, service, key, expected } of cases) {
     test(name, () => {

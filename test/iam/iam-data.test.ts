@@ -35,7 +35,10 @@ describe("every entry of the installed data", () => {
       const info = actionInfo(action);
       assert.ok(info, action);
       assert.equal(info.action, action);
-      assert.ok(info.accessLevels.every((level) => ACCESS_LEVELS.includes(level)), action);
+      assert.ok(
+        info.accessLevels.every((level) => ACCESS_LEVELS.includes(level)),
+        action,
+      );
       for (const type of info.resourceTypes) {
         assert.ok(type.arnFormats.length > 0, `${action} ${type.name}`);
         for (const format of type.arnFormats) assert.match(format, /^arn:\$\{Partition\}:/, `${action} ${type.name}`);
@@ -49,7 +52,10 @@ describe("every entry of the installed data", () => {
     for (const service of serviceKeys()) {
       const raw = readIamDataFile<Record<string, { key: string; type: string }>>(`data/conditionKeys/${service}.json`);
       for (const entry of Object.values(raw)) {
-        assert.ok(CONDITION_KEY_TYPES.some((type) => type === entry.type), `${entry.key}: ${entry.type}`);
+        assert.ok(
+          CONDITION_KEY_TYPES.some((type) => type === entry.type),
+          `${entry.key}: ${entry.type}`,
+        );
         assert.ok(conditionKeyInfo(service, entry.key), `${service} ${entry.key}`);
       }
     }

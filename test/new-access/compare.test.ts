@@ -14,7 +14,11 @@ async function policyOf(path: string, lines: readonly string[]): Promise<PolicyD
   return policies[0]!;
 }
 
-async function compare(before: readonly string[] | undefined, after: readonly string[] | undefined, path = "policies/app.json"): Promise<AccessChange> {
+async function compare(
+  before: readonly string[] | undefined,
+  after: readonly string[] | undefined,
+  path = "policies/app.json",
+): Promise<AccessChange> {
   return compareAccess(before && (await policyOf(path, before)), after && (await policyOf(path, after)));
 }
 
@@ -73,7 +77,12 @@ describe("compareAccess", () => {
       message: "This change grants new Write access: s3:PutObject, s3:DeleteObject on arn:aws:s3:::reports/*.",
     });
     assert.deepEqual(change.added, [
-      { accessLevel: "Write", actions: ["s3:DeleteObject", "s3:PutObject"], resources: ["arn:aws:s3:::reports/*"], statementPointer: "/Statement/0" },
+      {
+        accessLevel: "Write",
+        actions: ["s3:DeleteObject", "s3:PutObject"],
+        resources: ["arn:aws:s3:::reports/*"],
+        statementPointer: "/Statement/0",
+      },
     ]);
     assert.deepEqual(change.removed, []);
   });
@@ -105,8 +114,14 @@ describe("compareAccess", () => {
     const change = await compare(before, after);
     assert.equal(change.findings.length, 1);
     const finding = located(change.findings[0]);
-    assert.deepEqual({ ...finding, message: undefined }, { ...at(1, 71, 1, 77), ...local, messageId: "newAction", severity: "error", message: undefined });
-    assert.match(finding.message, /^This change grants new Permissions management, Tagging, Write, Read and List access: s3:\w+, s3:\w+, s3:\w+ and \d+ more on \*\.$/);
+    assert.deepEqual(
+      { ...finding, message: undefined },
+      { ...at(1, 71, 1, 77), ...local, messageId: "newAction", severity: "error", message: undefined },
+    );
+    assert.match(
+      finding.message,
+      /^This change grants new Permissions management, Tagging, Write, Read and List access: s3:\w+, s3:\w+, s3:\w+ and \d+ more on \*\.$/,
+    );
 
     const levels = change.added.map((d) => d.accessLevel);
     assert.deepEqual(levels, ["Permissions management", "Tagging", "Write", "Read", "List"]);
@@ -115,7 +130,10 @@ describe("compareAccess", () => {
     assert.ok(actionsAt("Write").includes("s3:PutObject"));
     assert.ok(actionsAt("Write").includes("s3:DeleteBucket"));
     assert.ok(actionsAt("List").includes("s3:ListBucket"));
-    assert.ok(change.added.every((d) => d.actions.every((a) => !a.startsWith("s3:Get"))), "s3:Get* was already granted");
+    assert.ok(
+      change.added.every((d) => d.actions.every((a) => !a.startsWith("s3:Get"))),
+      "s3:Get* was already granted",
+    );
     assert.ok(change.added.every((d) => d.resources.length === 1 && d.resources[0] === "*"));
     assert.deepEqual(change.removed, []);
   });
@@ -124,7 +142,9 @@ describe("compareAccess", () => {
     const before = ['{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}'];
     const after = ['{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sqs:SendMessage", "s3:*"], "Resource": "*"}]}'];
     const change = await compare(before, after);
-    assert.deepEqual(change.added, [{ accessLevel: "Permissions management", actions: ["s3:*"], resources: ["*"], statementPointer: "/Statement/0" }]);
+    assert.deepEqual(change.added, [
+      { accessLevel: "Permissions management", actions: ["s3:*"], resources: ["*"], statementPointer: "/Statement/0" },
+    ]);
     assert.deepEqual(located(change.findings[0]), {
       ...at(1, 91, 1, 97),
       ...local,
@@ -138,7 +158,9 @@ describe("compareAccess", () => {
     const before = ['{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'];
     const after = ['{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'];
     const change = await compare(before, after);
-    assert.deepEqual(change.added, [{ accessLevel: "Permissions management", actions: ["*"], resources: ["*"], statementPointer: "/Statement/0" }]);
+    assert.deepEqual(change.added, [
+      { accessLevel: "Permissions management", actions: ["*"], resources: ["*"], statementPointer: "/Statement/0" },
+    ]);
     assert.equal(
       change.findings[0]?.message,
       "This change grants new Permissions management, Tagging, Write, Read and List access: all actions of every service on *.",
@@ -178,7 +200,8 @@ describe("compareAccess", () => {
       ...local,
       messageId: "widenedResource",
       severity: "warning",
-      message: "This change widens Resource from arn:aws:s3:::b/reports/* to *, which grants new Write and Read access: s3:PutObject, s3:GetObject.",
+      message:
+        "This change widens Resource from arn:aws:s3:::b/reports/* to *, which grants new Write and Read access: s3:PutObject, s3:GetObject.",
     });
     assert.deepEqual(change.added, [
       { accessLevel: "Write", actions: ["s3:PutObject"], resources: ["*"], statementPointer: "/Statement/0" },
@@ -188,12 +211,18 @@ describe("compareAccess", () => {
   });
 
   it("resource narrowed: removed access only", async () => {
-    const before = ['{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}'];
-    const after = ['{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/reports/*"}]}'];
+    const before = [
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}',
+    ];
+    const after = [
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/reports/*"}]}',
+    ];
     const change = await compare(before, after);
     assert.deepEqual(change.findings, []);
     assert.deepEqual(change.added, []);
-    assert.deepEqual(change.removed, [{ accessLevel: "Read", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"], statementPointer: "/Statement/0" }]);
+    assert.deepEqual(change.removed, [
+      { accessLevel: "Read", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"], statementPointer: "/Statement/0" },
+    ]);
   });
 
   it("condition dropped from a bucket policy: more principals get the action", async () => {
@@ -267,7 +296,9 @@ describe("compareAccess", () => {
   });
 
   it("condition added: removed access only", async () => {
-    const before = ['{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}'];
+    const before = [
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}',
+    ];
     const after = [
       '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",',
       '  "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}',
@@ -276,7 +307,13 @@ describe("compareAccess", () => {
     assert.deepEqual(change.findings, []);
     assert.deepEqual(change.added, []);
     assert.deepEqual(change.removed, [
-      { accessLevel: "Read", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"], conditionsAdded: true, statementPointer: "/Statement/0" },
+      {
+        accessLevel: "Read",
+        actions: ["s3:GetObject"],
+        resources: ["arn:aws:s3:::b/*"],
+        conditionsAdded: true,
+        statementPointer: "/Statement/0",
+      },
     ]);
   });
 
@@ -317,19 +354,35 @@ describe("compareAccess", () => {
       message: "This change adds the principal 444455556666, which gets Read access: s3:GetObject on arn:aws:s3:::b/*.",
     });
     assert.deepEqual(change.added, [
-      { accessLevel: "Read", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"], principals: ["444455556666"], statementPointer: "/Statement/0" },
+      {
+        accessLevel: "Read",
+        actions: ["s3:GetObject"],
+        resources: ["arn:aws:s3:::b/*"],
+        principals: ["444455556666"],
+        statementPointer: "/Statement/0",
+      },
     ]);
     assert.deepEqual(change.removed, []);
   });
 
   it("a role of an account already trusted as a whole is not a new principal", async () => {
-    const before = ['{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}'];
-    const after = ['{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ci"}, "Action": "sts:AssumeRole"}]}'];
+    const before = [
+      '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}',
+    ];
+    const after = [
+      '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ci"}, "Action": "sts:AssumeRole"}]}',
+    ];
     const change = await compare(before, after, "trust.json");
     assert.deepEqual(change.added, []);
     assert.deepEqual(change.findings, []);
     assert.deepEqual(change.removed, [
-      { accessLevel: "Write", actions: ["sts:AssumeRole"], resources: [], principals: ["arn:aws:iam::111122223333:root"], statementPointer: "/Statement/0" },
+      {
+        accessLevel: "Write",
+        actions: ["sts:AssumeRole"],
+        resources: [],
+        principals: ["arn:aws:iam::111122223333:root"],
+        statementPointer: "/Statement/0",
+      },
     ]);
   });
 
@@ -360,12 +413,16 @@ describe("compareAccess", () => {
       severity: "warning",
       message: "This change removes a Deny of s3:DeleteBucket on *, so that access is no longer blocked.",
     });
-    assert.deepEqual(change.added, [{ accessLevel: "Write", actions: ["s3:DeleteBucket"], resources: ["*"], deny: true, statementPointer: "/Statement/1" }]);
+    assert.deepEqual(change.added, [
+      { accessLevel: "Write", actions: ["s3:DeleteBucket"], resources: ["*"], deny: true, statementPointer: "/Statement/1" },
+    ]);
     assert.deepEqual(change.removed, []);
   });
 
   it("Deny narrowed: new access, pointed at the narrower Deny", async () => {
-    const before = ['{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["iam:*", "organizations:*"], "Resource": "*"}]}'];
+    const before = [
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["iam:*", "organizations:*"], "Resource": "*"}]}',
+    ];
     const after = ['{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["iam:*"], "Resource": "*"}]}'];
     const change = await compare(before, after);
     assert.deepEqual(located(change.findings[0]), {
@@ -376,7 +433,13 @@ describe("compareAccess", () => {
       message: "This change narrows a Deny, so it no longer denies all organizations actions on *.",
     });
     assert.deepEqual(change.added, [
-      { accessLevel: "Permissions management", actions: ["organizations:*"], resources: ["*"], deny: true, statementPointer: "/Statement/0" },
+      {
+        accessLevel: "Permissions management",
+        actions: ["organizations:*"],
+        resources: ["*"],
+        deny: true,
+        statementPointer: "/Statement/0",
+      },
     ]);
     assert.deepEqual(change.removed, []);
   });
@@ -440,7 +503,8 @@ describe("compareAccess", () => {
         ...local,
         messageId: "newPolicy",
         severity: "warning",
-        message: "This new policy grants Write, Read and List access: s3:PutObject, s3:DeleteObject, s3:GetObject and 1 more on arn:aws:s3:::b/*.",
+        message:
+          "This new policy grants Write, Read and List access: s3:PutObject, s3:DeleteObject, s3:GetObject and 1 more on arn:aws:s3:::b/*.",
       },
       {
         ...at(5, 5, 5, 100),
@@ -451,8 +515,18 @@ describe("compareAccess", () => {
       },
     ]);
     assert.deepEqual(change.added, [
-      { accessLevel: "Write", actions: ["s3:DeleteObject", "s3:PutObject"], resources: ["arn:aws:s3:::b/*"], statementPointer: "/Statement/0" },
-      { accessLevel: "Write", actions: ["iam:PassRole"], resources: ["arn:aws:iam::111122223333:role/app"], statementPointer: "/Statement/1" },
+      {
+        accessLevel: "Write",
+        actions: ["s3:DeleteObject", "s3:PutObject"],
+        resources: ["arn:aws:s3:::b/*"],
+        statementPointer: "/Statement/0",
+      },
+      {
+        accessLevel: "Write",
+        actions: ["iam:PassRole"],
+        resources: ["arn:aws:iam::111122223333:role/app"],
+        statementPointer: "/Statement/1",
+      },
       { accessLevel: "Read", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"], statementPointer: "/Statement/0" },
       { accessLevel: "List", actions: ["s3:ListBucket"], resources: ["arn:aws:s3:::b/*"], statementPointer: "/Statement/0" },
     ]);
@@ -469,7 +543,9 @@ describe("compareAccess", () => {
   });
 
   it("fingerprints do not depend on line numbers", async () => {
-    const after = ['{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::reports/*"}]}'];
+    const after = [
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::reports/*"}]}',
+    ];
     const first = await compare(READ_REPORTS, after);
     const shifted = await compare(READ_REPORTS, ["", "", ...after]);
     assert.equal(first.findings.length, 1);
@@ -553,10 +629,22 @@ describe("compareAccess with unresolved values", () => {
       message: "This change may grant new Write access: s3:PutObject on arn:aws:s3:::{{!Ref OtherBucket}}/*.",
     });
     assert.deepEqual(change.added, [
-      { accessLevel: "Write", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::{{!Ref OtherBucket}}/*"], uncertain: true, statementPointer: "/Statement/0" },
+      {
+        accessLevel: "Write",
+        actions: ["s3:PutObject"],
+        resources: ["arn:aws:s3:::{{!Ref OtherBucket}}/*"],
+        uncertain: true,
+        statementPointer: "/Statement/0",
+      },
     ]);
     assert.deepEqual(change.removed, [
-      { accessLevel: "Write", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::{{!Ref BucketName}}/*"], uncertain: true, statementPointer: "/Statement/0" },
+      {
+        accessLevel: "Write",
+        actions: ["s3:PutObject"],
+        resources: ["arn:aws:s3:::{{!Ref BucketName}}/*"],
+        uncertain: true,
+        statementPointer: "/Statement/0",
+      },
     ]);
     const policy = await policyOf("template.yaml", after);
     assert.equal(
@@ -619,8 +707,12 @@ describe("renderAccessChanges and accessChangesJson", () => {
   });
 
   it("truncates long action lists with and N more", async () => {
-    const after = await policyOf("policies/admin.json", ['{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}']);
-    const before = await policyOf("policies/admin.json", ['{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:Get*", "Resource": "*"}]}']);
+    const after = await policyOf("policies/admin.json", [
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}',
+    ]);
+    const before = await policyOf("policies/admin.json", [
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:Get*", "Resource": "*"}]}',
+    ]);
     const text = renderAccessChanges([{ policy: after, change: compareAccess(before, after), status: "changed" }]);
     const write = text.split("\n").find((line) => line.startsWith("    + Write: "));
     assert.match(write ?? "", /^ {4}\+ Write: iam:\w+, iam:\w+, iam:\w+, iam:\w+, iam:\w+ and \d+ more on \*$/);

@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ESCALATION_PATHS } from "../../src/data/escalation-paths.ts";
-import {
-  completePaths,
-  escalationActions,
-  isUnscopedResource,
-  pathName,
-  policyGrants,
-} from "../../src/policy/escalation.ts";
+import { completePaths, escalationActions, isUnscopedResource, pathName, policyGrants } from "../../src/policy/escalation.ts";
 import { actionInfo } from "../../src/iam/index.ts";
 import type { JsonObject } from "../../src/types.ts";
 
@@ -41,7 +35,12 @@ describe("escalation path table", () => {
   });
 
   it("never repeats a path under another id", () => {
-    const keys = ESCALATION_PATHS.map((p) => p.requires.map((g) => [...g].sort().join("|")).sort().join(" + "));
+    const keys = ESCALATION_PATHS.map((p) =>
+      p.requires
+        .map((g) => [...g].sort().join("|"))
+        .sort()
+        .join(" + "),
+    );
     assert.equal(new Set(keys).size, keys.length);
   });
 
@@ -116,7 +115,10 @@ describe("policyGrants and completePaths", () => {
   });
 
   it("never treats an unresolved action as a wildcard", () => {
-    assert.deepEqual(paths({ Version: V, Statement: [{ Effect: "Allow", Action: ["iam:PassRole", "{{var.action}}"], Resource: "*" }] }), []);
+    assert.deepEqual(
+      paths({ Version: V, Statement: [{ Effect: "Allow", Action: ["iam:PassRole", "{{var.action}}"], Resource: "*" }] }),
+      [],
+    );
   });
 
   it("drops a path whose PassRole condition names another service, and lowers one that names its service", () => {
@@ -149,16 +151,21 @@ describe("policyGrants and completePaths", () => {
 
   it("ignores one's own user for credential paths, but not for policy paths", () => {
     const self = "arn:aws:iam::111122223333:user/${aws:username}";
-    assert.deepEqual(paths({ Version: V, Statement: [{ Effect: "Allow", Action: ["iam:CreateAccessKey", "iam:PutUserPolicy"], Resource: self }] }), [
-      "iam:PutUserPolicy 1",
-    ]);
+    assert.deepEqual(
+      paths({ Version: V, Statement: [{ Effect: "Allow", Action: ["iam:CreateAccessKey", "iam:PutUserPolicy"], Resource: self }] }),
+      ["iam:PutUserPolicy 1"],
+    );
   });
 
   it("needs sts:AssumeRole and codebuild:StartBuild on every resource", () => {
-    assert.deepEqual(paths({ Version: V, Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111122223333:role/*" }] }), [
-      "sts:AssumeRole 2",
-    ]);
-    assert.deepEqual(paths({ Version: V, Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111122223333:role/ci" }] }), []);
+    assert.deepEqual(
+      paths({ Version: V, Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111122223333:role/*" }] }),
+      ["sts:AssumeRole 2"],
+    );
+    assert.deepEqual(
+      paths({ Version: V, Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111122223333:role/ci" }] }),
+      [],
+    );
   });
 
   it("drops a longer path when a shorter one it contains is complete and as broad", () => {
@@ -180,21 +187,39 @@ describe("policyGrants and completePaths", () => {
 
   it("combines grants from several policies", () => {
     const a = policyGrants({ Version: V, Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }] });
-    const b = policyGrants({ Version: V, Statement: [{ Effect: "Allow", Action: ["lambda:CreateFunction", "lambda:InvokeFunction"], Resource: "*" }] });
-    assert.deepEqual(completePaths([...a.grants, ...b.grants]).map((m) => m.path.id), ["passrole-lambda-invoke"]);
+    const b = policyGrants({
+      Version: V,
+      Statement: [{ Effect: "Allow", Action: ["lambda:CreateFunction", "lambda:InvokeFunction"], Resource: "*" }],
+    });
+    assert.deepEqual(
+      completePaths([...a.grants, ...b.grants]).map((m) => m.path.id),
+      ["passrole-lambda-invoke"],
+    );
   });
 });
 
 describe("isUnscopedResource", () => {
   it("accepts * and patterns that cover a whole resource type", () => {
-    for (const resource of ["*", "arn:aws:iam::*:role/*", "arn:aws:iam::111122223333:role/*", "arn:aws:iam::111122223333:*", "arn:aws:iam::*", "arn:aws:iam::{{var.account}}:role/*"]) {
+    for (const resource of [
+      "*",
+      "arn:aws:iam::*:role/*",
+      "arn:aws:iam::111122223333:role/*",
+      "arn:aws:iam::111122223333:*",
+      "arn:aws:iam::*",
+      "arn:aws:iam::{{var.account}}:role/*",
+    ]) {
       assert.equal(isUnscopedResource("iam:PassRole", resource), true, resource);
     }
     assert.equal(isUnscopedResource("lambda:UpdateFunctionCode", "arn:aws:lambda:*:*:function:*"), true);
   });
 
   it("treats named resources, paths, prefixes and unresolved ARNs as scoped", () => {
-    for (const resource of ["arn:aws:iam::111122223333:role/app", "arn:aws:iam::111122223333:role/service-role/*", "arn:aws:iam::111122223333:role/app-*", "{{var.role_arn}}"]) {
+    for (const resource of [
+      "arn:aws:iam::111122223333:role/app",
+      "arn:aws:iam::111122223333:role/service-role/*",
+      "arn:aws:iam::111122223333:role/app-*",
+      "{{var.role_arn}}",
+    ]) {
       assert.equal(isUnscopedResource("iam:PassRole", resource), false, resource);
     }
   });

@@ -48,13 +48,29 @@ describe("policy kinds from the shape", () => {
   it("Principal * with a Deny on Resource * on RCP services is an RCP, even when it only names sts:AssumeRole*", () => {
     const rcp = {
       Version: "2012-10-17",
-      Statement: [{ Effect: "Deny", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity", Resource: "*", Condition: { Null: { "accounts.google.com:aud": "true" } } }],
+      Statement: [
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Resource: "*",
+          Condition: { Null: { "accounts.google.com:aud": "true" } },
+        },
+      ],
     };
     assert.equal(classifyPolicy(rcp), "rcp");
   });
   it("a bucket policy with a TLS Deny on its own bucket stays a resource policy", () => {
     const bucket = {
-      Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+      Statement: [
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ],
     };
     assert.equal(classifyPolicy(bucket), "resource");
   });
@@ -68,10 +84,16 @@ describe("policy kinds from the shape", () => {
     assert.equal(classifyPolicy(bucket), "resource");
   });
   it("a trust policy stays a trust policy", () => {
-    assert.equal(classifyPolicy({ Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }), "trust");
+    assert.equal(
+      classifyPolicy({ Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+      "trust",
+    );
   });
   it("a Deny on services RCPs do not cover is not an RCP", () => {
-    assert.equal(classifyPolicy({ Statement: [{ Effect: "Deny", Principal: "*", Action: "ec2:RunInstances", Resource: "*" }] }), "resource");
+    assert.equal(
+      classifyPolicy({ Statement: [{ Effect: "Deny", Principal: "*", Action: "ec2:RunInstances", Resource: "*" }] }),
+      "resource",
+    );
   });
 });
 
@@ -119,7 +141,7 @@ describe("only the rules that mean something for a kind run on it", () => {
       "      VpcId: vpc-1",
       "      PolicyDocument:",
       "        Statement:",
-      '          - Effect: Allow',
+      "          - Effect: Allow",
       '            Principal: "*"',
       '            Action: "*"',
       '            Resource: "*"',
@@ -156,14 +178,28 @@ describe("a folder name is a hint the document must fit", () => {
   it("an SNS topic policy kept in resource_control_policies/ is a resource policy (RCPs do not cover SNS)", async () => {
     const topic = {
       Version: "2012-10-17",
-      Statement: [{ Effect: "Deny", Principal: "*", Action: ["sns:Publish", "sns:Subscribe"], Resource: "*", Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }],
+      Statement: [
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: ["sns:Publish", "sns:Subscribe"],
+          Resource: "*",
+          Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+        },
+      ],
     };
     const result = await scan([{ path: "resource_control_policies/service_specific_controls/sns_topic_policy.json", text: json(topic) }]);
-    assert.deepEqual(result, { kinds: ["resource_control_policies/service_specific_controls/sns_topic_policy.json resource"], findings: [] });
+    assert.deepEqual(result, {
+      kinds: ["resource_control_policies/service_specific_controls/sns_topic_policy.json resource"],
+      findings: [],
+    });
   });
 
   it("a bucket policy kept in scps/ is not an SCP (SCPs name no principal)", async () => {
-    const bucket = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*" }] };
+    const bucket = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*" }],
+    };
     const result = await scan([{ path: "scps/site-bucket.json", text: json(bucket) }]);
     assert.deepEqual(result, { kinds: ["scps/site-bucket.json resource"], findings: ["scps/site-bucket.json:6 no-public-principal"] });
   });

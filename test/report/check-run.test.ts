@@ -10,7 +10,6 @@ import type { SuppressedFinding } from "../../src/core/suppressions.ts";
 import type { AccessChangeEntry } from "../../src/new-access/types.ts";
 import { batches, MAX_SUMMARY_CHARS, renderCheckRun, type CheckRunInput } from "../../src/report/check-run.ts";
 
-
 // Made-up credential, split so that this file is not itself a finding of no-hardcoded-aws-keys.
 const KEY_ID = "AKIA" + "2OGYBAH6STMMNXNN";
 
@@ -47,8 +46,22 @@ function input(overrides: Partial<CheckRunInput> = {}): CheckRunInput {
 }
 
 const error = finding();
-const warning = finding({ severity: "warning", ruleId: "no-iam-users", category: "long-term-credentials", line: 12, endLine: 14, fingerprint: "fp-user" });
-const note = finding({ severity: "note", ruleId: "valid-condition", category: "invalid-policy", line: 3, endLine: 3, fingerprint: "fp-note" });
+const warning = finding({
+  severity: "warning",
+  ruleId: "no-iam-users",
+  category: "long-term-credentials",
+  line: 12,
+  endLine: 14,
+  fingerprint: "fp-user",
+});
+const note = finding({
+  severity: "note",
+  ruleId: "valid-condition",
+  category: "invalid-policy",
+  line: 3,
+  endLine: 3,
+  fingerprint: "fp-note",
+});
 
 describe("renderCheckRun: conclusion and title", () => {
   nockPerSuite();
@@ -56,7 +69,10 @@ describe("renderCheckRun: conclusion and title", () => {
   it("succeeds with nothing to report", () => {
     const run = renderCheckRun(input());
     assert.deepEqual([run.conclusion, run.title], ["success", "No IAM findings"]);
-    assert.equal(run.summary, "**Passed**: nothing at or above `error`.\n\nNo findings in 3 policies across 2 files (failing at `error` and above).");
+    assert.equal(
+      run.summary,
+      "**Passed**: nothing at or above `error`.\n\nNo findings in 3 policies across 2 files (failing at `error` and above).",
+    );
     assert.equal(run.text, undefined);
     assert.deepEqual(run.annotations, []);
   });
@@ -75,7 +91,9 @@ describe("renderCheckRun: conclusion and title", () => {
   });
 
   it("is neutral, never success, when only Access Analyzer was unavailable, with the reason first", () => {
-    const run = renderCheckRun(input({ accessAnalyzer: { enabled: true, complete: false, reason: "Access Analyzer unreachable" }, findings: [warning] }));
+    const run = renderCheckRun(
+      input({ accessAnalyzer: { enabled: true, complete: false, reason: "Access Analyzer unreachable" }, findings: [warning] }),
+    );
     assert.deepEqual([run.conclusion, run.title], ["neutral", "Incomplete: Access Analyzer unreachable"]);
     assert.ok(
       run.summary.startsWith(
@@ -89,29 +107,60 @@ describe("renderCheckRun: conclusion and title", () => {
     const cases: Array<[Partial<CheckRunInput>, string, string]> = [
       [{ incomplete: ["time budget of 60 s exceeded"] }, "failure", "Incomplete: time budget of 60 s exceeded"],
       [
-        { accessAnalyzer: { enabled: true, complete: false, checks: { validatePolicy: 2, checkNoNewAccess: 0, checkAccessNotGranted: 0, checkNoPublicAccess: 0, failed: 2, skipped: 1 } } },
+        {
+          accessAnalyzer: {
+            enabled: true,
+            complete: false,
+            checks: { validatePolicy: 2, checkNoNewAccess: 0, checkAccessNotGranted: 0, checkNoPublicAccess: 0, failed: 2, skipped: 1 },
+          },
+        },
         "neutral",
         "Incomplete: Access Analyzer checks did not all run (2 failed, 1 skipped)",
       ],
-      [{ skipped: [{ path: "big.json", reason: "larger than 1 MB" }] }, "failure", "Incomplete: 1 file that may hold IaC not analysed (listed below)"],
+      [
+        { skipped: [{ path: "big.json", reason: "larger than 1 MB" }] },
+        "failure",
+        "Incomplete: 1 file that may hold IaC not analysed (listed below)",
+      ],
       [{ truncated: { listed: 3000 } }, "failure", "Incomplete: the change has more than 3000 files and only the first 3000 were analysed"],
       [
         { incomplete: ["time budget of 60 s exceeded"], truncated: { listed: 3000, total: 3400 } },
         "failure",
         "Incomplete: time budget of 60 s exceeded (+1 more)",
       ],
-      [{ unsentAnnotations: 7 }, "neutral", "Incomplete: 7 findings could not be sent as annotations (the Findings table below lists every finding)"],
-      [{ skipped: [{ path: "big.json", reason: "larger than 1 MB" }], incompleteConclusion: "neutral" }, "neutral", "Incomplete: 1 file that may hold IaC not analysed (listed below)"],
-      [{ unsentAnnotations: 1, incompleteConclusion: "failure" }, "failure", "Incomplete: 1 finding could not be sent as annotations (the Findings table below lists every finding)"],
+      [
+        { unsentAnnotations: 7 },
+        "neutral",
+        "Incomplete: 7 findings could not be sent as annotations (the Findings table below lists every finding)",
+      ],
+      [
+        { skipped: [{ path: "big.json", reason: "larger than 1 MB" }], incompleteConclusion: "neutral" },
+        "neutral",
+        "Incomplete: 1 file that may hold IaC not analysed (listed below)",
+      ],
+      [
+        { unsentAnnotations: 1, incompleteConclusion: "failure" },
+        "failure",
+        "Incomplete: 1 finding could not be sent as annotations (the Findings table below lists every finding)",
+      ],
       // Files that do not look like IaC are listed, and the run stays complete.
-      [{ otherSkipped: [{ path: "package-lock.json", reason: "Skipped: the file is 6.0 MB, over the 5 MB limit." }] }, "success", "No IAM findings"],
+      [
+        { otherSkipped: [{ path: "package-lock.json", reason: "Skipped: the file is 6.0 MB, over the 5 MB limit." }] },
+        "success",
+        "No IAM findings",
+      ],
     ];
     for (const [overrides, conclusion, title] of cases) {
       const run = renderCheckRun(input(overrides));
       assert.deepEqual([run.conclusion, run.title], [conclusion, title], JSON.stringify(overrides));
     }
-    const listed = renderCheckRun(input({ otherSkipped: [{ path: "package-lock.json", reason: "Skipped: the file is 6.0 MB, over the 5 MB limit." }] }));
-    assert.match(listed.summary, /### Not analysed, not IaC \(1\)\n\nThese files do not look like a policy or a template \(lockfiles, binaries, links\), so skipping them leaves the analysis complete\.\n\n- package-lock\.json: Skipped: the file is 6\.0 MB, over the 5 MB limit\./);
+    const listed = renderCheckRun(
+      input({ otherSkipped: [{ path: "package-lock.json", reason: "Skipped: the file is 6.0 MB, over the 5 MB limit." }] }),
+    );
+    assert.match(
+      listed.summary,
+      /### Not analysed, not IaC \(1\)\n\nThese files do not look like a policy or a template \(lockfiles, binaries, links\), so skipping them leaves the analysis complete\.\n\n- package-lock\.json: Skipped: the file is 6\.0 MB, over the 5 MB limit\./,
+    );
   });
 
   it("counts limits in bytes, as GitHub does: an annotation message of 64,000 characters of 3-byte text fits in 64,000 bytes", () => {
@@ -122,7 +171,9 @@ describe("renderCheckRun: conclusion and title", () => {
   });
 
   it("fails when a failing finding meets an incomplete analysis, with the incompleteness still first", () => {
-    const run = renderCheckRun(input({ findings: [error], accessAnalyzer: { enabled: true, complete: false, reason: "Access Analyzer unreachable" } }));
+    const run = renderCheckRun(
+      input({ findings: [error], accessAnalyzer: { enabled: true, complete: false, reason: "Access Analyzer unreachable" } }),
+    );
     assert.deepEqual([run.conclusion, run.title], ["failure", "1 error in 3 policies (incomplete)"]);
     assert.ok(
       run.summary.startsWith(
@@ -138,7 +189,10 @@ describe("renderCheckRun: conclusion and title", () => {
 
   it("does not repeat an Access Analyzer reason that is also in incomplete", () => {
     const run = renderCheckRun(
-      input({ incomplete: ["Access Analyzer unreachable"], accessAnalyzer: { enabled: true, complete: false, reason: "Access Analyzer unreachable" } }),
+      input({
+        incomplete: ["Access Analyzer unreachable"],
+        accessAnalyzer: { enabled: true, complete: false, reason: "Access Analyzer unreachable" },
+      }),
     );
     assert.equal(run.title, "Incomplete: Access Analyzer unreachable");
   });
@@ -148,7 +202,14 @@ describe("renderCheckRun: summary", () => {
   nockPerSuite();
 
   it("counts by severity and category and says what is inline", () => {
-    const run = renderCheckRun(input({ findings: [error, warning, note, finding({ fingerprint: "e2", line: 9, endLine: 9 })], inlineCount: 3, overflowCount: 1, suppressed: [] }));
+    const run = renderCheckRun(
+      input({
+        findings: [error, warning, note, finding({ fingerprint: "e2", line: 9, endLine: 9 })],
+        inlineCount: 3,
+        overflowCount: 1,
+        suppressed: [],
+      }),
+    );
     assert.ok(
       run.summary.includes(
         [
@@ -200,13 +261,28 @@ describe("renderCheckRun: summary", () => {
           added: [
             { accessLevel: "Read", actions: ["s3:GetObject"], resources: ["*"] },
             { accessLevel: "Permissions management", actions: ["iam:PassRole"], resources: ["*"], uncertain: true },
-            { accessLevel: "Write", actions: ["s3:DeleteObject", "s3:PutObject", "s3:RestoreObject", "s3:ReplicateObject", "s3:ReplicateDelete", "s3:PutObjectTagging"], resources: ["*"] },
+            {
+              accessLevel: "Write",
+              actions: [
+                "s3:DeleteObject",
+                "s3:PutObject",
+                "s3:RestoreObject",
+                "s3:ReplicateObject",
+                "s3:ReplicateDelete",
+                "s3:PutObjectTagging",
+              ],
+              resources: ["*"],
+            },
           ],
           removed: [{ accessLevel: "List", actions: ["s3:ListBucket"], resources: ["arn:aws:s3:::b"] }],
           findings: [],
         },
       },
-      { policy: { ...policy, file: "iam/same.json", origin: "AWS::IAM::Role R" }, status: "changed", change: { added: [], removed: [], findings: [] } },
+      {
+        policy: { ...policy, file: "iam/same.json", origin: "AWS::IAM::Role R" },
+        status: "changed",
+        change: { added: [], removed: [], findings: [] },
+      },
     ];
     const run = renderCheckRun(input({ accessChanges }));
     assert.ok(
@@ -222,7 +298,10 @@ describe("renderCheckRun: summary", () => {
       run.summary,
     );
     assert.ok(!run.summary.includes("same.json"));
-    assert.match(renderCheckRun(input({ accessChanges: [] })).summary, /### Access changes\n\nNo changed policy grants more or less access than at the base\./);
+    assert.match(
+      renderCheckRun(input({ accessChanges: [] })).summary,
+      /### Access changes\n\nNo changed policy grants more or less access than at the base\./,
+    );
   });
 
   it("states what Access Analyzer did, or why it did not run", () => {
@@ -232,7 +311,11 @@ describe("renderCheckRun: summary", () => {
       /\n\*\*Access Analyzer\*\*: 10 requests \(ValidatePolicy 4, CheckNoNewAccess 3, CheckAccessNotGranted 2, CheckNoPublicAccess 1\)\.$/,
     );
     assert.match(
-      renderCheckRun(input({ accessAnalyzer: { enabled: true, complete: false, checks: { ...checks, failed: 3 }, reason: "Access Analyzer unreachable" } })).summary,
+      renderCheckRun(
+        input({
+          accessAnalyzer: { enabled: true, complete: false, checks: { ...checks, failed: 3 }, reason: "Access Analyzer unreachable" },
+        }),
+      ).summary,
       /\n\*\*Access Analyzer\*\*: \*\*incomplete\*\*\. Access Analyzer unreachable\. 3 failed and 0 skipped; 10 requests \(ValidatePolicy 4, CheckNoNewAccess 3, CheckAccessNotGranted 2, CheckNoPublicAccess 1\) sent\. The `access-analyzer\/unavailable` notes say what to fix\.$/,
     );
     assert.match(
@@ -270,9 +353,24 @@ describe("renderCheckRun: summary", () => {
 
   it("stays within 65,535 characters with 5,000 findings, suppressions, skipped files and access changes", () => {
     const many = Array.from({ length: 5000 }, (_, i) =>
-      finding({ fingerprint: `fp${i}`, line: i + 1, endLine: i + 1, file: `policies/team-${i}/${"a-rather-long-directory-name/".repeat(10)}policy.json` }),
+      finding({
+        fingerprint: `fp${i}`,
+        line: i + 1,
+        endLine: i + 1,
+        file: `policies/team-${i}/${"a-rather-long-directory-name/".repeat(10)}policy.json`,
+      }),
     );
-    const policy = { file: "p.json", format: "json", range: { line: 1, column: 1, endLine: 9, endColumn: 2 }, kind: "identity", origin: "o".repeat(500), json: {}, positions: {}, keys: {}, unresolved: [] } satisfies PolicyDocument;
+    const policy = {
+      file: "p.json",
+      format: "json",
+      range: { line: 1, column: 1, endLine: 9, endColumn: 2 },
+      kind: "identity",
+      origin: "o".repeat(500),
+      json: {},
+      positions: {},
+      keys: {},
+      unresolved: [],
+    } satisfies PolicyDocument;
     const actions = Array.from({ length: 50 }, (_, i) => `s3:Action${i}`);
     const run = renderCheckRun(
       input({
@@ -282,7 +380,11 @@ describe("renderCheckRun: summary", () => {
         accessChanges: many.map((f) => ({
           policy: { ...policy, file: f.file },
           status: "changed",
-          change: { added: [{ accessLevel: "Write", actions, resources: ["*"] }], removed: [{ accessLevel: "Read", actions, resources: ["*"] }], findings: [] },
+          change: {
+            added: [{ accessLevel: "Write", actions, resources: ["*"] }],
+            removed: [{ accessLevel: "Read", actions, resources: ["*"] }],
+            findings: [],
+          },
         })),
         incomplete: ["time budget of 60 s exceeded.", ...Array.from({ length: 40 }, (_, i) => `reason ${i} ${"y".repeat(2000)}`)],
       }),
@@ -294,12 +396,18 @@ describe("renderCheckRun: summary", () => {
     assert.match(run.summary, /\n\n… and \d+ more suppressed findings, not shown\.\n/);
     assert.match(run.summary, /\n\n… and \d+ more files, not shown\.$/);
     assert.equal(run.title, "5000 errors in 3 policies (incomplete)");
-    assert.match(run.text!, /\n\n_List truncated at GitHub's limit of 65535 bytes; the annotations of this check run hold every finding\._$/);
+    assert.match(
+      run.text!,
+      /\n\n_List truncated at GitHub's limit of 65535 bytes; the annotations of this check run hold every finding\._$/,
+    );
     assert.equal(run.annotations.length, 5000);
   });
 
   it("masks credentials in the summary, the text and the annotations", () => {
-    const leaky = finding({ message: `Found the key ${KEY_ID}.`, fix: { description: "Remove it.", line: 7, endLine: 7, replacement: `key = "${KEY_ID}"` } });
+    const leaky = finding({
+      message: `Found the key ${KEY_ID}.`,
+      fix: { description: "Remove it.", line: 7, endLine: 7, replacement: `key = "${KEY_ID}"` },
+    });
     const run = renderCheckRun(input({ findings: [leaky], skipped: [{ path: "keys.json", reason: `unreadable near ${KEY_ID}` }] }));
     const all = JSON.stringify(run);
     assert.ok(!all.includes(KEY_ID.slice(4)), all);
@@ -312,8 +420,19 @@ describe("renderCheckRun: annotations", () => {
   nockPerSuite();
 
   it("maps severities, puts columns only on one-line findings, and the fix in raw_details", () => {
-    const fixed = finding({ fix: { description: "Name the actions.", line: 7, endLine: 8, replacement: '      "Action": "s3:GetObject",' } });
-    const aa = finding({ source: "access-analyzer", ruleId: "access-analyzer/PASS_ROLE_WITH_STAR_IN_RESOURCE", severity: "note", fingerprint: "aa", line: 20, endLine: 20, column: 5, endColumn: 6 });
+    const fixed = finding({
+      fix: { description: "Name the actions.", line: 7, endLine: 8, replacement: '      "Action": "s3:GetObject",' },
+    });
+    const aa = finding({
+      source: "access-analyzer",
+      ruleId: "access-analyzer/PASS_ROLE_WITH_STAR_IN_RESOURCE",
+      severity: "note",
+      fingerprint: "aa",
+      line: 20,
+      endLine: 20,
+      column: 5,
+      endColumn: 6,
+    });
     const run = renderCheckRun(input({ findings: [note, warning, fixed, aa] }));
     assert.deepEqual(run.annotations, [
       {
@@ -361,7 +480,10 @@ describe("renderCheckRun: annotations", () => {
   it("sends 120 annotations in 3 requests of at most 50", () => {
     const findings = Array.from({ length: 120 }, (_, i) => finding({ fingerprint: `fp${i}`, line: i + 1, endLine: i + 1 }));
     const groups = batches(renderCheckRun(input({ findings })).annotations);
-    assert.deepEqual(groups.map((g) => g.length), [50, 50, 20]);
+    assert.deepEqual(
+      groups.map((g) => g.length),
+      [50, 50, 20],
+    );
     assert.deepEqual(batches([1, 2, 3], 2), [[1, 2], [3]]);
     assert.deepEqual(batches([]), []);
   });

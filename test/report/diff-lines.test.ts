@@ -6,7 +6,6 @@ import { describe, it } from "node:test";
 import { nockPerSuite } from "../nock-per-suite.ts";
 import { commentableLines } from "../../src/report/diff-lines.ts";
 
-
 const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -47,7 +46,10 @@ describe("commentableLines", () => {
   });
 
   it("gives the same lines when the patch has file headers", () => {
-    assert.deepEqual(sorted(commentableLines(`--- a/template.yml\n+++ b/template.yml\n${TEMPLATE_PATCH}`).right), sorted(commentableLines(TEMPLATE_PATCH).right));
+    assert.deepEqual(
+      sorted(commentableLines(`--- a/template.yml\n+++ b/template.yml\n${TEMPLATE_PATCH}`).right),
+      sorted(commentableLines(TEMPLATE_PATCH).right),
+    );
   });
 
   it("takes every line of a new file, ending without a newline", () => {

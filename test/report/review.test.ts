@@ -17,7 +17,6 @@ import {
   type ReviewInput,
 } from "../../src/report/review.ts";
 
-
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 // Made-up credentials, split so that this file is not itself a finding of no-hardcoded-aws-keys.
 const KEY_ID = "AKIA" + "2OGYBAH6STMMNXNN";
@@ -98,7 +97,12 @@ describe("buildReview: placement", () => {
   });
 
   it("turns a fix on the commented lines into a suggestion block that replaces exactly them", () => {
-    const fix = { description: "Name only the actions the role needs.", line: 22, endLine: 23, replacement: "                Action:\n                  - s3:GetObject" };
+    const fix = {
+      description: "Name only the actions the role needs.",
+      line: 22,
+      endLine: 23,
+      replacement: "                Action:\n                  - s3:GetObject",
+    };
     const review = buildReview(input([finding({ line: 23, endLine: 23, fix })]))!;
     const [comment] = review.comments;
     assert.equal(comment!.start_line, 22);
@@ -155,7 +159,10 @@ describe("buildReview: placement", () => {
     const [comment] = buildReview(input([finding({ line: 24, endLine: 24, fix })]))!.comments;
     assert.equal(comment!.line, 24);
     assert.doesNotMatch(comment!.body, /suggestion/);
-    assert.match(comment!.body, /\nSuggested fix for lines 25–28 \(not all of them are in this diff, so it cannot be applied from here\): Scope the resource\.\n```\nx\n```\n/);
+    assert.match(
+      comment!.body,
+      /\nSuggested fix for lines 25–28 \(not all of them are in this diff, so it cannot be applied from here\): Scope the resource\.\n```\nx\n```\n/,
+    );
   });
 
   it("puts findings outside the hunks, in files without a patch or outside the pull request off the diff", () => {
@@ -163,14 +170,33 @@ describe("buildReview: placement", () => {
     const binary = finding({ file: "big.json", line: 1, endLine: 1, fingerprint: "b" });
     const other = finding({ file: "elsewhere.json", line: 1, endLine: 1, fingerprint: "c" });
     const onDiff = finding({ fingerprint: "d" });
-    const review = buildReview(input([outside, binary, other, onDiff], { patches: new Map([["template.yml", PATCH], ["big.json", undefined]]) }))!;
-    assert.deepEqual(review.comments.map((c) => c.line), [23]);
-    assert.deepEqual(review.offDiff.map((f) => f.fingerprint), ["b", "c", "a"]);
-    assert.match(review.body, /\n\n3 findings not commented inline \(3 outside the diff\)\. The "IAM Policy Review" check run lists every finding/);
+    const review = buildReview(
+      input([outside, binary, other, onDiff], {
+        patches: new Map([
+          ["template.yml", PATCH],
+          ["big.json", undefined],
+        ]),
+      }),
+    )!;
+    assert.deepEqual(
+      review.comments.map((c) => c.line),
+      [23],
+    );
+    assert.deepEqual(
+      review.offDiff.map((f) => f.fingerprint),
+      ["b", "c", "a"],
+    );
+    assert.match(
+      review.body,
+      /\n\n3 findings not commented inline \(3 outside the diff\)\. The "IAM Policy Review" check run lists every finding/,
+    );
   });
 
   it("says when a finding comes from Access Analyzer, and links only absolute docs", () => {
-    const body = commentBody(finding({ source: "access-analyzer", ruleId: "access-analyzer/PASS_ROLE_WITH_STAR_IN_RESOURCE", docsUrl: "docs/x.md" }), false);
+    const body = commentBody(
+      finding({ source: "access-analyzer", ruleId: "access-analyzer/PASS_ROLE_WITH_STAR_IN_RESOURCE", docsUrl: "docs/x.md" }),
+      false,
+    );
     assert.match(body, /\n\n`access-analyzer\/PASS_ROLE_WITH_STAR_IN_RESOURCE` · `overly-permissive` · reported by IAM Access Analyzer\n/);
   });
 });
@@ -188,8 +214,13 @@ describe("buildReview: duplicates and resolution", () => {
 
   it("posts only the new finding after a push, even when the old one moved", () => {
     const existing = [{ id: 7, path: "template.yml", line: 30, body: commentBody(finding(), false) }];
-    const review = buildReview(input([finding({ line: 24, endLine: 24 }), finding({ line: 6, endLine: 6, fingerprint: "fp-new" })], { existing }))!;
-    assert.deepEqual(review.comments.map((c) => c.line), [6]);
+    const review = buildReview(
+      input([finding({ line: 24, endLine: 24 }), finding({ line: 6, endLine: 6, fingerprint: "fp-new" })], { existing }),
+    )!;
+    assert.deepEqual(
+      review.comments.map((c) => c.line),
+      [6],
+    );
     assert.deepEqual(review.resolved, []);
   });
 
@@ -228,7 +259,10 @@ describe("buildReview: duplicates and resolution", () => {
     // A resolved comment is neither resolved again nor counted as posted: the finding may come back.
     assert.equal(fingerprintOfComment(review.resolved[0]!.body), undefined);
     assert.equal(buildReview(input([], { existing: [{ id: 42, path: "template.yml", body: review.resolved[0]!.body }] })), undefined);
-    assert.equal(buildReview(input([finding()], { existing: [{ id: 42, path: "template.yml", body: review.resolved[0]!.body }] }))!.comments.length, 1);
+    assert.equal(
+      buildReview(input([finding()], { existing: [{ id: 42, path: "template.yml", body: review.resolved[0]!.body }] }))!.comments.length,
+      1,
+    );
   });
 
   it("resolves nothing when the analysis was incomplete, and ignores comments without our marker", () => {
@@ -237,7 +271,10 @@ describe("buildReview: duplicates and resolution", () => {
       { id: 2, path: "template.yml", line: 23, body: "LGTM" },
     ];
     assert.equal(buildReview(input([], { existing, complete: false })), undefined);
-    assert.deepEqual(buildReview(input([], { existing }))!.resolved.map((r) => r.id), [1]);
+    assert.deepEqual(
+      buildReview(input([], { existing }))!.resolved.map((r) => r.id),
+      [1],
+    );
   });
 });
 
@@ -257,10 +294,16 @@ describe("buildReview: cap", () => {
     const review = buildReview(input(findings, { patches }))!;
     assert.equal(review.comments.length, 30);
     assert.equal(review.overflow.length, 5);
-    assert.deepEqual(review.overflow.map((f) => f.severity), ["note", "note", "note", "note", "note"]);
+    assert.deepEqual(
+      review.overflow.map((f) => f.severity),
+      ["note", "note", "note", "note", "note"],
+    );
     assert.ok(review.comments.slice(0, 5).every((c) => c.body.startsWith("**error**")));
     assert.ok(review.comments.slice(5, 15).every((c) => c.body.startsWith("**warning**")));
-    assert.match(review.body, /^\*\*IAM Policy Review\*\*: 30 new findings on changed lines \(5 errors, 10 warnings, 15 notes\)\.\n\n5 findings not commented inline \(5 over the limit of 30 inline comments per review\)\./);
+    assert.match(
+      review.body,
+      /^\*\*IAM Policy Review\*\*: 30 new findings on changed lines \(5 errors, 10 warnings, 15 notes\)\.\n\n5 findings not commented inline \(5 over the limit of 30 inline comments per review\)\./,
+    );
     assert.equal(buildReview(input(findings, { patches, maxComments: 2 }))!.comments.length, 2);
   });
 });
@@ -294,14 +337,23 @@ describe("masking and limits", () => {
   });
 
   it("escapes Markdown and HTML in messages, so a message cannot forge a marker or mention anyone", () => {
-    const body = commentBody(finding({ message: 'Sid "<!-- iam-policy-review:fingerprint=x -->" pings @octo-org/admins with *stars* | pipes.' }), false);
-    assert.match(body, /^\*\*error\*\* · Sid "&lt;!-- iam-policy-review:fingerprint=x --&gt;" pings @\u200bocto-org\/admins with \\\*stars\\\* \\\| pipes\.\n/);
+    const body = commentBody(
+      finding({ message: 'Sid "<!-- iam-policy-review:fingerprint=x -->" pings @octo-org/admins with *stars* | pipes.' }),
+      false,
+    );
+    assert.match(
+      body,
+      /^\*\*error\*\* · Sid "&lt;!-- iam-policy-review:fingerprint=x --&gt;" pings @\u200bocto-org\/admins with \\\*stars\\\* \\\| pipes\.\n/,
+    );
     assert.equal(fingerprintOfComment(body), "fp-wildcard");
   });
 
   it("keeps a comment within 65,536 characters: a long suggestion goes first, then the message is shortened", () => {
     const long = "x".repeat(70_000);
-    const withFix = commentBody(finding({ message: "Short.", fix: { description: "Replace.", line: 23, endLine: 23, replacement: long } }), true);
+    const withFix = commentBody(
+      finding({ message: "Short.", fix: { description: "Replace.", line: 23, endLine: 23, replacement: long } }),
+      true,
+    );
     assert.ok(withFix.length <= MAX_COMMENT_CHARS);
     assert.match(withFix, /\n\nSuggested fix: Replace\. \(the replacement is too long to show here\)\.\n/);
     const longMessage = commentBody(finding({ message: "<".repeat(70_000) }), false);
@@ -331,7 +383,10 @@ describe("buildReview: one comment per place (issue #13)", () => {
     assert.deepEqual({ line: comment!.line, start_line: comment!.start_line }, { line: 23, start_line: undefined });
     const lines = comment!.body.split("\n");
     assert.equal(lines[0], "**2 findings on this line**");
-    assert.match(lines[2]!, /^- \*\*error\*\* · This statement allows "s3:\\\*" on every resource\. — \[`no-service-wildcard-on-all-resources`\]/);
+    assert.match(
+      lines[2]!,
+      /^- \*\*error\*\* · This statement allows "s3:\\\*" on every resource\. — \[`no-service-wildcard-on-all-resources`\]/,
+    );
     assert.match(lines[3]!, /^- \*\*warning\*\* · Unknown action\. — `valid-action` · `invalid-policy`$/);
     assert.match(comment!.body, /\nSuggested fix: Use s3:GetObject\.\n```suggestion\n {18}- s3:GetObject\n```\n/);
     assert.deepEqual(fingerprintsOfComment(comment!.body), ["fp-wildcard", "fp-typo"]);
@@ -352,18 +407,34 @@ describe("buildReview: one comment per place (issue #13)", () => {
     const wide = finding({ line: 22, endLine: 24, fingerprint: "fp-stmt" });
     const [comment] = buildReview(input([typo(), second, wide]))!.comments;
     assert.deepEqual({ start: comment!.start_line, end: comment!.line }, { start: 22, end: 24 });
-    assert.match(comment!.body, /Suggested fix: Use s3:GetObject\. Name the bucket\.\n```suggestion\n {16}Action:\n {18}- s3:GetObject\n {16}Resource: "arn:aws:s3:::b"\n```/);
+    assert.match(
+      comment!.body,
+      /Suggested fix: Use s3:GetObject\. Name the bucket\.\n```suggestion\n {16}Action:\n {18}- s3:GetObject\n {16}Resource: "arn:aws:s3:::b"\n```/,
+    );
   });
 
   it("when fixes conflict (same lines, different edits), suggests the most severe one's only", () => {
-    const other = typo({ severity: "error", fingerprint: "fp-other", fix: { description: "Remove it.", line: 23, endLine: 23, replacement: "" } });
+    const other = typo({
+      severity: "error",
+      fingerprint: "fp-other",
+      fix: { description: "Remove it.", line: 23, endLine: 23, replacement: "" },
+    });
     const [comment] = buildReview(input([typo(), other]))!.comments;
     assert.match(comment!.body, /\nSuggested fix: Remove it\.\n```suggestion\n```\n/);
     assert.ok(!comment!.body.includes("Use s3:GetObject"));
   });
 
   it("folds new-access into the comment on its statement, and leaves a lone one to the summary unless it is inline-worthy", () => {
-    const access = finding({ ruleId: "new-access", category: "new-access", severity: "warning", message: "New access.", line: 21, endLine: 25, fingerprint: "fp-access", docsUrl: undefined });
+    const access = finding({
+      ruleId: "new-access",
+      category: "new-access",
+      severity: "warning",
+      message: "New access.",
+      line: 21,
+      endLine: 25,
+      fingerprint: "fp-access",
+      docsUrl: undefined,
+    });
     const folded = buildReview(input([access, finding()], { newAccessInline: () => false }))!;
     assert.equal(folded.comments.length, 1);
     assert.match(folded.comments[0]!.body, /- \*\*warning\*\* · New access\. — `new-access`$/m);
@@ -371,7 +442,10 @@ describe("buildReview: one comment per place (issue #13)", () => {
 
     assert.equal(buildReview(input([access], { newAccessInline: () => false })), undefined);
     const alone = buildReview(input([access, finding({ fingerprint: "fp-else", line: 6, endLine: 6 })], { newAccessInline: () => false }))!;
-    assert.deepEqual(alone.summaryOnly.map((f) => f.fingerprint), ["fp-access"]);
+    assert.deepEqual(
+      alone.summaryOnly.map((f) => f.fingerprint),
+      ["fp-access"],
+    );
     assert.match(alone.body, /1 finding not commented inline \(1 new-access finding in the check run's Access changes table\)/);
     assert.equal(buildReview(input([access], { newAccessInline: () => true }))!.comments.length, 1);
   });
@@ -383,10 +457,16 @@ describe("buildReview: one comment per place (issue #13)", () => {
       }),
     )!.comments;
     assert.match(comment!.body, /\[`valid-action`\]\(https:\/\/docs\.example\.com\/rules\/valid-action\.html\)/);
-    assert.match(comment!.body, /<details><summary>Why <code>no-service-wildcard-on-all-resources<\/code> matters, with a compliant example<\/summary>\n\nWhy no-service-wildcard-on-all-resources\.\n\n<\/details>/);
+    assert.match(
+      comment!.body,
+      /<details><summary>Why <code>no-service-wildcard-on-all-resources<\/code> matters, with a compliant example<\/summary>\n\nWhy no-service-wildcard-on-all-resources\.\n\n<\/details>/,
+    );
     assert.equal(comment!.body.match(/<details>/g)?.length, 2);
     assert.equal(ruleDocsUrl("http://insecure.example.com", "x"), undefined);
-    assert.equal(ruleDocsUrl("https://github.com/o/r/blob/main/docs/rules/", "no-admin-access"), "https://github.com/o/r/blob/main/docs/rules/no-admin-access.md");
+    assert.equal(
+      ruleDocsUrl("https://github.com/o/r/blob/main/docs/rules/", "no-admin-access"),
+      "https://github.com/o/r/blob/main/docs/rules/no-admin-access.md",
+    );
     assert.equal(ruleDocsUrl("https://docs.example.com", "access-analyzer/X"), undefined);
   });
 
@@ -394,7 +474,10 @@ describe("buildReview: one comment per place (issue #13)", () => {
     const body = buildReview(input([typo(), finding()]))!.comments[0]!.body;
     const existing = [{ id: 5, path: "template.yml", line: 23, body }];
     assert.equal(buildReview(input([typo()], { existing })), undefined);
-    assert.deepEqual(buildReview(input([], { existing }))!.resolved.map((r) => r.id), [5]);
+    assert.deepEqual(
+      buildReview(input([], { existing }))!.resolved.map((r) => r.id),
+      [5],
+    );
     assert.equal(buildReview(input([], { existing, resolvable: (c) => c.path !== "template.yml" })), undefined);
   });
 });

@@ -28,7 +28,10 @@ describe("ruleHelpMarkdown", () => {
         "",
         "```json",
         JSON.stringify(
-          { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::deploy-artifacts/*" }] },
+          {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::deploy-artifacts/*" }],
+          },
           null,
           2,
         ),
@@ -47,7 +50,10 @@ describe("ruleHelpMarkdown", () => {
   it("explains unparsed-input, new-access and Access Analyzer findings; nothing for an unknown id", () => {
     assert.match(ruleHelpMarkdown("unparsed-input")!, /^Report files and policies that could not be read or parsed/);
     assert.match(ruleHelpMarkdown("new-access")!, /pairs every changed policy with its own version at the base/);
-    assert.match(ruleHelpMarkdown("access-analyzer/PASS_ROLE_WITH_STAR_IN_RESOURCE")!, /^IAM Access Analyzer: `PASS_ROLE_WITH_STAR_IN_RESOURCE`\./);
+    assert.match(
+      ruleHelpMarkdown("access-analyzer/PASS_ROLE_WITH_STAR_IN_RESOURCE")!,
+      /^IAM Access Analyzer: `PASS_ROLE_WITH_STAR_IN_RESOURCE`\./,
+    );
     assert.equal(ruleHelpMarkdown("no-such-rule"), undefined);
   });
 });

@@ -15,7 +15,7 @@ function finding(over: Partial<Finding>): Finding {
     ruleId: "no-admin-access",
     category: "overly-permissive",
     severity: "error",
-    message: "This statement allows \"*\" on every resource.",
+    message: 'This statement allows "*" on every resource.',
     source: "local",
     fingerprint: "0123456789abcdef0123456789abcdef",
     ...over,
@@ -36,7 +36,12 @@ const REPORT: ScanReport = {
       category: "mfa",
       severity: "warning",
       message: "Bool with aws:MultiFactorAuthPresent misses requests without MFA information.",
-      fix: { description: "Use BoolIfExists.", line: 12, endLine: 13, replacement: "        BoolIfExists:\n          aws:MultiFactorAuthPresent: false" },
+      fix: {
+        description: "Use BoolIfExists.",
+        line: 12,
+        endLine: 13,
+        replacement: "        BoolIfExists:\n          aws:MultiFactorAuthPresent: false",
+      },
       fingerprint: "fedcba9876543210fedcba9876543210",
     }),
     finding({
@@ -48,14 +53,28 @@ const REPORT: ScanReport = {
       docsUrl: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#pass-role",
       fingerprint: "11111111111111111111111111111111",
     }),
-    finding({ ruleId: "new-access", category: "new-access", severity: "warning", message: "Grants new Write access: s3:PutObject.", fingerprint: "22222222222222222222222222222222" }),
-    finding({ ruleId: "no-hardcoded-aws-keys", category: "hardcoded-secret", message: "Key AKIAIOSFODNN7EXAMPLE is in the file.", fingerprint: "33333333333333333333333333333333" }),
+    finding({
+      ruleId: "new-access",
+      category: "new-access",
+      severity: "warning",
+      message: "Grants new Write access: s3:PutObject.",
+      fingerprint: "22222222222222222222222222222222",
+    }),
+    finding({
+      ruleId: "no-hardcoded-aws-keys",
+      category: "hardcoded-secret",
+      message: "Key AKIAIOSFODNN7EXAMPLE is in the file.",
+      fingerprint: "33333333333333333333333333333333",
+    }),
   ],
   suppressed: [],
 };
 
 describe("SARIF for code scanning", () => {
-  const log = toSarif(REPORT, { docsBase: "https://github.com/acme/iam-policy-review/blob/v1/", informationUri: "https://github.com/acme/iam-policy-review" });
+  const log = toSarif(REPORT, {
+    docsBase: "https://github.com/acme/iam-policy-review/blob/v1/",
+    informationUri: "https://github.com/acme/iam-policy-review",
+  });
   const run = log.runs[0]!;
   const rules = run.tool.driver.rules!;
 
@@ -73,14 +92,20 @@ describe("SARIF for code scanning", () => {
       assert.match(String(rule.properties?.["security-severity"]), /^\d+\.\d$/, rule.id);
       assert.ok((rule.properties?.tags as string[]).includes("security"), rule.id);
     }
-    assert.match(rules[0]!.help!.markdown!, /#### Compliant example\n\n\*\*The actions a deployment needs, on its bucket\*\* \(identity policy\)\n\n```json\n/);
+    assert.match(
+      rules[0]!.help!.markdown!,
+      /#### Compliant example\n\n\*\*The actions a deployment needs, on its bucket\*\* \(identity policy\)\n\n```json\n/,
+    );
     assert.equal(rules[0]!.helpUri, "https://github.com/acme/iam-policy-review/blob/v1/docs/rules/no-admin-access.md");
     assert.equal(rules[0]!.properties!["security-severity"], "8.0");
     assert.equal(rules[1]!.properties!["security-severity"], "5.5");
   });
 
   it("links Access Analyzer findings to AWS's page, and new-access to its own page (a rule descriptor since issue 9)", () => {
-    assert.equal(rules[2]!.helpUri, "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#pass-role");
+    assert.equal(
+      rules[2]!.helpUri,
+      "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#pass-role",
+    );
     assert.equal(rules[3]!.helpUri, "https://github.com/acme/iam-policy-review/blob/v1/docs/rules/new-access.md");
   });
 
@@ -90,7 +115,10 @@ describe("SARIF for code scanning", () => {
   });
 
   it("carries our fingerprint so alerts follow the code across commits", () => {
-    assert.deepEqual(run.results!.map((r) => r.partialFingerprints), REPORT.findings.map((f) => ({ "iamPolicyReview/v1": f.fingerprint })));
+    assert.deepEqual(
+      run.results!.map((r) => r.partialFingerprints),
+      REPORT.findings.map((f) => ({ "iamPolicyReview/v1": f.fingerprint })),
+    );
   });
 
   it("turns a suggested change into a fix of whole lines", () => {
@@ -100,7 +128,12 @@ describe("SARIF for code scanning", () => {
         artifactChanges: [
           {
             artifactLocation: { uri: "cfn/my%20template.yaml", uriBaseId: "%SRCROOT%" },
-            replacements: [{ deletedRegion: { startLine: 12, endLine: 13 }, insertedContent: { text: "        BoolIfExists:\n          aws:MultiFactorAuthPresent: false" } }],
+            replacements: [
+              {
+                deletedRegion: { startLine: 12, endLine: 13 },
+                insertedContent: { text: "        BoolIfExists:\n          aws:MultiFactorAuthPresent: false" },
+              },
+            ],
           },
         ],
       },

@@ -55,7 +55,12 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: { AWS: VENDOR_ROOT }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "customer-42" } } },
+          {
+            Effect: "Allow",
+            Principal: { AWS: VENDOR_ROOT },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:ExternalId": "customer-42" } },
+          },
         ],
       },
     },
@@ -65,7 +70,12 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: { AWS: VENDOR_ROOT }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } },
+          {
+            Effect: "Allow",
+            Principal: { AWS: VENDOR_ROOT },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+          },
         ],
       },
     },
@@ -90,7 +100,12 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: { AWS: VENDOR_ROOT }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalTag/team": "platform" } } },
+          {
+            Effect: "Allow",
+            Principal: { AWS: VENDOR_ROOT },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:PrincipalTag/team": "platform" } },
+          },
         ],
       },
     },
@@ -100,7 +115,12 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: { AWS: VENDOR_ROOT }, Action: "sts:AssumeRole", Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } },
+          {
+            Effect: "Allow",
+            Principal: { AWS: VENDOR_ROOT },
+            Action: "sts:AssumeRole",
+            Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+          },
         ],
       },
     },
@@ -110,7 +130,15 @@ ruleTester.run(rule, {
       resourceType: "AWS::KMS::Key",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" }],
+        Statement: [
+          {
+            Sid: "Enable IAM User Permissions",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::111122223333:root" },
+            Action: "kms:*",
+            Resource: "*",
+          },
+        ],
       },
     },
     {
@@ -120,7 +148,12 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:111122223333:orders" },
+          {
+            Effect: "Allow",
+            Principal: { AWS: "111122223333" },
+            Action: "sqs:SendMessage",
+            Resource: "arn:aws:sqs:us-east-1:111122223333:orders",
+          },
         ],
       },
     },
@@ -129,7 +162,14 @@ ruleTester.run(rule, {
       kind: "resource",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:role/reader" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::444455556666:role/reader" },
+            Action: "s3:GetObject",
+            Resource: "arn:aws:s3:::reports/*",
+          },
+        ],
       },
     },
     {
@@ -161,7 +201,10 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "accountRootTrust",
-          line: 7, column: 16, endLine: 7, endColumn: 48,
+          line: 7,
+          column: 16,
+          endLine: 7,
+          endColumn: 48,
           severity: "warning",
           message:
             "This trust policy lets every role and user of account 444455556666 that its IAM policies allow assume the role; require sts:ExternalId if it is a third party's account, or narrow it with aws:PrincipalArn or aws:PrincipalOrgID.",
@@ -188,7 +231,10 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "crossAccountPrincipal",
-          line: 7, column: 16, endLine: 7, endColumn: 60,
+          line: 7,
+          column: 16,
+          endLine: 7,
+          endColumn: 60,
           severity: "note",
           message:
             "This trust policy lets arn:aws:iam::444455556666:role/integration assume the role with no condition; if account 444455556666 belongs to a third party, require sts:ExternalId so the role cannot be used on another customer's behalf.",
@@ -205,7 +251,10 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "accountRootResource",
-          line: 7, column: 16, endLine: 7, endColumn: 48,
+          line: 7,
+          column: 16,
+          endLine: 7,
+          endColumn: 48,
           severity: "warning",
           message:
             "This statement grants every principal of account 444455556666 that its IAM policies allow; name the roles that need it or narrow it with aws:PrincipalArn or aws:PrincipalOrgID.",
@@ -217,7 +266,14 @@ ruleTester.run(rule, {
       kind: "trust",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { AWS: VENDOR_ROOT }, Action: "sts:AssumeRole", Condition: { StringLike: { "sts:ExternalId": "*" } } }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: VENDOR_ROOT },
+            Action: "sts:AssumeRole",
+            Condition: { StringLike: { "sts:ExternalId": "*" } },
+          },
+        ],
       },
       errors: [{ messageId: "accountRootTrust", line: 7, column: 16, endLine: 7, endColumn: 48 }],
     },

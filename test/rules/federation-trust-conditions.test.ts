@@ -73,7 +73,9 @@ ruleTester.run(rule, {
     {
       name: "GitHub: the main branch of one repository",
       kind: "trust",
-      policy: trust(GITHUB, { StringEquals: { ...AUD, "token.actions.githubusercontent.com:sub": "repo:octo-org/deploy:ref:refs/heads/main" } }),
+      policy: trust(GITHUB, {
+        StringEquals: { ...AUD, "token.actions.githubusercontent.com:sub": "repo:octo-org/deploy:ref:refs/heads/main" },
+      }),
     },
     {
       name: "GitHub: any branch of one repository",
@@ -124,7 +126,9 @@ ruleTester.run(rule, {
     {
       name: "EKS: one service account",
       kind: "trust",
-      policy: trust(EKS, { StringEquals: { [`${EKS_ISSUER}:sub`]: "system:serviceaccount:app:api", [`${EKS_ISSUER}:aud`]: "sts.amazonaws.com" } }),
+      policy: trust(EKS, {
+        StringEquals: { [`${EKS_ISSUER}:sub`]: "system:serviceaccount:app:api", [`${EKS_ISSUER}:aud`]: "sts.amazonaws.com" },
+      }),
     },
     {
       name: "Bitbucket: one repository by UUID",
@@ -152,7 +156,10 @@ ruleTester.run(rule, {
       name: "Google: one OAuth client and one account",
       kind: "trust",
       policy: trust("accounts.google.com", {
-        StringEquals: { "accounts.google.com:aud": "1234567890.apps.googleusercontent.com", "accounts.google.com:sub": "110000000000000000001" },
+        StringEquals: {
+          "accounts.google.com:aud": "1234567890.apps.googleusercontent.com",
+          "accounts.google.com:sub": "110000000000000000001",
+        },
       }),
     },
     {
@@ -195,7 +202,10 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "missingClaim",
-          line: 7, column: 22, endLine: 7, endColumn: 99,
+          line: 7,
+          column: 22,
+          endLine: 7,
+          endColumn: 99,
           severity: "error",
           message:
             "This role trusts GitHub Actions tokens without a condition that pins token.actions.githubusercontent.com:sub, so a workflow in any GitHub repository, including an attacker's, can assume it.",
@@ -229,7 +239,10 @@ ruleTester.run(rule, {
         { messageId: "missingClaim", line: 7, column: 22, endLine: 7, endColumn: 99, severity: "error", suggestion: null },
         {
           messageId: "missingClaim",
-          line: 7, column: 22, endLine: 7, endColumn: 99,
+          line: 7,
+          column: 22,
+          endLine: 7,
+          endColumn: 99,
           severity: "warning",
           message:
             "This role trusts GitHub Actions tokens without a condition that pins token.actions.githubusercontent.com:aud, so tokens minted for other audiences are accepted too.",
@@ -243,7 +256,10 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "subjectAnyOwner",
-          line: 15, column: 54, endLine: 15, endColumn: 57,
+          line: 15,
+          column: 54,
+          endLine: 15,
+          endColumn: 57,
           severity: "error",
           message:
             '"*" in token.actions.githubusercontent.com:sub does not pin the owner: it also matches tokens from owner names anyone can register; write the owner out without wildcards.',
@@ -269,9 +285,13 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "subjectAnyInOwner",
-          line: 15, column: 54, endLine: 15, endColumn: 71,
+          line: 15,
+          column: 54,
+          endLine: 15,
+          endColumn: 71,
           severity: "warning",
-          message: '"repo:octo-org/*" in token.actions.githubusercontent.com:sub lets every repository in octo-org assume this role; name the repository that needs it.',
+          message:
+            '"repo:octo-org/*" in token.actions.githubusercontent.com:sub lets every repository in octo-org assume this role; name the repository that needs it.',
         },
       ],
     },
@@ -282,7 +302,10 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "subjectPrefix",
-          line: 15, column: 54, endLine: 15, endColumn: 74,
+          line: 15,
+          column: 54,
+          endLine: 15,
+          endColumn: 74,
           severity: "warning",
           message:
             '"repo:octo-org/app*" in token.actions.githubusercontent.com:sub also matches any other repository whose name fits the wildcard, so one created with such a name could assume this role; write the repository out in full.',
@@ -301,13 +324,20 @@ ruleTester.run(rule, {
     {
       name: "GitHub: a set operator on the single-valued subject",
       kind: "trust",
-      policy: trust(GITHUB, { StringEquals: AUD, "ForAnyValue:StringLike": { "token.actions.githubusercontent.com:sub": "repo:octo-org/deploy:*" } }),
+      policy: trust(GITHUB, {
+        StringEquals: AUD,
+        "ForAnyValue:StringLike": { "token.actions.githubusercontent.com:sub": "repo:octo-org/deploy:*" },
+      }),
       errors: [
         {
           messageId: "subjectSetOperator",
-          line: 14, column: 9, endLine: 14, endColumn: 33,
+          line: 14,
+          column: 9,
+          endLine: 14,
+          endColumn: 33,
           severity: "warning",
-          message: '"ForAnyValue:StringLike" treats token.actions.githubusercontent.com:sub as a list, but the claim is a single value; use StringEquals or StringLike.',
+          message:
+            '"ForAnyValue:StringLike" treats token.actions.githubusercontent.com:sub as a list, but the claim is a single value; use StringEquals or StringLike.',
         },
       ],
     },
@@ -317,7 +347,12 @@ ruleTester.run(rule, {
       policy: trust(GITHUB, { StringEquals: AUD, StringNotLike: { "token.actions.githubusercontent.com:sub": "repo:evil/*" } }),
       errors: [
         {
-          messageId: "missingClaim", line: 7, column: 22, endLine: 7, endColumn: 99, severity: "error",
+          messageId: "missingClaim",
+          line: 7,
+          column: 22,
+          endLine: 7,
+          endColumn: 99,
+          severity: "error",
           suggestion: `{
   "Version": "2012-10-17",
   "Statement": [
@@ -356,7 +391,13 @@ ruleTester.run(rule, {
       }),
       errors: [
         {
-          messageId: "missingClaim", line: 7, column: 22, endLine: 7, endColumn: 105, severity: "error", message: /pins token\.actions\.githubusercontent\.com:sub/,
+          messageId: "missingClaim",
+          line: 7,
+          column: 22,
+          endLine: 7,
+          endColumn: 105,
+          severity: "error",
+          message: /pins token\.actions\.githubusercontent\.com:sub/,
           suggestion: `{
   "Version": "2012-10-17",
   "Statement": [
@@ -388,11 +429,16 @@ ruleTester.run(rule, {
     {
       name: "GitLab self-managed: no subject",
       kind: "trust",
-      policy: trust("arn:aws:iam::111122223333:oidc-provider/gitlab.example.com", { StringEquals: { "gitlab.example.com:aud": "https://gitlab.example.com" } }),
+      policy: trust("arn:aws:iam::111122223333:oidc-provider/gitlab.example.com", {
+        StringEquals: { "gitlab.example.com:aud": "https://gitlab.example.com" },
+      }),
       errors: [
         {
           messageId: "missingClaim",
-          line: 7, column: 22, endLine: 7, endColumn: 82,
+          line: 7,
+          column: 22,
+          endLine: 7,
+          endColumn: 82,
           message: /pins gitlab\.example\.com:sub, so a pipeline in any project on that GitLab instance can assume it\.$/,
           suggestion: `{
   "Version": "2012-10-17",
@@ -421,7 +467,15 @@ ruleTester.run(rule, {
       kind: "trust",
       policy: trust(TFC, { StringLike: { "app.terraform.io:sub": "organization:*" } }),
       errors: [
-        { messageId: "missingClaim", line: 7, column: 22, endLine: 7, endColumn: 80, severity: "warning", message: /pins app\.terraform\.io:aud/ },
+        {
+          messageId: "missingClaim",
+          line: 7,
+          column: 22,
+          endLine: 7,
+          endColumn: 80,
+          severity: "warning",
+          message: /pins app\.terraform\.io:aud/,
+        },
         { messageId: "subjectAnyOwner", line: 12, column: 35, endLine: 12, endColumn: 51, message: /does not pin the organization/ },
       ],
     },
@@ -437,29 +491,70 @@ ruleTester.run(rule, {
     {
       name: "EKS: every namespace of the cluster",
       kind: "trust",
-      policy: trust(EKS, { StringEquals: { [`${EKS_ISSUER}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${EKS_ISSUER}:sub`]: "system:serviceaccount:*" } }),
-      errors: [{ messageId: "subjectAnyInOwner", line: 15, column: 87, endLine: 15, endColumn: 112, severity: "error", message: /every namespace in the cluster/ }],
+      policy: trust(EKS, {
+        StringEquals: { [`${EKS_ISSUER}:aud`]: "sts.amazonaws.com" },
+        StringLike: { [`${EKS_ISSUER}:sub`]: "system:serviceaccount:*" },
+      }),
+      errors: [
+        {
+          messageId: "subjectAnyInOwner",
+          line: 15,
+          column: 87,
+          endLine: 15,
+          endColumn: 112,
+          severity: "error",
+          message: /every namespace in the cluster/,
+        },
+      ],
     },
     {
       name: "EKS: every service account of a namespace",
       kind: "trust",
-      policy: trust(EKS, { StringEquals: { [`${EKS_ISSUER}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${EKS_ISSUER}:sub`]: "system:serviceaccount:app:*" } }),
-      errors: [{ messageId: "subjectAnyInOwner", line: 15, column: 87, endLine: 15, endColumn: 116, severity: "warning", message: /every service account in app/ }],
+      policy: trust(EKS, {
+        StringEquals: { [`${EKS_ISSUER}:aud`]: "sts.amazonaws.com" },
+        StringLike: { [`${EKS_ISSUER}:sub`]: "system:serviceaccount:app:*" },
+      }),
+      errors: [
+        {
+          messageId: "subjectAnyInOwner",
+          line: 15,
+          column: 87,
+          endLine: 15,
+          endColumn: 116,
+          severity: "warning",
+          message: /every service account in app/,
+        },
+      ],
     },
     {
       name: "Bitbucket: every repository of the workspace",
       kind: "trust",
       policy: trust(`arn:aws:iam::111122223333:oidc-provider/${BITBUCKET_ISSUER}`, { StringLike: { [`${BITBUCKET_ISSUER}:sub`]: "*" } }),
-      errors: [{ messageId: "subjectAnyInOwner", line: 12, column: 87, endLine: 12, endColumn: 90, severity: "warning", message: /every repository in the Bitbucket workspace/ }],
+      errors: [
+        {
+          messageId: "subjectAnyInOwner",
+          line: 12,
+          column: 87,
+          endLine: 12,
+          endColumn: 90,
+          severity: "warning",
+          message: /every repository in the Bitbucket workspace/,
+        },
+      ],
     },
     {
       name: "Cognito: any identity pool",
       kind: "trust",
-      policy: trust("cognito-identity.amazonaws.com", { "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" } }),
+      policy: trust("cognito-identity.amazonaws.com", {
+        "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" },
+      }),
       errors: [
         {
           messageId: "missingClaim",
-          line: 7, column: 22, endLine: 7, endColumn: 54,
+          line: 7,
+          column: 22,
+          endLine: 7,
+          endColumn: 54,
           severity: "error",
           message:
             "This role trusts Amazon Cognito identity pool tokens without a condition that pins cognito-identity.amazonaws.com:aud, so identities from any identity pool, in any AWS account, can assume it.",
@@ -469,26 +564,59 @@ ruleTester.run(rule, {
     {
       name: "Cognito: guests too",
       kind: "trust",
-      policy: trust("cognito-identity.amazonaws.com", { StringEquals: { "cognito-identity.amazonaws.com:aud": "us-east-1:12345678-abcd-abcd-abcd-123456789012" } }),
-      errors: [{ messageId: "missingClaim", line: 7, column: 22, endLine: 7, endColumn: 54, severity: "warning", message: /unauthenticated \(guest\) identities/ }],
+      policy: trust("cognito-identity.amazonaws.com", {
+        StringEquals: { "cognito-identity.amazonaws.com:aud": "us-east-1:12345678-abcd-abcd-abcd-123456789012" },
+      }),
+      errors: [
+        {
+          messageId: "missingClaim",
+          line: 7,
+          column: 22,
+          endLine: 7,
+          endColumn: 54,
+          severity: "warning",
+          message: /unauthenticated \(guest\) identities/,
+        },
+      ],
     },
     {
       name: "Google: any application",
       kind: "trust",
-      policy: trust("accounts.google.com", { StringLike: { "accounts.google.com:aud": "*", "accounts.google.com:sub": "110000000000000000001" } }),
-      errors: [{ messageId: "missingClaim", line: 7, column: 22, endLine: 7, endColumn: 43, severity: "error", message: /pins accounts\.google\.com:aud/ }],
+      policy: trust("accounts.google.com", {
+        StringLike: { "accounts.google.com:aud": "*", "accounts.google.com:sub": "110000000000000000001" },
+      }),
+      errors: [
+        {
+          messageId: "missingClaim",
+          line: 7,
+          column: 22,
+          endLine: 7,
+          endColumn: 43,
+          severity: "error",
+          message: /pins accounts\.google\.com:aud/,
+        },
+      ],
     },
     {
       name: "SAML without an audience",
       kind: "trust",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Federated: "arn:aws:iam::111122223333:saml-provider/Okta" }, Action: ["sts:AssumeRoleWithSAML", "sts:TagSession"] }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Federated: "arn:aws:iam::111122223333:saml-provider/Okta" },
+            Action: ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+          },
+        ],
       },
       errors: [
         {
           messageId: "samlAudience",
-          line: 7, column: 22, endLine: 7, endColumn: 68,
+          line: 7,
+          column: 22,
+          endLine: 7,
+          endColumn: 68,
           severity: "warning",
           message:
             "This role trusts SAML provider Okta without a condition on SAML:aud, so assertions the identity provider issued for other recipients are accepted; require SAML:aud to be https://signin.aws.amazon.com/saml.",

@@ -21,21 +21,37 @@ ruleTester.run(rule, {
       name: "deny without MFA, access keys included",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Deny", NotAction: "iam:ChangePassword", Resource: "*", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } } }],
+        Statement: [
+          {
+            Effect: "Deny",
+            NotAction: "iam:ChangePassword",
+            Resource: "*",
+            Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
+          },
+        ],
       },
     },
     {
       name: "allow only with MFA",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: "ec2:StopInstances", Resource: "*", Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } }],
+        Statement: [
+          { Effect: "Allow", Action: "ec2:StopInstances", Resource: "*", Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } },
+        ],
       },
     },
     {
       name: "allow only with MFA in the last hour",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: "ec2:StopInstances", Resource: "*", Condition: { NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } } }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "ec2:StopInstances",
+            Resource: "*",
+            Condition: { NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } },
+          },
+        ],
       },
     },
     {
@@ -43,7 +59,12 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Deny", Action: "ec2:TerminateInstances", Resource: "*", Condition: { NumericGreaterThanIfExists: { "aws:MultiFactorAuthAge": "3600" } } },
+          {
+            Effect: "Deny",
+            Action: "ec2:TerminateInstances",
+            Resource: "*",
+            Condition: { NumericGreaterThanIfExists: { "aws:MultiFactorAuthAge": "3600" } },
+          },
         ],
       },
     },
@@ -51,7 +72,9 @@ ruleTester.run(rule, {
       name: "Null false in an allow requires the key",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: "ec2:StopInstances", Resource: "*", Condition: { Null: { "aws:MultiFactorAuthPresent": "false" } } }],
+        Statement: [
+          { Effect: "Allow", Action: "ec2:StopInstances", Resource: "*", Condition: { Null: { "aws:MultiFactorAuthPresent": "false" } } },
+        ],
       },
     },
     {
@@ -68,13 +91,19 @@ ruleTester.run(rule, {
       name: "an allow only when MFA is absent",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: "ec2:StopInstances", Resource: "*", Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } } }],
+        Statement: [
+          { Effect: "Allow", Action: "ec2:StopInstances", Resource: "*", Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } } },
+        ],
       },
       errors: [
         {
           messageId: "allowWithoutMfa",
-          line: 10, column: 41, endLine: 10, endColumn: 48,
-          message: '"Bool" on aws:MultiFactorAuthPresent with "false" in an Allow grants only to sessions without MFA, the opposite of requiring it; use "Bool" with "true".',
+          line: 10,
+          column: 41,
+          endLine: 10,
+          endColumn: 48,
+          message:
+            '"Bool" on aws:MultiFactorAuthPresent with "false" in an Allow grants only to sessions without MFA, the opposite of requiring it; use "Bool" with "true".',
         },
       ],
     },
@@ -82,12 +111,22 @@ ruleTester.run(rule, {
       name: "a deny with Bool false misses access keys",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Deny", NotAction: "iam:ChangePassword", Resource: "*", Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } } }],
+        Statement: [
+          {
+            Effect: "Deny",
+            NotAction: "iam:ChangePassword",
+            Resource: "*",
+            Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } },
+          },
+        ],
       },
       errors: [
         {
           messageId: "denyWithoutIfExists",
-          line: 9, column: 9, endLine: 9, endColumn: 15,
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 15,
           severity: "warning",
           message:
             '"Bool" on aws:MultiFactorAuthPresent in a Deny is false for requests signed with long-term access keys, which carry no MFA information, so they are not denied; use "BoolIfExists".',
@@ -128,7 +167,10 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "allowIfExists",
-          line: 12, column: 9, endLine: 12, endColumn: 23,
+          line: 12,
+          column: 9,
+          endLine: 12,
+          endColumn: 23,
           message:
             '"BoolIfExists" on aws:MultiFactorAuthPresent in an Allow is true for requests without MFA information (long-term access keys), so it does not require MFA; use "Bool".',
           suggestion: `{
@@ -157,12 +199,22 @@ ruleTester.run(rule, {
       name: "an allow for old MFA sessions",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: "ec2:StopInstances", Resource: "*", Condition: { NumericGreaterThan: { "aws:MultiFactorAuthAge": "3600" } } }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "ec2:StopInstances",
+            Resource: "*",
+            Condition: { NumericGreaterThan: { "aws:MultiFactorAuthAge": "3600" } },
+          },
+        ],
       },
       errors: [
         {
           messageId: "allowAgeInverted",
-          line: 9, column: 9, endLine: 9, endColumn: 29,
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 29,
           message:
             '"NumericGreaterThan" on aws:MultiFactorAuthAge in an Allow accepts sessions whose MFA is older than the limit, the opposite of an MFA age check; use "NumericLessThan".',
           suggestion: `{
@@ -189,12 +241,22 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Action: "ec2:StopInstances", Resource: "*", Condition: { NumericLessThanEqualsIfExists: { "aws:MultiFactorAuthAge": "3600" } } },
+          {
+            Effect: "Allow",
+            Action: "ec2:StopInstances",
+            Resource: "*",
+            Condition: { NumericLessThanEqualsIfExists: { "aws:MultiFactorAuthAge": "3600" } },
+          },
         ],
       },
       errors: [
         {
-          messageId: "allowIfExists", line: 9, column: 9, endLine: 9, endColumn: 40, message: /use "NumericLessThanEquals"/,
+          messageId: "allowIfExists",
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 40,
+          message: /use "NumericLessThanEquals"/,
           suggestion: `{
   "Version": "2012-10-17",
   "Statement": [
@@ -218,12 +280,22 @@ ruleTester.run(rule, {
       name: "a deny of recent MFA",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Deny", Action: "ec2:TerminateInstances", Resource: "*", Condition: { NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } } }],
+        Statement: [
+          {
+            Effect: "Deny",
+            Action: "ec2:TerminateInstances",
+            Resource: "*",
+            Condition: { NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } },
+          },
+        ],
       },
       errors: [
         {
           messageId: "denyAgeInverted",
-          line: 9, column: 9, endLine: 9, endColumn: 26,
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 26,
           message:
             '"NumericLessThan" on aws:MultiFactorAuthAge in a Deny denies sessions with recent MFA and lets old ones through; use "NumericGreaterThanIfExists".',
           suggestion: `{
@@ -249,11 +321,23 @@ ruleTester.run(rule, {
       name: "a deny of old MFA that misses access keys",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Deny", Action: "ec2:TerminateInstances", Resource: "*", Condition: { NumericGreaterThan: { "aws:MultiFactorAuthAge": "3600" } } }],
+        Statement: [
+          {
+            Effect: "Deny",
+            Action: "ec2:TerminateInstances",
+            Resource: "*",
+            Condition: { NumericGreaterThan: { "aws:MultiFactorAuthAge": "3600" } },
+          },
+        ],
       },
       errors: [
         {
-          messageId: "denyWithoutIfExists", line: 9, column: 9, endLine: 9, endColumn: 29, message: /use "NumericGreaterThanIfExists"/,
+          messageId: "denyWithoutIfExists",
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 29,
+          message: /use "NumericGreaterThanIfExists"/,
           suggestion: `{
   "Version": "2012-10-17",
   "Statement": [
@@ -281,7 +365,12 @@ ruleTester.run(rule, {
       },
       errors: [
         {
-          messageId: "denyWithoutIfExists", line: 9, column: 9, endLine: 9, endColumn: 15, message: /^"bool" on aws:multifactorauthpresent/,
+          messageId: "denyWithoutIfExists",
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 15,
+          message: /^"bool" on aws:multifactorauthpresent/,
           suggestion: `{
   "Version": "2012-10-17",
   "Statement": [
@@ -337,7 +426,10 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "denyWithoutIfExists",
-          line: 7, column: 18, endLine: 7, endColumn: 24,
+          line: 7,
+          column: 18,
+          endLine: 7,
+          endColumn: 24,
           suggestion: TF_POLICY_DOCUMENT.replace('test     = "Bool"', 'test     = "BoolIfExists"'),
         },
       ],

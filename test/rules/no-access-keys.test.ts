@@ -55,7 +55,9 @@ ruleTester.run(rule, {
     },
     {
       name: "a Terraform access key for a user named by a literal",
-      files: [{ path: "keys.tf", text: 'resource "aws_iam_access_key" "legacy" {\n  user    = "legacy-bot"\n  pgp_key = "keybase:ops"\n}\n' }],
+      files: [
+        { path: "keys.tf", text: 'resource "aws_iam_access_key" "legacy" {\n  user    = "legacy-bot"\n  pgp_key = "keybase:ops"\n}\n' },
+      ],
       errors: [
         {
           messageId: "accessKey",
@@ -113,8 +115,22 @@ ruleTester.run(rule, {
         },
       ],
       errors: [
-        { messageId: "accessKey", line: 3, column: 3, endLine: 6, endColumn: 22, message: `AWS::IAM::AccessKey KeyA creates a long-lived access key for IAM user "alice", ${ADVICE}` },
-        { messageId: "accessKey", line: 7, column: 3, endLine: 10, endColumn: 20, message: `AWS::IAM::AccessKey KeyB creates a long-lived access key for IAM user "bob", ${ADVICE}` },
+        {
+          messageId: "accessKey",
+          line: 3,
+          column: 3,
+          endLine: 6,
+          endColumn: 22,
+          message: `AWS::IAM::AccessKey KeyA creates a long-lived access key for IAM user "alice", ${ADVICE}`,
+        },
+        {
+          messageId: "accessKey",
+          line: 7,
+          column: 3,
+          endLine: 10,
+          endColumn: 20,
+          message: `AWS::IAM::AccessKey KeyB creates a long-lived access key for IAM user "bob", ${ADVICE}`,
+        },
       ],
     },
   ],

@@ -133,7 +133,9 @@ resource "aws_iam_policy" "p" {
       name: "NotAction with NotResource: two findings, the NotAction one an error",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", NotAction: ["iam:*", "organizations:*", "account:*", "sts:*"], NotResource: "arn:aws:s3:::audit/*" }],
+        Statement: [
+          { Effect: "Allow", NotAction: ["iam:*", "organizations:*", "account:*", "sts:*"], NotResource: "arn:aws:s3:::audit/*" },
+        ],
       },
       errors: [
         {

@@ -7,7 +7,13 @@ ruleTester.run(rule, {
       name: "reading CloudTrail and GuardDuty state",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: ["cloudtrail:Describe*", "cloudtrail:Get*", "cloudtrail:LookupEvents", "guardduty:List*"], Resource: "*" }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["cloudtrail:Describe*", "cloudtrail:Get*", "cloudtrail:LookupEvents", "guardduty:List*"],
+            Resource: "*",
+          },
+        ],
       },
     },
     {
@@ -33,7 +39,10 @@ ruleTester.run(rule, {
     },
     {
       name: "a deny of defense evasion in an identity policy",
-      policy: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"], Resource: "*" }] },
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Deny", Action: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"], Resource: "*" }],
+      },
     },
     {
       name: "an SCP that denies defense evasion is good practice",
@@ -42,7 +51,11 @@ ruleTester.run(rule, {
         Version: "2012-10-17",
         Statement: [
           { Effect: "Allow", Action: "*", Resource: "*" },
-          { Effect: "Deny", Action: ["cloudtrail:StopLogging", "guardduty:DeleteDetector", "organizations:LeaveOrganization"], Resource: "*" },
+          {
+            Effect: "Deny",
+            Action: ["cloudtrail:StopLogging", "guardduty:DeleteDetector", "organizations:LeaveOrganization"],
+            Resource: "*",
+          },
         ],
       },
     },
@@ -165,7 +178,10 @@ ruleTester.run(rule, {
     },
     {
       name: "leaving the organization on NotResource",
-      policy: { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "organizations:LeaveOrganization", NotResource: "arn:aws:s3:::b" } },
+      policy: {
+        Version: "2012-10-17",
+        Statement: { Effect: "Allow", Action: "organizations:LeaveOrganization", NotResource: "arn:aws:s3:::b" },
+      },
       errors: [{ messageId: "defenseEvasion", line: 5, column: 15, endLine: 5, endColumn: 48, severity: "error" }],
     },
   ],

@@ -10,12 +10,18 @@ const KEY_ID = "AKIA" + "2OGYBAH6STMMNXNN";
 const TEMP_KEY_ID = "ASIA" + "5WQ3JRZ7KXTBLHPD";
 const SECRET = "q8Vz3Lm0Rk2Tj7Yb5Nc1" + "Xw9Pd4Hs6Ga/Fe+Uo0Ki";
 const TOKEN =
-  "IQoJb3JpZ2luX2VjEJr" + "//////////wEaCXVzLWVhc3QtMSJHMEUCIQDx7b2Kp9Lm4Qz" + "8RtVn3YwJcH5sA0dGfUe1iOa6XkBvNgIgT2pWq7Lr9Ys4Mc" + "Zx1Hb8Jn3Fd5Kg0Vt6Ea2Wi";
+  "IQoJb3JpZ2luX2VjEJr" +
+  "//////////wEaCXVzLWVhc3QtMSJHMEUCIQDx7b2Kp9Lm4Qz" +
+  "8RtVn3YwJcH5sA0dGfUe1iOa6XkBvNgIgT2pWq7Lr9Ys4Mc" +
+  "Zx1Hb8Jn3Fd5Kg0Vt6Ea2Wi";
 const ADVICE = "deactivate and rotate it, and give the code a role or read credentials from a secret store instead.";
 const KEY_ID_MESSAGE = `This file contains the AWS access key id "AKIA…", which stays in the repository history once committed; ${ADVICE}`;
 const SECRET_MESSAGE = `This file contains an AWS secret access key ("q8Vz…"), which gives its user's access to anyone who can read the repository; ${ADVICE}`;
 
-const DOT_ENV: SourceFile = { path: "deploy/.env", text: `# deploy credentials\nAWS_ACCESS_KEY_ID=${KEY_ID}\nAWS_SECRET_ACCESS_KEY=${SECRET}\nAWS_REGION=eu-west-1\n` };
+const DOT_ENV: SourceFile = {
+  path: "deploy/.env",
+  text: `# deploy credentials\nAWS_ACCESS_KEY_ID=${KEY_ID}\nAWS_SECRET_ACCESS_KEY=${SECRET}\nAWS_REGION=eu-west-1\n`,
+};
 const SHELL: SourceFile = {
   path: "scripts/assume.sh",
   text: `#!/bin/sh\nexport AWS_ACCESS_KEY_ID="${TEMP_KEY_ID}"\nexport AWS_SECRET_ACCESS_KEY="${SECRET}"\nexport AWS_SESSION_TOKEN="${TOKEN}"\naws s3 ls\n`,
@@ -82,7 +88,16 @@ ruleTester.run(rule, {
       name: "a .env file with a key id and its secret",
       files: [DOT_ENV],
       errors: [
-        { messageId: "accessKeyId", line: 2, column: 19, endLine: 2, endColumn: 39, severity: "error", suggestion: null, message: KEY_ID_MESSAGE },
+        {
+          messageId: "accessKeyId",
+          line: 2,
+          column: 19,
+          endLine: 2,
+          endColumn: 39,
+          severity: "error",
+          suggestion: null,
+          message: KEY_ID_MESSAGE,
+        },
         { messageId: "secretAccessKey", line: 3, column: 23, endLine: 3, endColumn: 63, message: SECRET_MESSAGE },
       ],
     },
@@ -106,7 +121,7 @@ ruleTester.run(rule, {
           endLine: 4,
           endColumn: 164,
           message:
-            'This file contains an AWS session token ("IQoJ…"), which gives the role\'s access to anyone who can read the repository until it expires; revoke the role\'s active sessions and keep temporary credentials out of files.',
+            "This file contains an AWS session token (\"IQoJ…\"), which gives the role's access to anyone who can read the repository until it expires; revoke the role's active sessions and keep temporary credentials out of files.",
         },
       ],
     },
@@ -226,7 +241,11 @@ describe("no-hardcoded-aws-keys: linear time on hostile input", () => {
     ["a 4 MB base64 blob", "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3ODkrLw".repeat(50_000), []],
     ["secret names without values", "aws_secret_access_key =        ".repeat(130_000), []],
     ["a session token name before 4 MB of base64", `aws_session_token=${"Ab1+".repeat(1_000_000)}`, []],
-    ["key ids with 40-character strings that never end", `${KEY_ID}\n${"Q8vz3Lm0Rk2Tj7Yb5Nc1Xw9Pd4Hs6GaFe".repeat(100_000)}\n`, ["accessKeyId"]],
+    [
+      "key ids with 40-character strings that never end",
+      `${KEY_ID}\n${"Q8vz3Lm0Rk2Tj7Yb5Nc1Xw9Pd4Hs6GaFe".repeat(100_000)}\n`,
+      ["accessKeyId"],
+    ],
   ];
   for (const [name, text, expected] of inputs) {
     it(name, () => {
@@ -242,7 +261,13 @@ describe("no-hardcoded-aws-keys fingerprints", () => {
     const before = await runRule(rule, [DOT_ENV], undefined, { name: "before" });
     const shifted = { ...DOT_ENV, text: `# a new comment\n# and another\n${DOT_ENV.text}` };
     const after = await runRule(rule, [shifted], undefined, { name: "after" });
-    assert.deepEqual(after.map((f) => f.line), before.map((f) => f.line + 2));
-    assert.deepEqual(after.map((f) => f.fingerprint), before.map((f) => f.fingerprint));
+    assert.deepEqual(
+      after.map((f) => f.line),
+      before.map((f) => f.line + 2),
+    );
+    assert.deepEqual(
+      after.map((f) => f.fingerprint),
+      before.map((f) => f.fingerprint),
+    );
   });
 });

@@ -18,7 +18,9 @@ ruleTester.run(rule, {
     },
     {
       name: "a CloudFormation group without users",
-      files: [{ path: "template.yaml", text: `${CFN_HEAD}  Admins:\n    Type: AWS::IAM::Group\n    Properties:\n      GroupName: admins\n` }],
+      files: [
+        { path: "template.yaml", text: `${CFN_HEAD}  Admins:\n    Type: AWS::IAM::Group\n    Properties:\n      GroupName: admins\n` },
+      ],
     },
     {
       name: "a policy that allows iam:CreateUser creates no user itself",

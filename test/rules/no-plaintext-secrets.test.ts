@@ -29,12 +29,21 @@ ruleTester.run(rule, {
   invalid: [
     {
       name: "CloudFormation LoginProfile.Password literal",
-      files: [{ path: "template.yaml", text: "Resources:\n  Ops:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: Winter2025!x\n" }],
+      files: [
+        {
+          path: "template.yaml",
+          text: "Resources:\n  Ops:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: Winter2025!x\n",
+        },
+      ],
       errors: [
         {
           messageId: "plaintextValue",
-          line: 6, column: 19, endLine: 6, endColumn: 31,
-          message: "LoginProfile.Password of AWS::IAM::User Ops is written in plain text, readable by anyone who can read the repository; resolve it from Secrets Manager or SSM Parameter Store at deploy time.",
+          line: 6,
+          column: 19,
+          endLine: 6,
+          endColumn: 31,
+          message:
+            "LoginProfile.Password of AWS::IAM::User Ops is written in plain text, readable by anyone who can read the repository; resolve it from Secrets Manager or SSM Parameter Store at deploy time.",
         },
       ],
     },
@@ -66,7 +75,16 @@ ruleTester.run(rule, {
           text: 'resource "aws_launch_template" "t" {\n  user_data = <<EOF\n    export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n  EOF\n}\n',
         },
       ],
-      errors: [{ messageId: "secretInScript", line: 3, column: 12, endLine: 3, endColumn: 74, message: /sets AWS_SECRET_ACCESS_KEY to a literal value/ }],
+      errors: [
+        {
+          messageId: "secretInScript",
+          line: 3,
+          column: 12,
+          endLine: 3,
+          endColumn: 74,
+          message: /sets AWS_SECRET_ACCESS_KEY to a literal value/,
+        },
+      ],
     },
     {
       name: "Terraform database password literal",

@@ -160,7 +160,9 @@ ruleTester.run(rule, {
       name: "issue 10: new versions of AWS-managed policies cannot be created",
       policy: {
         Version: V,
-        Statement: [{ Effect: "Allow", Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"], Resource: "arn:aws:iam::aws:policy/*" }],
+        Statement: [
+          { Effect: "Allow", Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"], Resource: "arn:aws:iam::aws:policy/*" },
+        ],
       },
     },
     {
@@ -224,11 +226,17 @@ ruleTester.run(rule, {
     },
     {
       name: "sts:AssumeRole on one named role",
-      policy: { Version: V, Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111122223333:role/deployer" }] },
+      policy: {
+        Version: V,
+        Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111122223333:role/deployer" }],
+      },
     },
     {
       name: "starting one named CodeBuild project",
-      policy: { Version: V, Statement: [{ Effect: "Allow", Action: "codebuild:StartBuild", Resource: "arn:aws:codebuild:us-east-1:111122223333:project/app" }] },
+      policy: {
+        Version: V,
+        Statement: [{ Effect: "Allow", Action: "codebuild:StartBuild", Resource: "arn:aws:codebuild:us-east-1:111122223333:project/app" }],
+      },
     },
     {
       name: "an SCP allowing iam:* is a guardrail, not a grant",
@@ -305,7 +313,8 @@ ruleTester.run(rule, {
           endColumn: 27,
           severity: "error",
           suggestion: null,
-          message: "This policy allows the privilege-escalation path iam:PassRole + ec2:RunInstances: launch an instance with a more privileged role.",
+          message:
+            "This policy allows the privilege-escalation path iam:PassRole + ec2:RunInstances: launch an instance with a more privileged role.",
         },
       ],
     },
@@ -349,7 +358,8 @@ ruleTester.run(rule, {
           endLine: 6,
           endColumn: 18,
           severity: "error",
-          message: /^This policy allows the privilege-escalation path sts:AssumeRole: assume any role whose trust policy allows the account; and 16 more, including /,
+          message:
+            /^This policy allows the privilege-escalation path sts:AssumeRole: assume any role whose trust policy allows the account; and 16 more, including /,
         },
       ],
     },
@@ -409,7 +419,8 @@ ruleTester.run(rule, {
           endLine: 6,
           endColumn: 34,
           severity: "error",
-          message: "This policy allows the privilege-escalation path lambda:UpdateFunctionCode: replace an existing function's code to run with its role.",
+          message:
+            "This policy allows the privilege-escalation path lambda:UpdateFunctionCode: replace an existing function's code to run with its role.",
         },
       ],
     },
@@ -427,13 +438,18 @@ ruleTester.run(rule, {
       name: "a resource-tag condition lowers ssm:SendCommand to a warning",
       policy: {
         Version: V,
-        Statement: [{ Effect: "Allow", Action: "ssm:SendCommand", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/env": "dev" } } }],
+        Statement: [
+          { Effect: "Allow", Action: "ssm:SendCommand", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/env": "dev" } } },
+        ],
       },
       errors: [{ messageId: "escalationPath", line: 6, column: 17, endLine: 6, endColumn: 34, severity: "warning" }],
     },
     {
       name: "a group of alternatives names the granted action",
-      policy: { Version: V, Statement: [{ Effect: "Allow", Action: ["iam:PassRole", "glue:UpdateJob", "glue:CreateTrigger"], Resource: "*" }] },
+      policy: {
+        Version: V,
+        Statement: [{ Effect: "Allow", Action: ["iam:PassRole", "glue:UpdateJob", "glue:CreateTrigger"], Resource: "*" }],
+      },
       errors: [
         {
           messageId: "escalationPath",
@@ -501,7 +517,8 @@ ruleTester.run(rule, {
           column: 64,
           endLine: 10,
           endColumn: 82,
-          message: "This policy allows the privilege-escalation path iam:PassRole + ec2:RunInstances: launch an instance with a more privileged role.",
+          message:
+            "This policy allows the privilege-escalation path iam:PassRole + ec2:RunInstances: launch an instance with a more privileged role.",
         },
       ],
     },

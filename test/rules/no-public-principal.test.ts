@@ -37,7 +37,13 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: BUCKET, Condition: { Bool: { "aws:PrincipalIsAWSService": "true" } } },
+          {
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: BUCKET,
+            Condition: { Bool: { "aws:PrincipalIsAWSService": "true" } },
+          },
         ],
       },
     },
@@ -84,7 +90,13 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: BUCKET, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } },
+          {
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: BUCKET,
+            Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+          },
         ],
       },
     },
@@ -145,7 +157,13 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: BUCKET, Condition: { StringEquals: { "aws:SourceVpce": "vpce-1a2b3c4d" } } },
+          {
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: BUCKET,
+            Condition: { StringEquals: { "aws:SourceVpce": "vpce-1a2b3c4d" } },
+          },
         ],
       },
     },
@@ -155,7 +173,13 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: BUCKET, Condition: { IpAddress: { "aws:SourceIp": ["203.0.113.0/24"] } } },
+          {
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: BUCKET,
+            Condition: { IpAddress: { "aws:SourceIp": ["203.0.113.0/24"] } },
+          },
         ],
       },
     },
@@ -206,7 +230,13 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: BUCKET, Condition: { StringEquals: { "aws:PrincipalOrgID": "{{var.org_id}}" } } },
+          {
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: BUCKET,
+            Condition: { StringEquals: { "aws:PrincipalOrgID": "{{var.org_id}}" } },
+          },
         ],
       },
     },
@@ -271,7 +301,13 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: BUCKET, Condition: { Bool: { "aws:PrincipalIsAWSService": "false" } } },
+          {
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: BUCKET,
+            Condition: { Bool: { "aws:PrincipalIsAWSService": "false" } },
+          },
         ],
       },
       errors: [{ messageId: "publicPrincipal", line: 6, column: 20, endLine: 6, endColumn: 23 }],
@@ -283,7 +319,10 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "publicPrincipal",
-          line: 6, column: 20, endLine: 6, endColumn: 23,
+          line: 6,
+          column: 20,
+          endLine: 6,
+          endColumn: 23,
           severity: "error",
           message:
             'This statement grants "Principal": "*", meaning every AWS account and anonymous callers; name the principals, or add a condition such as aws:PrincipalOrgID or aws:SourceArn.',
@@ -306,18 +345,26 @@ ruleTester.run(rule, {
           },
         ],
       },
-      errors: [{ messageId: "publicPrincipal", line: 9, column: 11, endLine: 9, endColumn: 14, message: /grants \{"AWS": "\*"\}, meaning/ }],
+      errors: [
+        { messageId: "publicPrincipal", line: 9, column: 11, endLine: 9, endColumn: 14, message: /grants \{"AWS": "\*"\}, meaning/ },
+      ],
     },
     {
       name: "an ARN with a wildcard account",
       kind: "resource",
-      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::*:root" }, Action: "s3:GetObject", Resource: BUCKET }] },
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::*:root" }, Action: "s3:GetObject", Resource: BUCKET }],
+      },
       errors: [{ messageId: "publicPrincipal", line: 7, column: 16, endLine: 7, endColumn: 37 }],
     },
     {
       name: "a canonical user wildcard",
       kind: "resource",
-      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { CanonicalUser: "*" }, Action: "s3:GetObject", Resource: BUCKET }] },
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { CanonicalUser: "*" }, Action: "s3:GetObject", Resource: BUCKET }],
+      },
       errors: [{ messageId: "publicPrincipal", line: 7, column: 26, endLine: 7, endColumn: 29 }],
     },
     {
@@ -325,12 +372,17 @@ ruleTester.run(rule, {
       kind: "trust",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "x1" } } }],
+        Statement: [
+          { Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "x1" } } },
+        ],
       },
       errors: [
         {
           messageId: "publicTrust",
-          line: 7, column: 16, endLine: 7, endColumn: 19,
+          line: 7,
+          column: 16,
+          endLine: 7,
+          endColumn: 19,
           severity: "error",
           message:
             'This trust policy lets {"AWS": "*"} assume the role: anyone in any AWS account can get its credentials; name the principals that need it.',
@@ -343,13 +395,22 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: BUCKET, Condition: { StringLike: { "aws:SourceAccount": "*" } } },
+          {
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: BUCKET,
+            Condition: { StringLike: { "aws:SourceAccount": "*" } },
+          },
         ],
       },
       errors: [
         {
           messageId: "publicPrincipal",
-          line: 6, column: 20, endLine: 6, endColumn: 23,
+          line: 6,
+          column: 20,
+          endLine: 6,
+          endColumn: 23,
           message:
             'This statement grants "Principal": "*", meaning every AWS account and anonymous callers (its condition on aws:SourceAccount does not limit that: "*" matches requests from anyone); name the principals, or add a condition such as aws:PrincipalOrgID or aws:SourceArn.',
         },
@@ -370,7 +431,16 @@ ruleTester.run(rule, {
           },
         ],
       },
-      errors: [{ messageId: "publicPrincipal", line: 6, column: 20, endLine: 6, endColumn: 23, message: /"StringEqualsIfExists" also matches requests that do not carry the key/ }],
+      errors: [
+        {
+          messageId: "publicPrincipal",
+          line: 6,
+          column: 20,
+          endLine: 6,
+          endColumn: 23,
+          message: /"StringEqualsIfExists" also matches requests that do not carry the key/,
+        },
+      ],
     },
     {
       name: "a negated operator does not narrow",
@@ -378,10 +448,18 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: BUCKET, Condition: { StringNotEquals: { "aws:SourceAccount": "111122223333" } } },
+          {
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: BUCKET,
+            Condition: { StringNotEquals: { "aws:SourceAccount": "111122223333" } },
+          },
         ],
       },
-      errors: [{ messageId: "publicPrincipal", line: 6, column: 20, endLine: 6, endColumn: 23, message: /allows every value it does not list/ }],
+      errors: [
+        { messageId: "publicPrincipal", line: 6, column: 20, endLine: 6, endColumn: 23, message: /allows every value it does not list/ },
+      ],
     },
     {
       name: "ForAllValues is true without the key",
@@ -398,7 +476,16 @@ ruleTester.run(rule, {
           },
         ],
       },
-      errors: [{ messageId: "publicPrincipal", line: 6, column: 20, endLine: 6, endColumn: 23, message: /is true when the request has no value for the key/ }],
+      errors: [
+        {
+          messageId: "publicPrincipal",
+          line: 6,
+          column: 20,
+          endLine: 6,
+          endColumn: 23,
+          message: /is true when the request has no value for the key/,
+        },
+      ],
     },
     {
       name: "aws:SecureTransport is not about who",
@@ -406,7 +493,13 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: BUCKET, Condition: { Bool: { "aws:SecureTransport": "true" } } },
+          {
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: BUCKET,
+            Condition: { Bool: { "aws:SecureTransport": "true" } },
+          },
         ],
       },
       errors: [{ messageId: "publicPrincipal", line: 6, column: 20, endLine: 6, endColumn: 23 }],
@@ -417,10 +510,25 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: BUCKET, Condition: { IpAddress: { "aws:SourceIp": ["203.0.113.0/24", "0.0.0.0/0"] } } },
+          {
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: BUCKET,
+            Condition: { IpAddress: { "aws:SourceIp": ["203.0.113.0/24", "0.0.0.0/0"] } },
+          },
         ],
       },
-      errors: [{ messageId: "publicPrincipal", line: 6, column: 20, endLine: 6, endColumn: 23, message: /"0\.0\.0\.0\/0" matches requests from anyone/ }],
+      errors: [
+        {
+          messageId: "publicPrincipal",
+          line: 6,
+          column: 20,
+          endLine: 6,
+          endColumn: 23,
+          message: /"0\.0\.0\.0\/0" matches requests from anyone/,
+        },
+      ],
     },
     {
       name: "a source ARN in any account",

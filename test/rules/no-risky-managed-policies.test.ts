@@ -68,7 +68,9 @@ const CFN_JSON = `${JSON.stringify(
     Resources: {
       Deployer: {
         Type: "AWS::IAM::User",
-        Properties: { ManagedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCloudFormationFullAccess"] },
+        Properties: {
+          ManagedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCloudFormationFullAccess"],
+        },
       },
     },
   },
@@ -155,7 +157,8 @@ ruleTester.run(rule, {
           endLine: 24,
           endColumn: 24,
           severity: "warning",
-          message: "IAMFullAccess allows IAM permissions management on every resource through iam:*, so its holder can grant itself more (from its AWS document).",
+          message:
+            "IAMFullAccess allows IAM permissions management on every resource through iam:*, so its holder can grant itself more (from its AWS document).",
         },
         {
           messageId: "escalation",
@@ -164,7 +167,8 @@ ruleTester.run(rule, {
           endLine: 25,
           endColumn: 31,
           severity: "warning",
-          message: /^AWSLambda_FullAccess allows the privilege-escalation path iam:PassRole \+ lambda:CreateFunction \+ lambda:InvokeFunction: .*\(from its AWS document\)\.$/,
+          message:
+            /^AWSLambda_FullAccess allows the privilege-escalation path iam:PassRole \+ lambda:CreateFunction \+ lambda:InvokeFunction: .*\(from its AWS document\)\.$/,
         },
       ],
     },
@@ -198,7 +202,10 @@ describe("awsManagedPolicyName", () => {
   it("reads the name from an AWS managed policy ARN in any partition, with or without a path", () => {
     assert.equal(awsManagedPolicyName("arn:aws:iam::aws:policy/AdministratorAccess"), "AdministratorAccess");
     assert.equal(awsManagedPolicyName("arn:aws-us-gov:iam::aws:policy/job-function/ViewOnlyAccess"), "ViewOnlyAccess");
-    assert.equal(awsManagedPolicyName("arn:{{data.aws_partition.current.partition}}:iam::aws:policy/service-role/AWSLambdaRole"), "AWSLambdaRole");
+    assert.equal(
+      awsManagedPolicyName("arn:{{data.aws_partition.current.partition}}:iam::aws:policy/service-role/AWSLambdaRole"),
+      "AWSLambdaRole",
+    );
     assert.equal(awsManagedPolicyName("arn:${AWS::Partition}:iam::aws:policy/PowerUserAccess"), "PowerUserAccess");
   });
   it("takes a bare SAM policy name as it is", () => {

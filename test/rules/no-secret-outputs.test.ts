@@ -26,7 +26,12 @@ ruleTester.run(rule, {
     },
     {
       name: "a CloudFormation output of a parameter without NoEcho",
-      files: [{ path: "template.yaml", text: `${CFN_HEAD}Parameters:\n  Stage:\n    Type: String\n${CFN_KEY}Outputs:\n  Stage:\n    Value: !Ref Stage\n` }],
+      files: [
+        {
+          path: "template.yaml",
+          text: `${CFN_HEAD}Parameters:\n  Stage:\n    Type: String\n${CFN_KEY}Outputs:\n  Stage:\n    Value: !Ref Stage\n`,
+        },
+      ],
     },
   ],
   invalid: [

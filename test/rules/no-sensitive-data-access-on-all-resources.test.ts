@@ -11,14 +11,20 @@ ruleTester.run(rule, {
           {
             Effect: "Allow",
             Action: ["secretsmanager:GetSecretValue", "ssm:GetParameter*"],
-            Resource: ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:billing/*", "arn:aws:ssm:eu-west-1:111122223333:parameter/billing/*"],
+            Resource: [
+              "arn:aws:secretsmanager:eu-west-1:111122223333:secret:billing/*",
+              "arn:aws:ssm:eu-west-1:111122223333:parameter/billing/*",
+            ],
           },
         ],
       },
     },
     {
       name: "IAM and STS actions in the sensitive list are left to the privilege rules",
-      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["iam:PassRole", "sts:AssumeRole", "iam:Create*"], Resource: "*" }] },
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["iam:PassRole", "sts:AssumeRole", "iam:Create*"], Resource: "*" }],
+      },
     },
     {
       name: "* and *:* are left to no-admin-access",
@@ -26,7 +32,10 @@ ruleTester.run(rule, {
     },
     {
       name: "listing and describing are not reading data",
-      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:ListBucket", "ssm:DescribeParameters", "kms:ListKeys"], Resource: "*" }] },
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["s3:ListBucket", "ssm:DescribeParameters", "kms:ListKeys"], Resource: "*" }],
+      },
     },
     {
       name: "a deny of secret reads",
@@ -73,13 +82,16 @@ ruleTester.run(rule, {
           severity: "warning",
           suggestion: null,
           message:
-            "\"secretsmanager:GetSecretValue\" on every resource grants it on every secret, key or data store in the account, including other workloads'; list the ARNs it needs in Resource.",
+            '"secretsmanager:GetSecretValue" on every resource grants it on every secret, key or data store in the account, including other workloads\'; list the ARNs it needs in Resource.',
         },
       ],
     },
     {
       name: "a wildcard names up to three sensitive actions",
-      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ssm:DescribeParameters", "ssm:GetParameter*"], Resource: "*" }] },
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["ssm:DescribeParameters", "ssm:GetParameter*"], Resource: "*" }],
+      },
       errors: [
         {
           messageId: "sensitiveOnAllResources",
@@ -97,28 +109,63 @@ ruleTester.run(rule, {
       name: "kms:* limited by kms:ViaService is a note",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*", Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "kms:*",
+            Resource: "*",
+            Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } },
+          },
+        ],
       },
-      errors: [{ messageId: "sensitiveOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 24, severity: "note", message: /grants kms:Decrypt, kms:ReEncryptFrom, kms:CreateGrant on/ }],
+      errors: [
+        {
+          messageId: "sensitiveOnAllResources",
+          line: 6,
+          column: 17,
+          endLine: 6,
+          endColumn: 24,
+          severity: "note",
+          message: /grants kms:Decrypt, kms:ReEncryptFrom, kms:CreateGrant on/,
+        },
+      ],
     },
     {
       name: "s3:* on NotResource",
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:*"], NotResource: "arn:aws:s3:::audit/*" }] },
-      errors: [{ messageId: "sensitiveOnAllResources", line: 7, column: 9, endLine: 7, endColumn: 15, severity: "warning", message: /grants s3:GetObject, s3:GetObjectVersion on/ }],
+      errors: [
+        {
+          messageId: "sensitiveOnAllResources",
+          line: 7,
+          column: 9,
+          endLine: 7,
+          endColumn: 15,
+          severity: "warning",
+          message: /grants s3:GetObject, s3:GetObjectVersion on/,
+        },
+      ],
     },
     {
       name: "a secret resource-tag condition is a note",
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Action: "secretsmanager:Get*", Resource: "*", Condition: { StringEquals: { "secretsmanager:ResourceTag/app": "billing" } } },
+          {
+            Effect: "Allow",
+            Action: "secretsmanager:Get*",
+            Resource: "*",
+            Condition: { StringEquals: { "secretsmanager:ResourceTag/app": "billing" } },
+          },
         ],
       },
       errors: [{ messageId: "sensitiveOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 38, severity: "note" }],
     },
     {
       name: "one finding per action entry; IAM entries are skipped",
-      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["dynamodb:Query", "dynamodb:GetItem", "iam:PassRole"], Resource: "*" }] },
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["dynamodb:Query", "dynamodb:GetItem", "iam:PassRole"], Resource: "*" }],
+      },
       errors: [
         { messageId: "sensitiveOnAllResources", line: 7, column: 9, endLine: 7, endColumn: 25, severity: "warning" },
         { messageId: "sensitiveOnAllResources", line: 8, column: 9, endLine: 8, endColumn: 27, severity: "warning" },
@@ -128,7 +175,9 @@ ruleTester.run(rule, {
       name: "a configured wildcard entry matches a policy wildcard",
       sensitiveActions: ["logs:GetLog*"],
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:Get*", Resource: "*" }] },
-      errors: [{ messageId: "sensitiveOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 28, message: /grants logs:GetLog\* on/ }],
+      errors: [
+        { messageId: "sensitiveOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 28, message: /grants logs:GetLog\* on/ },
+      ],
     },
   ],
 });

@@ -9,7 +9,10 @@ ruleTester.run(rule, {
     },
     {
       name: "a narrower wildcard on every resource is not service-wide",
-      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:Get*", "ec2:Describe*", "s3:*Object*"], Resource: "*" }] },
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["s3:Get*", "ec2:Describe*", "s3:*Object*"], Resource: "*" }],
+      },
     },
     {
       name: "* and *:* are left to no-admin-access",
@@ -80,7 +83,9 @@ ruleTester.run(rule, {
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "SQS:*"], NotResource: "arn:aws:sqs:us-east-1:111122223333:internal" }],
       },
-      errors: [{ messageId: "serviceWildcard", line: 8, column: 9, endLine: 8, endColumn: 16, severity: "warning", message: /every sqs action/ }],
+      errors: [
+        { messageId: "serviceWildcard", line: 8, column: 9, endLine: 8, endColumn: 16, severity: "warning", message: /every sqs action/ },
+      ],
     },
     {
       name: "two service wildcards in one statement are two findings; * among the resources counts",

@@ -33,11 +33,17 @@ ruleTester.run(rule, {
   valid: [
     {
       name: "one named role",
-      policy: { Version: V, Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::111122223333:role/order-processor" }] },
+      policy: {
+        Version: V,
+        Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::111122223333:role/order-processor" }],
+      },
     },
     {
       name: "roles under one path",
-      policy: { Version: V, Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::111122223333:role/service-role/*" }] },
+      policy: {
+        Version: V,
+        Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::111122223333:role/service-role/*" }],
+      },
     },
     {
       name: "* on * is left to no-admin-access",
@@ -85,7 +91,10 @@ ruleTester.run(rule, {
     },
     {
       name: "iam:* on every role of an account",
-      policy: { Version: V, Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "iam:*"], Resource: "arn:aws:iam::111122223333:role/*" }] },
+      policy: {
+        Version: V,
+        Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "iam:*"], Resource: "arn:aws:iam::111122223333:role/*" }],
+      },
       // Issue 10: on the iam:* token, where the escalation and wildcard rules report too (one finding there).
       errors: [{ messageId: "unscopedPassRole", line: 8, column: 9, endLine: 8, endColumn: 16, severity: "warning" }],
     },
@@ -119,7 +128,12 @@ ruleTester.run(rule, {
       policy: {
         Version: V,
         Statement: [
-          { Effect: "Allow", Action: "iam:PassRole", Resource: "*", Condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com"] } } },
+          {
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: "*",
+            Condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com"] } },
+          },
         ],
       },
       errors: [

@@ -10,7 +10,13 @@ ruleTester.run(rule, {
         Statement: [
           {
             Effect: "Allow",
-            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"],
+            Action: [
+              "logs:CreateLogGroup",
+              "logs:CreateLogStream",
+              "logs:PutLogEvents",
+              "ec2:CreateNetworkInterface",
+              "ec2:DeleteNetworkInterface",
+            ],
             Resource: "*",
           },
           { Effect: "Allow", Action: ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel"], Resource: "*" },
@@ -49,7 +55,10 @@ ruleTester.run(rule, {
     },
     {
       name: "writing objects in one bucket",
-      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::b/*" }] },
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::b/*" }],
+      },
     },
     {
       name: "actions that only accept * (peers' most common false positive)",
@@ -94,7 +103,9 @@ ruleTester.run(rule, {
       resourceType: "AWS::SQS::Queue",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:role/producer" }, Action: "sqs:SendMessage", Resource: "*" }],
+        Statement: [
+          { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:role/producer" }, Action: "sqs:SendMessage", Resource: "*" },
+        ],
       },
     },
     {
@@ -226,7 +237,11 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Action: ["ec2:DescribeInstances", "logs:DeleteLogGroup", "logs:DeleteLogStream", "xray:PutTraceSegments"], Resource: "*" },
+          {
+            Effect: "Allow",
+            Action: ["ec2:DescribeInstances", "logs:DeleteLogGroup", "logs:DeleteLogStream", "xray:PutTraceSegments"],
+            Resource: "*",
+          },
         ],
       },
       errors: [
@@ -261,7 +276,9 @@ ruleTester.run(rule, {
       name: "a network condition does not narrow the resources",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: "*", Condition: { StringEquals: { "aws:SourceVpc": "vpc-1a2b3c4d" } } }],
+        Statement: [
+          { Effect: "Allow", Action: "sqs:SendMessage", Resource: "*", Condition: { StringEquals: { "aws:SourceVpc": "vpc-1a2b3c4d" } } },
+        ],
       },
       errors: [{ messageId: "writeOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 34, severity: "warning" }],
     },
@@ -270,14 +287,22 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "*", Condition: { StringEqualsIfExists: { "aws:ResourceTag/team": "billing" } } },
+          {
+            Effect: "Allow",
+            Action: "iam:PutRolePolicy",
+            Resource: "*",
+            Condition: { StringEqualsIfExists: { "aws:ResourceTag/team": "billing" } },
+          },
         ],
       },
       errors: [{ messageId: "permissionsOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 36, severity: "error" }],
     },
     {
       name: "a combined Tagging and Write action on NotResource",
-      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:CreateTags", NotResource: "arn:aws:ec2:*:*:instance/i-0abc" }] },
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "ec2:CreateTags", NotResource: "arn:aws:ec2:*:*:instance/i-0abc" }],
+      },
       errors: [{ messageId: "writeOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 33, severity: "warning" }],
     },
   ],

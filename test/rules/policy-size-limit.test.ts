@@ -55,7 +55,12 @@ ruleTester.run(rule, {
     },
     {
       name: "6,934 characters are fine for a role's inline policy (aws_iam_role_policy)",
-      files: [{ path: "main.tf", text: tfPolicy('resource "aws_iam_role_policy" "reports"', HCL_180_OBJECTS).replace("{\n", '{\n  role = "app"\n') }],
+      files: [
+        {
+          path: "main.tf",
+          text: tfPolicy('resource "aws_iam_role_policy" "reports"', HCL_180_OBJECTS).replace("{\n", '{\n  role = "app"\n'),
+        },
+      ],
     },
     {
       name: "a bucket policy of 2 KB",
@@ -75,13 +80,31 @@ ruleTester.run(rule, {
     {
       name: "issue 10: an RCP in an rcps/ folder is held to the RCP quota of 5,120",
       files: [rcpFile("rcps/deny-web-identity.json", 300)],
-      errors: [{ messageId: "tooLarge", line: 1, column: 1, endLine: 317, endColumn: 2, message: /^This resource control policy has [\d,]+ characters, over AWS's quota of 5,120/ }],
+      errors: [
+        {
+          messageId: "tooLarge",
+          line: 1,
+          column: 1,
+          endLine: 317,
+          endColumn: 2,
+          message: /^This resource control policy has [\d,]+ characters, over AWS's quota of 5,120/,
+        },
+      ],
     },
     {
       name: "issue 10: a VPC endpoint policy over 20,480 characters",
       kind: "endpoint",
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: OBJECTS_600 }] },
-      errors: [{ messageId: "tooLarge", line: 1, column: 1, endLine: 612, endColumn: 2, message: /^This VPC endpoint policy has [\d,]+ characters, over AWS's quota of 20,480/ }],
+      errors: [
+        {
+          messageId: "tooLarge",
+          line: 1,
+          column: 1,
+          endLine: 612,
+          endColumn: 2,
+          message: /^This VPC endpoint policy has [\d,]+ characters, over AWS's quota of 20,480/,
+        },
+      ],
     },
     {
       name: "a trust policy over the default 2,048 characters",
@@ -103,7 +126,12 @@ ruleTester.run(rule, {
     },
     {
       name: "3,134 characters are too many for a user's inline policy (aws_iam_user_policy)",
-      files: [{ path: "main.tf", text: tfPolicy('resource "aws_iam_user_policy" "reports"', HCL_80_OBJECTS).replace("{\n", '{\n  user = "ci"\n') }],
+      files: [
+        {
+          path: "main.tf",
+          text: tfPolicy('resource "aws_iam_user_policy" "reports"', HCL_80_OBJECTS).replace("{\n", '{\n  user = "ci"\n'),
+        },
+      ],
       errors: [
         {
           messageId: "tooLarge",
@@ -136,10 +164,22 @@ ruleTester.run(rule, {
       files: [
         {
           path: "main.tf",
-          text: tfPolicy('resource "aws_iam_user_policy" "reports"', `${HCL_80_OBJECTS}, var.extra_bucket_arn`).replace("{\n", '{\n  user = "ci"\n'),
+          text: tfPolicy('resource "aws_iam_user_policy" "reports"', `${HCL_80_OBJECTS}, var.extra_bucket_arn`).replace(
+            "{\n",
+            '{\n  user = "ci"\n',
+          ),
         },
       ],
-      errors: [{ messageId: "tooLarge", line: 3, column: 23, endLine: 6, endColumn: 4, message: /^This inline policy of a user has about 3,157 characters/ }],
+      errors: [
+        {
+          messageId: "tooLarge",
+          line: 3,
+          column: 23,
+          endLine: 6,
+          endColumn: 4,
+          message: /^This inline policy of a user has about 3,157 characters/,
+        },
+      ],
     },
     {
       name: "an SQS queue policy over 8 KB",

@@ -19,7 +19,17 @@ describe("rule tester: the table itself", () => {
 
   it("counts the default kind and the same kind spelled out as the same input", () => {
     const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] };
-    assert.throws(() => checkTable(rule, { valid: [{ name: "plain", policy }, { name: "identity", policy, kind: "identity" }], invalid: [] }), /same input and options/);
+    assert.throws(
+      () =>
+        checkTable(rule, {
+          valid: [
+            { name: "plain", policy },
+            { name: "identity", policy, kind: "identity" },
+          ],
+          invalid: [],
+        }),
+      /same input and options/,
+    );
   });
 
   it("accepts the same policy with other options or another kind", () => {
@@ -51,7 +61,10 @@ describe("rule tester: suggestions", () => {
     const findings = await runRule(rule, [render(policy, "identity", "json")], "identity", { name: "unknown" });
     assert.equal(findings.length, 1);
     assert.equal(findings[0]!.fix, undefined, "nothing close enough to suggest");
-    assert.throws(() => checkSuggestionsStated([{ ...ERROR, suggestion: "something" }], findings), /expects a suggestion and the rule offers none/);
+    assert.throws(
+      () => checkSuggestionsStated([{ ...ERROR, suggestion: "something" }], findings),
+      /expects a suggestion and the rule offers none/,
+    );
     checkSuggestionsStated([ERROR], findings);
   });
 });

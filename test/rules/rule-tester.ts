@@ -78,8 +78,16 @@ function yamlBlock(value: unknown, indent: string): string {
 
 const CFN_RESOURCE: Record<TestResourceType, { type: string; props: string; key: string }> = {
   "AWS::S3::Bucket": { type: "AWS::S3::BucketPolicy", props: "      Bucket: test-bucket\n", key: "PolicyDocument" },
-  "AWS::SQS::Queue": { type: "AWS::SQS::QueuePolicy", props: "      Queues: [https://sqs.us-east-1.amazonaws.com/111122223333/q]\n", key: "PolicyDocument" },
-  "AWS::SNS::Topic": { type: "AWS::SNS::TopicPolicy", props: "      Topics: [arn:aws:sns:us-east-1:111122223333:t]\n", key: "PolicyDocument" },
+  "AWS::SQS::Queue": {
+    type: "AWS::SQS::QueuePolicy",
+    props: "      Queues: [https://sqs.us-east-1.amazonaws.com/111122223333/q]\n",
+    key: "PolicyDocument",
+  },
+  "AWS::SNS::Topic": {
+    type: "AWS::SNS::TopicPolicy",
+    props: "      Topics: [arn:aws:sns:us-east-1:111122223333:t]\n",
+    key: "PolicyDocument",
+  },
   "AWS::KMS::Key": { type: "AWS::KMS::Key", props: "", key: "KeyPolicy" },
   "AWS::SecretsManager::Secret": { type: "AWS::SecretsManager::ResourcePolicy", props: "      SecretId: s\n", key: "ResourcePolicy" },
   "AWS::ECR::Repository": { type: "AWS::ECR::Repository", props: "", key: "RepositoryPolicyText" },
@@ -88,18 +96,35 @@ const CFN_RESOURCE: Record<TestResourceType, { type: string; props: string; key:
 
 const TF_RESOURCE: Record<TestResourceType, { type: string; props: string; attribute: string }> = {
   "AWS::S3::Bucket": { type: "aws_s3_bucket_policy", props: '  bucket = "test-bucket"\n', attribute: "policy" },
-  "AWS::SQS::Queue": { type: "aws_sqs_queue_policy", props: '  queue_url = "https://sqs.us-east-1.amazonaws.com/111122223333/q"\n', attribute: "policy" },
+  "AWS::SQS::Queue": {
+    type: "aws_sqs_queue_policy",
+    props: '  queue_url = "https://sqs.us-east-1.amazonaws.com/111122223333/q"\n',
+    attribute: "policy",
+  },
   "AWS::SNS::Topic": { type: "aws_sns_topic_policy", props: '  arn = "arn:aws:sns:us-east-1:111122223333:t"\n', attribute: "policy" },
   "AWS::KMS::Key": { type: "aws_kms_key", props: "", attribute: "policy" },
-  "AWS::SecretsManager::Secret": { type: "aws_secretsmanager_secret_policy", props: '  secret_arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:s"\n', attribute: "policy" },
+  "AWS::SecretsManager::Secret": {
+    type: "aws_secretsmanager_secret_policy",
+    props: '  secret_arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:s"\n',
+    attribute: "policy",
+  },
   "AWS::ECR::Repository": { type: "aws_ecr_repository_policy", props: '  repository = "r"\n', attribute: "policy" },
   "AWS::ApiGateway::RestApi": { type: "aws_api_gateway_rest_api_policy", props: '  rest_api_id = "a1b2c3"\n', attribute: "policy" },
 };
 
 /** Renders a policy case as one file in the given format. */
-export function render(policy: JsonObject, kind: PolicyKind, format: Format, resourceType: TestResourceType = "AWS::S3::Bucket"): SourceFile {
+export function render(
+  policy: JsonObject,
+  kind: PolicyKind,
+  format: Format,
+  resourceType: TestResourceType = "AWS::S3::Bucket",
+): SourceFile {
   // An endpoint policy's kind comes from its folder, as in collections of them.
-  if (format === "json") return { path: kind === "endpoint" ? "vpc-endpoint-policies/policy.json" : "policy.json", text: `${JSON.stringify(policy, null, 2)}\n` };
+  if (format === "json")
+    return {
+      path: kind === "endpoint" ? "vpc-endpoint-policies/policy.json" : "policy.json",
+      text: `${JSON.stringify(policy, null, 2)}\n`,
+    };
   if (format === "cloudformation") {
     const head = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Subject:\n';
     const doc = (key: string) => `      ${key}:\n${yamlBlock(policy, "        ")}\n`;
@@ -141,8 +166,14 @@ export async function runRule(rule: Rule, files: SourceFile[], kind: PolicyKind 
   };
   const { findings, policies } = await analyze(files, options);
   // The one note per file saying it holds template placeholders is not a problem with the input.
-  const inputProblems = findings.filter((f) => f.ruleId === "unparsed-input" && !f.message.startsWith("This file holds template placeholders"));
-  assert.deepEqual(inputProblems.map((f) => f.message), [], "the test input itself must parse");
+  const inputProblems = findings.filter(
+    (f) => f.ruleId === "unparsed-input" && !f.message.startsWith("This file holds template placeholders"),
+  );
+  assert.deepEqual(
+    inputProblems.map((f) => f.message),
+    [],
+    "the test input itself must parse",
+  );
   if (testCase.policy && kind) {
     assert.ok(policies.length >= 1, "the rendered policy was extracted");
     assert.equal(policies[0]!.kind, kind, "the rendered policy has the case's kind");
@@ -214,7 +245,8 @@ export function checkTable(rule: Rule, tests: { valid: ValidCase[]; invalid: Inv
 export function checkSuggestionsStated(errors: readonly ExpectedError[], findings: readonly Finding[]): void {
   errors.forEach((e, i) => {
     const offered = findings[i]?.fix !== undefined;
-    if (typeof e.suggestion === "string") assert.ok(offered, `error ${i + 1} ("${e.messageId}") expects a suggestion and the rule offers none`);
+    if (typeof e.suggestion === "string")
+      assert.ok(offered, `error ${i + 1} ("${e.messageId}") expects a suggestion and the rule offers none`);
     else assert.ok(!offered, `error ${i + 1} ("${e.messageId}") offers a suggestion: state its output in \`suggestion\``);
   });
 }
@@ -229,7 +261,10 @@ export const ruleTester = {
           for (const format of formatsOf(t)) {
             it(`${t.name} (${format})`, async () => {
               const findings = await runRule(rule, filesOf(t, format), t.policy ? (t.kind ?? "identity") : t.kind, t);
-              assert.deepEqual(findings.map((f) => `${f.line}:${f.column} ${f.message}`), []);
+              assert.deepEqual(
+                findings.map((f) => `${f.line}:${f.column} ${f.message}`),
+                [],
+              );
             });
           }
         }
@@ -271,7 +306,11 @@ export const ruleTester = {
                 checkSuggestionsStated(t.errors, findings);
                 reference = { text: files[0]!.text, findings };
               } else {
-                assert.deepEqual(messageIds(findings), t.errors.map((e) => e.messageId), `same findings in ${format}`);
+                assert.deepEqual(
+                  messageIds(findings),
+                  t.errors.map((e) => e.messageId),
+                  `same findings in ${format}`,
+                );
                 if (reference) {
                   findings.forEach((f, i) => {
                     const want = pointedText(reference!.text, reference!.findings[i]!);
@@ -288,7 +327,12 @@ export const ruleTester = {
                 assert.notEqual(fixed, file.text);
                 const expected = t.errors[i]?.suggestion;
                 if (format === "json" && typeof expected === "string") assert.equal(fixed, expected);
-                const after = await runRule(rule, files.map((x) => (x === file ? { ...x, text: fixed } : x)), kind, t);
+                const after = await runRule(
+                  rule,
+                  files.map((x) => (x === file ? { ...x, text: fixed } : x)),
+                  kind,
+                  t,
+                );
                 const id = messageIdOf(rule, f);
                 assert.ok(
                   messageIds(after).filter((m) => m === id).length < messageIds(findings).filter((m) => m === id).length,
@@ -309,7 +353,11 @@ export const ruleTester = {
  */
 function contentOf(testCase: CaseBase): string {
   const input = testCase.policy
-    ? { policy: testCase.policy, kind: testCase.kind ?? "identity", resourceType: testCase.kind === "resource" ? (testCase.resourceType ?? "AWS::S3::Bucket") : undefined }
+    ? {
+        policy: testCase.policy,
+        kind: testCase.kind ?? "identity",
+        resourceType: testCase.kind === "resource" ? (testCase.resourceType ?? "AWS::S3::Bucket") : undefined,
+      }
     : { files: testCase.files, kind: testCase.kind };
   return JSON.stringify({ ...input, sensitiveActions: testCase.sensitiveActions });
 }

@@ -106,14 +106,19 @@ ruleTester.run(rule, {
     {
       name: "a role trust for a compute service is not a resource policy",
       kind: "trust",
-      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      },
     },
     {
       name: "a deny for a service",
       kind: "resource",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Deny", Principal: { Service: "sns.amazonaws.com" }, Action: "s3:DeleteObject", Resource: "arn:aws:s3:::reports/*" }],
+        Statement: [
+          { Effect: "Deny", Principal: { Service: "sns.amazonaws.com" }, Action: "s3:DeleteObject", Resource: "arn:aws:s3:::reports/*" },
+        ],
       },
     },
     {
@@ -121,7 +126,9 @@ ruleTester.run(rule, {
       kind: "resource",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "{{var.service}}" }, Action: "s3:PutObject", Resource: "arn:aws:s3:::reports/*" }],
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "{{var.service}}" }, Action: "s3:PutObject", Resource: "arn:aws:s3:::reports/*" },
+        ],
       },
     },
     {
@@ -140,7 +147,10 @@ ruleTester.run(rule, {
         ],
       },
     },
-    { name: "a Lambda permission for S3 with the source bucket (CloudFormation)", files: [{ path: "template.yaml", text: CFN_LAMBDA_FROM_S3_SCOPED }] },
+    {
+      name: "a Lambda permission for S3 with the source bucket (CloudFormation)",
+      files: [{ path: "template.yaml", text: CFN_LAMBDA_FROM_S3_SCOPED }],
+    },
   ],
   invalid: [
     {
@@ -154,7 +164,10 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "missingSourceCondition",
-          line: 7, column: 20, endLine: 7, endColumn: 39,
+          line: 7,
+          column: 20,
+          endLine: 7,
+          endColumn: 39,
           severity: "warning",
           message:
             "This statement lets sns.amazonaws.com act on behalf of any AWS account, because no aws:SourceArn or aws:SourceAccount condition names the resource or account it acts for; add one to prevent the confused-deputy problem.",
@@ -183,13 +196,21 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Action: "sns:Publish", Resource: "arn:aws:sns:us-east-1:111122223333:alerts", Principal: { Service: "events.amazonaws.com" } },
+          {
+            Effect: "Allow",
+            Action: "sns:Publish",
+            Resource: "arn:aws:sns:us-east-1:111122223333:alerts",
+            Principal: { Service: "events.amazonaws.com" },
+          },
         ],
       },
       errors: [
         {
           messageId: "missingSourceCondition",
-          line: 9, column: 20, endLine: 9, endColumn: 42,
+          line: 9,
+          column: 20,
+          endLine: 9,
+          endColumn: 42,
           suggestion: `{
   "Version": "2012-10-17",
   "Statement": [
@@ -213,7 +234,14 @@ ruleTester.run(rule, {
       kind: "resource",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:PutObject", Resource: "arn:aws:s3:::trail-logs/*" }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: "arn:aws:s3:::trail-logs/*",
+          },
+        ],
       },
       errors: [{ messageId: "missingSourceCondition", line: 7, column: 20, endLine: 7, endColumn: 46, suggestion: null }],
     },
@@ -236,7 +264,10 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "missingSourceCondition",
-          line: 7, column: 20, endLine: 7, endColumn: 39,
+          line: 7,
+          column: 20,
+          endLine: 7,
+          endColumn: 39,
           message: /\(the condition on aws:SourceArn does not: "arn:aws:sns:us-east-1:\*:orders" matches requests from anyone\)/,
           suggestion: null,
         },
@@ -258,7 +289,16 @@ ruleTester.run(rule, {
           },
         ],
       },
-      errors: [{ messageId: "missingSourceCondition", line: 7, column: 20, endLine: 7, endColumn: 38, message: /"StringEqualsIfExists" also matches requests that do not carry the key/ }],
+      errors: [
+        {
+          messageId: "missingSourceCondition",
+          line: 7,
+          column: 20,
+          endLine: 7,
+          endColumn: 38,
+          message: /"StringEqualsIfExists" also matches requests that do not carry the key/,
+        },
+      ],
     },
     {
       name: "two services in one statement",
@@ -286,7 +326,10 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "missingSourceCondition",
-          line: 1, column: 79, endLine: 1, endColumn: 98,
+          line: 1,
+          column: 79,
+          endLine: 1,
+          endColumn: 98,
           suggestion: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"}, "Condition": { "StringEquals": { "aws:SourceAccount": "111122223333" } },"Action":"sqs:SendMessage","Resource":"${QUEUE}"}]}
 `,
         },

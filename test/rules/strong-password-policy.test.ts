@@ -194,7 +194,12 @@ ruleTester.run(rule, {
     },
     {
       name: "a Terraform maximum age of a year",
-      files: [{ path: "account.tf", text: `${HEAD}  minimum_password_length      = 14\n${STRONG_CLASSES}  password_reuse_prevention    = 24\n  max_password_age             = 365\n}\n` }],
+      files: [
+        {
+          path: "account.tf",
+          text: `${HEAD}  minimum_password_length      = 14\n${STRONG_CLASSES}  password_reuse_prevention    = 24\n  max_password_age             = 365\n}\n`,
+        },
+      ],
       errors: [
         {
           messageId: "maxAge",

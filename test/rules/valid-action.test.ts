@@ -6,7 +6,10 @@ ruleTester.run(rule, {
     {
       name: "issue 10: a template placeholder for the action is a value to be filled in",
       kind: "endpoint",
-      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: ["<action>", "##action##"], Resource: "<third-party-resource-arn>" }] },
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: "*", Action: ["<action>", "##action##"], Resource: "<third-party-resource-arn>" }],
+      },
     },
     {
       name: "existing actions in any letter case, service wildcards and a pattern that matches",
@@ -50,7 +53,11 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:DeleteMessageBatch"], Resource: "arn:aws:sqs:us-east-1:111122223333:orders" },
+          {
+            Effect: "Allow",
+            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:DeleteMessageBatch"],
+            Resource: "arn:aws:sqs:us-east-1:111122223333:orders",
+          },
           { Effect: "Allow", Action: "sqs:SendMessageBatch", Resource: "arn:aws:sqs:us-east-1:111122223333:orders" },
         ],
       },
@@ -62,7 +69,8 @@ ruleTester.run(rule, {
           endLine: 9,
           endColumn: 33,
           severity: "note",
-          message: '"sqs:DeleteMessageBatch" is not an action; AWS authorizes the batch API with "sqs:DeleteMessage", which this statement grants, so it is harmless and can go.',
+          message:
+            '"sqs:DeleteMessageBatch" is not an action; AWS authorizes the batch API with "sqs:DeleteMessage", which this statement grants, so it is harmless and can go.',
         },
         {
           messageId: "unknownAction",
@@ -73,7 +81,7 @@ ruleTester.run(rule, {
           severity: "error",
           message: '"sqs:SendMessageBatch" is not an action of Amazon SQS ("sqs"), so IAM ignores it; did you mean "sqs:SendMessage"?',
           suggestion:
-            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": [\n        \"sqs:ReceiveMessage\",\n        \"sqs:DeleteMessage\",\n        \"sqs:DeleteMessageBatch\"\n      ],\n      \"Resource\": \"arn:aws:sqs:us-east-1:111122223333:orders\"\n    },\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"sqs:SendMessage\",\n      \"Resource\": \"arn:aws:sqs:us-east-1:111122223333:orders\"\n    }\n  ]\n}\n",
+            '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": [\n        "sqs:ReceiveMessage",\n        "sqs:DeleteMessage",\n        "sqs:DeleteMessageBatch"\n      ],\n      "Resource": "arn:aws:sqs:us-east-1:111122223333:orders"\n    },\n    {\n      "Effect": "Allow",\n      "Action": "sqs:SendMessage",\n      "Resource": "arn:aws:sqs:us-east-1:111122223333:orders"\n    }\n  ]\n}\n',
         },
       ],
     },
@@ -156,7 +164,11 @@ ruleTester.run(rule, {
       },
       errors: [
         {
-          messageId: "unknownAction", line: 8, column: 17, endLine: 8, endColumn: 31,
+          messageId: "unknownAction",
+          line: 8,
+          column: 17,
+          endLine: 8,
+          endColumn: 31,
           suggestion: `{
   "Version": "2012-10-17",
   "Statement": [

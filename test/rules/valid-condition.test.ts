@@ -192,7 +192,14 @@ ruleTester.run(rule, {
       name: "Null takes neither a set qualifier nor IfExists",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: "ec2:*", Resource: "*", Condition: { "ForAnyValue:NullIfExists": { "aws:ResourceTag/team": "true" } } }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "ec2:*",
+            Resource: "*",
+            Condition: { "ForAnyValue:NullIfExists": { "aws:ResourceTag/team": "true" } },
+          },
+        ],
       },
       errors: [
         {
@@ -275,9 +282,7 @@ ruleTester.run(rule, {
       name: "issue 10: StringEquals on a Bool key with true/false works (IAM compares the text), so it is a note",
       policy: {
         Version: "2012-10-17",
-        Statement: [
-          { Effect: "Deny", Action: "s3:*", Resource: "*", Condition: { StringEquals: { "aws:SecureTransport": "false" } } },
-        ],
+        Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "*", Condition: { StringEquals: { "aws:SecureTransport": "false" } } }],
       },
       errors: [
         {
@@ -287,7 +292,8 @@ ruleTester.run(rule, {
           endLine: 9,
           endColumn: 23,
           severity: "note",
-          message: '"StringEquals" compares the Bool key "aws:SecureTransport" as text; that works for "true" and "false", but "Bool" says what is meant.',
+          message:
+            '"StringEquals" compares the Bool key "aws:SecureTransport" as text; that works for "true" and "false", but "Bool" says what is meant.',
         },
       ],
     },

@@ -65,15 +65,28 @@ ruleTester.run(rule, {
       errors: [
         {
           messageId: "syntax",
-          line: 6, column: 41, endLine: 6, endColumn: 42,
-          message: 'The policy in aws_sns_topic_policy.t .policy is not valid JSON (a trailing comma before "]"), so AWS rejects it and nothing in it was analysed.',
+          line: 6,
+          column: 41,
+          endLine: 6,
+          endColumn: 42,
+          message:
+            'The policy in aws_sns_topic_policy.t .policy is not valid JSON (a trailing comma before "]"), so AWS rejects it and nothing in it was analysed.',
         },
       ],
     },
     {
       name: "Terraform empty trust policy: on the attribute",
       files: [{ path: "main.tf", text: 'resource "aws_iam_role" "r" {\n  name               = "r"\n  assume_role_policy = ""\n}\n' }],
-      errors: [{ messageId: "empty", line: 3, column: 3, endLine: 3, endColumn: 26, message: "The policy in aws_iam_role.r .assume_role_policy is empty, so AWS rejects it." }],
+      errors: [
+        {
+          messageId: "empty",
+          line: 3,
+          column: 3,
+          endLine: 3,
+          endColumn: 26,
+          message: "The policy in aws_iam_role.r .assume_role_policy is empty, so AWS rejects it.",
+        },
+      ],
     },
     {
       name: "CloudFormation YAML block scalar with a missing comma: inside the scalar",

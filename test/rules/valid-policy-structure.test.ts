@@ -28,7 +28,15 @@ ruleTester.run(rule, {
       kind: "rcp",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Deny", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity", Resource: "*", Condition: { Null: { "token.actions.githubusercontent.com:sub": "true" } } }],
+        Statement: [
+          {
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Resource: "*",
+            Condition: { Null: { "token.actions.githubusercontent.com:sub": "true" } },
+          },
+        ],
       },
     },
     {
@@ -60,7 +68,9 @@ ruleTester.run(rule, {
       formats: ["cloudformation", "terraform"],
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "{{statement.value.effect}}", Action: "{{statement.value.actions}}", Resource: "{{statement.value.resources}}" }],
+        Statement: [
+          { Effect: "{{statement.value.effect}}", Action: "{{statement.value.actions}}", Resource: "{{statement.value.resources}}" },
+        ],
       },
     },
     {
@@ -102,7 +112,13 @@ ruleTester.run(rule, {
         Version: "2012-10-17",
         Statement: [
           { Effect: "Allow", Principal: "*", Action: "*", Resource: "*" },
-          { Effect: "Deny", Principal: "*", Action: ["s3:*", "sqs:*"], Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+          {
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:*", "sqs:*"],
+            Resource: "*",
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
         ],
       },
     },
@@ -111,7 +127,15 @@ ruleTester.run(rule, {
       kind: "scp",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Sid: "DenyOutsideEu", Effect: "Deny", NotAction: ["iam:*", "sts:*"], Resource: "*", Condition: { StringNotEquals: { "aws:RequestedRegion": "eu-west-1" } } }],
+        Statement: [
+          {
+            Sid: "DenyOutsideEu",
+            Effect: "Deny",
+            NotAction: ["iam:*", "sts:*"],
+            Resource: "*",
+            Condition: { StringNotEquals: { "aws:RequestedRegion": "eu-west-1" } },
+          },
+        ],
       },
     },
     {
@@ -153,8 +177,19 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Deny", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity", Resource: "*", Condition: { Null: { "token.actions.githubusercontent.com:sub": "true" } } },
-          { Effect: "Allow", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "accounts.google.com:aud": "my-app" } } },
+          {
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Resource: "*",
+            Condition: { Null: { "token.actions.githubusercontent.com:sub": "true" } },
+          },
+          {
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringEquals: { "accounts.google.com:aud": "my-app" } },
+          },
         ],
       },
       errors: [{ messageId: "rcpAllow", line: 16, column: 17, endLine: 16, endColumn: 24 }],
@@ -209,7 +244,10 @@ ruleTester.run(rule, {
     },
     {
       name: "the old 2008-10-17 Version with a policy variable",
-      policy: { Version: "2008-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::home/${aws:username}/*" }] },
+      policy: {
+        Version: "2008-10-17",
+        Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::home/${aws:username}/*" }],
+      },
       errors: [
         {
           messageId: "oldVersionWithVariables",
@@ -309,10 +347,24 @@ ruleTester.run(rule, {
         ],
       },
       errors: [
-        { messageId: "missingEffect", line: 4, column: 5, endLine: 9, endColumn: 6, message: 'This statement has no Effect, so AWS rejects it; add "Effect": "Allow" or "Deny".' },
+        {
+          messageId: "missingEffect",
+          line: 4,
+          column: 5,
+          endLine: 9,
+          endColumn: 6,
+          message: 'This statement has no Effect, so AWS rejects it; add "Effect": "Allow" or "Deny".',
+        },
         { messageId: "actionAndNotAction", line: 6, column: 7, endLine: 6, endColumn: 18 },
         { messageId: "resourceAndNotResource", line: 8, column: 7, endLine: 8, endColumn: 20 },
-        { messageId: "missingAction", line: 10, column: 5, endLine: 12, endColumn: 6, message: "This statement has neither Action nor NotAction, so AWS rejects it." },
+        {
+          messageId: "missingAction",
+          line: 10,
+          column: 5,
+          endLine: 12,
+          endColumn: 6,
+          message: "This statement has neither Action nor NotAction, so AWS rejects it.",
+        },
         {
           messageId: "missingResource",
           line: 10,
@@ -332,7 +384,13 @@ ruleTester.run(rule, {
         Version: "2012-10-17",
         Statement: [
           { Sid: "Read-Reports", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" },
-          { Sid: "Read-Reports", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "s3:ListBucket", Resource: "arn:aws:s3:::reports" },
+          {
+            Sid: "Read-Reports",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::111122223333:root" },
+            Action: "s3:ListBucket",
+            Resource: "arn:aws:s3:::reports",
+          },
         ],
       },
       errors: [
@@ -357,7 +415,10 @@ ruleTester.run(rule, {
     {
       name: "a Sid with a hyphen in a permissions boundary",
       kind: "boundary",
-      policy: { Version: "2012-10-17", Statement: [{ Sid: "read-reports", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }] },
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "read-reports", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }],
+      },
       errors: [{ messageId: "sidCharacters", line: 5, column: 14, endLine: 5, endColumn: 28, severity: "warning" }],
     },
     {
@@ -371,7 +432,8 @@ ruleTester.run(rule, {
           column: 7,
           endLine: 7,
           endColumn: 18,
-          message: "Principal is not allowed in service control policies: they apply to the principals they are attached to, so AWS rejects it.",
+          message:
+            "Principal is not allowed in service control policies: they apply to the principals they are attached to, so AWS rejects it.",
         },
       ],
     },

@@ -106,7 +106,11 @@ ruleTester.run(rule, {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Action: "cloudformation:CreateChangeSet", Resource: "arn:aws:cloudformation:us-east-1:aws:transform/Serverless-2016-10-31" },
+          {
+            Effect: "Allow",
+            Action: "cloudformation:CreateChangeSet",
+            Resource: "arn:aws:cloudformation:us-east-1:aws:transform/Serverless-2016-10-31",
+          },
           { Effect: "Allow", Action: "iam:GetPolicy", Resource: "arn:aws:iam::aws:policy/ReadOnlyAccess" },
         ],
       },
@@ -128,7 +132,11 @@ ruleTester.run(rule, {
         Statement: [
           { Effect: "Allow", Action: "s3:ListBucket", Resource: ["_S3_BUCKET_ARN_", "<third-party-resource-arn>"] },
           { Effect: "Allow", Action: "s3:GetObject", Resource: ["arn:aws:s3:::##bucket##/*", "arn:aws:s3:::{bucket_name}/*"] },
-          { Effect: "Allow", Action: "sqs:SendMessage", Resource: ["%{Destination.Arn}", "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q"] },
+          {
+            Effect: "Allow",
+            Action: "sqs:SendMessage",
+            Resource: ["%{Destination.Arn}", "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q"],
+          },
         ],
       },
     },
@@ -164,7 +172,9 @@ ruleTester.run(rule, {
       name: "a wildcard-only action and a pattern that applies to none of the resources",
       policy: {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: ["s3:ListAllMyBuckets", "s3:GetObject*"], Resource: ["arn:aws:s3:::reports", "arn:aws:s3:::logs"] }],
+        Statement: [
+          { Effect: "Allow", Action: ["s3:ListAllMyBuckets", "s3:GetObject*"], Resource: ["arn:aws:s3:::reports", "arn:aws:s3:::logs"] },
+        ],
       },
       errors: [
         {
@@ -205,7 +215,8 @@ ruleTester.run(rule, {
           endLine: 8,
           endColumn: 20,
           severity: "error",
-          message: '"reports/*" is not an ARN (or "*"), so it matches no resource; write the resource\'s full ARN, e.g. "arn:aws:s3:::bucket/*".',
+          message:
+            '"reports/*" is not an ARN (or "*"), so it matches no resource; write the resource\'s full ARN, e.g. "arn:aws:s3:::bucket/*".',
         },
         {
           messageId: "tooFewParts",
@@ -222,7 +233,8 @@ ruleTester.run(rule, {
           column: 9,
           endLine: 10,
           endColumn: 37,
-          message: '"aws-gov" in "arn:aws-gov:s3:::reports/*" is not an AWS partition (aws, aws-cn, aws-us-gov, ...), so the ARN matches no resource.',
+          message:
+            '"aws-gov" in "arn:aws-gov:s3:::reports/*" is not an AWS partition (aws, aws-cn, aws-us-gov, ...), so the ARN matches no resource.',
         },
         {
           messageId: "unknownService",

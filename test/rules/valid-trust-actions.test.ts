@@ -1,14 +1,20 @@
 import rule from "../../src/rules/valid-trust-actions.ts";
 import { ruleTester } from "./rule-tester.ts";
 
-const trust = (action: unknown) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: action }] }) as never;
+const trust = (action: unknown) =>
+  ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: action }] }) as never;
 
 // Issue #11: a trust policy with "Action": "*" (cfn_nag's iam_role_with_wildcard_action_on_trust).
 ruleTester.run(rule, {
   valid: [
     { name: "sts:AssumeRole and session tags", kind: "trust", policy: trust(["sts:AssumeRole", "sts:TagSession"]) },
     // A standalone JSON file with "*" is a resource policy, so trust cases run where the place says "trust".
-    { name: "sts:AssumeRole* only matches assume actions (trust by place)", kind: "trust", policy: trust("sts:AssumeRole*"), formats: ["cloudformation", "terraform"] },
+    {
+      name: "sts:AssumeRole* only matches assume actions (trust by place)",
+      kind: "trust",
+      policy: trust("sts:AssumeRole*"),
+      formats: ["cloudformation", "terraform"],
+    },
   ],
   invalid: [
     {

@@ -73,9 +73,10 @@ describe("derive-managed-policies", () => {
   });
 
   it("judges escalation paths, not those limited both to named roles and by iam:PassedToService", () => {
-    assert.deepEqual(judgePolicy({ Version: V, Statement: [{ Effect: "Allow", Action: ["iam:PassRole", "ec2:RunInstances"], Resource: "*" }] }), [
-      { kind: "escalation", detail: "iam:PassRole + ec2:RunInstances: launch an instance with a more privileged role" },
-    ]);
+    assert.deepEqual(
+      judgePolicy({ Version: V, Statement: [{ Effect: "Allow", Action: ["iam:PassRole", "ec2:RunInstances"], Resource: "*" }] }),
+      [{ kind: "escalation", detail: "iam:PassRole + ec2:RunInstances: launch an instance with a more privileged role" }],
+    );
     const narrow: JsonObject = {
       Version: V,
       Statement: [

@@ -17,10 +17,15 @@ describe("derive-sam-policy-templates", () => {
   it("keeps parameter names and statements, and names its source", () => {
     const table = deriveSamTemplates({
       Templates: {
-        ZPolicy: { Parameters: { B: {}, A: {} }, Definition: { Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: { Ref: "A" } }] } },
+        ZPolicy: {
+          Parameters: { B: {}, A: {} },
+          Definition: { Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: { Ref: "A" } }] },
+        },
       },
     });
-    assert.deepEqual(table.templates, { ZPolicy: { parameters: ["A", "B"], statements: [{ Effect: "Allow", Action: "s3:GetObject", Resource: { Ref: "A" } }] } });
+    assert.deepEqual(table.templates, {
+      ZPolicy: { parameters: ["A", "B"], statements: [{ Effect: "Allow", Action: "s3:GetObject", Resource: { Ref: "A" } }] },
+    });
     assert.equal(table.source.license, "Apache-2.0");
     assert.match(table.source.commit, /^[0-9a-f]{40}$/);
   });

@@ -51,21 +51,30 @@ describe("collectFiles", () => {
     const root = tree({ ".git/HEAD": "", ".gitignore": "*.tmp.json\n", "infra/a.json": "{}", "infra/b.tmp.json": "{}" });
     roots.push(root);
     const files = await collectFiles(["infra"], root, { accept });
-    assert.deepEqual(files.map((f) => path.relative(root, f)), ["infra/a.json"]);
+    assert.deepEqual(
+      files.map((f) => path.relative(root, f)),
+      ["infra/a.json"],
+    );
   });
 
   it("reads a file named explicitly even when its extension is not one the walk picks", async () => {
     const root = tree({ "policy.txt": "{}" });
     roots.push(root);
     const files = await collectFiles(["policy.txt"], root, { accept });
-    assert.deepEqual(files.map((f) => path.relative(root, f)), ["policy.txt"]);
+    assert.deepEqual(
+      files.map((f) => path.relative(root, f)),
+      ["policy.txt"],
+    );
   });
 
   it("honours ignore patterns from the config", async () => {
     const root = tree({ "examples/a.json": "{}", "prod/b.json": "{}" });
     roots.push(root);
     const files = await collectFiles(["."], root, { accept, ignorePatterns: ["examples/"] });
-    assert.deepEqual(files.map((f) => path.relative(root, f)), ["prod/b.json"]);
+    assert.deepEqual(
+      files.map((f) => path.relative(root, f)),
+      ["prod/b.json"],
+    );
   });
 
   it("rejects a path that does not exist as a usage error", async () => {

@@ -32,7 +32,10 @@ describe("git sources", () => {
     write("iam/keep.json", '{"a": 1}\n');
     write("iam/change.json", '{"a": 1}\n');
     write("iam/gone.json", '{"a": 1}\n');
-    write("iam/old-name.json", '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}\n');
+    write(
+      "iam/old-name.json",
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}\n',
+    );
     git("add", "-A");
     git("commit", "-q", "-m", "base");
     git("checkout", "-q", "-b", "feature");
@@ -46,22 +49,22 @@ describe("git sources", () => {
     const top = await gitRoot(path.join(root, "iam"));
     const base = await mergeBase(top, await resolveRef(top, "main"));
     const files = await changedFiles(top, base);
-    assert.deepEqual(
-      files.map((f) => `${f.status} ${f.basePath} -> ${f.path}`).sort(),
-      [
-        "added iam/untracked.tf -> iam/untracked.tf",
-        "deleted iam/gone.json -> iam/gone.json",
-        "modified iam/change.json -> iam/change.json",
-        "renamed iam/old-name.json -> iam/new-name.json",
-      ],
-    );
+    assert.deepEqual(files.map((f) => `${f.status} ${f.basePath} -> ${f.path}`).sort(), [
+      "added iam/untracked.tf -> iam/untracked.tf",
+      "deleted iam/gone.json -> iam/gone.json",
+      "modified iam/change.json -> iam/change.json",
+      "renamed iam/old-name.json -> iam/new-name.json",
+    ]);
     assert.equal(new TextDecoder().decode(await readAtCommit(top, base, "iam/change.json")), '{"a": 1}\n');
     assert.equal(await readAtCommit(top, base, "iam/untracked.tf"), undefined);
   });
 
   it("names an unknown revision and a folder outside git as usage errors", async () => {
     const { root } = repo();
-    await assert.rejects(resolveRef(root, "no-such-branch"), (e: Error) => e instanceof UsageError && /unknown git revision/.test(e.message));
+    await assert.rejects(
+      resolveRef(root, "no-such-branch"),
+      (e: Error) => e instanceof UsageError && /unknown git revision/.test(e.message),
+    );
     await assert.rejects(resolveRef(root, "--output=/tmp/x"), UsageError);
     const outside = mkdtempSync(path.join(tmpdir(), "iam-policy-review-nogit-"));
     roots.push(outside);
@@ -85,7 +88,10 @@ describe("git sources", () => {
     execFileSync("git", ["clone", "-q", "--depth", "1", "--branch", "feature", `file://${root}`, clone]);
     execFileSync("git", ["fetch", "-q", "--depth", "1", "origin", "main:main"], { cwd: clone });
 
-    await assert.rejects(mergeBase(clone, await resolveRef(clone, "main")), (e: Error) => e instanceof UsageError && /shallow.*fetch-depth: 0/.test(e.message));
+    await assert.rejects(
+      mergeBase(clone, await resolveRef(clone, "main")),
+      (e: Error) => e instanceof UsageError && /shallow.*fetch-depth: 0/.test(e.message),
+    );
   });
 
   it("reads the base through the change reader: missing only when the commit has no such file", async () => {
@@ -102,6 +108,9 @@ describe("git sources", () => {
     assert.deepEqual(await reader.read("base", "mod/none.tf", "mod/none.tf"), { ok: false, missing: true, reason: "not found" });
     assert.deepEqual(await reader.read("base", "mod", "mod"), { ok: false, missing: true, reason: "a directory" });
     assert.deepEqual(await reader.moduleFiles("base", "mod"), ["mod/main.tf", "mod/other.tf"]);
-    await assert.rejects(gitChangeReader({ root, baseCommit: "0".repeat(40) }).read("base", "mod/main.tf", "mod/main.tf"), /0000000000000000000000000000000000000000|not a tree|Not a valid/);
+    await assert.rejects(
+      gitChangeReader({ root, baseCommit: "0".repeat(40) }).read("base", "mod/main.tf", "mod/main.tf"),
+      /0000000000000000000000000000000000000000|not a tree|Not a valid/,
+    );
   });
 });

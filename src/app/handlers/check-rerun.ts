@@ -58,13 +58,20 @@ export async function handleCheckRunRerequested(context: Context<"check_run.rere
   // A merge group's run names the group's base commit (issue #13): "Re-run" analyses the same base…head compare.
   const groupBase = /^merge_group:([0-9a-f]{40})$/.exec(run.external_id ?? "")?.[1];
   if (groupBase) {
-    await runReview(context, { pr: 0, headSha: run.head_sha, baseSha: groupBase, mergeGroup: { headRef: run.check_suite?.head_branch ?? run.head_sha } }, options);
+    await runReview(
+      context,
+      { pr: 0, headSha: run.head_sha, baseSha: groupBase, mergeGroup: { headRef: run.check_suite?.head_branch ?? run.head_sha } },
+      options,
+    );
     return;
   }
   await rerun(context, run.head_sha, run.pull_requests, async () => (run.external_id ? [run.external_id] : []), options);
 }
 
-export async function handleCheckSuiteRerequested(context: Context<"check_suite.rerequested">, options: RunReviewOptions = {}): Promise<void> {
+export async function handleCheckSuiteRerequested(
+  context: Context<"check_suite.rerequested">,
+  options: RunReviewOptions = {},
+): Promise<void> {
   const suite = context.payload.check_suite;
   await rerun(
     context,
