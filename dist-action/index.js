@@ -20784,9 +20784,11 @@ function convert2(c5, node, depth, fallback2) {
       const earlier = seen.get(key);
       if (earlier !== void 0) {
         const first = entries[earlier];
+        const holdsPolicy = mentionsStatement(first.value, 0);
         c5.warnings.push({
           range: keyRange2,
-          message: `The key "${key.slice(0, 60)}" is given twice in one mapping; CloudFormation uses this one and ignores the value at line ${first.keyRange.line}, which was not analysed.`
+          severity: holdsPolicy ? "warning" : "note",
+          message: `The key "${key.slice(0, 60)}" is given twice in one mapping; CloudFormation uses this one and ignores the value at line ${first.keyRange.line}, which was not analysed${holdsPolicy ? " (it holds a policy statement)" : ""}.`
         });
         entries[earlier] = entry2;
         continue;
@@ -20825,6 +20827,12 @@ function splitGetAtt(c5, node, value) {
       { type: "string", value: value.value.slice(dot + 1), range: rightRange }
     ]
   };
+}
+function mentionsStatement(node, depth) {
+  if (depth > 12) return false;
+  if (node.type === "object") return node.entries.some((e5) => e5.key === "Statement" || mentionsStatement(e5.value, depth + 1));
+  if (node.type === "array") return node.items.some((item) => mentionsStatement(item, depth + 1));
+  return false;
 }
 function parseYaml(text2) {
   const deep = excessiveNesting(text2) ?? excessiveBlockNesting(text2);
@@ -68974,7 +68982,7 @@ async function extractDataFile(file, format2, options) {
     if (cfn.isCloudFormationTemplate(parsed.node)) {
       const result = cfn.extractCloudFormation(file, parsed.node, kind ? { kind } : {});
       for (const warning2 of parsed.warnings ?? []) {
-        result.findings.push(inputFinding(file.path, warning2.range, "warning", warning2.message, `duplicate-key:${warning2.message}`));
+        result.findings.push(inputFinding(file.path, warning2.range, warning2.severity, warning2.message, `duplicate-key:${warning2.message}`));
       }
       return result;
     }

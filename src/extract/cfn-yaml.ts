@@ -111,7 +111,7 @@ interface Converter {
   aliasNodes: number;
   ends: Map<YamlNode, number>;
   /** Problems the conversion survived (a repeated key: the last value wins, as in CloudFormation). */
-  warnings: Array<{ range: Range; message: string }>;
+  warnings: Array<{ range: Range; message: string; severity: "warning" | "note" }>;
 }
 
 function positionOf(c: Converter, offset: number): { line: number; column: number } {
@@ -243,9 +243,12 @@ function convert(c: Converter, node: YamlNode | null | undefined, depth: number,
         // CloudFormation (like most YAML loaders) keeps the last value of a repeated key (issue #10): analyse
         // that, and say which value is ignored rather than refusing the whole template.
         const first = entries[earlier]!;
+        // A warning when the ignored value holds a policy (a review would miss it), a note otherwise (issue #10).
+        const holdsPolicy = mentionsStatement(first.value, 0);
         c.warnings.push({
           range: keyRange,
-          message: `The key "${key.slice(0, 60)}" is given twice in one mapping; CloudFormation uses this one and ignores the value at line ${first.keyRange.line}, which was not analysed.`,
+          severity: holdsPolicy ? "warning" : "note",
+          message: `The key "${key.slice(0, 60)}" is given twice in one mapping; CloudFormation uses this one and ignores the value at line ${first.keyRange.line}, which was not analysed${holdsPolicy ? " (it holds a policy statement)" : ""}.`,
         });
         entries[earlier] = entry;
         continue;
@@ -287,6 +290,14 @@ function splitGetAtt(c: Converter, node: Scalar, value: PNode & { type: "string"
       { type: "string", value: value.value.slice(dot + 1), range: rightRange },
     ],
   };
+}
+
+/** Whether a converted value holds a policy statement (a `Statement` key), looked for a few levels deep. */
+function mentionsStatement(node: PNode, depth: number): boolean {
+  if (depth > 12) return false;
+  if (node.type === "object") return node.entries.some((e) => e.key === "Statement" || mentionsStatement(e.value, depth + 1));
+  if (node.type === "array") return node.items.some((item) => mentionsStatement(item, depth + 1));
+  return false;
 }
 
 /**

@@ -113,7 +113,7 @@ async function extractDataFile(file: SourceFile, format: "json" | "yaml", option
     if (cfn.isCloudFormationTemplate(parsed.node)) {
       const result = cfn.extractCloudFormation(file, parsed.node, kind ? { kind } : {});
       for (const warning of parsed.warnings ?? []) {
-        result.findings.push(inputFinding(file.path, warning.range, "warning", warning.message, `duplicate-key:${warning.message}`));
+        result.findings.push(inputFinding(file.path, warning.range, warning.severity, warning.message, `duplicate-key:${warning.message}`));
       }
       return result;
     }

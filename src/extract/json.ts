@@ -17,7 +17,11 @@ export type ParseResult =
   | {
       ok: true;
       node: PNode;
-      /** Problems the parse survived (a YAML key given twice). */ warnings?: Array<{ range: Range; message: string }>;
+      /** Problems the parse survived (a YAML key given twice). */ warnings?: Array<{
+        range: Range;
+        message: string;
+        severity: "warning" | "note";
+      }>;
     }
   | {
       ok: false;

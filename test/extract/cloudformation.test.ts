@@ -168,10 +168,38 @@ describe("parseYaml", () => {
     assert.deepEqual(parsed.warnings, [
       {
         range: at(3, 1, 3, 2),
+        severity: "note",
         message:
           'The key "a" is given twice in one mapping; CloudFormation uses this one and ignores the value at line 1, which was not analysed.',
       },
     ]);
+  });
+
+  it("warns when the ignored value of a repeated key holds a policy (issue 10)", async () => {
+    const template = lines(
+      "Resources:",
+      "  Policy:",
+      "    Type: AWS::IAM::ManagedPolicy",
+      "    Properties:",
+      "      PolicyDocument:",
+      "        Statement:",
+      "          - Effect: Allow",
+      "            Action: 'iam:*'",
+      "            Resource: '*'",
+      "      PolicyDocument:",
+      "        Statement:",
+      "          - Effect: Allow",
+      "            Action: 's3:GetObject'",
+      "            Resource: 'arn:aws:s3:::b/*'",
+    );
+    const { extractFiles } = await import("../../src/extract/index.ts");
+    const { findings } = await extractFiles([{ path: "t.yaml", text: template }]);
+    assert.deepEqual(
+      findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.message}`),
+      [
+        '10:7 warning The key "PolicyDocument" is given twice in one mapping; CloudFormation uses this one and ignores the value at line 5, which was not analysed (it holds a policy statement).',
+      ],
+    );
   });
 
   it("analyses a template with a repeated key and reports the repetition on its line (issue 10)", async () => {
@@ -195,7 +223,7 @@ describe("parseYaml", () => {
     assert.deepEqual(
       findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.message}`),
       [
-        '12:7 warning The key "Description" is given twice in one mapping; CloudFormation uses this one and ignores the value at line 11, which was not analysed.',
+        '12:7 note The key "Description" is given twice in one mapping; CloudFormation uses this one and ignores the value at line 11, which was not analysed.',
       ],
     );
   });
