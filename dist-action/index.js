@@ -17595,39 +17595,6 @@ var init_cfn_resources = __esm({
   }
 });
 
-// src/extract/lambda-permission.ts
-function isServicePrincipal(value) {
-  return !value.startsWith("arn:") && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.amazon\.com$/.test(value);
-}
-function lambdaPermissionDocument(statement, range2, keyRange) {
-  return {
-    type: "object",
-    range: range2,
-    entries: [
-      { key: "Version", keyRange, value: { type: "string", value: "2012-10-17", range: range2 } },
-      { key: "Statement", keyRange, value: { type: "array", range: range2, items: [{ type: "object", range: range2, entries: statement }] } }
-    ]
-  };
-}
-var LAMBDA_PERMISSION_CONDITIONS;
-var init_lambda_permission = __esm({
-  "src/extract/lambda-permission.ts"() {
-    "use strict";
-    LAMBDA_PERMISSION_CONDITIONS = [
-      { cloudformation: "SourceArn", terraform: "source_arn", operator: "ArnLike", key: "aws:SourceArn" },
-      { cloudformation: "SourceAccount", terraform: "source_account", operator: "StringEquals", key: "aws:SourceAccount" },
-      { cloudformation: "PrincipalOrgID", terraform: "principal_org_id", operator: "StringEquals", key: "aws:PrincipalOrgID" },
-      {
-        cloudformation: "FunctionUrlAuthType",
-        terraform: "function_url_auth_type",
-        operator: "StringEquals",
-        key: "lambda:FunctionUrlAuthType"
-      },
-      { cloudformation: "EventSourceToken", terraform: "event_source_token", operator: "StringEquals", key: "lambda:EventSourceToken" }
-    ];
-  }
-});
-
 // src/extract/json-syntax.ts
 function describeJsonError(text2, range2, message) {
   if (text2 === void 0) return { range: range2, detail: message };
@@ -17693,59 +17660,6 @@ function embeddedPositions(fileText, node) {
 var init_embedded_positions = __esm({
   "src/extract/embedded-positions.ts"() {
     "use strict";
-  }
-});
-
-// src/extract/secret-properties.ts
-function valueLines(fileText, range2, value) {
-  const file = fileText.split("\n");
-  const out2 = [];
-  let next = range2.line - 1;
-  for (const text2 of value.split("\n")) {
-    const trimmed = text2.trim();
-    if (trimmed === "") continue;
-    let found = -1;
-    for (let l3 = next; l3 < Math.min(file.length, range2.endLine + 1); l3++) {
-      if (file[l3].includes(trimmed)) {
-        found = l3;
-        break;
-      }
-    }
-    if (found === -1) return [{ text: value, range: range2 }];
-    const column = file[found].indexOf(trimmed) + 1;
-    out2.push({ text: trimmed, range: { line: found + 1, column, endLine: found + 1, endColumn: column + trimmed.length } });
-    next = found + 1;
-  }
-  return out2;
-}
-var CFN_SECRET_PROPERTIES, TF_SECRET_ATTRIBUTES;
-var init_secret_properties = __esm({
-  "src/extract/secret-properties.ts"() {
-    "use strict";
-    init_own();
-    CFN_SECRET_PROPERTIES = lookupTable({
-      "AWS::IAM::User": [{ path: ["LoginProfile", "Password"], whole: true }],
-      "AWS::EC2::Instance": [{ path: ["UserData"], whole: false }],
-      "AWS::EC2::LaunchTemplate": [{ path: ["LaunchTemplateData", "UserData"], whole: false }],
-      "AWS::AutoScaling::LaunchConfiguration": [{ path: ["UserData"], whole: false }],
-      "AWS::RDS::DBInstance": [{ path: ["MasterUserPassword"], whole: true }],
-      "AWS::RDS::DBCluster": [{ path: ["MasterUserPassword"], whole: true }],
-      "AWS::Redshift::Cluster": [{ path: ["MasterUserPassword"], whole: true }],
-      "AWS::DocDB::DBCluster": [{ path: ["MasterUserPassword"], whole: true }],
-      "AWS::DirectoryService::MicrosoftAD": [{ path: ["Password"], whole: true }],
-      "AWS::DirectoryService::SimpleAD": [{ path: ["Password"], whole: true }]
-    });
-    TF_SECRET_ATTRIBUTES = lookupTable({
-      aws_instance: [{ path: ["user_data"], whole: false }],
-      aws_launch_template: [{ path: ["user_data"], whole: false }],
-      aws_launch_configuration: [{ path: ["user_data"], whole: false }],
-      aws_spot_instance_request: [{ path: ["user_data"], whole: false }],
-      aws_db_instance: [{ path: ["password"], whole: true }],
-      aws_rds_cluster: [{ path: ["master_password"], whole: true }],
-      aws_redshift_cluster: [{ path: ["master_password"], whole: true }],
-      aws_docdb_cluster: [{ path: ["master_password"], whole: true }],
-      aws_directory_service_directory: [{ path: ["password"], whole: true }]
-    });
   }
 });
 
@@ -20647,6 +20561,380 @@ var init_cfn_intrinsics = __esm({
   }
 });
 
+// src/extract/cfn-extraction.ts
+function staticString2(node) {
+  if (node?.type === "string" && !node.unresolved) return node.value;
+  return void 0;
+}
+function spanOf(entry2) {
+  return {
+    line: entry2.keyRange.line,
+    column: entry2.keyRange.column,
+    endLine: entry2.value.range.endLine,
+    endColumn: entry2.value.range.endColumn
+  };
+}
+function textOf(node) {
+  if (node?.type === "string") return node.value;
+  if (node?.type === "number" || node?.type === "boolean") return String(node.value);
+  if (node?.type === "unresolved") return placeholderToken(node.expression);
+  return void 0;
+}
+function objectEntries(node) {
+  return node?.type === "object" ? node.entries : [];
+}
+var init_cfn_extraction = __esm({
+  "src/extract/cfn-extraction.ts"() {
+    "use strict";
+    init_placeholder();
+  }
+});
+
+// src/extract/lambda-permission.ts
+function isServicePrincipal(value) {
+  return !value.startsWith("arn:") && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.amazon\.com$/.test(value);
+}
+function lambdaPermissionDocument(statement, range2, keyRange) {
+  return {
+    type: "object",
+    range: range2,
+    entries: [
+      { key: "Version", keyRange, value: { type: "string", value: "2012-10-17", range: range2 } },
+      { key: "Statement", keyRange, value: { type: "array", range: range2, items: [{ type: "object", range: range2, entries: statement }] } }
+    ]
+  };
+}
+var LAMBDA_PERMISSION_CONDITIONS;
+var init_lambda_permission = __esm({
+  "src/extract/lambda-permission.ts"() {
+    "use strict";
+    LAMBDA_PERMISSION_CONDITIONS = [
+      { cloudformation: "SourceArn", terraform: "source_arn", operator: "ArnLike", key: "aws:SourceArn" },
+      { cloudformation: "SourceAccount", terraform: "source_account", operator: "StringEquals", key: "aws:SourceAccount" },
+      { cloudformation: "PrincipalOrgID", terraform: "principal_org_id", operator: "StringEquals", key: "aws:PrincipalOrgID" },
+      {
+        cloudformation: "FunctionUrlAuthType",
+        terraform: "function_url_auth_type",
+        operator: "StringEquals",
+        key: "lambda:FunctionUrlAuthType"
+      },
+      { cloudformation: "EventSourceToken", terraform: "event_source_token", operator: "StringEquals", key: "lambda:EventSourceToken" }
+    ];
+  }
+});
+
+// src/extract/cfn-lambda-permission.ts
+function lambdaPermission(extraction, resource) {
+  const props = resource.properties;
+  const entry2 = (key) => member(props, key);
+  const missing = ["Action", "Principal", "FunctionName"].filter((key) => (entry2(key)?.value.type ?? "null") === "null");
+  if (missing.length > 0) {
+    extraction.finding(
+      resource.entry.keyRange,
+      "warning",
+      `${resource.label} has no ${missing.join(", ")}, so it was not analysed.`,
+      `${resource.label}:missing`
+    );
+    return;
+  }
+  const principalEntry = entry2("Principal");
+  const principal = extraction.resolve(principalEntry.value, ["Principal"]);
+  const action = extraction.resolve(entry2("Action").value, ["Action"]);
+  const resourceValue = extraction.resolve(entry2("FunctionName").value, ["Resource"]);
+  if (!principal || !action || !resourceValue) return;
+  let principalNode;
+  const values = principal.type === "array" ? principal.items : [principal];
+  const star2 = values.find((value) => value.type === "string" && value.value === "*");
+  if (star2) principalNode = star2;
+  else {
+    const groups = /* @__PURE__ */ new Map();
+    for (const value of values) {
+      const text2 = textOf(value) ?? "";
+      const key = value.type === "string" && isServicePrincipal(text2) ? "Service" : "AWS";
+      const forKey = value.type === "unresolved" ? { ...value, hint: /account/i.test(value.expression) ? "account-id" : value.hint } : value;
+      groups.set(key, [...groups.get(key) ?? [], forKey]);
+    }
+    principalNode = {
+      type: "object",
+      range: principal.range,
+      entries: [...groups].map(([key, items]) => ({
+        key,
+        keyRange: principalEntry.keyRange,
+        value: items.length === 1 ? items[0] : { type: "array", items, range: principal.range }
+      }))
+    };
+  }
+  const conditions2 = /* @__PURE__ */ new Map();
+  const addCondition = (property, operator, conditionKey) => {
+    const source = entry2(property);
+    if (!source) return;
+    const value = extraction.resolve(source.value, ["Condition", operator, conditionKey]);
+    if (!value) return;
+    conditions2.set(operator, [...conditions2.get(operator) ?? [], { key: conditionKey, keyRange: source.keyRange, value }]);
+  };
+  for (const c5 of LAMBDA_PERMISSION_CONDITIONS) addCondition(c5.cloudformation, c5.operator, c5.key);
+  const at = props.range;
+  const statement = [
+    { key: "Effect", keyRange: at, value: { type: "string", value: "Allow", range: at } },
+    { key: "Principal", keyRange: principalEntry.keyRange, value: principalNode },
+    { key: "Action", keyRange: entry2("Action").keyRange, value: action },
+    { key: "Resource", keyRange: entry2("FunctionName").keyRange, value: resourceValue }
+  ];
+  if (conditions2.size > 0) {
+    const operators = [...conditions2].map(([operator, entries]) => ({
+      key: operator,
+      keyRange: entries[0].keyRange,
+      value: { type: "object", entries, range: at }
+    }));
+    statement.push({ key: "Condition", keyRange: at, value: { type: "object", entries: operators, range: at } });
+  }
+  extraction.result.policies.push(
+    buildPolicyDocument(lambdaPermissionDocument(statement, at, at), {
+      file: extraction.file.path,
+      format: "cloudformation",
+      origin: `${resource.label} .Properties`,
+      kind: "resource",
+      resourceType: "AWS::Lambda::Function",
+      range: spanOf(resource.entry)
+    })
+  );
+}
+var init_cfn_lambda_permission = __esm({
+  "src/extract/cfn-lambda-permission.ts"() {
+    "use strict";
+    init_document();
+    init_lambda_permission();
+    init_positioned();
+    init_cfn_extraction();
+  }
+});
+
+// src/extract/cfn-sam.ts
+function samPolicies(extraction, resource) {
+  const attachedTo = [resource.label];
+  extraction.document(extraction.property(resource, "AssumeRolePolicyDocument"), "AssumeRolePolicyDocument", resource.label, "trust", {
+    resourceType: "AWS::IAM::AssumeRolePolicyDocument"
+  });
+  const policies2 = extraction.property(resource, "Policies");
+  if (!policies2) return;
+  const isList = shallow(policies2, 0).some((value) => value.type === "array");
+  listItems(policies2).forEach((item, index) => {
+    const where = isList ? `Policies[${index}]` : "Policies";
+    if (item.type === "object" && !intrinsicOf(item)) {
+      if (member(item, "Statement")) {
+        extraction.document(item, where, resource.label, "identity", { attachedTo });
+        return;
+      }
+      const [entry2] = item.entries;
+      const expanded = entry2 && item.entries.length === 1 ? samPolicyTemplate(entry2) : void 0;
+      if (expanded?.ok) extraction.document(expanded.node, `${where}.${entry2.key}`, resource.label, "identity", { attachedTo });
+      else {
+        const name2 = entry2?.key ?? "{}";
+        const why = expanded ? expanded.reason : `"${name2}" is not a SAM policy template`;
+        extraction.finding(
+          entry2?.keyRange ?? item.range,
+          "note",
+          `${where} of ${resource.label} was not analysed: ${why}.`,
+          `${resource.label}:${where}:template`
+        );
+      }
+      return;
+    }
+    const value = extraction.resolve(item, ["Policies"]);
+    const text2 = textOf(value);
+    if (value && text2 !== void 0) {
+      const arn = value.type === "string" && !value.unresolved && !text2.startsWith("arn:") ? `arn:aws:iam::aws:policy/${text2}` : text2;
+      extraction.result.facts.push({
+        type: "managed-policy-attachment",
+        file: extraction.file.path,
+        range: value.range,
+        origin: `${resource.label} .${where}`,
+        arn,
+        attachedTo: resource.label
+      });
+    }
+  });
+}
+function samApiAuth(extraction, resource) {
+  const auth = member(member(resource.properties, "Auth")?.value, "ResourcePolicy");
+  if (!auth) return;
+  const generated = samApiResourcePolicy(auth);
+  if (generated)
+    extraction.document(generated, "Auth.ResourcePolicy", resource.label, "resource-policy", { resourceType: "AWS::ApiGateway::RestApi" });
+}
+var init_cfn_sam = __esm({
+  "src/extract/cfn-sam.ts"() {
+    "use strict";
+    init_positioned();
+    init_sam();
+    init_cfn_intrinsics();
+    init_cfn_extraction();
+  }
+});
+
+// src/extract/secret-properties.ts
+function valueLines(fileText, range2, value) {
+  const file = fileText.split("\n");
+  const out2 = [];
+  let next = range2.line - 1;
+  for (const text2 of value.split("\n")) {
+    const trimmed = text2.trim();
+    if (trimmed === "") continue;
+    let found = -1;
+    for (let l3 = next; l3 < Math.min(file.length, range2.endLine + 1); l3++) {
+      if (file[l3].includes(trimmed)) {
+        found = l3;
+        break;
+      }
+    }
+    if (found === -1) return [{ text: value, range: range2 }];
+    const column = file[found].indexOf(trimmed) + 1;
+    out2.push({ text: trimmed, range: { line: found + 1, column, endLine: found + 1, endColumn: column + trimmed.length } });
+    next = found + 1;
+  }
+  return out2;
+}
+var CFN_SECRET_PROPERTIES, TF_SECRET_ATTRIBUTES;
+var init_secret_properties = __esm({
+  "src/extract/secret-properties.ts"() {
+    "use strict";
+    init_own();
+    CFN_SECRET_PROPERTIES = lookupTable({
+      "AWS::IAM::User": [{ path: ["LoginProfile", "Password"], whole: true }],
+      "AWS::EC2::Instance": [{ path: ["UserData"], whole: false }],
+      "AWS::EC2::LaunchTemplate": [{ path: ["LaunchTemplateData", "UserData"], whole: false }],
+      "AWS::AutoScaling::LaunchConfiguration": [{ path: ["UserData"], whole: false }],
+      "AWS::RDS::DBInstance": [{ path: ["MasterUserPassword"], whole: true }],
+      "AWS::RDS::DBCluster": [{ path: ["MasterUserPassword"], whole: true }],
+      "AWS::Redshift::Cluster": [{ path: ["MasterUserPassword"], whole: true }],
+      "AWS::DocDB::DBCluster": [{ path: ["MasterUserPassword"], whole: true }],
+      "AWS::DirectoryService::MicrosoftAD": [{ path: ["Password"], whole: true }],
+      "AWS::DirectoryService::SimpleAD": [{ path: ["Password"], whole: true }]
+    });
+    TF_SECRET_ATTRIBUTES = lookupTable({
+      aws_instance: [{ path: ["user_data"], whole: false }],
+      aws_launch_template: [{ path: ["user_data"], whole: false }],
+      aws_launch_configuration: [{ path: ["user_data"], whole: false }],
+      aws_spot_instance_request: [{ path: ["user_data"], whole: false }],
+      aws_db_instance: [{ path: ["password"], whole: true }],
+      aws_rds_cluster: [{ path: ["master_password"], whole: true }],
+      aws_redshift_cluster: [{ path: ["master_password"], whole: true }],
+      aws_docdb_cluster: [{ path: ["master_password"], whole: true }],
+      aws_directory_service_directory: [{ path: ["password"], whole: true }]
+    });
+  }
+});
+
+// src/extract/cfn-secrets.ts
+function secretValues(extraction, entry2) {
+  const type = extraction.types.get(entry2.key);
+  const properties = type ? CFN_SECRET_PROPERTIES[type] : void 0;
+  if (!properties) return;
+  const label = `${type} ${entry2.key}`;
+  for (const property of properties) {
+    let node = member(entry2.value, "Properties")?.value;
+    for (const key of property.path) node = member(node, key)?.value;
+    if (!node) continue;
+    let via;
+    const intrinsic = intrinsicOf(node);
+    if (intrinsic?.name === "Fn::Base64")
+      node = intrinsicOf(intrinsic.argument)?.name === "Fn::Sub" ? intrinsicOf(intrinsic.argument).argument : intrinsic.argument;
+    else if (intrinsic?.name === "Fn::Sub") node = intrinsic.argument;
+    if (node.type === "array") node = node.items[0];
+    const ref = intrinsicOf(node);
+    if (ref?.name === "Ref" && ref.argument.type === "string") {
+      const name2 = ref.argument.value;
+      node = member(extraction.context.parameters.get(name2), "Default")?.value;
+      via = `the Default of parameter ${name2}`;
+    }
+    if (node?.type !== "string") continue;
+    const lines = property.whole ? [{ text: node.value, range: node.range }] : valueLines(extraction.file.text, node.range, node.value);
+    const fact = {
+      type: "secret-value",
+      file: extraction.file.path,
+      range: node.range,
+      origin: label,
+      property: property.path.join("."),
+      whole: property.whole,
+      lines
+    };
+    if (via !== void 0) fact.via = via;
+    extraction.result.facts.push(fact);
+  }
+}
+function outputs(extraction, root6) {
+  for (const output of objectEntries(member(root6, "Outputs")?.value)) {
+    const value = member(output.value, "Value")?.value;
+    if (!value) continue;
+    for (const secret of secrets(extraction, value, 0)) {
+      const fact = {
+        type: "secret-output",
+        file: extraction.file.path,
+        range: secret.range,
+        origin: `Outputs ${output.key}`,
+        name: output.key,
+        expression: secret.expression
+      };
+      extraction.result.facts.push(fact);
+    }
+  }
+}
+function secrets(extraction, node, depth) {
+  if (depth > 50) return [];
+  const intrinsic = intrinsicOf(node);
+  if (intrinsic?.name === "Fn::GetAtt") {
+    const parts2 = intrinsic.argument.type === "array" ? intrinsic.argument.items.map(staticString2) : staticString2(intrinsic.argument)?.split(".") ?? [];
+    const [id, attribute] = parts2;
+    return id !== void 0 && attribute !== void 0 && secretAttribute(extraction, id, attribute) ? [{ expression: describe2(node), range: node.range }] : [];
+  }
+  if (intrinsic?.name === "Ref") {
+    const name2 = staticString2(intrinsic.argument);
+    return name2 !== void 0 && noEcho(extraction, name2) ? [{ expression: `!Ref ${name2}`, range: node.range }] : [];
+  }
+  if (intrinsic?.name === "Fn::Sub") {
+    const template = intrinsic.argument.type === "array" ? intrinsic.argument.items[0] : intrinsic.argument;
+    const found = [];
+    for (const match of staticString2(template)?.matchAll(/\$\{([^}!][^}]*)\}/g) ?? []) {
+      const name2 = match[1].trim();
+      const [id, attribute] = name2.split(".");
+      if (attribute !== void 0 ? secretAttribute(extraction, id, attribute) : noEcho(extraction, name2)) {
+        found.push({ expression: attribute !== void 0 ? `!GetAtt ${name2}` : `!Ref ${name2}`, range: node.range });
+      }
+    }
+    if (intrinsic.argument.type === "array" && intrinsic.argument.items[1])
+      found.push(...secrets(extraction, intrinsic.argument.items[1], depth + 1));
+    return [...found, ...dynamicSecrets(template)];
+  }
+  if (node.type === "string") return dynamicSecrets(node);
+  if (node.type === "array") return node.items.flatMap((item) => secrets(extraction, item, depth + 1));
+  if (node.type === "object") return node.entries.flatMap((entry2) => secrets(extraction, entry2.value, depth + 1));
+  return [];
+}
+function dynamicSecrets(node) {
+  if (node?.type !== "string") return [];
+  return [...node.value.matchAll(/\{\{resolve:(?:secretsmanager|ssm-secure):[^{}]*\}\}/g)].map((match) => ({
+    expression: match[0],
+    range: node.range
+  }));
+}
+function secretAttribute(extraction, id, attribute) {
+  const type = extraction.types.get(id);
+  return type === "AWS::IAM::AccessKey" && attribute === "SecretAccessKey" || type === "AWS::SecretsManager::Secret" && attribute.startsWith("SecretString");
+}
+function noEcho(extraction, name2) {
+  const flag = member(extraction.context.parameters.get(name2), "NoEcho")?.value;
+  return flag?.type === "boolean" && flag.value || flag?.type === "string" && flag.value.toLowerCase() === "true";
+}
+var init_cfn_secrets = __esm({
+  "src/extract/cfn-secrets.ts"() {
+    "use strict";
+    init_positioned();
+    init_secret_properties();
+    init_cfn_intrinsics();
+    init_cfn_extraction();
+  }
+});
+
 // src/extract/cfn-yaml.ts
 function excessiveBlockNesting(text2, limit = MAX_BRACKET_DEPTH) {
   const indents = [];
@@ -20919,10 +21207,6 @@ __export(cloudformation_exports, {
   isCloudFormationTemplate: () => isCloudFormationTemplate,
   parseYaml: () => parseYaml
 });
-function staticString2(node) {
-  if (node?.type === "string" && !node.unresolved) return node.value;
-  return void 0;
-}
 function isCloudFormationTemplate(root6) {
   if (root6.type !== "object") return false;
   if (member(root6, "AWSTemplateFormatVersion")) return true;
@@ -20932,20 +21216,6 @@ function isCloudFormationTemplate(root6) {
   const resources = member(root6, "Resources")?.value;
   if (resources?.type !== "object") return false;
   return resources.entries.some((entry2) => staticString2(member(entry2.value, "Type")?.value)?.startsWith("AWS::"));
-}
-function spanOf(entry2) {
-  return {
-    line: entry2.keyRange.line,
-    column: entry2.keyRange.column,
-    endLine: entry2.value.range.endLine,
-    endColumn: entry2.value.range.endColumn
-  };
-}
-function textOf(node) {
-  if (node?.type === "string") return node.value;
-  if (node?.type === "number" || node?.type === "boolean") return String(node.value);
-  if (node?.type === "unresolved") return placeholderToken(node.expression);
-  return void 0;
 }
 function withParts(node, parts2, depth = 0) {
   if (parts2.length === 0 || depth > 200) return node;
@@ -20962,9 +21232,6 @@ function withParts(node, parts2, depth = 0) {
       return node;
   }
 }
-function objectEntries(node) {
-  return node?.type === "object" ? node.entries : [];
-}
 function nameOf(node) {
   const name2 = textOf(node);
   return name2 === void 0 ? {} : { name: name2 };
@@ -20978,19 +21245,20 @@ var init_cloudformation = __esm({
   "src/extract/cloudformation.ts"() {
     "use strict";
     init_cfn_resources();
-    init_lambda_permission();
     init_findings();
     init_document();
     init_json();
     init_json_syntax();
     init_embedded_positions();
-    init_secret_properties();
     init_cfn_policy_properties();
     init_sam();
-    init_placeholder();
     init_positioned();
     init_budget();
     init_cfn_intrinsics();
+    init_cfn_extraction();
+    init_cfn_lambda_permission();
+    init_cfn_sam();
+    init_cfn_secrets();
     init_cfn_yaml();
     Extraction = class {
       result = { policies: [], facts: [], findings: [] };
@@ -21064,10 +21332,10 @@ var init_cloudformation = __esm({
           this.resources.set(entry2.key, objects);
           all.push(...objects);
         }
-        for (const entry2 of entries) if (last.get(entry2.key) === entry2) this.guard(void 0, () => this.secretValues(entry2));
+        for (const entry2 of entries) if (last.get(entry2.key) === entry2) this.guard(void 0, () => secretValues(this, entry2));
         for (const resource of all) this.guard(resource, () => this.index(resource));
         for (const resource of all) this.guard(resource, () => this.extract(resource));
-        this.guard(void 0, () => this.outputs(root6));
+        this.guard(void 0, () => outputs(this, root6));
         const budget = this.context.budget;
         if (budget.exhausted) {
           const limit = `${(budget.limit / (1024 * 1024)).toFixed(0)} million characters`;
@@ -21079,43 +21347,6 @@ var init_cloudformation = __esm({
           );
         }
         return this.result;
-      }
-      /** `secret-value` facts: password properties and user data written in the template (issue #11). */
-      secretValues(entry2) {
-        const type = this.types.get(entry2.key);
-        const properties = type ? CFN_SECRET_PROPERTIES[type] : void 0;
-        if (!properties) return;
-        const label = `${type} ${entry2.key}`;
-        for (const property of properties) {
-          let node = member(entry2.value, "Properties")?.value;
-          for (const key of property.path) node = member(node, key)?.value;
-          if (!node) continue;
-          let via;
-          const intrinsic = intrinsicOf(node);
-          if (intrinsic?.name === "Fn::Base64")
-            node = intrinsicOf(intrinsic.argument)?.name === "Fn::Sub" ? intrinsicOf(intrinsic.argument).argument : intrinsic.argument;
-          else if (intrinsic?.name === "Fn::Sub") node = intrinsic.argument;
-          if (node.type === "array") node = node.items[0];
-          const ref = intrinsicOf(node);
-          if (ref?.name === "Ref" && ref.argument.type === "string") {
-            const name2 = ref.argument.value;
-            node = member(this.context.parameters.get(name2), "Default")?.value;
-            via = `the Default of parameter ${name2}`;
-          }
-          if (node?.type !== "string") continue;
-          const lines = property.whole ? [{ text: node.value, range: node.range }] : valueLines(this.file.text, node.range, node.value);
-          const fact = {
-            type: "secret-value",
-            file: this.file.path,
-            range: node.range,
-            origin: label,
-            property: property.path.join("."),
-            whole: property.whole,
-            lines
-          };
-          if (via !== void 0) fact.via = via;
-          this.result.facts.push(fact);
-        }
       }
       /** One malformed resource must not stop the others: its problem becomes a finding. */
       guard(resource, work) {
@@ -21206,7 +21437,7 @@ var init_cloudformation = __esm({
           for (const key of extra.path) node = member(node, key)?.value;
           this.document(node, extra.path.join("."), label, "resource-policy", { resourceType: extra.resourceType });
         }
-        if (type === "AWS::Serverless::Api") this.samApiAuth(resource);
+        if (type === "AWS::Serverless::Api") samApiAuth(this, resource);
         const resourcePolicy = RESOURCE_POLICIES[type];
         if (resourcePolicy) {
           this.document(property(resourcePolicy.property), resourcePolicy.property, label, "resource-policy", {
@@ -21283,7 +21514,7 @@ var init_cloudformation = __esm({
             break;
           }
           case "AWS::Lambda::Permission":
-            this.lambdaPermission(resource);
+            lambdaPermission(this, resource);
             break;
           case "AWS::Organizations::Policy":
             this.organizationsPolicy(resource);
@@ -21293,7 +21524,7 @@ var init_cloudformation = __esm({
             this.managedPolicyFacts(resource, property("ManagedPolicies"), "ManagedPolicies", false);
             break;
           default:
-            if (SAM_WITH_POLICIES.has(type)) this.samPolicies(resource);
+            if (SAM_WITH_POLICIES.has(type)) samPolicies(this, resource);
         }
       }
       resolve(node, path8 = []) {
@@ -21429,82 +21660,6 @@ var init_cloudformation = __esm({
         if (rule === "resource-policy" && document.kind !== "trust") document.kind = "resource";
         this.result.policies.push(document);
       }
-      /** `AWS::Lambda::Permission` as the one-statement resource policy Lambda adds to the function. */
-      lambdaPermission(resource) {
-        const props = resource.properties;
-        const entry2 = (key) => member(props, key);
-        const missing = ["Action", "Principal", "FunctionName"].filter((key) => (entry2(key)?.value.type ?? "null") === "null");
-        if (missing.length > 0) {
-          this.finding(
-            resource.entry.keyRange,
-            "warning",
-            `${resource.label} has no ${missing.join(", ")}, so it was not analysed.`,
-            `${resource.label}:missing`
-          );
-          return;
-        }
-        const principalEntry = entry2("Principal");
-        const principal = this.resolve(principalEntry.value, ["Principal"]);
-        const action = this.resolve(entry2("Action").value, ["Action"]);
-        const resourceValue = this.resolve(entry2("FunctionName").value, ["Resource"]);
-        if (!principal || !action || !resourceValue) return;
-        let principalNode;
-        const values = principal.type === "array" ? principal.items : [principal];
-        const star2 = values.find((value) => value.type === "string" && value.value === "*");
-        if (star2) principalNode = star2;
-        else {
-          const groups = /* @__PURE__ */ new Map();
-          for (const value of values) {
-            const text2 = textOf(value) ?? "";
-            const key = value.type === "string" && isServicePrincipal(text2) ? "Service" : "AWS";
-            const forKey = value.type === "unresolved" ? { ...value, hint: /account/i.test(value.expression) ? "account-id" : value.hint } : value;
-            groups.set(key, [...groups.get(key) ?? [], forKey]);
-          }
-          principalNode = {
-            type: "object",
-            range: principal.range,
-            entries: [...groups].map(([key, items]) => ({
-              key,
-              keyRange: principalEntry.keyRange,
-              value: items.length === 1 ? items[0] : { type: "array", items, range: principal.range }
-            }))
-          };
-        }
-        const conditions2 = /* @__PURE__ */ new Map();
-        const addCondition = (property, operator, conditionKey) => {
-          const source = entry2(property);
-          if (!source) return;
-          const value = this.resolve(source.value, ["Condition", operator, conditionKey]);
-          if (!value) return;
-          conditions2.set(operator, [...conditions2.get(operator) ?? [], { key: conditionKey, keyRange: source.keyRange, value }]);
-        };
-        for (const c5 of LAMBDA_PERMISSION_CONDITIONS) addCondition(c5.cloudformation, c5.operator, c5.key);
-        const at = props.range;
-        const statement = [
-          { key: "Effect", keyRange: at, value: { type: "string", value: "Allow", range: at } },
-          { key: "Principal", keyRange: principalEntry.keyRange, value: principalNode },
-          { key: "Action", keyRange: entry2("Action").keyRange, value: action },
-          { key: "Resource", keyRange: entry2("FunctionName").keyRange, value: resourceValue }
-        ];
-        if (conditions2.size > 0) {
-          const operators = [...conditions2].map(([operator, entries]) => ({
-            key: operator,
-            keyRange: entries[0].keyRange,
-            value: { type: "object", entries, range: at }
-          }));
-          statement.push({ key: "Condition", keyRange: at, value: { type: "object", entries: operators, range: at } });
-        }
-        this.result.policies.push(
-          buildPolicyDocument(lambdaPermissionDocument(statement, at, at), {
-            file: this.file.path,
-            format: "cloudformation",
-            origin: `${resource.label} .Properties`,
-            kind: "resource",
-            resourceType: "AWS::Lambda::Function",
-            range: spanOf(resource.entry)
-          })
-        );
-      }
       /** SCPs and RCPs; tag, backup and AI opt-out policies are not IAM policies. */
       organizationsPolicy(resource) {
         const typeEntry = member(resource.properties, "Type");
@@ -21522,124 +21677,6 @@ var init_cloudformation = __esm({
         }
         const kind = ORGANIZATION_KINDS[name2];
         if (kind) this.document(this.property(resource, "Content"), "Content", resource.label, kind, {});
-      }
-      /** SAM `Policies`: managed policy names/ARNs, inline documents, and policy templates (skipped). */
-      samPolicies(resource) {
-        const attachedTo = [resource.label];
-        this.document(this.property(resource, "AssumeRolePolicyDocument"), "AssumeRolePolicyDocument", resource.label, "trust", {
-          resourceType: "AWS::IAM::AssumeRolePolicyDocument"
-        });
-        const policies2 = this.property(resource, "Policies");
-        if (!policies2) return;
-        const isList = shallow(policies2, 0).some((value) => value.type === "array");
-        listItems(policies2).forEach((item, index) => {
-          const where = isList ? `Policies[${index}]` : "Policies";
-          if (item.type === "object" && !intrinsicOf(item)) {
-            if (member(item, "Statement")) {
-              this.document(item, where, resource.label, "identity", { attachedTo });
-              return;
-            }
-            const [entry2] = item.entries;
-            const expanded = entry2 && item.entries.length === 1 ? samPolicyTemplate(entry2) : void 0;
-            if (expanded?.ok) this.document(expanded.node, `${where}.${entry2.key}`, resource.label, "identity", { attachedTo });
-            else {
-              const name2 = entry2?.key ?? "{}";
-              const why = expanded ? expanded.reason : `"${name2}" is not a SAM policy template`;
-              this.finding(
-                entry2?.keyRange ?? item.range,
-                "note",
-                `${where} of ${resource.label} was not analysed: ${why}.`,
-                `${resource.label}:${where}:template`
-              );
-            }
-            return;
-          }
-          const value = this.resolve(item, ["Policies"]);
-          const text2 = textOf(value);
-          if (value && text2 !== void 0) {
-            const arn = value.type === "string" && !value.unresolved && !text2.startsWith("arn:") ? `arn:aws:iam::aws:policy/${text2}` : text2;
-            this.result.facts.push({
-              type: "managed-policy-attachment",
-              file: this.file.path,
-              range: value.range,
-              origin: `${resource.label} .${where}`,
-              arn,
-              attachedTo: resource.label
-            });
-          }
-        });
-      }
-      /** SAM `Auth.ResourcePolicy` of an `AWS::Serverless::Api`, as the policy SAM generates from it. */
-      samApiAuth(resource) {
-        const auth = member(member(resource.properties, "Auth")?.value, "ResourcePolicy");
-        if (!auth) return;
-        const generated = samApiResourcePolicy(auth);
-        if (generated)
-          this.document(generated, "Auth.ResourcePolicy", resource.label, "resource-policy", { resourceType: "AWS::ApiGateway::RestApi" });
-      }
-      /** `secret-output` facts: outputs exposing an access key secret, a NoEcho parameter or a secret's value. */
-      outputs(root6) {
-        for (const output of objectEntries(member(root6, "Outputs")?.value)) {
-          const value = member(output.value, "Value")?.value;
-          if (!value) continue;
-          for (const secret of this.secrets(value, 0)) {
-            const fact = {
-              type: "secret-output",
-              file: this.file.path,
-              range: secret.range,
-              origin: `Outputs ${output.key}`,
-              name: output.key,
-              expression: secret.expression
-            };
-            this.result.facts.push(fact);
-          }
-        }
-      }
-      secrets(node, depth) {
-        if (depth > 50) return [];
-        const intrinsic = intrinsicOf(node);
-        if (intrinsic?.name === "Fn::GetAtt") {
-          const parts2 = intrinsic.argument.type === "array" ? intrinsic.argument.items.map(staticString2) : staticString2(intrinsic.argument)?.split(".") ?? [];
-          const [id, attribute] = parts2;
-          return id !== void 0 && attribute !== void 0 && this.secretAttribute(id, attribute) ? [{ expression: describe2(node), range: node.range }] : [];
-        }
-        if (intrinsic?.name === "Ref") {
-          const name2 = staticString2(intrinsic.argument);
-          return name2 !== void 0 && this.noEcho(name2) ? [{ expression: `!Ref ${name2}`, range: node.range }] : [];
-        }
-        if (intrinsic?.name === "Fn::Sub") {
-          const template = intrinsic.argument.type === "array" ? intrinsic.argument.items[0] : intrinsic.argument;
-          const found = [];
-          for (const match of staticString2(template)?.matchAll(/\$\{([^}!][^}]*)\}/g) ?? []) {
-            const name2 = match[1].trim();
-            const [id, attribute] = name2.split(".");
-            if (attribute !== void 0 ? this.secretAttribute(id, attribute) : this.noEcho(name2)) {
-              found.push({ expression: attribute !== void 0 ? `!GetAtt ${name2}` : `!Ref ${name2}`, range: node.range });
-            }
-          }
-          if (intrinsic.argument.type === "array" && intrinsic.argument.items[1])
-            found.push(...this.secrets(intrinsic.argument.items[1], depth + 1));
-          return [...found, ...this.dynamicSecrets(template)];
-        }
-        if (node.type === "string") return this.dynamicSecrets(node);
-        if (node.type === "array") return node.items.flatMap((item) => this.secrets(item, depth + 1));
-        if (node.type === "object") return node.entries.flatMap((entry2) => this.secrets(entry2.value, depth + 1));
-        return [];
-      }
-      dynamicSecrets(node) {
-        if (node?.type !== "string") return [];
-        return [...node.value.matchAll(/\{\{resolve:(?:secretsmanager|ssm-secure):[^{}]*\}\}/g)].map((match) => ({
-          expression: match[0],
-          range: node.range
-        }));
-      }
-      secretAttribute(id, attribute) {
-        const type = this.types.get(id);
-        return type === "AWS::IAM::AccessKey" && attribute === "SecretAccessKey" || type === "AWS::SecretsManager::Secret" && attribute.startsWith("SecretString");
-      }
-      noEcho(name2) {
-        const flag = member(this.context.parameters.get(name2), "NoEcho")?.value;
-        return flag?.type === "boolean" && flag.value || flag?.type === "string" && flag.value.toLowerCase() === "true";
       }
     };
   }
@@ -27918,7 +27955,7 @@ function extractPlan(file, root6, tables) {
       if (address === void 0 || type === void 0 || text(member(resource, "mode")?.value) === "data") continue;
       const values = member(resource, "values")?.value;
       if (type === "aws_lambda_permission" && values) {
-        const permission = lambdaPermission(values);
+        const permission = lambdaPermission2(values);
         if (permission) {
           const document = buildPolicyDocument(permission, {
             file: file.path,
@@ -28007,7 +28044,7 @@ function configuredAttributes(root6) {
   visit(member(member(root6, "configuration")?.value, "root_module")?.value, "", 0);
   return out2;
 }
-function lambdaPermission(values) {
+function lambdaPermission2(values) {
   const get2 = (key) => {
     const value = member(values, key)?.value;
     return value?.type === "string" && value.value !== "" ? value : void 0;
@@ -41392,21 +41429,21 @@ var init_partition = __esm({
     partition = (value) => {
       const { partitions } = selectedPartitionsInfo;
       for (const partition2 of partitions) {
-        const { regions, outputs } = partition2;
+        const { regions, outputs: outputs2 } = partition2;
         for (const [region, regionData] of Object.entries(regions)) {
           if (region === value) {
             return {
-              ...outputs,
+              ...outputs2,
               ...regionData
             };
           }
         }
       }
       for (const partition2 of partitions) {
-        const { regionRegex, outputs } = partition2;
+        const { regionRegex, outputs: outputs2 } = partition2;
         if (new RegExp(regionRegex).test(value)) {
           return {
-            ...outputs
+            ...outputs2
           };
         }
       }
@@ -72095,11 +72132,11 @@ function shown(workspace, file) {
   const rel = path7.relative(workspace, file).split(path7.sep).join("/");
   return rel && !rel.startsWith("..") ? rel : file;
 }
-async function writeOutputs(env2, outputs) {
+async function writeOutputs(env2, outputs2) {
   if (!env2.GITHUB_OUTPUT) return;
   await appendFile(
     env2.GITHUB_OUTPUT,
-    Object.entries(outputs).map(([name2, value]) => outputEntry(name2, value)).join("")
+    Object.entries(outputs2).map(([name2, value]) => outputEntry(name2, value)).join("")
   );
 }
 async function writeSummary(env2, markdown) {
