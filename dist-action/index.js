@@ -21738,108 +21738,6 @@ var init_tf_policy_attributes = __esm({
   }
 });
 
-// src/extract/tf-module-arguments.ts
-function argumentRole(name2) {
-  if (/(^|_)statements$/.test(name2)) return "statements";
-  if (/(^|_)policy_jsons$|(^|_)policy_documents$/.test(name2)) return "policies";
-  if (/(^|_)policy_arns$|(^|_)role_policies$|^policies$/.test(name2)) return "policy-arns";
-  if (/(^|_)(policy|policy_json|policy_document|assume_role_policy|trust_policy|access_policy|access_policies|resource_policy|key_policy|bucket_policy|queue_policy|topic_policy)$/.test(
-    name2
-  )) {
-    return "policy";
-  }
-  return void 0;
-}
-function argumentKind(name2) {
-  return /assume_role|trust/.test(name2) ? "trust" : void 0;
-}
-function entryOf(key, value, keyRange = value.range) {
-  return { key, keyRange, value };
-}
-function member2(node, key) {
-  return node.type === "object" ? node.entries.find((entry2) => entry2.key === key) : void 0;
-}
-function principalsOf2(node) {
-  const items = node.type === "array" ? node.items : [node];
-  const entries = [];
-  for (const item of items) {
-    const type = member2(item, "type")?.value;
-    const identifiers = member2(item, "identifiers")?.value;
-    if (type?.type === "string" && identifiers) entries.push(entryOf(type.value, identifiers, member2(item, "type").keyRange));
-  }
-  return { type: "object", range: node.range, entries };
-}
-function conditionsOf2(node) {
-  const items = node.type === "array" ? node.items : [node];
-  const operators = [];
-  for (const item of items) {
-    const test23 = member2(item, "test")?.value;
-    const variable = member2(item, "variable")?.value;
-    const values = member2(item, "values")?.value;
-    if (test23?.type !== "string" || variable?.type !== "string" || !values) continue;
-    let operator = operators.find((entry2) => entry2.key === test23.value);
-    if (!operator) {
-      operator = entryOf(test23.value, { type: "object", range: item.range, entries: [] }, member2(item, "test").keyRange);
-      operators.push(operator);
-    }
-    operator.value.entries.push(entryOf(variable.value, values, member2(item, "variable").keyRange));
-  }
-  return { type: "object", range: node.range, entries: operators };
-}
-function statementOf(node, sid) {
-  if (node.type !== "object") return node;
-  const entries = [];
-  for (const entry2 of node.entries) {
-    const key = KEYS[entry2.key];
-    if (key) entries.push({ key, keyRange: entry2.keyRange, value: entry2.value });
-    else if (entry2.key === "principals" || entry2.key === "not_principals") {
-      entries.push({
-        key: entry2.key === "principals" ? "Principal" : "NotPrincipal",
-        keyRange: entry2.keyRange,
-        value: principalsOf2(entry2.value)
-      });
-    } else if (entry2.key === "conditions" || entry2.key === "condition") {
-      entries.push({ key: "Condition", keyRange: entry2.keyRange, value: conditionsOf2(entry2.value) });
-    }
-  }
-  if (!entries.some((entry2) => entry2.key === "Effect"))
-    entries.unshift(entryOf("Effect", { type: "string", value: "Allow", range: node.range }));
-  if (sid && !entries.some((entry2) => entry2.key === "Sid"))
-    entries.unshift(entryOf("Sid", { type: "string", value: sid.value, range: sid.range }));
-  return { type: "object", range: node.range, entries };
-}
-function statementsDocument(node) {
-  let statements;
-  if (node.type === "array") statements = node.items.map((item) => statementOf(item));
-  else if (node.type === "object")
-    statements = node.entries.map((entry2) => statementOf(entry2.value, { value: entry2.key, range: entry2.keyRange }));
-  else return void 0;
-  if (statements.length === 0 || statements.some((statement) => statement.type !== "object")) return void 0;
-  return {
-    type: "object",
-    range: node.range,
-    entries: [
-      entryOf("Version", { type: "string", value: "2012-10-17", range: node.range }),
-      entryOf("Statement", { type: "array", range: node.range, items: statements })
-    ]
-  };
-}
-var KEYS;
-var init_tf_module_arguments = __esm({
-  "src/extract/tf-module-arguments.ts"() {
-    "use strict";
-    init_own();
-    KEYS = lookupTable({
-      sid: "Sid",
-      effect: "Effect",
-      actions: "Action",
-      not_actions: "NotAction",
-      resources: "Resource",
-      not_resources: "NotResource"
-    });
-  }
-});
-
 // node_modules/web-tree-sitter/web-tree-sitter.js
 function assertInternal(x) {
   if (x !== INTERNAL) throw new Error("Illegal constructor");
@@ -26849,6 +26747,256 @@ var init_tf_eval = __esm({
   }
 });
 
+// src/extract/tf-module-index.ts
+function indexModule(files, dir, result) {
+  const module2 = { dir, files, locals: /* @__PURE__ */ new Map(), documents: /* @__PURE__ */ new Map(), blocks: /* @__PURE__ */ new Map() };
+  const define = (address, block) => {
+    const earlier = module2.blocks.get(address);
+    if (earlier) {
+      const at = rangeOf3(earlier);
+      const message = `${address} is defined twice (also at ${earlier.file.path}:${at.line}), which Terraform rejects; both definitions were analysed.`;
+      result.findings.push(
+        inputFinding(
+          block.file.path,
+          rangeOfOffsets(block.file, block.start, block.start + block.type.length),
+          "warning",
+          message,
+          `${address} duplicate`
+        )
+      );
+    }
+    module2.blocks.set(address, block);
+  };
+  const variables2 = /* @__PURE__ */ new Map();
+  const tfvars = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    if (/(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)$/.test(file.path))
+      for (const attribute of file.body.attributes) tfvars.set(attribute.name, attribute);
+    for (const block of file.body.blocks) {
+      const [type, name2] = block.labels;
+      if (block.type === "variable" && type !== void 0) {
+        const fallback2 = attributeOf(block, "default");
+        if (fallback2) variables2.set(type, fallback2);
+      }
+      if (block.type === "locals") {
+        for (const attribute of block.body.attributes) module2.locals.set(attribute.name, attribute);
+      } else if (block.type === "data" && type && name2 !== void 0) {
+        define(`data.${type}.${name2}`, block);
+        if (type === "aws_iam_policy_document") module2.documents.set(name2, block);
+      } else if (block.type === "resource" && type && name2 !== void 0) {
+        define(`${type}.${name2}`, block);
+      }
+    }
+  }
+  for (const [name2, attribute] of tfvars) variables2.set(name2, attribute);
+  module2.variables = variables2;
+  return module2;
+}
+function listItems2(expr) {
+  if (expr.kind === "tuple") return expr.items;
+  if (expr.kind === "call" && ["toset", "tolist", "concat", "distinct", "compact", "flatten"].includes(expr.name)) {
+    return expr.args.flatMap(listItems2);
+  }
+  return [expr];
+}
+async function parseModule(files, result) {
+  const parsed = [];
+  const parser = await createHclParser();
+  try {
+    for (const file of files) {
+      const deep = excessiveNesting(file.text) ?? excessiveNesting(file.text.replace(/[()]/g, (p3) => p3 === "(" ? "[" : "]"));
+      if (deep) {
+        const message = `This file nests brackets deeper than ${MAX_BRACKET_DEPTH} levels, so it was not analysed.`;
+        result.findings.push(inputFinding(file.path, deep, "warning", message, "nesting"));
+        continue;
+      }
+      const bytes = Buffer.byteLength(file.text, "utf8");
+      if (bytes > MAX_TERRAFORM_FILE_BYTES) {
+        const message = `This Terraform file is ${(bytes / 1024).toFixed(0)} KiB, over the ${MAX_TERRAFORM_FILE_BYTES / 1024} KiB limit for Terraform files (parsing takes about 500 bytes of memory per byte), so it was not analysed.`;
+        result.findings.push(inputFinding(file.path, WHOLE_FILE, "warning", message, "too-large"));
+        continue;
+      }
+      const outcome = parseHcl(parser, file.path, file.text);
+      if (!outcome.ok) {
+        const message = `This Terraform file could not be analysed (${outcome.message}).`;
+        result.findings.push(inputFinding(file.path, outcome.range, "warning", message, "parse-error"));
+        continue;
+      }
+      if (outcome.syntaxError) {
+        const { range: range2, message: error2 } = outcome.syntaxError;
+        const message = `${error2}; the blocks around it were not analysed.`;
+        result.findings.push(inputFinding(file.path, range2, "warning", message, "syntax-error"));
+      }
+      parsed.push(outcome.file);
+    }
+  } finally {
+    parser.delete();
+  }
+  return parsed;
+}
+var init_tf_module_index = __esm({
+  "src/extract/tf-module-index.ts"() {
+    "use strict";
+    init_findings();
+    init_tf_hcl();
+    init_limits();
+    init_tf_eval();
+  }
+});
+
+// src/extract/tf-module-arguments.ts
+function argumentRole(name2) {
+  if (/(^|_)statements$/.test(name2)) return "statements";
+  if (/(^|_)policy_jsons$|(^|_)policy_documents$/.test(name2)) return "policies";
+  if (/(^|_)policy_arns$|(^|_)role_policies$|^policies$/.test(name2)) return "policy-arns";
+  if (/(^|_)(policy|policy_json|policy_document|assume_role_policy|trust_policy|access_policy|access_policies|resource_policy|key_policy|bucket_policy|queue_policy|topic_policy)$/.test(
+    name2
+  )) {
+    return "policy";
+  }
+  return void 0;
+}
+function argumentKind(name2) {
+  return /assume_role|trust/.test(name2) ? "trust" : void 0;
+}
+function entryOf(key, value, keyRange = value.range) {
+  return { key, keyRange, value };
+}
+function member2(node, key) {
+  return node.type === "object" ? node.entries.find((entry2) => entry2.key === key) : void 0;
+}
+function principalsOf2(node) {
+  const items = node.type === "array" ? node.items : [node];
+  const entries = [];
+  for (const item of items) {
+    const type = member2(item, "type")?.value;
+    const identifiers = member2(item, "identifiers")?.value;
+    if (type?.type === "string" && identifiers) entries.push(entryOf(type.value, identifiers, member2(item, "type").keyRange));
+  }
+  return { type: "object", range: node.range, entries };
+}
+function conditionsOf2(node) {
+  const items = node.type === "array" ? node.items : [node];
+  const operators = [];
+  for (const item of items) {
+    const test23 = member2(item, "test")?.value;
+    const variable = member2(item, "variable")?.value;
+    const values = member2(item, "values")?.value;
+    if (test23?.type !== "string" || variable?.type !== "string" || !values) continue;
+    let operator = operators.find((entry2) => entry2.key === test23.value);
+    if (!operator) {
+      operator = entryOf(test23.value, { type: "object", range: item.range, entries: [] }, member2(item, "test").keyRange);
+      operators.push(operator);
+    }
+    operator.value.entries.push(entryOf(variable.value, values, member2(item, "variable").keyRange));
+  }
+  return { type: "object", range: node.range, entries: operators };
+}
+function statementOf(node, sid) {
+  if (node.type !== "object") return node;
+  const entries = [];
+  for (const entry2 of node.entries) {
+    const key = KEYS[entry2.key];
+    if (key) entries.push({ key, keyRange: entry2.keyRange, value: entry2.value });
+    else if (entry2.key === "principals" || entry2.key === "not_principals") {
+      entries.push({
+        key: entry2.key === "principals" ? "Principal" : "NotPrincipal",
+        keyRange: entry2.keyRange,
+        value: principalsOf2(entry2.value)
+      });
+    } else if (entry2.key === "conditions" || entry2.key === "condition") {
+      entries.push({ key: "Condition", keyRange: entry2.keyRange, value: conditionsOf2(entry2.value) });
+    }
+  }
+  if (!entries.some((entry2) => entry2.key === "Effect"))
+    entries.unshift(entryOf("Effect", { type: "string", value: "Allow", range: node.range }));
+  if (sid && !entries.some((entry2) => entry2.key === "Sid"))
+    entries.unshift(entryOf("Sid", { type: "string", value: sid.value, range: sid.range }));
+  return { type: "object", range: node.range, entries };
+}
+function statementsDocument(node) {
+  let statements;
+  if (node.type === "array") statements = node.items.map((item) => statementOf(item));
+  else if (node.type === "object")
+    statements = node.entries.map((entry2) => statementOf(entry2.value, { value: entry2.key, range: entry2.keyRange }));
+  else return void 0;
+  if (statements.length === 0 || statements.some((statement) => statement.type !== "object")) return void 0;
+  return {
+    type: "object",
+    range: node.range,
+    entries: [
+      entryOf("Version", { type: "string", value: "2012-10-17", range: node.range }),
+      entryOf("Statement", { type: "array", range: node.range, items: statements })
+    ]
+  };
+}
+function moduleArguments(extractor, block) {
+  const address = `module.${block.labels[0]}`;
+  for (const attribute of block.body.attributes) moduleArgument(extractor, address, block, attribute, `${address} .${attribute.name}`, 0);
+}
+function moduleArgument(extractor, address, block, attribute, origin, depth) {
+  const role = argumentRole(attribute.name);
+  if (!role && attribute.expr.kind === "object" && depth < 3) {
+    for (const item of attribute.expr.items) {
+      const key = literalString(item.key, extractor.ctx) ?? (item.key.kind === "traversal" && item.key.steps.length === 0 ? item.key.root : void 0);
+      if (key === void 0) continue;
+      const nested = { ...attribute, name: key, expr: item.value };
+      moduleArgument(extractor, address, block, nested, `${origin}.${key}`, depth + 1);
+    }
+    return;
+  }
+  if (!role || attribute.expr.kind === "null") return;
+  const kind = argumentKind(attribute.name);
+  const use = kind ? { kind, resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : { kind: "resource", infer: true };
+  if (role === "policy") {
+    const source = policySource(attribute.expr, extractor.ctx, extractor.options);
+    const holder = depth === 0 ? block : { ...block, body: { ...block.body, attributes: [attribute] } };
+    if (source.kind === "node" || source.kind === "document" || source.kind === "invalid")
+      extractor.policyAttribute(address, holder, attribute.name, [use], origin);
+  } else if (role === "policies") {
+    listItems2(attribute.expr).forEach((item, index) => {
+      const source = policySource(item, extractor.ctx, extractor.options);
+      if (source.kind === "node") extractor.emit(source.node, source.file, `${origin}[${index}]`, use);
+      else if (source.kind === "document") extractor.uses.set(source.name, [...extractor.uses.get(source.name) ?? [], use]);
+    });
+  } else if (role === "statements") {
+    const value = valueOf(attribute.expr, extractor.ctx, ["Statement"]);
+    const document = statementsDocument(value);
+    if (document) extractor.emit(document, block.file.path, origin, use);
+  } else {
+    const value = valueOf(attribute.expr, extractor.ctx, []);
+    const items = value.type === "array" ? value.items : value.type === "object" ? value.entries.map((entry2) => entry2.value) : [];
+    for (const item of items) {
+      if (item.type !== "string" || !item.value.startsWith("arn:")) continue;
+      extractor.result.facts.push({
+        type: "managed-policy-attachment",
+        file: block.file.path,
+        range: item.range,
+        origin,
+        arn: item.value,
+        attachedTo: address
+      });
+    }
+  }
+}
+var KEYS;
+var init_tf_module_arguments = __esm({
+  "src/extract/tf-module-arguments.ts"() {
+    "use strict";
+    init_own();
+    init_tf_eval();
+    init_tf_module_index();
+    KEYS = lookupTable({
+      sid: "Sid",
+      effect: "Effect",
+      actions: "Action",
+      not_actions: "NotAction",
+      resources: "Resource",
+      not_resources: "NotResource"
+    });
+  }
+});
+
 // src/extract/tf-policy-document.ts
 function blocksOf(block, type) {
   const out2 = [];
@@ -27198,109 +27346,194 @@ function secretIn(expr, outputName) {
   }
   return void 0;
 }
+function secretValues2(extractor, address, block) {
+  for (const property of TF_SECRET_ATTRIBUTES[block.labels[0]] ?? []) {
+    const attribute = attributeOf(block, property.path[0]);
+    if (!attribute) continue;
+    const range2 = rangeOf3(attribute.expr);
+    let lines;
+    if (property.whole) {
+      const literal2 = attribute.expr.kind === "template" ? literalString(attribute.expr, extractor.ctx) : void 0;
+      if (literal2 === void 0) continue;
+      lines = [{ text: literal2, range: range2 }];
+    } else {
+      const source = block.file.text.split("\n").slice(range2.line - 1, range2.endLine).join("\n");
+      lines = valueLines(block.file.text, range2, source);
+    }
+    extractor.result.facts.push({
+      type: "secret-value",
+      file: block.file.path,
+      range: range2,
+      origin: address,
+      property: property.path[0],
+      whole: property.whole,
+      lines
+    });
+  }
+}
+function outputs2(extractor) {
+  for (const file of extractor.module.files) {
+    for (const block of file.body.blocks) {
+      const name2 = block.labels[0];
+      if (block.type !== "output" || name2 === void 0) continue;
+      const value = attributeOf(block, "value");
+      const sensitive = attributeOf(block, "sensitive");
+      if (!value || sensitive?.expr.kind === "bool" && sensitive.expr.value) continue;
+      const expression = secretIn(value.expr, name2);
+      if (expression === void 0) continue;
+      extractor.result.facts.push({
+        type: "secret-output",
+        file: file.path,
+        range: rangeOf3(value.expr),
+        origin: `output.${name2}`,
+        name: name2,
+        expression
+      });
+    }
+  }
+}
 var SECRET_REFERENCE, SECRET_LITERAL;
 var init_tf_secrets = __esm({
   "src/extract/tf-secrets.ts"() {
     "use strict";
+    init_secret_properties();
     init_tf_hcl();
+    init_tf_eval();
     SECRET_REFERENCE = /\b(?:aws_iam_access_key\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:secret|ses_smtp_password_v4|encrypted_secret|encrypted_ses_smtp_password_v4)|aws_iam_user_login_profile\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:password|encrypted_password))\b/;
     SECRET_LITERAL = /^[A-Za-z0-9/+]{40}$/;
   }
 });
 
-// src/extract/tf-module-index.ts
-function indexModule(files, dir, result) {
-  const module2 = { dir, files, locals: /* @__PURE__ */ new Map(), documents: /* @__PURE__ */ new Map(), blocks: /* @__PURE__ */ new Map() };
-  const define = (address, block) => {
-    const earlier = module2.blocks.get(address);
-    if (earlier) {
-      const at = rangeOf3(earlier);
-      const message = `${address} is defined twice (also at ${earlier.file.path}:${at.line}), which Terraform rejects; both definitions were analysed.`;
-      result.findings.push(
-        inputFinding(
-          block.file.path,
-          rangeOfOffsets(block.file, block.start, block.start + block.type.length),
-          "warning",
-          message,
-          `${address} duplicate`
-        )
-      );
-    }
-    module2.blocks.set(address, block);
+// src/extract/tf-lambda-permission.ts
+function lambdaPermission2(extractor, address, block) {
+  const range2 = rangeOf3(block);
+  const base = ["Statement", 0];
+  const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
+  const attribute = (name2) => {
+    const found = attributeOf(block, name2);
+    return found && found.expr.kind !== "null" ? found : void 0;
   };
-  const variables2 = /* @__PURE__ */ new Map();
-  const tfvars = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    if (/(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)$/.test(file.path))
-      for (const attribute of file.body.attributes) tfvars.set(attribute.name, attribute);
-    for (const block of file.body.blocks) {
-      const [type, name2] = block.labels;
-      if (block.type === "variable" && type !== void 0) {
-        const fallback2 = attributeOf(block, "default");
-        if (fallback2) variables2.set(type, fallback2);
-      }
-      if (block.type === "locals") {
-        for (const attribute of block.body.attributes) module2.locals.set(attribute.name, attribute);
-      } else if (block.type === "data" && type && name2 !== void 0) {
-        define(`data.${type}.${name2}`, block);
-        if (type === "aws_iam_policy_document") module2.documents.set(name2, block);
-      } else if (block.type === "resource" && type && name2 !== void 0) {
-        define(`${type}.${name2}`, block);
-      }
+  const keyRange = (name2) => {
+    const found = attributeOf(block, name2);
+    return rangeOfOffsets(found.file, found.nameStart, found.nameEnd);
+  };
+  const entries = [];
+  const sid = attribute("statement_id");
+  if (sid) entries.push({ key: "Sid", keyRange: keyRange("statement_id"), value: valueOf(sid.expr, extractor.ctx, [...base, "Sid"]) });
+  entries.push({ key: "Effect", keyRange: keyword, value: { type: "string", value: "Allow", range: range2 } });
+  const principal = attribute("principal");
+  if (principal) {
+    const value = valueOf(principal.expr, extractor.ctx, [...base, "Principal", "AWS", 0]);
+    if (value.type === "string" && value.value === "*") {
+      entries.push({ key: "Principal", keyRange: keyRange("principal"), value });
+    } else {
+      const service = value.type === "string" && isServicePrincipal(value.value);
+      const principalType2 = service ? "Service" : "AWS";
+      const principalValue = valueOf(principal.expr, extractor.ctx, [...base, "Principal", principalType2, 0]);
+      entries.push({
+        key: "Principal",
+        keyRange: keyRange("principal"),
+        value: {
+          type: "object",
+          range: rangeOf3(principal.expr),
+          entries: [{ key: principalType2, keyRange: rangeOf3(principal.expr), value: principalValue }]
+        }
+      });
     }
   }
-  for (const [name2, attribute] of tfvars) variables2.set(name2, attribute);
-  module2.variables = variables2;
-  return module2;
-}
-function listItems2(expr) {
-  if (expr.kind === "tuple") return expr.items;
-  if (expr.kind === "call" && ["toset", "tolist", "concat", "distinct", "compact", "flatten"].includes(expr.name)) {
-    return expr.args.flatMap(listItems2);
-  }
-  return [expr];
-}
-async function parseModule(files, result) {
-  const parsed = [];
-  const parser = await createHclParser();
-  try {
-    for (const file of files) {
-      const deep = excessiveNesting(file.text) ?? excessiveNesting(file.text.replace(/[()]/g, (p3) => p3 === "(" ? "[" : "]"));
-      if (deep) {
-        const message = `This file nests brackets deeper than ${MAX_BRACKET_DEPTH} levels, so it was not analysed.`;
-        result.findings.push(inputFinding(file.path, deep, "warning", message, "nesting"));
-        continue;
-      }
-      const bytes = Buffer.byteLength(file.text, "utf8");
-      if (bytes > MAX_TERRAFORM_FILE_BYTES) {
-        const message = `This Terraform file is ${(bytes / 1024).toFixed(0)} KiB, over the ${MAX_TERRAFORM_FILE_BYTES / 1024} KiB limit for Terraform files (parsing takes about 500 bytes of memory per byte), so it was not analysed.`;
-        result.findings.push(inputFinding(file.path, WHOLE_FILE, "warning", message, "too-large"));
-        continue;
-      }
-      const outcome = parseHcl(parser, file.path, file.text);
-      if (!outcome.ok) {
-        const message = `This Terraform file could not be analysed (${outcome.message}).`;
-        result.findings.push(inputFinding(file.path, outcome.range, "warning", message, "parse-error"));
-        continue;
-      }
-      if (outcome.syntaxError) {
-        const { range: range2, message: error2 } = outcome.syntaxError;
-        const message = `${error2}; the blocks around it were not analysed.`;
-        result.findings.push(inputFinding(file.path, range2, "warning", message, "syntax-error"));
-      }
-      parsed.push(outcome.file);
+  const action = attribute("action");
+  if (action)
+    entries.push({ key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, extractor.ctx, [...base, "Action", 0]) });
+  const functionName = attribute("function_name");
+  if (functionName)
+    entries.push({
+      key: "Resource",
+      keyRange: keyRange("function_name"),
+      value: valueOf(functionName.expr, extractor.ctx, [...base, "Resource"])
+    });
+  const conditions2 = [];
+  const condition = (attributeName, test23, variable) => {
+    const found = attribute(attributeName);
+    if (!found) return;
+    const value = valueOf(found.expr, extractor.ctx, [...base, "Condition", test23, variable]);
+    let group4 = conditions2.find((c5) => c5.key === test23);
+    if (!group4) {
+      group4 = { key: test23, keyRange: keyRange(attributeName), value: { type: "object", range: rangeOf3(found), entries: [] } };
+      conditions2.push(group4);
     }
-  } finally {
-    parser.delete();
-  }
-  return parsed;
+    const object = group4.value;
+    object.entries.push({ key: variable, keyRange: keyRange(attributeName), value });
+  };
+  for (const c5 of LAMBDA_PERMISSION_CONDITIONS) condition(c5.terraform, c5.operator, c5.key);
+  if (conditions2.length > 0)
+    entries.push({ key: "Condition", keyRange: conditions2[0].keyRange, value: { type: "object", range: range2, entries: conditions2 } });
+  extractor.emit(lambdaPermissionDocument(entries, range2, keyword), block.file.path, address, {
+    kind: "resource",
+    resourceType: "AWS::Lambda::Function"
+  });
 }
-var init_tf_module_index = __esm({
-  "src/extract/tf-module-index.ts"() {
+function layerPermission(extractor, address, block) {
+  const base = ["Statement", 0];
+  const range2 = rangeOf3(block);
+  const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
+  const keyRange = (name2) => {
+    const found = attributeOf(block, name2);
+    return rangeOfOffsets(found.file, found.nameStart, found.nameEnd);
+  };
+  const principal = attributeOf(block, "principal");
+  const action = attributeOf(block, "action");
+  const layer = attributeOf(block, "layer_name");
+  if (!principal || !action || !layer) return;
+  const principalValue = valueOf(principal.expr, extractor.ctx, [...base, "Principal", "AWS", 0]);
+  const entries = [
+    { key: "Effect", keyRange: keyword, value: { type: "string", value: "Allow", range: range2 } },
+    {
+      key: "Principal",
+      keyRange: keyRange("principal"),
+      value: principalValue.type === "string" && principalValue.value === "*" ? principalValue : {
+        type: "object",
+        range: rangeOf3(principal.expr),
+        entries: [{ key: "AWS", keyRange: keyRange("principal"), value: principalValue }]
+      }
+    },
+    { key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, extractor.ctx, [...base, "Action", 0]) },
+    { key: "Resource", keyRange: keyRange("layer_name"), value: valueOf(layer.expr, extractor.ctx, [...base, "Resource"]) }
+  ];
+  const organization = attributeOf(block, "organization_id");
+  if (organization) {
+    const value = valueOf(organization.expr, extractor.ctx, [...base, "Condition", "StringEquals", "aws:PrincipalOrgID"]);
+    const at = keyRange("organization_id");
+    entries.push({
+      key: "Condition",
+      keyRange: at,
+      value: {
+        type: "object",
+        range: range2,
+        entries: [
+          {
+            key: "StringEquals",
+            keyRange: at,
+            value: { type: "object", range: range2, entries: [{ key: "aws:PrincipalOrgID", keyRange: at, value }] }
+          }
+        ]
+      }
+    });
+  }
+  const node = {
+    type: "object",
+    range: range2,
+    entries: [
+      { key: "Version", keyRange: keyword, value: { type: "string", value: "2012-10-17", range: range2 } },
+      { key: "Statement", keyRange: keyword, value: { type: "array", range: range2, items: [{ type: "object", range: range2, entries }] } }
+    ]
+  };
+  extractor.emit(node, block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::LayerVersion" });
+}
+var init_tf_lambda_permission = __esm({
+  "src/extract/tf-lambda-permission.ts"() {
     "use strict";
-    init_findings();
+    init_lambda_permission();
     init_tf_hcl();
-    init_limits();
     init_tf_eval();
   }
 });
@@ -27336,12 +27569,10 @@ var ModuleExtractor;
 var init_terraform = __esm({
   "src/extract/terraform.ts"() {
     "use strict";
-    init_lambda_permission();
     init_placeholder();
     init_findings();
     init_document();
     init_json_syntax();
-    init_secret_properties();
     init_tf_policy_attributes();
     init_tf_module_arguments();
     init_positioned();
@@ -27350,6 +27581,7 @@ var init_terraform = __esm({
     init_tf_policy_document();
     init_tf_resources();
     init_tf_secrets();
+    init_tf_lambda_permission();
     init_tf_module_index();
     ModuleExtractor = class {
       module;
@@ -27379,7 +27611,7 @@ var init_terraform = __esm({
         for (const [address, block] of resources) this.collectAttachments(address, block);
         for (const [address, block] of resources) this.resource(address, block);
         for (const file of this.module.files) {
-          for (const block of file.body.blocks) if (block.type === "module" && block.labels[0] !== void 0) this.moduleArguments(block);
+          for (const block of file.body.blocks) if (block.type === "module" && block.labels[0] !== void 0) moduleArguments(this, block);
         }
         const documents = new PolicyDocuments(this.ctx, this.options);
         for (const name2 of this.module.documents.keys()) this.document(name2, documents);
@@ -27389,7 +27621,7 @@ var init_terraform = __esm({
             this.result.findings.push(inputFinding(problem.file, problem.range, "note", message, `${name2} ${problem.reason}`));
           }
         }
-        this.outputs();
+        outputs2(this);
         if (this.ctx.budget.steps < 0) {
           const message = "This Terraform module expands into too many values (locals referencing each other); some values were left unresolved.";
           this.result.findings.push(inputFinding(this.module.files[0]?.path ?? "", WHOLE_FILE, "warning", message, "budget"));
@@ -27466,7 +27698,7 @@ var init_terraform = __esm({
         const type = block.labels[0];
         const resourcePolicy = RESOURCE_POLICIES2[type];
         const inline = INLINE_POLICIES[type];
-        this.secretValues(address, block);
+        secretValues2(this, address, block);
         const extra = TF_POLICY_ATTRIBUTES[type];
         if (extra) {
           const holder = extra.block ? block.body.blocks.find((child) => child.type === extra.block) : block;
@@ -27475,7 +27707,7 @@ var init_terraform = __esm({
           if (holder) this.policyAttribute(address, holder, extra.attribute, [use], origin);
         }
         if (type === "aws_ssoadmin_managed_policy_attachment") this.ssoManagedPolicy(address, block);
-        if (type === "aws_lambda_layer_version_permission") this.layerPermission(address, block);
+        if (type === "aws_lambda_layer_version_permission") layerPermission(this, address, block);
         if (resourcePolicy) {
           this.policyAttribute(address, block, resourcePolicy.attribute, [{ kind: "resource", resourceType: resourcePolicy.resourceType }]);
         } else if (inline) {
@@ -27497,7 +27729,7 @@ var init_terraform = __esm({
             this.role(address, block);
             break;
           case "aws_lambda_permission":
-            this.lambdaPermission(address, block);
+            lambdaPermission2(this, address, block);
             break;
           case "aws_organizations_policy":
             this.organizationsPolicy(address, block);
@@ -27534,32 +27766,6 @@ var init_terraform = __esm({
             });
             break;
           }
-        }
-      }
-      /** `secret-value` facts: password arguments and user data written in the module (issue #11). */
-      secretValues(address, block) {
-        for (const property of TF_SECRET_ATTRIBUTES[block.labels[0]] ?? []) {
-          const attribute = attributeOf(block, property.path[0]);
-          if (!attribute) continue;
-          const range2 = rangeOf3(attribute.expr);
-          let lines;
-          if (property.whole) {
-            const literal2 = attribute.expr.kind === "template" ? literalString(attribute.expr, this.ctx) : void 0;
-            if (literal2 === void 0) continue;
-            lines = [{ text: literal2, range: range2 }];
-          } else {
-            const source = block.file.text.split("\n").slice(range2.line - 1, range2.endLine).join("\n");
-            lines = valueLines(block.file.text, range2, source);
-          }
-          this.result.facts.push({
-            type: "secret-value",
-            file: block.file.path,
-            range: range2,
-            origin: address,
-            property: property.path[0],
-            whole: property.whole,
-            lines
-          });
         }
       }
       factBase(address, block) {
@@ -27668,128 +27874,6 @@ var init_terraform = __esm({
         for (const use of groups.values()) this.emit(node, block.file.path, origin, use);
       }
       // --- synthesised policies ----------------------------------------------------------------------------------
-      /** `aws_lambda_permission` as the one-statement resource policy Lambda adds to the function. */
-      lambdaPermission(address, block) {
-        const range2 = rangeOf3(block);
-        const base = ["Statement", 0];
-        const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
-        const attribute = (name2) => {
-          const found = attributeOf(block, name2);
-          return found && found.expr.kind !== "null" ? found : void 0;
-        };
-        const keyRange = (name2) => {
-          const found = attributeOf(block, name2);
-          return rangeOfOffsets(found.file, found.nameStart, found.nameEnd);
-        };
-        const entries = [];
-        const sid = attribute("statement_id");
-        if (sid) entries.push({ key: "Sid", keyRange: keyRange("statement_id"), value: valueOf(sid.expr, this.ctx, [...base, "Sid"]) });
-        entries.push({ key: "Effect", keyRange: keyword, value: { type: "string", value: "Allow", range: range2 } });
-        const principal = attribute("principal");
-        if (principal) {
-          const value = valueOf(principal.expr, this.ctx, [...base, "Principal", "AWS", 0]);
-          if (value.type === "string" && value.value === "*") {
-            entries.push({ key: "Principal", keyRange: keyRange("principal"), value });
-          } else {
-            const service = value.type === "string" && isServicePrincipal(value.value);
-            const principalType2 = service ? "Service" : "AWS";
-            const principalValue = valueOf(principal.expr, this.ctx, [...base, "Principal", principalType2, 0]);
-            entries.push({
-              key: "Principal",
-              keyRange: keyRange("principal"),
-              value: {
-                type: "object",
-                range: rangeOf3(principal.expr),
-                entries: [{ key: principalType2, keyRange: rangeOf3(principal.expr), value: principalValue }]
-              }
-            });
-          }
-        }
-        const action = attribute("action");
-        if (action)
-          entries.push({ key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) });
-        const functionName = attribute("function_name");
-        if (functionName)
-          entries.push({
-            key: "Resource",
-            keyRange: keyRange("function_name"),
-            value: valueOf(functionName.expr, this.ctx, [...base, "Resource"])
-          });
-        const conditions2 = [];
-        const condition = (attributeName, test23, variable) => {
-          const found = attribute(attributeName);
-          if (!found) return;
-          const value = valueOf(found.expr, this.ctx, [...base, "Condition", test23, variable]);
-          let group4 = conditions2.find((c5) => c5.key === test23);
-          if (!group4) {
-            group4 = { key: test23, keyRange: keyRange(attributeName), value: { type: "object", range: rangeOf3(found), entries: [] } };
-            conditions2.push(group4);
-          }
-          const object = group4.value;
-          object.entries.push({ key: variable, keyRange: keyRange(attributeName), value });
-        };
-        for (const c5 of LAMBDA_PERMISSION_CONDITIONS) condition(c5.terraform, c5.operator, c5.key);
-        if (conditions2.length > 0)
-          entries.push({ key: "Condition", keyRange: conditions2[0].keyRange, value: { type: "object", range: range2, entries: conditions2 } });
-        this.emit(lambdaPermissionDocument(entries, range2, keyword), block.file.path, address, {
-          kind: "resource",
-          resourceType: "AWS::Lambda::Function"
-        });
-      }
-      /**
-       * Policies passed to a module (issue #11): `policy_json`, `assume_role_policy`, `policy_jsons`, statement lists
-       * in the terraform-aws-modules convention, and managed policy ARNs, judged where they are written.
-       */
-      moduleArguments(block) {
-        const address = `module.${block.labels[0]}`;
-        for (const attribute of block.body.attributes) this.moduleArgument(address, block, attribute, `${address} .${attribute.name}`, 0);
-      }
-      /** One argument; an object argument (`eks_managed_node_groups = { x = { iam_role_policy_statements = … } }`) is searched. */
-      moduleArgument(address, block, attribute, origin, depth) {
-        const role = argumentRole(attribute.name);
-        if (!role && attribute.expr.kind === "object" && depth < 3) {
-          for (const item of attribute.expr.items) {
-            const key = literalString(item.key, this.ctx) ?? (item.key.kind === "traversal" && item.key.steps.length === 0 ? item.key.root : void 0);
-            if (key === void 0) continue;
-            const nested = { ...attribute, name: key, expr: item.value };
-            this.moduleArgument(address, block, nested, `${origin}.${key}`, depth + 1);
-          }
-          return;
-        }
-        if (!role || attribute.expr.kind === "null") return;
-        const kind = argumentKind(attribute.name);
-        const use = kind ? { kind, resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : { kind: "resource", infer: true };
-        if (role === "policy") {
-          const source = policySource(attribute.expr, this.ctx, this.options);
-          const holder = depth === 0 ? block : { ...block, body: { ...block.body, attributes: [attribute] } };
-          if (source.kind === "node" || source.kind === "document" || source.kind === "invalid")
-            this.policyAttribute(address, holder, attribute.name, [use], origin);
-        } else if (role === "policies") {
-          listItems2(attribute.expr).forEach((item, index) => {
-            const source = policySource(item, this.ctx, this.options);
-            if (source.kind === "node") this.emit(source.node, source.file, `${origin}[${index}]`, use);
-            else if (source.kind === "document") this.uses.set(source.name, [...this.uses.get(source.name) ?? [], use]);
-          });
-        } else if (role === "statements") {
-          const value = valueOf(attribute.expr, this.ctx, ["Statement"]);
-          const document = statementsDocument(value);
-          if (document) this.emit(document, block.file.path, origin, use);
-        } else {
-          const value = valueOf(attribute.expr, this.ctx, []);
-          const items = value.type === "array" ? value.items : value.type === "object" ? value.entries.map((entry2) => entry2.value) : [];
-          for (const item of items) {
-            if (item.type !== "string" || !item.value.startsWith("arn:")) continue;
-            this.result.facts.push({
-              type: "managed-policy-attachment",
-              file: block.file.path,
-              range: item.range,
-              origin,
-              arn: item.value,
-              attachedTo: address
-            });
-          }
-        }
-      }
       /** `aws_ssoadmin_managed_policy_attachment`: an AWS managed policy attached to a permission set, as a fact. */
       ssoManagedPolicy(address, block) {
         const arn = attributeOf(block, "managed_policy_arn");
@@ -27804,64 +27888,6 @@ var init_terraform = __esm({
           arn: this.arnValue(arn.expr),
           attachedTo
         });
-      }
-      /** `aws_lambda_layer_version_permission` as the one-statement policy Lambda keeps on the layer version. */
-      layerPermission(address, block) {
-        const base = ["Statement", 0];
-        const range2 = rangeOf3(block);
-        const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
-        const keyRange = (name2) => {
-          const found = attributeOf(block, name2);
-          return rangeOfOffsets(found.file, found.nameStart, found.nameEnd);
-        };
-        const principal = attributeOf(block, "principal");
-        const action = attributeOf(block, "action");
-        const layer = attributeOf(block, "layer_name");
-        if (!principal || !action || !layer) return;
-        const principalValue = valueOf(principal.expr, this.ctx, [...base, "Principal", "AWS", 0]);
-        const entries = [
-          { key: "Effect", keyRange: keyword, value: { type: "string", value: "Allow", range: range2 } },
-          {
-            key: "Principal",
-            keyRange: keyRange("principal"),
-            value: principalValue.type === "string" && principalValue.value === "*" ? principalValue : {
-              type: "object",
-              range: rangeOf3(principal.expr),
-              entries: [{ key: "AWS", keyRange: keyRange("principal"), value: principalValue }]
-            }
-          },
-          { key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) },
-          { key: "Resource", keyRange: keyRange("layer_name"), value: valueOf(layer.expr, this.ctx, [...base, "Resource"]) }
-        ];
-        const organization = attributeOf(block, "organization_id");
-        if (organization) {
-          const value = valueOf(organization.expr, this.ctx, [...base, "Condition", "StringEquals", "aws:PrincipalOrgID"]);
-          const at = keyRange("organization_id");
-          entries.push({
-            key: "Condition",
-            keyRange: at,
-            value: {
-              type: "object",
-              range: range2,
-              entries: [
-                {
-                  key: "StringEquals",
-                  keyRange: at,
-                  value: { type: "object", range: range2, entries: [{ key: "aws:PrincipalOrgID", keyRange: at, value }] }
-                }
-              ]
-            }
-          });
-        }
-        const node = {
-          type: "object",
-          range: range2,
-          entries: [
-            { key: "Version", keyRange: keyword, value: { type: "string", value: "2012-10-17", range: range2 } },
-            { key: "Statement", keyRange: keyword, value: { type: "array", range: range2, items: [{ type: "object", range: range2, entries }] } }
-          ]
-        };
-        this.emit(node, block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::LayerVersion" });
       }
       organizationsPolicy(address, block) {
         const type = attributeOf(block, "type");
@@ -27884,28 +27910,6 @@ var init_terraform = __esm({
           settings[name2] = { value: json, range: rangeOf3(attribute.expr) };
         }
         this.result.facts.push({ type: "password-policy", ...this.factBase(address, block), settings });
-      }
-      /** `output` blocks that print a credential without `sensitive = true`. */
-      outputs() {
-        for (const file of this.module.files) {
-          for (const block of file.body.blocks) {
-            const name2 = block.labels[0];
-            if (block.type !== "output" || name2 === void 0) continue;
-            const value = attributeOf(block, "value");
-            const sensitive = attributeOf(block, "sensitive");
-            if (!value || sensitive?.expr.kind === "bool" && sensitive.expr.value) continue;
-            const expression = secretIn(value.expr, name2);
-            if (expression === void 0) continue;
-            this.result.facts.push({
-              type: "secret-output",
-              file: file.path,
-              range: rangeOf3(value.expr),
-              origin: `output.${name2}`,
-              name: name2,
-              expression
-            });
-          }
-        }
       }
     };
   }
@@ -27955,7 +27959,7 @@ function extractPlan(file, root6, tables) {
       if (address === void 0 || type === void 0 || text(member(resource, "mode")?.value) === "data") continue;
       const values = member(resource, "values")?.value;
       if (type === "aws_lambda_permission" && values) {
-        const permission = lambdaPermission2(values);
+        const permission = lambdaPermission3(values);
         if (permission) {
           const document = buildPolicyDocument(permission, {
             file: file.path,
@@ -28044,7 +28048,7 @@ function configuredAttributes(root6) {
   visit(member(member(root6, "configuration")?.value, "root_module")?.value, "", 0);
   return out2;
 }
-function lambdaPermission2(values) {
+function lambdaPermission3(values) {
   const get2 = (key) => {
     const value = member(values, key)?.value;
     return value?.type === "string" && value.value !== "" ? value : void 0;
@@ -41429,21 +41433,21 @@ var init_partition = __esm({
     partition = (value) => {
       const { partitions } = selectedPartitionsInfo;
       for (const partition2 of partitions) {
-        const { regions, outputs: outputs2 } = partition2;
+        const { regions, outputs: outputs3 } = partition2;
         for (const [region, regionData] of Object.entries(regions)) {
           if (region === value) {
             return {
-              ...outputs2,
+              ...outputs3,
               ...regionData
             };
           }
         }
       }
       for (const partition2 of partitions) {
-        const { regionRegex, outputs: outputs2 } = partition2;
+        const { regionRegex, outputs: outputs3 } = partition2;
         if (new RegExp(regionRegex).test(value)) {
           return {
-            ...outputs2
+            ...outputs3
           };
         }
       }
@@ -72132,11 +72136,11 @@ function shown(workspace, file) {
   const rel = path7.relative(workspace, file).split(path7.sep).join("/");
   return rel && !rel.startsWith("..") ? rel : file;
 }
-async function writeOutputs(env2, outputs2) {
+async function writeOutputs(env2, outputs3) {
   if (!env2.GITHUB_OUTPUT) return;
   await appendFile(
     env2.GITHUB_OUTPUT,
-    Object.entries(outputs2).map(([name2, value]) => outputEntry(name2, value)).join("")
+    Object.entries(outputs3).map(([name2, value]) => outputEntry(name2, value)).join("")
   );
 }
 async function writeSummary(env2, markdown) {
