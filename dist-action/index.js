@@ -17595,39 +17595,6 @@ var init_cfn_resources = __esm({
   }
 });
 
-// src/extract/lambda-permission.ts
-function isServicePrincipal(value) {
-  return !value.startsWith("arn:") && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.amazon\.com$/.test(value);
-}
-function lambdaPermissionDocument(statement, range2, keyRange) {
-  return {
-    type: "object",
-    range: range2,
-    entries: [
-      { key: "Version", keyRange, value: { type: "string", value: "2012-10-17", range: range2 } },
-      { key: "Statement", keyRange, value: { type: "array", range: range2, items: [{ type: "object", range: range2, entries: statement }] } }
-    ]
-  };
-}
-var LAMBDA_PERMISSION_CONDITIONS;
-var init_lambda_permission = __esm({
-  "src/extract/lambda-permission.ts"() {
-    "use strict";
-    LAMBDA_PERMISSION_CONDITIONS = [
-      { cloudformation: "SourceArn", terraform: "source_arn", operator: "ArnLike", key: "aws:SourceArn" },
-      { cloudformation: "SourceAccount", terraform: "source_account", operator: "StringEquals", key: "aws:SourceAccount" },
-      { cloudformation: "PrincipalOrgID", terraform: "principal_org_id", operator: "StringEquals", key: "aws:PrincipalOrgID" },
-      {
-        cloudformation: "FunctionUrlAuthType",
-        terraform: "function_url_auth_type",
-        operator: "StringEquals",
-        key: "lambda:FunctionUrlAuthType"
-      },
-      { cloudformation: "EventSourceToken", terraform: "event_source_token", operator: "StringEquals", key: "lambda:EventSourceToken" }
-    ];
-  }
-});
-
 // src/extract/json-syntax.ts
 function describeJsonError(text2, range2, message) {
   if (text2 === void 0) return { range: range2, detail: message };
@@ -17693,59 +17660,6 @@ function embeddedPositions(fileText, node) {
 var init_embedded_positions = __esm({
   "src/extract/embedded-positions.ts"() {
     "use strict";
-  }
-});
-
-// src/extract/secret-properties.ts
-function valueLines(fileText, range2, value) {
-  const file = fileText.split("\n");
-  const out2 = [];
-  let next = range2.line - 1;
-  for (const text2 of value.split("\n")) {
-    const trimmed = text2.trim();
-    if (trimmed === "") continue;
-    let found = -1;
-    for (let l3 = next; l3 < Math.min(file.length, range2.endLine + 1); l3++) {
-      if (file[l3].includes(trimmed)) {
-        found = l3;
-        break;
-      }
-    }
-    if (found === -1) return [{ text: value, range: range2 }];
-    const column = file[found].indexOf(trimmed) + 1;
-    out2.push({ text: trimmed, range: { line: found + 1, column, endLine: found + 1, endColumn: column + trimmed.length } });
-    next = found + 1;
-  }
-  return out2;
-}
-var CFN_SECRET_PROPERTIES, TF_SECRET_ATTRIBUTES;
-var init_secret_properties = __esm({
-  "src/extract/secret-properties.ts"() {
-    "use strict";
-    init_own();
-    CFN_SECRET_PROPERTIES = lookupTable({
-      "AWS::IAM::User": [{ path: ["LoginProfile", "Password"], whole: true }],
-      "AWS::EC2::Instance": [{ path: ["UserData"], whole: false }],
-      "AWS::EC2::LaunchTemplate": [{ path: ["LaunchTemplateData", "UserData"], whole: false }],
-      "AWS::AutoScaling::LaunchConfiguration": [{ path: ["UserData"], whole: false }],
-      "AWS::RDS::DBInstance": [{ path: ["MasterUserPassword"], whole: true }],
-      "AWS::RDS::DBCluster": [{ path: ["MasterUserPassword"], whole: true }],
-      "AWS::Redshift::Cluster": [{ path: ["MasterUserPassword"], whole: true }],
-      "AWS::DocDB::DBCluster": [{ path: ["MasterUserPassword"], whole: true }],
-      "AWS::DirectoryService::MicrosoftAD": [{ path: ["Password"], whole: true }],
-      "AWS::DirectoryService::SimpleAD": [{ path: ["Password"], whole: true }]
-    });
-    TF_SECRET_ATTRIBUTES = lookupTable({
-      aws_instance: [{ path: ["user_data"], whole: false }],
-      aws_launch_template: [{ path: ["user_data"], whole: false }],
-      aws_launch_configuration: [{ path: ["user_data"], whole: false }],
-      aws_spot_instance_request: [{ path: ["user_data"], whole: false }],
-      aws_db_instance: [{ path: ["password"], whole: true }],
-      aws_rds_cluster: [{ path: ["master_password"], whole: true }],
-      aws_redshift_cluster: [{ path: ["master_password"], whole: true }],
-      aws_docdb_cluster: [{ path: ["master_password"], whole: true }],
-      aws_directory_service_directory: [{ path: ["password"], whole: true }]
-    });
   }
 });
 
@@ -20647,6 +20561,380 @@ var init_cfn_intrinsics = __esm({
   }
 });
 
+// src/extract/cfn-extraction.ts
+function staticString2(node) {
+  if (node?.type === "string" && !node.unresolved) return node.value;
+  return void 0;
+}
+function spanOf(entry2) {
+  return {
+    line: entry2.keyRange.line,
+    column: entry2.keyRange.column,
+    endLine: entry2.value.range.endLine,
+    endColumn: entry2.value.range.endColumn
+  };
+}
+function textOf(node) {
+  if (node?.type === "string") return node.value;
+  if (node?.type === "number" || node?.type === "boolean") return String(node.value);
+  if (node?.type === "unresolved") return placeholderToken(node.expression);
+  return void 0;
+}
+function objectEntries(node) {
+  return node?.type === "object" ? node.entries : [];
+}
+var init_cfn_extraction = __esm({
+  "src/extract/cfn-extraction.ts"() {
+    "use strict";
+    init_placeholder();
+  }
+});
+
+// src/extract/lambda-permission.ts
+function isServicePrincipal(value) {
+  return !value.startsWith("arn:") && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.amazon\.com$/.test(value);
+}
+function lambdaPermissionDocument(statement, range2, keyRange) {
+  return {
+    type: "object",
+    range: range2,
+    entries: [
+      { key: "Version", keyRange, value: { type: "string", value: "2012-10-17", range: range2 } },
+      { key: "Statement", keyRange, value: { type: "array", range: range2, items: [{ type: "object", range: range2, entries: statement }] } }
+    ]
+  };
+}
+var LAMBDA_PERMISSION_CONDITIONS;
+var init_lambda_permission = __esm({
+  "src/extract/lambda-permission.ts"() {
+    "use strict";
+    LAMBDA_PERMISSION_CONDITIONS = [
+      { cloudformation: "SourceArn", terraform: "source_arn", operator: "ArnLike", key: "aws:SourceArn" },
+      { cloudformation: "SourceAccount", terraform: "source_account", operator: "StringEquals", key: "aws:SourceAccount" },
+      { cloudformation: "PrincipalOrgID", terraform: "principal_org_id", operator: "StringEquals", key: "aws:PrincipalOrgID" },
+      {
+        cloudformation: "FunctionUrlAuthType",
+        terraform: "function_url_auth_type",
+        operator: "StringEquals",
+        key: "lambda:FunctionUrlAuthType"
+      },
+      { cloudformation: "EventSourceToken", terraform: "event_source_token", operator: "StringEquals", key: "lambda:EventSourceToken" }
+    ];
+  }
+});
+
+// src/extract/cfn-lambda-permission.ts
+function lambdaPermission(extraction, resource) {
+  const props = resource.properties;
+  const entry2 = (key) => member(props, key);
+  const missing = ["Action", "Principal", "FunctionName"].filter((key) => (entry2(key)?.value.type ?? "null") === "null");
+  if (missing.length > 0) {
+    extraction.finding(
+      resource.entry.keyRange,
+      "warning",
+      `${resource.label} has no ${missing.join(", ")}, so it was not analysed.`,
+      `${resource.label}:missing`
+    );
+    return;
+  }
+  const principalEntry = entry2("Principal");
+  const principal = extraction.resolve(principalEntry.value, ["Principal"]);
+  const action = extraction.resolve(entry2("Action").value, ["Action"]);
+  const resourceValue = extraction.resolve(entry2("FunctionName").value, ["Resource"]);
+  if (!principal || !action || !resourceValue) return;
+  let principalNode;
+  const values = principal.type === "array" ? principal.items : [principal];
+  const star2 = values.find((value) => value.type === "string" && value.value === "*");
+  if (star2) principalNode = star2;
+  else {
+    const groups = /* @__PURE__ */ new Map();
+    for (const value of values) {
+      const text2 = textOf(value) ?? "";
+      const key = value.type === "string" && isServicePrincipal(text2) ? "Service" : "AWS";
+      const forKey = value.type === "unresolved" ? { ...value, hint: /account/i.test(value.expression) ? "account-id" : value.hint } : value;
+      groups.set(key, [...groups.get(key) ?? [], forKey]);
+    }
+    principalNode = {
+      type: "object",
+      range: principal.range,
+      entries: [...groups].map(([key, items]) => ({
+        key,
+        keyRange: principalEntry.keyRange,
+        value: items.length === 1 ? items[0] : { type: "array", items, range: principal.range }
+      }))
+    };
+  }
+  const conditions2 = /* @__PURE__ */ new Map();
+  const addCondition = (property, operator, conditionKey) => {
+    const source = entry2(property);
+    if (!source) return;
+    const value = extraction.resolve(source.value, ["Condition", operator, conditionKey]);
+    if (!value) return;
+    conditions2.set(operator, [...conditions2.get(operator) ?? [], { key: conditionKey, keyRange: source.keyRange, value }]);
+  };
+  for (const c5 of LAMBDA_PERMISSION_CONDITIONS) addCondition(c5.cloudformation, c5.operator, c5.key);
+  const at = props.range;
+  const statement = [
+    { key: "Effect", keyRange: at, value: { type: "string", value: "Allow", range: at } },
+    { key: "Principal", keyRange: principalEntry.keyRange, value: principalNode },
+    { key: "Action", keyRange: entry2("Action").keyRange, value: action },
+    { key: "Resource", keyRange: entry2("FunctionName").keyRange, value: resourceValue }
+  ];
+  if (conditions2.size > 0) {
+    const operators = [...conditions2].map(([operator, entries]) => ({
+      key: operator,
+      keyRange: entries[0].keyRange,
+      value: { type: "object", entries, range: at }
+    }));
+    statement.push({ key: "Condition", keyRange: at, value: { type: "object", entries: operators, range: at } });
+  }
+  extraction.result.policies.push(
+    buildPolicyDocument(lambdaPermissionDocument(statement, at, at), {
+      file: extraction.file.path,
+      format: "cloudformation",
+      origin: `${resource.label} .Properties`,
+      kind: "resource",
+      resourceType: "AWS::Lambda::Function",
+      range: spanOf(resource.entry)
+    })
+  );
+}
+var init_cfn_lambda_permission = __esm({
+  "src/extract/cfn-lambda-permission.ts"() {
+    "use strict";
+    init_document();
+    init_lambda_permission();
+    init_positioned();
+    init_cfn_extraction();
+  }
+});
+
+// src/extract/cfn-sam.ts
+function samPolicies(extraction, resource) {
+  const attachedTo = [resource.label];
+  extraction.document(extraction.property(resource, "AssumeRolePolicyDocument"), "AssumeRolePolicyDocument", resource.label, "trust", {
+    resourceType: "AWS::IAM::AssumeRolePolicyDocument"
+  });
+  const policies2 = extraction.property(resource, "Policies");
+  if (!policies2) return;
+  const isList = shallow(policies2, 0).some((value) => value.type === "array");
+  listItems(policies2).forEach((item, index) => {
+    const where = isList ? `Policies[${index}]` : "Policies";
+    if (item.type === "object" && !intrinsicOf(item)) {
+      if (member(item, "Statement")) {
+        extraction.document(item, where, resource.label, "identity", { attachedTo });
+        return;
+      }
+      const [entry2] = item.entries;
+      const expanded = entry2 && item.entries.length === 1 ? samPolicyTemplate(entry2) : void 0;
+      if (expanded?.ok) extraction.document(expanded.node, `${where}.${entry2.key}`, resource.label, "identity", { attachedTo });
+      else {
+        const name2 = entry2?.key ?? "{}";
+        const why = expanded ? expanded.reason : `"${name2}" is not a SAM policy template`;
+        extraction.finding(
+          entry2?.keyRange ?? item.range,
+          "note",
+          `${where} of ${resource.label} was not analysed: ${why}.`,
+          `${resource.label}:${where}:template`
+        );
+      }
+      return;
+    }
+    const value = extraction.resolve(item, ["Policies"]);
+    const text2 = textOf(value);
+    if (value && text2 !== void 0) {
+      const arn = value.type === "string" && !value.unresolved && !text2.startsWith("arn:") ? `arn:aws:iam::aws:policy/${text2}` : text2;
+      extraction.result.facts.push({
+        type: "managed-policy-attachment",
+        file: extraction.file.path,
+        range: value.range,
+        origin: `${resource.label} .${where}`,
+        arn,
+        attachedTo: resource.label
+      });
+    }
+  });
+}
+function samApiAuth(extraction, resource) {
+  const auth = member(member(resource.properties, "Auth")?.value, "ResourcePolicy");
+  if (!auth) return;
+  const generated = samApiResourcePolicy(auth);
+  if (generated)
+    extraction.document(generated, "Auth.ResourcePolicy", resource.label, "resource-policy", { resourceType: "AWS::ApiGateway::RestApi" });
+}
+var init_cfn_sam = __esm({
+  "src/extract/cfn-sam.ts"() {
+    "use strict";
+    init_positioned();
+    init_sam();
+    init_cfn_intrinsics();
+    init_cfn_extraction();
+  }
+});
+
+// src/extract/secret-properties.ts
+function valueLines(fileText, range2, value) {
+  const file = fileText.split("\n");
+  const out2 = [];
+  let next = range2.line - 1;
+  for (const text2 of value.split("\n")) {
+    const trimmed = text2.trim();
+    if (trimmed === "") continue;
+    let found = -1;
+    for (let l3 = next; l3 < Math.min(file.length, range2.endLine + 1); l3++) {
+      if (file[l3].includes(trimmed)) {
+        found = l3;
+        break;
+      }
+    }
+    if (found === -1) return [{ text: value, range: range2 }];
+    const column = file[found].indexOf(trimmed) + 1;
+    out2.push({ text: trimmed, range: { line: found + 1, column, endLine: found + 1, endColumn: column + trimmed.length } });
+    next = found + 1;
+  }
+  return out2;
+}
+var CFN_SECRET_PROPERTIES, TF_SECRET_ATTRIBUTES;
+var init_secret_properties = __esm({
+  "src/extract/secret-properties.ts"() {
+    "use strict";
+    init_own();
+    CFN_SECRET_PROPERTIES = lookupTable({
+      "AWS::IAM::User": [{ path: ["LoginProfile", "Password"], whole: true }],
+      "AWS::EC2::Instance": [{ path: ["UserData"], whole: false }],
+      "AWS::EC2::LaunchTemplate": [{ path: ["LaunchTemplateData", "UserData"], whole: false }],
+      "AWS::AutoScaling::LaunchConfiguration": [{ path: ["UserData"], whole: false }],
+      "AWS::RDS::DBInstance": [{ path: ["MasterUserPassword"], whole: true }],
+      "AWS::RDS::DBCluster": [{ path: ["MasterUserPassword"], whole: true }],
+      "AWS::Redshift::Cluster": [{ path: ["MasterUserPassword"], whole: true }],
+      "AWS::DocDB::DBCluster": [{ path: ["MasterUserPassword"], whole: true }],
+      "AWS::DirectoryService::MicrosoftAD": [{ path: ["Password"], whole: true }],
+      "AWS::DirectoryService::SimpleAD": [{ path: ["Password"], whole: true }]
+    });
+    TF_SECRET_ATTRIBUTES = lookupTable({
+      aws_instance: [{ path: ["user_data"], whole: false }],
+      aws_launch_template: [{ path: ["user_data"], whole: false }],
+      aws_launch_configuration: [{ path: ["user_data"], whole: false }],
+      aws_spot_instance_request: [{ path: ["user_data"], whole: false }],
+      aws_db_instance: [{ path: ["password"], whole: true }],
+      aws_rds_cluster: [{ path: ["master_password"], whole: true }],
+      aws_redshift_cluster: [{ path: ["master_password"], whole: true }],
+      aws_docdb_cluster: [{ path: ["master_password"], whole: true }],
+      aws_directory_service_directory: [{ path: ["password"], whole: true }]
+    });
+  }
+});
+
+// src/extract/cfn-secrets.ts
+function secretValues(extraction, entry2) {
+  const type = extraction.types.get(entry2.key);
+  const properties = type ? CFN_SECRET_PROPERTIES[type] : void 0;
+  if (!properties) return;
+  const label = `${type} ${entry2.key}`;
+  for (const property of properties) {
+    let node = member(entry2.value, "Properties")?.value;
+    for (const key of property.path) node = member(node, key)?.value;
+    if (!node) continue;
+    let via;
+    const intrinsic = intrinsicOf(node);
+    if (intrinsic?.name === "Fn::Base64")
+      node = intrinsicOf(intrinsic.argument)?.name === "Fn::Sub" ? intrinsicOf(intrinsic.argument).argument : intrinsic.argument;
+    else if (intrinsic?.name === "Fn::Sub") node = intrinsic.argument;
+    if (node.type === "array") node = node.items[0];
+    const ref = intrinsicOf(node);
+    if (ref?.name === "Ref" && ref.argument.type === "string") {
+      const name2 = ref.argument.value;
+      node = member(extraction.context.parameters.get(name2), "Default")?.value;
+      via = `the Default of parameter ${name2}`;
+    }
+    if (node?.type !== "string") continue;
+    const lines = property.whole ? [{ text: node.value, range: node.range }] : valueLines(extraction.file.text, node.range, node.value);
+    const fact = {
+      type: "secret-value",
+      file: extraction.file.path,
+      range: node.range,
+      origin: label,
+      property: property.path.join("."),
+      whole: property.whole,
+      lines
+    };
+    if (via !== void 0) fact.via = via;
+    extraction.result.facts.push(fact);
+  }
+}
+function outputs(extraction, root6) {
+  for (const output of objectEntries(member(root6, "Outputs")?.value)) {
+    const value = member(output.value, "Value")?.value;
+    if (!value) continue;
+    for (const secret of secrets(extraction, value, 0)) {
+      const fact = {
+        type: "secret-output",
+        file: extraction.file.path,
+        range: secret.range,
+        origin: `Outputs ${output.key}`,
+        name: output.key,
+        expression: secret.expression
+      };
+      extraction.result.facts.push(fact);
+    }
+  }
+}
+function secrets(extraction, node, depth) {
+  if (depth > 50) return [];
+  const intrinsic = intrinsicOf(node);
+  if (intrinsic?.name === "Fn::GetAtt") {
+    const parts2 = intrinsic.argument.type === "array" ? intrinsic.argument.items.map(staticString2) : staticString2(intrinsic.argument)?.split(".") ?? [];
+    const [id, attribute] = parts2;
+    return id !== void 0 && attribute !== void 0 && secretAttribute(extraction, id, attribute) ? [{ expression: describe2(node), range: node.range }] : [];
+  }
+  if (intrinsic?.name === "Ref") {
+    const name2 = staticString2(intrinsic.argument);
+    return name2 !== void 0 && noEcho(extraction, name2) ? [{ expression: `!Ref ${name2}`, range: node.range }] : [];
+  }
+  if (intrinsic?.name === "Fn::Sub") {
+    const template = intrinsic.argument.type === "array" ? intrinsic.argument.items[0] : intrinsic.argument;
+    const found = [];
+    for (const match of staticString2(template)?.matchAll(/\$\{([^}!][^}]*)\}/g) ?? []) {
+      const name2 = match[1].trim();
+      const [id, attribute] = name2.split(".");
+      if (attribute !== void 0 ? secretAttribute(extraction, id, attribute) : noEcho(extraction, name2)) {
+        found.push({ expression: attribute !== void 0 ? `!GetAtt ${name2}` : `!Ref ${name2}`, range: node.range });
+      }
+    }
+    if (intrinsic.argument.type === "array" && intrinsic.argument.items[1])
+      found.push(...secrets(extraction, intrinsic.argument.items[1], depth + 1));
+    return [...found, ...dynamicSecrets(template)];
+  }
+  if (node.type === "string") return dynamicSecrets(node);
+  if (node.type === "array") return node.items.flatMap((item) => secrets(extraction, item, depth + 1));
+  if (node.type === "object") return node.entries.flatMap((entry2) => secrets(extraction, entry2.value, depth + 1));
+  return [];
+}
+function dynamicSecrets(node) {
+  if (node?.type !== "string") return [];
+  return [...node.value.matchAll(/\{\{resolve:(?:secretsmanager|ssm-secure):[^{}]*\}\}/g)].map((match) => ({
+    expression: match[0],
+    range: node.range
+  }));
+}
+function secretAttribute(extraction, id, attribute) {
+  const type = extraction.types.get(id);
+  return type === "AWS::IAM::AccessKey" && attribute === "SecretAccessKey" || type === "AWS::SecretsManager::Secret" && attribute.startsWith("SecretString");
+}
+function noEcho(extraction, name2) {
+  const flag = member(extraction.context.parameters.get(name2), "NoEcho")?.value;
+  return flag?.type === "boolean" && flag.value || flag?.type === "string" && flag.value.toLowerCase() === "true";
+}
+var init_cfn_secrets = __esm({
+  "src/extract/cfn-secrets.ts"() {
+    "use strict";
+    init_positioned();
+    init_secret_properties();
+    init_cfn_intrinsics();
+    init_cfn_extraction();
+  }
+});
+
 // src/extract/cfn-yaml.ts
 function excessiveBlockNesting(text2, limit = MAX_BRACKET_DEPTH) {
   const indents = [];
@@ -20927,10 +21215,6 @@ __export(cloudformation_exports, {
   isCloudFormationTemplate: () => isCloudFormationTemplate,
   parseYaml: () => parseYaml
 });
-function staticString2(node) {
-  if (node?.type === "string" && !node.unresolved) return node.value;
-  return void 0;
-}
 function isCloudFormationTemplate(root6) {
   if (root6.type !== "object") return false;
   if (member(root6, "AWSTemplateFormatVersion")) return true;
@@ -20940,20 +21224,6 @@ function isCloudFormationTemplate(root6) {
   const resources = member(root6, "Resources")?.value;
   if (resources?.type !== "object") return false;
   return resources.entries.some((entry2) => staticString2(member(entry2.value, "Type")?.value)?.startsWith("AWS::"));
-}
-function spanOf(entry2) {
-  return {
-    line: entry2.keyRange.line,
-    column: entry2.keyRange.column,
-    endLine: entry2.value.range.endLine,
-    endColumn: entry2.value.range.endColumn
-  };
-}
-function textOf(node) {
-  if (node?.type === "string") return node.value;
-  if (node?.type === "number" || node?.type === "boolean") return String(node.value);
-  if (node?.type === "unresolved") return placeholderToken(node.expression);
-  return void 0;
 }
 function withParts(node, parts2, depth = 0) {
   if (parts2.length === 0 || depth > 200) return node;
@@ -20970,9 +21240,6 @@ function withParts(node, parts2, depth = 0) {
       return node;
   }
 }
-function objectEntries(node) {
-  return node?.type === "object" ? node.entries : [];
-}
 function nameOf(node) {
   const name2 = textOf(node);
   return name2 === void 0 ? {} : { name: name2 };
@@ -20986,19 +21253,20 @@ var init_cloudformation = __esm({
   "src/extract/cloudformation.ts"() {
     "use strict";
     init_cfn_resources();
-    init_lambda_permission();
     init_findings();
     init_document();
     init_json();
     init_json_syntax();
     init_embedded_positions();
-    init_secret_properties();
     init_cfn_policy_properties();
     init_sam();
-    init_placeholder();
     init_positioned();
     init_budget();
     init_cfn_intrinsics();
+    init_cfn_extraction();
+    init_cfn_lambda_permission();
+    init_cfn_sam();
+    init_cfn_secrets();
     init_cfn_yaml();
     Extraction = class {
       result = { policies: [], facts: [], findings: [] };
@@ -21072,10 +21340,10 @@ var init_cloudformation = __esm({
           this.resources.set(entry2.key, objects);
           all.push(...objects);
         }
-        for (const entry2 of entries) if (last.get(entry2.key) === entry2) this.guard(void 0, () => this.secretValues(entry2));
+        for (const entry2 of entries) if (last.get(entry2.key) === entry2) this.guard(void 0, () => secretValues(this, entry2));
         for (const resource of all) this.guard(resource, () => this.index(resource));
         for (const resource of all) this.guard(resource, () => this.extract(resource));
-        this.guard(void 0, () => this.outputs(root6));
+        this.guard(void 0, () => outputs(this, root6));
         const budget = this.context.budget;
         if (budget.exhausted) {
           const limit = `${(budget.limit / (1024 * 1024)).toFixed(0)} million characters`;
@@ -21087,43 +21355,6 @@ var init_cloudformation = __esm({
           );
         }
         return this.result;
-      }
-      /** `secret-value` facts: password properties and user data written in the template (issue #11). */
-      secretValues(entry2) {
-        const type = this.types.get(entry2.key);
-        const properties = type ? CFN_SECRET_PROPERTIES[type] : void 0;
-        if (!properties) return;
-        const label = `${type} ${entry2.key}`;
-        for (const property of properties) {
-          let node = member(entry2.value, "Properties")?.value;
-          for (const key of property.path) node = member(node, key)?.value;
-          if (!node) continue;
-          let via;
-          const intrinsic = intrinsicOf(node);
-          if (intrinsic?.name === "Fn::Base64")
-            node = intrinsicOf(intrinsic.argument)?.name === "Fn::Sub" ? intrinsicOf(intrinsic.argument).argument : intrinsic.argument;
-          else if (intrinsic?.name === "Fn::Sub") node = intrinsic.argument;
-          if (node.type === "array") node = node.items[0];
-          const ref = intrinsicOf(node);
-          if (ref?.name === "Ref" && ref.argument.type === "string") {
-            const name2 = ref.argument.value;
-            node = member(this.context.parameters.get(name2), "Default")?.value;
-            via = `the Default of parameter ${name2}`;
-          }
-          if (node?.type !== "string") continue;
-          const lines = property.whole ? [{ text: node.value, range: node.range }] : valueLines(this.file.text, node.range, node.value);
-          const fact = {
-            type: "secret-value",
-            file: this.file.path,
-            range: node.range,
-            origin: label,
-            property: property.path.join("."),
-            whole: property.whole,
-            lines
-          };
-          if (via !== void 0) fact.via = via;
-          this.result.facts.push(fact);
-        }
       }
       /** One malformed resource must not stop the others: its problem becomes a finding. */
       guard(resource, work) {
@@ -21214,7 +21445,7 @@ var init_cloudformation = __esm({
           for (const key of extra.path) node = member(node, key)?.value;
           this.document(node, extra.path.join("."), label, "resource-policy", { resourceType: extra.resourceType });
         }
-        if (type === "AWS::Serverless::Api") this.samApiAuth(resource);
+        if (type === "AWS::Serverless::Api") samApiAuth(this, resource);
         const resourcePolicy = RESOURCE_POLICIES[type];
         if (resourcePolicy) {
           this.document(property(resourcePolicy.property), resourcePolicy.property, label, "resource-policy", {
@@ -21291,7 +21522,7 @@ var init_cloudformation = __esm({
             break;
           }
           case "AWS::Lambda::Permission":
-            this.lambdaPermission(resource);
+            lambdaPermission(this, resource);
             break;
           case "AWS::Organizations::Policy":
             this.organizationsPolicy(resource);
@@ -21301,7 +21532,7 @@ var init_cloudformation = __esm({
             this.managedPolicyFacts(resource, property("ManagedPolicies"), "ManagedPolicies", false);
             break;
           default:
-            if (SAM_WITH_POLICIES.has(type)) this.samPolicies(resource);
+            if (SAM_WITH_POLICIES.has(type)) samPolicies(this, resource);
         }
       }
       resolve(node, path8 = []) {
@@ -21437,82 +21668,6 @@ var init_cloudformation = __esm({
         if (rule === "resource-policy" && document.kind !== "trust") document.kind = "resource";
         this.result.policies.push(document);
       }
-      /** `AWS::Lambda::Permission` as the one-statement resource policy Lambda adds to the function. */
-      lambdaPermission(resource) {
-        const props = resource.properties;
-        const entry2 = (key) => member(props, key);
-        const missing = ["Action", "Principal", "FunctionName"].filter((key) => (entry2(key)?.value.type ?? "null") === "null");
-        if (missing.length > 0) {
-          this.finding(
-            resource.entry.keyRange,
-            "warning",
-            `${resource.label} has no ${missing.join(", ")}, so it was not analysed.`,
-            `${resource.label}:missing`
-          );
-          return;
-        }
-        const principalEntry = entry2("Principal");
-        const principal = this.resolve(principalEntry.value, ["Principal"]);
-        const action = this.resolve(entry2("Action").value, ["Action"]);
-        const resourceValue = this.resolve(entry2("FunctionName").value, ["Resource"]);
-        if (!principal || !action || !resourceValue) return;
-        let principalNode;
-        const values = principal.type === "array" ? principal.items : [principal];
-        const star2 = values.find((value) => value.type === "string" && value.value === "*");
-        if (star2) principalNode = star2;
-        else {
-          const groups = /* @__PURE__ */ new Map();
-          for (const value of values) {
-            const text2 = textOf(value) ?? "";
-            const key = value.type === "string" && isServicePrincipal(text2) ? "Service" : "AWS";
-            const forKey = value.type === "unresolved" ? { ...value, hint: /account/i.test(value.expression) ? "account-id" : value.hint } : value;
-            groups.set(key, [...groups.get(key) ?? [], forKey]);
-          }
-          principalNode = {
-            type: "object",
-            range: principal.range,
-            entries: [...groups].map(([key, items]) => ({
-              key,
-              keyRange: principalEntry.keyRange,
-              value: items.length === 1 ? items[0] : { type: "array", items, range: principal.range }
-            }))
-          };
-        }
-        const conditions2 = /* @__PURE__ */ new Map();
-        const addCondition = (property, operator, conditionKey) => {
-          const source = entry2(property);
-          if (!source) return;
-          const value = this.resolve(source.value, ["Condition", operator, conditionKey]);
-          if (!value) return;
-          conditions2.set(operator, [...conditions2.get(operator) ?? [], { key: conditionKey, keyRange: source.keyRange, value }]);
-        };
-        for (const c5 of LAMBDA_PERMISSION_CONDITIONS) addCondition(c5.cloudformation, c5.operator, c5.key);
-        const at = props.range;
-        const statement = [
-          { key: "Effect", keyRange: at, value: { type: "string", value: "Allow", range: at } },
-          { key: "Principal", keyRange: principalEntry.keyRange, value: principalNode },
-          { key: "Action", keyRange: entry2("Action").keyRange, value: action },
-          { key: "Resource", keyRange: entry2("FunctionName").keyRange, value: resourceValue }
-        ];
-        if (conditions2.size > 0) {
-          const operators = [...conditions2].map(([operator, entries]) => ({
-            key: operator,
-            keyRange: entries[0].keyRange,
-            value: { type: "object", entries, range: at }
-          }));
-          statement.push({ key: "Condition", keyRange: at, value: { type: "object", entries: operators, range: at } });
-        }
-        this.result.policies.push(
-          buildPolicyDocument(lambdaPermissionDocument(statement, at, at), {
-            file: this.file.path,
-            format: "cloudformation",
-            origin: `${resource.label} .Properties`,
-            kind: "resource",
-            resourceType: "AWS::Lambda::Function",
-            range: spanOf(resource.entry)
-          })
-        );
-      }
       /** SCPs and RCPs; tag, backup and AI opt-out policies are not IAM policies. */
       organizationsPolicy(resource) {
         const typeEntry = member(resource.properties, "Type");
@@ -21530,124 +21685,6 @@ var init_cloudformation = __esm({
         }
         const kind = ORGANIZATION_KINDS[name2];
         if (kind) this.document(this.property(resource, "Content"), "Content", resource.label, kind, {});
-      }
-      /** SAM `Policies`: managed policy names/ARNs, inline documents, and policy templates (skipped). */
-      samPolicies(resource) {
-        const attachedTo = [resource.label];
-        this.document(this.property(resource, "AssumeRolePolicyDocument"), "AssumeRolePolicyDocument", resource.label, "trust", {
-          resourceType: "AWS::IAM::AssumeRolePolicyDocument"
-        });
-        const policies2 = this.property(resource, "Policies");
-        if (!policies2) return;
-        const isList = shallow(policies2, 0).some((value) => value.type === "array");
-        listItems(policies2).forEach((item, index) => {
-          const where = isList ? `Policies[${index}]` : "Policies";
-          if (item.type === "object" && !intrinsicOf(item)) {
-            if (member(item, "Statement")) {
-              this.document(item, where, resource.label, "identity", { attachedTo });
-              return;
-            }
-            const [entry2] = item.entries;
-            const expanded = entry2 && item.entries.length === 1 ? samPolicyTemplate(entry2) : void 0;
-            if (expanded?.ok) this.document(expanded.node, `${where}.${entry2.key}`, resource.label, "identity", { attachedTo });
-            else {
-              const name2 = entry2?.key ?? "{}";
-              const why = expanded ? expanded.reason : `"${name2}" is not a SAM policy template`;
-              this.finding(
-                entry2?.keyRange ?? item.range,
-                "note",
-                `${where} of ${resource.label} was not analysed: ${why}.`,
-                `${resource.label}:${where}:template`
-              );
-            }
-            return;
-          }
-          const value = this.resolve(item, ["Policies"]);
-          const text2 = textOf(value);
-          if (value && text2 !== void 0) {
-            const arn = value.type === "string" && !value.unresolved && !text2.startsWith("arn:") ? `arn:aws:iam::aws:policy/${text2}` : text2;
-            this.result.facts.push({
-              type: "managed-policy-attachment",
-              file: this.file.path,
-              range: value.range,
-              origin: `${resource.label} .${where}`,
-              arn,
-              attachedTo: resource.label
-            });
-          }
-        });
-      }
-      /** SAM `Auth.ResourcePolicy` of an `AWS::Serverless::Api`, as the policy SAM generates from it. */
-      samApiAuth(resource) {
-        const auth = member(member(resource.properties, "Auth")?.value, "ResourcePolicy");
-        if (!auth) return;
-        const generated = samApiResourcePolicy(auth);
-        if (generated)
-          this.document(generated, "Auth.ResourcePolicy", resource.label, "resource-policy", { resourceType: "AWS::ApiGateway::RestApi" });
-      }
-      /** `secret-output` facts: outputs exposing an access key secret, a NoEcho parameter or a secret's value. */
-      outputs(root6) {
-        for (const output of objectEntries(member(root6, "Outputs")?.value)) {
-          const value = member(output.value, "Value")?.value;
-          if (!value) continue;
-          for (const secret of this.secrets(value, 0)) {
-            const fact = {
-              type: "secret-output",
-              file: this.file.path,
-              range: secret.range,
-              origin: `Outputs ${output.key}`,
-              name: output.key,
-              expression: secret.expression
-            };
-            this.result.facts.push(fact);
-          }
-        }
-      }
-      secrets(node, depth) {
-        if (depth > 50) return [];
-        const intrinsic = intrinsicOf(node);
-        if (intrinsic?.name === "Fn::GetAtt") {
-          const parts2 = intrinsic.argument.type === "array" ? intrinsic.argument.items.map(staticString2) : staticString2(intrinsic.argument)?.split(".") ?? [];
-          const [id, attribute] = parts2;
-          return id !== void 0 && attribute !== void 0 && this.secretAttribute(id, attribute) ? [{ expression: describe2(node), range: node.range }] : [];
-        }
-        if (intrinsic?.name === "Ref") {
-          const name2 = staticString2(intrinsic.argument);
-          return name2 !== void 0 && this.noEcho(name2) ? [{ expression: `!Ref ${name2}`, range: node.range }] : [];
-        }
-        if (intrinsic?.name === "Fn::Sub") {
-          const template = intrinsic.argument.type === "array" ? intrinsic.argument.items[0] : intrinsic.argument;
-          const found = [];
-          for (const match of staticString2(template)?.matchAll(/\$\{([^}!][^}]*)\}/g) ?? []) {
-            const name2 = match[1].trim();
-            const [id, attribute] = name2.split(".");
-            if (attribute !== void 0 ? this.secretAttribute(id, attribute) : this.noEcho(name2)) {
-              found.push({ expression: attribute !== void 0 ? `!GetAtt ${name2}` : `!Ref ${name2}`, range: node.range });
-            }
-          }
-          if (intrinsic.argument.type === "array" && intrinsic.argument.items[1])
-            found.push(...this.secrets(intrinsic.argument.items[1], depth + 1));
-          return [...found, ...this.dynamicSecrets(template)];
-        }
-        if (node.type === "string") return this.dynamicSecrets(node);
-        if (node.type === "array") return node.items.flatMap((item) => this.secrets(item, depth + 1));
-        if (node.type === "object") return node.entries.flatMap((entry2) => this.secrets(entry2.value, depth + 1));
-        return [];
-      }
-      dynamicSecrets(node) {
-        if (node?.type !== "string") return [];
-        return [...node.value.matchAll(/\{\{resolve:(?:secretsmanager|ssm-secure):[^{}]*\}\}/g)].map((match) => ({
-          expression: match[0],
-          range: node.range
-        }));
-      }
-      secretAttribute(id, attribute) {
-        const type = this.types.get(id);
-        return type === "AWS::IAM::AccessKey" && attribute === "SecretAccessKey" || type === "AWS::SecretsManager::Secret" && attribute.startsWith("SecretString");
-      }
-      noEcho(name2) {
-        const flag = member(this.context.parameters.get(name2), "NoEcho")?.value;
-        return flag?.type === "boolean" && flag.value || flag?.type === "string" && flag.value.toLowerCase() === "true";
       }
     };
   }
@@ -21705,108 +21742,6 @@ var init_tf_policy_attributes = __esm({
       aws_lex_v2models_resource_policy: { attribute: "policy", resourceType: "AWS::Lex::Bot" },
       aws_transfer_access: { attribute: "policy", kind: "identity" },
       aws_transfer_user: { attribute: "policy", kind: "identity" }
-    });
-  }
-});
-
-// src/extract/tf-module-arguments.ts
-function argumentRole(name2) {
-  if (/(^|_)statements$/.test(name2)) return "statements";
-  if (/(^|_)policy_jsons$|(^|_)policy_documents$/.test(name2)) return "policies";
-  if (/(^|_)policy_arns$|(^|_)role_policies$|^policies$/.test(name2)) return "policy-arns";
-  if (/(^|_)(policy|policy_json|policy_document|assume_role_policy|trust_policy|access_policy|access_policies|resource_policy|key_policy|bucket_policy|queue_policy|topic_policy)$/.test(
-    name2
-  )) {
-    return "policy";
-  }
-  return void 0;
-}
-function argumentKind(name2) {
-  return /assume_role|trust/.test(name2) ? "trust" : void 0;
-}
-function entryOf(key, value, keyRange = value.range) {
-  return { key, keyRange, value };
-}
-function member2(node, key) {
-  return node.type === "object" ? node.entries.find((entry2) => entry2.key === key) : void 0;
-}
-function principalsOf2(node) {
-  const items = node.type === "array" ? node.items : [node];
-  const entries = [];
-  for (const item of items) {
-    const type = member2(item, "type")?.value;
-    const identifiers = member2(item, "identifiers")?.value;
-    if (type?.type === "string" && identifiers) entries.push(entryOf(type.value, identifiers, member2(item, "type").keyRange));
-  }
-  return { type: "object", range: node.range, entries };
-}
-function conditionsOf2(node) {
-  const items = node.type === "array" ? node.items : [node];
-  const operators = [];
-  for (const item of items) {
-    const test23 = member2(item, "test")?.value;
-    const variable = member2(item, "variable")?.value;
-    const values = member2(item, "values")?.value;
-    if (test23?.type !== "string" || variable?.type !== "string" || !values) continue;
-    let operator = operators.find((entry2) => entry2.key === test23.value);
-    if (!operator) {
-      operator = entryOf(test23.value, { type: "object", range: item.range, entries: [] }, member2(item, "test").keyRange);
-      operators.push(operator);
-    }
-    operator.value.entries.push(entryOf(variable.value, values, member2(item, "variable").keyRange));
-  }
-  return { type: "object", range: node.range, entries: operators };
-}
-function statementOf(node, sid) {
-  if (node.type !== "object") return node;
-  const entries = [];
-  for (const entry2 of node.entries) {
-    const key = KEYS[entry2.key];
-    if (key) entries.push({ key, keyRange: entry2.keyRange, value: entry2.value });
-    else if (entry2.key === "principals" || entry2.key === "not_principals") {
-      entries.push({
-        key: entry2.key === "principals" ? "Principal" : "NotPrincipal",
-        keyRange: entry2.keyRange,
-        value: principalsOf2(entry2.value)
-      });
-    } else if (entry2.key === "conditions" || entry2.key === "condition") {
-      entries.push({ key: "Condition", keyRange: entry2.keyRange, value: conditionsOf2(entry2.value) });
-    }
-  }
-  if (!entries.some((entry2) => entry2.key === "Effect"))
-    entries.unshift(entryOf("Effect", { type: "string", value: "Allow", range: node.range }));
-  if (sid && !entries.some((entry2) => entry2.key === "Sid"))
-    entries.unshift(entryOf("Sid", { type: "string", value: sid.value, range: sid.range }));
-  return { type: "object", range: node.range, entries };
-}
-function statementsDocument(node) {
-  let statements;
-  if (node.type === "array") statements = node.items.map((item) => statementOf(item));
-  else if (node.type === "object")
-    statements = node.entries.map((entry2) => statementOf(entry2.value, { value: entry2.key, range: entry2.keyRange }));
-  else return void 0;
-  if (statements.length === 0 || statements.some((statement) => statement.type !== "object")) return void 0;
-  return {
-    type: "object",
-    range: node.range,
-    entries: [
-      entryOf("Version", { type: "string", value: "2012-10-17", range: node.range }),
-      entryOf("Statement", { type: "array", range: node.range, items: statements })
-    ]
-  };
-}
-var KEYS;
-var init_tf_module_arguments = __esm({
-  "src/extract/tf-module-arguments.ts"() {
-    "use strict";
-    init_own();
-    KEYS = lookupTable({
-      sid: "Sid",
-      effect: "Effect",
-      actions: "Action",
-      not_actions: "NotAction",
-      resources: "Resource",
-      not_resources: "NotResource"
     });
   }
 });
@@ -26820,6 +26755,256 @@ var init_tf_eval = __esm({
   }
 });
 
+// src/extract/tf-module-index.ts
+function indexModule(files, dir, result) {
+  const module2 = { dir, files, locals: /* @__PURE__ */ new Map(), documents: /* @__PURE__ */ new Map(), blocks: /* @__PURE__ */ new Map() };
+  const define = (address, block) => {
+    const earlier = module2.blocks.get(address);
+    if (earlier) {
+      const at = rangeOf3(earlier);
+      const message = `${address} is defined twice (also at ${earlier.file.path}:${at.line}), which Terraform rejects; both definitions were analysed.`;
+      result.findings.push(
+        inputFinding(
+          block.file.path,
+          rangeOfOffsets(block.file, block.start, block.start + block.type.length),
+          "warning",
+          message,
+          `${address} duplicate`
+        )
+      );
+    }
+    module2.blocks.set(address, block);
+  };
+  const variables2 = /* @__PURE__ */ new Map();
+  const tfvars = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    if (/(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)$/.test(file.path))
+      for (const attribute of file.body.attributes) tfvars.set(attribute.name, attribute);
+    for (const block of file.body.blocks) {
+      const [type, name2] = block.labels;
+      if (block.type === "variable" && type !== void 0) {
+        const fallback2 = attributeOf(block, "default");
+        if (fallback2) variables2.set(type, fallback2);
+      }
+      if (block.type === "locals") {
+        for (const attribute of block.body.attributes) module2.locals.set(attribute.name, attribute);
+      } else if (block.type === "data" && type && name2 !== void 0) {
+        define(`data.${type}.${name2}`, block);
+        if (type === "aws_iam_policy_document") module2.documents.set(name2, block);
+      } else if (block.type === "resource" && type && name2 !== void 0) {
+        define(`${type}.${name2}`, block);
+      }
+    }
+  }
+  for (const [name2, attribute] of tfvars) variables2.set(name2, attribute);
+  module2.variables = variables2;
+  return module2;
+}
+function listItems2(expr) {
+  if (expr.kind === "tuple") return expr.items;
+  if (expr.kind === "call" && ["toset", "tolist", "concat", "distinct", "compact", "flatten"].includes(expr.name)) {
+    return expr.args.flatMap(listItems2);
+  }
+  return [expr];
+}
+async function parseModule(files, result) {
+  const parsed = [];
+  const parser = await createHclParser();
+  try {
+    for (const file of files) {
+      const deep = excessiveNesting(file.text) ?? excessiveNesting(file.text.replace(/[()]/g, (p3) => p3 === "(" ? "[" : "]"));
+      if (deep) {
+        const message = `This file nests brackets deeper than ${MAX_BRACKET_DEPTH} levels, so it was not analysed.`;
+        result.findings.push(inputFinding(file.path, deep, "warning", message, "nesting"));
+        continue;
+      }
+      const bytes = Buffer.byteLength(file.text, "utf8");
+      if (bytes > MAX_TERRAFORM_FILE_BYTES) {
+        const message = `This Terraform file is ${(bytes / 1024).toFixed(0)} KiB, over the ${MAX_TERRAFORM_FILE_BYTES / 1024} KiB limit for Terraform files (parsing takes about 500 bytes of memory per byte), so it was not analysed.`;
+        result.findings.push(inputFinding(file.path, WHOLE_FILE, "warning", message, "too-large"));
+        continue;
+      }
+      const outcome = parseHcl(parser, file.path, file.text);
+      if (!outcome.ok) {
+        const message = `This Terraform file could not be analysed (${outcome.message}).`;
+        result.findings.push(inputFinding(file.path, outcome.range, "warning", message, "parse-error"));
+        continue;
+      }
+      if (outcome.syntaxError) {
+        const { range: range2, message: error2 } = outcome.syntaxError;
+        const message = `${error2}; the blocks around it were not analysed.`;
+        result.findings.push(inputFinding(file.path, range2, "warning", message, "syntax-error"));
+      }
+      parsed.push(outcome.file);
+    }
+  } finally {
+    parser.delete();
+  }
+  return parsed;
+}
+var init_tf_module_index = __esm({
+  "src/extract/tf-module-index.ts"() {
+    "use strict";
+    init_findings();
+    init_tf_hcl();
+    init_limits();
+    init_tf_eval();
+  }
+});
+
+// src/extract/tf-module-arguments.ts
+function argumentRole(name2) {
+  if (/(^|_)statements$/.test(name2)) return "statements";
+  if (/(^|_)policy_jsons$|(^|_)policy_documents$/.test(name2)) return "policies";
+  if (/(^|_)policy_arns$|(^|_)role_policies$|^policies$/.test(name2)) return "policy-arns";
+  if (/(^|_)(policy|policy_json|policy_document|assume_role_policy|trust_policy|access_policy|access_policies|resource_policy|key_policy|bucket_policy|queue_policy|topic_policy)$/.test(
+    name2
+  )) {
+    return "policy";
+  }
+  return void 0;
+}
+function argumentKind(name2) {
+  return /assume_role|trust/.test(name2) ? "trust" : void 0;
+}
+function entryOf(key, value, keyRange = value.range) {
+  return { key, keyRange, value };
+}
+function member2(node, key) {
+  return node.type === "object" ? node.entries.find((entry2) => entry2.key === key) : void 0;
+}
+function principalsOf2(node) {
+  const items = node.type === "array" ? node.items : [node];
+  const entries = [];
+  for (const item of items) {
+    const type = member2(item, "type")?.value;
+    const identifiers = member2(item, "identifiers")?.value;
+    if (type?.type === "string" && identifiers) entries.push(entryOf(type.value, identifiers, member2(item, "type").keyRange));
+  }
+  return { type: "object", range: node.range, entries };
+}
+function conditionsOf2(node) {
+  const items = node.type === "array" ? node.items : [node];
+  const operators = [];
+  for (const item of items) {
+    const test23 = member2(item, "test")?.value;
+    const variable = member2(item, "variable")?.value;
+    const values = member2(item, "values")?.value;
+    if (test23?.type !== "string" || variable?.type !== "string" || !values) continue;
+    let operator = operators.find((entry2) => entry2.key === test23.value);
+    if (!operator) {
+      operator = entryOf(test23.value, { type: "object", range: item.range, entries: [] }, member2(item, "test").keyRange);
+      operators.push(operator);
+    }
+    operator.value.entries.push(entryOf(variable.value, values, member2(item, "variable").keyRange));
+  }
+  return { type: "object", range: node.range, entries: operators };
+}
+function statementOf(node, sid) {
+  if (node.type !== "object") return node;
+  const entries = [];
+  for (const entry2 of node.entries) {
+    const key = KEYS[entry2.key];
+    if (key) entries.push({ key, keyRange: entry2.keyRange, value: entry2.value });
+    else if (entry2.key === "principals" || entry2.key === "not_principals") {
+      entries.push({
+        key: entry2.key === "principals" ? "Principal" : "NotPrincipal",
+        keyRange: entry2.keyRange,
+        value: principalsOf2(entry2.value)
+      });
+    } else if (entry2.key === "conditions" || entry2.key === "condition") {
+      entries.push({ key: "Condition", keyRange: entry2.keyRange, value: conditionsOf2(entry2.value) });
+    }
+  }
+  if (!entries.some((entry2) => entry2.key === "Effect"))
+    entries.unshift(entryOf("Effect", { type: "string", value: "Allow", range: node.range }));
+  if (sid && !entries.some((entry2) => entry2.key === "Sid"))
+    entries.unshift(entryOf("Sid", { type: "string", value: sid.value, range: sid.range }));
+  return { type: "object", range: node.range, entries };
+}
+function statementsDocument(node) {
+  let statements;
+  if (node.type === "array") statements = node.items.map((item) => statementOf(item));
+  else if (node.type === "object")
+    statements = node.entries.map((entry2) => statementOf(entry2.value, { value: entry2.key, range: entry2.keyRange }));
+  else return void 0;
+  if (statements.length === 0 || statements.some((statement) => statement.type !== "object")) return void 0;
+  return {
+    type: "object",
+    range: node.range,
+    entries: [
+      entryOf("Version", { type: "string", value: "2012-10-17", range: node.range }),
+      entryOf("Statement", { type: "array", range: node.range, items: statements })
+    ]
+  };
+}
+function moduleArguments(extractor, block) {
+  const address = `module.${block.labels[0]}`;
+  for (const attribute of block.body.attributes) moduleArgument(extractor, address, block, attribute, `${address} .${attribute.name}`, 0);
+}
+function moduleArgument(extractor, address, block, attribute, origin, depth) {
+  const role = argumentRole(attribute.name);
+  if (!role && attribute.expr.kind === "object" && depth < 3) {
+    for (const item of attribute.expr.items) {
+      const key = literalString(item.key, extractor.ctx) ?? (item.key.kind === "traversal" && item.key.steps.length === 0 ? item.key.root : void 0);
+      if (key === void 0) continue;
+      const nested = { ...attribute, name: key, expr: item.value };
+      moduleArgument(extractor, address, block, nested, `${origin}.${key}`, depth + 1);
+    }
+    return;
+  }
+  if (!role || attribute.expr.kind === "null") return;
+  const kind = argumentKind(attribute.name);
+  const use = kind ? { kind, resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : { kind: "resource", infer: true };
+  if (role === "policy") {
+    const source = policySource(attribute.expr, extractor.ctx, extractor.options);
+    const holder = depth === 0 ? block : { ...block, body: { ...block.body, attributes: [attribute] } };
+    if (source.kind === "node" || source.kind === "document" || source.kind === "invalid")
+      extractor.policyAttribute(address, holder, attribute.name, [use], origin);
+  } else if (role === "policies") {
+    listItems2(attribute.expr).forEach((item, index) => {
+      const source = policySource(item, extractor.ctx, extractor.options);
+      if (source.kind === "node") extractor.emit(source.node, source.file, `${origin}[${index}]`, use);
+      else if (source.kind === "document") extractor.uses.set(source.name, [...extractor.uses.get(source.name) ?? [], use]);
+    });
+  } else if (role === "statements") {
+    const value = valueOf(attribute.expr, extractor.ctx, ["Statement"]);
+    const document = statementsDocument(value);
+    if (document) extractor.emit(document, block.file.path, origin, use);
+  } else {
+    const value = valueOf(attribute.expr, extractor.ctx, []);
+    const items = value.type === "array" ? value.items : value.type === "object" ? value.entries.map((entry2) => entry2.value) : [];
+    for (const item of items) {
+      if (item.type !== "string" || !item.value.startsWith("arn:")) continue;
+      extractor.result.facts.push({
+        type: "managed-policy-attachment",
+        file: block.file.path,
+        range: item.range,
+        origin,
+        arn: item.value,
+        attachedTo: address
+      });
+    }
+  }
+}
+var KEYS;
+var init_tf_module_arguments = __esm({
+  "src/extract/tf-module-arguments.ts"() {
+    "use strict";
+    init_own();
+    init_tf_eval();
+    init_tf_module_index();
+    KEYS = lookupTable({
+      sid: "Sid",
+      effect: "Effect",
+      actions: "Action",
+      not_actions: "NotAction",
+      resources: "Resource",
+      not_resources: "NotResource"
+    });
+  }
+});
+
 // src/extract/tf-policy-document.ts
 function blocksOf(block, type) {
   const out2 = [];
@@ -27169,109 +27354,194 @@ function secretIn(expr, outputName) {
   }
   return void 0;
 }
+function secretValues2(extractor, address, block) {
+  for (const property of TF_SECRET_ATTRIBUTES[block.labels[0]] ?? []) {
+    const attribute = attributeOf(block, property.path[0]);
+    if (!attribute) continue;
+    const range2 = rangeOf3(attribute.expr);
+    let lines;
+    if (property.whole) {
+      const literal2 = attribute.expr.kind === "template" ? literalString(attribute.expr, extractor.ctx) : void 0;
+      if (literal2 === void 0) continue;
+      lines = [{ text: literal2, range: range2 }];
+    } else {
+      const source = block.file.text.split("\n").slice(range2.line - 1, range2.endLine).join("\n");
+      lines = valueLines(block.file.text, range2, source);
+    }
+    extractor.result.facts.push({
+      type: "secret-value",
+      file: block.file.path,
+      range: range2,
+      origin: address,
+      property: property.path[0],
+      whole: property.whole,
+      lines
+    });
+  }
+}
+function outputs2(extractor) {
+  for (const file of extractor.module.files) {
+    for (const block of file.body.blocks) {
+      const name2 = block.labels[0];
+      if (block.type !== "output" || name2 === void 0) continue;
+      const value = attributeOf(block, "value");
+      const sensitive = attributeOf(block, "sensitive");
+      if (!value || sensitive?.expr.kind === "bool" && sensitive.expr.value) continue;
+      const expression = secretIn(value.expr, name2);
+      if (expression === void 0) continue;
+      extractor.result.facts.push({
+        type: "secret-output",
+        file: file.path,
+        range: rangeOf3(value.expr),
+        origin: `output.${name2}`,
+        name: name2,
+        expression
+      });
+    }
+  }
+}
 var SECRET_REFERENCE, SECRET_LITERAL;
 var init_tf_secrets = __esm({
   "src/extract/tf-secrets.ts"() {
     "use strict";
+    init_secret_properties();
     init_tf_hcl();
+    init_tf_eval();
     SECRET_REFERENCE = /\b(?:aws_iam_access_key\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:secret|ses_smtp_password_v4|encrypted_secret|encrypted_ses_smtp_password_v4)|aws_iam_user_login_profile\.[\w-]+(?:\[[^\]]*\]|\.\*)*\.(?:password|encrypted_password))\b/;
     SECRET_LITERAL = /^[A-Za-z0-9/+]{40}$/;
   }
 });
 
-// src/extract/tf-module-index.ts
-function indexModule(files, dir, result) {
-  const module2 = { dir, files, locals: /* @__PURE__ */ new Map(), documents: /* @__PURE__ */ new Map(), blocks: /* @__PURE__ */ new Map() };
-  const define = (address, block) => {
-    const earlier = module2.blocks.get(address);
-    if (earlier) {
-      const at = rangeOf3(earlier);
-      const message = `${address} is defined twice (also at ${earlier.file.path}:${at.line}), which Terraform rejects; both definitions were analysed.`;
-      result.findings.push(
-        inputFinding(
-          block.file.path,
-          rangeOfOffsets(block.file, block.start, block.start + block.type.length),
-          "warning",
-          message,
-          `${address} duplicate`
-        )
-      );
-    }
-    module2.blocks.set(address, block);
+// src/extract/tf-lambda-permission.ts
+function lambdaPermission2(extractor, address, block) {
+  const range2 = rangeOf3(block);
+  const base = ["Statement", 0];
+  const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
+  const attribute = (name2) => {
+    const found = attributeOf(block, name2);
+    return found && found.expr.kind !== "null" ? found : void 0;
   };
-  const variables2 = /* @__PURE__ */ new Map();
-  const tfvars = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    if (/(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)$/.test(file.path))
-      for (const attribute of file.body.attributes) tfvars.set(attribute.name, attribute);
-    for (const block of file.body.blocks) {
-      const [type, name2] = block.labels;
-      if (block.type === "variable" && type !== void 0) {
-        const fallback2 = attributeOf(block, "default");
-        if (fallback2) variables2.set(type, fallback2);
-      }
-      if (block.type === "locals") {
-        for (const attribute of block.body.attributes) module2.locals.set(attribute.name, attribute);
-      } else if (block.type === "data" && type && name2 !== void 0) {
-        define(`data.${type}.${name2}`, block);
-        if (type === "aws_iam_policy_document") module2.documents.set(name2, block);
-      } else if (block.type === "resource" && type && name2 !== void 0) {
-        define(`${type}.${name2}`, block);
-      }
+  const keyRange = (name2) => {
+    const found = attributeOf(block, name2);
+    return rangeOfOffsets(found.file, found.nameStart, found.nameEnd);
+  };
+  const entries = [];
+  const sid = attribute("statement_id");
+  if (sid) entries.push({ key: "Sid", keyRange: keyRange("statement_id"), value: valueOf(sid.expr, extractor.ctx, [...base, "Sid"]) });
+  entries.push({ key: "Effect", keyRange: keyword, value: { type: "string", value: "Allow", range: range2 } });
+  const principal = attribute("principal");
+  if (principal) {
+    const value = valueOf(principal.expr, extractor.ctx, [...base, "Principal", "AWS", 0]);
+    if (value.type === "string" && value.value === "*") {
+      entries.push({ key: "Principal", keyRange: keyRange("principal"), value });
+    } else {
+      const service = value.type === "string" && isServicePrincipal(value.value);
+      const principalType2 = service ? "Service" : "AWS";
+      const principalValue = valueOf(principal.expr, extractor.ctx, [...base, "Principal", principalType2, 0]);
+      entries.push({
+        key: "Principal",
+        keyRange: keyRange("principal"),
+        value: {
+          type: "object",
+          range: rangeOf3(principal.expr),
+          entries: [{ key: principalType2, keyRange: rangeOf3(principal.expr), value: principalValue }]
+        }
+      });
     }
   }
-  for (const [name2, attribute] of tfvars) variables2.set(name2, attribute);
-  module2.variables = variables2;
-  return module2;
-}
-function listItems2(expr) {
-  if (expr.kind === "tuple") return expr.items;
-  if (expr.kind === "call" && ["toset", "tolist", "concat", "distinct", "compact", "flatten"].includes(expr.name)) {
-    return expr.args.flatMap(listItems2);
-  }
-  return [expr];
-}
-async function parseModule(files, result) {
-  const parsed = [];
-  const parser = await createHclParser();
-  try {
-    for (const file of files) {
-      const deep = excessiveNesting(file.text) ?? excessiveNesting(file.text.replace(/[()]/g, (p3) => p3 === "(" ? "[" : "]"));
-      if (deep) {
-        const message = `This file nests brackets deeper than ${MAX_BRACKET_DEPTH} levels, so it was not analysed.`;
-        result.findings.push(inputFinding(file.path, deep, "warning", message, "nesting"));
-        continue;
-      }
-      const bytes = Buffer.byteLength(file.text, "utf8");
-      if (bytes > MAX_TERRAFORM_FILE_BYTES) {
-        const message = `This Terraform file is ${(bytes / 1024).toFixed(0)} KiB, over the ${MAX_TERRAFORM_FILE_BYTES / 1024} KiB limit for Terraform files (parsing takes about 500 bytes of memory per byte), so it was not analysed.`;
-        result.findings.push(inputFinding(file.path, WHOLE_FILE, "warning", message, "too-large"));
-        continue;
-      }
-      const outcome = parseHcl(parser, file.path, file.text);
-      if (!outcome.ok) {
-        const message = `This Terraform file could not be analysed (${outcome.message}).`;
-        result.findings.push(inputFinding(file.path, outcome.range, "warning", message, "parse-error"));
-        continue;
-      }
-      if (outcome.syntaxError) {
-        const { range: range2, message: error2 } = outcome.syntaxError;
-        const message = `${error2}; the blocks around it were not analysed.`;
-        result.findings.push(inputFinding(file.path, range2, "warning", message, "syntax-error"));
-      }
-      parsed.push(outcome.file);
+  const action = attribute("action");
+  if (action)
+    entries.push({ key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, extractor.ctx, [...base, "Action", 0]) });
+  const functionName = attribute("function_name");
+  if (functionName)
+    entries.push({
+      key: "Resource",
+      keyRange: keyRange("function_name"),
+      value: valueOf(functionName.expr, extractor.ctx, [...base, "Resource"])
+    });
+  const conditions2 = [];
+  const condition = (attributeName, test23, variable) => {
+    const found = attribute(attributeName);
+    if (!found) return;
+    const value = valueOf(found.expr, extractor.ctx, [...base, "Condition", test23, variable]);
+    let group4 = conditions2.find((c5) => c5.key === test23);
+    if (!group4) {
+      group4 = { key: test23, keyRange: keyRange(attributeName), value: { type: "object", range: rangeOf3(found), entries: [] } };
+      conditions2.push(group4);
     }
-  } finally {
-    parser.delete();
-  }
-  return parsed;
+    const object = group4.value;
+    object.entries.push({ key: variable, keyRange: keyRange(attributeName), value });
+  };
+  for (const c5 of LAMBDA_PERMISSION_CONDITIONS) condition(c5.terraform, c5.operator, c5.key);
+  if (conditions2.length > 0)
+    entries.push({ key: "Condition", keyRange: conditions2[0].keyRange, value: { type: "object", range: range2, entries: conditions2 } });
+  extractor.emit(lambdaPermissionDocument(entries, range2, keyword), block.file.path, address, {
+    kind: "resource",
+    resourceType: "AWS::Lambda::Function"
+  });
 }
-var init_tf_module_index = __esm({
-  "src/extract/tf-module-index.ts"() {
+function layerPermission(extractor, address, block) {
+  const base = ["Statement", 0];
+  const range2 = rangeOf3(block);
+  const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
+  const keyRange = (name2) => {
+    const found = attributeOf(block, name2);
+    return rangeOfOffsets(found.file, found.nameStart, found.nameEnd);
+  };
+  const principal = attributeOf(block, "principal");
+  const action = attributeOf(block, "action");
+  const layer = attributeOf(block, "layer_name");
+  if (!principal || !action || !layer) return;
+  const principalValue = valueOf(principal.expr, extractor.ctx, [...base, "Principal", "AWS", 0]);
+  const entries = [
+    { key: "Effect", keyRange: keyword, value: { type: "string", value: "Allow", range: range2 } },
+    {
+      key: "Principal",
+      keyRange: keyRange("principal"),
+      value: principalValue.type === "string" && principalValue.value === "*" ? principalValue : {
+        type: "object",
+        range: rangeOf3(principal.expr),
+        entries: [{ key: "AWS", keyRange: keyRange("principal"), value: principalValue }]
+      }
+    },
+    { key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, extractor.ctx, [...base, "Action", 0]) },
+    { key: "Resource", keyRange: keyRange("layer_name"), value: valueOf(layer.expr, extractor.ctx, [...base, "Resource"]) }
+  ];
+  const organization = attributeOf(block, "organization_id");
+  if (organization) {
+    const value = valueOf(organization.expr, extractor.ctx, [...base, "Condition", "StringEquals", "aws:PrincipalOrgID"]);
+    const at = keyRange("organization_id");
+    entries.push({
+      key: "Condition",
+      keyRange: at,
+      value: {
+        type: "object",
+        range: range2,
+        entries: [
+          {
+            key: "StringEquals",
+            keyRange: at,
+            value: { type: "object", range: range2, entries: [{ key: "aws:PrincipalOrgID", keyRange: at, value }] }
+          }
+        ]
+      }
+    });
+  }
+  const node = {
+    type: "object",
+    range: range2,
+    entries: [
+      { key: "Version", keyRange: keyword, value: { type: "string", value: "2012-10-17", range: range2 } },
+      { key: "Statement", keyRange: keyword, value: { type: "array", range: range2, items: [{ type: "object", range: range2, entries }] } }
+    ]
+  };
+  extractor.emit(node, block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::LayerVersion" });
+}
+var init_tf_lambda_permission = __esm({
+  "src/extract/tf-lambda-permission.ts"() {
     "use strict";
-    init_findings();
+    init_lambda_permission();
     init_tf_hcl();
-    init_limits();
     init_tf_eval();
   }
 });
@@ -27307,12 +27577,10 @@ var ModuleExtractor;
 var init_terraform = __esm({
   "src/extract/terraform.ts"() {
     "use strict";
-    init_lambda_permission();
     init_placeholder();
     init_findings();
     init_document();
     init_json_syntax();
-    init_secret_properties();
     init_tf_policy_attributes();
     init_tf_module_arguments();
     init_positioned();
@@ -27321,6 +27589,7 @@ var init_terraform = __esm({
     init_tf_policy_document();
     init_tf_resources();
     init_tf_secrets();
+    init_tf_lambda_permission();
     init_tf_module_index();
     ModuleExtractor = class {
       module;
@@ -27350,7 +27619,7 @@ var init_terraform = __esm({
         for (const [address, block] of resources) this.collectAttachments(address, block);
         for (const [address, block] of resources) this.resource(address, block);
         for (const file of this.module.files) {
-          for (const block of file.body.blocks) if (block.type === "module" && block.labels[0] !== void 0) this.moduleArguments(block);
+          for (const block of file.body.blocks) if (block.type === "module" && block.labels[0] !== void 0) moduleArguments(this, block);
         }
         const documents = new PolicyDocuments(this.ctx, this.options);
         for (const name2 of this.module.documents.keys()) this.document(name2, documents);
@@ -27360,7 +27629,7 @@ var init_terraform = __esm({
             this.result.findings.push(inputFinding(problem.file, problem.range, "note", message, `${name2} ${problem.reason}`));
           }
         }
-        this.outputs();
+        outputs2(this);
         if (this.ctx.budget.steps < 0) {
           const message = "This Terraform module expands into too many values (locals referencing each other); some values were left unresolved.";
           this.result.findings.push(inputFinding(this.module.files[0]?.path ?? "", WHOLE_FILE, "warning", message, "budget"));
@@ -27437,7 +27706,7 @@ var init_terraform = __esm({
         const type = block.labels[0];
         const resourcePolicy = RESOURCE_POLICIES2[type];
         const inline = INLINE_POLICIES[type];
-        this.secretValues(address, block);
+        secretValues2(this, address, block);
         const extra = TF_POLICY_ATTRIBUTES[type];
         if (extra) {
           const holder = extra.block ? block.body.blocks.find((child) => child.type === extra.block) : block;
@@ -27446,7 +27715,7 @@ var init_terraform = __esm({
           if (holder) this.policyAttribute(address, holder, extra.attribute, [use], origin);
         }
         if (type === "aws_ssoadmin_managed_policy_attachment") this.ssoManagedPolicy(address, block);
-        if (type === "aws_lambda_layer_version_permission") this.layerPermission(address, block);
+        if (type === "aws_lambda_layer_version_permission") layerPermission(this, address, block);
         if (resourcePolicy) {
           this.policyAttribute(address, block, resourcePolicy.attribute, [{ kind: "resource", resourceType: resourcePolicy.resourceType }]);
         } else if (inline) {
@@ -27468,7 +27737,7 @@ var init_terraform = __esm({
             this.role(address, block);
             break;
           case "aws_lambda_permission":
-            this.lambdaPermission(address, block);
+            lambdaPermission2(this, address, block);
             break;
           case "aws_organizations_policy":
             this.organizationsPolicy(address, block);
@@ -27505,32 +27774,6 @@ var init_terraform = __esm({
             });
             break;
           }
-        }
-      }
-      /** `secret-value` facts: password arguments and user data written in the module (issue #11). */
-      secretValues(address, block) {
-        for (const property of TF_SECRET_ATTRIBUTES[block.labels[0]] ?? []) {
-          const attribute = attributeOf(block, property.path[0]);
-          if (!attribute) continue;
-          const range2 = rangeOf3(attribute.expr);
-          let lines;
-          if (property.whole) {
-            const literal2 = attribute.expr.kind === "template" ? literalString(attribute.expr, this.ctx) : void 0;
-            if (literal2 === void 0) continue;
-            lines = [{ text: literal2, range: range2 }];
-          } else {
-            const source = block.file.text.split("\n").slice(range2.line - 1, range2.endLine).join("\n");
-            lines = valueLines(block.file.text, range2, source);
-          }
-          this.result.facts.push({
-            type: "secret-value",
-            file: block.file.path,
-            range: range2,
-            origin: address,
-            property: property.path[0],
-            whole: property.whole,
-            lines
-          });
         }
       }
       factBase(address, block) {
@@ -27639,128 +27882,6 @@ var init_terraform = __esm({
         for (const use of groups.values()) this.emit(node, block.file.path, origin, use);
       }
       // --- synthesised policies ----------------------------------------------------------------------------------
-      /** `aws_lambda_permission` as the one-statement resource policy Lambda adds to the function. */
-      lambdaPermission(address, block) {
-        const range2 = rangeOf3(block);
-        const base = ["Statement", 0];
-        const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
-        const attribute = (name2) => {
-          const found = attributeOf(block, name2);
-          return found && found.expr.kind !== "null" ? found : void 0;
-        };
-        const keyRange = (name2) => {
-          const found = attributeOf(block, name2);
-          return rangeOfOffsets(found.file, found.nameStart, found.nameEnd);
-        };
-        const entries = [];
-        const sid = attribute("statement_id");
-        if (sid) entries.push({ key: "Sid", keyRange: keyRange("statement_id"), value: valueOf(sid.expr, this.ctx, [...base, "Sid"]) });
-        entries.push({ key: "Effect", keyRange: keyword, value: { type: "string", value: "Allow", range: range2 } });
-        const principal = attribute("principal");
-        if (principal) {
-          const value = valueOf(principal.expr, this.ctx, [...base, "Principal", "AWS", 0]);
-          if (value.type === "string" && value.value === "*") {
-            entries.push({ key: "Principal", keyRange: keyRange("principal"), value });
-          } else {
-            const service = value.type === "string" && isServicePrincipal(value.value);
-            const principalType2 = service ? "Service" : "AWS";
-            const principalValue = valueOf(principal.expr, this.ctx, [...base, "Principal", principalType2, 0]);
-            entries.push({
-              key: "Principal",
-              keyRange: keyRange("principal"),
-              value: {
-                type: "object",
-                range: rangeOf3(principal.expr),
-                entries: [{ key: principalType2, keyRange: rangeOf3(principal.expr), value: principalValue }]
-              }
-            });
-          }
-        }
-        const action = attribute("action");
-        if (action)
-          entries.push({ key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) });
-        const functionName = attribute("function_name");
-        if (functionName)
-          entries.push({
-            key: "Resource",
-            keyRange: keyRange("function_name"),
-            value: valueOf(functionName.expr, this.ctx, [...base, "Resource"])
-          });
-        const conditions2 = [];
-        const condition = (attributeName, test23, variable) => {
-          const found = attribute(attributeName);
-          if (!found) return;
-          const value = valueOf(found.expr, this.ctx, [...base, "Condition", test23, variable]);
-          let group4 = conditions2.find((c5) => c5.key === test23);
-          if (!group4) {
-            group4 = { key: test23, keyRange: keyRange(attributeName), value: { type: "object", range: rangeOf3(found), entries: [] } };
-            conditions2.push(group4);
-          }
-          const object = group4.value;
-          object.entries.push({ key: variable, keyRange: keyRange(attributeName), value });
-        };
-        for (const c5 of LAMBDA_PERMISSION_CONDITIONS) condition(c5.terraform, c5.operator, c5.key);
-        if (conditions2.length > 0)
-          entries.push({ key: "Condition", keyRange: conditions2[0].keyRange, value: { type: "object", range: range2, entries: conditions2 } });
-        this.emit(lambdaPermissionDocument(entries, range2, keyword), block.file.path, address, {
-          kind: "resource",
-          resourceType: "AWS::Lambda::Function"
-        });
-      }
-      /**
-       * Policies passed to a module (issue #11): `policy_json`, `assume_role_policy`, `policy_jsons`, statement lists
-       * in the terraform-aws-modules convention, and managed policy ARNs, judged where they are written.
-       */
-      moduleArguments(block) {
-        const address = `module.${block.labels[0]}`;
-        for (const attribute of block.body.attributes) this.moduleArgument(address, block, attribute, `${address} .${attribute.name}`, 0);
-      }
-      /** One argument; an object argument (`eks_managed_node_groups = { x = { iam_role_policy_statements = … } }`) is searched. */
-      moduleArgument(address, block, attribute, origin, depth) {
-        const role = argumentRole(attribute.name);
-        if (!role && attribute.expr.kind === "object" && depth < 3) {
-          for (const item of attribute.expr.items) {
-            const key = literalString(item.key, this.ctx) ?? (item.key.kind === "traversal" && item.key.steps.length === 0 ? item.key.root : void 0);
-            if (key === void 0) continue;
-            const nested = { ...attribute, name: key, expr: item.value };
-            this.moduleArgument(address, block, nested, `${origin}.${key}`, depth + 1);
-          }
-          return;
-        }
-        if (!role || attribute.expr.kind === "null") return;
-        const kind = argumentKind(attribute.name);
-        const use = kind ? { kind, resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : { kind: "resource", infer: true };
-        if (role === "policy") {
-          const source = policySource(attribute.expr, this.ctx, this.options);
-          const holder = depth === 0 ? block : { ...block, body: { ...block.body, attributes: [attribute] } };
-          if (source.kind === "node" || source.kind === "document" || source.kind === "invalid")
-            this.policyAttribute(address, holder, attribute.name, [use], origin);
-        } else if (role === "policies") {
-          listItems2(attribute.expr).forEach((item, index) => {
-            const source = policySource(item, this.ctx, this.options);
-            if (source.kind === "node") this.emit(source.node, source.file, `${origin}[${index}]`, use);
-            else if (source.kind === "document") this.uses.set(source.name, [...this.uses.get(source.name) ?? [], use]);
-          });
-        } else if (role === "statements") {
-          const value = valueOf(attribute.expr, this.ctx, ["Statement"]);
-          const document = statementsDocument(value);
-          if (document) this.emit(document, block.file.path, origin, use);
-        } else {
-          const value = valueOf(attribute.expr, this.ctx, []);
-          const items = value.type === "array" ? value.items : value.type === "object" ? value.entries.map((entry2) => entry2.value) : [];
-          for (const item of items) {
-            if (item.type !== "string" || !item.value.startsWith("arn:")) continue;
-            this.result.facts.push({
-              type: "managed-policy-attachment",
-              file: block.file.path,
-              range: item.range,
-              origin,
-              arn: item.value,
-              attachedTo: address
-            });
-          }
-        }
-      }
       /** `aws_ssoadmin_managed_policy_attachment`: an AWS managed policy attached to a permission set, as a fact. */
       ssoManagedPolicy(address, block) {
         const arn = attributeOf(block, "managed_policy_arn");
@@ -27775,64 +27896,6 @@ var init_terraform = __esm({
           arn: this.arnValue(arn.expr),
           attachedTo
         });
-      }
-      /** `aws_lambda_layer_version_permission` as the one-statement policy Lambda keeps on the layer version. */
-      layerPermission(address, block) {
-        const base = ["Statement", 0];
-        const range2 = rangeOf3(block);
-        const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
-        const keyRange = (name2) => {
-          const found = attributeOf(block, name2);
-          return rangeOfOffsets(found.file, found.nameStart, found.nameEnd);
-        };
-        const principal = attributeOf(block, "principal");
-        const action = attributeOf(block, "action");
-        const layer = attributeOf(block, "layer_name");
-        if (!principal || !action || !layer) return;
-        const principalValue = valueOf(principal.expr, this.ctx, [...base, "Principal", "AWS", 0]);
-        const entries = [
-          { key: "Effect", keyRange: keyword, value: { type: "string", value: "Allow", range: range2 } },
-          {
-            key: "Principal",
-            keyRange: keyRange("principal"),
-            value: principalValue.type === "string" && principalValue.value === "*" ? principalValue : {
-              type: "object",
-              range: rangeOf3(principal.expr),
-              entries: [{ key: "AWS", keyRange: keyRange("principal"), value: principalValue }]
-            }
-          },
-          { key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) },
-          { key: "Resource", keyRange: keyRange("layer_name"), value: valueOf(layer.expr, this.ctx, [...base, "Resource"]) }
-        ];
-        const organization = attributeOf(block, "organization_id");
-        if (organization) {
-          const value = valueOf(organization.expr, this.ctx, [...base, "Condition", "StringEquals", "aws:PrincipalOrgID"]);
-          const at = keyRange("organization_id");
-          entries.push({
-            key: "Condition",
-            keyRange: at,
-            value: {
-              type: "object",
-              range: range2,
-              entries: [
-                {
-                  key: "StringEquals",
-                  keyRange: at,
-                  value: { type: "object", range: range2, entries: [{ key: "aws:PrincipalOrgID", keyRange: at, value }] }
-                }
-              ]
-            }
-          });
-        }
-        const node = {
-          type: "object",
-          range: range2,
-          entries: [
-            { key: "Version", keyRange: keyword, value: { type: "string", value: "2012-10-17", range: range2 } },
-            { key: "Statement", keyRange: keyword, value: { type: "array", range: range2, items: [{ type: "object", range: range2, entries }] } }
-          ]
-        };
-        this.emit(node, block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::LayerVersion" });
       }
       organizationsPolicy(address, block) {
         const type = attributeOf(block, "type");
@@ -27855,28 +27918,6 @@ var init_terraform = __esm({
           settings[name2] = { value: json, range: rangeOf3(attribute.expr) };
         }
         this.result.facts.push({ type: "password-policy", ...this.factBase(address, block), settings });
-      }
-      /** `output` blocks that print a credential without `sensitive = true`. */
-      outputs() {
-        for (const file of this.module.files) {
-          for (const block of file.body.blocks) {
-            const name2 = block.labels[0];
-            if (block.type !== "output" || name2 === void 0) continue;
-            const value = attributeOf(block, "value");
-            const sensitive = attributeOf(block, "sensitive");
-            if (!value || sensitive?.expr.kind === "bool" && sensitive.expr.value) continue;
-            const expression = secretIn(value.expr, name2);
-            if (expression === void 0) continue;
-            this.result.facts.push({
-              type: "secret-output",
-              file: file.path,
-              range: rangeOf3(value.expr),
-              origin: `output.${name2}`,
-              name: name2,
-              expression
-            });
-          }
-        }
       }
     };
   }
@@ -27926,7 +27967,7 @@ function extractPlan(file, root6, tables) {
       if (address === void 0 || type === void 0 || text(member(resource, "mode")?.value) === "data") continue;
       const values = member(resource, "values")?.value;
       if (type === "aws_lambda_permission" && values) {
-        const permission = lambdaPermission(values);
+        const permission = lambdaPermission3(values);
         if (permission) {
           const document = buildPolicyDocument(permission, {
             file: file.path,
@@ -28015,7 +28056,7 @@ function configuredAttributes(root6) {
   visit(member(member(root6, "configuration")?.value, "root_module")?.value, "", 0);
   return out2;
 }
-function lambdaPermission(values) {
+function lambdaPermission3(values) {
   const get2 = (key) => {
     const value = member(values, key)?.value;
     return value?.type === "string" && value.value !== "" ? value : void 0;
@@ -41400,21 +41441,21 @@ var init_partition = __esm({
     partition = (value) => {
       const { partitions } = selectedPartitionsInfo;
       for (const partition2 of partitions) {
-        const { regions, outputs } = partition2;
+        const { regions, outputs: outputs3 } = partition2;
         for (const [region, regionData] of Object.entries(regions)) {
           if (region === value) {
             return {
-              ...outputs,
+              ...outputs3,
               ...regionData
             };
           }
         }
       }
       for (const partition2 of partitions) {
-        const { regionRegex, outputs } = partition2;
+        const { regionRegex, outputs: outputs3 } = partition2;
         if (new RegExp(regionRegex).test(value)) {
           return {
-            ...outputs
+            ...outputs3
           };
         }
       }
@@ -72103,11 +72144,11 @@ function shown(workspace, file) {
   const rel = path7.relative(workspace, file).split(path7.sep).join("/");
   return rel && !rel.startsWith("..") ? rel : file;
 }
-async function writeOutputs(env2, outputs) {
+async function writeOutputs(env2, outputs3) {
   if (!env2.GITHUB_OUTPUT) return;
   await appendFile(
     env2.GITHUB_OUTPUT,
-    Object.entries(outputs).map(([name2, value]) => outputEntry(name2, value)).join("")
+    Object.entries(outputs3).map(([name2, value]) => outputEntry(name2, value)).join("")
   );
 }
 async function writeSummary(env2, markdown) {

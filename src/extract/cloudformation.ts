@@ -4,31 +4,27 @@
  * policy attachments, secrets in outputs). Intrinsic functions are resolved where static (see cfn-intrinsics.ts).
  */
 import { handles, NAME_PROPERTIES, ORGANIZATION_KINDS, RESOURCE_POLICIES, SAM_WITH_POLICIES } from "./cfn-resources.ts";
-import { isServicePrincipal, LAMBDA_PERMISSION_CONDITIONS, lambdaPermissionDocument } from "./lambda-permission.ts";
-import type { ExtractResult, IacFact, PolicyKind, Range, SourceFile } from "../types.ts";
+import type { ExtractResult, PolicyKind, Range, SourceFile } from "../types.ts";
 import { inputFinding } from "../findings.ts";
 import { buildPolicyDocument } from "./document.ts";
 import { parseJson } from "./json.ts";
 import { describeJsonError } from "./json-syntax.ts";
 import { embeddedPositions } from "./embedded-positions.ts";
-import { CFN_SECRET_PROPERTIES, valueLines } from "./secret-properties.ts";
 import { CFN_POLICY_PROPERTIES } from "./cfn-policy-properties.ts";
-import { expandExecuteApi, samApiResourcePolicy, samPolicyTemplate } from "./sam.ts";
-import { placeholderToken } from "./placeholder.ts";
-import { member, type PEntry, type PNode, type PUnresolvedPart } from "./positioned.ts";
+import { expandExecuteApi } from "./sam.ts";
+import { member, type PNode, type PUnresolvedPart } from "./positioned.ts";
 import { EvaluationBudget, MAX_TEMPLATE_EVALUATION } from "./budget.ts";
-import { describe, intrinsicOf, listItems, resolveValue, shallow, type TemplateContext } from "./cfn-intrinsics.ts";
+import { intrinsicOf, listItems, resolveValue, shallow, type TemplateContext } from "./cfn-intrinsics.ts";
+import { objectEntries, spanOf, staticString, textOf, type CfnExtraction, type KindRule, type Resource } from "./cfn-extraction.ts";
+import { lambdaPermission } from "./cfn-lambda-permission.ts";
+import { samApiAuth, samPolicies } from "./cfn-sam.ts";
+import { outputs, secretValues } from "./cfn-secrets.ts";
 
 export { parseYaml } from "./cfn-yaml.ts";
 
 export interface CloudFormationOptions {
   /** The kind configured for this path, if any (config `kinds`); overrides the kind of identity documents only. */
   kind?: PolicyKind;
-}
-
-function staticString(node: PNode | undefined): string | undefined {
-  if (node?.type === "string" && !node.unresolved) return node.value;
-  return undefined;
 }
 
 /**
@@ -44,37 +40,6 @@ export function isCloudFormationTemplate(root: PNode): boolean {
   const resources = member(root, "Resources")?.value;
   if (resources?.type !== "object") return false;
   return resources.entries.some((entry) => staticString(member(entry.value, "Type")?.value)?.startsWith("AWS::"));
-}
-
-/** How the kind of a document is decided: fixed, identity (config may override), or resource (trust if it grants only sts:AssumeRole*). */
-type KindRule = PolicyKind | "resource-policy";
-
-interface Resource {
-  id: string;
-  type: string;
-  /** `AWS::IAM::Role BuildRole`: how documents, facts and `attachedTo` name it. */
-  label: string;
-  entry: PEntry;
-  /** The `Properties` object (one alternative when `Properties` is an `Fn::If`). */
-  properties: PNode & { type: "object" };
-}
-
-/** Range of a whole resource or output: from its logical id to the end of its value. */
-function spanOf(entry: PEntry): Range {
-  return {
-    line: entry.keyRange.line,
-    column: entry.keyRange.column,
-    endLine: entry.value.range.endLine,
-    endColumn: entry.value.range.endColumn,
-  };
-}
-
-/** Text of a resolved string-like value, placeholders as tokens. */
-function textOf(node: PNode | undefined): string | undefined {
-  if (node?.type === "string") return node.value;
-  if (node?.type === "number" || node?.type === "boolean") return String(node.value);
-  if (node?.type === "unresolved") return placeholderToken(node.expression);
-  return undefined;
 }
 
 /** Attaches the placeholders of an embedded JSON string to the parsed string nodes that contain their tokens. */
@@ -94,13 +59,13 @@ function withParts(node: PNode, parts: readonly PUnresolvedPart[], depth = 0): P
   }
 }
 
-class Extraction {
+class Extraction implements CfnExtraction {
   readonly result: ExtractResult = { policies: [], facts: [], findings: [] };
-  private readonly file: SourceFile;
+  readonly file: SourceFile;
   private readonly options: CloudFormationOptions;
-  private readonly context: TemplateContext;
+  readonly context: TemplateContext;
   private readonly resources = new Map<string, Resource[]>();
-  private readonly types: ReadonlyMap<string, string>;
+  readonly types: ReadonlyMap<string, string>;
   /** Policy logical id → ids of the roles, users and groups it is attached to. */
   private readonly attachments = new Map<string, Set<string>>();
   /** Group logical id → user logical ids. */
@@ -127,7 +92,7 @@ class Extraction {
     };
   }
 
-  private finding(range: Range, severity: "warning" | "note", message: string, subject: string): void {
+  finding(range: Range, severity: "warning" | "note", message: string, subject: string): void {
     this.result.findings.push(inputFinding(this.file.path, range, severity, message, subject));
   }
 
@@ -173,10 +138,10 @@ class Extraction {
       this.resources.set(entry.key, objects);
       all.push(...objects);
     }
-    for (const entry of entries) if (last.get(entry.key) === entry) this.guard(undefined, () => this.secretValues(entry));
+    for (const entry of entries) if (last.get(entry.key) === entry) this.guard(undefined, () => secretValues(this, entry));
     for (const resource of all) this.guard(resource, () => this.index(resource));
     for (const resource of all) this.guard(resource, () => this.extract(resource));
-    this.guard(undefined, () => this.outputs(root));
+    this.guard(undefined, () => outputs(this, root));
     const budget = this.context.budget!;
     if (budget.exhausted) {
       const limit = `${(budget.limit / (1024 * 1024)).toFixed(0)} million characters`;
@@ -188,44 +153,6 @@ class Extraction {
       );
     }
     return this.result;
-  }
-
-  /** `secret-value` facts: password properties and user data written in the template (issue #11). */
-  private secretValues(entry: PEntry): void {
-    const type = this.types.get(entry.key);
-    const properties = type ? CFN_SECRET_PROPERTIES[type] : undefined;
-    if (!properties) return;
-    const label = `${type} ${entry.key}`;
-    for (const property of properties) {
-      let node: PNode | undefined = member(entry.value, "Properties")?.value;
-      for (const key of property.path) node = member(node, key)?.value;
-      if (!node) continue;
-      let via: string | undefined;
-      const intrinsic = intrinsicOf(node);
-      if (intrinsic?.name === "Fn::Base64")
-        node = intrinsicOf(intrinsic.argument)?.name === "Fn::Sub" ? intrinsicOf(intrinsic.argument)!.argument : intrinsic.argument;
-      else if (intrinsic?.name === "Fn::Sub") node = intrinsic.argument;
-      if (node.type === "array") node = node.items[0];
-      const ref = intrinsicOf(node);
-      if (ref?.name === "Ref" && ref.argument.type === "string") {
-        const name = ref.argument.value;
-        node = member(this.context.parameters.get(name), "Default")?.value;
-        via = `the Default of parameter ${name}`;
-      }
-      if (node?.type !== "string") continue;
-      const lines = property.whole ? [{ text: node.value, range: node.range }] : valueLines(this.file.text, node.range, node.value);
-      const fact: IacFact = {
-        type: "secret-value",
-        file: this.file.path,
-        range: node.range,
-        origin: label,
-        property: property.path.join("."),
-        whole: property.whole,
-        lines,
-      };
-      if (via !== undefined) fact.via = via;
-      this.result.facts.push(fact);
-    }
   }
 
   /** One malformed resource must not stop the others: its problem becomes a finding. */
@@ -240,7 +167,7 @@ class Extraction {
     }
   }
 
-  private property(resource: Resource, key: string): PNode | undefined {
+  property(resource: Resource, key: string): PNode | undefined {
     return member(resource.properties, key)?.value;
   }
 
@@ -325,7 +252,7 @@ class Extraction {
       for (const key of extra.path) node = member(node, key)?.value;
       this.document(node, extra.path.join("."), label, "resource-policy", { resourceType: extra.resourceType });
     }
-    if (type === "AWS::Serverless::Api") this.samApiAuth(resource);
+    if (type === "AWS::Serverless::Api") samApiAuth(this, resource);
     const resourcePolicy = RESOURCE_POLICIES[type];
     if (resourcePolicy) {
       this.document(property(resourcePolicy.property), resourcePolicy.property, label, "resource-policy", {
@@ -404,7 +331,7 @@ class Extraction {
         break;
       }
       case "AWS::Lambda::Permission":
-        this.lambdaPermission(resource);
+        lambdaPermission(this, resource);
         break;
       case "AWS::Organizations::Policy":
         this.organizationsPolicy(resource);
@@ -414,11 +341,11 @@ class Extraction {
         this.managedPolicyFacts(resource, property("ManagedPolicies"), "ManagedPolicies", false);
         break;
       default:
-        if (SAM_WITH_POLICIES.has(type)) this.samPolicies(resource);
+        if (SAM_WITH_POLICIES.has(type)) samPolicies(this, resource);
     }
   }
 
-  private resolve(node: PNode | undefined, path: readonly string[] = []): PNode | undefined {
+  resolve(node: PNode | undefined, path: readonly string[] = []): PNode | undefined {
     return node ? resolveValue(node, this.context, path) : undefined;
   }
 
@@ -500,7 +427,7 @@ class Extraction {
    * Anything else becomes an `unparsed-input` finding, never a silent skip. `property` is the origin's path
    * (`PolicyDocument`, `Policies[0]`); `what` names the property in messages when it differs.
    */
-  private document(
+  document(
     raw: PNode | undefined,
     property: string,
     label: string,
@@ -565,89 +492,6 @@ class Extraction {
     this.result.policies.push(document);
   }
 
-  /** `AWS::Lambda::Permission` as the one-statement resource policy Lambda adds to the function. */
-  private lambdaPermission(resource: Resource): void {
-    const props = resource.properties;
-    const entry = (key: string): PEntry | undefined => member(props, key);
-    const missing = ["Action", "Principal", "FunctionName"].filter((key) => (entry(key)?.value.type ?? "null") === "null");
-    if (missing.length > 0) {
-      this.finding(
-        resource.entry.keyRange,
-        "warning",
-        `${resource.label} has no ${missing.join(", ")}, so it was not analysed.`,
-        `${resource.label}:missing`,
-      );
-      return;
-    }
-    const principalEntry = entry("Principal")!;
-    const principal = this.resolve(principalEntry.value, ["Principal"]);
-    const action = this.resolve(entry("Action")!.value, ["Action"]);
-    const resourceValue = this.resolve(entry("FunctionName")!.value, ["Resource"]);
-    if (!principal || !action || !resourceValue) return;
-
-    let principalNode: PNode;
-    const values = principal.type === "array" ? principal.items : [principal];
-    const star = values.find((value) => value.type === "string" && value.value === "*");
-    if (star) principalNode = star;
-    else {
-      const groups = new Map<string, PNode[]>();
-      for (const value of values) {
-        const text = textOf(value) ?? "";
-        const key = value.type === "string" && isServicePrincipal(text) ? "Service" : "AWS";
-        const forKey =
-          value.type === "unresolved"
-            ? { ...value, hint: /account/i.test(value.expression) ? ("account-id" as const) : value.hint }
-            : value;
-        groups.set(key, [...(groups.get(key) ?? []), forKey]);
-      }
-      principalNode = {
-        type: "object",
-        range: principal.range,
-        entries: [...groups].map(([key, items]) => ({
-          key,
-          keyRange: principalEntry.keyRange,
-          value: items.length === 1 ? items[0]! : { type: "array" as const, items, range: principal.range },
-        })),
-      };
-    }
-
-    const conditions = new Map<string, PEntry[]>();
-    const addCondition = (property: string, operator: string, conditionKey: string): void => {
-      const source = entry(property);
-      if (!source) return;
-      const value = this.resolve(source.value, ["Condition", operator, conditionKey]);
-      if (!value) return;
-      conditions.set(operator, [...(conditions.get(operator) ?? []), { key: conditionKey, keyRange: source.keyRange, value }]);
-    };
-    for (const c of LAMBDA_PERMISSION_CONDITIONS) addCondition(c.cloudformation, c.operator, c.key);
-
-    const at = props.range;
-    const statement: PEntry[] = [
-      { key: "Effect", keyRange: at, value: { type: "string", value: "Allow", range: at } },
-      { key: "Principal", keyRange: principalEntry.keyRange, value: principalNode },
-      { key: "Action", keyRange: entry("Action")!.keyRange, value: action },
-      { key: "Resource", keyRange: entry("FunctionName")!.keyRange, value: resourceValue },
-    ];
-    if (conditions.size > 0) {
-      const operators: PEntry[] = [...conditions].map(([operator, entries]) => ({
-        key: operator,
-        keyRange: entries[0]!.keyRange,
-        value: { type: "object", entries, range: at },
-      }));
-      statement.push({ key: "Condition", keyRange: at, value: { type: "object", entries: operators, range: at } });
-    }
-    this.result.policies.push(
-      buildPolicyDocument(lambdaPermissionDocument(statement, at, at), {
-        file: this.file.path,
-        format: "cloudformation",
-        origin: `${resource.label} .Properties`,
-        kind: "resource",
-        resourceType: "AWS::Lambda::Function",
-        range: spanOf(resource.entry),
-      }),
-    );
-  }
-
   /** SCPs and RCPs; tag, backup and AI opt-out policies are not IAM policies. */
   private organizationsPolicy(resource: Resource): void {
     const typeEntry = member(resource.properties, "Type");
@@ -666,144 +510,6 @@ class Extraction {
     const kind = ORGANIZATION_KINDS[name];
     if (kind) this.document(this.property(resource, "Content"), "Content", resource.label, kind, {});
   }
-
-  /** SAM `Policies`: managed policy names/ARNs, inline documents, and policy templates (skipped). */
-  private samPolicies(resource: Resource): void {
-    const attachedTo = [resource.label];
-    this.document(this.property(resource, "AssumeRolePolicyDocument"), "AssumeRolePolicyDocument", resource.label, "trust", {
-      resourceType: "AWS::IAM::AssumeRolePolicyDocument",
-    });
-    const policies = this.property(resource, "Policies");
-    if (!policies) return;
-    const isList = shallow(policies, 0).some((value) => value.type === "array");
-    listItems(policies).forEach((item, index) => {
-      const where = isList ? `Policies[${index}]` : "Policies";
-      if (item.type === "object" && !intrinsicOf(item)) {
-        if (member(item, "Statement")) {
-          this.document(item, where, resource.label, "identity", { attachedTo });
-          return;
-        }
-        // A SAM policy template such as { S3ReadPolicy: { BucketName: ... } }, expanded as SAM does (issue #11).
-        const [entry] = item.entries;
-        const expanded = entry && item.entries.length === 1 ? samPolicyTemplate(entry) : undefined;
-        if (expanded?.ok) this.document(expanded.node, `${where}.${entry!.key}`, resource.label, "identity", { attachedTo });
-        else {
-          const name = entry?.key ?? "{}";
-          const why = expanded ? expanded.reason : `"${name}" is not a SAM policy template`;
-          this.finding(
-            entry?.keyRange ?? item.range,
-            "note",
-            `${where} of ${resource.label} was not analysed: ${why}.`,
-            `${resource.label}:${where}:template`,
-          );
-        }
-        return;
-      }
-      const value = this.resolve(item, ["Policies"]);
-      const text = textOf(value);
-      if (value && text !== undefined) {
-        const arn = value.type === "string" && !value.unresolved && !text.startsWith("arn:") ? `arn:aws:iam::aws:policy/${text}` : text;
-        this.result.facts.push({
-          type: "managed-policy-attachment",
-          file: this.file.path,
-          range: value.range,
-          origin: `${resource.label} .${where}`,
-          arn,
-          attachedTo: resource.label,
-        });
-      }
-    });
-  }
-
-  /** SAM `Auth.ResourcePolicy` of an `AWS::Serverless::Api`, as the policy SAM generates from it. */
-  private samApiAuth(resource: Resource): void {
-    const auth = member(member(resource.properties, "Auth")?.value, "ResourcePolicy");
-    if (!auth) return;
-    const generated = samApiResourcePolicy(auth);
-    if (generated)
-      this.document(generated, "Auth.ResourcePolicy", resource.label, "resource-policy", { resourceType: "AWS::ApiGateway::RestApi" });
-  }
-
-  /** `secret-output` facts: outputs exposing an access key secret, a NoEcho parameter or a secret's value. */
-  private outputs(root: PNode & { type: "object" }): void {
-    for (const output of objectEntries(member(root, "Outputs")?.value)) {
-      const value = member(output.value, "Value")?.value;
-      if (!value) continue;
-      for (const secret of this.secrets(value, 0)) {
-        const fact: IacFact = {
-          type: "secret-output",
-          file: this.file.path,
-          range: secret.range,
-          origin: `Outputs ${output.key}`,
-          name: output.key,
-          expression: secret.expression,
-        };
-        this.result.facts.push(fact);
-      }
-    }
-  }
-
-  private secrets(node: PNode, depth: number): { expression: string; range: Range }[] {
-    if (depth > 50) return [];
-    const intrinsic = intrinsicOf(node);
-    if (intrinsic?.name === "Fn::GetAtt") {
-      const parts =
-        intrinsic.argument.type === "array"
-          ? intrinsic.argument.items.map(staticString)
-          : (staticString(intrinsic.argument)?.split(".") ?? []);
-      const [id, attribute] = parts;
-      return id !== undefined && attribute !== undefined && this.secretAttribute(id, attribute)
-        ? [{ expression: describe(node), range: node.range }]
-        : [];
-    }
-    if (intrinsic?.name === "Ref") {
-      const name = staticString(intrinsic.argument);
-      return name !== undefined && this.noEcho(name) ? [{ expression: `!Ref ${name}`, range: node.range }] : [];
-    }
-    if (intrinsic?.name === "Fn::Sub") {
-      const template = intrinsic.argument.type === "array" ? intrinsic.argument.items[0] : intrinsic.argument;
-      const found: { expression: string; range: Range }[] = [];
-      for (const match of staticString(template)?.matchAll(/\$\{([^}!][^}]*)\}/g) ?? []) {
-        const name = match[1]!.trim();
-        const [id, attribute] = name.split(".");
-        if (attribute !== undefined ? this.secretAttribute(id!, attribute) : this.noEcho(name)) {
-          found.push({ expression: attribute !== undefined ? `!GetAtt ${name}` : `!Ref ${name}`, range: node.range });
-        }
-      }
-      if (intrinsic.argument.type === "array" && intrinsic.argument.items[1])
-        found.push(...this.secrets(intrinsic.argument.items[1], depth + 1));
-      return [...found, ...this.dynamicSecrets(template)];
-    }
-    if (node.type === "string") return this.dynamicSecrets(node);
-    if (node.type === "array") return node.items.flatMap((item) => this.secrets(item, depth + 1));
-    if (node.type === "object") return node.entries.flatMap((entry) => this.secrets(entry.value, depth + 1));
-    return [];
-  }
-
-  private dynamicSecrets(node: PNode | undefined): { expression: string; range: Range }[] {
-    if (node?.type !== "string") return [];
-    return [...node.value.matchAll(/\{\{resolve:(?:secretsmanager|ssm-secure):[^{}]*\}\}/g)].map((match) => ({
-      expression: match[0],
-      range: node.range,
-    }));
-  }
-
-  private secretAttribute(id: string, attribute: string): boolean {
-    const type = this.types.get(id);
-    return (
-      (type === "AWS::IAM::AccessKey" && attribute === "SecretAccessKey") ||
-      (type === "AWS::SecretsManager::Secret" && attribute.startsWith("SecretString"))
-    );
-  }
-
-  private noEcho(name: string): boolean {
-    const flag = member(this.context.parameters.get(name), "NoEcho")?.value;
-    return (flag?.type === "boolean" && flag.value) || (flag?.type === "string" && flag.value.toLowerCase() === "true");
-  }
-}
-
-function objectEntries(node: PNode | undefined): PEntry[] {
-  return node?.type === "object" ? node.entries : [];
 }
 
 function nameOf(node: PNode | undefined): { name?: string } {

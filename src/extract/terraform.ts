@@ -10,19 +10,17 @@
  *   `override_policy_documents`) are reported only in their own document, because positions are per file.
  * - A policy document used in several places is emitted once per distinct (kind, resource type) of its uses.
  */
-import { isServicePrincipal, LAMBDA_PERMISSION_CONDITIONS, lambdaPermissionDocument } from "./lambda-permission.ts";
 import { posix } from "node:path";
 import { shortExpression } from "./placeholder.ts";
 import type { FileRead } from "../types.ts";
-import type { ExtractResult, PolicyDocument, PolicyKind, PositionedValue, Range, SourceFile } from "../types.ts";
+import type { ExtractResult, PolicyDocument, PositionedValue, Range, SourceFile } from "../types.ts";
 import { inputFinding, WHOLE_FILE } from "../findings.ts";
 import { buildPolicyDocument, classifyPolicy } from "./document.ts";
 import { describeJsonError } from "./json-syntax.ts";
-import { TF_SECRET_ATTRIBUTES, valueLines } from "./secret-properties.ts";
 import { TF_POLICY_ATTRIBUTES } from "./tf-policy-attributes.ts";
-import { argumentKind, argumentRole, statementsDocument } from "./tf-module-arguments.ts";
-import { toJson, type PEntry, type PNode } from "./positioned.ts";
-import { rangeOf, rangeOfOffsets, textOf, type HclAttribute, type HclBlock, type HclExpr } from "./tf-hcl.ts";
+import { moduleArguments } from "./tf-module-arguments.ts";
+import { toJson, type PNode } from "./positioned.ts";
+import { rangeOf, textOf, type HclBlock, type HclExpr } from "./tf-hcl.ts";
 import {
   attributeOf,
   evaluationBudget,
@@ -34,27 +32,18 @@ import {
   valueOf,
   type EvalContext,
   type ModuleIndex,
-  type PolicyPath,
 } from "./tf-eval.ts";
 import { PolicyDocuments } from "./tf-policy-document.ts";
 import { ATTACHMENTS, INLINE_POLICIES, PASSWORD_SETTINGS, RESOURCE_POLICIES } from "./tf-resources.ts";
-import { secretIn } from "./tf-secrets.ts";
+import { outputs, secretValues } from "./tf-secrets.ts";
+import { layerPermission, lambdaPermission } from "./tf-lambda-permission.ts";
+import type { TfExtraction, Use } from "./tf-extraction.ts";
 import { indexModule, listItems, parseModule } from "./tf-module-index.ts";
 export { INLINE_POLICIES, RESOURCE_POLICIES };
 
 export interface TerraformOptions {
   /** Reads another file of the scanned tree (path relative to the scan root), for `file("...")`; never executes. */
   readFile?: (path: string) => FileRead;
-}
-
-/** How a policy is used: the kind and resource type its place implies, and the principals it is attached to. */
-interface Use {
-  /** `resource` means "resource policy, unless the statements make it a trust policy". */
-  kind: PolicyKind;
-  resourceType?: string;
-  attachedTo?: string[];
-  /** The kind is the document's own (a module argument: identity, resource or trust by its statements). */
-  infer?: boolean;
 }
 
 /** Extracts policies and IaC facts from the `.tf` files of one module (one directory). Never throws on bad input. */
@@ -74,13 +63,13 @@ export async function extractTerraform(files: SourceFile[], options: TerraformOp
   return result;
 }
 
-class ModuleExtractor {
-  private readonly module: ModuleIndex;
-  private readonly options: TerraformOptions;
-  private readonly result: ExtractResult;
-  private readonly ctx: EvalContext;
+class ModuleExtractor implements TfExtraction {
+  readonly module: ModuleIndex;
+  readonly options: TerraformOptions;
+  readonly result: ExtractResult;
+  readonly ctx: EvalContext;
   /** Uses of each policy document data source, by name. */
-  private readonly uses = new Map<string, Use[]>();
+  readonly uses = new Map<string, Use[]>();
   /** Principals each `aws_iam_policy` is attached to, by resource name. */
   private readonly attachments = new Map<string, Set<string>>();
   /** `aws_iam_policy` resources used as permissions boundaries. */
@@ -105,7 +94,7 @@ class ModuleExtractor {
     for (const [address, block] of resources) this.collectAttachments(address, block);
     for (const [address, block] of resources) this.resource(address, block);
     for (const file of this.module.files) {
-      for (const block of file.body.blocks) if (block.type === "module" && block.labels[0] !== undefined) this.moduleArguments(block);
+      for (const block of file.body.blocks) if (block.type === "module" && block.labels[0] !== undefined) moduleArguments(this, block);
     }
     const documents = new PolicyDocuments(this.ctx, this.options);
     for (const name of this.module.documents.keys()) this.document(name, documents);
@@ -115,7 +104,7 @@ class ModuleExtractor {
         this.result.findings.push(inputFinding(problem.file, problem.range, "note", message, `${name} ${problem.reason}`));
       }
     }
-    this.outputs();
+    outputs(this);
     if (this.ctx.budget.steps < 0) {
       const message =
         "This Terraform module expands into too many values (locals referencing each other); some values were left unresolved.";
@@ -206,7 +195,7 @@ class ModuleExtractor {
     const type = block.labels[0]!;
     const resourcePolicy = RESOURCE_POLICIES[type];
     const inline = INLINE_POLICIES[type];
-    this.secretValues(address, block);
+    secretValues(this, address, block);
     const extra = TF_POLICY_ATTRIBUTES[type];
     if (extra) {
       const holder = extra.block ? block.body.blocks.find((child) => child.type === extra.block) : block;
@@ -215,7 +204,7 @@ class ModuleExtractor {
       if (holder) this.policyAttribute(address, holder, extra.attribute, [use], origin);
     }
     if (type === "aws_ssoadmin_managed_policy_attachment") this.ssoManagedPolicy(address, block);
-    if (type === "aws_lambda_layer_version_permission") this.layerPermission(address, block);
+    if (type === "aws_lambda_layer_version_permission") layerPermission(this, address, block);
     if (resourcePolicy) {
       this.policyAttribute(address, block, resourcePolicy.attribute, [{ kind: "resource", resourceType: resourcePolicy.resourceType }]);
     } else if (inline) {
@@ -237,7 +226,7 @@ class ModuleExtractor {
         this.role(address, block);
         break;
       case "aws_lambda_permission":
-        this.lambdaPermission(address, block);
+        lambdaPermission(this, address, block);
         break;
       case "aws_organizations_policy":
         this.organizationsPolicy(address, block);
@@ -277,37 +266,6 @@ class ModuleExtractor {
     }
   }
 
-  /** `secret-value` facts: password arguments and user data written in the module (issue #11). */
-  private secretValues(address: string, block: HclBlock): void {
-    for (const property of TF_SECRET_ATTRIBUTES[block.labels[0]!] ?? []) {
-      const attribute = attributeOf(block, property.path[0]!);
-      if (!attribute) continue;
-      const range = rangeOf(attribute.expr);
-      let lines: Array<{ text: string; range: Range }>;
-      if (property.whole) {
-        const literal = attribute.expr.kind === "template" ? literalString(attribute.expr, this.ctx) : undefined;
-        if (literal === undefined) continue;
-        lines = [{ text: literal, range }];
-      } else {
-        // The script as written (heredoc, quoted string, inside base64encode()): its own lines, interpolations as text.
-        const source = block.file.text
-          .split("\n")
-          .slice(range.line - 1, range.endLine)
-          .join("\n");
-        lines = valueLines(block.file.text, range, source);
-      }
-      this.result.facts.push({
-        type: "secret-value",
-        file: block.file.path,
-        range,
-        origin: address,
-        property: property.path[0]!,
-        whole: property.whole,
-        lines,
-      });
-    }
-  }
-
   private factBase(address: string, block: HclBlock): { file: string; range: Range; origin: string } {
     return { file: block.file.path, range: rangeOf(block), origin: address };
   }
@@ -338,13 +296,7 @@ class ModuleExtractor {
    * Emits the policy held by `attributeName`, once per use; a reference to a policy document data source is
    * recorded as a use of that document instead.
    */
-  private policyAttribute(
-    address: string,
-    block: HclBlock,
-    attributeName: string,
-    uses: Use[],
-    origin = `${address} .${attributeName}`,
-  ): void {
+  policyAttribute(address: string, block: HclBlock, attributeName: string, uses: Use[], origin = `${address} .${attributeName}`): void {
     const attribute = attributeOf(block, attributeName);
     if (!attribute || attribute.expr.kind === "null") return;
     const range = rangeOf(attribute);
@@ -403,7 +355,7 @@ class ModuleExtractor {
     }
   }
 
-  private emit(node: PNode, file: string, origin: string, use: Use): void {
+  emit(node: PNode, file: string, origin: string, use: Use): void {
     const document = buildPolicyDocument(node, {
       file,
       format: "terraform",
@@ -439,132 +391,6 @@ class ModuleExtractor {
 
   // --- synthesised policies ----------------------------------------------------------------------------------
 
-  /** `aws_lambda_permission` as the one-statement resource policy Lambda adds to the function. */
-  private lambdaPermission(address: string, block: HclBlock): void {
-    const range = rangeOf(block);
-    const base: PolicyPath = ["Statement", 0];
-    const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
-    const attribute = (name: string) => {
-      const found = attributeOf(block, name);
-      return found && found.expr.kind !== "null" ? found : undefined;
-    };
-    const keyRange = (name: string): Range => {
-      const found = attributeOf(block, name)!;
-      return rangeOfOffsets(found.file, found.nameStart, found.nameEnd);
-    };
-    const entries: PEntry[] = [];
-    const sid = attribute("statement_id");
-    if (sid) entries.push({ key: "Sid", keyRange: keyRange("statement_id"), value: valueOf(sid.expr, this.ctx, [...base, "Sid"]) });
-    entries.push({ key: "Effect", keyRange: keyword, value: { type: "string", value: "Allow", range } });
-    const principal = attribute("principal");
-    if (principal) {
-      const value = valueOf(principal.expr, this.ctx, [...base, "Principal", "AWS", 0]);
-      if (value.type === "string" && value.value === "*") {
-        entries.push({ key: "Principal", keyRange: keyRange("principal"), value });
-      } else {
-        const service = value.type === "string" && isServicePrincipal(value.value);
-        const principalType = service ? "Service" : "AWS";
-        const principalValue = valueOf(principal.expr, this.ctx, [...base, "Principal", principalType, 0]);
-        entries.push({
-          key: "Principal",
-          keyRange: keyRange("principal"),
-          value: {
-            type: "object",
-            range: rangeOf(principal.expr),
-            entries: [{ key: principalType, keyRange: rangeOf(principal.expr), value: principalValue }],
-          },
-        });
-      }
-    }
-    const action = attribute("action");
-    if (action)
-      entries.push({ key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) });
-    const functionName = attribute("function_name");
-    if (functionName)
-      entries.push({
-        key: "Resource",
-        keyRange: keyRange("function_name"),
-        value: valueOf(functionName.expr, this.ctx, [...base, "Resource"]),
-      });
-    const conditions: PEntry[] = [];
-    const condition = (attributeName: string, test: string, variable: string): void => {
-      const found = attribute(attributeName);
-      if (!found) return;
-      const value = valueOf(found.expr, this.ctx, [...base, "Condition", test, variable]);
-      let group = conditions.find((c) => c.key === test);
-      if (!group) {
-        group = { key: test, keyRange: keyRange(attributeName), value: { type: "object", range: rangeOf(found), entries: [] } };
-        conditions.push(group);
-      }
-      const object = group.value as PNode & { type: "object" };
-      object.entries.push({ key: variable, keyRange: keyRange(attributeName), value });
-    };
-    for (const c of LAMBDA_PERMISSION_CONDITIONS) condition(c.terraform, c.operator, c.key);
-    if (conditions.length > 0)
-      entries.push({ key: "Condition", keyRange: conditions[0]!.keyRange, value: { type: "object", range, entries: conditions } });
-    this.emit(lambdaPermissionDocument(entries, range, keyword), block.file.path, address, {
-      kind: "resource",
-      resourceType: "AWS::Lambda::Function",
-    });
-  }
-
-  /**
-   * Policies passed to a module (issue #11): `policy_json`, `assume_role_policy`, `policy_jsons`, statement lists
-   * in the terraform-aws-modules convention, and managed policy ARNs, judged where they are written.
-   */
-  private moduleArguments(block: HclBlock): void {
-    const address = `module.${block.labels[0]!}`;
-    for (const attribute of block.body.attributes) this.moduleArgument(address, block, attribute, `${address} .${attribute.name}`, 0);
-  }
-
-  /** One argument; an object argument (`eks_managed_node_groups = { x = { iam_role_policy_statements = … } }`) is searched. */
-  private moduleArgument(address: string, block: HclBlock, attribute: HclAttribute, origin: string, depth: number): void {
-    const role = argumentRole(attribute.name);
-    if (!role && attribute.expr.kind === "object" && depth < 3) {
-      for (const item of attribute.expr.items) {
-        const key =
-          literalString(item.key, this.ctx) ?? (item.key.kind === "traversal" && item.key.steps.length === 0 ? item.key.root : undefined);
-        if (key === undefined) continue;
-        const nested: HclAttribute = { ...attribute, name: key, expr: item.value };
-        this.moduleArgument(address, block, nested, `${origin}.${key}`, depth + 1);
-      }
-      return;
-    }
-    if (!role || attribute.expr.kind === "null") return;
-    const kind = argumentKind(attribute.name);
-    const use: Use = kind ? { kind, resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : { kind: "resource", infer: true };
-    if (role === "policy") {
-      const source = policySource(attribute.expr, this.ctx, this.options);
-      const holder: HclBlock = depth === 0 ? block : { ...block, body: { ...block.body, attributes: [attribute] } };
-      if (source.kind === "node" || source.kind === "document" || source.kind === "invalid")
-        this.policyAttribute(address, holder, attribute.name, [use], origin);
-    } else if (role === "policies") {
-      listItems(attribute.expr).forEach((item, index) => {
-        const source = policySource(item, this.ctx, this.options);
-        if (source.kind === "node") this.emit(source.node, source.file, `${origin}[${index}]`, use);
-        else if (source.kind === "document") this.uses.set(source.name, [...(this.uses.get(source.name) ?? []), use]);
-      });
-    } else if (role === "statements") {
-      const value = valueOf(attribute.expr, this.ctx, ["Statement"]);
-      const document = statementsDocument(value);
-      if (document) this.emit(document, block.file.path, origin, use);
-    } else {
-      const value = valueOf(attribute.expr, this.ctx, []);
-      const items = value.type === "array" ? value.items : value.type === "object" ? value.entries.map((entry) => entry.value) : [];
-      for (const item of items) {
-        if (item.type !== "string" || !item.value.startsWith("arn:")) continue;
-        this.result.facts.push({
-          type: "managed-policy-attachment",
-          file: block.file.path,
-          range: item.range,
-          origin,
-          arn: item.value,
-          attachedTo: address,
-        });
-      }
-    }
-  }
-
   /** `aws_ssoadmin_managed_policy_attachment`: an AWS managed policy attached to a permission set, as a fact. */
   private ssoManagedPolicy(address: string, block: HclBlock): void {
     const arn = attributeOf(block, "managed_policy_arn");
@@ -582,68 +408,6 @@ class ModuleExtractor {
       arn: this.arnValue(arn.expr),
       attachedTo,
     });
-  }
-
-  /** `aws_lambda_layer_version_permission` as the one-statement policy Lambda keeps on the layer version. */
-  private layerPermission(address: string, block: HclBlock): void {
-    const base: PolicyPath = ["Statement", 0];
-    const range = rangeOf(block);
-    const keyword = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
-    const keyRange = (name: string): Range => {
-      const found = attributeOf(block, name)!;
-      return rangeOfOffsets(found.file, found.nameStart, found.nameEnd);
-    };
-    const principal = attributeOf(block, "principal");
-    const action = attributeOf(block, "action");
-    const layer = attributeOf(block, "layer_name");
-    if (!principal || !action || !layer) return;
-    const principalValue = valueOf(principal.expr, this.ctx, [...base, "Principal", "AWS", 0]);
-    const entries: PEntry[] = [
-      { key: "Effect", keyRange: keyword, value: { type: "string", value: "Allow", range } },
-      {
-        key: "Principal",
-        keyRange: keyRange("principal"),
-        value:
-          principalValue.type === "string" && principalValue.value === "*"
-            ? principalValue
-            : {
-                type: "object",
-                range: rangeOf(principal.expr),
-                entries: [{ key: "AWS", keyRange: keyRange("principal"), value: principalValue }],
-              },
-      },
-      { key: "Action", keyRange: keyRange("action"), value: valueOf(action.expr, this.ctx, [...base, "Action", 0]) },
-      { key: "Resource", keyRange: keyRange("layer_name"), value: valueOf(layer.expr, this.ctx, [...base, "Resource"]) },
-    ];
-    const organization = attributeOf(block, "organization_id");
-    if (organization) {
-      const value = valueOf(organization.expr, this.ctx, [...base, "Condition", "StringEquals", "aws:PrincipalOrgID"]);
-      const at = keyRange("organization_id");
-      entries.push({
-        key: "Condition",
-        keyRange: at,
-        value: {
-          type: "object",
-          range,
-          entries: [
-            {
-              key: "StringEquals",
-              keyRange: at,
-              value: { type: "object", range, entries: [{ key: "aws:PrincipalOrgID", keyRange: at, value }] },
-            },
-          ],
-        },
-      });
-    }
-    const node: PNode = {
-      type: "object",
-      range,
-      entries: [
-        { key: "Version", keyRange: keyword, value: { type: "string", value: "2012-10-17", range } },
-        { key: "Statement", keyRange: keyword, value: { type: "array", range, items: [{ type: "object", range, entries }] } },
-      ],
-    };
-    this.emit(node, block.file.path, address, { kind: "resource", resourceType: "AWS::Lambda::LayerVersion" });
   }
 
   private organizationsPolicy(address: string, block: HclBlock): void {
@@ -670,29 +434,6 @@ class ModuleExtractor {
       settings[name] = { value: json, range: rangeOf(attribute.expr) };
     }
     this.result.facts.push({ type: "password-policy", ...this.factBase(address, block), settings });
-  }
-
-  /** `output` blocks that print a credential without `sensitive = true`. */
-  private outputs(): void {
-    for (const file of this.module.files) {
-      for (const block of file.body.blocks) {
-        const name = block.labels[0];
-        if (block.type !== "output" || name === undefined) continue;
-        const value = attributeOf(block, "value");
-        const sensitive = attributeOf(block, "sensitive");
-        if (!value || (sensitive?.expr.kind === "bool" && sensitive.expr.value)) continue;
-        const expression = secretIn(value.expr, name);
-        if (expression === undefined) continue;
-        this.result.facts.push({
-          type: "secret-output",
-          file: file.path,
-          range: rangeOf(value.expr),
-          origin: `output.${name}`,
-          name,
-          expression,
-        });
-      }
-    }
   }
 }
 

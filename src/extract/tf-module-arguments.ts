@@ -1,11 +1,16 @@
 /**
  * Module arguments that carry policies (issue #11): how an argument's name says what it holds, and how a
  * terraform-aws-modules style statement object (`actions`, `resources`, `principals`, `conditions`) becomes an
- * IAM statement. Names are matched, not module sources: the same conventions run through registry and local modules.
+ * IAM statement, and the reading of a module block's arguments into policies and managed-policy facts. Names are
+ * matched, not module sources: the same conventions run through registry and local modules.
  */
 import type { PolicyKind } from "../types.ts";
 import type { PEntry, PNode } from "./positioned.ts";
 import { lookupTable } from "./own.ts";
+import type { HclAttribute, HclBlock } from "./tf-hcl.ts";
+import { literalString, policySource, valueOf } from "./tf-eval.ts";
+import { listItems } from "./tf-module-index.ts";
+import type { TfExtraction, Use } from "./tf-extraction.ts";
 
 export type ArgumentRole = "policy" | "policies" | "statements" | "policy-arns";
 
@@ -117,4 +122,69 @@ export function statementsDocument(node: PNode): PNode | undefined {
       entryOf("Statement", { type: "array", range: node.range, items: statements }),
     ],
   };
+}
+
+/**
+ * Policies passed to a module (issue #11): `policy_json`, `assume_role_policy`, `policy_jsons`, statement lists
+ * in the terraform-aws-modules convention, and managed policy ARNs, judged where they are written.
+ */
+export function moduleArguments(extractor: TfExtraction, block: HclBlock): void {
+  const address = `module.${block.labels[0]!}`;
+  for (const attribute of block.body.attributes) moduleArgument(extractor, address, block, attribute, `${address} .${attribute.name}`, 0);
+}
+
+/** One argument; an object argument (`eks_managed_node_groups = { x = { iam_role_policy_statements = … } }`) is searched. */
+function moduleArgument(
+  extractor: TfExtraction,
+  address: string,
+  block: HclBlock,
+  attribute: HclAttribute,
+  origin: string,
+  depth: number,
+): void {
+  const role = argumentRole(attribute.name);
+  if (!role && attribute.expr.kind === "object" && depth < 3) {
+    for (const item of attribute.expr.items) {
+      const key =
+        literalString(item.key, extractor.ctx) ??
+        (item.key.kind === "traversal" && item.key.steps.length === 0 ? item.key.root : undefined);
+      if (key === undefined) continue;
+      const nested: HclAttribute = { ...attribute, name: key, expr: item.value };
+      moduleArgument(extractor, address, block, nested, `${origin}.${key}`, depth + 1);
+    }
+    return;
+  }
+  if (!role || attribute.expr.kind === "null") return;
+  const kind = argumentKind(attribute.name);
+  const use: Use = kind ? { kind, resourceType: "AWS::IAM::AssumeRolePolicyDocument" } : { kind: "resource", infer: true };
+  if (role === "policy") {
+    const source = policySource(attribute.expr, extractor.ctx, extractor.options);
+    const holder: HclBlock = depth === 0 ? block : { ...block, body: { ...block.body, attributes: [attribute] } };
+    if (source.kind === "node" || source.kind === "document" || source.kind === "invalid")
+      extractor.policyAttribute(address, holder, attribute.name, [use], origin);
+  } else if (role === "policies") {
+    listItems(attribute.expr).forEach((item, index) => {
+      const source = policySource(item, extractor.ctx, extractor.options);
+      if (source.kind === "node") extractor.emit(source.node, source.file, `${origin}[${index}]`, use);
+      else if (source.kind === "document") extractor.uses.set(source.name, [...(extractor.uses.get(source.name) ?? []), use]);
+    });
+  } else if (role === "statements") {
+    const value = valueOf(attribute.expr, extractor.ctx, ["Statement"]);
+    const document = statementsDocument(value);
+    if (document) extractor.emit(document, block.file.path, origin, use);
+  } else {
+    const value = valueOf(attribute.expr, extractor.ctx, []);
+    const items = value.type === "array" ? value.items : value.type === "object" ? value.entries.map((entry) => entry.value) : [];
+    for (const item of items) {
+      if (item.type !== "string" || !item.value.startsWith("arn:")) continue;
+      extractor.result.facts.push({
+        type: "managed-policy-attachment",
+        file: block.file.path,
+        range: item.range,
+        origin,
+        arn: item.value,
+        attachedTo: address,
+      });
+    }
+  }
 }
