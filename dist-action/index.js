@@ -27546,6 +27546,77 @@ var init_tf_lambda_permission = __esm({
   }
 });
 
+// src/extract/tf-local-modules.ts
+import { posix as posix2 } from "node:path";
+function localSource(block, dir) {
+  const source = attributeOf(block, "source")?.expr;
+  if (source?.kind !== "template" || source.parts.some((part) => part.kind !== "text")) return void 0;
+  const text2 = source.file.text.slice(source.start, source.end).replace(/^"|"$/g, "");
+  if (!/^\.\.?\//.test(text2)) return void 0;
+  return posix2.normalize(posix2.join(dir, text2)).replace(/\/$/, "");
+}
+async function loadLocalModules(files, dir, moduleFiles) {
+  const parsed = /* @__PURE__ */ new Map();
+  let frontier = [{ files, dir }];
+  for (let depth = 0; depth < MAX_MODULE_DEPTH && frontier.length > 0; depth++) {
+    const next = [];
+    for (const caller of frontier) {
+      for (const file of caller.files) {
+        for (const block of file.body.blocks) {
+          if (block.type !== "module") continue;
+          const child = localSource(block, caller.dir);
+          if (child === void 0 || parsed.has(child) || parsed.size >= MAX_MODULE_CALLS) continue;
+          const sources = moduleFiles(child);
+          if (!sources || sources.length === 0) continue;
+          const throwaway = { policies: [], facts: [], findings: [] };
+          const childFiles = await parseModule(sources, throwaway);
+          parsed.set(child, childFiles);
+          next.push({ files: childFiles, dir: child });
+        }
+      }
+    }
+    frontier = next;
+  }
+  return { parsed, calls: { count: 0 }, notes: /* @__PURE__ */ new Map() };
+}
+function isLiteral(expr) {
+  switch (expr.kind) {
+    case "number":
+    case "bool":
+      return true;
+    case "template":
+      return expr.parts.every((part) => part.kind === "text");
+    case "tuple":
+      return expr.items.every(isLiteral);
+    case "object":
+      return expr.items.every(
+        (item) => isLiteral(item.value) && (isLiteral(item.key) || item.key.kind === "traversal" && item.key.steps.length === 0)
+      );
+    case "paren":
+      return isLiteral(expr.inner);
+    default:
+      return false;
+  }
+}
+function literalInputs(block) {
+  const inputs = /* @__PURE__ */ new Map();
+  for (const attribute of block.body.attributes) {
+    if (["source", "version", "count", "for_each", "providers", "depends_on"].includes(attribute.name)) continue;
+    if (isLiteral(attribute.expr)) inputs.set(attribute.name, attribute);
+  }
+  return inputs;
+}
+var MAX_MODULE_DEPTH, MAX_MODULE_CALLS;
+var init_tf_local_modules = __esm({
+  "src/extract/tf-local-modules.ts"() {
+    "use strict";
+    init_tf_eval();
+    init_tf_module_index();
+    MAX_MODULE_DEPTH = 3;
+    MAX_MODULE_CALLS = 16;
+  }
+});
+
 // src/extract/terraform.ts
 var terraform_exports = {};
 __export(terraform_exports, {
@@ -27553,14 +27624,16 @@ __export(terraform_exports, {
   RESOURCE_POLICIES: () => RESOURCE_POLICIES2,
   extractTerraform: () => extractTerraform
 });
-import { posix as posix2 } from "node:path";
+import { posix as posix3 } from "node:path";
 async function extractTerraform(files, options = {}) {
   const result = { policies: [], facts: [], findings: [] };
   if (files.length === 0) return result;
   const parsed = await parseModule(files, result);
-  const module2 = indexModule(parsed, posix2.dirname(files[0].path), result);
+  const module2 = indexModule(parsed, posix3.dirname(files[0].path), result);
+  const local = options.moduleFiles ? await loadLocalModules(parsed, module2.dir, options.moduleFiles) : void 0;
   try {
-    new ModuleExtractor(module2, options, result).run();
+    new ModuleExtractor(module2, options, result, local).run();
+    result.findings.push(...local?.notes.values() ?? []);
   } catch (error2) {
     if (!(error2 instanceof RangeError && /call stack/i.test(error2.message))) throw error2;
     const message = "This Terraform module is too deeply nested to analyse, so some of its policies were not analysed.";
@@ -27591,7 +27664,8 @@ var init_terraform = __esm({
     init_tf_secrets();
     init_tf_lambda_permission();
     init_tf_module_index();
-    ModuleExtractor = class {
+    init_tf_local_modules();
+    ModuleExtractor = class _ModuleExtractor {
       module;
       options;
       result;
@@ -27602,8 +27676,13 @@ var init_terraform = __esm({
       attachments = /* @__PURE__ */ new Map();
       /** `aws_iam_policy` resources used as permissions boundaries. */
       boundaries = /* @__PURE__ */ new Set();
-      constructor(module2, options, result) {
+      /** Local modules to follow with literal inputs, and how deep this module is below the scanned one. */
+      local;
+      depth;
+      constructor(module2, options, result, local, depth = 0) {
         this.module = module2;
+        this.local = local;
+        this.depth = depth;
         this.options = options;
         this.result = result;
         this.ctx = { module: module2, budget: { steps: evaluationBudget(module2.files) } };
@@ -27619,7 +27698,11 @@ var init_terraform = __esm({
         for (const [address, block] of resources) this.collectAttachments(address, block);
         for (const [address, block] of resources) this.resource(address, block);
         for (const file of this.module.files) {
-          for (const block of file.body.blocks) if (block.type === "module" && block.labels[0] !== void 0) moduleArguments(this, block);
+          for (const block of file.body.blocks) {
+            if (block.type !== "module" || block.labels[0] === void 0) continue;
+            moduleArguments(this, block);
+            this.followModule(block);
+          }
         }
         const documents = new PolicyDocuments(this.ctx, this.options);
         for (const name2 of this.module.documents.keys()) this.document(name2, documents);
@@ -27882,6 +27965,48 @@ var init_terraform = __esm({
         for (const use of groups.values()) this.emit(node, block.file.path, origin, use);
       }
       // --- synthesised policies ----------------------------------------------------------------------------------
+      /**
+       * A local module call (`source = "./modules/x"`) re-read with the caller's literal inputs as its variables
+       * (issue #11). Values substituted this way point at the `var.x` reference in the module, since a policy's
+       * positions are in one file; the origin names the call. Only policies the inputs change are added: the module's
+       * own, with its defaults, come from its own directory.
+       */
+      followModule(block) {
+        const child = this.local ? localSource(block, this.module.dir) : void 0;
+        if (!this.local || child === void 0) return;
+        const files = this.local.parsed.get(child);
+        const inputs = literalInputs(block);
+        for (const attribute of block.body.attributes) {
+          const expr = attribute.expr;
+          if (inputs.has(attribute.name) || expr.kind !== "traversal" || expr.root !== "var" || expr.steps.length !== 1) continue;
+          const step = expr.steps[0];
+          const value = step.kind === "attr" ? this.module.variables?.get(step.name) : void 0;
+          if (value && isLiteral(value.expr)) inputs.set(attribute.name, value);
+        }
+        if (!files || files.length === 0 || inputs.size === 0) return;
+        const address = `module.${block.labels[0]}`;
+        if (this.depth + 1 >= MAX_MODULE_DEPTH || this.local.calls.count >= MAX_MODULE_CALLS) {
+          const limit = this.depth + 1 >= MAX_MODULE_DEPTH ? `${MAX_MODULE_DEPTH} levels of local modules` : `${MAX_MODULE_CALLS} local module calls`;
+          const message = `${address} was not followed into ${child} with its inputs: past the limit of ${limit}; its policies were judged with the module's defaults.`;
+          const at = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
+          this.local.notes.set(`${block.file.path}:${at.line}`, inputFinding(block.file.path, at, "note", message, `${address} not followed`));
+          return;
+        }
+        this.local.calls.count++;
+        const scratch = () => ({ policies: [], facts: [], findings: [] });
+        const baseline = scratch();
+        new _ModuleExtractor(indexModule(files, child, scratch()), this.options, baseline, this.local, this.depth + 1).run();
+        const index = indexModule(files, child, scratch());
+        index.variables = new Map([...index.variables ?? [], ...inputs]);
+        const instance2 = scratch();
+        new _ModuleExtractor(index, this.options, instance2, this.local, this.depth + 1).run();
+        const seen = new Set(baseline.policies.map((policy) => `${policy.origin} ${JSON.stringify(policy.json)}`));
+        for (const policy of instance2.policies) {
+          if (seen.has(`${policy.origin} ${JSON.stringify(policy.json)}`)) continue;
+          policy.origin = `${address} (${block.file.path}:${rangeOf3(block).line}) \u2192 ${policy.origin}`;
+          this.result.policies.push(policy);
+        }
+      }
       /** `aws_ssoadmin_managed_policy_attachment`: an AWS managed policy attached to a permission set, as a fact. */
       ssoManagedPolicy(address, block) {
         const arn = attributeOf(block, "managed_policy_arn");
@@ -68894,7 +69019,7 @@ init_findings();
 init_document();
 init_json();
 init_positioned();
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 
 // src/extract/boundary.ts
 init_findings();
@@ -68958,7 +69083,7 @@ function capitalise(text2) {
 var loadCloudFormation = () => Promise.resolve().then(() => (init_cloudformation(), cloudformation_exports));
 var loadTerraform = () => Promise.resolve().then(() => (init_terraform(), terraform_exports));
 function inputFormatOf(path8) {
-  const name2 = posix3.basename(path8).toLowerCase();
+  const name2 = posix4.basename(path8).toLowerCase();
   if (name2.endsWith(".tf") || name2 === "terraform.tfvars" || name2.endsWith(".auto.tfvars")) return "terraform";
   if (name2.endsWith(".json")) return "json";
   if (/\.(ya?ml|template|cfn)$/.test(name2)) return "yaml";
@@ -69050,7 +69175,7 @@ async function extractFiles(files, options = {}) {
       result.findings.push(inputFinding(file.path, { line: 1, column: 1, endLine: 1, endColumn: 1 }, "note", message, "unknown-format"));
     }
     if (format2 === "terraform") {
-      const dir = posix3.dirname(file.path);
+      const dir = posix4.dirname(file.path);
       modules.set(dir, [...modules.get(dir) ?? [], file]);
     } else if (format2) {
       try {
@@ -69064,7 +69189,11 @@ async function extractFiles(files, options = {}) {
     const { extractTerraform: extractTerraform2 } = await loadTerraform();
     for (const moduleFiles of modules.values()) {
       try {
-        mergeInto(result, await extractTerraform2(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
+        const moduleOptions = {
+          moduleFiles: (dir) => modules.get(dir),
+          ...options.readFile ? { readFile: options.readFile } : {}
+        };
+        mergeInto(result, await extractTerraform2(moduleFiles, moduleOptions));
       } catch (error2) {
         for (const file of moduleFiles) result.findings.push(bugFinding(file.path, "the Terraform extractor", error2));
       }
@@ -69633,13 +69762,13 @@ function dropDuplicateDocuments(policies2) {
 
 // src/core/pairing.ts
 init_pointers();
-import { posix as posix4 } from "node:path";
+import { posix as posix5 } from "node:path";
 function localOrigin(doc) {
   return doc.format === "json" && doc.origin.startsWith(doc.file) ? doc.origin.slice(doc.file.length).trim() : doc.origin;
 }
 function pairKey(doc, basePathOf) {
   const file = basePathOf(doc.file);
-  const scope = doc.format === "terraform" ? posix4.dirname(file) : file;
+  const scope = doc.format === "terraform" ? posix5.dirname(file) : file;
   return `${scope}\0${localOrigin(doc)}\0${doc.kind}`;
 }
 function pairPolicies(head, base, renames = /* @__PURE__ */ new Map()) {
@@ -70645,7 +70774,7 @@ var import_ignore4 = __toESM(require_ignore(), 1);
 import path4 from "node:path";
 
 // src/sources/change.ts
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 init_findings();
 var MAX_MODULE_SIBLINGS = 100;
 function moduleFileList(paths) {
@@ -70664,10 +70793,10 @@ async function readChange(reader, changed, options) {
       ["base", file.basePath]
     ]) {
       if ((side === "head" ? file.status === "deleted" : file.status === "added") || inputFormatOf(path8) !== "terraform") continue;
-      const key = `${side}\0${posix5.dirname(path8)}`;
+      const key = `${side}\0${posix6.dirname(path8)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      listings.push({ side, dir: posix5.dirname(path8) });
+      listings.push({ side, dir: posix6.dirname(path8) });
     }
   }
   const siblings = await mapLimit(listings, options.concurrency, (l3) => reader.moduleFiles(l3.side, l3.dir));
@@ -70727,7 +70856,7 @@ async function readChange(reader, changed, options) {
   return result;
 }
 function inRepository(path8) {
-  const normal = posix5.normalize(path8);
+  const normal = posix6.normalize(path8);
   return normal.startsWith("/") || normal === ".." || normal.startsWith("../") ? void 0 : normal;
 }
 async function fileTargets(reader, side, files, concurrency, toRepo) {

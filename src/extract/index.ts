@@ -164,7 +164,11 @@ export async function extractFiles(files: readonly SourceFile[], options: Extrac
     const { extractTerraform } = await loadTerraform();
     for (const moduleFiles of modules.values()) {
       try {
-        mergeInto(result, await extractTerraform(moduleFiles, options.readFile ? { readFile: options.readFile } : {}));
+        const moduleOptions = {
+          moduleFiles: (dir: string) => modules.get(dir),
+          ...(options.readFile ? { readFile: options.readFile } : {}),
+        };
+        mergeInto(result, await extractTerraform(moduleFiles, moduleOptions));
       } catch (error) {
         for (const file of moduleFiles) result.findings.push(bugFinding(file.path, "the Terraform extractor", error));
       }

@@ -20,7 +20,7 @@ import { describeJsonError } from "./json-syntax.ts";
 import { TF_POLICY_ATTRIBUTES } from "./tf-policy-attributes.ts";
 import { moduleArguments } from "./tf-module-arguments.ts";
 import { toJson, type PNode } from "./positioned.ts";
-import { rangeOf, textOf, type HclBlock, type HclExpr } from "./tf-hcl.ts";
+import { rangeOf, rangeOfOffsets, textOf, type HclBlock, type HclExpr } from "./tf-hcl.ts";
 import {
   attributeOf,
   evaluationBudget,
@@ -39,11 +39,22 @@ import { outputs, secretValues } from "./tf-secrets.ts";
 import { layerPermission, lambdaPermission } from "./tf-lambda-permission.ts";
 import type { TfExtraction, Use } from "./tf-extraction.ts";
 import { indexModule, listItems, parseModule } from "./tf-module-index.ts";
+import {
+  isLiteral,
+  literalInputs,
+  loadLocalModules,
+  localSource,
+  MAX_MODULE_CALLS,
+  MAX_MODULE_DEPTH,
+  type LocalModules,
+} from "./tf-local-modules.ts";
 export { INLINE_POLICIES, RESOURCE_POLICIES };
 
 export interface TerraformOptions {
   /** Reads another file of the scanned tree (path relative to the scan root), for `file("...")`; never executes. */
   readFile?: (path: string) => FileRead;
+  /** The scanned `.tf` files of another directory, to follow `source = "./x"` module calls (issue #11). */
+  moduleFiles?: (dir: string) => SourceFile[] | undefined;
 }
 
 /** Extracts policies and IaC facts from the `.tf` files of one module (one directory). Never throws on bad input. */
@@ -52,8 +63,10 @@ export async function extractTerraform(files: SourceFile[], options: TerraformOp
   if (files.length === 0) return result;
   const parsed = await parseModule(files, result);
   const module = indexModule(parsed, posix.dirname(files[0]!.path), result);
+  const local = options.moduleFiles ? await loadLocalModules(parsed, module.dir, options.moduleFiles) : undefined;
   try {
-    new ModuleExtractor(module, options, result).run();
+    new ModuleExtractor(module, options, result, local).run();
+    result.findings.push(...(local?.notes.values() ?? []));
   } catch (error) {
     // Only absurd input (deeply nested expressions through chains of locals) can exhaust the stack.
     if (!(error instanceof RangeError && /call stack/i.test(error.message))) throw error;
@@ -75,8 +88,14 @@ class ModuleExtractor implements TfExtraction {
   /** `aws_iam_policy` resources used as permissions boundaries. */
   private readonly boundaries = new Set<string>();
 
-  constructor(module: ModuleIndex, options: TerraformOptions, result: ExtractResult) {
+  /** Local modules to follow with literal inputs, and how deep this module is below the scanned one. */
+  private readonly local: LocalModules | undefined;
+  private readonly depth: number;
+
+  constructor(module: ModuleIndex, options: TerraformOptions, result: ExtractResult, local?: LocalModules, depth = 0) {
     this.module = module;
+    this.local = local;
+    this.depth = depth;
     this.options = options;
     this.result = result;
     this.ctx = { module, budget: { steps: evaluationBudget(module.files) } };
@@ -94,7 +113,11 @@ class ModuleExtractor implements TfExtraction {
     for (const [address, block] of resources) this.collectAttachments(address, block);
     for (const [address, block] of resources) this.resource(address, block);
     for (const file of this.module.files) {
-      for (const block of file.body.blocks) if (block.type === "module" && block.labels[0] !== undefined) moduleArguments(this, block);
+      for (const block of file.body.blocks) {
+        if (block.type !== "module" || block.labels[0] === undefined) continue;
+        moduleArguments(this, block);
+        this.followModule(block);
+      }
     }
     const documents = new PolicyDocuments(this.ctx, this.options);
     for (const name of this.module.documents.keys()) this.document(name, documents);
@@ -390,6 +413,51 @@ class ModuleExtractor implements TfExtraction {
   }
 
   // --- synthesised policies ----------------------------------------------------------------------------------
+
+  /**
+   * A local module call (`source = "./modules/x"`) re-read with the caller's literal inputs as its variables
+   * (issue #11). Values substituted this way point at the `var.x` reference in the module, since a policy's
+   * positions are in one file; the origin names the call. Only policies the inputs change are added: the module's
+   * own, with its defaults, come from its own directory.
+   */
+  private followModule(block: HclBlock): void {
+    const child = this.local ? localSource(block, this.module.dir) : undefined;
+    if (!this.local || child === undefined) return;
+    const files = this.local.parsed.get(child);
+    const inputs = literalInputs(block);
+    // A caller's `var.x` whose value here is a literal (the caller's caller's input, or a literal default) passes on.
+    for (const attribute of block.body.attributes) {
+      const expr = attribute.expr;
+      if (inputs.has(attribute.name) || expr.kind !== "traversal" || expr.root !== "var" || expr.steps.length !== 1) continue;
+      const step = expr.steps[0]!;
+      const value = step.kind === "attr" ? this.module.variables?.get(step.name) : undefined;
+      if (value && isLiteral(value.expr)) inputs.set(attribute.name, value);
+    }
+    if (!files || files.length === 0 || inputs.size === 0) return;
+    const address = `module.${block.labels[0]!}`;
+    if (this.depth + 1 >= MAX_MODULE_DEPTH || this.local.calls.count >= MAX_MODULE_CALLS) {
+      const limit =
+        this.depth + 1 >= MAX_MODULE_DEPTH ? `${MAX_MODULE_DEPTH} levels of local modules` : `${MAX_MODULE_CALLS} local module calls`;
+      const message = `${address} was not followed into ${child} with its inputs: past the limit of ${limit}; its policies were judged with the module's defaults.`;
+      const at = rangeOfOffsets(block.file, block.start, block.start + block.type.length);
+      this.local.notes.set(`${block.file.path}:${at.line}`, inputFinding(block.file.path, at, "note", message, `${address} not followed`));
+      return;
+    }
+    this.local.calls.count++;
+    const scratch = (): ExtractResult => ({ policies: [], facts: [], findings: [] });
+    const baseline = scratch();
+    new ModuleExtractor(indexModule(files, child, scratch()), this.options, baseline, this.local, this.depth + 1).run();
+    const index = indexModule(files, child, scratch());
+    index.variables = new Map([...(index.variables ?? []), ...inputs]);
+    const instance = scratch();
+    new ModuleExtractor(index, this.options, instance, this.local, this.depth + 1).run();
+    const seen = new Set(baseline.policies.map((policy) => `${policy.origin} ${JSON.stringify(policy.json)}`));
+    for (const policy of instance.policies) {
+      if (seen.has(`${policy.origin} ${JSON.stringify(policy.json)}`)) continue;
+      policy.origin = `${address} (${block.file.path}:${rangeOf(block).line}) → ${policy.origin}`;
+      this.result.policies.push(policy);
+    }
+  }
 
   /** `aws_ssoadmin_managed_policy_attachment`: an AWS managed policy attached to a permission set, as a fact. */
   private ssoManagedPolicy(address: string, block: HclBlock): void {
