@@ -68426,6 +68426,41 @@ var valid_policy_structure_default = defineRule({
 // src/rules/valid-resource.ts
 init_document();
 init_placeholder();
+
+// src/iam/terraform-arn.ts
+init_iam_data();
+var TYPED_ARN = /^(?:data\.)?aws_([a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.arn$/;
+var sampleCache = /* @__PURE__ */ new Map();
+function terraformReferenceArn(expression) {
+  const match = TYPED_ARN.exec(expression);
+  if (!match) return void 0;
+  const type = match[1];
+  let sample = sampleCache.get(type);
+  if (sample === void 0) {
+    sample = sampleOf(type) ?? null;
+    sampleCache.set(type, sample);
+  }
+  return sample ?? void 0;
+}
+function sampleOf(terraformType) {
+  const words = terraformType.split("_");
+  for (let split2 = words.length - 1; split2 >= 1; split2--) {
+    const service = words.slice(0, split2).join("");
+    if (!serviceExists(service)) continue;
+    const rest = words.slice(split2);
+    const types2 = readIamDataFile(`data/resourceTypes/${service}.json`);
+    const type = types2[rest.join("-")] ?? types2[rest.join("")];
+    if (!type) return void 0;
+    const format2 = type.arn.split(/,\s*(?=arn:)/)[0];
+    return format2.replace(
+      /\$\{([^}]*)\}/g,
+      (_, name2) => name2 === "Partition" ? "aws" : name2 === "Region" ? "us-east-1" : name2 === "Account" ? "123456789012" : "x"
+    );
+  }
+  return void 0;
+}
+
+// src/rules/valid-resource.ts
 init_iam_data();
 var PARTITION2 = /^(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso(-[a-z])?)$/;
 var PARTITION_NAMES = ["aws", "aws-cn", "aws-us-gov", "aws-eusc", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f"];
@@ -68544,6 +68579,16 @@ function entryShape(entry2) {
   }
   return shape ?? void 0;
 }
+function typedResource(value) {
+  if (!value.includes("{{")) return value;
+  let unknown = false;
+  const typed = value.replace(PLACEHOLDER_PATTERN, (token) => {
+    const arn = terraformReferenceArn(token.slice(2, -2));
+    if (arn === void 0) unknown = true;
+    return arn ?? token;
+  });
+  return unknown ? value : typed;
+}
 function apiShorthand(doc, value) {
   return doc.kind === "resource" && value.startsWith("execute-api:/");
 }
@@ -68641,7 +68686,7 @@ var valid_resource_default = defineRule({
     if (!GRANTING_KINDS.has(doc.kind)) return;
     for (const ref of allowStatements(doc)) checkActionsAgainstResources(ref);
     function checkActionsAgainstResources(ref) {
-      const resources = resourcesOf(ref).map((r5) => r5.value).filter((r5) => apiShorthand(doc, r5) || arnProblem(r5) === void 0);
+      const resources = resourcesOf(ref).map((r5) => r5.value).filter((r5) => apiShorthand(doc, r5) || arnProblem(r5) === void 0).map(typedResource);
       if (resources.length === 0 || resources.includes("*")) return;
       const accepts2 = resourceMatcher(resources);
       const loose = looselyMatchedServices(doc, resources);

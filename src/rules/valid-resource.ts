@@ -10,6 +10,7 @@ import {
   serviceKeys,
 } from "../iam/index.ts";
 import type { PolicyDocument } from "../types.ts";
+import { terraformReferenceArn } from "../iam/terraform-arn.ts";
 import { readIamDataFile } from "../iam-data.ts";
 import { allowStatements, resourcesOf, elementOf, type PointedString } from "../policy/statements.ts";
 import { defineRule } from "./define-rule.ts";
@@ -202,6 +203,22 @@ function entryShape(entry: PointedString): EntryShape | undefined {
   return shape ?? undefined;
 }
 
+/**
+ * A resource with its typed Terraform placeholders replaced by a sample ARN of their type (issue #11):
+ * `{{aws_s3_bucket.b.arn}}/*` → `arn:aws:s3:::x/*`. Unchanged when any placeholder is of unknown type, so it
+ * keeps matching everything.
+ */
+function typedResource(value: string): string {
+  if (!value.includes("{{")) return value;
+  let unknown = false;
+  const typed = value.replace(PLACEHOLDER_PATTERN, (token) => {
+    const arn = terraformReferenceArn(token.slice(2, -2));
+    if (arn === undefined) unknown = true;
+    return arn ?? token;
+  });
+  return unknown ? value : typed;
+}
+
 /** API Gateway's shorthand in its resource policies (`execute-api:/stage/GET/path`): API Gateway expands it to the API's ARN. */
 function apiShorthand(doc: PolicyDocument, value: string): boolean {
   return doc.kind === "resource" && value.startsWith("execute-api:/");
@@ -333,7 +350,8 @@ export default defineRule({
       // finding for one problem (issue 10), so the actions are judged against the other resources only.
       const resources = resourcesOf(ref)
         .map((r) => r.value)
-        .filter((r) => apiShorthand(doc, r) || arnProblem(r) === undefined);
+        .filter((r) => apiShorthand(doc, r) || arnProblem(r) === undefined)
+        .map(typedResource);
       if (resources.length === 0 || resources.includes("*")) return;
       const accepts = resourceMatcher(resources);
       const loose = looselyMatchedServices(doc, resources);

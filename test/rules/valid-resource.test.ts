@@ -1,6 +1,19 @@
 import rule from "../../src/rules/valid-resource.ts";
 import { ruleTester } from "./rule-tester.ts";
 
+/** Issue #11 gap 8: a Terraform reference's resource type is known, so its ARN is judged like a literal one. */
+const TYPED_PLACEHOLDERS =
+  'data "aws_iam_policy_document" "d" {\n' +
+  "  statement {\n" +
+  '    actions   = ["sts:AssumeRole"]\n' +
+  "    resources = [aws_iam_user.deployer.arn]\n" +
+  "  }\n" +
+  "  statement {\n" +
+  '    actions   = ["sqs:SendMessage", "s3:GetObject"]\n' +
+  '    resources = [aws_s3_bucket.b.arn, "${aws_s3_bucket.b.arn}/*"]\n' +
+  "  }\n" +
+  "}\n";
+
 const TERRAFORM_RESOURCES =
   'resource "aws_iam_policy" "p" {\n' +
   "  policy = jsonencode({\n" +
@@ -67,6 +80,29 @@ ruleTester.run(rule, {
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" }],
       },
+    },
+    {
+      name: "issue 11: typed placeholders of the right type, and references of unknown type, match",
+      files: [
+        {
+          path: "main.tf",
+          text:
+            'data "aws_iam_policy_document" "d" {\n' +
+            "  statement {\n" +
+            '    actions   = ["sts:AssumeRole", "iam:PassRole"]\n' +
+            "    resources = [aws_iam_role.app.arn, data.aws_iam_role.other.arn]\n" +
+            "  }\n" +
+            "  statement {\n" +
+            '    actions   = ["sqs:SendMessage", "kms:Decrypt", "dynamodb:Query"]\n' +
+            '    resources = [aws_sqs_queue.q[0].arn, aws_kms_key.k.arn, "${aws_dynamodb_table.t.arn}/index/*"]\n' +
+            "  }\n" +
+            "  statement {\n" +
+            '    actions   = ["rds:DescribeDBInstances", "logs:PutLogEvents"]\n' +
+            '    resources = [aws_db_instance.d.arn, "${aws_cloudwatch_log_group.l.arn}:*", aws_iam_user.u.id]\n' +
+            "  }\n" +
+            "}\n",
+        },
+      ],
     },
     {
       name: "a Lambda permission names the function, not its ARN",
@@ -243,6 +279,30 @@ ruleTester.run(rule, {
           endLine: 17,
           endColumn: 40,
           message: '"s3-bucket" in "arn:aws:s3-bucket:::reports/*" is not an AWS service, so the ARN matches no resource.',
+        },
+      ],
+    },
+    {
+      name: "issue 11: sts:AssumeRole on a Terraform user's ARN and sqs:SendMessage on a bucket grant nothing",
+      files: [{ path: "main.tf", text: TYPED_PLACEHOLDERS }],
+      errors: [
+        {
+          messageId: "actionMatchesNoResource",
+          line: 3,
+          column: 18,
+          endLine: 3,
+          endColumn: 34,
+          message:
+            '"sts:AssumeRole" applies to role resources (e.g. arn:aws:iam::${Account}:role/${RoleNameWithPath}), and none of this statement\'s resources is one, so it grants nothing here.',
+        },
+        {
+          messageId: "actionMatchesNoResource",
+          line: 7,
+          column: 18,
+          endLine: 7,
+          endColumn: 35,
+          message:
+            '"sqs:SendMessage" applies to queue resources (e.g. arn:aws:sqs:${Region}:${Account}:${QueueName}), and none of this statement\'s resources is one, so it grants nothing here.',
         },
       ],
     },
