@@ -69429,6 +69429,7 @@ function fixToLines(text2, fix) {
 function runRules(rules, input, settings) {
   const texts = new Map(input.files.map((f5) => [f5.path, f5.text]));
   const findings = /* @__PURE__ */ new Map();
+  const places = /* @__PURE__ */ new Set();
   for (const rule of rules) {
     const severity = settings.severityOf(rule);
     if (severity === "off") continue;
@@ -69463,6 +69464,10 @@ function runRules(rules, input, settings) {
         if (!message) throw new Error(`Bug: rule ${rule.id} has no message "${descriptor.messageId}"`);
         const fingerprint = fingerprintFor(file, subject, descriptor.messageId, descriptor.subject ?? "");
         if (findings.has(fingerprint)) return;
+        const text2 = message(boundedData(descriptor.data));
+        const place = `${rule.id}\0${file}\0${range2.line}:${range2.column}:${range2.endLine}:${range2.endColumn}\0${text2}`;
+        if (places.has(place)) return;
+        places.add(place);
         listed.set(file, (listed.get(file) ?? 0) + 1);
         const finding = buildFinding(file, range2, {
           ruleId: rule.id,
@@ -69470,15 +69475,15 @@ function runRules(rules, input, settings) {
           category: rule.category,
           // A rule lowers its own severity only relative to the configured one (e.g. a narrowing condition).
           severity: descriptor.severity && severity === rule.severity ? descriptor.severity : severity,
-          message: message(boundedData(descriptor.data)),
+          message: text2,
           source: "local",
           docsUrl: docsUrlOf(rule.id),
           fingerprint
         });
         if (origin !== void 0) finding.origin = origin;
-        const text2 = texts.get(file);
-        if (descriptor.fix && text2 !== void 0) {
-          const fix = fixToLines(text2, descriptor.fix);
+        const fileText = texts.get(file);
+        if (descriptor.fix && fileText !== void 0) {
+          const fix = fixToLines(fileText, descriptor.fix);
           if (fix) finding.fix = fix;
         }
         findings.set(fingerprint, maskFinding(finding));

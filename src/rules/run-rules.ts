@@ -150,6 +150,11 @@ export function fixToLines(text: string, fix: RuleFix): FindingFix | undefined {
 export function runRules(rules: readonly Rule[], input: RuleInput, settings: RuleSettings): Finding[] {
   const texts = new Map(input.files.map((f) => [f.path, f.text]));
   const findings = new Map<string, Finding>();
+  /**
+   * Findings by place and text: one problem at one place is one finding, even when two documents hold it (a local
+   * module's policy and its copy with a caller's inputs, issue #11).
+   */
+  const places = new Set<string>();
 
   for (const rule of rules) {
     const severity = settings.severityOf(rule);
@@ -191,6 +196,10 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
         if (!message) throw new Error(`Bug: rule ${rule.id} has no message "${descriptor.messageId}"`);
         const fingerprint = fingerprintFor(file, subject, descriptor.messageId, descriptor.subject ?? "");
         if (findings.has(fingerprint)) return;
+        const text = message(boundedData(descriptor.data));
+        const place = `${rule.id}\u0000${file}\u0000${range.line}:${range.column}:${range.endLine}:${range.endColumn}\u0000${text}`;
+        if (places.has(place)) return;
+        places.add(place);
         listed.set(file, (listed.get(file) ?? 0) + 1);
         const finding = buildFinding(file, range, {
           ruleId: rule.id,
@@ -198,15 +207,15 @@ export function runRules(rules: readonly Rule[], input: RuleInput, settings: Rul
           category: rule.category,
           // A rule lowers its own severity only relative to the configured one (e.g. a narrowing condition).
           severity: descriptor.severity && severity === rule.severity ? descriptor.severity : severity,
-          message: message(boundedData(descriptor.data)),
+          message: text,
           source: "local",
           docsUrl: docsUrlOf(rule.id),
           fingerprint,
         });
         if (origin !== undefined) finding.origin = origin;
-        const text = texts.get(file);
-        if (descriptor.fix && text !== undefined) {
-          const fix = fixToLines(text, descriptor.fix);
+        const fileText = texts.get(file);
+        if (descriptor.fix && fileText !== undefined) {
+          const fix = fixToLines(fileText, descriptor.fix);
           if (fix) finding.fix = fix;
         }
         findings.set(fingerprint, maskFinding(finding));

@@ -63,6 +63,38 @@ describe("local modules followed with the caller's literal inputs", () => {
     );
   });
 
+  it("reports a problem the caller's value does not change once, not again for the caller's copy", async () => {
+    const module = lines(
+      'variable "actions" {',
+      '  default = ["sqs:SendMessage"]',
+      "}",
+      'data "aws_iam_policy_document" "this" {',
+      "  statement {",
+      "    actions   = var.actions",
+      '    resources = ["*"]',
+      "    principals {",
+      '      type        = "Service"',
+      '      identifiers = ["sns.amazonaws.com"]',
+      "    }",
+      "  }",
+      "}",
+      'resource "aws_sqs_queue_policy" "this" {',
+      '  queue_url = "q"',
+      "  policy    = data.aws_iam_policy_document.this.json",
+      "}",
+    );
+    const caller = lines('module "queue" {', '  source  = "./modules/q"', '  actions = ["sqs:SendMessage", "sqs:ReceiveMessage"]', "}");
+    const { policies, findings } = await scan([
+      { path: "main.tf", text: caller },
+      { path: "modules/q/main.tf", text: module },
+    ]);
+    assert.equal(policies.length, 2);
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === "service-principal-source-condition").map((f) => [f.file, f.line]),
+      [["modules/q/main.tf", 10]],
+    );
+  });
+
   it("adds nothing when the caller passes no literal input or the same value as the default", async () => {
     const caller = lines(
       'variable "from_outside" {}',
