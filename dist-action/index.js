@@ -66772,6 +66772,97 @@ var no_unscoped_pass_role_default = defineRule({
   }
 });
 
+// src/rules/no-wildcard-actions-in-resource-policies.ts
+var WILDCARD_ACTION = /^(?:\*+(?::\*+)?|([^:*?]+):\*+)$/;
+var ACCOUNT_ROOT = /^(?:arn:[^:]+:iam::(\{\{[^{}]*\}\}|[^:]+):root|(\d{12}|\{\{[^{}]*\}\}))$/;
+var OWN_ACCOUNT = /AWS::AccountId|aws_caller_identity|\baccount_id\b/i;
+function accountOf(principal) {
+  if (principal.type !== "AWS") return void 0;
+  const match = ACCOUNT_ROOT.exec(principal.value);
+  return match ? match[1] ?? match[2] : void 0;
+}
+function onlyAccountRoots(ref, own) {
+  const principals2 = principalsOf(ref);
+  if (principals2.length === 0) return false;
+  return principals2.every((principal) => {
+    const account = accountOf(principal);
+    if (account === void 0) return false;
+    return !own || account.startsWith("{{") && OWN_ACCOUNT.test(account);
+  });
+}
+var no_wildcard_actions_in_resource_policies_default = defineRule({
+  id: "no-wildcard-actions-in-resource-policies",
+  category: "overly-permissive",
+  severity: "warning",
+  docs: {
+    description: "Disallow resource policies that allow every action (`*`) or every action of a service (`sqs:*`) to their principals.",
+    rationale: 'A bucket, queue, topic or key policy that allows `"Action": "sqs:*"` or `"*"` gives its principals every current and future action on the resource: deleting it, purging it, and rewriting the very policy that grants the access, which makes the grant permanent. A queue that another service or account sends to needs `sqs:SendMessage`, a reader needs the read actions; list them. The key policy\'s default statement, which gives the key\'s own account `kms:*` through its root, is not reported, nor a statement whose principals are all the deploying account\'s root (`${AWS::AccountId}`, `data.aws_caller_identity`): it grants nothing the account\'s own IAM policies do not; nor a bucket statement conditioned on `s3:DataAccessPointAccount` or `s3:DataAccessPointArn`, AWS\'s documented way to delegate access control to access points.',
+    examples: {
+      noncompliant: [
+        {
+          title: "Every SQS action to another account",
+          kind: "resource",
+          policy: {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::444455556666:role/producer" },
+                Action: "sqs:*",
+                Resource: "arn:aws:sqs:us-east-1:111122223333:orders"
+              }
+            ]
+          }
+        }
+      ],
+      compliant: [
+        {
+          title: "Only the actions the producer needs",
+          kind: "resource",
+          policy: {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::444455556666:role/producer" },
+                Action: ["sqs:SendMessage", "sqs:GetQueueUrl"],
+                Resource: "arn:aws:sqs:us-east-1:111122223333:orders"
+              }
+            ]
+          }
+        }
+      ]
+    },
+    references: [
+      "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html",
+      "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html"
+    ]
+  },
+  messages: {
+    everyAction: (data) => `"${data.action}" in this resource policy gives its principals every action on the resource, including deleting it and rewriting this policy; list the actions they need.`,
+    serviceWildcard: (data) => `"${data.action}" in this resource policy gives its principals every ${data.service} action on the resource, including deleting it and rewriting this policy; list the actions they need.`
+  },
+  kinds: ["resource"],
+  checkPolicy(doc, context) {
+    const keyPolicy = /^AWS::KMS::/.test(doc.resourceType ?? "");
+    for (const ref of allowStatements(doc)) {
+      if (onlyAccountRoots(ref, true)) continue;
+      if (conditionsOn(ref, ["s3:DataAccessPointAccount", "s3:DataAccessPointArn"]).length > 0) continue;
+      const roots = onlyAccountRoots(ref, false);
+      for (const action of actionsOf(ref)) {
+        if (action.unresolved) continue;
+        const match = WILDCARD_ACTION.exec(action.value);
+        if (!match) continue;
+        const service = match[1]?.toLowerCase();
+        if (roots && (service === "kms" || keyPolicy)) continue;
+        context.report(
+          service === void 0 ? { messageId: "everyAction", data: { action: action.value }, pointer: action.pointer, subject: action.value } : { messageId: "serviceWildcard", data: { action: action.value, service }, pointer: action.pointer, subject: action.value }
+        );
+      }
+    }
+  }
+});
+
 // src/rules/no-write-on-all-resources.ts
 init_wildcard();
 var REPORTED_ELSEWHERE = /^(\*+(:\*+)?|[^:*?]+:\*+)$/;
@@ -68890,6 +68981,7 @@ var RULES = [
   no_sensitive_data_access_on_all_resources_default,
   no_service_wildcard_on_all_resources_default,
   no_unscoped_pass_role_default,
+  no_wildcard_actions_in_resource_policies_default,
   no_write_on_all_resources_default,
   policy_size_limit_default,
   service_principal_source_condition_default,
@@ -70067,7 +70159,7 @@ function conditionsImplied(general, specific, relaxed) {
 init_document();
 init_placeholder();
 init_pointers();
-var ACCOUNT_ROOT = /^arn:[^:]+:iam::(\d{12}):root$/;
+var ACCOUNT_ROOT2 = /^arn:[^:]+:iam::(\d{12}):root$/;
 var ACCOUNT_OF = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/;
 function compile(ref, text2) {
   const st = ref.statement;
@@ -70106,7 +70198,7 @@ function compile(ref, text2) {
           atom.account = p3.value;
           atom.root = true;
         } else {
-          const root6 = ACCOUNT_ROOT.exec(p3.value);
+          const root6 = ACCOUNT_ROOT2.exec(p3.value);
           const account = root6 ?? ACCOUNT_OF.exec(p3.value);
           if (account) atom.account = account[1];
           atom.root = root6 !== null;

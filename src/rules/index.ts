@@ -20,6 +20,7 @@ import noSecretOutputs from "./no-secret-outputs.ts";
 import noSensitiveDataAccessOnAllResources from "./no-sensitive-data-access-on-all-resources.ts";
 import noServiceWildcardOnAllResources from "./no-service-wildcard-on-all-resources.ts";
 import noUnscopedPassRole from "./no-unscoped-pass-role.ts";
+import noWildcardActionsInResourcePolicies from "./no-wildcard-actions-in-resource-policies.ts";
 import noWriteOnAllResources from "./no-write-on-all-resources.ts";
 import policySizeLimit from "./policy-size-limit.ts";
 import servicePrincipalSourceCondition from "./service-principal-source-condition.ts";
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   noSensitiveDataAccessOnAllResources,
   noServiceWildcardOnAllResources,
   noUnscopedPassRole,
+  noWildcardActionsInResourcePolicies,
   noWriteOnAllResources,
   policySizeLimit,
   servicePrincipalSourceCondition,
