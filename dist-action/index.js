@@ -61747,6 +61747,14 @@ function narrowsResources(ref, isNarrowingKey) {
     return c5.values.some((v) => !/^\*+$/.test(v.value));
   });
 }
+function excludesOwnAccount(ref) {
+  return conditionsOf(ref).some((c5) => {
+    if (c5.key.toLowerCase() !== "aws:resourceaccount") return false;
+    const { base, ifExists, qualifier } = operatorParts(c5.operator);
+    if (ifExists || qualifier !== void 0 || !/^StringNotEquals(IgnoreCase)?$/i.test(base)) return false;
+    return c5.values.length > 0 && c5.values.every((v) => v.value.toLowerCase() === "${aws:principalaccount}");
+  });
+}
 function denyConditionNarrows(operator, key, values, kind) {
   const lower = operator.toLowerCase().replace(/^foranyvalue:/, "");
   if (lower.startsWith("forallvalues:") || values.length === 0) return false;
@@ -66350,7 +66358,7 @@ var NARROWING_KEYS3 = /* @__PURE__ */ new Set([
 ]);
 var NARROWING_KEY_PATTERN = /^[^:]+:(resourcetag|existingobjecttag)\/|^kms:encryptioncontext:/;
 function hasNarrowingCondition(ref) {
-  return narrowsResources(ref, (key) => NARROWING_KEYS3.has(key) || NARROWING_KEY_PATTERN.test(key));
+  return narrowsResources(ref, (key) => NARROWING_KEYS3.has(key) || NARROWING_KEY_PATTERN.test(key)) || excludesOwnAccount(ref);
 }
 var candidateCache = /* @__PURE__ */ new WeakMap();
 function candidatesOf(sensitive) {
@@ -66665,13 +66673,54 @@ var NARROWING_KEYS4 = /* @__PURE__ */ new Set([
   "dynamodb:leadingkeys",
   "cloudwatch:namespace",
   "iam:passedtoservice",
-  "secretsmanager:secretid"
+  "secretsmanager:secretid",
+  // Only rules matching one event source or detail type (events:PutRule for Security Hub findings).
+  "events:source",
+  "events:detail-type",
+  // Only delegated administrators for one named service.
+  "organizations:serviceprincipal",
+  // Only a source identity equal to the caller's own tag (`${aws:PrincipalTag/…}`): nothing else can be set.
+  "sts:sourceidentity"
 ]);
-var NARROWING_KEY_PATTERN2 = /^[^:]+:(resourcetag|requesttag|existingobjecttag)\/|^kms:encryptioncontext:/;
-var SCOPING_KEYS = /* @__PURE__ */ new Set(["iam:awsservicename", "ec2:createaction"]);
+var NARROWING_KEY_PATTERN2 = /^[^:]+:(resourcetag|requesttag|existingobjecttag)\/|^kms:encryptioncontext:|^deadline:\w*membershiplevels?$/;
+var SCOPING_KEYS = /* @__PURE__ */ new Set(["iam:awsservicename", "ec2:createaction", "ec2:managedresourceoperator"]);
 var LIMITING_KEYS = /* @__PURE__ */ new Set(["iam:policyarn", "iam:permissionsboundary"]);
 function hasNarrowingCondition2(ref) {
-  return narrowsResources(ref, (key) => NARROWING_KEYS4.has(key) || LIMITING_KEYS.has(key) || NARROWING_KEY_PATTERN2.test(key));
+  return narrowsResources(ref, (key) => NARROWING_KEYS4.has(key) || LIMITING_KEYS.has(key) || NARROWING_KEY_PATTERN2.test(key)) || excludesOwnAccount(ref);
+}
+var PRIMARY_CACHE = /* @__PURE__ */ new WeakMap();
+function primaryTypesOf(info2) {
+  let primary = PRIMARY_CACHE.get(info2);
+  if (primary === void 0) {
+    const name2 = info2.name.toLowerCase();
+    const named = info2.resourceTypes.filter((t) => {
+      const type = t.name.toLowerCase().replace(/[^a-z0-9]/g, "");
+      return type !== "" && (name2.includes(type) || type.endsWith("y") && name2.includes(`${type.slice(0, -1)}ies`));
+    });
+    const required = info2.resourceTypes.filter((t) => t.required);
+    primary = named.length > 0 ? named : required.length > 0 ? required : info2.resourceTypes;
+    PRIMARY_CACHE.set(info2, primary);
+  }
+  return primary;
+}
+function sameType(arn, arnFormat) {
+  const resource = arn.split(":").slice(5).join(":");
+  const format2 = arnFormat.split(":").slice(5).join(":");
+  const own = resource.split(/[*?]/)[0].toLowerCase();
+  const typed = format2.split("${")[0].toLowerCase();
+  return own.startsWith(typed) || typed.startsWith(own);
+}
+function wholeTypeScope(ref, action) {
+  const info2 = actionInfo(action);
+  const service = action.split(":")[0].toLowerCase();
+  for (const r5 of resourcesOf(ref)) {
+    if (!isWholeTypeWildcard(r5.value)) continue;
+    const of = r5.value.split(":")[2]?.toLowerCase() ?? "";
+    if (!/^[*?]*$/.test(of) && of !== service) continue;
+    const types2 = info2?.resourceTypes.filter((t) => t.arnFormats.some((f5) => sameType(r5.value, f5))) ?? [];
+    if (types2.length === 0 || types2.some((t) => primaryTypesOf(info2).includes(t))) return `every resource of its type ("${r5.value}")`;
+  }
+  return void 0;
 }
 function detail2(data) {
   return data.action.toLowerCase() === data.actions.toLowerCase() ? "" : ` (${data.actions})`;
@@ -66686,7 +66735,7 @@ var no_write_on_all_resources_default = defineRule({
   severity: "warning",
   docs: {
     description: "Disallow statements that allow write or permissions-management actions on every resource.",
-    rationale: "A write action on `\"Resource\": \"*\"` can change or delete every resource of that type in the account, not just the workload's own: every object in every bucket, every queue, every log group. Permissions-management actions (`s3:PutBucketPolicy`, `iam:PutRolePolicy`, `kms:PutKeyPolicy`) on `*` let the holder change who can access anything, so they are reported as errors. Actions that support no resource type (for example `xray:PutTraceSegments`, `ecr:GetAuthorizationToken`) can only be granted on `*` and are never reported. Neither are the actions AWS's own execution-role policies grant on `*` (writing logs, Lambda's VPC network interfaces, the SSM agent's channel: `AWSLambdaBasicExecutionRole`, `AWSLambdaVPCAccessExecutionRole`, `AmazonSSMManagedInstanceCore` and a few more). A condition that limits the resources (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:ResourceAccount`, `kms:ViaService`) lowers the finding to a note; network conditions (`aws:SourceVpc`, `aws:SourceIp`) do not, since they limit where a request comes from, not what it changes.",
+    rationale: "A write action on `\"Resource\": \"*\"` can change or delete every resource of that type in the account, not just the workload's own: every object in every bucket, every queue, every log group. Permissions-management actions (`s3:PutBucketPolicy`, `iam:PutRolePolicy`, `kms:PutKeyPolicy`) on `*` let the holder change who can access anything, so they are reported as errors. Actions that support no resource type (for example `xray:PutTraceSegments`, `ecr:GetAuthorizationToken`) can only be granted on `*` and are never reported. Neither are the actions AWS's own execution-role policies grant on `*` (writing logs, Lambda's VPC network interfaces, the SSM agent's channel: `AWSLambdaBasicExecutionRole`, `AWSLambdaVPCAccessExecutionRole`, `AmazonSSMManagedInstanceCore` and a few more). A whole-type wildcard such as `arn:aws:ec2:*:*:subnet/*` counts only for the actions that act on that type: `ec2:RunInstances` on every subnet says which subnets a launch may use, and is judged on its instances. A condition that limits the resources (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:ResourceAccount`, `kms:ViaService`) lowers the finding to a note; network conditions (`aws:SourceVpc`, `aws:SourceIp`) do not, since they limit where a request comes from, not what it changes.",
     examples: {
       noncompliant: [
         {
@@ -66728,10 +66777,22 @@ var no_write_on_all_resources_default = defineRule({
       let permissions = false;
       for (const action of actionsOf(ref)) {
         if (action.unresolved || REPORTED_ELSEWHERE.test(action.value)) continue;
-        const where = allResourcesPhrase(ref, action.value);
+        let where = allResourcesPhrase(ref, action.value);
         if (where === void 0) continue;
-        const grant = withoutSensitiveData(writeGrantOf(action.value), context.sensitiveActions);
+        let grant = withoutSensitiveData(writeGrantOf(action.value), context.sensitiveActions);
         if (grant.actions.length === 0) continue;
+        if (where !== "every resource") {
+          const scoped = grant.actions.flatMap((a5) => {
+            const scope = wholeTypeScope(ref, a5);
+            return scope === void 0 ? [] : [{ a: a5, scope }];
+          });
+          if (scoped.length === 0) continue;
+          where = scoped[0].scope;
+          if (scoped.length < grant.actions.length) {
+            const kept = scoped.map((s2) => s2.a);
+            grant = { actions: kept, permissions: kept.some((a5) => rank(a5) === 1) };
+          }
+        }
         first ??= { ...action, where };
         if (grant.permissions) firstPermissions ??= { ...action, where };
         for (const a5 of grant.actions) if (!actions.includes(a5)) actions.push(a5);

@@ -70,6 +70,40 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
+      name: "issue 10: reads only of other accounts' objects (aws:ResourceAccount not the caller's) are a note",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "s3:GetObject*",
+            Resource: "*",
+            Condition: { StringNotEquals: { "aws:ResourceAccount": "${aws:PrincipalAccount}" } },
+          },
+        ],
+      },
+      errors: [
+        { messageId: "sensitiveOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 32, severity: "note", suggestion: null },
+      ],
+    },
+    {
+      name: "issue 10: StringNotEqualsIfExists aws:ResourceAccount does not narrow (requests without the key pass)",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: "*",
+            Condition: { StringNotEqualsIfExists: { "aws:ResourceAccount": "${aws:PrincipalAccount}" } },
+          },
+        ],
+      },
+      errors: [
+        { messageId: "sensitiveOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 31, severity: "warning", suggestion: null },
+      ],
+    },
+    {
       name: "every secret in the account",
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }] },
       errors: [
