@@ -63574,14 +63574,6 @@ var managed_policy_risks_default = {
         },
         {
           kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
           detail: "codebuild:StartBuild: start a build of any project with a buildspec override and run code with its role"
         },
         {
@@ -63600,19 +63592,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "ec2:ModifyInstanceAttribute + ec2:StopInstances + ec2:StartInstances: change a stopped instance's user data to run code with its role"
-        }
-      ]
-    },
-    AWSControlTowerServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/service-role/AWSControlTowerServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
         }
       ]
     },
@@ -63671,10 +63650,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction: create a function with a more privileged role and invoke it"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
         },
         {
           kind: "escalation",
@@ -64018,10 +63993,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "ssm:SendCommand: run commands on instances and use their roles"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
         }
       ]
     },
@@ -64070,15 +64041,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:UpdateAssumeRolePolicy: rewrite a more privileged role's trust policy so it can assume that role"
-        }
-      ]
-    },
-    AWSServiceCatalogAdminFullAccess: {
-      arn: "arn:aws:iam::aws:policy/AWSServiceCatalogAdminFullAccess",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
         }
       ]
     },
@@ -64558,10 +64520,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + glue:CreateJob + glue:CreateTrigger: create or change a Glue job to run code with a more privileged role, and start it"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
         }
       ]
     },
@@ -64631,15 +64589,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "sagemaker:CreateNotebookInstanceLifecycleConfig + sagemaker:StopNotebookInstance + sagemaker:UpdateNotebookInstance + sagemaker:StartNotebookInstance: give an existing notebook instance a lifecycle script that runs with its role"
-        }
-      ]
-    },
-    AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
         }
       ]
     },
@@ -64782,10 +64731,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "lambda:UpdateFunctionConfiguration: add a layer to an existing function to run code with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
         },
         {
           kind: "escalation",
@@ -65030,10 +64975,6 @@ var managed_policy_risks_default = {
         },
         {
           kind: "escalation",
-          detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
           detail: "iam:PassRole + sagemaker:CreateNotebookInstance: create a notebook instance with a more privileged role and open it"
         },
         {
@@ -65060,10 +65001,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + glue:CreateJob + glue:StartJobRun: create or change a Glue job to run code with a more privileged role, and start it"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
         },
         {
           kind: "escalation",
@@ -65469,12 +65406,18 @@ var ESCALATION_PATHS = [
     id: "passrole-cloudformation-create-stack-set",
     title: "create a stack set and instances that provision anything with a more privileged role",
     requires: [PASS_ROLE, ["cloudformation:CreateStackSet"], ["cloudformation:CreateStackInstances"]],
+    // The stack set's administration role is passed to CloudFormation (issue #10: a PassRole limited to
+    // servicecatalog.amazonaws.com was reported as this path).
+    passedTo: ["cloudformation.amazonaws.com"],
     source: [pathfinding("cloudformation-003")]
   },
   {
     id: "passrole-cloudformation-update-stack-set",
     title: "update a stack set to provision anything with a more privileged role",
     requires: [PASS_ROLE, ["cloudformation:UpdateStackSet"]],
+    // The stack set's administration role is passed to CloudFormation (issue #10: a PassRole limited to
+    // servicecatalog.amazonaws.com was reported as this path).
+    passedTo: ["cloudformation.amazonaws.com"],
     source: [pathfinding("cloudformation-004")]
   },
   // --- Data Pipeline
@@ -65696,6 +65639,21 @@ function unexploitable(action, resource) {
   if (/PolicyVersion$/.test(action)) return AWS_MANAGED_POLICY.test(resource);
   return action !== "iam:PassRole" && SERVICE_LINKED_ROLE.test(resource);
 }
+function passesOwnRoles(resources) {
+  let roles = 0;
+  for (const r5 of resources) {
+    if (!accepts("iam:PassRole", r5.value)) continue;
+    if (r5.unresolved) return false;
+    const part = r5.value.split(":").slice(5).join(":");
+    if (!part.startsWith("role/")) {
+      if ("role/".startsWith(part.split(/[*?]/)[0])) return false;
+      continue;
+    }
+    roles += 1;
+    if (!/^[\w+=,.@-]/.test(part.slice(part.lastIndexOf("/") + 1))) return false;
+  }
+  return roles > 0;
+}
 var POSITIVE_STRING = /* @__PURE__ */ new Set(["stringequals", "stringlike", "stringequalsignorecase"]);
 function passedToServiceOf(ref) {
   const entries = conditionsOf(ref).filter(
@@ -65753,6 +65711,8 @@ function policyGrants(policy) {
       if (breadth === void 0) continue;
       const grant = { action, statementIndex: ref.index, pointer, at, breadth };
       if (narrowed) grant.narrowed = true;
+      if (action === "iam:PassRole" && breadth !== "unscoped" && resources !== void 0 && passesOwnRoles(resources))
+        grant.ownRoles = true;
       if (action === "iam:PassRole") {
         if (passedToService === null) passedToService = passedToServiceOf(ref);
         if (passedToService !== void 0) grant.passedToService = passedToService;
@@ -65826,6 +65786,7 @@ function completePaths(grants, denied = /* @__PURE__ */ new Set()) {
     if (usesResource && !chosen.some((g5) => g5.breadth === "unscoped")) level = Math.min(level, 0);
     if (chosen.every((g5) => g5.breadth === "named") && (chosen.some((g5) => g5.action === "iam:PassRole") || usesResource && passesNamedRole))
       level = 0;
+    if (path8.passedTo?.includes("cloudformation.amazonaws.com") && chosen.some((g5) => g5.action === "iam:PassRole" && g5.ownRoles)) level = 0;
     if (chosen.length === path8.requires.length) matches.set(path8.id, { path: path8, chosen, level });
   }
   return [...matches.values()].filter((m3) => !(SHORTER_PATHS.get(m3.path.id) ?? []).some((id) => (matches.get(id)?.level ?? -1) >= m3.level));
