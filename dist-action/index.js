@@ -60732,6 +60732,8 @@ var DEFAULT_SENSITIVE_ACTIONS = [
   "ssm:GetParameters",
   "ssm:GetParametersByPath",
   "ssm:GetParameterHistory",
+  // Reads a configuration profile's data (iam-data calls it Write: it opens a session; issue #10).
+  "appconfig:StartConfigurationSession",
   // Keys
   "kms:Decrypt",
   "kms:ReEncryptFrom",
@@ -62948,11 +62950,11 @@ var no_defense_evasion_default = defineRule({
   checkPolicy(doc, context) {
     if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
-      const everything = allResourcesPhrase(ref);
-      const all = everything !== void 0;
-      const resources = all ? [] : resourcesOf(ref);
+      const resources = resourcesOf(ref);
       for (const action of actionsOf(ref)) {
         if (action.unresolved || ALL_ACTIONS2.test(action.value)) continue;
+        const everything = allResourcesPhrase(ref, action.value);
+        const all = everything !== void 0;
         let matched = matchedActions(action.value.toLowerCase());
         if (!all) matched = matched.filter((a5) => resources.some((r5) => mayApply(a5, r5.value)));
         if (matched.length === 0) continue;

@@ -70,6 +70,27 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
+      name: "issue 10: opening AppConfig sessions on * reads every configuration profile (not a write)",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: ["appconfig:StartConfigurationSession", "appconfig:GetLatestConfiguration"], Resource: "*" },
+        ],
+      },
+      errors: [
+        {
+          messageId: "sensitiveOnAllResources",
+          line: 7,
+          column: 9,
+          endLine: 7,
+          endColumn: 46,
+          severity: "warning",
+          message:
+            '"appconfig:StartConfigurationSession" on every resource grants it on every secret, key or data store in the account, including other workloads\'; list the ARNs it needs in Resource.',
+        },
+      ],
+    },
+    {
       name: "issue 10: reads only of other accounts' objects (aws:ResourceAccount not the caller's) are a note",
       policy: {
         Version: "2012-10-17",

@@ -4,6 +4,10 @@ import { ruleTester } from "./rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: appconfig:StartConfigurationSession reads configuration: left to no-sensitive-data-access-on-all-resources",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "appconfig:StartConfigurationSession", Resource: "*" }] },
+    },
+    {
       name: "issue 10: RunInstances on subnets, security groups and images only says what a launch may use; the instances are the operator's",
       policy: {
         Version: "2012-10-17",
