@@ -20647,6 +20647,75 @@ var init_cfn_intrinsics = __esm({
   }
 });
 
+// src/extract/yaml-reindent.ts
+function reindentContinuation(text2, message, offset) {
+  let open2;
+  const quote = QUOTE2.exec(message)?.[1];
+  if (quote !== void 0) {
+    open2 = text2.lastIndexOf(quote, offset);
+    while (open2 > 0 && quote === "'" && text2[open2 - 1] === "'") open2 = text2.lastIndexOf(quote, open2 - 2);
+    if (open2 < 0) return void 0;
+  } else if (FLOW.test(message)) {
+    const [o3, c5] = message.includes("map") ? ["{", "}"] : ["[", "]"];
+    let depth = 0;
+    for (open2 = offset - 1; open2 >= 0; open2--) {
+      if (text2[open2] === c5) depth++;
+      else if (text2[open2] === o3 && depth-- === 0) break;
+    }
+    if (open2 < 0) return void 0;
+  } else return void 0;
+  const close = closingOf(text2, open2);
+  if (close === void 0) return void 0;
+  const lineStart = text2.lastIndexOf("\n", open2 - 1) + 1;
+  const keyIndent = /^[ \t-]*/.exec(text2.slice(lineStart, open2))[0].length;
+  let changed = false;
+  const head = text2.slice(0, lineStart);
+  const body2 = text2.slice(lineStart, close + 1).split("\n");
+  for (let i6 = 1; i6 < body2.length; i6++) {
+    const indent = /^ */.exec(body2[i6])[0].length;
+    if (body2[i6].trim() === "" || indent > keyIndent) continue;
+    body2[i6] = " ".repeat(keyIndent + 1 - indent) + body2[i6];
+    changed = true;
+  }
+  return changed ? head + body2.join("\n") + text2.slice(close + 1) : void 0;
+}
+function closingOf(text2, open2) {
+  const first = text2[open2];
+  if (first === "'" || first === '"') return quoteEnd(text2, open2);
+  let depth = 0;
+  for (let i6 = open2; i6 < text2.length; i6++) {
+    const ch = text2[i6];
+    if (ch === "'" || ch === '"') {
+      const end2 = quoteEnd(text2, i6);
+      if (end2 === void 0) return void 0;
+      i6 = end2;
+    } else if (ch === "{" || ch === "[") depth++;
+    else if (ch === "}" || ch === "]") {
+      if (--depth === 0) return i6;
+    }
+  }
+  return void 0;
+}
+function quoteEnd(text2, open2) {
+  const q3 = text2[open2];
+  for (let i6 = open2 + 1; i6 < text2.length; i6++) {
+    if (q3 === '"' && text2[i6] === "\\") i6++;
+    else if (text2[i6] === q3) {
+      if (q3 === "'" && text2[i6 + 1] === "'") i6++;
+      else return i6;
+    }
+  }
+  return void 0;
+}
+var QUOTE2, FLOW;
+var init_yaml_reindent = __esm({
+  "src/extract/yaml-reindent.ts"() {
+    "use strict";
+    QUOTE2 = /^Missing closing (['"])quote/;
+    FLOW = /^Flow (map|sequence) in block collection must be sufficiently indented/;
+  }
+});
+
 // src/extract/cfn-yaml.ts
 function excessiveBlockNesting(text2, limit = MAX_BRACKET_DEPTH) {
   const indents = [];
@@ -20834,7 +20903,7 @@ function mentionsStatement(node, depth) {
   if (node.type === "array") return node.items.some((item) => mentionsStatement(item, depth + 1));
   return false;
 }
-function parseYaml(text2) {
+function parseYaml(text2, repairs = MAX_REINDENTS) {
   const deep = excessiveNesting(text2) ?? excessiveBlockNesting(text2);
   if (deep) return { ok: false, range: deep, message: `nesting is deeper than ${MAX_BRACKET_DEPTH} levels` };
   const lines = new import_yaml.LineCounter();
@@ -20852,6 +20921,8 @@ function parseYaml(text2) {
   }
   if (!doc) return { ok: true, node: { type: "null", range: rangeOf2(c5, 0, 0) } };
   const error2 = doc.errors[0];
+  const repaired = error2 && repairs > 0 ? reindentContinuation(text2, error2.message, error2.pos[0]) : void 0;
+  if (repaired !== void 0) return parseYaml(repaired, repairs - 1);
   if (error2) {
     const [from, to] = error2.pos;
     return { ok: false, range: rangeOf2(c5, from, Math.max(to, from + 1)), message: error2.message };
@@ -20867,10 +20938,11 @@ function parseYaml(text2) {
     throw failure;
   }
 }
-var import_yaml, SHORT_TAGS, CUSTOM_TAGS, MAX_YAML_ALIASES, MAX_ALIAS_NODES, YamlInputError, NULL_PLAIN, TRUE_PLAIN, FALSE_PLAIN, CORE_TAG;
+var import_yaml, SHORT_TAGS, CUSTOM_TAGS, MAX_YAML_ALIASES, MAX_ALIAS_NODES, YamlInputError, NULL_PLAIN, TRUE_PLAIN, FALSE_PLAIN, CORE_TAG, MAX_REINDENTS;
 var init_cfn_yaml = __esm({
   "src/extract/cfn-yaml.ts"() {
     "use strict";
+    init_yaml_reindent();
     import_yaml = __toESM(require_dist(), 1);
     init_own();
     init_limits();
@@ -20917,6 +20989,7 @@ var init_cfn_yaml = __esm({
     TRUE_PLAIN = /^(?:true|True|TRUE)$/;
     FALSE_PLAIN = /^(?:false|False|FALSE)$/;
     CORE_TAG = "tag:yaml.org,2002:";
+    MAX_REINDENTS = 8;
   }
 });
 
@@ -39105,7 +39178,7 @@ var init_JsonBytesStringAdapter = __esm({
 function alloc(size) {
   return JsonBytesStringAdapter.allocUnsafe(size);
 }
-var encoder, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE2, COLON2, COMMA2, BACKSLASH, TRUE2, FALSE2, NULL2, ESCAPE_TABLE, INITIAL_BUFFER_SIZE, JsonShapeSerializer2;
+var encoder, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE3, COLON2, COMMA2, BACKSLASH, TRUE2, FALSE2, NULL2, ESCAPE_TABLE, INITIAL_BUFFER_SIZE, JsonShapeSerializer2;
 var init_JsonShapeSerializer2 = __esm({
   "node_modules/@smithy/core/dist-es/submodules/protocols/json/codec-v2/JsonShapeSerializer2.js"() {
     init_determineTimestampFormat();
@@ -39119,7 +39192,7 @@ var init_JsonShapeSerializer2 = __esm({
     CLOSE_BRACE = 125;
     OPEN_BRACKET = 91;
     CLOSE_BRACKET = 93;
-    QUOTE2 = 34;
+    QUOTE3 = 34;
     COLON2 = 58;
     COMMA2 = 44;
     BACKSLASH = 92;
@@ -39216,17 +39289,17 @@ var init_JsonShapeSerializer2 = __esm({
         const z = s2.length;
         this.ensure(z + 4);
         let { json, i: i6 } = this;
-        json[i6++] = QUOTE2;
+        json[i6++] = QUOTE3;
         for (let j5 = 0; j5 < z; ++j5) {
           json[i6++] = s2.charCodeAt(j5);
         }
-        json[i6++] = QUOTE2;
+        json[i6++] = QUOTE3;
         this.i = i6;
       }
       writeJsonString(s2) {
         const z = s2.length;
         this.ensure(z * 3 + 2);
-        this.json[this.i++] = QUOTE2;
+        this.json[this.i++] = QUOTE3;
         for (let j5 = 0; j5 < z; ++j5) {
           const c5 = s2.charCodeAt(j5);
           if (c5 > 34 && c5 < 92) {
@@ -39269,7 +39342,7 @@ var init_JsonShapeSerializer2 = __esm({
             this.i = i6;
           }
         }
-        this.json[this.i++] = QUOTE2;
+        this.json[this.i++] = QUOTE3;
       }
       writeUnicodeEscape(code) {
         let { json, i: i6 } = this;
@@ -39295,7 +39368,7 @@ var init_JsonShapeSerializer2 = __esm({
         const json = this.json;
         const B64 = _JsonShapeSerializer2.B64;
         let i6 = this.i;
-        json[i6++] = QUOTE2;
+        json[i6++] = QUOTE3;
         const len = data.length;
         const remainder = len % 3;
         const mainLen = len - remainder;
@@ -39322,7 +39395,7 @@ var init_JsonShapeSerializer2 = __esm({
           json[i6++] = 61;
           json[i6++] = 61;
         }
-        json[i6++] = QUOTE2;
+        json[i6++] = QUOTE3;
         this.i = i6;
       }
       writeValue(schema, value, container) {
