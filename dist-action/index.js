@@ -62725,11 +62725,57 @@ var no_admin_access_default = defineRule({
 
 // src/rules/no-allow-not-elements.ts
 init_document();
+
+// src/iam/primary-types.ts
+var PRIMARY_CACHE = /* @__PURE__ */ new WeakMap();
+function primaryTypesOf(info2) {
+  let primary = PRIMARY_CACHE.get(info2);
+  if (primary === void 0) {
+    const name2 = info2.name.toLowerCase();
+    const flat = (t) => t.name.toLowerCase().replace(/[^a-z0-9]/g, "");
+    const matching = info2.resourceTypes.filter((t) => {
+      const type = flat(t);
+      return type !== "" && (name2.includes(type) || type.endsWith("y") && name2.includes(`${type.slice(0, -1)}ies`));
+    });
+    const named = matching.filter((t) => !matching.some((o3) => o3 !== t && flat(o3).length > flat(t).length && flat(o3).includes(flat(t))));
+    const required = info2.resourceTypes.filter((t) => t.required);
+    primary = named.length > 0 ? named : required.length > 0 ? required : info2.resourceTypes;
+    PRIMARY_CACHE.set(info2, primary);
+  }
+  return primary;
+}
+function sameType(arn, arnFormat) {
+  const resource = arn.split(":").slice(5).join(":");
+  const format2 = arnFormat.split(":").slice(5).join(":");
+  const own = resource.split(/[*?]/)[0].toLowerCase();
+  const typed = format2.split("${")[0].toLowerCase();
+  return own.startsWith(typed) || typed.startsWith(own);
+}
+
+// src/rules/no-allow-not-elements.ts
 init_placeholder();
 function listOf(values) {
   if (values.length === 0) return "the listed ones";
   const shown2 = values.slice(0, 3).map((v) => `"${v}"`).join(", ");
   return values.length > 3 ? `${shown2} and ${values.length - 3} more` : shown2;
+}
+function excludesWhatItActsOn(ref) {
+  if (ref.statement.Action === void 0) return false;
+  const excluded = stringsAt(ref.statement, "NotResource", ref.pointer).filter((r5) => !r5.unresolved && isWholeTypeWildcard(r5.value));
+  const actions = actionsOf(ref);
+  if (excluded.length === 0 || actions.length === 0 || actions.some((a5) => a5.unresolved)) return false;
+  return actions.every((pattern) => {
+    const expanded = expandActionPattern(pattern.value);
+    return expanded.length > 0 && expanded.every((action) => {
+      const info2 = actionInfo(action);
+      if (!info2 || info2.resourceTypes.length === 0) return false;
+      const covers = (r5, f5) => {
+        const service = r5.split(":")[2] ?? "";
+        return (service === "*" || service === f5.split(":")[2]) && sameType(r5, f5);
+      };
+      return primaryTypesOf(info2).every((t) => excluded.some((r5) => t.arnFormats.some((f5) => covers(r5.value, f5))));
+    });
+  });
 }
 var no_allow_not_elements_default = defineRule({
   id: "no-allow-not-elements",
@@ -62793,7 +62839,7 @@ var no_allow_not_elements_default = defineRule({
           severity: all ? "error" : "warning"
         });
       }
-      if (present(statement.NotResource)) {
+      if (present(statement.NotResource) && !excludesWhatItActsOn(ref)) {
         context.report({
           messageId: "notResource",
           data: { except: listOf(stringsAt(statement, "NotResource", pointer).map((s2) => s2.value)) },
@@ -66724,28 +66770,6 @@ var LIMITING_KEYS = /* @__PURE__ */ new Set(["iam:policyarn", "iam:permissionsbo
 function hasNarrowingCondition2(ref) {
   return narrowsResources(ref, (key) => NARROWING_KEYS4.has(key) || LIMITING_KEYS.has(key) || NARROWING_KEY_PATTERN2.test(key)) || excludesOwnAccount(ref);
 }
-var PRIMARY_CACHE = /* @__PURE__ */ new WeakMap();
-function primaryTypesOf(info2) {
-  let primary = PRIMARY_CACHE.get(info2);
-  if (primary === void 0) {
-    const name2 = info2.name.toLowerCase();
-    const named = info2.resourceTypes.filter((t) => {
-      const type = t.name.toLowerCase().replace(/[^a-z0-9]/g, "");
-      return type !== "" && (name2.includes(type) || type.endsWith("y") && name2.includes(`${type.slice(0, -1)}ies`));
-    });
-    const required = info2.resourceTypes.filter((t) => t.required);
-    primary = named.length > 0 ? named : required.length > 0 ? required : info2.resourceTypes;
-    PRIMARY_CACHE.set(info2, primary);
-  }
-  return primary;
-}
-function sameType(arn, arnFormat) {
-  const resource = arn.split(":").slice(5).join(":");
-  const format2 = arnFormat.split(":").slice(5).join(":");
-  const own = resource.split(/[*?]/)[0].toLowerCase();
-  const typed = format2.split("${")[0].toLowerCase();
-  return own.startsWith(typed) || typed.startsWith(own);
-}
 function wholeTypeScope(ref, action) {
   const info2 = actionInfo(action);
   const service = action.split(":")[0].toLowerCase();
@@ -66754,7 +66778,7 @@ function wholeTypeScope(ref, action) {
     const of = r5.value.split(":")[2]?.toLowerCase() ?? "";
     if (!/^[*?]*$/.test(of) && of !== service) continue;
     const types2 = info2?.resourceTypes.filter((t) => t.arnFormats.some((f5) => sameType(r5.value, f5))) ?? [];
-    if (types2.length === 0 || types2.some((t) => primaryTypesOf(info2).includes(t))) return `every resource of its type ("${r5.value}")`;
+    if (info2 === void 0 || types2.some((t) => primaryTypesOf(info2).includes(t))) return `every resource of its type ("${r5.value}")`;
   }
   return void 0;
 }

@@ -1,5 +1,6 @@
 import { matchesWildcard } from "../iam/wildcard.ts";
-import { actionInfo, expandActionPattern, type ActionInfo, type ActionResourceType } from "../iam/index.ts";
+import { actionInfo, expandActionPattern } from "../iam/index.ts";
+import { primaryTypesOf, sameType } from "../iam/primary-types.ts";
 import { actionsOf, allResourcesPhrase, allowStatements, isWholeTypeWildcard, resourcesOf } from "../policy/statements.ts";
 import type { StatementRef } from "../extract/document.ts";
 import { excludesOwnAccount, narrowsResources } from "../policy/narrowing.ts";
@@ -130,51 +131,10 @@ function hasNarrowingCondition(ref: StatementRef): boolean {
   );
 }
 
-const PRIMARY_CACHE = new WeakMap<ActionInfo, readonly ActionResourceType[]>();
-
-/**
- * The resource types an action changes, as opposed to those it only uses. iam-data lists every type an action
- * is authorised against without saying which it writes: `ec2:RunInstances` lists `subnet`, `security-group` and
- * `image` next to `instance`, and a launch needs the instance permission too, so RunInstances on `subnet/*`
- * says which subnets a launch may use, not that it writes every subnet (issue #10: the Lambda Managed Instances
- * operator role). Since the data cannot tell, the primary types are read from the action's name: the types it
- * names (`RunInstances` → instance, `CreateNetworkInterface` → network-interface, `DeleteLogGroup` → log-group);
- * when it names none, the required types (`dynamodb:PutItem` → table); when none is required, every type, so
- * nothing is dropped that the name does not explain.
- */
-function primaryTypesOf(info: ActionInfo): readonly ActionResourceType[] {
-  let primary = PRIMARY_CACHE.get(info);
-  if (primary === undefined) {
-    const name = info.name.toLowerCase();
-    const named = info.resourceTypes.filter((t) => {
-      const type = t.name.toLowerCase().replace(/[^a-z0-9]/g, "");
-      return type !== "" && (name.includes(type) || (type.endsWith("y") && name.includes(`${type.slice(0, -1)}ies`)));
-    });
-    const required = info.resourceTypes.filter((t) => t.required);
-    primary = named.length > 0 ? named : required.length > 0 ? required : info.resourceTypes;
-    PRIMARY_CACHE.set(info, primary);
-  }
-  return primary;
-}
-
-/**
- * Whether a policy ARN may name resources of the type an ARN format describes, judged on the resource part only
- * (after the fifth `:`), by the literal text before the first wildcard or variable: `subnet/*` is not of
- * `instance/${InstanceId}`, `*` and `sub*` may be of anything. (`arnMatchesResourceType` lets a wildcard in the
- * region span the type, right for "may this ARN match" but too loose to tell one type from another.)
- */
-function sameType(arn: string, arnFormat: string): boolean {
-  const resource = arn.split(":").slice(5).join(":");
-  const format = arnFormat.split(":").slice(5).join(":");
-  const own = resource.split(/[*?]/)[0]!.toLowerCase();
-  const typed = format.split("${")[0]!.toLowerCase();
-  return own.startsWith(typed) || typed.startsWith(own);
-}
-
 /**
  * The whole-type wildcard of the statement on which a concrete action writes every resource, as a message phrase:
  * one of the action's service (or any service) that names a primary type of the action ({@link primaryTypesOf}),
- * or that names none of its types at all (judged as before). `*` and NotResource are not asked here: they reach
+ * or any wildcard when the action is unknown. `*` and NotResource are not asked here: they reach
  * the primary type whatever it is.
  */
 function wholeTypeScope(ref: StatementRef, action: string): string | undefined {
@@ -185,7 +145,8 @@ function wholeTypeScope(ref: StatementRef, action: string): string | undefined {
     const of = r.value.split(":")[2]?.toLowerCase() ?? "";
     if (!/^[*?]*$/.test(of) && of !== service) continue;
     const types = info?.resourceTypes.filter((t) => t.arnFormats.some((f) => sameType(r.value, f))) ?? [];
-    if (types.length === 0 || types.some((t) => primaryTypesOf(info!).includes(t))) return `every resource of its type ("${r.value}")`;
+    // A wildcard of none of the action's types grants it nothing (`ec2:ModifyVpcEndpoint` on `vpc/*`).
+    if (info === undefined || types.some((t) => primaryTypesOf(info).includes(t))) return `every resource of its type ("${r.value}")`;
   }
   return undefined;
 }
