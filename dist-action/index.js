@@ -20935,6 +20935,75 @@ var init_cfn_secrets = __esm({
   }
 });
 
+// src/extract/yaml-reindent.ts
+function reindentContinuation(text2, message, offset) {
+  let open2;
+  const quote = QUOTE2.exec(message)?.[1];
+  if (quote !== void 0) {
+    open2 = text2.lastIndexOf(quote, offset);
+    while (open2 > 0 && quote === "'" && text2[open2 - 1] === "'") open2 = text2.lastIndexOf(quote, open2 - 2);
+    if (open2 < 0) return void 0;
+  } else if (FLOW.test(message)) {
+    const [o3, c5] = message.includes("map") ? ["{", "}"] : ["[", "]"];
+    let depth = 0;
+    for (open2 = offset - 1; open2 >= 0; open2--) {
+      if (text2[open2] === c5) depth++;
+      else if (text2[open2] === o3 && depth-- === 0) break;
+    }
+    if (open2 < 0) return void 0;
+  } else return void 0;
+  const close = closingOf(text2, open2);
+  if (close === void 0) return void 0;
+  const lineStart = text2.lastIndexOf("\n", open2 - 1) + 1;
+  const keyIndent = /^[ \t-]*/.exec(text2.slice(lineStart, open2))[0].length;
+  let changed = false;
+  const head = text2.slice(0, lineStart);
+  const body2 = text2.slice(lineStart, close + 1).split("\n");
+  for (let i6 = 1; i6 < body2.length; i6++) {
+    const indent = /^ */.exec(body2[i6])[0].length;
+    if (body2[i6].trim() === "" || indent > keyIndent) continue;
+    body2[i6] = " ".repeat(keyIndent + 1 - indent) + body2[i6];
+    changed = true;
+  }
+  return changed ? head + body2.join("\n") + text2.slice(close + 1) : void 0;
+}
+function closingOf(text2, open2) {
+  const first = text2[open2];
+  if (first === "'" || first === '"') return quoteEnd(text2, open2);
+  let depth = 0;
+  for (let i6 = open2; i6 < text2.length; i6++) {
+    const ch = text2[i6];
+    if (ch === "'" || ch === '"') {
+      const end2 = quoteEnd(text2, i6);
+      if (end2 === void 0) return void 0;
+      i6 = end2;
+    } else if (ch === "{" || ch === "[") depth++;
+    else if (ch === "}" || ch === "]") {
+      if (--depth === 0) return i6;
+    }
+  }
+  return void 0;
+}
+function quoteEnd(text2, open2) {
+  const q3 = text2[open2];
+  for (let i6 = open2 + 1; i6 < text2.length; i6++) {
+    if (q3 === '"' && text2[i6] === "\\") i6++;
+    else if (text2[i6] === q3) {
+      if (q3 === "'" && text2[i6 + 1] === "'") i6++;
+      else return i6;
+    }
+  }
+  return void 0;
+}
+var QUOTE2, FLOW;
+var init_yaml_reindent = __esm({
+  "src/extract/yaml-reindent.ts"() {
+    "use strict";
+    QUOTE2 = /^Missing closing (['"])quote/;
+    FLOW = /^Flow (map|sequence) in block collection must be sufficiently indented/;
+  }
+});
+
 // src/extract/cfn-yaml.ts
 function excessiveBlockNesting(text2, limit = MAX_BRACKET_DEPTH) {
   const indents = [];
@@ -21122,7 +21191,7 @@ function mentionsStatement(node, depth) {
   if (node.type === "array") return node.items.some((item) => mentionsStatement(item, depth + 1));
   return false;
 }
-function parseYaml(text2) {
+function parseYaml(text2, repairs = MAX_REINDENTS) {
   const deep = excessiveNesting(text2) ?? excessiveBlockNesting(text2);
   if (deep) return { ok: false, range: deep, message: `nesting is deeper than ${MAX_BRACKET_DEPTH} levels` };
   const lines = new import_yaml.LineCounter();
@@ -21140,6 +21209,8 @@ function parseYaml(text2) {
   }
   if (!doc) return { ok: true, node: { type: "null", range: rangeOf2(c5, 0, 0) } };
   const error2 = doc.errors[0];
+  const repaired = error2 && repairs > 0 ? reindentContinuation(text2, error2.message, error2.pos[0]) : void 0;
+  if (repaired !== void 0) return parseYaml(repaired, repairs - 1);
   if (error2) {
     const [from, to] = error2.pos;
     return { ok: false, range: rangeOf2(c5, from, Math.max(to, from + 1)), message: error2.message };
@@ -21155,10 +21226,11 @@ function parseYaml(text2) {
     throw failure;
   }
 }
-var import_yaml, SHORT_TAGS, CUSTOM_TAGS, MAX_YAML_ALIASES, MAX_ALIAS_NODES, YamlInputError, NULL_PLAIN, TRUE_PLAIN, FALSE_PLAIN, CORE_TAG;
+var import_yaml, SHORT_TAGS, CUSTOM_TAGS, MAX_YAML_ALIASES, MAX_ALIAS_NODES, YamlInputError, NULL_PLAIN, TRUE_PLAIN, FALSE_PLAIN, CORE_TAG, MAX_REINDENTS;
 var init_cfn_yaml = __esm({
   "src/extract/cfn-yaml.ts"() {
     "use strict";
+    init_yaml_reindent();
     import_yaml = __toESM(require_dist(), 1);
     init_own();
     init_limits();
@@ -21205,6 +21277,7 @@ var init_cfn_yaml = __esm({
     TRUE_PLAIN = /^(?:true|True|TRUE)$/;
     FALSE_PLAIN = /^(?:false|False|FALSE)$/;
     CORE_TAG = "tag:yaml.org,2002:";
+    MAX_REINDENTS = 8;
   }
 });
 
@@ -39271,7 +39344,7 @@ var init_JsonBytesStringAdapter = __esm({
 function alloc(size) {
   return JsonBytesStringAdapter.allocUnsafe(size);
 }
-var encoder, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE2, COLON2, COMMA2, BACKSLASH, TRUE2, FALSE2, NULL2, ESCAPE_TABLE, INITIAL_BUFFER_SIZE, JsonShapeSerializer2;
+var encoder, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE3, COLON2, COMMA2, BACKSLASH, TRUE2, FALSE2, NULL2, ESCAPE_TABLE, INITIAL_BUFFER_SIZE, JsonShapeSerializer2;
 var init_JsonShapeSerializer2 = __esm({
   "node_modules/@smithy/core/dist-es/submodules/protocols/json/codec-v2/JsonShapeSerializer2.js"() {
     init_determineTimestampFormat();
@@ -39285,7 +39358,7 @@ var init_JsonShapeSerializer2 = __esm({
     CLOSE_BRACE = 125;
     OPEN_BRACKET = 91;
     CLOSE_BRACKET = 93;
-    QUOTE2 = 34;
+    QUOTE3 = 34;
     COLON2 = 58;
     COMMA2 = 44;
     BACKSLASH = 92;
@@ -39382,17 +39455,17 @@ var init_JsonShapeSerializer2 = __esm({
         const z = s2.length;
         this.ensure(z + 4);
         let { json, i: i6 } = this;
-        json[i6++] = QUOTE2;
+        json[i6++] = QUOTE3;
         for (let j5 = 0; j5 < z; ++j5) {
           json[i6++] = s2.charCodeAt(j5);
         }
-        json[i6++] = QUOTE2;
+        json[i6++] = QUOTE3;
         this.i = i6;
       }
       writeJsonString(s2) {
         const z = s2.length;
         this.ensure(z * 3 + 2);
-        this.json[this.i++] = QUOTE2;
+        this.json[this.i++] = QUOTE3;
         for (let j5 = 0; j5 < z; ++j5) {
           const c5 = s2.charCodeAt(j5);
           if (c5 > 34 && c5 < 92) {
@@ -39435,7 +39508,7 @@ var init_JsonShapeSerializer2 = __esm({
             this.i = i6;
           }
         }
-        this.json[this.i++] = QUOTE2;
+        this.json[this.i++] = QUOTE3;
       }
       writeUnicodeEscape(code) {
         let { json, i: i6 } = this;
@@ -39461,7 +39534,7 @@ var init_JsonShapeSerializer2 = __esm({
         const json = this.json;
         const B64 = _JsonShapeSerializer2.B64;
         let i6 = this.i;
-        json[i6++] = QUOTE2;
+        json[i6++] = QUOTE3;
         const len = data.length;
         const remainder = len % 3;
         const mainLen = len - remainder;
@@ -39488,7 +39561,7 @@ var init_JsonShapeSerializer2 = __esm({
           json[i6++] = 61;
           json[i6++] = 61;
         }
-        json[i6++] = QUOTE2;
+        json[i6++] = QUOTE3;
         this.i = i6;
       }
       writeValue(schema, value, container) {
@@ -60898,6 +60971,8 @@ var DEFAULT_SENSITIVE_ACTIONS = [
   "ssm:GetParameters",
   "ssm:GetParametersByPath",
   "ssm:GetParameterHistory",
+  // Reads a configuration profile's data (iam-data calls it Write: it opens a session; issue #10).
+  "appconfig:StartConfigurationSession",
   // Keys
   "kms:Decrypt",
   "kms:ReEncryptFrom",
@@ -61913,6 +61988,14 @@ function narrowsResources(ref, isNarrowingKey) {
     return c5.values.some((v) => !/^\*+$/.test(v.value));
   });
 }
+function excludesOwnAccount(ref) {
+  return conditionsOf(ref).some((c5) => {
+    if (c5.key.toLowerCase() !== "aws:resourceaccount") return false;
+    const { base, ifExists, qualifier } = operatorParts(c5.operator);
+    if (ifExists || qualifier !== void 0 || !/^StringNotEquals(IgnoreCase)?$/i.test(base)) return false;
+    return c5.values.length > 0 && c5.values.every((v) => v.value.toLowerCase() === "${aws:principalaccount}");
+  });
+}
 function denyConditionNarrows(operator, key, values, kind) {
   const lower = operator.toLowerCase().replace(/^foranyvalue:/, "");
   if (lower.startsWith("forallvalues:") || values.length === 0) return false;
@@ -62808,11 +62891,57 @@ var no_admin_access_default = defineRule({
 
 // src/rules/no-allow-not-elements.ts
 init_document();
+
+// src/iam/primary-types.ts
+var PRIMARY_CACHE = /* @__PURE__ */ new WeakMap();
+function primaryTypesOf(info2) {
+  let primary = PRIMARY_CACHE.get(info2);
+  if (primary === void 0) {
+    const name2 = info2.name.toLowerCase();
+    const flat = (t) => t.name.toLowerCase().replace(/[^a-z0-9]/g, "");
+    const matching = info2.resourceTypes.filter((t) => {
+      const type = flat(t);
+      return type !== "" && (name2.includes(type) || type.endsWith("y") && name2.includes(`${type.slice(0, -1)}ies`));
+    });
+    const named = matching.filter((t) => !matching.some((o3) => o3 !== t && flat(o3).length > flat(t).length && flat(o3).includes(flat(t))));
+    const required = info2.resourceTypes.filter((t) => t.required);
+    primary = named.length > 0 ? named : required.length > 0 ? required : info2.resourceTypes;
+    PRIMARY_CACHE.set(info2, primary);
+  }
+  return primary;
+}
+function sameType(arn, arnFormat) {
+  const resource = arn.split(":").slice(5).join(":");
+  const format2 = arnFormat.split(":").slice(5).join(":");
+  const own = resource.split(/[*?]/)[0].toLowerCase();
+  const typed = format2.split("${")[0].toLowerCase();
+  return own.startsWith(typed) || typed.startsWith(own);
+}
+
+// src/rules/no-allow-not-elements.ts
 init_placeholder();
 function listOf(values) {
   if (values.length === 0) return "the listed ones";
   const shown2 = values.slice(0, 3).map((v) => `"${v}"`).join(", ");
   return values.length > 3 ? `${shown2} and ${values.length - 3} more` : shown2;
+}
+function excludesWhatItActsOn(ref) {
+  if (ref.statement.Action === void 0) return false;
+  const excluded = stringsAt(ref.statement, "NotResource", ref.pointer).filter((r5) => !r5.unresolved && isWholeTypeWildcard(r5.value));
+  const actions = actionsOf(ref);
+  if (excluded.length === 0 || actions.length === 0 || actions.some((a5) => a5.unresolved)) return false;
+  return actions.every((pattern) => {
+    const expanded = expandActionPattern(pattern.value);
+    return expanded.length > 0 && expanded.every((action) => {
+      const info2 = actionInfo(action);
+      if (!info2 || info2.resourceTypes.length === 0) return false;
+      const covers = (r5, f5) => {
+        const service = r5.split(":")[2] ?? "";
+        return (service === "*" || service === f5.split(":")[2]) && sameType(r5, f5);
+      };
+      return primaryTypesOf(info2).every((t) => excluded.some((r5) => t.arnFormats.some((f5) => covers(r5.value, f5))));
+    });
+  });
 }
 var no_allow_not_elements_default = defineRule({
   id: "no-allow-not-elements",
@@ -62876,7 +63005,7 @@ var no_allow_not_elements_default = defineRule({
           severity: all ? "error" : "warning"
         });
       }
-      if (present(statement.NotResource)) {
+      if (present(statement.NotResource) && !excludesWhatItActsOn(ref)) {
         context.report({
           messageId: "notResource",
           data: { except: listOf(stringsAt(statement, "NotResource", pointer).map((s2) => s2.value)) },
@@ -63106,11 +63235,11 @@ var no_defense_evasion_default = defineRule({
   checkPolicy(doc, context) {
     if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
-      const everything = allResourcesPhrase(ref);
-      const all = everything !== void 0;
-      const resources = all ? [] : resourcesOf(ref);
+      const resources = resourcesOf(ref);
       for (const action of actionsOf(ref)) {
         if (action.unresolved || ALL_ACTIONS2.test(action.value)) continue;
+        const everything = allResourcesPhrase(ref, action.value);
+        const all = everything !== void 0;
         let matched = matchedActions(action.value.toLowerCase());
         if (!all) matched = matched.filter((a5) => resources.some((r5) => mayApply(a5, r5.value)));
         if (matched.length === 0) continue;
@@ -63732,14 +63861,6 @@ var managed_policy_risks_default = {
         },
         {
           kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
           detail: "codebuild:StartBuild: start a build of any project with a buildspec override and run code with its role"
         },
         {
@@ -63758,19 +63879,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "ec2:ModifyInstanceAttribute + ec2:StopInstances + ec2:StartInstances: change a stopped instance's user data to run code with its role"
-        }
-      ]
-    },
-    AWSControlTowerServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/service-role/AWSControlTowerServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
         }
       ]
     },
@@ -63829,10 +63937,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction: create a function with a more privileged role and invoke it"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
         },
         {
           kind: "escalation",
@@ -64176,10 +64280,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "ssm:SendCommand: run commands on instances and use their roles"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
         }
       ]
     },
@@ -64228,15 +64328,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:UpdateAssumeRolePolicy: rewrite a more privileged role's trust policy so it can assume that role"
-        }
-      ]
-    },
-    AWSServiceCatalogAdminFullAccess: {
-      arn: "arn:aws:iam::aws:policy/AWSServiceCatalogAdminFullAccess",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
         }
       ]
     },
@@ -64716,10 +64807,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + glue:CreateJob + glue:CreateTrigger: create or change a Glue job to run code with a more privileged role, and start it"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
         }
       ]
     },
@@ -64789,15 +64876,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "sagemaker:CreateNotebookInstanceLifecycleConfig + sagemaker:StopNotebookInstance + sagemaker:UpdateNotebookInstance + sagemaker:StartNotebookInstance: give an existing notebook instance a lifecycle script that runs with its role"
-        }
-      ]
-    },
-    AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
         }
       ]
     },
@@ -64940,10 +65018,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "lambda:UpdateFunctionConfiguration: add a layer to an existing function to run code with its role"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:CreateStack: create a stack that provisions anything with a more privileged role"
         },
         {
           kind: "escalation",
@@ -65188,10 +65262,6 @@ var managed_policy_risks_default = {
         },
         {
           kind: "escalation",
-          detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
-        },
-        {
-          kind: "escalation",
           detail: "iam:PassRole + sagemaker:CreateNotebookInstance: create a notebook instance with a more privileged role and open it"
         },
         {
@@ -65218,10 +65288,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "iam:PassRole + glue:CreateJob + glue:StartJobRun: create or change a Glue job to run code with a more privileged role, and start it"
-        },
-        {
-          kind: "escalation",
-          detail: "iam:PassRole + cloudformation:UpdateStackSet: update a stack set to provision anything with a more privileged role"
         },
         {
           kind: "escalation",
@@ -65627,12 +65693,18 @@ var ESCALATION_PATHS = [
     id: "passrole-cloudformation-create-stack-set",
     title: "create a stack set and instances that provision anything with a more privileged role",
     requires: [PASS_ROLE, ["cloudformation:CreateStackSet"], ["cloudformation:CreateStackInstances"]],
+    // The stack set's administration role is passed to CloudFormation (issue #10: a PassRole limited to
+    // servicecatalog.amazonaws.com was reported as this path).
+    passedTo: ["cloudformation.amazonaws.com"],
     source: [pathfinding("cloudformation-003")]
   },
   {
     id: "passrole-cloudformation-update-stack-set",
     title: "update a stack set to provision anything with a more privileged role",
     requires: [PASS_ROLE, ["cloudformation:UpdateStackSet"]],
+    // The stack set's administration role is passed to CloudFormation (issue #10: a PassRole limited to
+    // servicecatalog.amazonaws.com was reported as this path).
+    passedTo: ["cloudformation.amazonaws.com"],
     source: [pathfinding("cloudformation-004")]
   },
   // --- Data Pipeline
@@ -65854,6 +65926,21 @@ function unexploitable(action, resource) {
   if (/PolicyVersion$/.test(action)) return AWS_MANAGED_POLICY.test(resource);
   return action !== "iam:PassRole" && SERVICE_LINKED_ROLE.test(resource);
 }
+function passesOwnRoles(resources) {
+  let roles = 0;
+  for (const r5 of resources) {
+    if (!accepts("iam:PassRole", r5.value)) continue;
+    if (r5.unresolved) return false;
+    const part = r5.value.split(":").slice(5).join(":");
+    if (!part.startsWith("role/")) {
+      if ("role/".startsWith(part.split(/[*?]/)[0])) return false;
+      continue;
+    }
+    roles += 1;
+    if (!/^[\w+=,.@-]/.test(part.slice(part.lastIndexOf("/") + 1))) return false;
+  }
+  return roles > 0;
+}
 var POSITIVE_STRING = /* @__PURE__ */ new Set(["stringequals", "stringlike", "stringequalsignorecase"]);
 function passedToServiceOf(ref) {
   const entries = conditionsOf(ref).filter(
@@ -65911,6 +65998,8 @@ function policyGrants(policy) {
       if (breadth === void 0) continue;
       const grant = { action, statementIndex: ref.index, pointer, at, breadth };
       if (narrowed) grant.narrowed = true;
+      if (action === "iam:PassRole" && breadth !== "unscoped" && resources !== void 0 && passesOwnRoles(resources))
+        grant.ownRoles = true;
       if (action === "iam:PassRole") {
         if (passedToService === null) passedToService = passedToServiceOf(ref);
         if (passedToService !== void 0) grant.passedToService = passedToService;
@@ -65984,6 +66073,7 @@ function completePaths(grants, denied = /* @__PURE__ */ new Set()) {
     if (usesResource && !chosen.some((g5) => g5.breadth === "unscoped")) level = Math.min(level, 0);
     if (chosen.every((g5) => g5.breadth === "named") && (chosen.some((g5) => g5.action === "iam:PassRole") || usesResource && passesNamedRole))
       level = 0;
+    if (path8.passedTo?.includes("cloudformation.amazonaws.com") && chosen.some((g5) => g5.action === "iam:PassRole" && g5.ownRoles)) level = 0;
     if (chosen.length === path8.requires.length) matches.set(path8.id, { path: path8, chosen, level });
   }
   return [...matches.values()].filter((m3) => !(SHORTER_PATHS.get(m3.path.id) ?? []).some((id) => (matches.get(id)?.level ?? -1) >= m3.level));
@@ -66516,7 +66606,7 @@ var NARROWING_KEYS3 = /* @__PURE__ */ new Set([
 ]);
 var NARROWING_KEY_PATTERN = /^[^:]+:(resourcetag|existingobjecttag)\/|^kms:encryptioncontext:/;
 function hasNarrowingCondition(ref) {
-  return narrowsResources(ref, (key) => NARROWING_KEYS3.has(key) || NARROWING_KEY_PATTERN.test(key));
+  return narrowsResources(ref, (key) => NARROWING_KEYS3.has(key) || NARROWING_KEY_PATTERN.test(key)) || excludesOwnAccount(ref);
 }
 var candidateCache = /* @__PURE__ */ new WeakMap();
 function candidatesOf(sensitive) {
@@ -66922,13 +67012,32 @@ var NARROWING_KEYS4 = /* @__PURE__ */ new Set([
   "dynamodb:leadingkeys",
   "cloudwatch:namespace",
   "iam:passedtoservice",
-  "secretsmanager:secretid"
+  "secretsmanager:secretid",
+  // Only rules matching one event source or detail type (events:PutRule for Security Hub findings).
+  "events:source",
+  "events:detail-type",
+  // Only delegated administrators for one named service.
+  "organizations:serviceprincipal",
+  // Only a source identity equal to the caller's own tag (`${aws:PrincipalTag/…}`): nothing else can be set.
+  "sts:sourceidentity"
 ]);
-var NARROWING_KEY_PATTERN2 = /^[^:]+:(resourcetag|requesttag|existingobjecttag)\/|^kms:encryptioncontext:/;
-var SCOPING_KEYS = /* @__PURE__ */ new Set(["iam:awsservicename", "ec2:createaction"]);
+var NARROWING_KEY_PATTERN2 = /^[^:]+:(resourcetag|requesttag|existingobjecttag)\/|^kms:encryptioncontext:|^deadline:\w*membershiplevels?$/;
+var SCOPING_KEYS = /* @__PURE__ */ new Set(["iam:awsservicename", "ec2:createaction", "ec2:managedresourceoperator"]);
 var LIMITING_KEYS = /* @__PURE__ */ new Set(["iam:policyarn", "iam:permissionsboundary"]);
 function hasNarrowingCondition2(ref) {
-  return narrowsResources(ref, (key) => NARROWING_KEYS4.has(key) || LIMITING_KEYS.has(key) || NARROWING_KEY_PATTERN2.test(key));
+  return narrowsResources(ref, (key) => NARROWING_KEYS4.has(key) || LIMITING_KEYS.has(key) || NARROWING_KEY_PATTERN2.test(key)) || excludesOwnAccount(ref);
+}
+function wholeTypeScope(ref, action) {
+  const info2 = actionInfo(action);
+  const service = action.split(":")[0].toLowerCase();
+  for (const r5 of resourcesOf(ref)) {
+    if (!isWholeTypeWildcard(r5.value)) continue;
+    const of = r5.value.split(":")[2]?.toLowerCase() ?? "";
+    if (!/^[*?]*$/.test(of) && of !== service) continue;
+    const types2 = info2?.resourceTypes.filter((t) => t.arnFormats.some((f5) => sameType(r5.value, f5))) ?? [];
+    if (info2 === void 0 || types2.some((t) => primaryTypesOf(info2).includes(t))) return `every resource of its type ("${r5.value}")`;
+  }
+  return void 0;
 }
 function detail2(data) {
   return data.action.toLowerCase() === data.actions.toLowerCase() ? "" : ` (${data.actions})`;
@@ -66943,7 +67052,7 @@ var no_write_on_all_resources_default = defineRule({
   severity: "warning",
   docs: {
     description: "Disallow statements that allow write or permissions-management actions on every resource.",
-    rationale: "A write action on `\"Resource\": \"*\"` can change or delete every resource of that type in the account, not just the workload's own: every object in every bucket, every queue, every log group. Permissions-management actions (`s3:PutBucketPolicy`, `iam:PutRolePolicy`, `kms:PutKeyPolicy`) on `*` let the holder change who can access anything, so they are reported as errors. Actions that support no resource type (for example `xray:PutTraceSegments`, `ecr:GetAuthorizationToken`) can only be granted on `*` and are never reported. Neither are the actions AWS's own execution-role policies grant on `*` (writing logs, Lambda's VPC network interfaces, the SSM agent's channel: `AWSLambdaBasicExecutionRole`, `AWSLambdaVPCAccessExecutionRole`, `AmazonSSMManagedInstanceCore` and a few more). A condition that limits the resources (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:ResourceAccount`, `kms:ViaService`) lowers the finding to a note; network conditions (`aws:SourceVpc`, `aws:SourceIp`) do not, since they limit where a request comes from, not what it changes.",
+    rationale: "A write action on `\"Resource\": \"*\"` can change or delete every resource of that type in the account, not just the workload's own: every object in every bucket, every queue, every log group. Permissions-management actions (`s3:PutBucketPolicy`, `iam:PutRolePolicy`, `kms:PutKeyPolicy`) on `*` let the holder change who can access anything, so they are reported as errors. Actions that support no resource type (for example `xray:PutTraceSegments`, `ecr:GetAuthorizationToken`) can only be granted on `*` and are never reported. Neither are the actions AWS's own execution-role policies grant on `*` (writing logs, Lambda's VPC network interfaces, the SSM agent's channel: `AWSLambdaBasicExecutionRole`, `AWSLambdaVPCAccessExecutionRole`, `AmazonSSMManagedInstanceCore` and a few more). A whole-type wildcard such as `arn:aws:ec2:*:*:subnet/*` counts only for the actions that act on that type: `ec2:RunInstances` on every subnet says which subnets a launch may use, and is judged on its instances. A condition that limits the resources (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:ResourceAccount`, `kms:ViaService`) lowers the finding to a note; network conditions (`aws:SourceVpc`, `aws:SourceIp`) do not, since they limit where a request comes from, not what it changes.",
     examples: {
       noncompliant: [
         {
@@ -66985,10 +67094,22 @@ var no_write_on_all_resources_default = defineRule({
       let permissions = false;
       for (const action of actionsOf(ref)) {
         if (action.unresolved || REPORTED_ELSEWHERE.test(action.value)) continue;
-        const where = allResourcesPhrase(ref, action.value);
+        let where = allResourcesPhrase(ref, action.value);
         if (where === void 0) continue;
-        const grant = withoutSensitiveData(writeGrantOf(action.value), context.sensitiveActions);
+        let grant = withoutSensitiveData(writeGrantOf(action.value), context.sensitiveActions);
         if (grant.actions.length === 0) continue;
+        if (where !== "every resource") {
+          const scoped = grant.actions.flatMap((a5) => {
+            const scope = wholeTypeScope(ref, a5);
+            return scope === void 0 ? [] : [{ a: a5, scope }];
+          });
+          if (scoped.length === 0) continue;
+          where = scoped[0].scope;
+          if (scoped.length < grant.actions.length) {
+            const kept = scoped.map((s2) => s2.a);
+            grant = { actions: kept, permissions: kept.some((a5) => rank(a5) === 1) };
+          }
+        }
         first ??= { ...action, where };
         if (grant.permissions) firstPermissions ??= { ...action, where };
         for (const a5 of grant.actions) if (!actions.includes(a5)) actions.push(a5);

@@ -262,12 +262,18 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     id: "passrole-cloudformation-create-stack-set",
     title: "create a stack set and instances that provision anything with a more privileged role",
     requires: [PASS_ROLE, ["cloudformation:CreateStackSet"], ["cloudformation:CreateStackInstances"]],
+    // The stack set's administration role is passed to CloudFormation (issue #10: a PassRole limited to
+    // servicecatalog.amazonaws.com was reported as this path).
+    passedTo: ["cloudformation.amazonaws.com"],
     source: [pathfinding("cloudformation-003")],
   },
   {
     id: "passrole-cloudformation-update-stack-set",
     title: "update a stack set to provision anything with a more privileged role",
     requires: [PASS_ROLE, ["cloudformation:UpdateStackSet"]],
+    // The stack set's administration role is passed to CloudFormation (issue #10: a PassRole limited to
+    // servicecatalog.amazonaws.com was reported as this path).
+    passedTo: ["cloudformation.amazonaws.com"],
     source: [pathfinding("cloudformation-004")],
   },
   // --- Data Pipeline

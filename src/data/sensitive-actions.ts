@@ -11,6 +11,8 @@ export const DEFAULT_SENSITIVE_ACTIONS: readonly string[] = [
   "ssm:GetParameters",
   "ssm:GetParametersByPath",
   "ssm:GetParameterHistory",
+  // Reads a configuration profile's data (iam-data calls it Write: it opens a session; issue #10).
+  "appconfig:StartConfigurationSession",
   // Keys
   "kms:Decrypt",
   "kms:ReEncryptFrom",

@@ -2,6 +2,7 @@
  * YAML CloudFormation templates → positioned nodes (`PNode`). Short-form tags become their long form
  * (`!Ref X` → `{ "Ref": "X" }`) so that YAML and JSON templates look alike to the extractor.
  */
+import { reindentContinuation } from "./yaml-reindent.ts";
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser } from "yaml";
 import type { CollectionTag, ScalarTag } from "yaml";
 import { lookupTable } from "./own.ts";
@@ -300,13 +301,16 @@ function mentionsStatement(node: PNode, depth: number): boolean {
   return false;
 }
 
+/** Under-indented scalars or collections repaired per file (each repair parses the file again). */
+const MAX_REINDENTS = 8;
+
 /**
  * Parses YAML into positioned nodes. Short-form CloudFormation tags become their long form as a one-entry object
  * whose range spans tag and value and whose key range is the tag; unknown tags are ignored. Only the first
  * document of a multi-document file is read. Aliases are expanded with a budget (`MAX_YAML_ALIASES`).
  * Never throws on bad input: syntax errors, absurd nesting and alias bombs come back as `{ ok: false }`.
  */
-export function parseYaml(text: string): ParseResult {
+export function parseYaml(text: string, repairs = MAX_REINDENTS): ParseResult {
   const deep = excessiveNesting(text) ?? excessiveBlockNesting(text);
   if (deep) return { ok: false, range: deep, message: `nesting is deeper than ${MAX_BRACKET_DEPTH} levels` };
 
@@ -327,6 +331,9 @@ export function parseYaml(text: string): ParseResult {
   }
   if (!doc) return { ok: true, node: { type: "null", range: rangeOf(c, 0, 0) } };
   const error = doc.errors[0];
+  // What PyYAML accepts and YAML 1.2 does not (continuation lines under their key): repair and parse again.
+  const repaired = error && repairs > 0 ? reindentContinuation(text, error.message, error.pos[0]) : undefined;
+  if (repaired !== undefined) return parseYaml(repaired, repairs - 1);
   if (error) {
     const [from, to] = error.pos;
     return { ok: false, range: rangeOf(c, from, Math.max(to, from + 1)), message: error.message };

@@ -60,6 +60,11 @@ export interface PathGrant {
   passedToService?: readonly (readonly string[])[] | "unknown";
   /** The statement has a condition that limits what the action can touch (see {@link isNarrowed}). */
   narrowed?: true;
+  /**
+   * For `iam:PassRole` not on every role: every role it may pass is named, or fixed by a literal name prefix
+   * (`role/service-role/AmazonEC2RoleForLaunchWizard*`), i.e. the workload's own roles.
+   */
+  ownRoles?: true;
 }
 
 export interface PolicyGrants {
@@ -216,6 +221,27 @@ function unexploitable(action: string, resource: string): boolean {
   return action !== "iam:PassRole" && SERVICE_LINKED_ROLE.test(resource);
 }
 
+/**
+ * Whether every role resource is named or starts its name with literal text (not `role/*`, not
+ * `role/service-role/*`). Resources of other types (`instance-profile/…` in the same statement) are not roles.
+ */
+function passesOwnRoles(resources: readonly PointedString[]): boolean {
+  let roles = 0;
+  for (const r of resources) {
+    if (!accepts("iam:PassRole", r.value)) continue;
+    if (r.unresolved) return false;
+    const part = r.value.split(":").slice(5).join(":");
+    if (!part.startsWith("role/")) {
+      // `arn:aws:iam::*:*`, `…:ro*`: could be any role.
+      if ("role/".startsWith(part.split(/[*?]/)[0]!)) return false;
+      continue;
+    }
+    roles += 1;
+    if (!/^[\w+=,.@-]/.test(part.slice(part.lastIndexOf("/") + 1))) return false;
+  }
+  return roles > 0;
+}
+
 const POSITIVE_STRING = new Set(["stringequals", "stringlike", "stringequalsignorecase"]);
 
 function passedToServiceOf(ref: StatementRef): PathGrant["passedToService"] {
@@ -301,6 +327,8 @@ export function policyGrants(policy: JsonValue): PolicyGrants {
       if (breadth === undefined) continue;
       const grant: PathGrant = { action, statementIndex: ref.index, pointer, at, breadth };
       if (narrowed) grant.narrowed = true;
+      if (action === "iam:PassRole" && breadth !== "unscoped" && resources !== undefined && passesOwnRoles(resources))
+        grant.ownRoles = true;
       if (action === "iam:PassRole") {
         if (passedToService === null) passedToService = passedToServiceOf(ref);
         if (passedToService !== undefined) grant.passedToService = passedToService;
@@ -416,6 +444,11 @@ export function completePaths<G extends PathGrant>(grants: readonly G[], denied:
       (chosen.some((g) => g.action === "iam:PassRole") || (usesResource && passesNamedRole))
     )
       level = 0;
+    // CloudFormation runs a stack with the caller's own rights when no role is passed; passing only the workload's
+    // own roles (named, or a literal name prefix) adds what the deployer's stack role can do, the usual deploy
+    // policy (issue #10: Control Tower's and Launch Wizard's managed policies). A note; PassRole on every role
+    // keeps the path.
+    if (path.passedTo?.includes("cloudformation.amazonaws.com") && chosen.some((g) => g.action === "iam:PassRole" && g.ownRoles)) level = 0;
     if (chosen.length === path.requires.length) matches.set(path.id, { path, chosen, level: level as PathLevel });
   }
   return [...matches.values()].filter((m) => !(SHORTER_PATHS.get(m.path.id) ?? []).some((id) => (matches.get(id)?.level ?? -1) >= m.level));

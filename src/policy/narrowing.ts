@@ -136,6 +136,21 @@ export function narrowsResources(ref: StatementRef, isNarrowingKey: (lowerKey: s
 }
 
 /**
+ * Whether the statement reaches only other accounts' resources: `StringNotEquals aws:ResourceAccount
+ * ${aws:PrincipalAccount}` (the cross-account half of a data perimeter, as in AWS's SageMaker Studio boundary).
+ * Those resources must grant the access in their own policies, so "every resource in the account" is not what
+ * the statement allows (issue #10). Only the policy variable counts: a literal account id may not be the caller's.
+ */
+export function excludesOwnAccount(ref: StatementRef): boolean {
+  return conditionsOf(ref).some((c) => {
+    if (c.key.toLowerCase() !== "aws:resourceaccount") return false;
+    const { base, ifExists, qualifier } = operatorParts(c.operator);
+    if (ifExists || qualifier !== undefined || !/^StringNotEquals(IgnoreCase)?$/i.test(base)) return false;
+    return c.values.length > 0 && c.values.every((v) => v.value.toLowerCase() === "${aws:principalaccount}");
+  });
+}
+
+/**
  * The negated form of a narrowing condition, as a Deny states it: `StringNotEquals aws:PrincipalOrgID o-…`,
  * `StringNotEqualsIfExists aws:SourceVpce vpce-…`, `NotIpAddress aws:SourceIp …`, `BoolIfExists
  * aws:PrincipalIsAWSService false`. A Deny with such a condition refuses every request that does not meet the

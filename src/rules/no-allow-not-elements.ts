@@ -1,5 +1,8 @@
 import { pointerOf } from "../extract/document.ts";
-import { allowStatements, onAllResources, principalsOf, stringsAt } from "../policy/statements.ts";
+import { actionsOf, allowStatements, isWholeTypeWildcard, onAllResources, principalsOf, stringsAt } from "../policy/statements.ts";
+import type { StatementRef } from "../extract/document.ts";
+import { actionInfo, expandActionPattern } from "../iam/index.ts";
+import { primaryTypesOf, sameType } from "../iam/primary-types.ts";
 import { isPlaceholder } from "../extract/placeholder.ts";
 import type { JsonValue } from "../types.ts";
 import { defineRule } from "./define-rule.ts";
@@ -12,6 +15,34 @@ function listOf(values: readonly string[]): string {
     .map((v) => `"${v}"`)
     .join(", ");
   return values.length > 3 ? `${shown} and ${values.length - 3} more` : shown;
+}
+
+/**
+ * Whether NotResource excludes every resource type the statement's actions act on, leaving only the ones they
+ * use: `ec2:CreateVpcEndpoint` with NotResource `…:vpc-endpoint/*` allows choosing any VPC, subnet or security
+ * group, while the endpoint itself needs another statement (the AWS managed-policy pattern that pairs it with a
+ * conditioned one; issue #10). Judged like a whole-type wildcard in Resource (see `primaryTypesOf`).
+ */
+function excludesWhatItActsOn(ref: StatementRef): boolean {
+  if (ref.statement.Action === undefined) return false;
+  const excluded = stringsAt(ref.statement, "NotResource", ref.pointer).filter((r) => !r.unresolved && isWholeTypeWildcard(r.value));
+  const actions = actionsOf(ref);
+  if (excluded.length === 0 || actions.length === 0 || actions.some((a) => a.unresolved)) return false;
+  return actions.every((pattern) => {
+    const expanded = expandActionPattern(pattern.value);
+    return (
+      expanded.length > 0 &&
+      expanded.every((action) => {
+        const info = actionInfo(action);
+        if (!info || info.resourceTypes.length === 0) return false;
+        const covers = (r: string, f: string) => {
+          const service = r.split(":")[2] ?? "";
+          return (service === "*" || service === f.split(":")[2]) && sameType(r, f);
+        };
+        return primaryTypesOf(info).every((t) => excluded.some((r) => t.arnFormats.some((f) => covers(r.value, f))));
+      })
+    );
+  });
 }
 
 export default defineRule({
@@ -89,7 +120,7 @@ export default defineRule({
           severity: all ? "error" : "warning",
         });
       }
-      if (present(statement.NotResource)) {
+      if (present(statement.NotResource) && !excludesWhatItActsOn(ref)) {
         context.report({
           messageId: "notResource",
           data: { except: listOf(stringsAt(statement, "NotResource", pointer).map((s) => s.value)) },

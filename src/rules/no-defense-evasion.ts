@@ -143,11 +143,13 @@ export default defineRule({
     // recommended guardrail.
     if (doc.kind !== "identity") return;
     for (const ref of allowStatements(doc)) {
-      const everything = allResourcesPhrase(ref);
-      const all = everything !== undefined;
-      const resources = all ? [] : resourcesOf(ref);
+      const resources = resourcesOf(ref);
       for (const action of actionsOf(ref)) {
         if (action.unresolved || ALL_ACTIONS.test(action.value)) continue;
+        // Every resource of the action's own service: a whole-type wildcard of another service in the same
+        // statement (`arn:aws:sns:*:*:*` next to named log groups) says nothing about the log groups (issue #10).
+        const everything = allResourcesPhrase(ref, action.value);
+        const all = everything !== undefined;
         let matched = matchedActions(action.value.toLowerCase());
         // On named resources, keep only the actions one of them can apply to: `logs:*` on a bucket ARN grants
         // nothing here, and a wildcard-only action such as organizations:LeaveOrganization needs `*`.

@@ -1,7 +1,7 @@
 import type { StatementRef } from "../extract/document.ts";
 import { actionInfo, wildcardOverlaps } from "../iam/index.ts";
 import { actionsOf, allResourcesPhrase, allowStatements } from "../policy/statements.ts";
-import { narrowsResources } from "../policy/narrowing.ts";
+import { excludesOwnAccount, narrowsResources } from "../policy/narrowing.ts";
 import { isWorkloadBaselineAction } from "../policy/workload-baseline.ts";
 import { defineRule } from "./define-rule.ts";
 
@@ -29,7 +29,7 @@ const NARROWING_KEY_PATTERN = /^[^:]+:(resourcetag|existingobjecttag)\/|^kms:enc
 
 /** Whether the statement's conditions limit the resources it reaches (see `narrowsResources`). */
 function hasNarrowingCondition(ref: StatementRef): boolean {
-  return narrowsResources(ref, (key) => NARROWING_KEYS.has(key) || NARROWING_KEY_PATTERN.test(key));
+  return narrowsResources(ref, (key) => NARROWING_KEYS.has(key) || NARROWING_KEY_PATTERN.test(key)) || excludesOwnAccount(ref);
 }
 
 interface Candidate {

@@ -1,8 +1,9 @@
 import { matchesWildcard } from "../iam/wildcard.ts";
 import { actionInfo, expandActionPattern } from "../iam/index.ts";
-import { actionsOf, allResourcesPhrase, allowStatements } from "../policy/statements.ts";
+import { primaryTypesOf, sameType } from "../iam/primary-types.ts";
+import { actionsOf, allResourcesPhrase, allowStatements, isWholeTypeWildcard, resourcesOf } from "../policy/statements.ts";
 import type { StatementRef } from "../extract/document.ts";
-import { narrowsResources } from "../policy/narrowing.ts";
+import { excludesOwnAccount, narrowsResources } from "../policy/narrowing.ts";
 import { isWorkloadBaselineAction } from "../policy/workload-baseline.ts";
 import { defineRule } from "./define-rule.ts";
 import { boundedMemo } from "../util/memo.ts";
@@ -101,21 +102,53 @@ const NARROWING_KEYS = new Set([
   "cloudwatch:namespace",
   "iam:passedtoservice",
   "secretsmanager:secretid",
+  // Only rules matching one event source or detail type (events:PutRule for Security Hub findings).
+  "events:source",
+  "events:detail-type",
+  // Only delegated administrators for one named service.
+  "organizations:serviceprincipal",
+  // Only a source identity equal to the caller's own tag (`${aws:PrincipalTag/…}`): nothing else can be set.
+  "sts:sourceidentity",
 ]);
-const NARROWING_KEY_PATTERN = /^[^:]+:(resourcetag|requesttag|existingobjecttag)\/|^kms:encryptioncontext:/;
+/** Tag ABAC, KMS encryption context, and Deadline Cloud's membership levels (only members of that level). */
+const NARROWING_KEY_PATTERN = /^[^:]+:(resourcetag|requesttag|existingobjecttag)\/|^kms:encryptioncontext:|^deadline:\w*membershiplevels?$/;
 
 /**
  * Conditions that make the grant exactly what the workload needs although its Resource is `*` (issue #10): a
  * service-linked role for one named service (`iam:AWSServiceName`), tags only while creating a resource
- * (`ec2:CreateAction`). No finding then.
+ * (`ec2:CreateAction`), only the instances a named AWS service manages (`ec2:ManagedResourceOperator`, the Lambda
+ * Managed Instances operator role). No finding then.
  */
-const SCOPING_KEYS = new Set(["iam:awsservicename", "ec2:createaction"]);
+const SCOPING_KEYS = new Set(["iam:awsservicename", "ec2:createaction", "ec2:managedresourceoperator"]);
 /** Which managed policies may be attached (`iam:PolicyARN`), and the boundary they must keep: a note. */
 const LIMITING_KEYS = new Set(["iam:policyarn", "iam:permissionsboundary"]);
 
 /** Whether the statement's conditions limit the resources it reaches (see `narrowsResources`). */
 function hasNarrowingCondition(ref: StatementRef): boolean {
-  return narrowsResources(ref, (key) => NARROWING_KEYS.has(key) || LIMITING_KEYS.has(key) || NARROWING_KEY_PATTERN.test(key));
+  return (
+    narrowsResources(ref, (key) => NARROWING_KEYS.has(key) || LIMITING_KEYS.has(key) || NARROWING_KEY_PATTERN.test(key)) ||
+    excludesOwnAccount(ref)
+  );
+}
+
+/**
+ * The whole-type wildcard of the statement on which a concrete action writes every resource, as a message phrase:
+ * one of the action's service (or any service) that names a primary type of the action ({@link primaryTypesOf}),
+ * or any wildcard when the action is unknown. `*` and NotResource are not asked here: they reach
+ * the primary type whatever it is.
+ */
+function wholeTypeScope(ref: StatementRef, action: string): string | undefined {
+  const info = actionInfo(action);
+  const service = action.split(":")[0]!.toLowerCase();
+  for (const r of resourcesOf(ref)) {
+    if (!isWholeTypeWildcard(r.value)) continue;
+    const of = r.value.split(":")[2]?.toLowerCase() ?? "";
+    if (!/^[*?]*$/.test(of) && of !== service) continue;
+    const types = info?.resourceTypes.filter((t) => t.arnFormats.some((f) => sameType(r.value, f))) ?? [];
+    // A wildcard of none of the action's types grants it nothing (`ec2:ModifyVpcEndpoint` on `vpc/*`).
+    if (info === undefined || types.some((t) => primaryTypesOf(info).includes(t))) return `every resource of its type ("${r.value}")`;
+  }
+  return undefined;
 }
 
 /** The granted actions in parentheses, unless the entry is that one action. */
@@ -144,6 +177,8 @@ export default defineRule({
       "Neither are the actions AWS's own execution-role policies grant on `*` (writing logs, Lambda's VPC network " +
       "interfaces, the SSM agent's channel: `AWSLambdaBasicExecutionRole`, `AWSLambdaVPCAccessExecutionRole`, " +
       "`AmazonSSMManagedInstanceCore` and a few more). " +
+      "A whole-type wildcard such as `arn:aws:ec2:*:*:subnet/*` counts only for the actions that act on that type: " +
+      "`ec2:RunInstances` on every subnet says which subnets a launch may use, and is judged on its instances. " +
       "A condition that limits the resources (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:ResourceAccount`, " +
       "`kms:ViaService`) lowers the finding to a note; network conditions (`aws:SourceVpc`, `aws:SourceIp`) do " +
       "not, since they limit where a request comes from, not what it changes.",
@@ -195,10 +230,23 @@ export default defineRule({
       let permissions = false;
       for (const action of actionsOf(ref)) {
         if (action.unresolved || REPORTED_ELSEWHERE.test(action.value)) continue;
-        const where = allResourcesPhrase(ref, action.value);
+        let where = allResourcesPhrase(ref, action.value);
         if (where === undefined) continue;
-        const grant = withoutSensitiveData(writeGrantOf(action.value), context.sensitiveActions);
+        let grant = withoutSensitiveData(writeGrantOf(action.value), context.sensitiveActions);
         if (grant.actions.length === 0) continue;
+        if (where !== "every resource") {
+          // A whole-type wildcard: only the actions whose primary type it names write every resource of it.
+          const scoped = grant.actions.flatMap((a) => {
+            const scope = wholeTypeScope(ref, a);
+            return scope === undefined ? [] : [{ a, scope }];
+          });
+          if (scoped.length === 0) continue;
+          where = scoped[0]!.scope;
+          if (scoped.length < grant.actions.length) {
+            const kept = scoped.map((s) => s.a);
+            grant = { actions: kept, permissions: kept.some((a) => rank(a) === 1) };
+          }
+        }
         first ??= { ...action, where };
         if (grant.permissions) firstPermissions ??= { ...action, where };
         for (const a of grant.actions) if (!actions.includes(a)) actions.push(a);

@@ -152,6 +152,30 @@ describe("parseYaml", () => {
     });
   });
 
+  it("reads a quoted scalar whose continuation lines are under its key, as PyYAML does (issue 10)", () => {
+    const parsed = parseYaml(
+      lines("Resources:", "  X:", "    Properties:", "      Data: !Sub '{", '  "a": "${B}"', "}'", "      Other: 1"),
+    );
+    assert.ok(parsed.ok, parsed.ok ? "" : parsed.message);
+    assert.deepEqual(toJson(parsed.node), { Resources: { X: { Properties: { Data: { "Fn::Sub": '{ "a": "${B}" }' }, Other: "1" } } } });
+  });
+
+  it("reads a flow map and a flow sequence continued under their key, as PyYAML does, on the same lines (issue 10)", () => {
+    const parsed = parseYaml(
+      lines("Policy:", "  Statement: [{", '  "Effect": "Allow",', '  "Action": ["s3:GetObject",', '  "s3:PutObject"]', "  }]", "Other: 1"),
+    );
+    assert.ok(parsed.ok, parsed.ok ? "" : parsed.message);
+    assert.deepEqual(toJson(parsed.node), {
+      Policy: { Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"] }] },
+      Other: "1",
+    });
+  });
+
+  it("still reports a quote that is never closed", () => {
+    const parsed = parseYaml(lines("a: 'open", "b: 1"));
+    assert.equal(parsed.ok, false);
+  });
+
   it("reports invalid YAML with the line of the first error", () => {
     const parsed = parseYaml(lines("Resources:", "  Role:", "    Type: AWS::IAM::Role", "   Properties: {}"));
     assert.equal(parsed.ok, false);

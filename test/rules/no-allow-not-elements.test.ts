@@ -4,6 +4,21 @@ import { ruleTester } from "./rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: NotResource excluding every VPC endpoint leaves only what CreateVpcEndpoint uses (VPCs, subnets)",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: ["ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"], NotResource: "arn:aws:ec2:*:*:vpc-endpoint/*" },
+          {
+            Effect: "Allow",
+            Action: "ec2:CreateVpcEndpoint",
+            Resource: "arn:aws:ec2:*:*:vpc-endpoint/*",
+            Condition: { StringEquals: { "aws:RequestTag/AmazonElastiCacheManaged": "true" } },
+          },
+        ],
+      },
+    },
+    {
       name: "issue 10: a generic module's not_actions = try(..., null) may be null, so it is not judged",
       files: [
         {
@@ -72,6 +87,14 @@ resource "aws_iam_policy" "p" {
     },
   ],
   invalid: [
+    {
+      name: "issue 10: NotResource excluding what an action only uses still grants what it acts on",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "ec2:CreateVpcEndpoint", NotResource: "arn:aws:ec2:*:*:subnet/*" }],
+      },
+      errors: [{ messageId: "notResource", line: 7, column: 7, endLine: 7, endColumn: 20, severity: "warning", suggestion: null }],
+    },
     {
       name: "everything except IAM on every resource is an error",
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] },

@@ -90,6 +90,56 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
+      name: "issue 10: every SNS topic in the statement does not make its log groups every log group",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["sns:Publish", "logs:DeleteLogGroup"],
+            Resource: ["arn:aws:sns:*:*:*", "arn:aws:logs:*:*:log-group:ApplicationWizard*"],
+          },
+        ],
+      },
+      errors: [
+        {
+          messageId: "defenseEvasion",
+          line: 8,
+          column: 9,
+          endLine: 8,
+          endColumn: 30,
+          severity: "note",
+          message:
+            '"logs:DeleteLogGroup" allows turning off or erasing security logging or detection on the listed resources, which lets an intruder act unseen; remove it or move it to a dedicated security role.',
+        },
+      ],
+    },
+    {
+      name: "issue 10: every log group named next to an SNS wildcard is quoted as the scope",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["sns:Publish", "logs:DeleteLogGroup"],
+            Resource: ["arn:aws:sns:*:*:*", "arn:aws:logs:*:*:log-group:*:*:*"],
+          },
+        ],
+      },
+      errors: [
+        {
+          messageId: "defenseEvasion",
+          line: 8,
+          column: 9,
+          endLine: 8,
+          endColumn: 30,
+          severity: "error",
+          message:
+            '"logs:DeleteLogGroup" allows turning off or erasing security logging or detection on every resource of its type ("arn:aws:logs:*:*:log-group:*:*:*"), which lets an intruder act unseen; remove it or move it to a dedicated security role.',
+        },
+      ],
+    },
+    {
       name: "every CloudTrail action on every trail",
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "cloudtrail:*", Resource: "*" }] },
       errors: [

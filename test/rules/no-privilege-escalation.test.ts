@@ -134,6 +134,21 @@ const TF_SAFE = [
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: PassRole limited to Service Catalog is not CloudFormation's stack-set path",
+      policy: {
+        Version: V,
+        Statement: [
+          { Effect: "Allow", Action: "cloudformation:UpdateStackSet", Resource: "*" },
+          {
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: "*",
+            Condition: { StringEquals: { "iam:PassedToService": "servicecatalog.amazonaws.com" } },
+          },
+        ],
+      },
+    },
+    {
       name: "issue 10: attaching only a named AWS managed policy that carries no risk",
       policy: {
         Version: V,
@@ -249,6 +264,43 @@ ruleTester.run(rule, {
     },
   ],
   invalid: [
+    {
+      name: "issue 10: passing only named roles to CloudFormation is the deploy pattern: a note",
+      policy: {
+        Version: V,
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: ["arn:aws:iam::*:role/AWSControlTowerStackSetRole", "arn:aws:iam::*:role/AWSControlTowerAdmin"],
+          },
+          { Effect: "Allow", Action: "cloudformation:CreateStack", Resource: "*" },
+        ],
+      },
+      errors: [{ messageId: "escalationPath", line: 14, column: 17, endLine: 14, endColumn: 45, severity: "note" }],
+    },
+    {
+      name: "issue 10: passing roles of a literal name prefix to CloudFormation is a note",
+      policy: {
+        Version: V,
+        Statement: [
+          { Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::*:role/service-role/AmazonEC2RoleForLaunchWizard*" },
+          { Effect: "Allow", Action: "cloudformation:CreateStack", Resource: "*" },
+        ],
+      },
+      errors: [{ messageId: "escalationPath", line: 11, column: 17, endLine: 11, endColumn: 45, severity: "note" }],
+    },
+    {
+      name: "issue 10: passing every service role to CloudFormation stays a warning",
+      policy: {
+        Version: V,
+        Statement: [
+          { Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::*:role/service-role/*" },
+          { Effect: "Allow", Action: "cloudformation:CreateStack", Resource: "*" },
+        ],
+      },
+      errors: [{ messageId: "escalationPath", line: 11, column: 17, endLine: 11, endColumn: 45, severity: "warning" }],
+    },
     {
       name: "issue 10: attaching AdministratorAccess through a pinned iam:PolicyARN is still a path (lowered)",
       policy: {

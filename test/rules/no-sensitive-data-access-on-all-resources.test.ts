@@ -70,6 +70,61 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
+      name: "issue 10: opening AppConfig sessions on * reads every configuration profile (not a write)",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: ["appconfig:StartConfigurationSession", "appconfig:GetLatestConfiguration"], Resource: "*" },
+        ],
+      },
+      errors: [
+        {
+          messageId: "sensitiveOnAllResources",
+          line: 7,
+          column: 9,
+          endLine: 7,
+          endColumn: 46,
+          severity: "warning",
+          message:
+            '"appconfig:StartConfigurationSession" on every resource grants it on every secret, key or data store in the account, including other workloads\'; list the ARNs it needs in Resource.',
+        },
+      ],
+    },
+    {
+      name: "issue 10: reads only of other accounts' objects (aws:ResourceAccount not the caller's) are a note",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "s3:GetObject*",
+            Resource: "*",
+            Condition: { StringNotEquals: { "aws:ResourceAccount": "${aws:PrincipalAccount}" } },
+          },
+        ],
+      },
+      errors: [
+        { messageId: "sensitiveOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 32, severity: "note", suggestion: null },
+      ],
+    },
+    {
+      name: "issue 10: StringNotEqualsIfExists aws:ResourceAccount does not narrow (requests without the key pass)",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: "*",
+            Condition: { StringNotEqualsIfExists: { "aws:ResourceAccount": "${aws:PrincipalAccount}" } },
+          },
+        ],
+      },
+      errors: [
+        { messageId: "sensitiveOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 31, severity: "warning", suggestion: null },
+      ],
+    },
+    {
       name: "every secret in the account",
       policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }] },
       errors: [

@@ -4,6 +4,35 @@ import { ruleTester } from "./rule-tester.ts";
 ruleTester.run(rule, {
   valid: [
     {
+      name: "issue 10: appconfig:StartConfigurationSession reads configuration: left to no-sensitive-data-access-on-all-resources",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "appconfig:StartConfigurationSession", Resource: "*" }] },
+    },
+    {
+      name: "issue 10: RunInstances on subnets, security groups and images only says what a launch may use; the instances are the operator's",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["ec2:RunInstances", "ec2:TerminateInstances", "ec2:CreateTags"],
+            Resource: "arn:aws:ec2:*:*:instance/*",
+            Condition: { StringEquals: { "ec2:ManagedResourceOperator": "scaler.lambda.amazonaws.com" } },
+          },
+          {
+            Effect: "Allow",
+            Action: ["ec2:RunInstances", "ec2:CreateNetworkInterface"],
+            Resource: ["arn:aws:ec2:*:*:subnet/*", "arn:aws:ec2:*:*:security-group/*"],
+          },
+          {
+            Effect: "Allow",
+            Action: "ec2:RunInstances",
+            Resource: "arn:aws:ec2:*::image/*",
+            Condition: { Bool: { "ec2:Public": "true" } },
+          },
+        ],
+      },
+    },
+    {
       name: "issue 10: what AWS's own execution-role policies grant on * (Lambda logs and VPC interfaces, SSM agent)",
       policy: {
         Version: "2012-10-17",
@@ -131,6 +160,131 @@ ruleTester.run(rule, {
     },
   ],
   invalid: [
+    {
+      name: "issue 10: events:PutRule only for one event source and detail type is a note",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "events:PutRule",
+            Resource: "*",
+            Condition: {
+              StringEquals: { "events:detail-type": "Security Hub Findings - Imported" },
+              "ForAllValues:StringEquals": { "events:source": ["aws.securityhub"] },
+            },
+          },
+        ],
+      },
+      errors: [{ messageId: "writeOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 33, severity: "note", suggestion: null }],
+    },
+    {
+      name: "issue 10: delegated administrators only for one service principal is a note",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["organizations:RegisterDelegatedAdministrator", "organizations:DeregisterDelegatedAdministrator"],
+            Resource: "*",
+            Condition: { StringEquals: { "organizations:ServicePrincipal": ["fms.amazonaws.com"] } },
+          },
+        ],
+      },
+      errors: [{ messageId: "writeOnAllResources", line: 7, column: 9, endLine: 7, endColumn: 55, severity: "note", suggestion: null }],
+    },
+    {
+      name: "issue 10: a source identity equal to the caller's own tag is a note",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "sts:SetSourceIdentity",
+            Resource: "*",
+            Condition: { StringLike: { "sts:SourceIdentity": "${aws:PrincipalTag/datazone:userId}" } },
+          },
+        ],
+      },
+      errors: [{ messageId: "writeOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 40, severity: "note", suggestion: null }],
+    },
+    {
+      name: "issue 10: Deadline Cloud membership changes only for owners of the job are a note",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["deadline:AssociateMemberToJob", "deadline:DisassociateMemberFromJob"],
+            Resource: "*",
+            Condition: { "ForAnyValue:StringEquals": { "deadline:JobMembershipLevels": ["OWNER"] } },
+          },
+        ],
+      },
+      errors: [
+        { messageId: "permissionsOnAllResources", line: 7, column: 9, endLine: 7, endColumn: 40, severity: "note", suggestion: null },
+      ],
+    },
+    {
+      name: "issue 10: writes only to other accounts' resources (aws:ResourceAccount not the caller's) are a note",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "s3:PutObject",
+            Resource: "*",
+            Condition: { StringNotEquals: { "aws:ResourceAccount": "${aws:PrincipalAccount}" } },
+          },
+        ],
+      },
+      errors: [{ messageId: "writeOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 31, severity: "note", suggestion: null }],
+    },
+    {
+      name: "issue 10: StringNotEquals aws:ResourceAccount on a literal account is not known to exclude the caller's",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "s3:PutObject",
+            Resource: "*",
+            Condition: { StringNotEquals: { "aws:ResourceAccount": "111122223333" } },
+          },
+        ],
+      },
+      errors: [{ messageId: "writeOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 31, severity: "warning", suggestion: null }],
+    },
+    {
+      name: "issue 10: a whole-type wildcard of the action's own type still is every resource, and the message quotes that one",
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["ec2:RunInstances", "ec2:TerminateInstances"],
+            Resource: ["arn:aws:ec2:*:*:subnet/*", "arn:aws:ec2:*:*:instance/*"],
+          },
+        ],
+      },
+      errors: [
+        {
+          messageId: "writeOnAllResources",
+          line: 7,
+          column: 9,
+          endLine: 7,
+          endColumn: 27,
+          severity: "warning",
+          message:
+            '"ec2:RunInstances" on every resource of its type ("arn:aws:ec2:*:*:instance/*") allows write operations (ec2:RunInstances, ec2:TerminateInstances) on resources the workload may not own; list their ARNs in Resource.',
+        },
+      ],
+    },
+    {
+      name: "issue 10: * is judged whatever the action's primary type (RunInstances on * writes every instance)",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:RunInstances", Resource: "*" }] },
+      errors: [{ messageId: "writeOnAllResources", line: 6, column: 17, endLine: 6, endColumn: 35, severity: "warning", suggestion: null }],
+    },
     {
       name: "issue 10: only through AWS Backup (aws:CalledVia) lowers the finding to a note",
       policy: {
