@@ -26857,7 +26857,8 @@ function indexModule(files, dir, result) {
       const [type, name2] = block.labels;
       if (block.type === "variable" && type !== void 0) {
         const fallback2 = attributeOf(block, "default");
-        if (fallback2) variables2.set(type, fallback2);
+        const empty = fallback2 && (fallback2.expr.kind === "null" || fallback2.expr.kind === "template" && fallback2.expr.parts.length === 0);
+        if (fallback2 && !empty) variables2.set(type, fallback2);
       }
       if (block.type === "locals") {
         for (const attribute of block.body.attributes) module2.locals.set(attribute.name, attribute);
@@ -26991,8 +26992,9 @@ function statementOf(node, sid) {
   }
   if (!entries.some((entry2) => entry2.key === "Effect"))
     entries.unshift(entryOf("Effect", { type: "string", value: "Allow", range: node.range }));
-  if (sid && !entries.some((entry2) => entry2.key === "Sid"))
-    entries.unshift(entryOf("Sid", { type: "string", value: sid.value, range: sid.range }));
+  const cleanSid = sid?.value.replace(/[^0-9A-Za-z]/g, "");
+  if (sid && cleanSid && !entries.some((entry2) => entry2.key === "Sid"))
+    entries.unshift(entryOf("Sid", { type: "string", value: cleanSid, range: sid.range }));
   return { type: "object", range: node.range, entries };
 }
 function statementsDocument(node) {
@@ -27032,8 +27034,8 @@ function moduleArgument(extractor, address, block, attribute, origin, depth) {
   if (role === "policy") {
     const source = policySource(attribute.expr, extractor.ctx, extractor.options);
     const holder = depth === 0 ? block : { ...block, body: { ...block.body, attributes: [attribute] } };
-    if (source.kind === "node" || source.kind === "document" || source.kind === "invalid")
-      extractor.policyAttribute(address, holder, attribute.name, [use], origin);
+    const isDocument = source.kind === "document" || source.kind === "node" && source.node.type === "object" && source.node.entries.some((e5) => e5.key === "Statement");
+    if (isDocument) extractor.policyAttribute(address, holder, attribute.name, [use], origin);
   } else if (role === "policies") {
     listItems2(attribute.expr).forEach((item, index) => {
       const source = policySource(item, extractor.ctx, extractor.options);
@@ -64415,10 +64417,6 @@ var managed_policy_risks_default = {
       risks: [
         {
           kind: "escalation",
-          detail: "ec2:ModifyInstanceAttribute + ec2:StopInstances + ec2:StartInstances: change a stopped instance's user data to run code with its role"
-        },
-        {
-          kind: "escalation",
           detail: "ec2:CreateLaunchTemplateVersion + ec2:ModifyLaunchTemplate: make a new launch template version the default, so new instances run code with its role"
         },
         {
@@ -64900,15 +64898,6 @@ var managed_policy_risks_default = {
         }
       ]
     },
-    AmazonSageMakerSpacesControllerPolicy: {
-      arn: "arn:aws:iam::aws:policy/AmazonSageMakerSpacesControllerPolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "ssm:StartSession: open a shell on instances and use their roles"
-        }
-      ]
-    },
     AutoScalingServiceRolePolicy: {
       arn: "arn:aws:iam::aws:policy/aws-service-role/AutoScalingServiceRolePolicy",
       risks: [
@@ -65304,15 +65293,6 @@ var managed_policy_risks_default = {
         {
           kind: "escalation",
           detail: "sagemaker:CreateNotebookInstanceLifecycleConfig + sagemaker:StopNotebookInstance + sagemaker:UpdateNotebookInstance + sagemaker:StartNotebookInstance: give an existing notebook instance a lifecycle script that runs with its role"
-        }
-      ]
-    },
-    SageMakerStudioEMRInstanceRolePolicy: {
-      arn: "arn:aws:iam::aws:policy/service-role/SageMakerStudioEMRInstanceRolePolicy",
-      risks: [
-        {
-          kind: "escalation",
-          detail: "sts:AssumeRole: assume any role whose trust policy allows the account"
         }
       ]
     },
@@ -65954,6 +65934,11 @@ var NARROWING_KEY = /(^|:)(ResourceTag\/.+|PolicyARN|PermissionsBoundary)$/i;
 function isNarrowed(ref) {
   return conditionsOf(ref).some((c5) => NARROWING_KEY.test(c5.key));
 }
+function isAbac(ref) {
+  return conditionsOf(ref).some(
+    (c5) => /(^|:)ResourceTag\//i.test(c5.key) && c5.values.length > 0 && c5.values.every((v) => /^\$\{aws:PrincipalTag\/[^}]+\}$/i.test(v.value))
+  );
+}
 function deniedBy(ref) {
   if (ref.statement.Condition !== void 0 || ref.statement.NotResource !== void 0) return [];
   if (!resourcesOf(ref).some((r5) => r5.value === "*")) return [];
@@ -65991,13 +65976,14 @@ function policyGrants(policy) {
     if (everyResource && actionsOf(ref).some((a5) => ALL_ACTIONS3.has(a5.value))) admin = true;
     let passedToService = null;
     const narrowed = ref.statement.Condition !== void 0 && isNarrowed(ref);
+    const abac = narrowed && isAbac(ref);
     const safeAttach = ref.statement.Condition !== void 0 && attachesOnlyRiskFreePolicies(ref);
     for (const { action, pointer, at } of statementActions(ref, everyResource)) {
       if (safeAttach && ATTACH_ACTION.test(action)) continue;
       const breadth = breadthOf(action, resources);
       if (breadth === void 0) continue;
       const grant = { action, statementIndex: ref.index, pointer, at, breadth };
-      if (narrowed) grant.narrowed = true;
+      if (narrowed) grant.narrowed = abac ? "abac" : true;
       if (action === "iam:PassRole" && breadth !== "unscoped" && resources !== void 0 && passesOwnRoles(resources))
         grant.ownRoles = true;
       if (action === "iam:PassRole") {
@@ -66033,7 +66019,8 @@ function grantLevel(path8, grant) {
     if (grant.passedToService !== "unknown" && path8.passedTo && !passedToAllows(grant.passedToService, path8.passedTo)) return void 0;
     level -= 1;
   }
-  if (grant.narrowed) level -= 1;
+  if (grant.narrowed === "abac") level = 0;
+  else if (grant.narrowed) level -= 1;
   return Math.max(level, 0);
 }
 var groupKey = (group4) => [...group4].sort().join(",");
@@ -68135,7 +68122,8 @@ var valid_element_types_default = defineRule({
   checkPolicy(doc, context) {
     const root6 = doc.json;
     if (!isJsonObject(root6)) return;
-    if (Array.isArray(root6.Statement) && root6.Statement.length === 0) {
+    const fromTerraformData = doc.format === "terraform" && doc.origin.startsWith("data.aws_iam_policy_document");
+    if (Array.isArray(root6.Statement) && root6.Statement.length === 0 && !fromTerraformData && doc.unresolved.length === 0) {
       context.report({ messageId: "emptyStatement", data: {}, pointer: "/Statement" });
     }
     const check = (value, pointer, element, scalars) => {

@@ -101,8 +101,10 @@ export function statementOf(node: PNode, sid?: { value: string; range: PNode["ra
   }
   if (!entries.some((entry) => entry.key === "Effect"))
     entries.unshift(entryOf("Effect", { type: "string", value: "Allow", range: node.range }));
-  if (sid && !entries.some((entry) => entry.key === "Sid"))
-    entries.unshift(entryOf("Sid", { type: "string", value: sid.value, range: sid.range }));
+  // The modules write a map key as the Sid with every character but letters and digits removed, as IAM requires.
+  const cleanSid = sid?.value.replace(/[^0-9A-Za-z]/g, "");
+  if (sid && cleanSid && !entries.some((entry) => entry.key === "Sid"))
+    entries.unshift(entryOf("Sid", { type: "string", value: cleanSid, range: sid.range }));
   return { type: "object", range: node.range, entries };
 }
 
@@ -160,8 +162,13 @@ function moduleArgument(
   if (role === "policy") {
     const source = policySource(attribute.expr, extractor.ctx, extractor.options);
     const holder: HclBlock = depth === 0 ? block : { ...block, body: { ...block.body, attributes: [attribute] } };
-    if (source.kind === "node" || source.kind === "document" || source.kind === "invalid")
-      extractor.policyAttribute(address, holder, attribute.name, [use], origin);
+    // Judged by its name only, a module argument is a policy when it reads like one: a document reference, or JSON
+    // with a Statement. A `policy` that is an ARN (terraform-aws-lambda) or an ECR lifecycle policy's `rules` is not
+    // (issue #10: those were reported as invalid policies).
+    const isDocument =
+      source.kind === "document" ||
+      (source.kind === "node" && source.node.type === "object" && source.node.entries.some((e) => e.key === "Statement"));
+    if (isDocument) extractor.policyAttribute(address, holder, attribute.name, [use], origin);
   } else if (role === "policies") {
     listItems(attribute.expr).forEach((item, index) => {
       const source = policySource(item, extractor.ctx, extractor.options);

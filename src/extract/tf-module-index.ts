@@ -47,7 +47,11 @@ export function indexModule(files: HclFile[], dir: string, result: ExtractResult
       const [type, name] = block.labels;
       if (block.type === "variable" && type !== undefined) {
         const fallback = attributeOf(block, "default");
-        if (fallback) variables.set(type, fallback);
+        // An empty default ("" or null) means "not set": the value stays unresolved, as a CloudFormation parameter
+        // with an empty default does, instead of becoming an empty policy (issue #10).
+        const empty =
+          fallback && (fallback.expr.kind === "null" || (fallback.expr.kind === "template" && fallback.expr.parts.length === 0));
+        if (fallback && !empty) variables.set(type, fallback);
       }
       if (block.type === "locals") {
         for (const attribute of block.body.attributes) module.locals.set(attribute.name, attribute);

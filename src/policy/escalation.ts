@@ -58,8 +58,11 @@ export interface PathGrant {
    * allows, one list per condition; `"unknown"` when a value is unresolved; absent without such a condition.
    */
   passedToService?: readonly (readonly string[])[] | "unknown";
-  /** The statement has a condition that limits what the action can touch (see {@link isNarrowed}). */
-  narrowed?: true;
+  /**
+   * The statement has a condition that limits what the action can touch (see {@link isNarrowed}); `"abac"` when
+   * it is attribute-based access control: resources whose tag equals the caller's own tag (`${aws:PrincipalTag/…}`).
+   */
+  narrowed?: true | "abac";
   /**
    * For `iam:PassRole` not on every role: every role it may pass is named, or fixed by a literal name prefix
    * (`role/service-role/AmazonEC2RoleForLaunchWizard*`), i.e. the workload's own roles.
@@ -265,6 +268,17 @@ export function isNarrowed(ref: StatementRef): boolean {
   return conditionsOf(ref).some((c) => NARROWING_KEY.test(c.key));
 }
 
+/**
+ * Attribute-based access control: a resource-tag condition whose every value is the caller's own tag
+ * (`aws:ResourceTag/team` = `${aws:PrincipalTag/team}`), so the action reaches only the caller's own resources.
+ */
+function isAbac(ref: StatementRef): boolean {
+  return conditionsOf(ref).some(
+    (c) =>
+      /(^|:)ResourceTag\//i.test(c.key) && c.values.length > 0 && c.values.every((v) => /^\$\{aws:PrincipalTag\/[^}]+\}$/i.test(v.value)),
+  );
+}
+
 function deniedBy(ref: StatementRef): string[] {
   if (ref.statement.Condition !== undefined || ref.statement.NotResource !== undefined) return [];
   if (!resourcesOf(ref).some((r) => r.value === "*")) return [];
@@ -320,13 +334,14 @@ export function policyGrants(policy: JsonValue): PolicyGrants {
     if (everyResource && actionsOf(ref).some((a) => ALL_ACTIONS.has(a.value))) admin = true;
     let passedToService: PathGrant["passedToService"] | null = null;
     const narrowed = ref.statement.Condition !== undefined && isNarrowed(ref);
+    const abac = narrowed && isAbac(ref);
     const safeAttach = ref.statement.Condition !== undefined && attachesOnlyRiskFreePolicies(ref);
     for (const { action, pointer, at } of statementActions(ref, everyResource)) {
       if (safeAttach && ATTACH_ACTION.test(action)) continue;
       const breadth = breadthOf(action, resources);
       if (breadth === undefined) continue;
       const grant: PathGrant = { action, statementIndex: ref.index, pointer, at, breadth };
-      if (narrowed) grant.narrowed = true;
+      if (narrowed) grant.narrowed = abac ? "abac" : true;
       if (action === "iam:PassRole" && breadth !== "unscoped" && resources !== undefined && passesOwnRoles(resources))
         grant.ownRoles = true;
       if (action === "iam:PassRole") {
@@ -384,7 +399,9 @@ function grantLevel(path: EscalationPath, grant: PathGrant): number | undefined 
     if (grant.passedToService !== "unknown" && path.passedTo && !passedToAllows(grant.passedToService, path.passedTo)) return undefined;
     level -= 1;
   }
-  if (grant.narrowed) level -= 1;
+  // ABAC on the caller's own tag is the workload's own resources: a note at most (issue #10).
+  if (grant.narrowed === "abac") level = 0;
+  else if (grant.narrowed) level -= 1;
   return Math.max(level, 0);
 }
 

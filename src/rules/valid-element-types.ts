@@ -52,7 +52,10 @@ export default defineRule({
   checkPolicy(doc, context) {
     const root = doc.json;
     if (!isJsonObject(root)) return;
-    if (Array.isArray(root.Statement) && root.Statement.length === 0) {
+    // A Terraform policy document may take its statements from source/override documents or dynamic blocks the
+    // extractor could not read: an empty list there is not known to be empty (issue #10).
+    const fromTerraformData = doc.format === "terraform" && doc.origin.startsWith("data.aws_iam_policy_document");
+    if (Array.isArray(root.Statement) && root.Statement.length === 0 && !fromTerraformData && doc.unresolved.length === 0) {
       context.report({ messageId: "emptyStatement", data: {}, pointer: "/Statement" });
     }
     const check = (value: JsonValue | undefined, pointer: string, element: string, scalars: boolean): void => {

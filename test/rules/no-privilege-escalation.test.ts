@@ -265,6 +265,21 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
+      name: "issue 10: ABAC on the caller's own tag (aws:ResourceTag = ${aws:PrincipalTag/...}) is a note",
+      policy: {
+        Version: V,
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "ssm:StartSession",
+            Resource: "*",
+            Condition: { StringEquals: { "ssm:resourceTag/team": "${aws:PrincipalTag/team}" } },
+          },
+        ],
+      },
+      errors: [{ messageId: "escalationPath", line: 6, column: 17, endLine: 6, endColumn: 35, severity: "note", suggestion: null }],
+    },
+    {
       name: "issue 10: passing only named roles to CloudFormation is the deploy pattern: a note",
       policy: {
         Version: V,
