@@ -70954,6 +70954,7 @@ function analyzeScanBounded(input, limits = {}) {
 }
 function failed(input, reason) {
   return {
+    notAnalysed: `the analysis could not finish: ${reason}`,
     policies: [],
     findings: [
       ...input.readFindings ?? [],
@@ -71016,7 +71017,8 @@ async function runScan(options) {
     policies: analysis.policies,
     findings: analysis.findings,
     suppressed: analysis.suppressed,
-    ...analysis.accessAnalyzer ? { accessAnalyzer: { ...analysis.accessAnalyzer.checks, complete: analysis.accessAnalyzer.complete } } : {}
+    ...analysis.accessAnalyzer ? { accessAnalyzer: { ...analysis.accessAnalyzer.checks, complete: analysis.accessAnalyzer.complete } } : {},
+    ...analysis.notAnalysed ? { notAnalysed: analysis.notAnalysed } : {}
   };
 }
 
@@ -72407,7 +72409,7 @@ function renderJobSummary(input) {
 // src/action/scan-adapter.ts
 async function scanForAction(options) {
   const report = await scanReport(options);
-  return { report, complete: report.accessAnalyzer?.complete !== false };
+  return { report, complete: report.accessAnalyzer?.complete !== false && report.notAnalysed === void 0 };
 }
 
 // src/action/workflow-commands.ts
@@ -72608,7 +72610,7 @@ async function scanAndReport(io, inputs, workspace, target) {
     stdout.write(
       messageCommand(
         "error",
-        "Access Analyzer checks did not all run; see the access-analyzer/unavailable notes. The analysis is incomplete."
+        report.notAnalysed ? `The analysis is incomplete: ${report.notAnalysed}.` : "Access Analyzer checks did not all run; see the access-analyzer/unavailable notes. The analysis is incomplete."
       )
     );
     return 2;

@@ -93,6 +93,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const color = format === "text" && io.stdout.isTTY === true && !env.NO_COLOR && env.TERM !== "dumb";
     const output = format === "json" ? renderJson(report) : format === "sarif" ? renderSarif(report) : renderText(report, { color });
     io.stdout.write(output);
+    if (report.notAnalysed) {
+      // An analysis that could not finish is never a pass, whatever severities its warnings have (issue #12).
+      io.stderr.write(`${TOOL_NAME}: ${report.notAnalysed}; the scan is incomplete.\n`);
+      return 2;
+    }
     if (incomplete) {
       // Never a silent pass: checks that were asked for and did not run make the run fail as incomplete.
       io.stderr.write(`${TOOL_NAME}: Access Analyzer checks did not all run; see the access-analyzer/unavailable notes.\n`);

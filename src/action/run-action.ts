@@ -237,7 +237,9 @@ async function scanAndReport(io: ActionIo, inputs: ActionInputs, workspace: stri
     stdout.write(
       messageCommand(
         "error",
-        "Access Analyzer checks did not all run; see the access-analyzer/unavailable notes. The analysis is incomplete.",
+        report.notAnalysed
+          ? `The analysis is incomplete: ${report.notAnalysed}.`
+          : "Access Analyzer checks did not all run; see the access-analyzer/unavailable notes. The analysis is incomplete.",
       ),
     );
     return 2;

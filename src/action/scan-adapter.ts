@@ -24,5 +24,5 @@ export interface ActionScan {
 
 export async function scanForAction(options: ActionScanOptions): Promise<ActionScan> {
   const report = await scanReport(options);
-  return { report, complete: report.accessAnalyzer?.complete !== false };
+  return { report, complete: report.accessAnalyzer?.complete !== false && report.notAnalysed === undefined };
 }

@@ -64,5 +64,6 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
     ...(analysis.accessAnalyzer
       ? { accessAnalyzer: { ...analysis.accessAnalyzer.checks, complete: analysis.accessAnalyzer.complete } }
       : {}),
+    ...(analysis.notAnalysed ? { notAnalysed: analysis.notAnalysed } : {}),
   };
 }

@@ -64,8 +64,10 @@ export interface AnalysisResult {
   accessChanges?: AccessChangeEntry[];
   /** When Access Analyzer ran. */
   accessAnalyzer?: AccessAnalyzerSummary;
-  /** Whether everything asked for was analysed (today: every Access Analyzer check ran). */
+  /** Whether everything asked for was analysed (every Access Analyzer check ran, and the analysis finished). */
   complete: boolean;
+  /** Why nothing was analysed, when the analysis itself could not finish (the CLI's heap-capped worker). */
+  notAnalysed?: string;
 }
 
 /** Analyses the sources (or a change) and returns everything the reports need. */

@@ -62,6 +62,7 @@ export function analyzeScanBounded(
 
 function failed(input: ScanAnalysisInput, reason: string): AnalysisResult {
   return {
+    notAnalysed: `the analysis could not finish: ${reason}`,
     policies: [],
     findings: [
       ...(input.readFindings ?? []),

@@ -17,4 +17,6 @@ export interface ScanReport {
   accessChanges?: readonly AccessChangeEntry[];
   /** With Access Analyzer: requests sent per check, and whether every check ran. */
   accessAnalyzer?: AccessAnalyzerChecks & { complete: boolean };
+  /** Why the analysis could not finish (never rendered as a finding count: the run is incomplete, exit 2). */
+  notAnalysed?: string;
 }

@@ -78,4 +78,8 @@ test("the CLI analyses a large scan in a heap-capped worker: same findings as in
       "admin.json warning This file was not analysed: the analysis reached its memory limit (16 MB).",
     ],
   );
+  // Incomplete, never a pass: the CLI exits 2 on it.
+  assert.equal(capped.complete, false);
+  assert.equal(capped.notAnalysed, "the analysis could not finish: the analysis reached its memory limit (16 MB)");
+  assert.equal(inWorker.complete, true);
 });
